@@ -1,0 +1,73 @@
+// Command-line arguments of `kpath`, parsed by hand (a handful of options, no dependency needed).
+
+export class UsageError extends Error {}
+
+export interface RunArgs {
+  file: string;
+  pcap?: string;
+  trace: boolean;
+  json: boolean;
+  breaks: string[];
+  kernel?: '6.18' | '4.9';
+}
+
+export const MAIN_HELP = `kpath: step through a model of the Linux IPv4 transmit path
+
+Usage:
+  kpath run FILE.kpath [options]   run a scenario headless (see: kpath run --help)
+  kpath functions                  list the modeled kernel functions
+  kpath --help                     this text
+  kpath --version                  the version
+
+A scenario (.kpath) describes one host, its links, routes, neighbours, netfilter rules, the peers
+on its links, and timed socket calls. The language is documented in docs/scenario.md.
+
+Exit status: 0 the scenario ran; 2 bad scenario or bad arguments; 1 a fault in kpath itself.`;
+
+export const RUN_HELP = `Usage: kpath run FILE.kpath [--pcap OUT.pcap] [--trace] [--json] [--break FUNC]... [--kernel 6.18|4.9]
+
+Runs the scenario on the model's virtual clock and prints what happened: the result of each
+socket call, the frames on the wire (like a packet capture), drops with their reasons, ICMP
+errors, the neighbour table and the counters that changed.
+
+Options:
+  --pcap OUT.pcap   write the frames seen on the host's devices to a pcap file (Ethernet,
+                    nanosecond timestamps from the virtual clock, time 0 = scenario start);
+                    Wireshark and tshark open it. Written atomically.
+  --trace           print one line per modeled function entered: virtual time, context
+                    (task or softirq), packet id, function (indented by call depth), the
+                    packet's length and the decision taken (e.g. "len 3028 > mtu 1500 -> ip_fragment").
+  --json            print one JSON document instead of text (shape: docs/json.md); with --trace
+                    it has a "trace" array too.
+  --break FUNC      mark each call of the kernel function FUNC in the trace, with its hit count
+                    (repeatable). Without --trace only the hits are printed. Names as in the kernel:
+                    ip_finish_output2, __neigh_create, ... ("kpath functions" lists them).
+  --kernel V        run with kernel profile V (6.18 or 4.9) instead of the scenario's.
+  -h, --help        this text`;
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  const a: RunArgs = { file: '', trace: false, json: false, breaks: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--pcap') a.pcap = value();
+    else if (arg.startsWith('--pcap=')) a.pcap = arg.slice(7);
+    else if (arg === '--trace') a.trace = true;
+    else if (arg === '--json') a.json = true;
+    else if (arg === '--break') a.breaks.push(value());
+    else if (arg.startsWith('--break=')) a.breaks.push(arg.slice(8));
+    else if (arg === '--kernel' || arg.startsWith('--kernel=')) {
+      const v = arg === '--kernel' ? value() : arg.slice(9);
+      if (v !== '6.18' && v !== '4.9') throw new UsageError(`--kernel must be 6.18 or 4.9, not "${v}"`);
+      a.kernel = v;
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (see kpath run --help)`);
+    else if (!a.file) a.file = arg;
+    else throw new UsageError(`one scenario file at a time ("${a.file}" and "${arg}")`);
+  }
+  if (!a.file) throw new UsageError('kpath run needs a scenario file (see kpath run --help)');
+  return a;
+}

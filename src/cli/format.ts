@@ -1,0 +1,68 @@
+// The text report of `kpath run`: socket calls, frames (like a capture), drops, ICMP errors,
+// neighbours and the counters that moved.
+
+import type { RunResult } from '../model/result';
+
+function ms(t: number): string {
+  return (t / 1e6).toFixed(6);
+}
+
+export function formatReport(r: RunResult): string {
+  const out: string[] = [];
+  out.push(`kernel ${r.kernel}${r.scenario ? `, scenario ${r.scenario}` : ''}, ran to ${ms(r.endTime)} ms`);
+  out.push('');
+  out.push('Socket calls:');
+  for (const s of r.sends) {
+    const extra = s.setsockopt?.length ? `  (setsockopt ${s.setsockopt.map((o) => `${o.option}: ${o.result}`).join(', ')})` : '';
+    out.push(`  ${ms(s.time).padStart(13)} ms  line ${String(s.line).padEnd(4)} ${s.proto} to ${s.to} size ${s.size} [${s.socket}] -> ${s.result}${extra}`);
+  }
+  out.push('');
+  out.push(`Frames (${r.frames.length}):`);
+  out.push(`  ${'No.'.padStart(4)} ${'Time (ms)'.padStart(13)}  ${'Dev'.padEnd(6)} ${'Dir'.padEnd(3)} ${'Source'.padEnd(17)} ${'Destination'.padEnd(17)} ${'Proto'.padEnd(6)} ${'Len'.padStart(5)}  Info`);
+  for (const f of r.frames) {
+    out.push(`  ${String(f.index + 1).padStart(4)} ${ms(f.time).padStart(13)}  ${f.dev.padEnd(6)} ${f.dir.padEnd(3)} ${f.src.padEnd(17)} ${f.dst.padEnd(17)} ${f.protocol.padEnd(6)} ${String(f.len).padStart(5)}  ${f.info}`);
+  }
+  if (r.drops.length) {
+    out.push('');
+    out.push(`Drops (${r.drops.length}):`);
+    for (const d of r.drops) out.push(`  ${ms(d.time).padStart(13)} ms  #${d.packet} len ${d.len} in ${d.function}: ${d.reason}`);
+  }
+  if (r.icmp.length) {
+    out.push('');
+    out.push('ICMP errors generated:');
+    for (const e of r.icmp) out.push(`  ${ms(e.time).padStart(13)} ms  ${e.name} (type ${e.type} code ${e.code}${e.info ? `, info ${e.info}` : ''}) ${e.from} -> ${e.to} about #${e.about}`);
+  }
+  if (r.delivered.length) {
+    out.push('');
+    out.push('Delivered to this host:');
+    for (const d of r.delivered) out.push(`  ${ms(d.time).padStart(13)} ms  ${d.via} on ${d.dev}: ${d.src} -> ${d.dst} len ${d.len}${d.accepted ? ' (a local socket took it)' : ' (no socket: ignored)'}`);
+  }
+  const errs = r.sockets.filter((s) => s.errqueue.length || s.pendingError);
+  if (errs.length) {
+    out.push('');
+    out.push('Socket errors:');
+    for (const s of errs) {
+      if (s.pendingError) out.push(`  [${s.name}] pending ${s.pendingError}`);
+      for (const e of s.errqueue) out.push(`  [${s.name}] errqueue ${e.errno} origin ${e.origin}${e.origin === 'icmp' ? ` type ${e.type} code ${e.code}` : ''} info ${e.info} offender ${e.offender}${e.payloadLen ? `, ${e.payloadLen} bytes of payload` : ''}`);
+    }
+  }
+  out.push('');
+  out.push('Neighbours:');
+  if (!r.neighbours.length) out.push('  (none)');
+  for (const n of r.neighbours) out.push(`  ${n.dst} dev ${n.dev} ${n.lladdr ? 'lladdr ' + n.lladdr + ' ' : ''}${n.state} probes ${n.probes}${n.queued ? ` queued ${n.queued}` : ''}`);
+  if (r.netfilter.length) {
+    out.push('');
+    out.push('Netfilter (postrouting):');
+    for (const n of r.netfilter) out.push(`  ${n.table}: ${n.rule}  packets ${n.packets} bytes ${n.bytes}`);
+  }
+  out.push('');
+  out.push('Counters (non-zero):');
+  for (const group of ['Ip', 'Icmp', 'Udp', 'Tcp', 'ArpCache'] as const) {
+    const nz = Object.entries(r.counters[group]).filter(([, v]) => v !== 0);
+    if (nz.length) out.push(`  ${group}: ${nz.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  }
+  for (const [dev, st] of Object.entries(r.counters.devices)) {
+    if (st.tx_packets || st.rx_packets || st.tx_dropped) out.push(`  ${dev}: tx ${st.tx_packets} packets ${st.tx_bytes} bytes, rx ${st.rx_packets} packets ${st.rx_bytes} bytes${st.tx_dropped ? `, tx_dropped ${st.tx_dropped}` : ''}`);
+  }
+  return out.join('\n');
+}

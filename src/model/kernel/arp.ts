@@ -1,0 +1,141 @@
+// net/ipv4/arp.c: how an entry of arp_tbl is set up (arp_constructor), the requests it sends
+// (arp_solicit, arp_create, arp_xmit), replies from the link (arp_rcv, arp_process), and the
+// error report for packets that die with a failed entry.
+
+import type { Kernel } from '../engine/kernel';
+import type { SkBuff } from '../net/skbuff';
+import type { NetDevice } from '../net/device';
+import { IFF_NOARP, IFF_LOOPBACK, IFF_POINTOPOINT } from '../net/device';
+import type { Rtable } from '../net/route';
+import { Neighbour, NUD_NOARP, NUD_VALID, NUD_REACHABLE, NUD_STALE, nudName } from '../net/neigh';
+import { neigh_update, NEIGH_UPDATE_F_OVERRIDE } from './neighbour';
+import { dev_queue_xmit } from './dev';
+import { icmp_send } from './icmp';
+import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH } from '../wire/icmp';
+import { isMulticast, multicastMac, formatIpv4, formatMac, BROADCAST_MAC, ZERO_MAC } from '../wire/addr';
+import { emitArp, parseArp, ARP_LEN } from '../wire/arp';
+import { emitEthernet, ETH_P_ARP } from '../wire/ethernet';
+import { readU32 } from './ip_output';
+
+const ARPOP_REQUEST = 1;
+const ARPOP_REPLY = 2;
+
+/** arp_constructor: state, address and output routine of a new entry, from the address type. */
+export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: number): void {
+  const w = k.w;
+  const dev = n.dev;
+  if (w) w.enter('arp_constructor', null, { neigh: formatIpv4(n.key), dev: dev.name });
+  const addr = n.key;
+  let type = 'unicast';
+  if (isMulticast(addr)) type = 'multicast';
+  else if (addr === 0xffffffff || k.net.broadcastDev(addr) === dev) type = 'broadcast';
+  void rt;
+  void daddr;
+  if (!dev.header_ops) {
+    n.nud_state = NUD_NOARP;
+    n.output = 'neigh_direct_output';
+  } else {
+    if (type === 'multicast') {
+      n.nud_state = NUD_NOARP;
+      n.ha = multicastMac(addr);
+    } else if (dev.flags & (IFF_NOARP | IFF_LOOPBACK)) {
+      n.nud_state = NUD_NOARP;
+      n.ha = dev.dev_addr.slice();
+    } else if (type === 'broadcast' || dev.flags & IFF_POINTOPOINT) {
+      n.nud_state = NUD_NOARP;
+      n.ha = dev.broadcast.slice();
+    }
+    // Ethernet caches headers: arp_hh_ops, whose output and connected_output are both neigh_resolve_output.
+    n.output = 'neigh_resolve_output';
+  }
+  if (w) {
+    w.note(`${type} address -> ${nudName(n.nud_state)}${n.nud_state & NUD_VALID ? ' ha ' + formatMac(n.ha) : ''}`);
+    w.leave(0);
+  }
+}
+
+/** arp_solicit: send an ARP request for the entry (broadcast, or unicast to the cached MAC in PROBE). */
+export function arp_solicit(k: Kernel, n: Neighbour, skb: SkBuff | null): void {
+  const w = k.w;
+  const dev = n.dev;
+  if (w) w.enter('arp_solicit', skb, { neigh: formatIpv4(n.key), probes: n.probes });
+  const target = n.key;
+  let saddr = 0;
+  // arp_announce 0: the queued packet's source if it is ours, else an address of the device.
+  if (skb) {
+    const s = readU32(skb.buf, skb.network_header + 12);
+    if (k.net.isLocal(s)) saddr = s;
+  }
+  if (!saddr) saddr = k.net.selectAddr(dev, target);
+  const p = n.parms;
+  let probes = n.probes - p.ucast_probes;
+  let dstHw: Uint8Array | null = null;
+  if (probes < 0) {
+    dstHw = n.ha.slice();
+    if (w) w.note(`unicast probe to ${formatMac(dstHw)}`);
+  } else {
+    probes -= p.app_probes;
+    if (probes < 0) {
+      // neigh_app_ns: a user-space daemon would be asked; nothing goes on the wire.
+      if (w) {
+        w.note('app_solicit: ask user space (no request on the wire)');
+        w.leave(null);
+      }
+      return;
+    }
+    if (w) w.note(`broadcast who-has ${formatIpv4(target)} tell ${formatIpv4(saddr)}`);
+  }
+  arp_send(k, ARPOP_REQUEST, dev, target, dstHw, saddr, dev.dev_addr, null);
+  if (w) w.leave(null);
+}
+
+/** arp_send_dst -> arp_create -> arp_xmit: an ARP packet straight to dev_queue_xmit. */
+export function arp_send(k: Kernel, op: number, dev: NetDevice, tip: number, destHw: Uint8Array | null, sip: number, srcHw: Uint8Array, targetHw: Uint8Array | null): void {
+  const w = k.w;
+  const len = 14 + ARP_LEN;
+  const buf = new Uint8Array(16 + len);
+  const skb = k.newSkb(buf, 16, len, 832);
+  skb.dev = dev;
+  skb.protocol = ETH_P_ARP;
+  skb.network_header = 16 + 14;
+  emitEthernet(buf, 16, { dst: destHw ?? BROADCAST_MAC, src: srcHw, ethertype: ETH_P_ARP });
+  emitArp(buf, 30, { op, sha: srcHw, spa: sip, tha: targetHw ?? ZERO_MAC, tpa: tip });
+  if (w) w.enter('arp_xmit', skb, { skb, op: op === ARPOP_REQUEST ? 'request' : 'reply' });
+  // NF_ARP_OUT has no rules in the model: straight to the device.
+  const ret = dev_queue_xmit(k, skb);
+  if (w) w.leave(ret);
+}
+
+/** arp_rcv / arp_process: a reply (or request) from the link updates the sender's entry. */
+export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastDst: boolean): void {
+  const w = k.w;
+  const arp = parseArp(frame, 14, frame.length - 14);
+  if (w) w.enter('arp_process', null, { dev: dev.name, op: arp?.op ?? null, sip: arp ? formatIpv4(arp.spa) : null });
+  if (!arp) {
+    if (w) w.leave(0);
+    return;
+  }
+  const n = k.net.arp_tbl.get(dev, arp.spa);
+  if (n) {
+    const override = k.jiffies > n.updated + n.parms.locktime;
+    // Broadcast replies and requests do not prove the neighbour can hear us.
+    const state = arp.op !== ARPOP_REPLY || broadcastDst ? NUD_STALE : NUD_REACHABLE;
+    if (w) w.note(`${arp.op === ARPOP_REPLY ? 'reply' : 'request'} from ${formatIpv4(arp.spa)} is-at ${formatMac(arp.sha)} -> ${nudName(state)}`);
+    neigh_update(k, n, arp.sha, state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
+  } else if (w) {
+    w.note('no entry for the sender: nothing to update');
+  }
+  if (w) w.leave(0);
+}
+
+/** arp_error_report: dst_link_failure sends ICMP host unreachable, then the packet is freed. */
+export function arp_error_report(k: Kernel, n: Neighbour, skb: SkBuff): void {
+  const w = k.w;
+  if (w) w.enter('arp_error_report', skb, { neigh: formatIpv4(n.key), skb });
+  if (w) w.note('ipv4_link_failure -> ICMP host unreachable');
+  icmp_send(k, skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+  k.drop(skb, 'arp_error_report', 'NEIGH_FAILED');
+  if (w) w.leave(null);
+}
+
+export { ARPOP_REQUEST, ARPOP_REPLY };

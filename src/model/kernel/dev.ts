@@ -1,0 +1,194 @@
+// net/core/dev.c and net/sched/sch_generic.c: from dev_queue_xmit through the qdisc to the
+// driver, the taps that see what the driver gets, and the receive side's entry (netif_rx).
+
+import type { Kernel } from '../engine/kernel';
+import { SkBuff, CHECKSUM_PARTIAL, CHECKSUM_NONE, PACKET_LOOPBACK, MAC_HEADER_UNSET } from '../net/skbuff';
+import type { NetDevice } from '../net/device';
+import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO, NETIF_F_GSO } from '../net/device';
+import { skb_checksum_help } from './skbuff';
+import { skb_gso_segment } from './ip_output';
+import { ENETDOWN, NET_XMIT_SUCCESS, NET_XMIT_DROP } from './errno';
+import { netif_receive_skb, ip_local_deliver_loop } from './ip_input';
+import { peersReceive } from '../net/peer';
+import { SKB_GSO_UDP, SKB_GSO_TCPV4 } from '../net/skbuff';
+
+/** pfifo_fast's priority-to-band map (prio2band). */
+const PRIO2BAND = [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
+
+/** dev_queue_xmit / __dev_queue_xmit */
+export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
+  const w = k.w;
+  const dev = skb.dev!;
+  if (w) w.enter('dev_queue_xmit', skb, { skb, dev: dev.name });
+  skb.mac_header = skb.data;
+  // IFF_XMIT_DST_RELEASE: the route is not needed below this point.
+  skb.dst = skb.dst && dev.type !== 'loopback' ? skb.dst : skb.dst;
+  let rc: number;
+  if (dev.qdisc.kind !== 'noqueue') {
+    if (w) w.note(`qdisc ${dev.qdisc.kind} -> __dev_xmit_skb`);
+    rc = __dev_xmit_skb(k, skb, dev);
+  } else if (dev.up) {
+    if (w) w.note('noqueue: validate_xmit_skb and transmit now');
+    const segs = validate_xmit_skb(k, skb, dev);
+    rc = NET_XMIT_SUCCESS;
+    for (const s of segs) rc = dev_hard_start_xmit(k, s, dev);
+  } else {
+    dev.stats.tx_dropped++;
+    k.drop(skb, 'dev_queue_xmit', 'DEV_READY');
+    if (w) w.note(`${dev.name} is down -> ENETDOWN`);
+    rc = -ENETDOWN;
+  }
+  if (w) w.leave(rc);
+  return rc;
+}
+
+/** __dev_xmit_skb: an empty pfifo_fast is bypassed; otherwise enqueue (tail drop at txqueuelen) and run. */
+function __dev_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): number {
+  const w = k.w;
+  const q = dev.qdisc;
+  if (w) w.enter('__dev_xmit_skb', skb, { skb, qdisc: q.kind, qlen: qlen(dev) });
+  let rc: number;
+  if (!dev.up) {
+    k.drop(skb, '__dev_xmit_skb', 'QDISC_DROP');
+    rc = NET_XMIT_DROP;
+  } else if (qlen(dev) === 0) {
+    // TCQ_F_CAN_BYPASS: nothing waits, so transmit directly (sch_direct_xmit).
+    if (w) w.note('qdisc empty: bypass -> sch_direct_xmit');
+    rc = sch_direct_xmit(k, skb, dev);
+  } else {
+    const band = PRIO2BAND[skb.priority & 15];
+    if (qlen(dev) >= q.limit) {
+      q.drops++;
+      k.drop(skb, 'pfifo_fast_enqueue', 'QDISC_DROP');
+      if (w) w.note(`qlen ${qlen(dev)} >= txqueuelen ${q.limit}: tail drop`);
+      rc = NET_XMIT_DROP;
+    } else {
+      q.bands[band].push(skb);
+      if (w) w.note(`enqueue on band ${band}`);
+      rc = NET_XMIT_SUCCESS;
+      qdisc_run(k, dev);
+    }
+  }
+  if (w) w.leave(rc);
+  return rc;
+}
+
+function qlen(dev: NetDevice): number {
+  const b = dev.qdisc.bands;
+  return b[0].length + b[1].length + b[2].length;
+}
+
+/** __qdisc_run: dequeue in band order while the device takes packets (it always does here). */
+function qdisc_run(k: Kernel, dev: NetDevice): void {
+  for (;;) {
+    const band = dev.qdisc.bands.find((b) => b.length);
+    if (!band) return;
+    sch_direct_xmit(k, band.shift()!, dev);
+  }
+}
+
+function sch_direct_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
+  const segs = validate_xmit_skb(k, skb, dev);
+  let rc = NET_XMIT_SUCCESS;
+  for (const s of segs) rc = dev_hard_start_xmit(k, s, dev);
+  return rc;
+}
+
+/** validate_xmit_skb: segment GSO skbs the device cannot take; finish checksums it cannot offload. */
+export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuff[] {
+  if (skb.gso_size) {
+    const ok = (skb.gso_type === SKB_GSO_UDP && dev.features & NETIF_F_UFO) || (skb.gso_type === SKB_GSO_TCPV4 && dev.features & NETIF_F_TSO);
+    if (!ok) {
+      const w = k.w;
+      if (w) w.enter('validate_xmit_skb', skb, { skb });
+      if (w) w.note(`${dev.name} cannot take this GSO type: segment in software`);
+      const l2 = skb.network_header - skb.data;
+      const hdr = skb.buf.slice(skb.data, skb.network_header);
+      const segs = skb_gso_segment(k, skb);
+      for (const s of segs) {
+        const o = s.push(l2);
+        s.buf.set(hdr, o);
+        s.mac_header = o;
+      }
+      if (w) w.leave(segs.length);
+      return segs;
+    }
+    return [skb];
+  }
+  if (skb.ip_summed === CHECKSUM_PARTIAL && !(dev.features & NETIF_F_HW_CSUM)) skb_checksum_help(k, skb);
+  void NETIF_F_GSO;
+  return [skb];
+}
+
+/** dev_hard_start_xmit -> xmit_one: taps see the skb, then the driver's ndo_start_xmit. */
+function dev_hard_start_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
+  const w = k.w;
+  if (w) w.enter('dev_hard_start_xmit', skb, { skb, dev: dev.name });
+  let rc: number;
+  if (dev.type === 'loopback') rc = loopback_xmit(k, skb, dev);
+  else if (dev.type === 'veth') rc = veth_xmit(k, skb, dev);
+  else rc = eth_driver_xmit(k, skb, dev);
+  if (w) w.leave(rc);
+  return rc;
+}
+
+function countTx(dev: NetDevice, len: number): void {
+  dev.stats.tx_packets++;
+  dev.stats.tx_bytes += len;
+}
+
+/** drivers/net/veth.c: the frame crosses to the other end of the pair, unpadded. */
+function veth_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
+  const frame = skb.buf.slice(skb.data, skb.tail);
+  if (k.w) k.w.note(`${dev.name}: ${frame.length}-byte frame on the wire`);
+  countTx(dev, frame.length);
+  k.emitFrame(dev.name, 'tx', frame, skb.id);
+  peersReceive(k, dev, frame);
+  return NET_XMIT_SUCCESS;
+}
+
+/** A physical NIC: the hardware finishes offloaded checksums and pads short frames to 60 bytes. */
+function eth_driver_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
+  if (skb.ip_summed === CHECKSUM_PARTIAL) skb_checksum_help(k, skb);
+  let frame = skb.buf.slice(skb.data, skb.tail);
+  if (dev.padToMin && frame.length < 60) {
+    const padded = new Uint8Array(60);
+    padded.set(frame);
+    frame = padded;
+  }
+  if (k.w) k.w.note(`${dev.name}: ${frame.length}-byte frame on the wire`);
+  countTx(dev, frame.length);
+  k.emitFrame(dev.name, 'tx', frame, skb.id);
+  peersReceive(k, dev, frame);
+  return NET_XMIT_SUCCESS;
+}
+
+/** drivers/net/loopback.c: the frame is received again by this host (netif_rx). */
+function loopback_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
+  const frame = skb.buf.slice(skb.data, skb.tail);
+  if (k.w) k.w.note(`lo: ${frame.length}-byte frame, back to this host`);
+  countTx(dev, frame.length);
+  k.emitFrame(dev.name, 'tx', frame, skb.id);
+  dev.stats.rx_packets++;
+  dev.stats.rx_bytes += frame.length;
+  k.later(k.now, 'netif_rx lo', () => netif_receive_skb(k, dev, frame, false));
+  return NET_XMIT_SUCCESS;
+}
+
+/**
+ * dev_loopback_xmit: a looped multicast/broadcast copy is handed to netif_rx without touching a
+ * device's transmit side, so no tap on the link sees it.
+ */
+export function dev_loopback_xmit(k: Kernel, skb: SkBuff, via: 'multicast-loop' | 'broadcast-loop'): number {
+  const w = k.w;
+  if (w) w.enter('dev_loopback_xmit', skb, { skb });
+  skb.mac_header = MAC_HEADER_UNSET;
+  skb.data = skb.network_header;
+  skb.pkt_type = PACKET_LOOPBACK;
+  if (skb.ip_summed === CHECKSUM_NONE) skb.ip_summed = 1; // CHECKSUM_UNNECESSARY
+  const bytes = skb.buf.slice(skb.network_header, skb.tail);
+  const dev = skb.dev!;
+  k.later(k.now, 'netif_rx loop', () => ip_local_deliver_loop(k, dev, bytes, via));
+  if (w) w.leave(0);
+  return 0;
+}

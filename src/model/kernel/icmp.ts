@@ -1,0 +1,129 @@
+// net/ipv4/icmp.c: errors the output path generates (__icmp_send) and their arrival back on this
+// host (icmp_rcv -> the protocol's error handler).
+
+import type { Kernel } from '../engine/kernel';
+import type { SkBuff } from '../net/skbuff';
+import { PACKET_HOST } from '../net/skbuff';
+import { RTCF_BROADCAST, RTCF_MULTICAST, dstMtu } from '../net/route';
+import { Sock, IP_PMTUDISC_DONT } from '../net/sock';
+import { ip_route_output } from './route';
+import { ip_make_skb, ip_send_skb, readU32 } from './ip_output';
+import { IP_OFFSET, IPPROTO_ICMP } from '../wire/ipv4';
+import {
+  ICMP_ECHO, ICMP_ECHOREPLY, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_FRAG_NEEDED, ICMP_PORT_UNREACH,
+  icmpChecksum,
+} from '../wire/icmp';
+import { formatIpv4 } from '../wire/addr';
+import { udp_err } from './udp';
+
+const NAMES: Record<string, string> = {
+  '3/0': 'net unreachable', '3/1': 'host unreachable', '3/3': 'port unreachable', '3/4': 'fragmentation needed',
+  '11/0': 'TTL exceeded',
+};
+
+/** Informational ICMP types; errors are never sent about errors. */
+function isInformational(type: number): boolean {
+  return type === ICMP_ECHO || type === ICMP_ECHOREPLY || type === 13 || type === 14 || type === 17 || type === 18;
+}
+
+/** icmp_out_count: OutMsgs and the per-type counter. */
+export function icmp_out_count(k: Kernel, type: number): void {
+  const c = k.net.counters.Icmp;
+  c.OutMsgs++;
+  if (type === ICMP_DEST_UNREACH) c.OutDestUnreachs++;
+  else if (type === ICMP_ECHO) c.OutEchos++;
+}
+
+let icmpSock: Sock | null = null;
+
+/**
+ * __icmp_send: an ICMP error about `skb_in`, addressed to its source. For a packet this host sent,
+ * that is this host itself, so the error travels over lo.
+ */
+export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, info: number): void {
+  const w = k.w;
+  if (w) w.enter('__icmp_send', skbIn, { skb_in: skbIn, type, code, info });
+  const b = skbIn.buf;
+  const nh = skbIn.network_header;
+  const rt = skbIn.dst;
+  const fragOff = (b[nh + 6] << 8) | b[nh + 7];
+  const proto = b[nh + 9];
+  const hlen = (b[nh] & 0x0f) * 4;
+  let why = '';
+  if (!rt) why = 'no route on the packet';
+  else if (skbIn.pkt_type !== PACKET_HOST) why = 'pkt_type is not HOST';
+  else if (rt.rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) why = 'about a broadcast or multicast packet';
+  else if (fragOff & IP_OFFSET) why = 'about a non-first fragment';
+  else if (proto === IPPROTO_ICMP && !isInformational(b[nh + hlen])) why = 'about an ICMP error';
+  if (why) {
+    if (w) {
+      w.note(`no ICMP: ${why}`);
+      w.leave(null);
+    }
+    return;
+  }
+  const origSaddr = readU32(b, nh + 12);
+  const origDaddr = readU32(b, nh + 16);
+  const tos = (b[nh + 1] & 0x1e) | 0xc0;
+  // Source: the offending packet's destination when that is us, else let the route choose.
+  const saddr = k.net.isLocal(origDaddr) ? origDaddr : 0;
+  const rt2 = ip_route_output(k, { daddr: origSaddr, saddr, oif: 0, tos, mark: skbIn.mark });
+  if (typeof rt2 === 'number') {
+    if (w) w.leave(null);
+    return;
+  }
+  const room = Math.min(dstMtu(rt2), 576) - 20 - 8;
+  const origLen = ((b[nh + 2] << 8) | b[nh + 3]);
+  const quoted = Math.min(origLen, skbIn.tail - nh, room);
+  if (!icmpSock) icmpSock = new Sock(0, 'icmp_sk', 'icmp', IP_PMTUDISC_DONT);
+  icmpSock.pmtudisc = IP_PMTUDISC_DONT;
+  k.icmp.push({
+    time: k.now, type, code, name: NAMES[`${type}/${code}`] ?? `type ${type} code ${code}`,
+    from: formatIpv4(rt2.saddr), to: formatIpv4(origSaddr), info, about: skbIn.id,
+  });
+  k.exception('icmp', { type, code, info, packet: skbIn.id, to: formatIpv4(origSaddr) });
+  const skb = ip_make_skb(k, icmpSock, {
+    rt: rt2, saddr: rt2.saddr, daddr: origSaddr, dport: 0, protocol: IPPROTO_ICMP, ttl: 0, tos,
+    transhdrlen: 0, length: 8 + quoted,
+    fill: (buf, off) => {
+      buf[off] = type;
+      buf[off + 1] = code;
+      buf[off + 2] = 0;
+      buf[off + 3] = 0;
+      buf[off + 4] = info >>> 24;
+      buf[off + 5] = (info >>> 16) & 0xff;
+      buf[off + 6] = (info >>> 8) & 0xff;
+      buf[off + 7] = info & 0xff;
+      buf.set(b.subarray(nh, nh + quoted), off + 8);
+      const c = icmpChecksum(buf, off, 8 + quoted);
+      buf[off + 2] = c >> 8;
+      buf[off + 3] = c & 0xff;
+    },
+  });
+  if (typeof skb !== 'number') ip_send_skb(k, skb);
+  if (w) w.leave(null);
+}
+
+/** icmp_rcv and icmp_unreach: an ICMP message delivered to this host. */
+export function icmp_rcv(k: Kernel, ip: Uint8Array, hlen: number): void {
+  const w = k.w;
+  const c = k.net.counters.Icmp;
+  const type = ip[hlen];
+  const code = ip[hlen + 1];
+  if (w) w.enter('icmp_rcv', null, { type, code });
+  c.InMsgs++;
+  if (type === ICMP_ECHOREPLY) c.InEchoReps++;
+  if (type === ICMP_DEST_UNREACH) {
+    c.InDestUnreachs++;
+    const inner = hlen + 8;
+    const ihl = (ip[inner] & 0x0f) * 4;
+    const proto = ip[inner + 9];
+    const info = readU32(ip, hlen + 4);
+    if (proto === 17 && ip.length >= inner + ihl + 4) {
+      udp_err(k, ip.subarray(inner), ihl, type, code, code === ICMP_FRAG_NEEDED ? info & 0xffff : 0, readU32(ip, 12));
+    }
+  }
+  if (w) w.leave(0);
+}
+
+export { ICMP_HOST_UNREACH, ICMP_PORT_UNREACH };

@@ -1,0 +1,81 @@
+// The receive side, as far as the transmit path needs it: frames from peers (ARP replies, echo
+// replies, RSTs) and packets this host sends itself (over lo, or looped multicast/broadcast).
+
+import type { Kernel } from '../engine/kernel';
+import type { NetDevice } from '../net/device';
+import { arp_rcv } from './arp';
+import { icmp_rcv } from './icmp';
+import { tcp_v4_rcv } from './tcp_output';
+import { ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
+import { isMulticast, formatIpv4 } from '../wire/addr';
+import { readU32 } from './ip_output';
+import { IP_MF, IP_OFFSET } from '../wire/ipv4';
+
+/** __netif_receive_skb: dispatch a received Ethernet frame by its EtherType. */
+export function netif_receive_skb(k: Kernel, dev: NetDevice, frame: Uint8Array, countRx = true): void {
+  if (frame.length < 14) return;
+  if (countRx) {
+    dev.stats.rx_packets++;
+    dev.stats.rx_bytes += frame.length;
+  }
+  const type = (frame[12] << 8) | frame[13];
+  const bcast = frame[0] === 0xff && frame[1] === 0xff && frame[2] === 0xff && frame[3] === 0xff && frame[4] === 0xff && frame[5] === 0xff;
+  if (type === ETH_P_ARP) arp_rcv(k, dev, frame, bcast);
+  else if (type === ETH_P_IP) ip_rcv(k, dev, frame.subarray(14));
+}
+
+/** ip_rcv -> ip_local_deliver: only packets for this host matter here. */
+function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): void {
+  const w = k.w;
+  if (ip.length < 20) return;
+  const c = k.net.counters.Ip;
+  c.InReceives++;
+  const hlen = (ip[0] & 0x0f) * 4;
+  const daddr = readU32(ip, 16);
+  const proto = ip[9];
+  if (w) w.enter('ip_rcv', null, { dev: dev.name, saddr: formatIpv4(readU32(ip, 12)), daddr: formatIpv4(daddr), protocol: proto });
+  if (!k.net.isLocal(daddr)) {
+    if (w) w.leave(0);
+    return;
+  }
+  const frag = (ip[6] << 8) | ip[7];
+  if (frag & (IP_MF | IP_OFFSET)) {
+    // Reassembly: the model delivers the whole datagram when its first fragment arrives.
+    if (frag & IP_OFFSET) {
+      if (w) w.leave(0);
+      return;
+    }
+  }
+  c.InDelivers++;
+  if (proto === 1) icmp_rcv(k, ip, hlen);
+  else if (proto === 6) tcp_v4_rcv(k, ip, hlen);
+  else if (proto === 17) {
+    k.net.counters.Udp.InDatagrams++;
+    if (dev.type === 'loopback') {
+      k.delivered.push({ time: k.now, dev: dev.name, via: 'loopback', src: formatIpv4(readU32(ip, 12)), dst: formatIpv4(daddr), protocol: proto, len: (ip[2] << 8) | ip[3], accepted: true });
+    }
+  }
+  if (w) w.leave(0);
+}
+
+/** A looped multicast or broadcast copy reaches the local stack (netif_rx after dev_loopback_xmit). */
+export function ip_local_deliver_loop(k: Kernel, dev: NetDevice, ip: Uint8Array, via: 'multicast-loop' | 'broadcast-loop'): void {
+  const c = k.net.counters;
+  c.Ip.InReceives++;
+  const daddr = readU32(ip, 16);
+  const proto = ip[9];
+  let accepted = false;
+  if (isMulticast(daddr)) {
+    c.Ip.InMcastPkts++;
+    accepted = k.net.joins.get(dev.ifindex)?.has(daddr) ?? false;
+  } else {
+    c.Ip.InBcastPkts++;
+  }
+  if (proto === 17) {
+    c.Ip.InDelivers++;
+    // A joined group has a member socket; a broadcast with no bound listener is ignored.
+    if (accepted) c.Udp.InDatagrams++;
+    else c.Udp.IgnoredMulti++;
+  }
+  k.delivered.push({ time: k.now, dev: dev.name, via, src: formatIpv4(readU32(ip, 12)), dst: formatIpv4(daddr), protocol: proto, len: (ip[2] << 8) | ip[3], accepted });
+}

@@ -1,0 +1,697 @@
+// net/ipv4/ip_output.c: building a datagram (ip_make_skb / __ip_append_data), handing it to IP
+// (ip_send_skb, ip_local_out), and the output path proper: ip_output / ip_mc_output, POST_ROUTING,
+// ip_finish_output, fragmentation and GSO, ip_finish_output2 with its neighbour lookup.
+// dst_output lives in dst.ts (include/net/dst.h).
+
+import type { Kernel } from '../engine/kernel';
+import type { Sock } from '../net/sock';
+import {
+  SkBuff, CHECKSUM_NONE, CHECKSUM_PARTIAL, IPSKB_REROUTED, IPSKB_FRAG_PMTU, IPSKB_FRAG_COMPLETE, IPSKB_FORWARDED,
+  SKB_GSO_UDP, skbTruesize, MAC_HEADER_UNSET,
+} from '../net/skbuff';
+import { Rtable, dstMtu, RTN_MULTICAST, RTN_BROADCAST, RTCF_MULTICAST, RTCF_BROADCAST, RTCF_LOCAL } from '../net/route';
+import { LL_RESERVED_SPACE, NETIF_F_UFO, NETIF_F_HW_CSUM, IFF_LOOPBACK, IFF_POINTOPOINT } from '../net/device';
+import {
+  IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, IP_PMTUDISC_OMIT, PMTUDISC_NAMES,
+} from '../net/sock';
+import {
+  EMSGSIZE, ENOBUFS, ENOMEM, EINVAL, NET_XMIT_CN, errnoName,
+} from './errno';
+import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, ipSendCheck, ipOptionsFragment } from '../wire/ipv4';
+import { formatIpv4 } from '../wire/addr';
+import { nf_hook_postrouting } from './netfilter';
+import { dst_output } from './dst';
+import { rt_nexthop, ip_select_ident_hashed } from './route';
+import {
+  __ipv4_neigh_lookup_noref, __neigh_create, neigh_output, dst_neigh_output,
+} from './neighbour';
+import { skb_checksum_help } from './skbuff';
+import { dev_loopback_xmit } from './dev';
+import { icmp_send, icmp_out_count } from './icmp';
+import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED } from '../wire/icmp';
+import { ip_local_error } from './ip_sockglue';
+
+const IP_MAX_MTU = 0xffff;
+
+/** What a socket call hands ip_make_skb: the flow, the headers it wants, and its payload. */
+export interface DatagramSpec {
+  rt: Rtable;
+  saddr: number;
+  daddr: number;
+  dport: number;
+  protocol: number;
+  /** TTL from IP_TTL / the cork (0: choose). */
+  ttl: number;
+  tos: number;
+  /** Length of the transport header the protocol will write (8 for UDP, 0 for raw). */
+  transhdrlen: number;
+  /** Bytes after the IP header: transport header (if any) plus payload. */
+  length: number;
+  /** Writes the transport header and payload at buf[off .. off+length). */
+  fill: (buf: Uint8Array, off: number) => void;
+}
+
+/** ip_sk_use_pmtu: does the socket follow the path MTU (pmtudisc below PROBE)? */
+export function ip_sk_use_pmtu(sk: Sock): boolean {
+  return sk.pmtudisc < IP_PMTUDISC_PROBE;
+}
+
+/** ip_sk_ignore_df: may the stack fragment this socket's datagrams locally? */
+export function ip_sk_ignore_df(sk: Sock): boolean {
+  return sk.pmtudisc < IP_PMTUDISC_DO || sk.pmtudisc === IP_PMTUDISC_OMIT;
+}
+
+/** ip_dont_fragment: should the datagram carry DF? */
+function ip_dont_fragment(sk: Sock, rt: Rtable): boolean {
+  return sk.pmtudisc === IP_PMTUDISC_DO || (sk.pmtudisc === IP_PMTUDISC_WANT && !rt.mtuLocked);
+}
+
+/** ip_skb_dst_mtu: the MTU the output path fragments to. */
+export function ip_skb_dst_mtu(sk: Sock | null, skb: SkBuff): number {
+  const rt = skb.dst!;
+  if (!sk || ip_sk_use_pmtu(sk)) return Math.min(dstMtu(rt), IP_MAX_MTU);
+  return Math.min(rt.dev.mtu, IP_MAX_MTU);
+}
+
+const PAYLOAD_PATTERN = new Uint8Array(256).map((_, i) => i);
+
+/** Fills `len` bytes of payload with a recognisable pattern (00 01 02 ... ff 00 ...). */
+export function fillPayload(buf: Uint8Array, off: number, len: number): void {
+  let p = off;
+  const end = off + len;
+  while (p < end) {
+    const n = Math.min(256, end - p);
+    buf.set(n === 256 ? PAYLOAD_PATTERN : PAYLOAD_PATTERN.subarray(0, n), p);
+    p += n;
+  }
+}
+
+/**
+ * ip_make_skb: __ip_append_data then __ip_make_skb. Returns the datagram (with its IP header
+ * written, checksum and tot_len still to be set by __ip_local_out) or a negative errno.
+ */
+export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | number {
+  const w = k.w;
+  const rt = d.rt;
+  const dev = rt.dev;
+  if (w) w.enter('ip_make_skb', null, { sk: sk.name, length: d.length, transhdrlen: d.transhdrlen });
+  const optlen = sk.opt ? sk.opt.length : 0;
+  const mtu = ip_sk_use_pmtu(sk) ? dstMtu(rt) : dev.mtu;
+  const fragheaderlen = 20 + optlen;
+  const maxfraglen = ((mtu - fragheaderlen) & ~7) + fragheaderlen;
+  const ignoreDf = ip_sk_ignore_df(sk);
+  const maxnonfragsize = ignoreDf ? IP_MAX_MTU : mtu;
+  const hh_len = LL_RESERVED_SPACE(dev);
+  if (w) w.at('mtu', { mtu, fragheaderlen, maxfraglen, maxnonfragsize });
+
+  // __ip_append_data: a datagram that may not be fragmented must fit the MTU; none may exceed 64 KiB.
+  if (d.length > maxnonfragsize - fragheaderlen) {
+    if (w) w.note(`${d.length} > ${maxnonfragsize} - ${fragheaderlen} (${PMTUDISC_NAMES[sk.pmtudisc]}) -> EMSGSIZE`);
+    ip_local_error(k, sk, EMSGSIZE, d.daddr, d.dport, mtu - optlen);
+    if (w) w.leave(-EMSGSIZE);
+    return -EMSGSIZE;
+  }
+  // sock_alloc_send_skb reports a pending socket error (sk_err) instead of allocating.
+  if (sk.sk_err) {
+    const err = sk.sk_err;
+    sk.sk_err = 0;
+    k.net.counters.Ip.OutDiscards++;
+    if (w) w.note(`pending socket error ${errnoName(err)} (sk_err) -> returned by this call`);
+    if (w) w.leave(-err);
+    return -err;
+  }
+
+  const total = fragheaderlen + d.length;
+  // 4.9 UFO: one GSO skb for the whole datagram when the device offloads UDP fragmentation.
+  const ufo = k.v49 && total > mtu && d.protocol === 17 && (dev.features & NETIF_F_UFO) !== 0;
+
+  // __ip_append_data fills skbs of at most maxfraglen; __ip_make_skb chains them as a frag_list.
+  let fragList: number[] | null = null;
+  let headLen = total;
+  if (!ufo && total > mtu) {
+    fragList = [];
+    let left = d.length;
+    const chunk = maxfraglen - fragheaderlen;
+    let first = true;
+    while (left > 0) {
+      const n = left > mtu - fragheaderlen ? chunk : left;
+      if (first) headLen = fragheaderlen + n;
+      else fragList.push(n);
+      first = false;
+      left -= n;
+    }
+  }
+  // The head's buffer as __alloc_skb sized it: fraglen + hh_len + 15 bytes, rounded by kmalloc.
+  const truesize = skbTruesize(headLen + hh_len + 15, k.v49);
+  // Tailroom is what the kmalloc bucket left after the head's bytes (truesize - 576 is its size).
+  const tailroom = Math.max(0, truesize - 576 - (hh_len + headLen));
+  const buf = new Uint8Array(hh_len + total + tailroom);
+  const skb = k.newSkb(buf, hh_len, total, truesize);
+  if (fragList) {
+    skb.frag_list = fragList;
+    skb.data_len = total - headLen;
+    for (const n of fragList) skb.truesize += skbTruesize(fragheaderlen + n + hh_len + 15, k.v49);
+  }
+  skb.sk = sk;
+  skb.dst = rt;
+  skb.network_header = hh_len;
+  skb.transport_header = hh_len + fragheaderlen;
+  skb.priority = sk.priority;
+  skb.mark = sk.mark;
+  skb.ignore_df = ignoreDf;
+  skb.opt_len = optlen;
+  if (ufo) {
+    skb.gso_type = SKB_GSO_UDP;
+    skb.gso_size = maxfraglen - fragheaderlen;
+    skb.gso_segs = Math.ceil(d.length / skb.gso_size);
+    skb.ip_summed = CHECKSUM_PARTIAL;
+  } else if (d.transhdrlen && total <= mtu && (dev.features & NETIF_F_HW_CSUM)) {
+    skb.ip_summed = CHECKSUM_PARTIAL;
+  } else {
+    skb.ip_summed = CHECKSUM_NONE;
+  }
+  d.fill(buf, skb.transport_header);
+
+  // __ip_make_skb: the IP header.
+  const df = sk.pmtudisc === IP_PMTUDISC_DO || sk.pmtudisc === IP_PMTUDISC_PROBE || (total <= dstMtu(rt) && ip_dont_fragment(sk, rt));
+  let ttl = d.ttl;
+  if (!ttl) ttl = rt.rt_type === RTN_MULTICAST ? sk.mc_ttl : sk.uc_ttl >= 0 ? sk.uc_ttl : k.net.ip_default_ttl;
+  const nh = skb.network_header;
+  buf[nh] = 0x40 | (fragheaderlen >> 2);
+  buf[nh + 1] = d.tos;
+  buf[nh + 6] = df ? 0x40 : 0;
+  buf[nh + 7] = 0;
+  buf[nh + 8] = ttl;
+  buf[nh + 9] = d.protocol;
+  writeU32(buf, nh + 12, d.saddr);
+  writeU32(buf, nh + 16, d.daddr);
+  if (sk.opt) {
+    buf.set(sk.opt, nh + 20);
+    recordRouteSelf(buf, nh + 20, optlen, d.saddr);
+  }
+  const id = ip_select_ident_segs(k, sk, skb, ufo ? skb.gso_segs : 1, df);
+  buf[nh + 4] = id >> 8;
+  buf[nh + 5] = id & 0xff;
+  if (d.protocol === IPPROTO_ICMP) icmp_out_count(k, buf[skb.transport_header]);
+  if (w) {
+    w.at('iph', { df, ttl, id, ignore_df: ignoreDf });
+    w.note(`len ${total}${fragList ? ` as frag_list ${headLen - fragheaderlen}+${fragList.join('+')}` : ''}${ufo ? ` UFO gso_size ${skb.gso_size}` : ''}, ${df ? 'DF' : 'no DF'}, ID ${id}, TTL ${ttl}`);
+    w.leave(skb);
+  }
+  return skb;
+}
+
+/** IP_OPTIONS record route: the sender notes its own address in the first free slot. */
+function recordRouteSelf(buf: Uint8Array, off: number, len: number, addr: number): void {
+  let p = off;
+  const end = off + len;
+  while (p < end) {
+    const t = buf[p];
+    if (t === 0) break;
+    if (t === 1) { p++; continue; }
+    const olen = buf[p + 1];
+    if (olen < 2 || p + olen > end) break;
+    if (t === 7) {
+      const ptr = buf[p + 2];
+      if (ptr >= 4 && ptr + 3 <= olen) {
+        writeU32(buf, p + ptr - 1, addr);
+        buf[p + 2] = ptr + 4;
+      }
+    }
+    p += olen;
+  }
+}
+
+/** ip_select_ident_segs: the IP ID policy of the profile. */
+function ip_select_ident_segs(k: Kernel, sk: Sock | null, skb: SkBuff, segs: number, df: boolean): number {
+  const nh = skb.network_header;
+  const daddr = readU32(skb.buf, nh + 16);
+  const saddr = readU32(skb.buf, nh + 12);
+  const proto = skb.buf[nh + 9];
+  if (k.v49) {
+    // 4.9: only DF datagrams that may not be fragmented avoid the hashed generator.
+    if (df && !skb.ignore_df) {
+      if (sk && sk.inet_daddr) {
+        const id = sk.inet_id & 0xffff;
+        sk.inet_id = (sk.inet_id + segs) & 0xffff;
+        return id;
+      }
+      return 0;
+    }
+    return ip_select_ident_hashed(k, daddr, saddr, proto, segs);
+  }
+  // 6.x: a connected socket uses its own counter; otherwise DF without ignore_df gets 0.
+  if (sk && sk.inet_daddr) {
+    if (sk.protocol === 'tcp') {
+      const id = sk.inet_id & 0xffff;
+      sk.inet_id = (sk.inet_id + segs) & 0xffff;
+      return id;
+    }
+    sk.inet_id = (sk.inet_id + segs) & 0xffff;
+    return sk.inet_id;
+  }
+  if (df && !skb.ignore_df) return 0;
+  return ip_select_ident_hashed(k, daddr, saddr, proto, segs);
+}
+
+export { ip_select_ident_segs };
+
+/** ip_send_skb: ip_local_out, with positive qdisc codes mapped to errnos and OutDiscards counted. */
+export function ip_send_skb(k: Kernel, skb: SkBuff): number {
+  const w = k.w;
+  if (w) w.enter('ip_send_skb', skb, { skb });
+  let err = ip_local_out(k, skb.sk, skb);
+  if (err) {
+    if (err > 0) err = err === NET_XMIT_CN ? 0 : -ENOBUFS; // net_xmit_errno
+    if (err) {
+      k.net.counters.Ip.OutDiscards++;
+      if (w) w.note(`${errnoName(err)} -> OutDiscards++`);
+    }
+  }
+  if (w) w.leave(err);
+  return err;
+}
+
+/** ip_local_out: __ip_local_out, then dst_output when the LOCAL_OUT hook let the packet pass. */
+export function ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
+  const w = k.w;
+  if (w) w.enter('ip_local_out', skb, { sk: sk?.name ?? null, skb });
+  let err = __ip_local_out(k, sk, skb);
+  if (err === 1) err = dst_output(k, sk, skb);
+  if (w) w.leave(err);
+  return err;
+}
+
+/** __ip_local_out: final tot_len and header checksum; LOCAL_OUT. */
+export function __ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
+  const w = k.w;
+  if (w) w.enter('__ip_local_out', skb, { sk: sk?.name ?? null, skb });
+  const nh = skb.network_header;
+  const len = skb.len;
+  skb.buf[nh + 2] = len >> 8;
+  skb.buf[nh + 3] = len & 0xff;
+  ipSendCheck(skb.buf, nh);
+  if (!k.v49) k.net.counters.Ip.OutRequests++;
+  skb.protocol = 0x0800;
+  if (w) {
+    w.at('tot_len', { tot_len: len });
+    w.note(`tot_len ${len}, ip_send_check${k.v49 ? '' : ', OutRequests++'}; LOCAL_OUT accepts`);
+    w.leave(1);
+  }
+  return 1;
+}
+
+/** ip_output: the output function of unicast routes. */
+export function ip_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
+  const w = k.w;
+  const dev = skb.dst!.dev;
+  if (w) w.enter('ip_output', skb, { sk: sk?.name ?? null, skb });
+  if (k.v49) {
+    k.net.counters.Ip.OutRequests++;
+    k.net.counters.Ip.OutOctets += skb.len;
+  }
+  const indev = skb.dev;
+  skb.dev = dev;
+  skb.protocol = 0x0800;
+  if (w) w.at('set_dev', { dev: dev.name, indev: indev?.name ?? null });
+  const rerouted = (skb.ipcb_flags & IPSKB_REROUTED) !== 0;
+  if (w) w.note(rerouted ? 'IPSKB_REROUTED: skip POST_ROUTING' : `dev ${dev.name}; NF_HOOK_COND(POST_ROUTING)`);
+  const ret = NF_HOOK_COND(k, sk, skb, !rerouted);
+  if (w) w.leave(ret);
+  return ret;
+}
+
+/** NF_HOOK_COND(NFPROTO_IPV4, NF_INET_POST_ROUTING, ..., ip_finish_output, cond). */
+function NF_HOOK_COND(k: Kernel, sk: Sock | null, skb: SkBuff, cond: boolean): number {
+  if (!cond) return ip_finish_output(k, sk, skb);
+  const v = nf_hook_postrouting(k, skb);
+  if (v === 1) return ip_finish_output(k, sk, skb);
+  return v;
+}
+
+/** ip_mc_output: broadcast and multicast routes that loop a copy back to this host. */
+export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
+  const w = k.w;
+  const rt = skb.dst!;
+  const dev = rt.dev;
+  if (w) w.enter('ip_mc_output', skb, { sk: sk?.name ?? null, skb });
+  if (k.v49) {
+    k.net.counters.Ip.OutRequests++;
+    k.net.counters.Ip.OutOctets += skb.len;
+  }
+  skb.dev = dev;
+  skb.protocol = 0x0800;
+  if (rt.rt_flags & RTCF_MULTICAST) {
+    const loop = sk ? sk.mc_loop : true;
+    if (loop && ((rt.rt_flags & RTCF_LOCAL) || !(skb.ipcb_flags & IPSKB_FORWARDED))) {
+      if (w) w.note('IP_MULTICAST_LOOP and a local member: loop a clone back');
+      loopClone(k, sk, skb, 'multicast-loop');
+    }
+    if (skb.buf[skb.network_header + 8] === 0) {
+      if (w) {
+        w.note('TTL 0: the datagram stays on this host');
+        w.leave(0);
+      }
+      return 0;
+    }
+  }
+  if (rt.rt_flags & RTCF_BROADCAST) {
+    if (w) w.note('broadcast: loop a clone back');
+    loopClone(k, sk, skb, 'broadcast-loop');
+  }
+  const rerouted = (skb.ipcb_flags & IPSKB_REROUTED) !== 0;
+  const ret = NF_HOOK_COND(k, sk, skb, !rerouted);
+  if (w) w.leave(ret);
+  return ret;
+}
+
+/** The looped copy passes POST_ROUTING itself, then dev_loopback_xmit (via ip_mc_finish_output on 6.x). */
+function loopClone(k: Kernel, sk: Sock | null, skb: SkBuff, via: 'multicast-loop' | 'broadcast-loop'): void {
+  const clone = cloneSkb(k, skb);
+  const v = nf_hook_postrouting(k, clone);
+  if (v !== 1) return;
+  if (!k.v49) {
+    const w = k.w;
+    if (w) w.enter('ip_mc_finish_output', clone, { skb: clone });
+    if (w) w.note('no cgroup BPF egress program; route cloned onto lo');
+    dev_loopback_xmit(k, clone, via);
+    if (w) w.leave(0);
+  } else {
+    dev_loopback_xmit(k, clone, via);
+  }
+  void sk;
+}
+
+/** skb_clone: shares nothing in the model; a new id with the same bytes and metadata. */
+export function cloneSkb(k: Kernel, skb: SkBuff): SkBuff {
+  const c = k.newSkb(skb.buf.slice(), skb.data, skb.len, skb.truesize);
+  copyMetadata(c, skb);
+  c.network_header = skb.network_header;
+  c.transport_header = skb.transport_header;
+  c.ip_summed = skb.ip_summed;
+  c.frag_list = skb.frag_list;
+  c.data_len = skb.data_len;
+  c.ignore_df = skb.ignore_df;
+  c.opt_len = skb.opt_len;
+  c.gso_size = skb.gso_size;
+  c.gso_segs = skb.gso_segs;
+  c.gso_type = skb.gso_type;
+  return c;
+}
+
+/** ip_copy_metadata (and ip_frag_ipcb): what every fragment inherits from the datagram. */
+function copyMetadata(to: SkBuff, from: SkBuff): void {
+  to.pkt_type = from.pkt_type;
+  to.priority = from.priority;
+  to.protocol = from.protocol;
+  to.dst = from.dst;
+  to.dev = from.dev;
+  to.mark = from.mark;
+  to.sk = from.sk;
+  to.ipcb_flags = from.ipcb_flags;
+  to.origin = from.origin;
+}
+
+/** ip_finish_output: 6.x runs the cgroup BPF egress program first, then __ip_finish_output. */
+export function ip_finish_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
+  if (k.v49) return finishOutputBody(k, sk, skb, 'ip_finish_output');
+  const w = k.w;
+  if (w) w.enter('ip_finish_output', skb, { sk: sk?.name ?? null, skb });
+  // BPF_CGROUP_RUN_PROG_INET_EGRESS: no program is attached, so NET_XMIT_SUCCESS.
+  if (w) w.note('cgroup BPF egress: no program -> __ip_finish_output');
+  const ret = finishOutputBody(k, sk, skb, '__ip_finish_output');
+  if (w) w.leave(ret);
+  return ret;
+}
+
+/** The body shared by 4.9's ip_finish_output and 6.x's __ip_finish_output. */
+function finishOutputBody(k: Kernel, sk: Sock | null, skb: SkBuff, name: string): number {
+  const w = k.w;
+  if (w) w.enter(name, skb, { sk: sk?.name ?? null, skb });
+  const mtu = ip_skb_dst_mtu(sk, skb);
+  if (w) w.at('mtu', { mtu });
+  let ret: number;
+  if (skb.gso_size) {
+    if (w) w.note(`GSO skb (gso_size ${skb.gso_size}) -> ip_finish_output_gso`);
+    ret = ip_finish_output_gso(k, sk, skb, mtu);
+  } else {
+    const fragTrigger = k.v49 ? (skb.ipcb_flags & IPSKB_FRAG_PMTU) !== 0 : skb.frag_max_size !== 0;
+    if (skb.len > mtu || fragTrigger) {
+      if (w) w.note(skb.len > mtu ? `len ${skb.len} > mtu ${mtu} -> ip_fragment` : `${k.v49 ? 'IPSKB_FRAG_PMTU' : 'frag_max_size'} set -> ip_fragment`);
+      ret = ip_fragment(k, sk, skb, mtu);
+    } else {
+      if (w) w.note(`len ${skb.len} <= mtu ${mtu} -> ip_finish_output2`);
+      ret = ip_finish_output2(k, sk, skb);
+    }
+  }
+  if (w) w.leave(ret);
+  return ret;
+}
+
+/** ip_finish_output_gso: a GSO skb whose segments fit goes on whole; otherwise segment and fragment. */
+export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number): number {
+  const w = k.w;
+  if (w) w.enter('ip_finish_output_gso', skb, { sk: sk?.name ?? null, skb, mtu });
+  const seglen = (skb.transport_header - skb.network_header) + skb.gso_size;
+  let ret: number;
+  if (seglen <= mtu) {
+    if (w) w.note(`segments of ${seglen} fit mtu ${mtu} -> ip_finish_output2 with the whole GSO skb`);
+    ret = ip_finish_output2(k, sk, skb);
+  } else {
+    if (w) w.note(`segments of ${seglen} exceed mtu ${mtu}: segment in software, then ip_fragment each`);
+    const segs = skb_gso_segment(k, skb);
+    ret = 0;
+    for (const seg of segs) {
+      const err = ip_fragment(k, sk, seg, mtu);
+      if (err && !ret) ret = err;
+    }
+  }
+  if (w) w.leave(ret);
+  return ret;
+}
+
+/**
+ * skb_gso_segment for the GSO types the model makes (4.9 UFO): the datagram cut into IP fragments
+ * with the UDP checksum completed first (udp4_ufo_fragment), sharing the datagram's ID.
+ */
+export function skb_gso_segment(k: Kernel, skb: SkBuff): SkBuff[] {
+  if (skb.ip_summed === CHECKSUM_PARTIAL) skb_checksum_help(k, skb);
+  const hlen = skb.transport_header - skb.network_header;
+  const payload = skb.len - hlen;
+  const out: SkBuff[] = [];
+  for (let off = 0; off < payload; off += skb.gso_size) {
+    const len = Math.min(skb.gso_size, payload - off);
+    out.push(makeFragment(k, skb, hlen, off, len, off + len < payload, false, off > 0));
+  }
+  return out;
+}
+
+/** ip_fragment: refuses DF datagrams that may not be fragmented, else ip_do_fragment. */
+export function ip_fragment(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number): number {
+  const w = k.w;
+  if (w) w.enter('ip_fragment', skb, { sk: sk?.name ?? null, skb, mtu });
+  const nh = skb.network_header;
+  const fragOff = (skb.buf[nh + 6] << 8) | skb.buf[nh + 7];
+  let ret: number;
+  if ((fragOff & IP_DF) === 0) {
+    if (w) w.note('DF clear -> ip_do_fragment');
+    ret = ip_do_fragment(k, sk, skb);
+  } else if (!skb.ignore_df || (skb.frag_max_size && skb.frag_max_size > mtu)) {
+    k.net.counters.Ip.FragFails++;
+    if (w) w.note(`DF set and may not fragment -> ICMP frag needed (mtu ${mtu}), EMSGSIZE`);
+    icmp_send(k, skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu);
+    k.drop(skb, 'ip_fragment', 'PKT_TOO_BIG');
+    ret = -EMSGSIZE;
+  } else {
+    if (w) w.note('DF set but ignore_df -> ip_do_fragment');
+    ret = ip_do_fragment(k, sk, skb);
+  }
+  if (w) w.leave(ret);
+  return ret;
+}
+
+/**
+ * ip_do_fragment: cuts the datagram into fragments of at most mtu bytes (multiples of 8 except the
+ * last), each with a copy of the header, the same ID, its offset and MF, and sends them in order.
+ */
+export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number {
+  const w = k.w;
+  if (w) w.enter('ip_do_fragment', skb, { sk: sk?.name ?? null, skb });
+  const c = k.net.counters.Ip;
+  if (skb.ip_summed === CHECKSUM_PARTIAL) {
+    // Fragments cannot use checksum offload: complete the L4 checksum first.
+    skb_checksum_help(k, skb);
+  }
+  let mtu = ip_skb_dst_mtu(sk, skb);
+  if (skb.frag_max_size && skb.frag_max_size < mtu) mtu = skb.frag_max_size;
+  const nh = skb.network_header;
+  const hlen = (skb.buf[nh] & 0x0f) * 4;
+  const dataSpace = mtu - hlen;
+  skb.ipcb_flags |= IPSKB_FRAG_COMPLETE;
+  const origFragOff = (skb.buf[nh + 6] << 8) | skb.buf[nh + 7];
+  const startOffset = (origFragOff & IP_OFFSET) * 8;
+  const origMf = (origFragOff & IP_MF) !== 0;
+  const dfOut = (skb.ipcb_flags & IPSKB_FRAG_PMTU) !== 0;
+  const total = skb.len - hlen;
+
+  // The frag_list fast path applies when the chain __ip_append_data built already has the geometry.
+  let sizes: number[];
+  let fast = false;
+  if (skb.frag_list) {
+    const head = total - skb.frag_list.reduce((a, b) => a + b, 0);
+    const members = skb.frag_list;
+    fast = head <= dataSpace && head % 8 === 0 && members.every((n, i) => n <= dataSpace && (i === members.length - 1 || n % 8 === 0));
+    sizes = fast ? [head, ...members] : sliceSizes(total, dataSpace);
+  } else {
+    sizes = sliceSizes(total, dataSpace);
+  }
+  if (w) {
+    w.at('geometry', { mtu, hlen, data_space: dataSpace, fragments: sizes.length });
+    w.note(`${fast ? 'frag_list fast path' : 'slow path'}: ${sizes.length} fragments of ${sizes.join('/')} bytes`);
+  }
+  let off = 0;
+  let err = 0;
+  const frags: SkBuff[] = [];
+  for (let i = 0; i < sizes.length; i++) {
+    const last = i === sizes.length - 1;
+    frags.push(makeFragment(k, skb, hlen, off, sizes[i], !last || origMf, dfOut, i > 0, startOffset, fast && i === 0 ? skb.id : 0));
+    off += sizes[i];
+  }
+  for (let i = 0; i < frags.length; i++) {
+    if (w) w.at('output', { fragment: i, offset: frags[i].buf[frags[i].network_header + 7] });
+    err = ip_finish_output2(k, sk, frags[i]);
+    if (err) {
+      for (let j = i + 1; j < frags.length; j++) k.drop(frags[j], 'ip_do_fragment', 'NOT_SPECIFIED');
+      break;
+    }
+    c.FragCreates++;
+  }
+  if (err === 0) c.FragOKs++;
+  else c.FragFails++;
+  if (w) w.leave(err);
+  return err;
+}
+
+function sliceSizes(total: number, dataSpace: number): number[] {
+  const sizes: number[] = [];
+  let left = total;
+  while (left > 0) {
+    let len = Math.min(left, dataSpace);
+    if (len < left) len &= ~7;
+    sizes.push(len);
+    left -= len;
+  }
+  return sizes;
+}
+
+/**
+ * One fragment: headroom LL_RESERVED_SPACE, a copy of the header (options with the copied bit only,
+ * after the first), data bytes [off, off+len) of the datagram, offset/MF/DF, tot_len, checksum.
+ * `keepId` reuses the datagram's packet id (the fast path turns the head skb into fragment 1).
+ */
+function makeFragment(k: Kernel, skb: SkBuff, hlen: number, off: number, len: number, mf: boolean, df: boolean, later: boolean, startOffset = 0, keepId = 0): SkBuff {
+  const dev = skb.dst!.dev;
+  const ll = LL_RESERVED_SPACE(dev);
+  const buf = new Uint8Array(ll + hlen + len);
+  const nh = skb.network_header;
+  buf.set(skb.buf.subarray(nh, nh + hlen), ll);
+  if (later && hlen > 20) buf.set(ipOptionsFragment(skb.buf.subarray(nh + 20, nh + hlen)), ll + 20);
+  buf.set(skb.buf.subarray(nh + hlen + off, nh + hlen + off + len), ll + hlen);
+  const frag = k.newSkb(buf, ll, hlen + len, skbTruesize(hlen + len + ll + 15, k.v49));
+  if (keepId) frag.id = keepId;
+  copyMetadata(frag, skb);
+  frag.network_header = ll;
+  frag.transport_header = ll + hlen;
+  frag.opt_len = hlen - 20;
+  frag.ignore_df = skb.ignore_df;
+  const tot = hlen + len;
+  buf[ll + 2] = tot >> 8;
+  buf[ll + 3] = tot & 0xff;
+  const field = (((startOffset + off) >> 3) & IP_OFFSET) | (mf ? IP_MF : 0) | (df ? IP_DF : 0);
+  buf[ll + 6] = field >> 8;
+  buf[ll + 7] = field & 0xff;
+  ipSendCheck(buf, ll);
+  return frag;
+}
+
+/** ip_finish_output2: counters, headroom, the next hop's neighbour, and neighbour output. */
+export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): number {
+  const w = k.w;
+  const rt = skb.dst!;
+  const dev = rt.dev;
+  const hh_len = LL_RESERVED_SPACE(dev);
+  if (w) w.enter('ip_finish_output2', skb, { sk: sk?.name ?? null, skb });
+  const c = k.net.counters.Ip;
+  if (rt.rt_type === RTN_MULTICAST) {
+    c.OutMcastPkts++;
+    c.OutMcastOctets += skb.len;
+  } else if (rt.rt_type === RTN_BROADCAST) {
+    c.OutBcastPkts++;
+    c.OutBcastOctets += skb.len;
+  }
+  if (!k.v49) {
+    c.OutTransmits++;
+    c.OutOctets += skb.len;
+  }
+  if (w) w.at('stats', { hh_len });
+
+  // Be paranoid: the link header must fit in front of the IP header.
+  if (skb.headroom < hh_len && dev.header_ops) {
+    if (w) w.note(`headroom ${skb.headroom} < ${hh_len} -> ${k.v49 ? 'skb_realloc_headroom' : 'skb_expand_head'}`);
+    if (!expandHead(k, skb, hh_len)) {
+      k.drop(skb, 'ip_finish_output2', 'NOMEM');
+      if (w) w.leave(-ENOMEM);
+      return -ENOMEM;
+    }
+  }
+
+  const daddr = readU32(skb.buf, skb.network_header + 16);
+  let nexthop = rt_nexthop(rt, daddr);
+  if (dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) nexthop = 0;
+  if (w) w.at('nexthop', { nexthop: formatIpv4(nexthop) });
+  let neigh = __ipv4_neigh_lookup_noref(k, dev, nexthop);
+  if (!neigh) {
+    const n = __neigh_create(k, dev, nexthop, rt, daddr);
+    if (typeof n === 'number') {
+      const err = k.v49 ? -EINVAL : n;
+      k.drop(skb, 'ip_finish_output2', 'NEIGH_CREATEFAIL');
+      if (w) {
+        w.note(`no neighbour: ${errnoName(err)}`);
+        w.leave(err);
+      }
+      return err;
+    }
+    neigh = n;
+  }
+  if (w) w.note(`nexthop ${formatIpv4(nexthop)} -> ${k.v49 ? 'dst_neigh_output' : 'neigh_output'}`);
+  const ret = k.v49 ? dst_neigh_output(k, neigh, skb) : neigh_output(k, neigh, skb, false);
+  if (w) w.leave(ret);
+  return ret;
+}
+
+/** skb_expand_head (6.x) / skb_realloc_headroom (4.9): a buffer with room for the link header. */
+function expandHead(k: Kernel, skb: SkBuff, need: number): boolean {
+  const extra = need - skb.headroom;
+  const buf = new Uint8Array(skb.buf.length + extra);
+  buf.set(skb.buf, extra);
+  skb.buf = buf;
+  skb.data += extra;
+  skb.tail += extra;
+  skb.network_header += extra;
+  skb.transport_header += extra;
+  if (skb.mac_header !== MAC_HEADER_UNSET) skb.mac_header += extra;
+  if (k.v49) skb.id = k.newSkb(buf, skb.data, skb.len, skb.truesize).id; // a new skb replaces the old
+  return true;
+}
+
+export function readU32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+}
+
+export function writeU32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = (v >>> 16) & 0xff;
+  b[o + 2] = (v >>> 8) & 0xff;
+  b[o + 3] = v & 0xff;
+}
+

@@ -1,0 +1,468 @@
+// net/core/neighbour.c and include/net/neighbour.h: the neighbour cache's state machine on the
+// virtual clock, the output routines an entry points at, its queue of packets waiting for
+// resolution (limited in truesize, oldest dropped first) and the cached link header.
+
+import type { Kernel } from '../engine/kernel';
+import type { SkBuff } from '../net/skbuff';
+import type { NetDevice } from '../net/device';
+import type { Rtable } from '../net/route';
+import {
+  Neighbour, NeighTable, nudName,
+  NUD_NONE, NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE, NUD_FAILED,
+  NUD_CONNECTED, NUD_VALID, NUD_IN_TIMER,
+} from '../net/neigh';
+import { HZ } from '../engine/clock';
+import { randReachTime } from '../net/netns';
+import { arp_constructor, arp_solicit, arp_error_report } from './arp';
+import { dev_queue_xmit } from './dev';
+import { ENOBUFS, ENETDOWN, NET_XMIT_DROP, EINVAL } from './errno';
+import { formatIpv4, formatMac } from '../wire/addr';
+
+export const NEIGH_UPDATE_F_OVERRIDE = 0x1;
+export const NEIGH_UPDATE_F_ADMIN = 0x80000000;
+
+/** The timer floor: HZ/2 on 4.9, HZ/100 on 6.x. */
+function timerFloor(k: Kernel): number {
+  return k.v49 ? HZ >> 1 : Math.floor(HZ / 100);
+}
+
+/** __ipv4_neigh_lookup_noref: the entry for the next hop on this device, if any. */
+export function __ipv4_neigh_lookup_noref(k: Kernel, dev: NetDevice, key: number): Neighbour | undefined {
+  const w = k.w;
+  if (w) w.enter('__ipv4_neigh_lookup_noref', null, { dev: dev.name, key: formatIpv4(key) });
+  const tbl = k.net.arp_tbl;
+  tbl.stats.lookups++;
+  const n = tbl.get(dev, key);
+  if (n) tbl.stats.hits++;
+  if (w) {
+    w.note(n ? `found ${formatIpv4(key)} ${nudName(n.nud_state)}` : `no entry for ${formatIpv4(key)}`);
+    w.leave(n ?? null);
+  }
+  return n;
+}
+
+/** __neigh_create: allocate (neigh_alloc), construct (arp_constructor) and insert a new entry. */
+export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtable, daddr: number): Neighbour | number {
+  const w = k.w;
+  if (w) w.enter('__neigh_create', null, { tbl: 'arp_tbl', pkey: formatIpv4(key), dev: dev.name });
+  const tbl = k.net.arp_tbl;
+  // neigh_alloc: past gc_thresh3 a forced GC must free something, or the table is full.
+  if (tbl.entries.size >= tbl.gc_thresh3 && !neighForcedGc(k, tbl)) {
+    tbl.stats.table_fulls++;
+    if (w) {
+      w.note('neighbor table overflow! -> ENOBUFS');
+      w.leave(-ENOBUFS);
+    }
+    return -ENOBUFS;
+  }
+  const parms = k.net.parms.get(dev)!;
+  const n = new Neighbour(key, dev, parms);
+  const now = k.jiffies;
+  n.updated = now;
+  n.used = now;
+  n.confirmed = now - (parms.base_reachable_time << 1);
+  tbl.stats.allocs++;
+  if (w) w.at('alloc', { nud_state: 'NONE', output: 'neigh_blackhole' });
+  arp_constructor(k, n, rt, daddr);
+  tbl.entries.set(NeighTable.key(dev, key), n);
+  if (w) {
+    w.note(`new entry ${formatIpv4(key)} ${nudName(n.nud_state)}, output ${n.output}`);
+    w.leave(n);
+  }
+  return n;
+}
+
+/** neigh_forced_gc: drop unreferenced entries that hold no timer and are not permanent. */
+function neighForcedGc(k: Kernel, tbl: NeighTable): boolean {
+  let freed = false;
+  for (const [key, n] of tbl.entries) {
+    if (n.nud_state & (NUD_IN_TIMER | 0x80 | 0x40)) continue;
+    if (n.arp_queue.length) continue;
+    tbl.entries.delete(key);
+    n.dead = true;
+    tbl.stats.destroys++;
+    freed = true;
+  }
+  void k;
+  return freed;
+}
+
+/** neigh_output (6.x): the cached header when the entry is CONNECTED, else n->output. */
+export function neigh_output(k: Kernel, n: Neighbour, skb: SkBuff, skipCache: boolean): number {
+  const w = k.w;
+  if (w) w.enter('neigh_output', skb, { n: formatIpv4(n.key), skb, skip_cache: skipCache });
+  let ret: number;
+  if (!skipCache && n.nud_state & NUD_CONNECTED && n.hh_len) {
+    if (w) w.note(`${nudName(n.nud_state)} and hh_len ${n.hh_len} -> neigh_hh_output`);
+    ret = neigh_hh_output(k, n, skb);
+  } else {
+    if (w) w.note(`${nudName(n.nud_state)}${n.hh_len ? '' : ', no cached header'} -> ${n.output}`);
+    ret = callOutput(k, n, skb);
+  }
+  if (w) w.leave(ret);
+  return ret;
+}
+
+/** dst_neigh_output (4.9): the same choice, made in include/net/dst.h. */
+export function dst_neigh_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
+  const w = k.w;
+  if (w) w.enter('dst_neigh_output', skb, { n: formatIpv4(n.key), skb });
+  let ret: number;
+  if (n.nud_state & NUD_CONNECTED && n.hh_len) {
+    if (w) w.note(`${nudName(n.nud_state)} and hh_len ${n.hh_len} -> neigh_hh_output`);
+    ret = neigh_hh_output(k, n, skb);
+  } else {
+    if (w) w.note(`${nudName(n.nud_state)}${n.hh_len ? '' : ', no cached header'} -> ${n.output}`);
+    ret = callOutput(k, n, skb);
+  }
+  if (w) w.leave(ret);
+  return ret;
+}
+
+/** n->output(n, skb) */
+export function callOutput(k: Kernel, n: Neighbour, skb: SkBuff): number {
+  switch (n.output) {
+    case 'neigh_resolve_output': return neigh_resolve_output(k, n, skb);
+    case 'neigh_connected_output': return neigh_connected_output(k, n, skb);
+    case 'neigh_direct_output': return dev_queue_xmit(k, skb);
+    case 'neigh_blackhole':
+      k.drop(skb, 'neigh_blackhole', 'NEIGH_DEAD');
+      return -ENETDOWN;
+  }
+}
+
+/** neigh_hh_output: copy the cached 16-byte header block in front of data, push 14, transmit. */
+export function neigh_hh_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
+  const w = k.w;
+  if (w) w.enter('neigh_hh_output', skb, { hh: formatMac(n.hh_data, 2), skb });
+  const hh_alen = 16;
+  if (skb.headroom < hh_alen) {
+    k.drop(skb, 'neigh_hh_output', 'NOMEM');
+    if (w) w.leave(NET_XMIT_DROP);
+    return NET_XMIT_DROP;
+  }
+  skb.buf.set(n.hh_data, skb.data - hh_alen);
+  skb.push(n.hh_len);
+  if (w) w.at('push', { data: skb.data });
+  const ret = dev_queue_xmit(k, skb);
+  if (w) w.leave(ret);
+  return ret;
+}
+
+/** neigh_resolve_output: resolve first (neigh_event_send), then build the header and transmit. */
+export function neigh_resolve_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
+  const w = k.w;
+  if (w) w.enter('neigh_resolve_output', skb, { n: formatIpv4(n.key), skb });
+  let rc = 0;
+  if (!neigh_event_send(k, n, skb)) {
+    if (n.dev.header_ops && !n.hh_len) neigh_hh_init(k, n);
+    skb.data = skb.network_header;
+    eth_header(skb, n.dev.dev_addr, n.ha);
+    if (w) w.note(`header to ${formatMac(n.ha)} -> dev_queue_xmit`);
+    rc = dev_queue_xmit(k, skb);
+  } else if (w) {
+    w.note(`${nudName(n.nud_state)}: packet queued or dropped -> 0`);
+  }
+  if (w) w.leave(rc);
+  return rc;
+}
+
+/** neigh_connected_output: build the header every time (devices without a header cache). */
+export function neigh_connected_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
+  const w = k.w;
+  if (w) w.enter('neigh_connected_output', skb, { n: formatIpv4(n.key), skb });
+  skb.data = skb.network_header;
+  eth_header(skb, n.dev.dev_addr, n.ha);
+  const rc = dev_queue_xmit(k, skb);
+  if (w) w.leave(rc);
+  return rc;
+}
+
+/** eth_header: push the 14-byte Ethernet header. */
+function eth_header(skb: SkBuff, src: Uint8Array, dst: Uint8Array): void {
+  const o = skb.push(14);
+  skb.buf.set(dst, o);
+  skb.buf.set(src, o + 6);
+  skb.buf[o + 12] = 0x08;
+  skb.buf[o + 13] = 0x00;
+}
+
+/** neigh_hh_init: fill the header cache (eth_header_cache) for ETH_P_IP. */
+function neigh_hh_init(k: Kernel, n: Neighbour): void {
+  fillHh(n);
+  if (k.w) k.w.at('hh_init', { hh_len: n.hh_len });
+}
+
+function fillHh(n: Neighbour): void {
+  // The 14-byte header sits at the end of the 16-byte block, so it ends where the IP header starts.
+  n.hh_data.fill(0);
+  n.hh_data.set(n.ha, 2);
+  n.hh_data.set(n.dev.dev_addr, 8);
+  n.hh_data[14] = 0x08;
+  n.hh_data[15] = 0x00;
+  n.hh_len = 14;
+}
+
+/** neigh_event_send: note the use; entries that are not CONNECTED, DELAY or PROBE need work. */
+export function neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null): number {
+  n.used = k.jiffies;
+  if (!(n.nud_state & (NUD_CONNECTED | NUD_DELAY | NUD_PROBE))) return __neigh_event_send(k, n, skb);
+  return 0;
+}
+
+/**
+ * __neigh_event_send: start resolution (NONE/FAILED -> INCOMPLETE with an immediate probe), move
+ * STALE to DELAY, and queue the packet while INCOMPLETE. Returns 1 when the packet was queued or
+ * dropped, 0 when it may be sent now.
+ */
+export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null): number {
+  const w = k.w;
+  if (w) w.enter('__neigh_event_send', skb, { neigh: formatIpv4(n.key), nud_state: nudName(n.nud_state), skb });
+  const p = n.parms;
+  let rc = 0;
+  let immediateProbe = false;
+  if (n.dead) {
+    if (skb && !(n.nud_state & NUD_STALE)) {
+      k.drop(skb, '__neigh_event_send', 'NEIGH_DEAD');
+      if (w) w.leave(1);
+      return 1;
+    }
+  }
+  if (!(n.nud_state & (NUD_STALE | NUD_INCOMPLETE))) {
+    if (p.mcast_probes + p.app_probes) {
+      n.probes = p.ucast_probes;
+      neighDelTimer(n);
+      setState(k, n, NUD_INCOMPLETE);
+      n.updated = k.jiffies;
+      immediateProbe = true;
+      neighAddTimer(k, n, k.jiffies + Math.max(p.retrans_time, timerFloor(k)));
+      if (w) w.note(`start resolution: INCOMPLETE, probes = ucast_solicit ${p.ucast_probes}, probe now`);
+    } else {
+      setState(k, n, NUD_FAILED);
+      n.updated = k.jiffies;
+      if (skb) k.drop(skb, '__neigh_event_send', 'NEIGH_FAILED');
+      if (w) {
+        w.note('mcast_solicit + app_solicit = 0: FAILED at once');
+        w.leave(1);
+      }
+      return 1;
+    }
+  } else if (n.nud_state & NUD_STALE) {
+    neighDelTimer(n);
+    setState(k, n, NUD_DELAY);
+    n.updated = k.jiffies;
+    neighAddTimer(k, n, k.jiffies + p.delay_probe_time);
+    if (w) w.note('STALE -> DELAY: send now with the cached address, probe later');
+  }
+  if (n.nud_state === NUD_INCOMPLETE) {
+    if (skb) {
+      while (n.arp_queue_len_bytes + skb.truesize > p.queue_len_bytes) {
+        const old = n.arp_queue.shift();
+        if (!old) break;
+        n.arp_queue_len_bytes -= old.truesize;
+        k.drop(old, '__neigh_event_send', 'NEIGH_QUEUEFULL');
+        k.net.arp_tbl.stats.unresolved_discards++;
+      }
+      n.arp_queue.push(skb);
+      n.arp_queue_len_bytes += skb.truesize;
+      if (w) w.note(`queued on arp_queue (${n.arp_queue.length} packets, ${n.arp_queue_len_bytes}/${p.queue_len_bytes} bytes)`);
+    }
+    rc = 1;
+  }
+  if (immediateProbe) neigh_probe(k, n);
+  if (w) w.leave(rc);
+  return rc;
+}
+
+/** neigh_probe: solicit with a clone of the newest queued packet, then count the probe. */
+export function neigh_probe(k: Kernel, n: Neighbour): void {
+  const w = k.w;
+  if (w) w.enter('neigh_probe', null, { neigh: formatIpv4(n.key), probes: n.probes });
+  const skb = n.arp_queue.length ? n.arp_queue[n.arp_queue.length - 1] : null;
+  arp_solicit(k, n, skb);
+  n.probes++;
+  if (w) w.leave(null);
+}
+
+function setState(k: Kernel, n: Neighbour, state: number): void {
+  const old = n.nud_state;
+  n.nud_state = state;
+  if (k.w && old !== state) k.w.at('nud_state', { nud_state: nudName(state), from: nudName(old) });
+}
+
+function neighDelTimer(n: Neighbour): void {
+  if (n.timer) {
+    n.timer.cancelled = true;
+    n.timer = null;
+    n.timerExpires = 0;
+  }
+}
+
+/** neigh_add_timer / mod_timer: (re)arm the entry's timer for jiffy `expires`. */
+function neighAddTimer(k: Kernel, n: Neighbour, expires: number, state = n.nud_state): void {
+  neighDelTimer(n);
+  // A REACHABLE entry's timer only ages the entry; it does not keep a run without an end going.
+  const quiet = state === NUD_REACHABLE;
+  const { ev, runAt } = k.timer(expires, `neigh_timer_handler ${formatIpv4(n.key)}`, () => neigh_timer_handler(k, n), quiet);
+  n.timer = ev;
+  n.timerExpires = runAt;
+}
+
+function maxProbes(n: Neighbour): number {
+  const p = n.parms;
+  return p.ucast_probes + p.app_probes + (n.nud_state & NUD_PROBE ? p.mcast_reprobes : p.mcast_probes);
+}
+
+/** neigh_timer_handler: the entry's timer, in softirq context. */
+export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
+  const w = k.w;
+  if (w) w.enter('neigh_timer_handler', null, { neigh: formatIpv4(n.key), nud_state: nudName(n.nud_state), probes: n.probes });
+  n.timer = null;
+  n.timerExpires = 0;
+  const p = n.parms;
+  const now = k.jiffies;
+  const state = n.nud_state;
+  let next = now + HZ;
+  if (!(state & NUD_IN_TIMER)) {
+    if (w) w.leave(null);
+    return;
+  }
+  if (state & NUD_REACHABLE) {
+    if (now <= n.confirmed + p.reachable_time) {
+      next = n.confirmed + p.reachable_time;
+      if (w) w.note('still reachable (confirmed recently)');
+    } else if (now <= n.used + p.delay_probe_time) {
+      setState(k, n, NUD_DELAY);
+      n.updated = now;
+      n.output = 'neigh_resolve_output';
+      next = now + p.delay_probe_time;
+      if (w) w.note('REACHABLE expired, used recently -> DELAY');
+    } else {
+      setState(k, n, NUD_STALE);
+      n.updated = now;
+      n.output = 'neigh_resolve_output';
+      if (w) w.note('REACHABLE expired, unused -> STALE');
+    }
+  } else if (state & NUD_DELAY) {
+    if (now <= n.confirmed + p.delay_probe_time) {
+      setState(k, n, NUD_REACHABLE);
+      n.updated = now;
+      next = n.confirmed + p.reachable_time;
+      if (w) w.note('confirmed during DELAY -> REACHABLE');
+    } else {
+      setState(k, n, NUD_PROBE);
+      n.updated = now;
+      n.probes = 0;
+      next = now + Math.max(p.retrans_time, timerFloor(k));
+      if (w) w.note('no confirmation in DELAY -> PROBE (unicast probes)');
+    }
+  } else {
+    // INCOMPLETE or PROBE
+    next = now + p.retrans_time;
+  }
+
+  if (n.nud_state & (NUD_INCOMPLETE | NUD_PROBE) && n.probes >= maxProbes(n)) {
+    setState(k, n, NUD_FAILED);
+    if (w) w.note(`probes ${n.probes} >= ${maxProbes(n)} -> FAILED`);
+    k.exception('neigh-failed', { neigh: formatIpv4(n.key), dev: n.dev.name, queued: n.arp_queue.length });
+    neigh_invalidate(k, n);
+    if (w) w.leave(null);
+    return;
+  }
+  if (n.nud_state & NUD_IN_TIMER) {
+    if (next < now + timerFloor(k)) next = now + timerFloor(k);
+    neighAddTimer(k, n, next);
+  }
+  if (n.nud_state & (NUD_INCOMPLETE | NUD_PROBE)) {
+    if (w) w.note(`probe ${n.probes + 1 - (n.nud_state & NUD_INCOMPLETE ? p.ucast_probes : 0)} (probes ${n.probes})`);
+    neigh_probe(k, n);
+  }
+  if (w) w.leave(null);
+}
+
+/** neigh_invalidate: report each queued packet as unreachable (ICMP host unreachable) and free it. */
+export function neigh_invalidate(k: Kernel, n: Neighbour): void {
+  const w = k.w;
+  if (w) w.enter('neigh_invalidate', null, { neigh: formatIpv4(n.key), queued: n.arp_queue.length });
+  k.net.arp_tbl.stats.res_failed++;
+  if (n.nud_state === NUD_FAILED) {
+    while (n.arp_queue.length) {
+      const skb = n.arp_queue.shift()!;
+      n.arp_queue_len_bytes -= skb.truesize;
+      arp_error_report(k, n, skb);
+    }
+  }
+  n.arp_queue = [];
+  n.arp_queue_len_bytes = 0;
+  if (w) w.leave(null);
+}
+
+/**
+ * __neigh_update: a new link-layer address and/or state (from an ARP reply or an admin change);
+ * flushes the queue in order when the entry becomes valid.
+ */
+export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null, newState: number, flags: number): number {
+  const w = k.w;
+  if (w) w.enter('neigh_update', null, { neigh: formatIpv4(n.key), lladdr: lladdr ? formatMac(lladdr) : null, new: nudName(newState) });
+  const old = n.nud_state;
+  const now = k.jiffies;
+  if (!(flags & NEIGH_UPDATE_F_ADMIN) && old & (0x40 | 0x80)) {
+    if (w) {
+      w.note(`${nudName(old)} entries ignore non-admin updates`);
+      w.leave(-EINVAL);
+    }
+    return 0;
+  }
+  let addr = lladdr;
+  let sameAddr = false;
+  if (addr && old & NUD_VALID && sameMac(addr, n.ha)) sameAddr = true;
+  if (!addr) sameAddr = true;
+  if (newState & NUD_CONNECTED) n.confirmed = now;
+  if (old & NUD_VALID) {
+    if (!sameAddr && !(flags & NEIGH_UPDATE_F_OVERRIDE)) {
+      if (w) w.leave(0);
+      return 0;
+    }
+    if (sameAddr && newState === NUD_STALE && !(flags & NEIGH_UPDATE_F_ADMIN)) newState = old;
+  }
+  if (newState !== old || !sameAddr) n.updated = now;
+  if (newState !== old) {
+    neighDelTimer(n);
+    if (newState & NUD_PROBE) n.probes = 0;
+    if (newState & NUD_IN_TIMER) neighAddTimer(k, n, now + (newState & NUD_REACHABLE ? n.parms.reachable_time : 0), newState);
+    setState(k, n, newState);
+  }
+  if (!sameAddr && addr) {
+    n.ha = addr.slice();
+    if (n.hh_len) fillHh(n); // neigh_update_hhs
+    if (!(newState & NUD_CONNECTED)) n.confirmed = now - (n.parms.base_reachable_time << 1);
+  }
+  if (newState !== old) {
+    // neigh_connect / neigh_suspect: with arp_hh_ops both outputs are neigh_resolve_output.
+    n.output = 'neigh_resolve_output';
+    if (!(old & NUD_VALID)) {
+      if (w && n.arp_queue.length) w.note(`${nudName(newState)}: flush ${n.arp_queue.length} queued packets in order`);
+      while (n.nud_state & NUD_VALID && n.arp_queue.length) {
+        const skb = n.arp_queue.shift()!;
+        n.arp_queue_len_bytes -= skb.truesize;
+        callOutput(k, n, skb);
+      }
+      n.arp_queue = [];
+      n.arp_queue_len_bytes = 0;
+    }
+  }
+  if (w) w.leave(0);
+  return 0;
+}
+
+/** Redraws reachable_time every 300 s, as neigh_periodic_work does. */
+export function neighRedrawReachable(k: Kernel): void {
+  for (const p of k.net.parms.values()) p.reachable_time = randReachTime(p.base_reachable_time, k.rng);
+}
+
+function sameMac(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export { NUD_NONE };

@@ -1,0 +1,57 @@
+// net/ipv4/raw.c: raw_sendmsg on an IPPROTO_ICMP raw socket, as ping uses it. The echo request
+// (type 8, id, sequence, checksum) is written by the application; the kernel adds the IP header.
+
+import type { Kernel } from '../engine/kernel';
+import type { Sock } from '../net/sock';
+import { RTCF_BROADCAST } from '../net/route';
+import { ip_route_output } from './route';
+import { ip_make_skb, ip_send_skb, fillPayload } from './ip_output';
+import { ENETUNREACH, EACCES, EMSGSIZE, errnoName } from './errno';
+import { isMulticast, formatIpv4 } from '../wire/addr';
+import { icmpChecksum, ICMP_ECHO } from '../wire/icmp';
+
+export function raw_sendmsg(k: Kernel, sk: Sock, daddr: number, len: number): number {
+  const w = k.w;
+  if (w) w.enter('raw_sendmsg', null, { sk: sk.name, daddr: formatIpv4(daddr), len: len + 8 });
+  const done = (r: number): number => {
+    if (w) {
+      if (r < 0) w.note(`returns ${errnoName(r)}`);
+      w.leave(r);
+    }
+    return r;
+  };
+  const total = 8 + len;
+  if (total > 0xffff) return done(-EMSGSIZE);
+  let oif = sk.bound_dev_if;
+  let saddr = sk.inet_saddr;
+  if (isMulticast(daddr)) {
+    if (!oif) oif = sk.mc_index;
+    if (!saddr) saddr = sk.mc_addr;
+  }
+  const rt = ip_route_output(k, { daddr, saddr, oif, tos: sk.tos, mark: sk.mark });
+  if (typeof rt === 'number') {
+    if (rt === -ENETUNREACH) k.net.counters.Ip.OutNoRoutes++;
+    return done(rt);
+  }
+  if (rt.rt_flags & RTCF_BROADCAST && !sk.broadcast) return done(-EACCES);
+  const seq = ++sk.echoSeq;
+  const id = sk.echoId;
+  const skb = ip_make_skb(k, sk, {
+    rt, saddr: rt.saddr, daddr, dport: 0, protocol: 1, ttl: 0, tos: sk.tos, transhdrlen: 0, length: total,
+    fill: (buf, off) => {
+      buf[off] = ICMP_ECHO;
+      buf[off + 1] = 0;
+      buf[off + 4] = id >> 8;
+      buf[off + 5] = id & 0xff;
+      buf[off + 6] = seq >> 8;
+      buf[off + 7] = seq & 0xff;
+      fillPayload(buf, off + 8, len);
+      const c = icmpChecksum(buf, off, total);
+      buf[off + 2] = c >> 8;
+      buf[off + 3] = c & 0xff;
+    },
+  });
+  if (typeof skb === 'number') return done(skb);
+  const err = ip_send_skb(k, skb);
+  return done(err ? err : total);
+}

@@ -1,0 +1,133 @@
+// net/ipv4/route.c: the output route lookup (ip_route_output_key_hash_rcu, __mkroute_output) and
+// the IP ID generator (__ip_select_ident).
+
+import type { Kernel } from '../engine/kernel';
+import {
+  Rtable, RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, RTN_MULTICAST, RTCF_LOCAL, RTCF_BROADCAST, RTCF_MULTICAST, FibEntry,
+} from '../net/route';
+import { IFF_LOOPBACK } from '../net/device';
+import { ENETUNREACH, ENODEV } from './errno';
+import { isMulticast, formatIpv4 } from '../wire/addr';
+
+/** The flow a socket asks a route for (struct flowi4). */
+export interface Flow {
+  daddr: number;
+  saddr: number;
+  oif: number;
+  tos: number;
+  mark: number;
+}
+
+const LBCAST = 0xffffffff;
+
+/** ip_route_output_flow: a route for the flow, or a negative errno. */
+export function ip_route_output(k: Kernel, fl: Flow): Rtable | number {
+  const net = k.net;
+  const w = k.w;
+  if (w) w.enter('ip_route_output_flow', null, { daddr: formatIpv4(fl.daddr), saddr: formatIpv4(fl.saddr), oif: fl.oif });
+  let rt: Rtable | number;
+  const devOut = fl.oif ? net.devByIndex(fl.oif) : undefined;
+  if (fl.oif && !devOut) {
+    rt = -ENODEV;
+  } else if (devOut && (fl.daddr === LBCAST || isMulticast(fl.daddr))) {
+    // An output interface was given: limited broadcast and multicast need no FIB entry.
+    const saddr = fl.saddr || net.selectAddr(devOut, 0);
+    const type = fl.daddr === LBCAST ? RTN_BROADCAST : RTN_MULTICAST;
+    rt = mkroute(k, type, devOut, 0, 0, saddr, fl.daddr, undefined);
+    if (w) w.note(`${formatIpv4(fl.daddr)} on ${devOut.name}: ${type === RTN_BROADCAST ? 'broadcast' : 'multicast'}, no FIB lookup`);
+  } else if (net.isLocal(fl.daddr)) {
+    rt = mkroute(k, RTN_LOCAL, net.lo, 0, 0, fl.saddr || fl.daddr, fl.daddr, undefined);
+    if (w) w.note(`${formatIpv4(fl.daddr)} is local -> lo`);
+  } else {
+    const bdev = net.broadcastDev(fl.daddr);
+    if (bdev && (!devOut || devOut === bdev)) {
+      rt = mkroute(k, RTN_BROADCAST, bdev, 0, 0, fl.saddr || net.selectAddr(bdev, fl.daddr), fl.daddr, undefined);
+      if (w) w.note(`${formatIpv4(fl.daddr)} is ${bdev.name}'s subnet broadcast`);
+    } else {
+      const fib = fibLookup(k, fl.daddr, devOut?.ifindex ?? 0);
+      if (!fib) {
+        rt = -ENETUNREACH;
+        if (w) w.note(`no route to ${formatIpv4(fl.daddr)} -> ENETUNREACH`);
+      } else {
+        let type = RTN_UNICAST;
+        let gw = fib.gw;
+        if (fl.daddr === LBCAST) {
+          type = RTN_BROADCAST;
+          gw = 0;
+        } else if (isMulticast(fl.daddr)) {
+          type = RTN_MULTICAST;
+          // A multicast flow that fell through to a short (default) route does not use its gateway.
+          if (fib.prefix < 4) gw = 0;
+        }
+        const saddr = fl.saddr || fib.prefsrc || net.selectAddr(fib.dev, gw || fl.daddr);
+        rt = mkroute(k, type, fib.dev, gw, fib.mtu, saddr, fl.daddr, fib);
+        if (w) w.note(`${formatIpv4(fib.dst)}/${fib.prefix}${gw ? ' via ' + formatIpv4(gw) : ''} dev ${fib.dev.name}`);
+      }
+    }
+  }
+  if (w) w.leave(rt);
+  return rt;
+}
+
+function fibLookup(k: Kernel, daddr: number, oif: number): FibEntry | undefined {
+  let best: FibEntry | undefined;
+  for (const e of k.net.fib) {
+    if (oif && e.dev.ifindex !== oif) continue;
+    if (!e.dev.up) continue;
+    if (((daddr ^ e.dst) & e.mask) !== 0) continue;
+    if (!best || e.prefix > best.prefix) best = e;
+  }
+  return best;
+}
+
+/** __mkroute_output: flags and the output function dst_output will call. */
+function mkroute(k: Kernel, type: number, dev: Rtable['dev'], gw: number, mtu: number, saddr: number, daddr: number, fib: FibEntry | undefined): Rtable {
+  let flags = 0;
+  if (type === RTN_BROADCAST) flags |= RTCF_BROADCAST | RTCF_LOCAL;
+  else if (type === RTN_MULTICAST) {
+    flags |= RTCF_MULTICAST;
+    // RTCF_LOCAL only when this host joined the group on that device (ip_check_mc_rcu).
+    if (k.net.joins.get(dev.ifindex)?.has(daddr)) flags |= RTCF_LOCAL;
+  } else if (type === RTN_LOCAL) flags |= RTCF_LOCAL;
+  if (dev.flags & IFF_LOOPBACK) flags |= RTCF_LOCAL;
+  const mc = (flags & RTCF_LOCAL) !== 0 && (flags & (RTCF_BROADCAST | RTCF_MULTICAST)) !== 0 && !(dev.flags & IFF_LOOPBACK);
+  return { rt_type: type, rt_flags: flags >>> 0, dev, rt_gw4: gw, mtu, mtuLocked: false, output: mc ? 'ip_mc_output' : 'ip_output', saddr, daddr, fib };
+}
+
+/** rt_nexthop: the gateway if the route has one, else the destination itself. */
+export function rt_nexthop(rt: Rtable, daddr: number): number {
+  return rt.rt_gw4 || daddr;
+}
+
+/**
+ * __ip_select_ident: a hashed per-(daddr, saddr, protocol) generator that advances by a random
+ * amount up to the number of jiffies it sat idle, so IDs are hard to predict but mostly increase.
+ */
+export function ip_select_ident_hashed(k: Kernel, daddr: number, saddr: number, protocol: number, segs: number): number {
+  const net = k.net;
+  const bucket = mix(daddr, saddr, protocol, net.identSecret);
+  const now = k.jiffies;
+  let st = net.idents.get(bucket);
+  if (!st) {
+    st = { id: mix(bucket, 0x9e37, 0, net.identSecret) & 0xffff, stamp: now };
+    net.idents.set(bucket, st);
+  }
+  let delta = 0;
+  if (st.stamp !== now) {
+    delta = k.rng.below(now - st.stamp);
+    st.stamp = now;
+  }
+  const id = (st.id + delta) & 0xffff;
+  st.id = (st.id + delta + segs) & 0xffff;
+  return id;
+}
+
+function mix(a: number, b: number, c: number, key: number): number {
+  let h = (key ^ 0x811c9dc5) >>> 0;
+  for (const v of [a, b, c]) {
+    h = Math.imul(h ^ v, 0x01000193) >>> 0;
+    h = (h ^ (h >>> 15)) >>> 0;
+    h = Math.imul(h, 0x85ebca6b) >>> 0;
+  }
+  return (h ^ (h >>> 13)) >>> 0;
+}

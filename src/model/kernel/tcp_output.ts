@@ -1,0 +1,140 @@
+// net/ipv4/tcp_ipv4.c and net/ipv4/tcp_output.c: connect() sends one SYN with the options a 6.x
+// kernel puts in it (MSS, SACK permitted, timestamps, window scale) through ip_queue_xmit. A RST
+// from the peer ends the attempt with ECONNREFUSED.
+
+import type { Kernel } from '../engine/kernel';
+import type { Sock } from '../net/sock';
+import { CHECKSUM_PARTIAL, CHECKSUM_NONE } from '../net/skbuff';
+import { RTCF_BROADCAST, RTCF_MULTICAST, dstMtu } from '../net/route';
+import { NETIF_F_HW_CSUM, LL_RESERVED_SPACE } from '../net/device';
+import { ip_route_output } from './route';
+import { ip_local_out, ip_select_ident_segs, readU32 } from './ip_output';
+import { ENETUNREACH, ECONNREFUSED, errnoName } from './errno';
+import { formatIpv4 } from '../wire/addr';
+import { buildSynOptions, tcpChecksum } from '../wire/tcp';
+import { pseudoHeaderSum, fold } from '../wire/checksum';
+import { ipSendCheck } from '../wire/ipv4';
+import { autobind } from './socket';
+import { HZ } from '../engine/clock';
+
+/** MAX_TCP_HEADER on x86-64: the headroom TCP reserves in front of its header. */
+const MAX_TCP_HEADER = 256;
+
+/** tcp_v4_connect -> tcp_connect -> tcp_transmit_skb -> ip_queue_xmit. Returns 0 or -errno. */
+export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number): number {
+  const w = k.w;
+  if (w) w.enter('tcp_v4_connect', null, { sk: sk.name, daddr: formatIpv4(daddr), dport });
+  const done = (r: number): number => {
+    if (w) {
+      if (r < 0) w.note(`returns ${errnoName(r)}`);
+      w.leave(r);
+    }
+    return r;
+  };
+  const rt = ip_route_output(k, { daddr, saddr: sk.inet_saddr, oif: sk.bound_dev_if, tos: sk.tos, mark: sk.mark });
+  if (typeof rt === 'number') {
+    if (rt === -ENETUNREACH) k.net.counters.Ip.OutNoRoutes++;
+    return done(rt);
+  }
+  if (rt.rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) return done(-ENETUNREACH);
+  if (!sk.inet_saddr) sk.inet_saddr = rt.saddr;
+  sk.inet_daddr = daddr;
+  sk.inet_dport = dport;
+  sk.dst = rt;
+  autobind(k, sk);
+  sk.snd_nxt = k.rng.u32();
+  sk.inet_id = k.rng.below(0x10000);
+  sk.tsOffset = k.rng.u32();
+  sk.tcpState = 'SYN_SENT';
+  k.net.counters.Tcp.ActiveOpens++;
+
+  // tcp_transmit_skb: the SYN, MSS from the route MTU, window 64240, window scale 10 (tcp_rmem max 32 MiB).
+  const mss = dstMtu(rt) - 40;
+  const tsval = (sk.tsOffset + Math.floor(k.now / 1e6)) >>> 0;
+  const opts = buildSynOptions(mss, tsval, 0, 10);
+  const thlen = 20 + opts.length;
+  const len = 20 + thlen;
+  const headroom = MAX_TCP_HEADER - thlen - 20 + LL_RESERVED_SPACE(rt.dev) - 16;
+  const buf = new Uint8Array(headroom + len + 64);
+  const skb = k.newSkb(buf, headroom, len, 2304);
+  skb.sk = sk;
+  skb.dst = rt;
+  skb.mark = sk.mark;
+  skb.priority = sk.priority;
+  skb.network_header = headroom;
+  skb.transport_header = headroom + 20;
+  const th = skb.transport_header;
+  const sport = sk.inet_sport;
+  buf[th] = sport >> 8;
+  buf[th + 1] = sport & 0xff;
+  buf[th + 2] = dport >> 8;
+  buf[th + 3] = dport & 0xff;
+  const seq = sk.snd_nxt;
+  buf[th + 4] = seq >>> 24;
+  buf[th + 5] = (seq >>> 16) & 0xff;
+  buf[th + 6] = (seq >>> 8) & 0xff;
+  buf[th + 7] = seq & 0xff;
+  buf[th + 12] = (thlen / 4) << 4;
+  buf[th + 13] = 0x02; // SYN
+  buf[th + 14] = 64240 >> 8;
+  buf[th + 15] = 64240 & 0xff;
+  buf.set(opts, th + 20);
+  if (rt.dev.features & NETIF_F_HW_CSUM) {
+    skb.ip_summed = CHECKSUM_PARTIAL;
+    const seed = fold(pseudoHeaderSum(rt.saddr, daddr, 6, thlen));
+    buf[th + 16] = seed >> 8;
+    buf[th + 17] = seed & 0xff;
+  } else {
+    skb.ip_summed = CHECKSUM_NONE;
+    const c = tcpChecksum(buf, headroom, th, thlen, rt.saddr, daddr);
+    buf[th + 16] = c >> 8;
+    buf[th + 17] = c & 0xff;
+  }
+  sk.snd_nxt = (sk.snd_nxt + 1) >>> 0;
+  k.net.counters.Tcp.OutSegs++;
+  if (w) w.note(`SYN ${formatIpv4(rt.saddr)}:${sport} -> ${formatIpv4(daddr)}:${dport}, mss ${mss}`);
+  const err = ip_queue_xmit(k, sk, skb);
+  return done(err > 0 ? 0 : err);
+}
+
+/** ip_queue_xmit: TCP's IP header (DF per ip_dont_fragment, the socket's ID counter), then ip_local_out. */
+function ip_queue_xmit(k: Kernel, sk: Sock, skb: import('../net/skbuff').SkBuff): number {
+  const w = k.w;
+  if (w) w.enter('ip_queue_xmit', skb, { sk: sk.name, skb });
+  const rt = skb.dst!;
+  const b = skb.buf;
+  const nh = skb.network_header;
+  const df = sk.pmtudisc === 2 || (sk.pmtudisc === 1 && !rt.mtuLocked);
+  b[nh] = 0x45;
+  b[nh + 1] = sk.tos;
+  b[nh + 6] = df ? 0x40 : 0;
+  b[nh + 8] = sk.uc_ttl >= 0 ? sk.uc_ttl : k.net.ip_default_ttl;
+  b[nh + 9] = 6;
+  b.set([rt.saddr >>> 24, (rt.saddr >>> 16) & 0xff, (rt.saddr >>> 8) & 0xff, rt.saddr & 0xff], nh + 12);
+  b.set([sk.inet_daddr >>> 24, (sk.inet_daddr >>> 16) & 0xff, (sk.inet_daddr >>> 8) & 0xff, sk.inet_daddr & 0xff], nh + 16);
+  const id = ip_select_ident_segs(k, sk, skb, 1, df);
+  b[nh + 4] = id >> 8;
+  b[nh + 5] = id & 0xff;
+  ipSendCheck(b, nh);
+  const ret = ip_local_out(k, sk, skb);
+  if (w) w.leave(ret);
+  return ret;
+}
+
+/** tcp_v4_rcv for the one thing the model receives: the peer's RST|ACK to our SYN. */
+export function tcp_v4_rcv(k: Kernel, ip: Uint8Array, hlen: number): void {
+  k.net.counters.Tcp.InSegs++;
+  const flags = ip[hlen + 13];
+  const sport = (ip[hlen] << 8) | ip[hlen + 1];
+  const dport = (ip[hlen + 2] << 8) | ip[hlen + 3];
+  const saddr = readU32(ip, 12);
+  for (const sk of k.net.sockets.values()) {
+    if (sk.protocol !== 'tcp' || sk.inet_sport !== dport || sk.inet_dport !== sport || sk.inet_daddr !== saddr) continue;
+    if (flags & 0x04 && sk.tcpState === 'SYN_SENT') {
+      sk.tcpState = 'CLOSE';
+      sk.sk_err = ECONNREFUSED;
+      k.net.counters.Tcp.AttemptFails++;
+    }
+  }
+  void HZ;
+}

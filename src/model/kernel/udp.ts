@@ -1,0 +1,142 @@
+// net/ipv4/udp.c: udp_sendmsg (route, checks, ip_make_skb, udp_send_skb) and the ICMP error
+// handler that turns an error about one of our datagrams into a socket error.
+
+import type { Kernel } from '../engine/kernel';
+import type { Sock } from '../net/sock';
+import { IP_PMTUDISC_DONT } from '../net/sock';
+import { CHECKSUM_PARTIAL } from '../net/skbuff';
+import { RTCF_BROADCAST } from '../net/route';
+import { ip_route_output } from './route';
+import { ip_make_skb, ip_send_skb, fillPayload, readU32 } from './ip_output';
+import { EMSGSIZE, ENETUNREACH, EACCES, ENOBUFS, EHOSTUNREACH, errnoName } from './errno';
+import { isMulticast, formatIpv4 } from '../wire/addr';
+import { checksum, pseudoHeaderSum, fold } from '../wire/checksum';
+import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREACH, ICMP_PORT_UNREACH } from '../wire/icmp';
+import { autobind } from './socket';
+
+/** udp_sendmsg: one datagram of `len` payload bytes to daddr:dport (0 = the connected peer). */
+export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: number, len: number): number {
+  const w = k.w;
+  const c = k.net.counters;
+  if (w) w.enter('udp_sendmsg', null, { sk: sk.name, daddr: formatIpv4(daddrArg || sk.inet_daddr), dport: dportArg || sk.inet_dport, len });
+  const done = (r: number): number => {
+    if (w) {
+      if (r < 0) w.note(`returns ${errnoName(r)}`);
+      w.leave(r);
+    }
+    return r;
+  };
+  if (len > 0xffff) return done(-EMSGSIZE);
+  const daddr = daddrArg || sk.inet_daddr;
+  const dport = dportArg || sk.inet_dport;
+  const connected = !daddrArg && sk.inet_daddr !== 0;
+
+  let oif = sk.bound_dev_if;
+  let saddr = sk.inet_saddr;
+  if (isMulticast(daddr)) {
+    if (!oif) oif = sk.mc_index;
+    if (!saddr) saddr = sk.mc_addr;
+  }
+  let rt = connected ? sk.dst : null;
+  if (!rt) {
+    const r = ip_route_output(k, { daddr, saddr, oif, tos: sk.tos, mark: sk.mark });
+    if (typeof r === 'number') {
+      if (r === -ENETUNREACH) c.Ip.OutNoRoutes++;
+      return done(r);
+    }
+    rt = r;
+    if (connected) sk.dst = rt;
+  }
+  if (rt.rt_flags & RTCF_BROADCAST && !sk.broadcast) {
+    if (w) w.note('broadcast route without SO_BROADCAST -> EACCES');
+    return done(-EACCES);
+  }
+  autobind(k, sk);
+  const sport = sk.inet_sport;
+  const src = rt.saddr;
+  const ulen = 8 + len;
+  const skb = ip_make_skb(k, sk, {
+    rt, saddr: src, daddr, dport, protocol: 17, ttl: 0, tos: sk.tos, transhdrlen: 8, length: ulen,
+    fill: (buf, off) => {
+      buf[off] = sport >> 8;
+      buf[off + 1] = sport & 0xff;
+      buf[off + 2] = dport >> 8;
+      buf[off + 3] = dport & 0xff;
+      buf[off + 4] = ulen >> 8;
+      buf[off + 5] = ulen & 0xff;
+      fillPayload(buf, off + 8, len);
+    },
+  });
+  if (typeof skb === 'number') return done(skb);
+  udp_send_skb(k, skb, src, daddr, ulen);
+  let err = ip_send_skb(k, skb);
+  if (err) {
+    if (err === -ENOBUFS && !sk.recverr) {
+      c.Udp.SndbufErrors++;
+      err = 0;
+    }
+  } else {
+    c.Udp.OutDatagrams++;
+  }
+  return done(err ? err : len);
+}
+
+/** udp_send_skb: the checksum: the pseudo-header seed for offload, else the full sum in software. */
+function udp_send_skb(k: Kernel, skb: import('../net/skbuff').SkBuff, saddr: number, daddr: number, ulen: number): void {
+  const b = skb.buf;
+  const th = skb.transport_header;
+  let csum: number;
+  if (skb.ip_summed === CHECKSUM_PARTIAL) {
+    csum = fold(pseudoHeaderSum(saddr, daddr, 17, ulen));
+    skb.csum_start = th;
+    skb.csum_offset = 6;
+  } else {
+    b[th + 6] = 0;
+    b[th + 7] = 0;
+    csum = checksum(b, th, ulen, pseudoHeaderSum(saddr, daddr, 17, ulen));
+    if (csum === 0) csum = 0xffff;
+  }
+  b[th + 6] = csum >> 8;
+  b[th + 7] = csum & 0xff;
+  if (k.w) k.w.at('udp_send_skb', { check: csum, ip_summed: skb.ip_summed });
+}
+
+/**
+ * __udp4_lib_err: an ICMP error about a datagram of ours. With IP_RECVERR it is queued and set as
+ * the pending socket error; without it only hard errors on connected sockets are reported.
+ */
+export function udp_err(k: Kernel, inner: Uint8Array, ihl: number, type: number, code: number, info: number, icmpFrom: number): void {
+  const saddr = readU32(inner, 12);
+  const daddr = readU32(inner, 16);
+  const sport = (inner[ihl] << 8) | inner[ihl + 1];
+  const dport = (inner[ihl + 2] << 8) | inner[ihl + 3];
+  let sk: Sock | undefined;
+  for (const s of k.net.sockets.values()) {
+    if (s.protocol === 'udp' && s.inet_sport === sport && (!s.inet_saddr || s.inet_saddr === saddr) && (!s.inet_daddr || (s.inet_daddr === daddr && s.inet_dport === dport))) {
+      sk = s;
+      break;
+    }
+  }
+  if (!sk) return;
+  let err = 0;
+  let harderr = false;
+  if (type === ICMP_DEST_UNREACH) {
+    if (code === ICMP_FRAG_NEEDED) {
+      if (sk.pmtudisc === IP_PMTUDISC_DONT) return;
+      err = EMSGSIZE;
+      harderr = true;
+    } else if (code === ICMP_HOST_UNREACH) err = EHOSTUNREACH;
+    else if (code === ICMP_PORT_UNREACH) {
+      err = 111;
+      harderr = true;
+    } else err = EHOSTUNREACH;
+  }
+  if (!err) return;
+  if (!sk.recverr) {
+    if (!harderr || !sk.inet_daddr) return;
+  } else {
+    const payloadLen = Math.max(0, ((inner[ihl + 4] << 8) | inner[ihl + 5]) - 8);
+    sk.errqueue.push({ time: k.now, errno: errnoName(err), origin: 'icmp', type, code, info, offender: formatIpv4(icmpFrom), payloadLen });
+  }
+  sk.sk_err = err;
+}

@@ -1,0 +1,92 @@
+// struct net_device: the host's links and its loopback. Each link is a veth (a virtual device:
+// noqueue, no padding) or a physical Ethernet NIC (pfifo_fast, pads short frames to 60 bytes).
+
+import type { Link } from '../scenario/types';
+import type { SkBuff } from './skbuff';
+
+export const NETIF_F_SG = 1 << 0;
+export const NETIF_F_HW_CSUM = 1 << 1;
+export const NETIF_F_TSO = 1 << 2;
+export const NETIF_F_GSO = 1 << 3;
+export const NETIF_F_UFO = 1 << 4;
+
+export const IFF_UP = 0x1;
+export const IFF_BROADCAST = 0x2;
+export const IFF_LOOPBACK = 0x8;
+export const IFF_POINTOPOINT = 0x10;
+export const IFF_NOARP = 0x80;
+export const IFF_MULTICAST = 0x1000;
+
+export interface Qdisc {
+  kind: 'noqueue' | 'pfifo_fast';
+  /** pfifo_fast's three bands (packets waiting); always empty on a device that is never busy. */
+  bands: SkBuff[][];
+  limit: number;
+  drops: number;
+  requeues: number;
+}
+
+export class NetDevice {
+  ifindex: number;
+  name: string;
+  type: 'veth' | 'ethernet' | 'loopback';
+  mtu: number;
+  dev_addr: Uint8Array;
+  broadcast = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+  flags: number;
+  features: number;
+  hard_header_len = 14;
+  needed_headroom = 0;
+  /** Ethernet devices have header_ops (eth_header, eth_header_cache). */
+  header_ops = true;
+  tx_queue_len: number;
+  qdisc: Qdisc;
+  /** Pad frames shorter than 60 bytes (ETH_ZLEN), as a physical NIC's driver does. */
+  padToMin: boolean;
+  stats = { tx_packets: 0, tx_bytes: 0, tx_dropped: 0, rx_packets: 0, rx_bytes: 0 };
+
+  constructor(ifindex: number, name: string, type: NetDevice['type'], mtu: number, mac: Uint8Array, txqlen: number, qdisc: Qdisc['kind']) {
+    this.ifindex = ifindex;
+    this.name = name;
+    this.type = type;
+    this.mtu = mtu;
+    this.dev_addr = mac;
+    this.tx_queue_len = txqlen;
+    this.flags = IFF_UP | IFF_BROADCAST | IFF_MULTICAST;
+    if (type === 'loopback') this.flags = IFF_UP | IFF_LOOPBACK;
+    this.features = 0;
+    this.padToMin = type === 'ethernet';
+    this.qdisc = { kind: qdisc, bands: [[], [], []], limit: txqlen, drops: 0, requeues: 0 };
+  }
+
+  get up(): boolean {
+    return (this.flags & IFF_UP) !== 0;
+  }
+}
+
+/** LL_RESERVED_SPACE(dev): link-layer headroom rounded to 16 (16 on Ethernet). */
+export function LL_RESERVED_SPACE(dev: NetDevice): number {
+  return ((dev.hard_header_len + dev.needed_headroom) & ~15) + 16;
+}
+
+export function deviceFromLink(ifindex: number, link: Link, mac: Uint8Array, v49: boolean): NetDevice {
+  const dev = new NetDevice(ifindex, link.name, link.type, link.mtu, mac, link.txqueuelen, link.qdisc);
+  dev.features = NETIF_F_SG | NETIF_F_GSO;
+  // TX checksum offload brings TSO with it; 4.9 devices with NETIF_F_GSO_SOFTWARE (veth) keep UFO
+  // only while they can checksum (netdev_fix_features drops UFO without it).
+  if (link.offload) {
+    dev.features |= NETIF_F_HW_CSUM | NETIF_F_TSO;
+    if (v49 && link.type === 'veth') dev.features |= NETIF_F_UFO;
+  }
+  if (!link.up) dev.flags &= ~IFF_UP;
+  return dev;
+}
+
+export function loopbackDevice(): NetDevice {
+  const lo = new NetDevice(1, 'lo', 'loopback', 65536, new Uint8Array(6), 1000, 'noqueue');
+  // A real lo also offers HW_CSUM, so its UDP frames carry only the pseudo-header seed; the model
+  // completes checksums on lo so that every captured frame verifies (see the README's differences).
+  lo.features = NETIF_F_SG | NETIF_F_GSO;
+  lo.padToMin = false;
+  return lo;
+}

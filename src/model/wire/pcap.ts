@@ -1,0 +1,91 @@
+// Classic libpcap files with nanosecond timestamps (magic 0xa1b23c4d), little-endian, Ethernet
+// link type: what the model's captures are written as, readable by tcpdump and Wireshark.
+
+export const PCAP_MAGIC_NS = 0xa1b23c4d;
+export const PCAP_MAGIC_US = 0xa1b2c3d4;
+export const PCAP_SNAPLEN = 262144;
+export const LINKTYPE_ETHERNET = 1;
+export const PCAP_HEADER_LEN = 24;
+export const PCAP_RECORD_HEADER_LEN = 16;
+
+const NS_PER_S = 1_000_000_000;
+const MAX_TIME_NS = 2 ** 53;
+
+/** The 24-byte global header. */
+export function pcapHeader(): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(PCAP_HEADER_LEN);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, PCAP_MAGIC_NS, true);
+  v.setUint16(4, 2, true); // version 2.4
+  v.setUint16(6, 4, true);
+  v.setInt32(8, 0, true); // thiszone: timestamps are UTC
+  v.setUint32(12, 0, true); // sigfigs
+  v.setUint32(16, PCAP_SNAPLEN, true);
+  v.setUint32(20, LINKTYPE_ETHERNET, true);
+  return b;
+}
+
+/**
+ * One record: the 16-byte record header followed by the frame (cut to the snap length).
+ * `timeNs` is an integer number of nanoseconds in 0..2^53 (every such number is exact).
+ */
+export function pcapRecord(timeNs: number, frame: Uint8Array): Uint8Array<ArrayBuffer> {
+  if (!Number.isInteger(timeNs) || timeNs < 0 || timeNs > MAX_TIME_NS) {
+    throw new RangeError(`pcap timestamp ${timeNs} is not an integer number of ns in 0..2^53`);
+  }
+  // t % 1e9 is exact for integers, and t - ns is an exact multiple of 1e9, so the division is exact too.
+  const ns = timeNs % NS_PER_S;
+  const sec = (timeNs - ns) / NS_PER_S;
+  const incl = Math.min(frame.length, PCAP_SNAPLEN);
+  const b = new Uint8Array(PCAP_RECORD_HEADER_LEN + incl);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, sec, true);
+  v.setUint32(4, ns, true);
+  v.setUint32(8, incl, true);
+  v.setUint32(12, frame.length, true);
+  b.set(incl === frame.length ? frame : frame.subarray(0, incl), PCAP_RECORD_HEADER_LEN);
+  return b;
+}
+
+/** Streams a capture to `sink`: the global header on construction, then one chunk per frame. */
+export class PcapWriter {
+  constructor(private readonly sink: (chunk: Uint8Array) => void) {
+    sink(pcapHeader());
+  }
+
+  write(timeNs: number, frame: Uint8Array): void {
+    this.sink(pcapRecord(timeNs, frame));
+  }
+}
+
+export interface PcapPacket {
+  timeNs: number;
+  frame: Uint8Array;
+}
+
+/**
+ * Reads a little-endian classic pcap (nanosecond or microsecond timestamps). Throws on a
+ * foreign magic number or a record running past the end of the file.
+ */
+export function readPcap(bytes: Uint8Array): PcapPacket[] {
+  if (bytes.length < PCAP_HEADER_LEN) throw new Error('pcap: file shorter than its global header');
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = v.getUint32(0, true);
+  let scale: number;
+  if (magic === PCAP_MAGIC_NS) scale = 1;
+  else if (magic === PCAP_MAGIC_US) scale = 1000;
+  else throw new Error(`pcap: bad magic 0x${magic.toString(16).padStart(8, '0')}`);
+  const out: PcapPacket[] = [];
+  let p = PCAP_HEADER_LEN;
+  while (p < bytes.length) {
+    if (p + PCAP_RECORD_HEADER_LEN > bytes.length) throw new Error(`pcap: truncated record header at byte ${p}`);
+    const sec = v.getUint32(p, true);
+    const frac = v.getUint32(p + 4, true);
+    const incl = v.getUint32(p + 8, true);
+    p += PCAP_RECORD_HEADER_LEN;
+    if (p + incl > bytes.length) throw new Error(`pcap: truncated record at byte ${p - PCAP_RECORD_HEADER_LEN}`);
+    out.push({ timeNs: sec * NS_PER_S + frac * scale, frame: bytes.slice(p, p + incl) });
+    p += incl;
+  }
+  return out;
+}
