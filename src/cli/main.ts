@@ -45,4 +45,10 @@ function main(argv: string[]): number {
   }
 }
 
+// A reader that stops early (kpath run ... | head) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 process.exitCode = main(process.argv.slice(2));

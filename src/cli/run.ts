@@ -27,7 +27,7 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
 
   const pcap = a.pcap ? new AtomicFile(a.pcap) : null;
   try {
-    const writer = pcap ? new PcapWriter((chunk) => pcap.write(chunk)) : null;
+    const writer = pcap ? new PcapWriter((chunk) => pcap.write(chunk), 1 << 20) : null;
     const traceLines: TraceLine[] = [];
     const watching = a.trace || a.breaks.length > 0;
     let k: ReturnType<typeof createKernel> | null = null;
@@ -41,6 +41,7 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
     if (tracer && !a.json && a.trace) write(`Trace (time, context, packet, function, len, decision):\n`);
     runKernel(k, scenario.run);
     tracer?.flush();
+    writer?.flush();
     const result = resultOf(k, scenario);
     pcap?.commit();
     if (a.json) {

@@ -245,6 +245,7 @@ describe('errors name the line, the column and what was expected', () => {
     ['nft port', 'nft add rule ip filter postrouting tcp dport 65536 drop', '1:46', 'tcp dport must be 0..65535, found 65536'],
     ['nft ttl', 'nft add rule ip filter postrouting ip ttl set 256', '1:47', 'ip ttl set must be 0..255, found 256'],
     ['nft dscp name', 'nft add rule ip filter postrouting ip dscp set af44', '1:48', 'expected a DSCP name (cs0..cs7, af11..af43, ef) or 0..63, found "af44"'],
+    ['nft dscp inherited name', 'nft add rule ip filter postrouting ip dscp set constructor', '1:48', 'expected a DSCP name (cs0..cs7, af11..af43, ef) or 0..63, found "constructor"'],
     ['nft dscp range', 'nft add rule ip filter postrouting ip dscp set 64', '1:48', 'ip dscp set must be 0..63, found 64'],
     ['nft oifname', BASE + 'nft add rule ip filter postrouting oifname "eth7" accept', '3:44', 'no link named eth7 (links: lo, eth0)'],
     ['nft unterminated string', 'nft add rule ip filter postrouting oifname "eth0 accept', '1:44', 'unterminated string; expected a closing " before the end of the line'],
@@ -283,7 +284,7 @@ describe('errors name the line, the column and what was expected', () => {
     ['mark', BASE + 'at 0ms send udp to 192.0.2.2:5 mark 4294967296', '3:37', 'mark must be 0..4294967295, found 4294967296'],
     ['count', BASE + 'at 0ms send udp to 192.0.2.2:5 count 0', '3:38', 'count must be 1..10000000, found 0'],
     ['multicast-ttl', BASE + 'at 0ms send udp to 192.0.2.2:5 multicast-ttl -1', '3:46', 'multicast-ttl must be 0..255, found -1'],
-    ['multicast-loop', BASE + 'at 0ms send udp to 192.0.2.2:5 multicast-loop yes', '3:47', 'expected multicast-loop on or off (on or off), found "yes"'],
+    ['multicast-loop', BASE + 'at 0ms send udp to 192.0.2.2:5 multicast-loop yes', '3:47', 'expected a value for multicast-loop (on or off), found "yes"'],
     ['bind-dev', BASE + 'at 0ms send udp to 192.0.2.2:5 bind-dev eth5', '3:41', 'no link named eth5 (links: lo, eth0)'],
     ['ip option repeated', BASE + 'at 0ms send udp to 192.0.2.2:5 ip-options ra,rr,ra', '3:49', 'the ip option ra is given twice'],
     ['ip option unknown', BASE + 'at 0ms send udp to 192.0.2.2:5 ip-options ra,lsrr', '3:46', 'expected ra or rr, found "lsrr"'],
@@ -539,7 +540,7 @@ describe('validateScenario (inline objects)', () => {
   const bad: [string, unknown, string][] = [
     ['not an object', 'eth0', '<inline>:1:1: expected a scenario object, found "eth0"'],
     ['unknown top-level field', { linkz: [] }, '<inline>:1:1: unknown field "linkz"; expected one of: file, kernel, links, addrs, routes, neighs, sysctls, nft, peers, joins, sends, run'],
-    ['kernel', { kernel: 5 }, '<inline>:1:1: kernel: expected a kernel profile 6.18 or 4.9, found 5'],
+    ['kernel', { kernel: 5 }, '<inline>:1:1: kernel: expected a kernel profile (6.18 or 4.9), found 5'],
     ['array', { links: { name: 'eth0' } }, '<inline>:1:1: links: expected an array, found an object'],
     ['item', { links: ['eth0'] }, '<inline>:1:1: links[0]: expected an object, found "eth0"'],
     ['string for a number', { links: [{ name: 'eth0', mtu: '1500' }] }, '<inline>:1:1: links[0].mtu: expected a number 68..65535 for mtu, found "1500"'],
@@ -561,6 +562,7 @@ describe('validateScenario (inline objects)', () => {
     ['nft match', { nft: [{ table: 'filter', matches: [{ kind: 'port' }], statements: [{ kind: 'drop' }] }] }, '<inline>:1:1: nft[0].matches[0].kind: expected a match kind (l4port, addr, protocol, oif, mark), found "port"'],
     ['nft table', { nft: [{ table: 'filter', statements: [{ kind: 'snat', address: '192.0.2.9' }] }] }, '<inline>:1:1: nft[0].statements[0]: snat needs the nat table'],
     ['nft chain', { nft: [{ table: 'filter', chain: 'output', statements: [{ kind: 'drop' }] }] }, '<inline>:1:1: nft[0].chain: only the postrouting chain is modeled, found "output"'],
+    ['nft verdict', { nft: [{ table: 'filter', statements: [{ kind: 'drop' }, { kind: 'counter' }] }] }, '<inline>:1:1: nft[0].statements[0]: a verdict must be last; found counter after drop'],
     ['nft empty', { nft: [{ table: 'filter', statements: [] }] }, '<inline>:1:1: nft[0].statements: a rule needs at least one statement'],
     ['send at', { sends: [{ proto: 'udp', to: '192.0.2.2', port: 9 }] }, '<inline>:1:1: sends[0].at: expected the time of the send (ns, or a duration like "10ms"), found nothing'],
     ['send duration', { sends: [{ at: '10', proto: 'udp', to: '192.0.2.2', port: 9 }] }, '<inline>:1:1: sends[0].at: expected a duration like 10ms (units ns, us, ms, s), found "10"'],
@@ -588,6 +590,20 @@ describe('validateScenario (inline objects)', () => {
     });
   }
 
+  test('a hole in an array is reported, not skipped', () => {
+    const statements = [, { kind: 'drop' }];
+    assert.throws(() => validateScenario({ nft: [{ table: 'filter', statements }] }), {
+      message: '<inline>:1:1: nft[0].statements[0]: expected a statement object, found nothing',
+    });
+    assert.throws(() => validateScenario({ links: [, { name: 'eth0' }] }), { message: '<inline>:1:1: links[0]: expected an object, found nothing' });
+  });
+
+  test('names only found on a prototype are not names', () => {
+    assert.throws(() => validateScenario({ nft: [{ table: 'filter', statements: [{ kind: 'dscp-set', value: 'toString' }] }] }), {
+      message: '<inline>:1:1: nft[0].statements[0].value: expected a DSCP name (cs0..cs7, af11..af43, ef) or 0..63, found "toString"',
+    });
+  });
+
   test('the file named in the object or given names the errors', () => {
     assert.throws(() => validateScenario({ file: 'lab.kpath', kernel: '2.6' }), /^ScenarioError: lab\.kpath:1:1: kernel: /);
     assert.throws(() => validateScenario({ kernel: '2.6' }, 'launch.json'), { message: /^launch\.json:1:1: kernel: / });
@@ -597,7 +613,7 @@ describe('validateScenario (inline objects)', () => {
     const r = validateScenarioAll({ links: [{ name: 'eth0', mtu: 1 }, { name: 9 }], kernel: 'x' });
     assert.equal(r.scenario, undefined);
     assert.deepEqual(r.errors.map((e) => e.problem), [
-      'kernel: expected a kernel profile 6.18 or 4.9, found "x"',
+      'kernel: expected a kernel profile (6.18 or 4.9), found "x"',
       'links[0].mtu: mtu must be 68..65535, found 1',
       'links[1].name: expected a link name, found 9',
     ]);
@@ -632,6 +648,14 @@ describe('files that ship with the language', () => {
       [10_000_000, 'udp', '192.0.2.2', 9000, 3000],
     ]);
     assert.equal(s.run, undefined);
+  });
+
+  test('the errors shown in the reference are the ones the parser gives', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs/scenario.md'), 'utf8');
+    const m = /## Errors[\s\S]*?```\n([\s\S]*?)```[\s\S]*?```\n([\s\S]*?)```/.exec(doc);
+    assert.ok(m, 'docs/scenario.md shows a file and its errors');
+    const got = parseScenarioAll(m[1], 'scenario.kpath').errors.map((e) => e.message);
+    assert.deepEqual(got, m[2].trim().split('\n'));
   });
 
   test('the reference mentions every statement and option', () => {

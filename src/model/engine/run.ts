@@ -15,7 +15,7 @@ import { parseIpv4, formatIpv4, formatMac } from '../wire/addr';
 import { decodeFrame, summarize } from '../wire/decode';
 import { formatHex } from '../wire/bytes';
 import { nudName, NUD_VALID } from '../net/neigh';
-import type { RunResult, FrameRecord } from '../result';
+import type { RunResult, FrameRecord, SendResult } from '../result';
 
 export interface RunOptions {
   watcher?: Watcher;
@@ -35,34 +35,35 @@ export function createKernel(s: Scenario, opts: RunOptions = {}): Kernel {
   k.keepFrames = opts.keepFrames ?? true;
   if (opts.frameSinks) k.frameSinks.push(...opts.frameSinks);
   k.net = new Net(s, k.v49, k.rng, () => k.jiffies);
-  let index = 0;
-  const calls: { time: number; send: Scenario['sends'][number]; i: number }[] = [];
-  s.sends.forEach((send) => {
-    for (let i = 0; i < send.count; i++) calls.push({ time: send.at + i * send.every, send, i });
-  });
-  calls.sort((a, b) => a.time - b.time); // stable: same-time calls keep file order
-  for (const c of calls) {
-    const idx = index++;
-    const send = c.send;
-    k.sends.push({
-      index: idx, line: send.pos.line, time: c.time, proto: send.proto,
-      to: send.proto === 'icmp' ? send.to : `${send.to}:${send.port}`, size: send.size,
-      socket: send.socket ?? `#${idx}`, result: 'pending', packets: [],
-    });
-    k.events.add(c.time, 'task', `send ${idx}`, () => doSend(k, send, idx));
+  // Each send line schedules its next repetition when it runs, so `count 1000000` costs one
+  // pending event, not a million. Calls are numbered in the order they run.
+  for (const send of s.sends) {
+    const daddr = parseIpv4(send.to)!;
+    const to = send.proto === 'icmp' ? send.to : `${send.to}:${send.port}`;
+    const schedule = (i: number): void => {
+      k.events.add(send.at + i * send.every, 'task', `send line ${send.pos.line}`, () => {
+        if (i + 1 < send.count) schedule(i + 1);
+        doSend(k, send, daddr, to);
+      });
+    };
+    if (send.count > 0) schedule(0);
   }
   return k;
 }
 
 /** One socket call: options, connect if asked, then the protocol's sendmsg. */
-function doSend(k: Kernel, send: Scenario['sends'][number], idx: number): void {
-  const rec = k.sends[idx];
+function doSend(k: Kernel, send: Scenario['sends'][number], daddr: number, to: string): void {
+  const idx = k.sends.length;
+  const rec: SendResult = {
+    index: idx, line: send.pos.line, time: k.now, proto: send.proto, to, size: send.size,
+    socket: send.socket ?? `#${idx}`, result: 'pending', packets: [],
+  };
+  k.sends.push(rec);
   k.currentSend = idx;
   const sk = socketFor(k, send, idx);
   rec.socket = sk.name;
   const refused = applyOptions(k, sk, send);
   if (refused.length) rec.setsockopt = refused;
-  const daddr = parseIpv4(send.to)!;
   let r = 0;
   if (send.proto === 'tcp') {
     r = tcp_v4_connect(k, sk, daddr, send.port);

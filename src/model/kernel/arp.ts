@@ -21,10 +21,10 @@ const ARPOP_REQUEST = 1;
 const ARPOP_REPLY = 2;
 
 /** arp_constructor: state, address and output routine of a new entry, from the address type. */
-export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: number): void {
+export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: number, skb: SkBuff | null = null): void {
   const w = k.w;
   const dev = n.dev;
-  if (w) w.enter('arp_constructor', null, { neigh: formatIpv4(n.key), dev: dev.name });
+  if (w) w.enter('arp_constructor', skb, { neigh: formatIpv4(n.key), dev: dev.name });
   const addr = n.key;
   let type = 'unicast';
   if (isMulticast(addr)) type = 'multicast';

@@ -649,9 +649,9 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
   let nexthop = rt_nexthop(rt, daddr);
   if (dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) nexthop = 0;
   if (w) w.at('nexthop', { nexthop: formatIpv4(nexthop) });
-  let neigh = __ipv4_neigh_lookup_noref(k, dev, nexthop);
+  let neigh = __ipv4_neigh_lookup_noref(k, dev, nexthop, skb);
   if (!neigh) {
-    const n = __neigh_create(k, dev, nexthop, rt, daddr);
+    const n = __neigh_create(k, dev, nexthop, rt, daddr, skb);
     if (typeof n === 'number') {
       const err = k.v49 ? -EINVAL : n;
       k.drop(skb, 'ip_finish_output2', 'NEIGH_CREATEFAIL');

@@ -27,9 +27,9 @@ function timerFloor(k: Kernel): number {
 }
 
 /** __ipv4_neigh_lookup_noref: the entry for the next hop on this device, if any. */
-export function __ipv4_neigh_lookup_noref(k: Kernel, dev: NetDevice, key: number): Neighbour | undefined {
+export function __ipv4_neigh_lookup_noref(k: Kernel, dev: NetDevice, key: number, skb: SkBuff | null = null): Neighbour | undefined {
   const w = k.w;
-  if (w) w.enter('__ipv4_neigh_lookup_noref', null, { dev: dev.name, key: formatIpv4(key) });
+  if (w) w.enter('__ipv4_neigh_lookup_noref', skb, { dev: dev.name, key: formatIpv4(key) });
   const tbl = k.net.arp_tbl;
   tbl.stats.lookups++;
   const n = tbl.get(dev, key);
@@ -42,9 +42,9 @@ export function __ipv4_neigh_lookup_noref(k: Kernel, dev: NetDevice, key: number
 }
 
 /** __neigh_create: allocate (neigh_alloc), construct (arp_constructor) and insert a new entry. */
-export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtable, daddr: number): Neighbour | number {
+export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtable, daddr: number, skb: SkBuff | null = null): Neighbour | number {
   const w = k.w;
-  if (w) w.enter('__neigh_create', null, { tbl: 'arp_tbl', pkey: formatIpv4(key), dev: dev.name });
+  if (w) w.enter('__neigh_create', skb, { tbl: 'arp_tbl', pkey: formatIpv4(key), dev: dev.name });
   const tbl = k.net.arp_tbl;
   // neigh_alloc: past gc_thresh3 a forced GC must free something, or the table is full.
   if (tbl.entries.size >= tbl.gc_thresh3 && !neighForcedGc(k, tbl)) {
@@ -63,7 +63,7 @@ export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtabl
   n.confirmed = now - (parms.base_reachable_time << 1);
   tbl.stats.allocs++;
   if (w) w.at('alloc', { nud_state: 'NONE', output: 'neigh_blackhole' });
-  arp_constructor(k, n, rt, daddr);
+  arp_constructor(k, n, rt, daddr, skb);
   tbl.entries.set(NeighTable.key(dev, key), n);
   if (w) {
     w.note(`new entry ${formatIpv4(key)} ${nudName(n.nud_state)}, output ${n.output}`);
@@ -277,7 +277,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
 /** neigh_probe: solicit with a clone of the newest queued packet, then count the probe. */
 export function neigh_probe(k: Kernel, n: Neighbour): void {
   const w = k.w;
-  if (w) w.enter('neigh_probe', null, { neigh: formatIpv4(n.key), probes: n.probes });
+  if (w) w.enter('neigh_probe', n.arp_queue.length ? n.arp_queue[n.arp_queue.length - 1] : null, { neigh: formatIpv4(n.key), probes: n.probes });
   const skb = n.arp_queue.length ? n.arp_queue[n.arp_queue.length - 1] : null;
   arp_solicit(k, n, skb);
   n.probes++;

@@ -90,17 +90,17 @@ export const NFT_WORDS = [
   'accept', 'drop', 'counter', 'snat', 'masquerade',
 ] as const;
 
-const KIND_OF: Record<string, ItemKind> = {
-  link: 'links',
-  addr: 'addrs',
-  route: 'routes',
-  neigh: 'neighs',
-  sysctl: 'sysctls',
-  nft: 'nft',
-  peer: 'peers',
-  join: 'joins',
-  at: 'sends',
-};
+const KIND_OF = new Map<string, ItemKind>([
+  ['link', 'links'],
+  ['addr', 'addrs'],
+  ['route', 'routes'],
+  ['neigh', 'neighs'],
+  ['sysctl', 'sysctls'],
+  ['nft', 'nft'],
+  ['peer', 'peers'],
+  ['join', 'joins'],
+  ['at', 'sends'],
+]);
 
 // ---------------------------------------------------------------------------------------------
 // Reading one line
@@ -332,7 +332,7 @@ function parseLink(c: Cursor, b: Builder, first: Token): void {
         txqueuelen = c.int('txqueuelen', LIMITS.txqueuelen);
         break;
       case 'offload':
-        offload = c.oneOf('offload on or off', ['on', 'off'] as const) === 'on';
+        offload = c.oneOf('a value for offload', ['on', 'off'] as const) === 'on';
         break;
       case 'down':
         up = false;
@@ -483,13 +483,13 @@ function parseNft(c: Cursor, b: Builder, first: Token): void {
     switch (t.text) {
       case 'udp':
       case 'tcp': {
-        const field = c.oneOf(`${t.text} dport or sport`, ['dport', 'sport'] as const);
+        const field = c.oneOf('a port field', ['dport', 'sport'] as const);
         const value = c.int(`${t.text} ${field}`, LIMITS.nftPort);
         match(t, { kind: 'l4port', proto: t.text, field, value });
         break;
       }
       case 'ip': {
-        const what = c.oneOf('after ip', ['daddr', 'saddr', 'protocol', 'ttl', 'dscp'] as const);
+        const what = c.oneOf('a word after ip', ['daddr', 'saddr', 'protocol', 'ttl', 'dscp'] as const);
         if (what === 'daddr' || what === 'saddr') {
           const r = c.prefixed(true);
           const p = hostBitsProblem(parseIPv4(r.address) ?? 0, r.prefix, `${r.address}/${r.prefix}`);
@@ -518,7 +518,7 @@ function parseNft(c: Cursor, b: Builder, first: Token): void {
         break;
       }
       case 'meta': {
-        const what = c.oneOf('after meta', ['mark', 'l4proto'] as const);
+        const what = c.oneOf('a word after meta', ['mark', 'l4proto'] as const);
         if (what === 'l4proto') {
           match(t, { kind: 'protocol', value: c.oneOf('a protocol', ['udp', 'tcp', 'icmp'] as const) });
           break;
@@ -735,7 +735,7 @@ function parseAt(c: Cursor, b: Builder, first: Token): void {
         multicastTtl = c.int('multicast-ttl', LIMITS.ttl);
         break;
       case 'multicast-loop':
-        multicastLoop = c.oneOf('multicast-loop on or off', ['on', 'off'] as const) === 'on';
+        multicastLoop = c.oneOf('a value for multicast-loop', ['on', 'off'] as const) === 'on';
         break;
       case 'recverr':
         recverr = true;
@@ -831,14 +831,14 @@ function distance(a: string, b: string): number {
 /** Remembers which kind of item a failed line would have made, so that cascades stay quiet. */
 function noteFailed(ln: LexedLine, ctx: CheckContext): void {
   const w = ln.tokens[0]?.value ?? '';
-  const kind = KIND_OF[w];
+  const kind = KIND_OF.get(w);
   if (kind) {
     ctx.failed.add(kind);
     return;
   }
   if (STATEMENTS.includes(w as (typeof STATEMENTS)[number])) return;
   // A misspelled statement word: it may have been meant as any nearby statement.
-  for (const [word, k] of Object.entries(KIND_OF)) if (distance(w, word) <= 2) ctx.failed.add(k);
+  for (const [word, k] of KIND_OF) if (distance(w, word) <= 2) ctx.failed.add(k);
 }
 
 // ---------------------------------------------------------------------------------------------

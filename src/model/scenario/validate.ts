@@ -120,15 +120,15 @@ export function defaultMac(index: number): string {
 /** The loopback device every host has. */
 export const LOOPBACK = { name: 'lo', address: '127.0.0.1', prefix: 8, mtu: 65536 } as const;
 
-/** DSCP code points by their nft names. */
-export const DSCP_NAMES: Readonly<Record<string, number>> = {
+/** DSCP code points by their nft names (no prototype, so that only these names are found). */
+export const DSCP_NAMES: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, {
   cs0: 0, cs1: 8, cs2: 16, cs3: 24, cs4: 32, cs5: 40, cs6: 48, cs7: 56,
   af11: 10, af12: 12, af13: 14,
   af21: 18, af22: 20, af23: 22,
   af31: 26, af32: 28, af33: 30,
   af41: 34, af42: 36, af43: 38,
   ef: 46,
-};
+});
 
 /** The name of a DSCP value, when it has one. */
 export function dscpName(value: number): string | undefined {
@@ -806,7 +806,8 @@ function readArray(ctx: CheckContext, top: Obj, key: ItemKind, read: (o: Obj, pa
     return [];
   }
   const out: Item[] = [];
-  v.forEach((el, i) => {
+  // Array.from reads a hole in a sparse array as undefined, so that it is reported, not skipped.
+  Array.from(v).forEach((el: unknown, i) => {
     const path = `${key}[${i}]`;
     if (!isObj(el)) {
       ctx.errors.push(new ScenarioError(ctx.file, 1, 1, `${path}: expected an object, found ${describeValue(el)}`));
@@ -1001,11 +1002,12 @@ function readNftStatement(ctx: CheckContext, r: Reader, o: unknown, at: string):
     case 'dscp-set': {
       only(['value']);
       const v = sub.raw('value');
-      if (typeof v === 'string' && DSCP_NAMES[v] !== undefined) out = { kind, value: DSCP_NAMES[v] };
-      else {
-        const value = sub.required('value', 'dscp', LIMITS.dscp, 'a DSCP name (cs0..cs7, af11..af43, ef) or 0..63');
-        out = { kind, value };
-      }
+      const expected = 'a DSCP name (cs0..cs7, af11..af43, ef) or 0..63';
+      if (typeof v === 'string') {
+        const value = DSCP_NAMES[v];
+        if (value === undefined) sub.fail('value', `expected ${expected}, found ${describeValue(v)}`);
+        else out = { kind, value };
+      } else out = { kind, value: sub.required('value', 'dscp', LIMITS.dscp, expected) };
       break;
     }
   }
@@ -1031,7 +1033,7 @@ function readNft(ctx: CheckContext, o: Obj, path: string): NftRule | undefined {
   const ms = r.raw('matches');
   if (ms !== undefined && !Array.isArray(ms)) r.fail('matches', `expected an array, found ${describeValue(ms)}`);
   else if (Array.isArray(ms)) {
-    ms.forEach((m, i) => {
+    Array.from(ms).forEach((m: unknown, i) => {
       const x = readNftMatch(ctx, r, m, `matches[${i}]`);
       if (x) matches.push(x);
     });
@@ -1042,7 +1044,7 @@ function readNft(ctx: CheckContext, o: Obj, path: string): NftRule | undefined {
     if (ss === undefined) r.missing('statements', 'an array of statements (a rule needs at least one)');
     else r.fail('statements', `expected an array, found ${describeValue(ss)}`);
   } else {
-    ss.forEach((st, i) => {
+    Array.from(ss).forEach((st: unknown, i) => {
       const x = readNftStatement(ctx, r, st, `statements[${i}]`);
       if (x) statements.push(x);
     });
@@ -1126,7 +1128,7 @@ function readSend(ctx: CheckContext, o: Obj, path: string): Send | undefined {
     if (!Array.isArray(io)) r.fail('ipOptions', `expected an array of "ra" and "rr", found ${describeValue(io)}`);
     else {
       const seen: ('ra' | 'rr')[] = [];
-      io.forEach((x, i) => {
+      Array.from(io).forEach((x: unknown, i) => {
         if (x !== 'ra' && x !== 'rr') r.fail(`ipOptions[${i}]`, `expected ra or rr, found ${describeValue(x)}`);
         else if (seen.includes(x)) r.fail(`ipOptions[${i}]`, `the ip option ${x} is given twice`);
         else seen.push(x);
@@ -1172,7 +1174,7 @@ export function orderKeys<T extends object>(o: T, order: readonly string[]): T {
 
 /** Reads and type-checks a scenario object, filling in defaults. Errors go to ctx.errors. */
 export function readScenarioObject(input: unknown, ctx: CheckContext): Scenario {
-  const s: Scenario = {
+  let s: Scenario = {
     kernel: DEFAULTS.kernel,
     links: [],
     addrs: [],
@@ -1198,12 +1200,12 @@ export function readScenarioObject(input: unknown, ctx: CheckContext): Scenario 
     ctx.errors.push(new ScenarioError(ctx.file, 1, 1, `${k}: ${problem}`));
   };
   if (input.file !== undefined && input.file !== null) {
-    if (typeof input.file === 'string') s.file = input.file;
+    if (typeof input.file === 'string') s = { file: input.file, ...s };
     else top('file', `expected a path, found ${describeValue(input.file)}`);
   }
   if (input.kernel !== undefined && input.kernel !== null) {
     if (input.kernel === '6.18' || input.kernel === '4.9') s.kernel = input.kernel;
-    else top('kernel', `expected a kernel profile 6.18 or 4.9, found ${describeValue(input.kernel)}`);
+    else top('kernel', `expected a kernel profile (6.18 or 4.9), found ${describeValue(input.kernel)}`);
   }
   s.links = readArray(ctx, input, 'links', (o, p, i) => readLink(ctx, o, p, i)) as Link[];
   s.addrs = readArray(ctx, input, 'addrs', (o, p) => readAddr(ctx, o, p)) as Addr[];

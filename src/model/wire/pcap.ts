@@ -47,14 +47,52 @@ export function pcapRecord(timeNs: number, frame: Uint8Array): Uint8Array<ArrayB
   return b;
 }
 
-/** Streams a capture to `sink`: the global header on construction, then one chunk per frame. */
+/**
+ * Streams a capture to `sink`: the global header on construction, then the records. With
+ * `bufferBytes`, records are gathered into chunks of about that size (one allocation per chunk
+ * instead of one per frame, for long runs); call flush() at the end to hand over the last one.
+ */
 export class PcapWriter {
-  constructor(private readonly sink: (chunk: Uint8Array) => void) {
+  private buf: Uint8Array | null = null;
+  private view: DataView | null = null;
+  private used = 0;
+
+  constructor(private readonly sink: (chunk: Uint8Array) => void, bufferBytes = 0) {
     sink(pcapHeader());
+    if (bufferBytes > 0) {
+      this.buf = new Uint8Array(Math.max(bufferBytes, PCAP_RECORD_HEADER_LEN + PCAP_SNAPLEN));
+      this.view = new DataView(this.buf.buffer);
+    }
   }
 
   write(timeNs: number, frame: Uint8Array): void {
-    this.sink(pcapRecord(timeNs, frame));
+    const buf = this.buf;
+    if (!buf) {
+      this.sink(pcapRecord(timeNs, frame));
+      return;
+    }
+    if (!Number.isInteger(timeNs) || timeNs < 0 || timeNs > MAX_TIME_NS) {
+      throw new RangeError(`pcap timestamp ${timeNs} is not an integer number of ns in 0..2^53`);
+    }
+    const incl = Math.min(frame.length, PCAP_SNAPLEN);
+    if (this.used + PCAP_RECORD_HEADER_LEN + incl > buf.length) this.flush();
+    const v = this.view!;
+    const ns = timeNs % NS_PER_S;
+    const p = this.used;
+    v.setUint32(p, (timeNs - ns) / NS_PER_S, true);
+    v.setUint32(p + 4, ns, true);
+    v.setUint32(p + 8, incl, true);
+    v.setUint32(p + 12, frame.length, true);
+    buf.set(incl === frame.length ? frame : frame.subarray(0, incl), p + PCAP_RECORD_HEADER_LEN);
+    this.used = p + PCAP_RECORD_HEADER_LEN + incl;
+  }
+
+  /** Hands the gathered records to the sink (a copy: the buffer is reused). */
+  flush(): void {
+    if (this.buf && this.used) {
+      this.sink(this.buf.slice(0, this.used));
+      this.used = 0;
+    }
   }
 }
 
