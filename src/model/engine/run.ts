@@ -14,7 +14,8 @@ import { errnoName } from '../kernel/errno';
 import { parseIpv4, formatIpv4, formatMac } from '../wire/addr';
 import { decodeFrame, summarize } from '../wire/decode';
 import { formatHex } from '../wire/bytes';
-import { nudName, NUD_VALID } from '../net/neigh';
+import { nudName, NUD_VALID, NUD_REACHABLE } from '../net/neigh';
+import { neighAddTimer } from '../kernel/neighbour';
 import type { RunResult, FrameRecord, SendResult } from '../result';
 
 export interface RunOptions {
@@ -35,6 +36,10 @@ export function createKernel(s: Scenario, opts: RunOptions = {}): Kernel {
   k.keepFrames = opts.keepFrames ?? true;
   if (opts.frameSinks) k.frameSinks.push(...opts.frameSinks);
   k.net = new Net(s, k.v49, k.rng, () => k.jiffies);
+  // `nud reachable` entries age like any other: their timer runs from the start.
+  for (const n of k.net.arp_tbl.entries.values()) {
+    if (n.nud_state === NUD_REACHABLE) neighAddTimer(k, n, k.jiffies + n.parms.reachable_time);
+  }
   // Each send line schedules its next repetition when it runs, so `count 1000000` costs one
   // pending event, not a million. Calls are numbered in the order they run.
   for (const send of s.sends) {

@@ -5,7 +5,7 @@ import type { Kernel } from '../engine/kernel';
 import type { SkBuff } from '../net/skbuff';
 import { PACKET_HOST } from '../net/skbuff';
 import { RTCF_BROADCAST, RTCF_MULTICAST, dstMtu } from '../net/route';
-import { Sock, IP_PMTUDISC_DONT } from '../net/sock';
+import { IP_PMTUDISC_DONT } from '../net/sock';
 import { ip_route_output } from './route';
 import { ip_make_skb, ip_send_skb, readU32 } from './ip_output';
 import { IP_OFFSET, IPPROTO_ICMP } from '../wire/ipv4';
@@ -33,8 +33,6 @@ export function icmp_out_count(k: Kernel, type: number): void {
   if (type === ICMP_DEST_UNREACH) c.OutDestUnreachs++;
   else if (type === ICMP_ECHO) c.OutEchos++;
 }
-
-let icmpSock: Sock | null = null;
 
 /**
  * __icmp_send: an ICMP error about `skb_in`, addressed to its source. For a packet this host sent,
@@ -75,7 +73,7 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
   const room = Math.min(dstMtu(rt2), 576) - 20 - 8;
   const origLen = ((b[nh + 2] << 8) | b[nh + 3]);
   const quoted = Math.min(origLen, skbIn.tail - nh, room);
-  if (!icmpSock) icmpSock = new Sock(0, 'icmp_sk', 'icmp', IP_PMTUDISC_DONT);
+  const icmpSock = k.net.icmpSock;
   icmpSock.pmtudisc = IP_PMTUDISC_DONT;
   k.icmp.push({
     time: k.now, type, code, name: NAMES[`${type}/${code}`] ?? `type ${type} code ${code}`,

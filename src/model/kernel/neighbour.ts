@@ -299,7 +299,7 @@ function neighDelTimer(n: Neighbour): void {
 }
 
 /** neigh_add_timer / mod_timer: (re)arm the entry's timer for jiffy `expires`. */
-function neighAddTimer(k: Kernel, n: Neighbour, expires: number, state = n.nud_state): void {
+export function neighAddTimer(k: Kernel, n: Neighbour, expires: number, state = n.nud_state): void {
   neighDelTimer(n);
   // A REACHABLE entry's timer only ages the entry; it does not keep a run without an end going.
   const quiet = state === NUD_REACHABLE;

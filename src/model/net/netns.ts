@@ -47,6 +47,8 @@ export class Net {
   idents = new Map<number, { id: number; stamp: number }>();
   identSecret: number;
   nextSocketId = 1;
+  /** The per-namespace socket ICMP errors are sent from (icmp_sk: pmtudisc DONT). */
+  icmpSock = new Sock(0, 'icmp_sk', 'icmp', 0);
   nextEphemeral: number;
 
   constructor(s: Scenario, v49: boolean, rng: Rng, now: () => number) {
@@ -178,7 +180,6 @@ export class Net {
           p.reachable_time = randReachTime(p.base_reachable_time, rng);
           break;
         case 'delay_first_probe_time': p.delay_probe_time = value * HZ; break;
-        case 'gc_stale_time': p.gc_staletime = value * HZ; break;
         case 'unres_qlen_bytes': p.queue_len_bytes = value; break;
         case 'unres_qlen': p.queue_len_bytes = value * SKB_TRUESIZE(1514); break; // ETH_FRAME_LEN
         case 'locktime': p.locktime = value; break;

@@ -18,7 +18,6 @@ export const SYSCTLS: readonly SysctlSpec[] = [
   { key: 'net.ipv4.neigh.DEV.retrans_time_ms', min: 1, max: 2147483, help: 'time between ARP requests (ms)' },
   { key: 'net.ipv4.neigh.DEV.base_reachable_time_ms', min: 1, max: 2147483, help: 'REACHABLE lasts a random 0.5x..1.5x of this (ms)' },
   { key: 'net.ipv4.neigh.DEV.delay_first_probe_time', min: 0, max: 2147483, help: 'seconds in DELAY before the first unicast probe' },
-  { key: 'net.ipv4.neigh.DEV.gc_stale_time', min: 0, max: 2147483, help: 'seconds before an unused entry may be collected' },
   { key: 'net.ipv4.neigh.DEV.unres_qlen_bytes', min: 0, max: 2147483647, help: 'bytes (truesize) queued on an unresolved entry' },
   { key: 'net.ipv4.neigh.DEV.unres_qlen', min: 0, max: 2147483647, help: 'the same limit in packets (sets unres_qlen_bytes = N x truesize(1514))' },
   { key: 'net.ipv4.neigh.DEV.locktime', min: 0, max: 2147483, help: 'ARP replies within this many jiffies of an update do not override it' },
