@@ -4,16 +4,17 @@ import { chmodSync, readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  outfile: 'dist/cli.js',
   sourcemap: true,
-  banner: { js: '#!/usr/bin/env node' },
   define: { KPATH_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
-});
+};
+
+// The `kpath` command, and the debug adapter on its own (what an editor starts).
+await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+await build({ ...common, entryPoints: ['src/adapter/main.ts'], outfile: 'dist/dap.js' });
 chmodSync('dist/cli.js', 0o755);

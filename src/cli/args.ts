@@ -15,6 +15,7 @@ export const MAIN_HELP = `kpath: step through a model of the Linux IPv4 transmit
 
 Usage:
   kpath run FILE.kpath [options]   run a scenario headless (see: kpath run --help)
+  kpath dap                        the debug adapter on stdin/stdout (see: kpath dap --help)
   kpath functions                  list the modeled kernel functions
   kpath --help                     this text
   kpath --version                  the version
@@ -71,3 +72,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
   if (!a.file) throw new UsageError('kpath run needs a scenario file (see kpath run --help)');
   return a;
 }
+
+export const DAP_HELP = `Usage: kpath dap
+
+Serves the Debug Adapter Protocol on stdin/stdout, for any DAP client (VS Code, nvim-dap, ...).
+Launch arguments: "scenario" (a .kpath path or a scenario object), "stopOnEntry", "kernel"
+("6.18" or "4.9"), "trace" (trace lines to the debug console). The adapter exits when its client
+closes the connection. The README shows an nvim-dap configuration.`;

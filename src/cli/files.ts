@@ -22,10 +22,20 @@ export class AtomicFile {
 
   commit(): void {
     if (this.done) return;
+    try {
+      fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+      fs.renameSync(this.tmp, this.target);
+    } catch (e) {
+      try {
+        fs.unlinkSync(this.tmp);
+      } catch {
+        // nothing left to remove
+      }
+      this.done = true;
+      throw e;
+    }
     this.done = true;
-    fs.fsyncSync(this.fd);
-    fs.closeSync(this.fd);
-    fs.renameSync(this.tmp, this.target);
   }
 
   abort(): void {

@@ -1,19 +1,24 @@
 // The `kpath` command.
 
-import { MAIN_HELP, RUN_HELP, parseRunArgs, UsageError } from './args';
-import { runCommand } from './run';
+import { MAIN_HELP, RUN_HELP, DAP_HELP, parseRunArgs, UsageError } from './args';
+import { runCommand, ScenarioErrors } from './run';
 import { ScenarioError } from '../model/scenario/parse';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
+import { KpathDebugSession } from '../adapter/session';
 
 declare const KPATH_VERSION: string | undefined;
 
-function main(argv: string[]): number {
+function main(argv: string[]): number | undefined {
   const write = (s: string) => process.stdout.write(s);
   const [cmd, ...rest] = argv;
   try {
-    if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    if (!cmd) {
+      process.stderr.write(MAIN_HELP + '\n');
+      return 2;
+    }
+    if (cmd === '-h' || cmd === '--help' || cmd === 'help') {
       write(MAIN_HELP + '\n');
-      return cmd ? 0 : 2;
+      return 0;
     }
     if (cmd === '--version' || cmd === '-V') {
       write(`kpath ${typeof KPATH_VERSION === 'string' ? KPATH_VERSION : 'dev'}\n`);
@@ -26,13 +31,25 @@ function main(argv: string[]): number {
       }
       return runCommand(parseRunArgs(rest), write);
     }
+    if (cmd === 'dap') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        write(DAP_HELP + '\n');
+        return 0;
+      }
+      if (rest.length) throw new UsageError(`kpath dap takes no arguments (see kpath dap --help)`);
+      // The session speaks DAP on stdin/stdout and exits when its client goes away.
+      const session = new KpathDebugSession();
+      process.on('SIGTERM', () => session.shutdown());
+      session.start(process.stdin, process.stdout);
+      return undefined;
+    }
     if (cmd === 'functions') {
       for (const f of MODELED_FUNCTIONS) write(`${f.name.padEnd(28)} ${f.source.padEnd(26)} ${f.profiles.join(', ')}\n`);
       return 0;
     }
     throw new UsageError(`unknown command "${cmd}" (see kpath --help)`);
   } catch (e) {
-    if (e instanceof ScenarioError) {
+    if (e instanceof ScenarioError || e instanceof ScenarioErrors) {
       process.stderr.write(`${e.message}\n`);
       return 2;
     }
@@ -51,4 +68,5 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = main(process.argv.slice(2));
+const code = main(process.argv.slice(2));
+if (code !== undefined) process.exitCode = code;

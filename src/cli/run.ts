@@ -1,7 +1,7 @@
 // `kpath run`: parse the scenario, run it with the requested watchers and sinks, print the result.
 
 import * as fs from 'node:fs';
-import { parseScenario, ScenarioError } from '../model/scenario/parse';
+import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
 import { createKernel, runKernel, resultOf } from '../model/engine/run';
 import { Tracer, formatTraceLine, TraceLine } from '../model/engine/trace';
 import { findFunction, MODELED_FUNCTIONS } from '../model/kernel/functions';
@@ -17,7 +17,9 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
   } catch (e) {
     throw new UsageError(`cannot read ${a.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const scenario = parseScenario(text, a.file);
+  const parsed = parseScenarioAll(text, a.file);
+  if (!parsed.scenario) throw new ScenarioErrors(parsed.errors);
+  const scenario = parsed.scenario;
   if (a.kernel) scenario.kernel = a.kernel;
   for (const b of a.breaks) {
     const f = findFunction(b);
@@ -25,7 +27,14 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
     if (!f.profiles.includes(scenario.kernel)) throw new UsageError(`--break ${b}: ${b} is not on the ${scenario.kernel} path (it runs in ${f.profiles.join(', ')})`);
   }
 
-  const pcap = a.pcap ? new AtomicFile(a.pcap) : null;
+  let pcap: AtomicFile | null = null;
+  if (a.pcap) {
+    try {
+      pcap = new AtomicFile(a.pcap);
+    } catch (e) {
+      throw new UsageError(`cannot write ${a.pcap}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
   try {
     const writer = pcap ? new PcapWriter((chunk) => pcap.write(chunk), 1 << 20) : null;
     const traceLines: TraceLine[] = [];
@@ -43,7 +52,13 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
     tracer?.flush();
     writer?.flush();
     const result = resultOf(k, scenario);
-    pcap?.commit();
+    if (pcap) {
+      try {
+        pcap.commit();
+      } catch (e) {
+        throw new UsageError(`cannot write ${a.pcap}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    }
     if (a.json) {
       const doc: Record<string, unknown> = { ...result };
       if (tracer) doc.trace = traceLines;
@@ -61,6 +76,13 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
   } catch (e) {
     pcap?.abort();
     throw e;
+  }
+}
+
+/** Every error of a scenario, so that one run shows them all. */
+export class ScenarioErrors extends Error {
+  constructor(readonly errors: ScenarioError[]) {
+    super(errors.map((e) => e.message).join('\n'));
   }
 }
 

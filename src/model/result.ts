@@ -34,7 +34,7 @@ export interface SendResult {
   result: string;
   /** Socket options that the kernel refused before the call, e.g. {option: "IP_TTL", result: "EINVAL"}. */
   setsockopt?: { option: string; result: string }[];
-  /** Packet ids of the skbs this call created (the datagram, then its fragments). */
+  /** Packet ids of the skbs this call created: the datagram, its fragments, and ARP requests it triggered. */
   packets: number[];
 }
 

@@ -49,7 +49,9 @@ export class Kernel {
     return nsToJiffies(this.now);
   }
 
-  newSkb(buf: Uint8Array, data: number, len: number, truesize: number): SkBuff {
+  /** A new skb with the next packet id, or with `id` when it continues an existing packet. */
+  newSkb(buf: Uint8Array, data: number, len: number, truesize: number, id = 0): SkBuff {
+    if (id) return new SkBuff(id, this.currentSend, buf, data, len, truesize);
     const skb = new SkBuff(this.nextSkbId++, this.currentSend, buf, data, len, truesize);
     if (this.currentSend >= 0 && this.ctx === 'task') this.sends[this.currentSend].packets.push(skb.id);
     return skb;

@@ -94,8 +94,8 @@ export function formatTraceLine(l: TraceLine): string {
   const t = (l.time / 1e6).toFixed(6).padStart(13);
   const ctx = l.context.padEnd(7);
   const pkt = (l.packet ? `#${l.packet}` : '').padEnd(5);
-  const indent = '  '.repeat(Math.min(l.depth, 10));
-  const fn = (indent + l.function).padEnd(46);
+  const indent = '  '.repeat(Math.min(l.depth, 24));
+  const fn = (indent + l.function).padEnd(58);
   const len = l.len >= 0 ? `len ${String(l.len).padStart(5)}` : ''.padEnd(9);
   const mark = l.hit ? `  <- break ${l.function} (hit ${l.hit})` : '';
   return `${t}ms ${ctx} ${pkt} ${fn} ${len}  ${l.decision}${mark}`.trimEnd();

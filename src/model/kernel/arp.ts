@@ -115,7 +115,11 @@ export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastD
     if (w) w.leave(0);
     return;
   }
-  const n = k.net.arp_tbl.get(dev, arp.spa);
+  // neigh_lookup (through __neigh_lookup) counts lookups and hits.
+  const tbl = k.net.arp_tbl;
+  tbl.stats.lookups++;
+  const n = tbl.get(dev, arp.spa);
+  if (n) tbl.stats.hits++;
   if (n) {
     const override = k.jiffies > n.updated + n.parms.locktime;
     // Broadcast replies and requests do not prove the neighbour can hear us.

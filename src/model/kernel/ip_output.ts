@@ -309,6 +309,7 @@ export function ip_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   if (k.v49) {
     k.net.counters.Ip.OutRequests++;
     k.net.counters.Ip.OutOctets += skb.len;
+    if (w) w.note(`OutRequests++, OutOctets += ${skb.len}`);
   }
   const indev = skb.dev;
   skb.dev = dev;
@@ -597,8 +598,7 @@ function makeFragment(k: Kernel, skb: SkBuff, hlen: number, off: number, len: nu
   buf.set(skb.buf.subarray(nh, nh + hlen), ll);
   if (later && hlen > 20) buf.set(ipOptionsFragment(skb.buf.subarray(nh + 20, nh + hlen)), ll + 20);
   buf.set(skb.buf.subarray(nh + hlen + off, nh + hlen + off + len), ll + hlen);
-  const frag = k.newSkb(buf, ll, hlen + len, skbTruesize(hlen + len + ll + 15, k.v49));
-  if (keepId) frag.id = keepId;
+  const frag = k.newSkb(buf, ll, hlen + len, skbTruesize(hlen + len + ll + 15, k.v49), keepId);
   copyMetadata(frag, skb);
   frag.network_header = ll;
   frag.transport_header = ll + hlen;

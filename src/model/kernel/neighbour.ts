@@ -30,10 +30,8 @@ function timerFloor(k: Kernel): number {
 export function __ipv4_neigh_lookup_noref(k: Kernel, dev: NetDevice, key: number, skb: SkBuff | null = null): Neighbour | undefined {
   const w = k.w;
   if (w) w.enter('__ipv4_neigh_lookup_noref', skb, { dev: dev.name, key: formatIpv4(key) });
-  const tbl = k.net.arp_tbl;
-  tbl.stats.lookups++;
-  const n = tbl.get(dev, key);
-  if (n) tbl.stats.hits++;
+  // The noref lookup of the output path does not count in /proc/net/stat/arp_cache.
+  const n = k.net.arp_tbl.get(dev, key);
   if (w) {
     w.note(n ? `found ${formatIpv4(key)} ${nudName(n.nud_state)}` : `no entry for ${formatIpv4(key)}`);
     w.leave(n ?? null);

@@ -1,0 +1,65 @@
+// The model listings as files a DAP client can open: rendered once per profile into a directory
+// under the system's temporary folder, and the mapping between step points and their lines.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { KernelProfile } from '../model/scenario/types';
+import { LISTINGS, renderListing, stepLine, stepsAtLine } from '../model/listing';
+
+export class Listings {
+  readonly root: string;
+
+  constructor(readonly profile: KernelProfile, root = path.join(os.tmpdir(), 'kpath-listings')) {
+    this.root = path.join(root, profile);
+    for (const file of LISTINGS) {
+      const target = this.diskPath(file.path);
+      const { text } = renderListing(file, profile);
+      writeIfChanged(target, text);
+    }
+  }
+
+  /** Where a kernel path's listing lives on disk. */
+  diskPath(kernelPath: string): string {
+    return path.join(this.root, kernelPath);
+  }
+
+  /** The listing file and line of a step point of a modeled function. */
+  position(fn: string, step: string): { name: string; path: string; line: number } | undefined {
+    const pos = stepLine(this.profile, fn, step) ?? stepLine(this.profile, fn, 'enter');
+    if (!pos) return undefined;
+    return { name: path.basename(pos.path), path: this.diskPath(pos.path), line: pos.line };
+  }
+
+  /** The step points a line breakpoint at `file:line` would stop on, or why it cannot be verified. */
+  resolve(file: string, line: number): { steps: { fn: string; step: string }[]; line: number; message?: string } {
+    const rel = path.relative(this.root, path.resolve(file));
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+      return { steps: [], line, message: `${file} is not a kpath model listing for kernel ${this.profile}; breakpoints go in the listings under ${this.root}` };
+    }
+    const kernelPath = rel.split(path.sep).join('/');
+    const steps = stepsAtLine(this.profile, kernelPath, line);
+    if (steps.length) return { steps, line };
+    // Point at the nearest line that has a step point.
+    for (let d = 1; d < 40; d++) {
+      for (const l of [line + d, line - d]) {
+        if (l > 0 && stepsAtLine(this.profile, kernelPath, l).length) {
+          return { steps: [], line, message: `no step point on line ${line}; the nearest is line ${l}` };
+        }
+      }
+    }
+    return { steps: [], line, message: `no step point on line ${line}` };
+  }
+}
+
+function writeIfChanged(target: string, text: string): void {
+  try {
+    if (fs.readFileSync(target, 'utf8') === text) return;
+  } catch {
+    // not there yet
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const tmp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, target);
+}

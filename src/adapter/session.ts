@@ -1,0 +1,480 @@
+// The Debug Adapter Protocol session: it translates DAP requests into calls on the model's
+// Runtime and the Runtime's stops into DAP events. It knows nothing of VS Code; it runs inline in
+// the extension or standalone on stdin/stdout (`kpath dap`) for any DAP client.
+
+import * as fs from 'node:fs';
+import {
+  DebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Event, Thread, StackFrame, Scope,
+  Source, Handles, ExitedEvent,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { parseScenario } from '../model/scenario/parse';
+import { validateScenario, ScenarioError } from '../model/scenario/validate';
+import type { Scenario } from '../model/scenario/types';
+import { Runtime, StopResult, Stop, ExceptionFilter } from '../model/engine/runtime';
+import type { ExceptionKind } from '../model/engine/watch';
+import { findFunction } from '../model/kernel/functions';
+import { evaluate, formatValue, complete, parseExpr, ExprError } from '../model/engine/expr';
+import type { Value } from '../model/engine/expr';
+import { frameRecord } from '../model/engine/run';
+import { Listings } from './listings';
+import { Variables } from './variables';
+
+/** The launch configuration (package.json's debugger schema). */
+export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
+  /** A .kpath file, or a scenario object (docs/scenario.md). */
+  scenario: string | Record<string, unknown>;
+  stopOnEntry?: boolean;
+  kernel?: '6.18' | '4.9';
+  /** Send the trace (one line per function entered) to the debug console. */
+  trace?: boolean;
+}
+
+const TASK_THREAD = 1;
+const SOFTIRQ_THREAD = 2;
+
+export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
+  { filter: 'drop', label: 'Packet dropped', description: 'Stop where a packet is freed, with its drop reason', supportsCondition: true, conditionDescription: 'e.g. reason == "NEIGH_FAILED"' },
+  { filter: 'icmp', label: 'ICMP error generated', description: 'Stop where the host generates an ICMP error', supportsCondition: true, conditionDescription: 'e.g. type == 3 && code == 4' },
+  { filter: 'neigh-failed', label: 'Neighbour failed', description: 'Stop where a neighbour entry becomes FAILED', supportsCondition: true, conditionDescription: 'e.g. neigh == "192.0.2.2"' },
+  { filter: 'nf-drop', label: 'Netfilter DROP', description: 'Stop where a netfilter rule drops a packet', supportsCondition: true, conditionDescription: 'e.g. rule == "udp dport 9999 drop"' },
+];
+
+class ErrorResponse extends Error {}
+
+export class KpathDebugSession extends DebugSession {
+  private runtime: Runtime | null = null;
+  private scenario: Scenario | null = null;
+  private args: LaunchArguments | null = null;
+  private listings: Listings | null = null;
+  private vars = new Variables();
+  private frameHandles = new Handles<{ stop: Stop; index: number }>();
+  private configured!: Promise<void>;
+  private markConfigured!: () => void;
+  private pendingStepBps = new Map<string, DebugProtocol.SourceBreakpoint[]>();
+  private pendingFnBps: DebugProtocol.FunctionBreakpoint[] = [];
+  private pendingFilters: ExceptionFilter[] = [];
+  private nextBpId = 1;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    this.configured = new Promise((resolve) => (this.markConfigured = resolve));
+  }
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsEvaluateForHovers: true,
+      supportsStepBack: true,
+      supportsRestartRequest: true,
+      supportsSetVariable: true,
+      supportsStepInTargetsRequest: true,
+      supportsExceptionInfoRequest: true,
+      supportsExceptionFilterOptions: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['>', '.'],
+      supportsReadMemoryRequest: true,
+      supportsTerminateRequest: true,
+      supportsValueFormattingOptions: false,
+    };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.sendResponse(response);
+    this.markConfigured();
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    try {
+      const scenario = loadScenario(args);
+      this.scenario = scenario;
+      this.args = args;
+      this.listings = new Listings(scenario.kernel);
+      this.runtime = new Runtime(scenario);
+      this.runtime.hooks = {
+        onFrame: (time, dev, dir, bytes, packet) => {
+          const rec = frameRecord({ time, dev, dir, bytes: bytes.slice(), packet }, -1);
+          this.sendEvent(new Event('kpath/frame', { time, dev, dir, len: rec.len, hex: rec.hex, src: rec.src, dst: rec.dst, protocol: rec.protocol, info: rec.info, decoded: rec.decoded, packet }));
+        },
+        onDrop: (detail) => this.sendEvent(new Event('kpath/drop', detail)),
+        onTrace: args.trace ? (line) => this.sendEvent(new OutputEvent(line + '\n', 'console')) : undefined,
+      };
+      this.applyBreakpoints();
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1001, format: messageOf(e), showUser: true });
+      return;
+    }
+    this.sendResponse(response);
+    await this.configured;
+    this.report(this.runtime!.start(!!args.stopOnEntry), true);
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const path = args.source.path ?? '';
+    const bps = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+    this.pendingStepBps.set(path, bps);
+    response.body = { breakpoints: this.resolveStepBreakpoints(path, bps) };
+    this.applyBreakpoints();
+    this.sendResponse(response);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    if (!Array.isArray(args?.breakpoints)) return this.fail(response, 'setFunctionBreakpoints needs a breakpoints array');
+    this.pendingFnBps = args.breakpoints;
+    response.body = { breakpoints: this.resolveFunctionBreakpoints().map((b) => b.dap) };
+    this.applyBreakpoints();
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const known = new Set(EXCEPTION_FILTERS.map((f) => f.filter));
+    const filters: ExceptionFilter[] = [];
+    const out: DebugProtocol.Breakpoint[] = [];
+    for (const f of args.filters ?? []) {
+      out.push({ verified: known.has(f), message: known.has(f) ? undefined : `unknown exception filter ${f}` });
+      if (known.has(f)) filters.push({ kind: f as ExceptionKind });
+    }
+    for (const o of args.filterOptions ?? []) {
+      const ok = known.has(o.filterId);
+      let message: string | undefined = ok ? undefined : `unknown exception filter ${o.filterId}`;
+      if (ok && o.condition) {
+        try {
+          evaluateCheck(o.condition);
+        } catch (e) {
+          message = messageOf(e);
+        }
+      }
+      out.push({ verified: ok && !message, message });
+      if (ok && !message) filters.push({ kind: o.filterId as ExceptionKind, condition: o.condition || undefined });
+    }
+    this.pendingFilters = filters;
+    this.applyBreakpoints();
+    response.body = { breakpoints: out };
+    this.sendResponse(response);
+  }
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    response.body = { threads: [new Thread(TASK_THREAD, 'task (socket calls)'), new Thread(SOFTIRQ_THREAD, 'softirq (timers, receive)')] };
+    this.sendResponse(response);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    const stop = this.runtime?.current;
+    const frames: StackFrame[] = [];
+    if (stop && threadOf(stop) === args.threadId) {
+      stop.frames.forEach((f, index) => {
+        const pos = this.listings!.position(f.fn, f.step);
+        const id = this.frameHandles.create({ stop, index });
+        const sf = new StackFrame(id, f.fn, pos ? new Source(pos.name, pos.path) : undefined, pos?.line ?? 0, 1);
+        if (!pos) sf.presentationHint = 'subtle';
+        frames.push(sf);
+      });
+    }
+    const start = args.startFrame ?? 0;
+    const levels = args.levels || frames.length;
+    response.body = { stackFrames: frames.slice(start, start + levels), totalFrames: frames.length };
+    this.sendResponse(response);
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const h = this.frameHandles.get(args.frameId);
+    if (!h) return this.fail(response, `no frame ${args.frameId}`);
+    response.body = { scopes: this.vars.scopes(h.stop, h.index).map((s) => new Scope(s.name, s.ref, s.expensive)) };
+    this.sendResponse(response);
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    const list = this.vars.children(args.variablesReference);
+    if (!list) return this.fail(response, `no variables ${args.variablesReference}`);
+    const start = args.start ?? 0;
+    response.body = { variables: args.count ? list.slice(start, start + args.count) : list.slice(start) };
+    this.sendResponse(response);
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    try {
+      const rt = this.mustRuntime();
+      const v = this.vars.setVariable(rt, args.variablesReference, args.name, args.value);
+      response.body = { value: v };
+      this.sendResponse(response);
+    } catch (e) {
+      this.fail(response, messageOf(e));
+    }
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    if (typeof args?.expression !== 'string') return this.fail(response, 'evaluate needs an expression');
+    const rt = this.runtime;
+    if (!rt || !rt.current) return this.fail(response, 'not stopped: nothing to evaluate');
+    const h = args.frameId !== undefined ? this.frameHandles.get(args.frameId) : undefined;
+    try {
+      const v: Value = evaluate(args.expression, rt.env(h?.index ?? 0));
+      response.body = { result: formatValue(v), variablesReference: this.vars.reference(v), memoryReference: this.vars.memoryReference(v) };
+      this.sendResponse(response);
+    } catch (e) {
+      this.fail(response, messageOf(e));
+    }
+  }
+
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const rt = this.runtime;
+    const h = args.frameId !== undefined ? this.frameHandles.get(args.frameId) : undefined;
+    const items = rt?.current ? complete(args.text ?? '', (args.column ?? 1) - 1, rt.env(h?.index ?? 0)) : [];
+    response.body = { targets: items.map((i) => ({ label: i.label, type: i.type === 'field' ? 'field' : i.type, start: i.start, length: i.length })) };
+    this.sendResponse(response);
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const bytes = this.vars.memory(args.memoryReference);
+    if (!bytes) return this.fail(response, `no memory at ${args.memoryReference}`);
+    const offset = args.offset ?? 0;
+    const count = Math.max(0, Math.min(args.count ?? 0, bytes.length - offset));
+    if (offset < 0 || offset > bytes.length) {
+      response.body = { address: args.memoryReference, unreadableBytes: args.count ?? 0 };
+    } else {
+      response.body = { address: `${args.memoryReference}+${offset}`, data: Buffer.from(bytes.subarray(offset, offset + count)).toString('base64'), unreadableBytes: (args.count ?? 0) - count };
+    }
+    this.sendResponse(response);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.exec(response, (rt) => rt.continue(), { allThreadsContinued: true });
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse): void {
+    this.exec(response, (rt) => rt.next());
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.exec(response, (rt) => rt.stepIn(args?.targetId));
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
+    this.exec(response, (rt) => rt.stepOut());
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
+    this.exec(response, (rt) => rt.stepBack());
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.exec(response, (rt) => rt.reverseContinue());
+  }
+
+  protected override stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse): void {
+    const rt = this.runtime;
+    response.body = { targets: rt ? rt.stepInTargets().map((t) => ({ id: t.call, label: t.fn })) : [] };
+    this.sendResponse(response);
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    // Execution between stops is synchronous, so the debuggee is always stopped when this arrives.
+    this.sendResponse(response);
+    const stop = this.runtime?.current;
+    if (stop) this.sendEvent(new StoppedEvent('pause', threadOf(stop)));
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
+    this.exec(response, (rt) => rt.restart(!!this.args?.stopOnEntry));
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const stop = this.runtime?.current;
+    if (!stop?.exception) return this.fail(response, 'not stopped on an exception');
+    const { kind, detail } = stop.exception;
+    response.body = {
+      exceptionId: kind,
+      description: describeException(kind, detail),
+      breakMode: 'always',
+      details: { message: describeException(kind, detail), typeName: kind, stackTrace: stop.frames.map((f) => f.fn).join('\n') },
+    };
+    this.sendResponse(response);
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.runtime = null;
+    this.sendResponse(response);
+    this.shutdown();
+  }
+
+  /** Requests the adapter does not know get an error response, never silence. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    try {
+      super.dispatchRequest(request);
+    } catch (e) {
+      const response: DebugProtocol.Response = { type: 'response', seq: 0, request_seq: request.seq, command: request.command, success: false };
+      this.fail(response, messageOf(e));
+    }
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response): void {
+    this.fail(response, `unknown request "${command}"`);
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private mustRuntime(): Runtime {
+    if (!this.runtime) throw new ErrorResponse('no scenario is running (launch first)');
+    return this.runtime;
+  }
+
+  private exec(response: DebugProtocol.Response, f: (rt: Runtime) => StopResult, body?: object): void {
+    let r: StopResult;
+    try {
+      r = f(this.mustRuntime());
+    } catch (e) {
+      return this.fail(response, messageOf(e));
+    }
+    if (body) response.body = body;
+    this.sendResponse(response);
+    this.report(r, false);
+  }
+
+  /** Sends what a stop (or the end) means to the client. */
+  private report(r: StopResult, first: boolean): void {
+    for (const line of r.output) this.sendEvent(new OutputEvent(line + '\n', 'console'));
+    this.vars.reset();
+    this.frameHandles.reset();
+    const stop = r.stop;
+    if (!stop) {
+      this.sendEvent(new ExitedEvent(0));
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    this.sendEvent(new Event('kpath/position', { step: stop.step, time: stop.time, frameCount: stop.frameCount, context: stop.context, event: stop.event }));
+    const reason = stop.exception ? 'exception' : r.reason;
+    const ev = new StoppedEvent(reason, threadOf(stop), stop.exception ? describeException(stop.exception.kind, stop.exception.detail) : undefined) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    if (r.hitBreakpointIds.length) ev.body.hitBreakpointIds = r.hitBreakpointIds;
+    ev.body.description = describeStop(stop, reason, first);
+    this.sendEvent(ev);
+  }
+
+  private fail(response: DebugProtocol.Response, message: string): void {
+    this.sendErrorResponse(response, { id: 1002, format: message.replace(/\{/g, '{{').replace(/\}/g, '}}'), showUser: false });
+  }
+
+  private resolveStepBreakpoints(path: string, bps: DebugProtocol.SourceBreakpoint[]): DebugProtocol.Breakpoint[] {
+    return bps.map((bp) => {
+      const id = this.nextBpId++;
+      if (!this.listings) return { id, verified: false, line: bp.line, message: 'the scenario has not been launched yet' };
+      const r = this.listings.resolve(path, bp.line);
+      const problem = conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition);
+      if (problem) return { id, verified: false, line: bp.line, message: problem };
+      return r.steps.length ? { id, verified: true, line: r.line } : { id, verified: false, line: bp.line, message: r.message };
+    });
+  }
+
+  private resolveFunctionBreakpoints(): { dap: DebugProtocol.Breakpoint; id: number; bp: DebugProtocol.FunctionBreakpoint }[] {
+    const profile = this.scenario?.kernel ?? this.args?.kernel ?? '6.18';
+    return this.pendingFnBps.map((bp) => {
+      const id = this.nextBpId++;
+      const f = findFunction(bp.name);
+      let message: string | undefined;
+      if (!f) message = `${bp.name} is not a modeled function`;
+      else if (this.scenario && !f.profiles.includes(profile)) message = `${bp.name} is not on the ${profile} path (it runs in ${f.profiles.join(', ')})`;
+      message = message ?? conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition);
+      const pos = f && this.listings ? this.listings.position(bp.name, 'enter') : undefined;
+      return { id, bp, dap: { id, verified: !message, message, source: pos ? new Source(pos.name, pos.path) : undefined, line: pos?.line } };
+    });
+  }
+
+  /** Hands the verified breakpoints to the runtime. */
+  private applyBreakpoints(): void {
+    const rt = this.runtime;
+    if (!rt || !this.listings) return;
+    const fns = this.resolveFunctionBreakpoints().filter((b) => b.dap.verified);
+    rt.setFunctionBreakpoints(fns.map((b) => ({ id: b.id, name: b.bp.name, condition: b.bp.condition || undefined, hitCondition: b.bp.hitCondition || undefined })));
+    const steps = [];
+    for (const [path, bps] of this.pendingStepBps) {
+      for (const bp of bps) {
+        const r = this.listings.resolve(path, bp.line);
+        if (!r.steps.length) continue;
+        steps.push({ id: this.nextBpId++, steps: r.steps, condition: bp.condition || undefined, hitCondition: bp.hitCondition || undefined, logMessage: bp.logMessage });
+      }
+    }
+    rt.setStepBreakpoints(steps);
+    rt.setExceptionFilters(this.pendingFilters);
+  }
+}
+
+function loadScenario(args: LaunchArguments): Scenario {
+  if (!args || (typeof args.scenario !== 'string' && (typeof args.scenario !== 'object' || args.scenario === null))) {
+    throw new ErrorResponse('launch needs "scenario": a .kpath file or a scenario object');
+  }
+  let s: Scenario;
+  if (typeof args.scenario === 'string') {
+    let text: string;
+    try {
+      text = fs.readFileSync(args.scenario, 'utf8');
+    } catch (e) {
+      throw new ErrorResponse(`cannot read ${args.scenario}: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}`);
+    }
+    s = parseScenario(text, args.scenario);
+  } else {
+    s = validateScenario(args.scenario, '<launch configuration>');
+  }
+  if (args.kernel !== undefined) {
+    if (args.kernel !== '6.18' && args.kernel !== '4.9') throw new ErrorResponse(`kernel must be "6.18" or "4.9", not ${JSON.stringify(args.kernel)}`);
+    s.kernel = args.kernel;
+  }
+  return s;
+}
+
+function threadOf(stop: Stop): number {
+  return stop.context === 'task' ? TASK_THREAD : SOFTIRQ_THREAD;
+}
+
+function describeException(kind: ExceptionKind, d: Record<string, unknown>): string {
+  switch (kind) {
+    case 'drop': return `packet #${d.packet} dropped in ${d.function}: ${d.reason}`;
+    case 'icmp': return `ICMP error type ${d.type} code ${d.code} to ${d.to} about packet #${d.packet}`;
+    case 'neigh-failed': return `neighbour ${d.neigh} on ${d.dev} FAILED with ${d.queued} packets queued`;
+    case 'nf-drop': return `netfilter DROP of packet #${d.packet} by "${d.rule}"`;
+  }
+}
+
+function describeStop(stop: Stop, reason: string, first: boolean): string {
+  const f = stop.frames[0];
+  const where = f ? `${f.fn}${f.step !== 'enter' && f.step !== 'leave' ? ' (' + f.step + ')' : f.step === 'leave' ? ' (return)' : ''}` : stop.event;
+  return `${first && reason === 'entry' ? 'Paused on entry' : reason} at ${where}, t=${(stop.time / 1e6).toFixed(6)} ms`;
+}
+
+function conditionProblem(cond: string | undefined): string | undefined {
+  if (!cond) return undefined;
+  try {
+    evaluateCheck(cond);
+    return undefined;
+  } catch (e) {
+    return messageOf(e);
+  }
+}
+
+function hitProblem(cond: string | undefined): string | undefined {
+  if (!cond) return undefined;
+  return /^\s*(==|>=|<=|>|<|%)?\s*\d+\s*$/.test(cond) ? undefined : `hit count "${cond}": expected N, >=N, >N, <N, <=N, ==N or %N`;
+}
+
+/** Parses a condition without evaluating it (names are known only at a stop). */
+function evaluateCheck(cond: string): void {
+  parseExpr(cond);
+}
+
+function messageOf(e: unknown): string {
+  if (e instanceof ScenarioError || e instanceof ExprError || e instanceof ErrorResponse) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}

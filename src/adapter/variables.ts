@@ -1,0 +1,199 @@
+// Scopes and variables of a stop: the frame's arguments and locals, the sk_buff, the device, the
+// route, the neighbour table, netfilter, counters, sysctls and the wire. Objects come from the
+// model's inspect views, so the Variables view and expressions name fields alike. Knobs
+// (dev->mtu, a neighbour's nud_state, neighbour sysctls) can be set.
+
+import { Handles } from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { Stop, Runtime } from '../model/engine/runtime';
+import type { Value, ObjectValue } from '../model/engine/expr';
+import { formatValue } from '../model/engine/expr';
+import { wrap, skbView, devView, rtView, neighView, View, ListView } from '../model/engine/inspect';
+import { SkBuff } from '../model/net/skbuff';
+import { NetDevice } from '../model/net/device';
+import { Neighbour, NUD_BY_NAME, nudName } from '../model/net/neigh';
+import { formatIpv4 } from '../model/wire/addr';
+import { formatHex } from '../model/wire/bytes';
+import { decodeFrame, summarize } from '../model/wire/decode';
+import { msToJiffies } from '../model/engine/clock';
+
+type Entry = { kind: 'object'; value: ObjectValue; path: string } | { kind: 'vars'; list: () => DebugProtocol.Variable[] };
+
+export interface ScopeInfo {
+  name: string;
+  ref: number;
+  expensive: boolean;
+}
+
+export class Variables {
+  private handles = new Handles<Entry>();
+  /** skb id -> the skb, for readMemory of packet bytes. */
+  private packets = new Map<string, SkBuff>();
+
+  reset(): void {
+    this.handles.reset();
+    this.packets.clear();
+  }
+
+  scopes(stop: Stop, index: number): ScopeInfo[] {
+    const k = stop.kernel;
+    const frame = stop.frames[index];
+    const out: ScopeInfo[] = [];
+    const add = (name: string, e: Entry, expensive = false) => out.push({ name, ref: this.handles.create(e), expensive });
+    add('Locals', {
+      kind: 'vars',
+      list: () => {
+        const vars: DebugProtocol.Variable[] = [];
+        if (index === 0 && stop.returned) vars.push(this.variable(`${stop.returned.fn}() returned`, wrap(stop.returned.value, k)));
+        if (frame) {
+          if (frame.returned) vars.push(this.variable('return value', wrap(frame.ret, k)));
+          for (const [name, v] of Object.entries(frame.args)) vars.push(this.variable(name, name === 'skb' && frame.skb ? skbView(frame.skb, k) : wrap(v, k), name));
+          for (const [name, v] of Object.entries(frame.locals)) vars.push(this.variable(name, wrap(v, k), name));
+          if (frame.decisions.length) vars.push(this.variable('decisions', frame.decisions.join('; ')));
+        }
+        if (stop.exception) {
+          for (const [name, v] of Object.entries(stop.exception.detail)) vars.push(this.variable(name, wrap(v, k), name));
+        }
+        return vars;
+      },
+    });
+    const skb = frame?.skb ?? stop.frames.find((f) => f.skb)?.skb ?? null;
+    if (skb) add('sk_buff', { kind: 'object', value: skbView(skb, k), path: 'skb' });
+    const dev = skb?.dev ?? skb?.dst?.dev ?? null;
+    if (dev) add('Device', { kind: 'object', value: devView(dev), path: 'skb->dev' });
+    if (skb?.dst) add('Route', { kind: 'object', value: rtView(skb.dst), path: 'skb->dst' });
+    add('Neighbours', { kind: 'object', value: new ListView('arp_tbl', () => [...k.net.arp_tbl.entries.values()].map((n) => neighView(n, k))), path: '' });
+    add('Devices', { kind: 'object', value: new ListView('devices', () => k.net.devices.map(devView)), path: '' }, true);
+    add('Netfilter', {
+      kind: 'vars',
+      list: () => k.net.nf.chains.flatMap((c) => c.rules.map((r) => this.variable(`${c.table} (priority ${c.priority})`, `${r.rule.text}  [packets ${r.packets}, bytes ${r.bytes}]`))),
+    }, true);
+    add('Counters', {
+      kind: 'vars',
+      list: () => {
+        const c = k.net.counters;
+        const groups: [string, Record<string, number>][] = [['Ip', c.Ip], ['Icmp', c.Icmp], ['Udp', c.Udp], ['Tcp', c.Tcp], ['ArpCache', { ...k.net.arp_tbl.stats }]];
+        return groups.map(([name, obj]) => this.variable(name, new View('counters', () => Object.entries(obj).filter(([, v]) => v).map(([n, v]) => `${n}=${v}`).join(' ') || 'all 0', Object.keys(obj).map((key) => [key, () => obj[key]]))));
+      },
+    }, true);
+    add('Sysctl', {
+      kind: 'vars',
+      list: () => k.net.devices.map((d) => {
+        const p = k.net.parms.get(d)!;
+        return this.variable(`net.ipv4.neigh.${d.name}`, new View('neigh_parms', () => `retrans_time_ms=${(p.retrans_time * 4)} ucast=${p.ucast_probes} mcast=${p.mcast_probes}`, [
+          ['mcast_solicit', () => p.mcast_probes], ['ucast_solicit', () => p.ucast_probes], ['app_solicit', () => p.app_probes],
+          ['mcast_resolicit', () => p.mcast_reprobes], ['retrans_time_ms', () => p.retrans_time * 4],
+          ['base_reachable_time_ms', () => p.base_reachable_time * 4], ['delay_first_probe_time', () => p.delay_probe_time / 250],
+          ['unres_qlen_bytes', () => p.queue_len_bytes], ['reachable_time_ms', () => p.reachable_time * 4],
+        ], { sysctlDev: d.name }));
+      }),
+    }, true);
+    add('Wire', {
+      kind: 'vars',
+      list: () => k.frames.map((f, i) => {
+        const s = summarize(decodeFrame(f.bytes));
+        return this.variable(`${i + 1}`, `${(f.time / 1e6).toFixed(6)} ms ${f.dev} ${f.dir} ${s.src} > ${s.dst} ${s.protocol} ${f.bytes.length} ${s.info}`);
+      }),
+    }, true);
+    return out;
+  }
+
+  children(ref: number): DebugProtocol.Variable[] | undefined {
+    const e = this.handles.get(ref);
+    if (!e) return undefined;
+    if (e.kind === 'vars') return e.list();
+    const o = e.value;
+    return o.fields().map((f) => this.variable(f, o.get(f) ?? null, e.path ? `${e.path}${o instanceof ListView ? `[${f}]` : `->${f}`}` : undefined));
+  }
+
+  /** A reference for an object value (0 for plain values). */
+  reference(v: Value): number {
+    return v && typeof v === 'object' ? this.handles.create({ kind: 'object', value: v, path: '' }) : 0;
+  }
+
+  /** A memory reference for a packet view, so readMemory can show its bytes. */
+  memoryReference(v: Value): string | undefined {
+    if (v instanceof View && v.target instanceof SkBuff && v.typeName === 'struct sk_buff *') {
+      const ref = `skb#${v.target.id}`;
+      this.packets.set(ref, v.target);
+      return ref;
+    }
+    return undefined;
+  }
+
+  /** Bytes behind a memory reference: the packet from data to tail. */
+  memory(ref: string): Uint8Array | undefined {
+    const skb = this.packets.get(ref);
+    return skb ? skb.buf.subarray(skb.data, skb.tail) : undefined;
+  }
+
+  variable(name: string, v: Value, evaluateName?: string): DebugProtocol.Variable {
+    const ref = this.reference(v);
+    const out: DebugProtocol.Variable = { name, value: formatValue(v), variablesReference: ref };
+    if (evaluateName) out.evaluateName = evaluateName;
+    if (v && typeof v === 'object') {
+      out.type = v.typeName;
+      const mem = this.memoryReference(v);
+      if (mem) out.memoryReference = mem;
+      if (v instanceof ListView) out.indexedVariables = v.length;
+    }
+    return out;
+  }
+
+  /**
+   * setVariable for the knobs a learner turns: dev->mtu, a neighbour's nud_state, neighbour
+   * sysctls. The change is made through the runtime so that it survives re-execution.
+   */
+  setVariable(rt: Runtime, ref: number, name: string, value: string): string {
+    const e = this.handles.get(ref);
+    if (!e || e.kind !== 'object' || !(e.value instanceof View)) throw new Error(`${name} cannot be set here`);
+    const target = e.value.target;
+    if (target instanceof NetDevice && name === 'mtu') {
+      const mtu = parseInt(value, 0);
+      const max = target.type === 'loopback' ? 65536 : 65535;
+      if (!Number.isInteger(mtu) || mtu < 68 || mtu > max) throw new Error(`mtu must be an integer 68..${max}, not "${value}"`);
+      const devName = target.name;
+      rt.intervene((s) => {
+        const d = s.kernel.net.dev(devName);
+        if (d) d.mtu = mtu;
+      });
+      return String(mtu);
+    }
+    if (target instanceof Neighbour && name === 'nud_state') {
+      const state = NUD_BY_NAME[value.replace(/^"|"$/g, '').toUpperCase().replace(/^NUD_/, '')];
+      if (state === undefined) throw new Error(`nud_state must be one of ${Object.keys(NUD_BY_NAME).join(', ')}, not "${value}"`);
+      const dev = target.dev.name;
+      const key = target.key;
+      rt.intervene((s) => {
+        const d = s.kernel.net.dev(dev);
+        const n = d ? s.kernel.net.arp_tbl.get(d, key) : undefined;
+        if (n) n.nud_state = state;
+      });
+      return nudName(state);
+    }
+    const sys = target as { sysctlDev?: string } | undefined;
+    if (sys && typeof sys === 'object' && 'sysctlDev' in sys) {
+      const n = parseInt(value, 0);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, not "${value}"`);
+      const field: Record<string, (p: import('../model/net/neigh').NeighParms) => void> = {
+        mcast_solicit: (p) => (p.mcast_probes = n), ucast_solicit: (p) => (p.ucast_probes = n), app_solicit: (p) => (p.app_probes = n),
+        mcast_resolicit: (p) => (p.mcast_reprobes = n), retrans_time_ms: (p) => (p.retrans_time = msToJiffies(n)),
+        base_reachable_time_ms: (p) => (p.base_reachable_time = msToJiffies(n)), delay_first_probe_time: (p) => (p.delay_probe_time = n * 250),
+        unres_qlen_bytes: (p) => (p.queue_len_bytes = n),
+      };
+      const set = field[name];
+      if (!set) throw new Error(`${name} cannot be set (settable: ${Object.keys(field).join(', ')})`);
+      if (name === 'retrans_time_ms' && n < 1) throw new Error('retrans_time_ms must be at least 1');
+      const dev = sys.sysctlDev!;
+      rt.intervene((s) => {
+        const d = s.kernel.net.dev(dev);
+        const p = d ? s.kernel.net.parms.get(d) : undefined;
+        if (p) set(p);
+      });
+      return String(n);
+    }
+    throw new Error(`${name} is not a knob that can be set (settable: dev->mtu, a neighbour's nud_state, net.ipv4.neigh.* sysctls)`);
+  }
+}
+
+export { formatIpv4, formatHex };

@@ -1,0 +1,130 @@
+// The model listings and the map between step points and listing lines. The debugger shows the
+// listing of a modeled kernel file for the run's profile and highlights the line of the current
+// step point; line breakpoints are checked against the step points a line carries.
+
+import type { ListingFile, ListingFunction, ListingProfile } from './types';
+import { ARP } from './arp';
+import { ARP_H } from './arp_h';
+import { DEV } from './dev';
+import { DST_H } from './dst_h';
+import { ICMP } from './icmp';
+import { IP_INPUT } from './ip_input';
+import { IP_OUTPUT } from './ip_output';
+import { NEIGHBOUR } from './neighbour';
+import { NEIGHBOUR_H } from './neighbour_h';
+import { NETFILTER } from './netfilter';
+import { RAW } from './raw';
+import { ROUTE } from './route';
+import { TCP_IPV4 } from './tcp_ipv4';
+import { UDP } from './udp';
+
+export type { ListingFile, ListingFunction, ListingLine, ListingProfile } from './types';
+
+/** Every listing, roughly in the order a sent packet meets the files. */
+export const LISTINGS: ListingFile[] = [
+  UDP, RAW, TCP_IPV4, ROUTE, IP_OUTPUT, DST_H, NETFILTER, ARP_H, NEIGHBOUR, NEIGHBOUR_H, ARP, DEV, ICMP, IP_INPUT,
+];
+
+export interface RenderedListing {
+  text: string;
+  /** `fn + ':' + step` -> 1-based line number. */
+  lines: Map<string, number>;
+}
+
+function visible(profiles: readonly ListingProfile[] | undefined, profile: ListingProfile): boolean {
+  return !profiles || profiles.includes(profile);
+}
+
+/** The file's text for one profile, and where each step point sits in it. */
+export function renderListing(file: ListingFile, profile: ListingProfile): RenderedListing {
+  const out = [
+    '/*',
+    ` * ${file.path}: kpath model listing, kernel profile ${profile}`,
+    ' *',
+    " * This is kpath's model listing, not kernel source: C-like text written for kpath",
+    ' * that follows what its model of this file does, step by step. Names follow the',
+    ' * kernel; bodies are simplified. Step points are the lines the debugger stops on.',
+    ' */',
+  ];
+  const lines = new Map<string, number>();
+  for (const f of file.functions) {
+    if (!f.profiles.includes(profile)) continue;
+    out.push('');
+    for (const l of f.lines) {
+      if (!visible(l.profiles, profile)) continue;
+      out.push(l.text);
+      if (l.step) lines.set(`${f.name}:${l.step}`, out.length);
+    }
+  }
+  return { text: out.join('\n') + '\n', lines };
+}
+
+const byFunction = new Map<string, ListingFile>();
+const byPath = new Map<string, ListingFile>();
+for (const file of LISTINGS) {
+  byPath.set(file.path, file);
+  for (const f of file.functions) byFunction.set(f.name, file);
+}
+
+/** The kernel path of the listing that holds a modeled function. */
+export function listingPathFor(fn: string): string | undefined {
+  return byFunction.get(fn)?.path;
+}
+
+/** The listing of a kernel path, if kpath has one. */
+export function listingFile(path: string): ListingFile | undefined {
+  return byPath.get(path);
+}
+
+interface Cached extends RenderedListing {
+  /** 1-based line -> the step points on it. */
+  steps: Map<number, { fn: string; step: string }[]>;
+}
+
+const cache = new Map<string, Cached>();
+
+/** renderListing, cached, with the reverse map. */
+export function renderedListing(profile: ListingProfile, path: string): Cached | undefined {
+  const key = `${profile}:${path}`;
+  let c = cache.get(key);
+  if (!c) {
+    const file = byPath.get(path);
+    if (!file) return undefined;
+    const r = renderListing(file, profile);
+    const steps = new Map<number, { fn: string; step: string }[]>();
+    for (const [k, line] of r.lines) {
+      const i = k.lastIndexOf(':');
+      const list = steps.get(line) ?? [];
+      list.push({ fn: k.slice(0, i), step: k.slice(i + 1) });
+      steps.set(line, list);
+    }
+    c = { ...r, steps };
+    cache.set(key, c);
+  }
+  return c;
+}
+
+/** Where the debugger highlights step point `step` ('enter', 'leave' or a w.at label) of `fn`. */
+export function stepLine(profile: ListingProfile, fn: string, step: string): { path: string; line: number } | undefined {
+  const path = listingPathFor(fn);
+  if (!path) return undefined;
+  const line = renderedListing(profile, path)?.lines.get(`${fn}:${step}`);
+  return line === undefined ? undefined : { path, line };
+}
+
+/** The step points on a line of a listing (for verifying line breakpoints); empty when it has none. */
+export function stepsAtLine(profile: ListingProfile, path: string, line: number): { fn: string; step: string }[] {
+  return [...(renderedListing(profile, path)?.steps.get(line) ?? [])];
+}
+
+/** The step-point line nearest to `line` (ties go to the later line), for "nearest: line N". */
+export function nearestStepLine(profile: ListingProfile, path: string, line: number): number | undefined {
+  const r = renderedListing(profile, path);
+  if (!r) return undefined;
+  let best: number | undefined;
+  for (const l of r.steps.keys()) {
+    const d = Math.abs(l - line);
+    if (best === undefined || d < Math.abs(best - line) || (d === Math.abs(best - line) && l > best)) best = l;
+  }
+  return best;
+}
