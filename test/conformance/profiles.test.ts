@@ -10,7 +10,7 @@ import type { KernelProfile } from '../../src/model/scenario/types';
 import type { Watcher } from '../../src/model/engine/watch';
 import { createKernel, runKernel } from '../../src/model/engine/run';
 import {
-  run, loadScenario, callChain, hasCalls, ranFunction, tx, isIp, sendsOn, onDev, arpRequests,
+  TSHARK_SKIP, assertCleanPcap, run, loadScenario, callChain, hasCalls, ranFunction, tx, isIp, sendOn, sendsOn, onDev, arpRequests, ms, assertBetween,
 } from '../helpers/conformance';
 
 /** Each modeled function entered, with the IP counters as they stood on entry. */
@@ -79,6 +79,16 @@ describe('profiles: the call chain from ip_finish_output2 to the neighbour', () 
     }
   });
 
+  it('the multicast loop copy: 6.18 through ip_mc_finish_output, 4.9 straight to dev_loopback_xmit (spec 1.9, 6)', () => {
+    const r6 = run('s11-15-multicast', '6.18');
+    const c6 = callChain(r6, 'dev_loopback_xmit');
+    assert.ok(hasCalls(c6, ['ip_mc_output', 'ip_mc_finish_output', 'dev_loopback_xmit']), c6.join(' -> '));
+    const r4 = run('s11-15-multicast', '4.9');
+    const c4 = callChain(r4, 'dev_loopback_xmit');
+    assert.ok(hasCalls(c4, ['ip_mc_output', 'dev_loopback_xmit']), c4.join(' -> '));
+    assert.equal(ranFunction(r4, 'ip_mc_finish_output'), false);
+  });
+
   it('fragments: each goes through ip_finish_output2 on its own, after ip_do_fragment', () => {
     for (const kernel of ['6.18', '4.9'] as const) {
       const r = run('s11-01-udp-3000-known-neighbour', kernel);
@@ -108,6 +118,15 @@ describe('profiles: where OutRequests and OutTransmits are counted', () => {
     assert.equal(at(e, 'ip_output').OutRequests, 0);
     assert.equal(at(e, 'ip_finish_output').OutRequests, 1);
     assert.ok(e.filter((x) => x.fn === 'ip_finish_output2').every((x) => x.OutRequests === 1));
+  });
+
+  it('broadcast: 4.9 counts OutRequests in ip_mc_output (spec 6 step 1), 6.18 in __ip_local_out', () => {
+    const e4 = countersAtEntry('s11-16-broadcast', '4.9');
+    assert.equal(at(e4, 'ip_mc_output').OutRequests, 0);
+    assert.equal(at(e4, 'ip_finish_output').OutRequests, 1);
+    const e6 = countersAtEntry('s11-16-broadcast', '6.18');
+    assert.equal(at(e6, '__ip_local_out').OutRequests, 0);
+    assert.equal(at(e6, 'ip_mc_output').OutRequests, 1);
   });
 
   it('6.18: OutTransmits per fragment in ip_finish_output2, before the neighbour', () => {
@@ -177,3 +196,76 @@ describe('profiles: frames agree apart from IP IDs', () => {
   }
 });
 
+
+describe('profiles: the neighbour timer floor (HZ/2 on 4.9, HZ/100 on 6.x)', () => {
+  const name = 'p-neigh-timer-floor';
+  // retrans_time 100 ms. The timer runs no earlier than max(retrans_time, floor) after it was
+  // armed; the timer wheel then adds at most one granule (4 ms at this level, 32 ms one level up).
+  const expectedGap = { '6.18': [100, 108], '4.9': [500, 532] } as const;
+  for (const kernel of ['6.18', '4.9'] as const) {
+    it(`${kernel}: 3 requests ${kernel === '6.18' ? '~100' : '>= 500'} ms apart, FAILED one gap after the last`, () => {
+      const r = run(name, kernel);
+      const reqs = arpRequests(onDev(r)).map(ms);
+      assert.equal(reqs.length, 3);
+      const failed = onDev(r, 'lo').map(ms);
+      assert.equal(failed.length, 1, 'one ICMP host unreachable at FAILED');
+      const [lo, hi] = expectedGap[kernel];
+      const times = [...reqs, failed[0]];
+      for (let i = 1; i < times.length; i++) assertBetween(times[i] - times[i - 1], lo, hi, `gap ${i}`);
+    });
+
+    it(`${kernel}: the pcap reads clean in tshark`, { skip: TSHARK_SKIP }, () => {
+      assertCleanPcap(run(name, kernel));
+    });
+  }
+});
+
+describe('profiles: a full neighbour table (1024 INCOMPLETE entries)', () => {
+  const name = 'p-neigh-table-full';
+  for (const kernel of ['6.18', '4.9'] as const) {
+    describe(`kernel ${kernel}`, () => {
+      it('the 1025th __neigh_create fails: table_fulls++ for each of the 2 extra sends, and no entry is made', () => {
+        const r = run(name, kernel);
+        assert.equal(r.result.counters.ArpCache.table_fulls, 2);
+        assert.equal(r.result.neighbours.filter((n) => n.dev === 'veth0').length, 1024);
+        assert.equal(arpRequests(onDev(r)).filter((f) => ms(f) >= 1).length, 0, 'no ARP for the refused sends');
+      });
+
+      it(kernel === '6.18'
+        ? '6.x: -ENOBUFS, which UDP reports as success without IP_RECVERR and returns with it; SndbufErrors counted'
+        : '4.9: ip_finish_output2 frees the skb and returns -EINVAL', () => {
+        const r = run(name, kernel);
+        const full = sendOn(r, 'full');
+        const withErr = sendOn(r, 'full-recverr');
+        if (kernel === '6.18') {
+          assert.equal(full.result, 'ok');
+          assert.equal(withErr.result, 'ENOBUFS');
+          // udp_sendmsg counts SndbufErrors for -ENOBUFS whether it hides it (udp_send_skb) or returns it.
+          assert.equal(r.result.counters.Udp.SndbufErrors, 2);
+        } else {
+          assert.equal(full.result, 'EINVAL');
+          assert.equal(withErr.result, 'EINVAL');
+          assert.equal(r.result.counters.Udp.SndbufErrors, 0);
+        }
+      });
+
+      it('ip_send_skb counts OutDiscards for both', () => {
+        assert.equal(run(name, kernel).result.counters.Ip.OutDiscards, 2);
+      });
+
+      it('the pcap reads clean in tshark', { skip: TSHARK_SKIP }, () => {
+        assertCleanPcap(run(name, kernel));
+      });
+
+      if (kernel === '6.18') {
+        it('6.x: the drops carry NEIGH_CREATEFAIL; OutTransmits counted them (before the lookup)', () => {
+          const r = run(name, kernel);
+          const ids = [sendOn(r, 'full'), sendOn(r, 'full-recverr')].map((s) => s.packets[0]);
+          const drops = r.result.drops.filter((d) => ids.includes(d.packet));
+          assert.deepEqual(drops.map((d) => d.reason), ['NEIGH_CREATEFAIL', 'NEIGH_CREATEFAIL']);
+          assert.equal(r.result.counters.Ip.OutTransmits, 1026);
+        });
+      }
+    });
+  }
+});

@@ -247,3 +247,49 @@ describe('section 11 vector 14: unicast probing (base_reachable_time 1 s, delay_
     });
   }
 });
+
+describe('section 11 vector 14, second half: unicast probes to a neighbour that has gone away', () => {
+  const name = 's11-14b-unicast-probe-failure';
+  const SEND = 100;
+  for (const kernel of KERNELS) {
+    describe(`kernel ${kernel}`, () => {
+      it('the send leaves at once with the cached MAC (STALE -> DELAY)', () => {
+        const r = run(name, kernel);
+        const f = framesOf(r, sendOn(r, 's'));
+        assert.equal(f.length, 1);
+        assert.equal(ms(f[0]), SEND);
+        assert.equal(ethDst(f[0]), MAC_B);
+        assert.equal(run(name, kernel, SEND + 1).result.neighbours.find((x) => x.dst === '10.0.0.2')?.state, 'DELAY');
+      });
+
+      it('after delay_first_probe_time (5 s; the timer wheel adds up to 256 ms at that range): 3 unicast probes 1 s apart, tha zero', () => {
+        const r = run(name, kernel);
+        const reqs = arpRequests(onDev(r));
+        assert.equal(reqs.length, 3);
+        for (const q of reqs) {
+          assert.equal(ethDst(q), MAC_B, 'unicast to the cached MAC');
+          assert.equal(arp(q).tha, ZERO_MAC);
+          assert.equal(arp(q).tpa, '10.0.0.2');
+        }
+        const [p0, p1, p2] = reqs.map(ms);
+        assertBetween(p0 - SEND, 5000, 5256, 'DELAY -> PROBE');
+        assertBetween(p1 - p0, 1000, 1032, 'second probe');
+        assertBetween(p2 - p1, 1000, 1032, 'third probe');
+      });
+
+      it('FAILED about 1 s after the third probe (about 3 s after the first); nothing queued, so no ICMP', () => {
+        const r = run(name, kernel);
+        const p2 = ms(arpRequests(onDev(r))[2]);
+        const state = (t: number) => run(name, kernel, t).result.neighbours.find((x) => x.dst === '10.0.0.2')?.state;
+        assert.equal(state(Math.floor(p2) + 999), 'PROBE');
+        assert.equal(state(Math.ceil(p2) + 1033), 'FAILED');
+        assert.deepEqual(r.result.icmp, []);
+        assert.equal(r.result.counters.ArpCache.res_failed, 1);
+      });
+
+      it('the pcap reads clean in tshark', { skip: TSHARK_SKIP }, () => {
+        assertCleanPcap(run(name, kernel));
+      });
+    });
+  }
+});

@@ -259,6 +259,12 @@ describe('section 13 (d) d_peer_absent: nobody answers', () => {
         }
       });
 
+      it('the other socket (unconnected, no IP_RECVERR) is told nothing (spec 9)', () => {
+        const sk = run(name, kernel).result.sockets.find((s) => s.name === 'other')!;
+        assert.deepEqual(sk.errqueue, []);
+        assert.equal(sk.pendingError, undefined);
+      });
+
       it('a send on another socket at 4000 ms restarts resolution at once: ~4000, ~5004, ~6028, FAILED ~7052, 1 more ICMP', () => {
         const r = run(name, kernel);
         assert.equal(sendOn(r, 'other').result, 'ok');

@@ -7,8 +7,7 @@
 // kernel's rules, or the tests write the spec's numbers.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseScenario } from '../../src/model/scenario/parse';
 import type { KernelProfile, Scenario } from '../../src/model/scenario/types';
@@ -22,6 +21,8 @@ import { tsharkAvailable, tsharkCheck, type TsharkResult } from './tshark';
 /** The repository root (this file runs from out/test/helpers). */
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const SCENARIO_DIR = path.join(ROOT, 'test', 'scenarios');
+/** Where the runs' captures go (under the build output; kept for a look after a failure). */
+export const PCAP_DIR = path.join(ROOT, 'out', 'conformance-pcaps');
 export const KERNELS: readonly KernelProfile[] = ['6.18', '4.9'];
 
 export const MS = 1_000_000;
@@ -39,7 +40,6 @@ export interface Run {
   pcap: string;
 }
 
-let pcapDir: string | undefined;
 const cache = new Map<string, Run>();
 
 /** The scenario file test/scenarios/NAME.kpath, parsed. */
@@ -77,9 +77,13 @@ export function runVariant(name: string, kernel: KernelProfile, variant: string,
   runKernel(k, scenario.run);
   tracer.flush();
   const result = resultOf(k, scenario);
-  pcapDir ??= mkdtempSync(path.join(tmpdir(), 'kpath-conformance-'));
-  const pcap = path.join(pcapDir, `${name}-${kernel}${variant ? '-' + variant.replace(/[^A-Za-z0-9.-]+/g, '_') : ''}.pcap`);
-  writeFileSync(pcap, Buffer.concat(chunks));
+  const pcap = path.join(PCAP_DIR, `${name}-${kernel}${variant ? '-' + variant.replace(/[^A-Za-z0-9.-]+/g, '_') : ''}.pcap`);
+  // Test files run in parallel processes and may write the same capture: write, then rename, so
+  // that tshark never reads a half-written file.
+  mkdirSync(PCAP_DIR, { recursive: true });
+  const tmp = `${pcap}.${process.pid}.tmp`;
+  writeFileSync(tmp, Buffer.concat(chunks));
+  renameSync(tmp, pcap);
   const r: Run = { name, kernel, scenario, result, trace: tracer.lines, pcap };
   cache.set(key, r);
   return r;

@@ -62,11 +62,28 @@ export class DapSession {
 
   async start(): Promise<this> {
     await this.dc.start();
+    const child = this.process;
+    if (child) {
+      child.on('exit', () => (this.exited = true));
+      // Writing to an adapter that has already gone is not an error of the test.
+      child.stdin?.on('error', () => undefined);
+    }
     return this;
   }
 
+  /** Whether the adapter's process has ended. */
+  exited = false;
+
+  /**
+   * Disconnects (if the adapter is still there, and for at most a few seconds) and ends the
+   * process. DebugClient.stop() alone would wait forever for an adapter that already exited.
+   */
   async stop(): Promise<void> {
-    await this.dc.stop();
+    const dc = this.dc as unknown as { stopAdapter(): void };
+    if (!this.exited && this.process) {
+      await within(this.dc.disconnectRequest({}).catch(() => undefined), 3000);
+    }
+    dc.stopAdapter();
   }
 
   /** The adapter's process (for checking that it exits). */

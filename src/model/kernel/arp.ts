@@ -49,6 +49,7 @@ export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: numb
     n.output = 'neigh_resolve_output';
   }
   if (w) {
+    w.at('state', { type, nud_state: nudName(n.nud_state), ha: formatMac(n.ha), output: n.output });
     w.note(`${type} address -> ${nudName(n.nud_state)}${n.nud_state & NUD_VALID ? ' ha ' + formatMac(n.ha) : ''}`);
     w.leave(0);
   }
@@ -67,6 +68,7 @@ export function arp_solicit(k: Kernel, n: Neighbour, skb: SkBuff | null): void {
     if (k.net.isLocal(s)) saddr = s;
   }
   if (!saddr) saddr = k.net.selectAddr(dev, target);
+  if (w) w.at('saddr', { saddr: formatIpv4(saddr), probes: n.probes });
   const p = n.parms;
   let probes = n.probes - p.ucast_probes;
   let dstHw: Uint8Array | null = null;
@@ -124,6 +126,7 @@ export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastD
     const override = k.jiffies > n.updated + n.parms.locktime;
     // Broadcast replies and requests do not prove the neighbour can hear us.
     const state = arp.op !== ARPOP_REPLY || broadcastDst ? NUD_STALE : NUD_REACHABLE;
+    if (w) w.at('state', { state: nudName(state), override });
     if (w) w.note(`${arp.op === ARPOP_REPLY ? 'reply' : 'request'} from ${formatIpv4(arp.spa)} is-at ${formatMac(arp.sha)} -> ${nudName(state)}`);
     neigh_update(k, n, arp.sha, state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
   } else if (w) {

@@ -64,6 +64,7 @@ function __dev_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): number {
       rc = NET_XMIT_DROP;
     } else {
       q.bands[band].push(skb);
+      if (w) w.at('enqueue', { band, qlen: qlen(dev) });
       if (w) w.note(`enqueue on band ${band}`);
       rc = NET_XMIT_SUCCESS;
       qdisc_run(k, dev);
@@ -105,6 +106,7 @@ export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuf
       const l2 = skb.network_header - skb.data;
       const hdr = skb.buf.slice(skb.data, skb.network_header);
       const segs = skb_gso_segment(k, skb);
+      if (w) w.at('segs', { segments: segs.length });
       for (const s of segs) {
         const o = s.push(l2);
         s.buf.set(hdr, o);
@@ -124,6 +126,7 @@ export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuf
 function dev_hard_start_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   const w = k.w;
   if (w) w.enter('dev_hard_start_xmit', skb, { skb, dev: dev.name });
+  if (w) w.at('wire', { frame_len: skb.len, padded: dev.padToMin && skb.len < 60 });
   let rc: number;
   if (dev.type === 'loopback') rc = loopback_xmit(k, skb, dev);
   else if (dev.type === 'veth') rc = veth_xmit(k, skb, dev);

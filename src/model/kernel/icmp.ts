@@ -73,6 +73,7 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
   const room = Math.min(dstMtu(rt2), 576) - 20 - 8;
   const origLen = ((b[nh + 2] << 8) | b[nh + 3]);
   const quoted = Math.min(origLen, skbIn.tail - nh, room);
+  if (w) w.at('quote', { saddr: formatIpv4(rt2.saddr), room, quoted });
   const icmpSock = k.net.icmpSock;
   icmpSock.pmtudisc = IP_PMTUDISC_DONT;
   k.icmp.push({

@@ -19,6 +19,7 @@ import {
 } from './errno';
 import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, ipSendCheck, ipOptionsFragment } from '../wire/ipv4';
 import { formatIpv4 } from '../wire/addr';
+import { nudName } from '../net/neigh';
 import { nf_hook_postrouting } from './netfilter';
 import { dst_output } from './dst';
 import { rt_nexthop, ip_select_ident_hashed } from './route';
@@ -94,7 +95,7 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
   const w = k.w;
   const rt = d.rt;
   const dev = rt.dev;
-  if (w) w.enter('ip_make_skb', null, { sk: sk.name, length: d.length, transhdrlen: d.transhdrlen });
+  if (w) w.enter('ip_make_skb', null, { sk, length: d.length, transhdrlen: d.transhdrlen });
   const optlen = sk.opt ? sk.opt.length : 0;
   const mtu = ip_sk_use_pmtu(sk) ? dstMtu(rt) : dev.mtu;
   const fragheaderlen = 20 + optlen;
@@ -171,6 +172,7 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
     skb.ip_summed = CHECKSUM_NONE;
   }
   d.fill(buf, skb.transport_header);
+  if (w) w.at('alloc', { headroom: hh_len, len: total, truesize: skb.truesize, frag_list: fragList ? fragList.slice() : null, ip_summed: skb.ip_summed, gso_size: skb.gso_size });
 
   // __ip_make_skb: the IP header.
   const df = sk.pmtudisc === IP_PMTUDISC_DO || sk.pmtudisc === IP_PMTUDISC_PROBE || (total <= dstMtu(rt) && ip_dont_fragment(sk, rt));
@@ -275,7 +277,7 @@ export function ip_send_skb(k: Kernel, skb: SkBuff): number {
 /** ip_local_out: __ip_local_out, then dst_output when the LOCAL_OUT hook let the packet pass. */
 export function ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('ip_local_out', skb, { sk: sk?.name ?? null, skb });
+  if (w) w.enter('ip_local_out', skb, { sk, skb });
   let err = __ip_local_out(k, sk, skb);
   if (err === 1) err = dst_output(k, sk, skb);
   if (w) w.leave(err);
@@ -285,7 +287,7 @@ export function ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
 /** __ip_local_out: final tot_len and header checksum; LOCAL_OUT. */
 export function __ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('__ip_local_out', skb, { sk: sk?.name ?? null, skb });
+  if (w) w.enter('__ip_local_out', skb, { sk, skb });
   const nh = skb.network_header;
   const len = skb.len;
   skb.buf[nh + 2] = len >> 8;
@@ -305,7 +307,7 @@ export function __ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number 
 export function ip_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const w = k.w;
   const dev = skb.dst!.dev;
-  if (w) w.enter('ip_output', skb, { sk: sk?.name ?? null, skb });
+  if (w) w.enter('ip_output', skb, { sk, skb });
   if (k.v49) {
     k.net.counters.Ip.OutRequests++;
     k.net.counters.Ip.OutOctets += skb.len;
@@ -326,6 +328,7 @@ export function ip_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
 function NF_HOOK_COND(k: Kernel, sk: Sock | null, skb: SkBuff, cond: boolean): number {
   if (!cond) return ip_finish_output(k, sk, skb);
   const v = nf_hook_postrouting(k, skb);
+  if (k.w) k.w.at('nf_hook', { verdict: v === 1 ? 'NF_ACCEPT' : 'NF_DROP' });
   if (v === 1) return ip_finish_output(k, sk, skb);
   return v;
 }
@@ -335,7 +338,7 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const w = k.w;
   const rt = skb.dst!;
   const dev = rt.dev;
-  if (w) w.enter('ip_mc_output', skb, { sk: sk?.name ?? null, skb });
+  if (w) w.enter('ip_mc_output', skb, { sk, skb });
   if (k.v49) {
     k.net.counters.Ip.OutRequests++;
     k.net.counters.Ip.OutOctets += skb.len;
@@ -345,6 +348,7 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   if (rt.rt_flags & RTCF_MULTICAST) {
     const loop = sk ? sk.mc_loop : true;
     if (loop && ((rt.rt_flags & RTCF_LOCAL) || !(skb.ipcb_flags & IPSKB_FORWARDED))) {
+      if (w) w.at('mc_loop', { mc_loop: loop, ttl: skb.buf[skb.network_header + 8] });
       if (w) w.note('IP_MULTICAST_LOOP and a local member: loop a clone back');
       loopClone(k, sk, skb, 'multicast-loop');
     }
@@ -357,6 +361,7 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
     }
   }
   if (rt.rt_flags & RTCF_BROADCAST) {
+    if (w) w.at('bc_loop', {});
     if (w) w.note('broadcast: loop a clone back');
     loopClone(k, sk, skb, 'broadcast-loop');
   }
@@ -417,7 +422,7 @@ function copyMetadata(to: SkBuff, from: SkBuff): void {
 export function ip_finish_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   if (k.v49) return finishOutputBody(k, sk, skb, 'ip_finish_output');
   const w = k.w;
-  if (w) w.enter('ip_finish_output', skb, { sk: sk?.name ?? null, skb });
+  if (w) w.enter('ip_finish_output', skb, { sk, skb });
   // BPF_CGROUP_RUN_PROG_INET_EGRESS: no program is attached, so NET_XMIT_SUCCESS.
   if (w) w.note('cgroup BPF egress: no program -> __ip_finish_output');
   const ret = finishOutputBody(k, sk, skb, '__ip_finish_output');
@@ -428,7 +433,7 @@ export function ip_finish_output(k: Kernel, sk: Sock | null, skb: SkBuff): numbe
 /** The body shared by 4.9's ip_finish_output and 6.x's __ip_finish_output. */
 function finishOutputBody(k: Kernel, sk: Sock | null, skb: SkBuff, name: string): number {
   const w = k.w;
-  if (w) w.enter(name, skb, { sk: sk?.name ?? null, skb });
+  if (w) w.enter(name, skb, { sk, skb });
   const mtu = ip_skb_dst_mtu(sk, skb);
   if (w) w.at('mtu', { mtu });
   let ret: number;
@@ -452,8 +457,9 @@ function finishOutputBody(k: Kernel, sk: Sock | null, skb: SkBuff, name: string)
 /** ip_finish_output_gso: a GSO skb whose segments fit goes on whole; otherwise segment and fragment. */
 export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number): number {
   const w = k.w;
-  if (w) w.enter('ip_finish_output_gso', skb, { sk: sk?.name ?? null, skb, mtu });
+  if (w) w.enter('ip_finish_output_gso', skb, { sk, skb, mtu });
   const seglen = (skb.transport_header - skb.network_header) + skb.gso_size;
+  if (w) w.at('seglen', { seglen, mtu });
   let ret: number;
   if (seglen <= mtu) {
     if (w) w.note(`segments of ${seglen} fit mtu ${mtu} -> ip_finish_output2 with the whole GSO skb`);
@@ -462,7 +468,8 @@ export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mt
     if (w) w.note(`segments of ${seglen} exceed mtu ${mtu}: segment in software, then ip_fragment each`);
     const segs = skb_gso_segment(k, skb);
     ret = 0;
-    for (const seg of segs) {
+    for (const [i, seg] of segs.entries()) {
+      if (w) w.at('segment', { i, len: seg.len });
       const err = ip_fragment(k, sk, seg, mtu);
       if (err && !ret) ret = err;
     }
@@ -490,9 +497,10 @@ export function skb_gso_segment(k: Kernel, skb: SkBuff): SkBuff[] {
 /** ip_fragment: refuses DF datagrams that may not be fragmented, else ip_do_fragment. */
 export function ip_fragment(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number): number {
   const w = k.w;
-  if (w) w.enter('ip_fragment', skb, { sk: sk?.name ?? null, skb, mtu });
+  if (w) w.enter('ip_fragment', skb, { sk, skb, mtu });
   const nh = skb.network_header;
   const fragOff = (skb.buf[nh + 6] << 8) | skb.buf[nh + 7];
+  if (w) w.at('df', { df: (fragOff & IP_DF) !== 0, ignore_df: skb.ignore_df, frag_max_size: skb.frag_max_size });
   let ret: number;
   if ((fragOff & IP_DF) === 0) {
     if (w) w.note('DF clear -> ip_do_fragment');
@@ -517,7 +525,7 @@ export function ip_fragment(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number
  */
 export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('ip_do_fragment', skb, { sk: sk?.name ?? null, skb });
+  if (w) w.enter('ip_do_fragment', skb, { sk, skb });
   const c = k.net.counters.Ip;
   if (skb.ip_summed === CHECKSUM_PARTIAL) {
     // Fragments cannot use checksum offload: complete the L4 checksum first.
@@ -620,7 +628,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
   const rt = skb.dst!;
   const dev = rt.dev;
   const hh_len = LL_RESERVED_SPACE(dev);
-  if (w) w.enter('ip_finish_output2', skb, { sk: sk?.name ?? null, skb });
+  if (w) w.enter('ip_finish_output2', skb, { sk, skb });
   const c = k.net.counters.Ip;
   if (rt.rt_type === RTN_MULTICAST) {
     c.OutMcastPkts++;
@@ -663,7 +671,10 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
     }
     neigh = n;
   }
-  if (w) w.note(`nexthop ${formatIpv4(nexthop)} -> ${k.v49 ? 'dst_neigh_output' : 'neigh_output'}`);
+  if (w) {
+    w.at('neigh', { neigh, nud_state: nudName(neigh.nud_state), output: neigh.output, hh_len: neigh.hh_len });
+    w.note(`nexthop ${formatIpv4(nexthop)} -> ${k.v49 ? 'dst_neigh_output' : 'neigh_output'}`);
+  }
   const ret = k.v49 ? dst_neigh_output(k, neigh, skb) : neigh_output(k, neigh, skb, false);
   if (w) w.leave(ret);
   return ret;

@@ -156,6 +156,7 @@ export function neigh_resolve_output(k: Kernel, n: Neighbour, skb: SkBuff): numb
     if (n.dev.header_ops && !n.hh_len) neigh_hh_init(k, n);
     skb.data = skb.network_header;
     eth_header(skb, n.dev.dev_addr, n.ha);
+    if (w) w.at('header', { h_dest: formatMac(n.ha), len: skb.len });
     if (w) w.note(`header to ${formatMac(n.ha)} -> dev_queue_xmit`);
     rc = dev_queue_xmit(k, skb);
   } else if (w) {
@@ -263,6 +264,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
       }
       n.arp_queue.push(skb);
       n.arp_queue_len_bytes += skb.truesize;
+      if (w) w.at('queued', { queued: n.arp_queue.length, arp_queue_len_bytes: n.arp_queue_len_bytes, queue_len_bytes: p.queue_len_bytes });
       if (w) w.note(`queued on arp_queue (${n.arp_queue.length} packets, ${n.arp_queue_len_bytes}/${p.queue_len_bytes} bytes)`);
     }
     rc = 1;
@@ -370,6 +372,7 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
   if (n.nud_state & NUD_IN_TIMER) {
     if (next < now + timerFloor(k)) next = now + timerFloor(k);
     neighAddTimer(k, n, next);
+    if (w) w.at('mod_timer', { expires: next, runs_at_ms: (n.timerExpires - k.jiffies) * 4 });
   }
   if (n.nud_state & (NUD_INCOMPLETE | NUD_PROBE)) {
     if (w) w.note(`probe ${n.probes + 1 - (n.nud_state & NUD_INCOMPLETE ? p.ucast_probes : 0)} (probes ${n.probes})`);
@@ -387,6 +390,7 @@ export function neigh_invalidate(k: Kernel, n: Neighbour): void {
     while (n.arp_queue.length) {
       const skb = n.arp_queue.shift()!;
       n.arp_queue_len_bytes -= skb.truesize;
+      if (w) w.at('error_report', { skb, left: n.arp_queue.length });
       arp_error_report(k, n, skb);
     }
   }
@@ -432,6 +436,7 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
   }
   if (!sameAddr && addr) {
     n.ha = addr.slice();
+    if (w) w.at('lladdr', { ha: formatMac(n.ha) });
     if (n.hh_len) fillHh(n); // neigh_update_hhs
     if (!(newState & NUD_CONNECTED)) n.confirmed = now - (n.parms.base_reachable_time << 1);
   }
@@ -443,6 +448,7 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
       while (n.nud_state & NUD_VALID && n.arp_queue.length) {
         const skb = n.arp_queue.shift()!;
         n.arp_queue_len_bytes -= skb.truesize;
+        if (w) w.at('flush', { skb, left: n.arp_queue.length });
         callOutput(k, n, skb);
       }
       n.arp_queue = [];

@@ -56,7 +56,10 @@ export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
         }
         mangle(skb, st);
       }
-      if (w) w.note(`${chain.table}: ${rs.rule.text}${verdict ? ' -> ' + verdict.toUpperCase() : ''}`);
+      if (w) {
+        w.at('verdict', { table: chain.table, rule: rs.rule.text, verdict: verdict ?? 'continue', mark: skb.mark });
+        w.note(`${chain.table}: ${rs.rule.text}${verdict ? ' -> ' + verdict.toUpperCase() : ''}`);
+      }
       if (verdict === 'drop') return dropped(k, skb, rs.rule.text);
       if (verdict === 'accept') break;
     }

@@ -12,7 +12,7 @@ import { icmpChecksum, ICMP_ECHO } from '../wire/icmp';
 
 export function raw_sendmsg(k: Kernel, sk: Sock, daddr: number, len: number): number {
   const w = k.w;
-  if (w) w.enter('raw_sendmsg', null, { sk: sk.name, daddr: formatIpv4(daddr), len: len + 8 });
+  if (w) w.enter('raw_sendmsg', null, { sk, daddr: formatIpv4(daddr), len: len + 8 });
   const done = (r: number): number => {
     if (w) {
       if (r < 0) w.note(`returns ${errnoName(r)}`);
@@ -36,6 +36,7 @@ export function raw_sendmsg(k: Kernel, sk: Sock, daddr: number, len: number): nu
   if (rt.rt_flags & RTCF_BROADCAST && !sk.broadcast) return done(-EACCES);
   const seq = ++sk.echoSeq;
   const id = sk.echoId;
+  if (w) w.at('echo', { id, seq });
   const skb = ip_make_skb(k, sk, {
     rt, saddr: rt.saddr, daddr, dport: 0, protocol: 1, ttl: 0, tos: sk.tos, transhdrlen: 0, length: total,
     fill: (buf, off) => {

@@ -65,7 +65,10 @@ export function ip_route_output(k: Kernel, fl: Flow): Rtable | number {
       }
     }
   }
-  if (w) w.leave(rt);
+  if (w) {
+    if (typeof rt !== 'number') w.at('route', { type: rt.rt_type, dev: rt.dev.name, gw: formatIpv4(rt.rt_gw4), saddr: formatIpv4(rt.saddr), rt_flags: rt.rt_flags, output: rt.output });
+    w.leave(rt);
+  }
   return rt;
 }
 

@@ -26,5 +26,6 @@ export function skb_checksum_help(k: Kernel, skb: SkBuff): void {
   skb.buf[checkOff] = c >> 8;
   skb.buf[checkOff + 1] = c & 0xff;
   skb.ip_summed = CHECKSUM_NONE;
+  if (w) w.at('csum', { check: c });
   if (w) w.leave(0);
 }

@@ -23,7 +23,7 @@ const MAX_TCP_HEADER = 256;
 /** tcp_v4_connect -> tcp_connect -> tcp_transmit_skb -> ip_queue_xmit. Returns 0 or -errno. */
 export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number): number {
   const w = k.w;
-  if (w) w.enter('tcp_v4_connect', null, { sk: sk.name, daddr: formatIpv4(daddr), dport });
+  if (w) w.enter('tcp_v4_connect', null, { sk, daddr: formatIpv4(daddr), dport });
   const done = (r: number): number => {
     if (w) {
       if (r < 0) w.note(`returns ${errnoName(r)}`);
@@ -47,6 +47,7 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
   sk.tsOffset = k.rng.u32();
   sk.tcpState = 'SYN_SENT';
   k.net.counters.Tcp.ActiveOpens++;
+  if (w) w.at('syn_sent', { sport: sk.inet_sport, snd_nxt: sk.snd_nxt, inet_id: sk.inet_id });
 
   // tcp_transmit_skb: the SYN, MSS from the route MTU, window 64240, window scale 10 (tcp_rmem max 32 MiB).
   const mss = dstMtu(rt) - 40;
@@ -90,6 +91,7 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
     buf[th + 16] = c >> 8;
     buf[th + 17] = c & 0xff;
   }
+  if (w) w.at('syn', { mss, ip_summed: skb.ip_summed, check: (buf[th + 16] << 8) | buf[th + 17] });
   sk.snd_nxt = (sk.snd_nxt + 1) >>> 0;
   k.net.counters.Tcp.OutSegs++;
   if (w) w.note(`SYN ${formatIpv4(rt.saddr)}:${sport} -> ${formatIpv4(daddr)}:${dport}, mss ${mss}`);
@@ -100,7 +102,7 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
 /** ip_queue_xmit: TCP's IP header (DF per ip_dont_fragment, the socket's ID counter), then ip_local_out. */
 function ip_queue_xmit(k: Kernel, sk: Sock, skb: import('../net/skbuff').SkBuff): number {
   const w = k.w;
-  if (w) w.enter('ip_queue_xmit', skb, { sk: sk.name, skb });
+  if (w) w.enter('ip_queue_xmit', skb, { sk, skb });
   const rt = skb.dst!;
   const b = skb.buf;
   const nh = skb.network_header;
@@ -116,6 +118,7 @@ function ip_queue_xmit(k: Kernel, sk: Sock, skb: import('../net/skbuff').SkBuff)
   b[nh + 4] = id >> 8;
   b[nh + 5] = id & 0xff;
   ipSendCheck(b, nh);
+  if (w) w.at('iph', { df, ttl: b[nh + 8], id });
   const ret = ip_local_out(k, sk, skb);
   if (w) w.leave(ret);
   return ret;

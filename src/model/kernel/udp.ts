@@ -18,8 +18,10 @@ import { autobind } from './socket';
 export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: number, len: number): number {
   const w = k.w;
   const c = k.net.counters;
-  if (w) w.enter('udp_sendmsg', null, { sk: sk.name, daddr: formatIpv4(daddrArg || sk.inet_daddr), dport: dportArg || sk.inet_dport, len });
+  if (w) w.enter('udp_sendmsg', null, { sk, daddr: formatIpv4(daddrArg || sk.inet_daddr), dport: dportArg || sk.inet_dport, len });
   const done = (r: number): number => {
+    // The error path of udp_sendmsg counts ENOBUFS it returns (with IP_RECVERR) as well.
+    if (r === -ENOBUFS) c.Udp.SndbufErrors++;
     if (w) {
       if (r < 0) w.note(`returns ${errnoName(r)}`);
       w.leave(r);
@@ -53,6 +55,7 @@ export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: num
   }
   autobind(k, sk);
   const sport = sk.inet_sport;
+  if (w) w.at('autobind', { sport });
   const src = rt.saddr;
   const ulen = 8 + len;
   const skb = ip_make_skb(k, sk, {

@@ -31,7 +31,7 @@ export const ARP: ListingFile = {
           }
           /* a unicast next hop stays NUD_NONE: ARP will find its MAC */
           neigh->ops = &arp_hh_ops;            /* Ethernet caches link headers */
-          neigh->output = neigh_resolve_output;   /* arp_hh_ops: the same for every state */  @?state
+          neigh->output = neigh_resolve_output;   /* arp_hh_ops: the same for every state */  @@state
           return 0;
       }  @@leave
     `),
@@ -47,7 +47,7 @@ export const ARP: ListingFile = {
           if (skb && inet_addr_type_dev_table(net, dev, ip_hdr(skb)->saddr) == RTN_LOCAL)
               saddr = ip_hdr(skb)->saddr;
           if (!saddr)
-              saddr = inet_select_addr(dev, target, RT_SCOPE_LINK);  @?saddr
+              saddr = inet_select_addr(dev, target, RT_SCOPE_LINK);  @@saddr
           probes -= ucast_solicit;
           if (probes < 0) {
               dst_ha = neigh->ha;              /* PROBE: unicast to the MAC we have */
@@ -86,7 +86,7 @@ export const ARP: ListingFile = {
               /* only a reply sent to us proves the neighbour hears us; the rest suggest it */
               reply = arp->ar_op == htons(ARPOP_REPLY) && skb->pkt_type == PACKET_HOST;
               state = reply ? NUD_REACHABLE : NUD_STALE;
-              override = time_after(jiffies, n->updated + locktime);   /* ignore flapping answers */  @?state
+              override = time_after(jiffies, n->updated + locktime);   /* ignore flapping answers */  @@state
               neigh_update(n, sha, state, override ? NEIGH_UPDATE_F_OVERRIDE : 0, 0);
               neigh_release(n);
           }

@@ -47,7 +47,7 @@ export const DEV: ListingFile = {
           band = prio2band[skb->priority & TC_PRIO_MAX];
           if (qdisc_qlen(q) >= dev->tx_queue_len)
               return qdisc_drop(skb, q, &to_free);   /* full: the newcomer is dropped (tail drop) */
-          __skb_queue_tail(&priv->q[band], skb);  @?enqueue
+          __skb_queue_tail(&priv->q[band], skb);  @@enqueue
           __qdisc_run(q);                      /* dequeue band 0, then 1, then 2 -> sch_direct_xmit */
           return NET_XMIT_SUCCESS;
       }  @@leave
@@ -59,7 +59,7 @@ export const DEV: ListingFile = {
           netdev_features_t features = netif_skb_features(skb);
 
           if (netif_needs_gso(skb, features)) {   /* a GSO type this device cannot take */
-              segs = skb_gso_segment(skb, features);   /* cut it in software, here */  @?segs
+              segs = skb_gso_segment(skb, features);   /* cut it in software, here */  @@segs
               consume_skb(skb);
               skb = segs;                      /* each segment keeps a copy of the link header */
           } else if (skb->ip_summed == CHECKSUM_PARTIAL && !(features & NETIF_F_HW_CSUM)) {
@@ -78,7 +78,7 @@ export const DEV: ListingFile = {
 
           /* CHECKSUM_PARTIAL: the check field holds the folded pseudo-header sum */
           csum = skb_checksum(skb, offset, skb->len - offset, 0);   /* header and payload */
-          *check = csum_fold(csum);            /* UDP sends a zero sum as 0xffff */  @?csum
+          *check = csum_fold(csum);            /* UDP sends a zero sum as 0xffff */  @@csum
           skb->ip_summed = CHECKSUM_NONE;      /* nothing left for the NIC to do */
           return 0;
       }  @@leave
@@ -89,7 +89,7 @@ export const DEV: ListingFile = {
       {
           /* xmit_one: taps (tcpdump, AF_PACKET) get a clone of exactly what the driver gets */
           dev_queue_xmit_nit(skb, dev);
-          *ret = netdev_start_xmit(skb, dev, txq, false);   /* ndo_start_xmit: */  @?wire
+          *ret = netdev_start_xmit(skb, dev, txq, false);   /* ndo_start_xmit: */  @@wire
           /*   veth_xmit: the frame crosses to the peer's end, unpadded */
           /*   loopback_xmit: netif_rx, received again by this host */
           /*   a physical NIC: finishes offloaded checksums, pads to 60 bytes, adds the FCS */

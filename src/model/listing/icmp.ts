@@ -27,7 +27,7 @@ export const ICMP: ListingFile = {
           if (IS_ERR(rt))
               return;
           room = min(dst_mtu(&rt->dst), 576) - sizeof(struct iphdr) - sizeof(struct icmphdr);
-          quote = min(ntohs(iph->tot_len), room);   /* as much of the offender as fits in 576 bytes */  @?quote
+          quote = min(ntohs(iph->tot_len), room);   /* as much of the offender as fits in 576 bytes */  @@quote
           /* icmp_push_reply on the netns ICMP socket (pmtudisc DONT): type, code, info, the quote */
           skb = ip_make_skb(icmp_sk, &fl4, icmp_glue_bits, &icmp_param, sizeof(struct icmphdr) + quote, 0, ...);
           if (!IS_ERR(skb))

@@ -76,15 +76,15 @@ export function listingFile(path: string): ListingFile | undefined {
   return byPath.get(path);
 }
 
-interface Cached extends RenderedListing {
+export interface IndexedListing extends RenderedListing {
   /** 1-based line -> the step points on it. */
   steps: Map<number, { fn: string; step: string }[]>;
 }
 
-const cache = new Map<string, Cached>();
+const cache = new Map<string, IndexedListing>();
 
-/** renderListing, cached, with the reverse map. */
-export function renderedListing(profile: ListingProfile, path: string): Cached | undefined {
+/** renderListing for a kernel path, cached per profile, with the reverse map (line -> step points). */
+export function renderedListing(profile: ListingProfile, path: string): IndexedListing | undefined {
   const key = `${profile}:${path}`;
   let c = cache.get(key);
   if (!c) {

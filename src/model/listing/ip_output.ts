@@ -25,7 +25,7 @@ export const IP_OUTPUT: ListingFile = {
               return ERR_PTR(-sock_error(sk));          /* counted in OutDiscards */
           hh_len = LL_RESERVED_SPACE(rt->dst.dev);     /* headroom for the link header: 16 on Ethernet */
           ufo = fragheaderlen + length > mtu && udp && (rt->dst.dev->features & NETIF_F_UFO);  @4.9
-          skb = sock_alloc_send_skb(sk, hh_len + fraglen);  /* fraglen: all of it, or maxfraglen */  @?alloc
+          skb = sock_alloc_send_skb(sk, hh_len + fraglen);  /* fraglen: all of it, or maxfraglen */  @@alloc
           skb_reserve(skb, hh_len);
           if (ufo)  @4.9
               skb_shinfo(skb)->gso_size = maxfraglen - fragheaderlen;  /* UFO: one GSO skb, cut later */  @4.9
@@ -99,7 +99,7 @@ export const IP_OUTPUT: ListingFile = {
           iph->protocol = IPPROTO_TCP;
           iph->saddr = fl4->saddr;
           iph->daddr = inet->inet_daddr;
-          ip_select_ident_segs(net, skb, sk, 1);   /* connected: the socket's own ID counter */  @?iph
+          ip_select_ident_segs(net, skb, sk, 1);   /* connected: the socket's own ID counter */  @@iph
           ip_send_check(iph);
           return ip_local_out(net, sk, skb);
       }  @@leave
@@ -118,7 +118,7 @@ export const IP_OUTPUT: ListingFile = {
           /* NF_HOOK_COND: POST_ROUTING unless it already ran (a rerouted skb) */
           if (IPCB(skb)->flags & IPSKB_REROUTED)
               return ip_finish_output(net, sk, skb);
-          ret = nf_hook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, skb, indev, dev, ip_finish_output);  @?nf_hook
+          ret = nf_hook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, skb, indev, dev, ip_finish_output);  @@nf_hook
           if (ret == 1)                    /* accepted, or no chain on the hook */
               ret = ip_finish_output(net, sk, skb);
           return ret;
@@ -137,7 +137,7 @@ export const IP_OUTPUT: ListingFile = {
           skb->protocol = htons(ETH_P_IP);
           if (rt->rt_flags & RTCF_MULTICAST) {
               if (sk_mc_loop(sk) && ((rt->rt_flags & RTCF_LOCAL) || !(IPCB(skb)->flags & IPSKB_FORWARDED))) {
-                  newskb = skb_clone(skb, GFP_ATOMIC);     /* a local member gets the whole datagram */  @?mc_loop
+                  newskb = skb_clone(skb, GFP_ATOMIC);     /* a local member gets the whole datagram */  @@mc_loop
                   NF_HOOK(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, newskb, NULL, dev, ip_mc_finish_output);  @6.18
                   NF_HOOK(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, newskb, NULL, dev, dev_loopback_xmit);  @4.9
               }
@@ -145,13 +145,13 @@ export const IP_OUTPUT: ListingFile = {
                   return 0;                            /* the original is freed, never sent */
           }
           if (rt->rt_flags & RTCF_BROADCAST) {
-              newskb = skb_clone(skb, GFP_ATOMIC);         /* broadcast: always a copy for this host */  @?bc_loop
+              newskb = skb_clone(skb, GFP_ATOMIC);         /* broadcast: always a copy for this host */  @@bc_loop
               NF_HOOK(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, newskb, NULL, dev, ip_mc_finish_output);  @6.18
               NF_HOOK(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, newskb, NULL, dev, dev_loopback_xmit);  @4.9
           }
           if (IPCB(skb)->flags & IPSKB_REROUTED)
               return ip_finish_output(net, sk, skb);
-          ret = nf_hook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, skb, NULL, dev, ip_finish_output);  @?nf_hook
+          ret = nf_hook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, sk, skb, NULL, dev, ip_finish_output);  @@nf_hook
           if (ret == 1)
               ret = ip_finish_output(net, sk, skb);
           return ret;
@@ -209,7 +209,7 @@ export const IP_OUTPUT: ListingFile = {
       {
           int ret = 0, err;
 
-          /* seglen = network + transport headers + gso_size: does each segment fit the MTU? */  @?seglen
+          /* seglen = network + transport headers + gso_size: does each segment fit the MTU? */  @@seglen
           if (skb_gso_validate_network_len(skb, mtu))  @6.18
           if (skb_gso_validate_mtu(skb, mtu))  @4.9
               return ip_finish_output2(net, sk, skb);   /* the NIC or validate_xmit_skb segments it */
@@ -217,7 +217,7 @@ export const IP_OUTPUT: ListingFile = {
           /* too big for this path: segment in software now, then fragment each segment */
           segs = skb_gso_segment(skb, features & ~NETIF_F_GSO_MASK);  /* completes the UDP checksum */
           for (each segment seg of segs) {
-              err = ip_fragment(net, sk, seg, mtu, ip_finish_output2);  @?segment
+              err = ip_fragment(net, sk, seg, mtu, ip_finish_output2);  @@segment
               if (err && !ret)
                   ret = err;                            /* report the first error */
           }
@@ -228,7 +228,7 @@ export const IP_OUTPUT: ListingFile = {
     fn('ip_fragment', BOTH, `
       static int ip_fragment(struct net *net, struct sock *sk, struct sk_buff *skb, unsigned int mtu, output_fn output)  @@enter
       {
-          bool df = ip_hdr(skb)->frag_off & htons(IP_DF);  @?df
+          bool df = ip_hdr(skb)->frag_off & htons(IP_DF);  @@df
           u16 max = IPCB(skb)->frag_max_size;
 
           if (!df)
@@ -308,8 +308,8 @@ export const IP_OUTPUT: ListingFile = {
               return PTR_ERR(neigh);               /* e.g. -ENOBUFS: the table is full */  @6.18
               return -EINVAL;  @4.9
           }
-          return neigh_output(neigh, skb, false);   /* skip_cache is only for IPv6 gateways */  @6.18 @?neigh
-          return dst_neigh_output(&rt->dst, neigh, skb);  @4.9 @?neigh
+          return neigh_output(neigh, skb, false);   /* skip_cache is only for IPv6 gateways */  @6.18 @@neigh
+          return dst_neigh_output(&rt->dst, neigh, skb);  @4.9 @@neigh
       }  @@leave
     `),
   ],

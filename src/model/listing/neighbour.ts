@@ -41,7 +41,7 @@ export const NEIGHBOUR: ListingFile = {
           if (dev->header_ops->cache && !neigh->hh.hh_len)
               neigh_hh_init(neigh);            /* fill the header cache for the fast path */  @@hh_init
           __skb_pull(skb, skb_network_offset(skb));   /* back to the IP header */
-          dev_hard_header(skb, dev, ETH_P_IP, neigh->ha, NULL, skb->len);   /* eth_header: 14 bytes */  @?header
+          dev_hard_header(skb, dev, ETH_P_IP, neigh->ha, NULL, skb->len);   /* eth_header: 14 bytes */  @@header
           rc = dev_queue_xmit(skb);
           return rc;
       }  @@leave
@@ -76,7 +76,7 @@ export const NEIGHBOUR: ListingFile = {
           if (neigh->nud_state == NUD_INCOMPLETE && skb) {
               while (neigh->arp_queue_len_bytes + skb->truesize > unres_qlen_bytes)
                   drop the oldest queued skb (NEIGH_QUEUEFULL), unres_discards++;
-              __skb_queue_tail(&neigh->arp_queue, skb);   /* it waits for the reply */  @?queued
+              __skb_queue_tail(&neigh->arp_queue, skb);   /* it waits for the reply */  @@queued
           }
           if (immediate_probe)
               neigh_probe(neigh);
@@ -125,8 +125,8 @@ export const NEIGHBOUR: ListingFile = {
               return;
           }
           if (new_state & NUD_IN_TIMER)
-              mod_timer(&neigh->timer, max(next, now + HZ / 100));  @6.18 @?mod_timer
-              mod_timer(&neigh->timer, max(next, now + HZ / 2));  @4.9 @?mod_timer
+              mod_timer(&neigh->timer, max(next, now + HZ / 100));  @6.18 @@mod_timer
+              mod_timer(&neigh->timer, max(next, now + HZ / 2));  @4.9 @@mod_timer
           if (new_state & (NUD_INCOMPLETE | NUD_PROBE))
               neigh_probe(neigh);
       }  @@leave
@@ -156,12 +156,12 @@ export const NEIGHBOUR: ListingFile = {
               neigh->output = neigh_resolve_output;   /* arp_hh_ops: connect and suspect agree */
           }
           if (!same) {
-              memcpy(neigh->ha, lladdr, dev->addr_len);   /* the MAC from the ARP packet */  @?lladdr
+              memcpy(neigh->ha, lladdr, dev->addr_len);   /* the MAC from the ARP packet */  @@lladdr
               neigh_update_hhs(neigh);         /* a cached header gets the new MAC too */
           }
           if (new != old && !(old & NUD_VALID))    /* usable at last: the waiting packets leave, in order */
               while ((new & NUD_VALID) && (skb = __skb_dequeue(&neigh->arp_queue)))
-                  neigh->output(neigh, skb);   /* neigh_resolve_output */  @?flush
+                  neigh->output(neigh, skb);   /* neigh_resolve_output */  @@flush
           return 0;
       }  @@leave
     `),
@@ -174,7 +174,7 @@ export const NEIGHBOUR: ListingFile = {
           NEIGH_CACHE_STAT_INC(neigh->tbl, res_failed);
           while (neigh->nud_state == NUD_FAILED && (skb = __skb_dequeue(&neigh->arp_queue))) {
               neigh->arp_queue_len_bytes -= skb->truesize;
-              neigh->ops->error_report(neigh, skb);   /* arp_error_report: ICMP host unreachable */  @?error_report
+              neigh->ops->error_report(neigh, skb);   /* arp_error_report: ICMP host unreachable */  @@error_report
           }
           __skb_queue_purge(&neigh->arp_queue);
           neigh->arp_queue_len_bytes = 0;

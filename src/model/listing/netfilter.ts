@@ -18,7 +18,7 @@ export const NETFILTER: ListingFile = {
               /* mark, ttl and dscp statements change the packet on the way */
               /* a nat chain sees only a flow's first packet; its binding (SNAT, MASQUERADE) is */
               /* applied to every packet, with the IP and L4 checksums fixed incrementally */
-              verdict = nf_hook_entry_hookfn(&e->hooks[s], skb, state);  @?verdict
+              verdict = nf_hook_entry_hookfn(&e->hooks[s], skb, state);  @@verdict
               if (verdict == NF_DROP) {
                   kfree_skb_reason(skb, SKB_DROP_REASON_NETFILTER_DROP);  @6.18
                   kfree_skb(skb);  @4.9

@@ -26,7 +26,7 @@ export const RAW: ListingFile = {
               return PTR_ERR(rt);              /* ENETUNREACH also counts OutNoRoutes */
           if ((rt->rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST))
               return -EACCES;                  /* broadcast needs SO_BROADCAST */
-          /* the echo request from user space: type 8, the socket's id, the next sequence */  @?echo
+          /* the echo request from user space: type 8, the socket's id, the next sequence */  @@echo
           skb = ip_make_skb(sk, &fl4, raw_getfrag, msg, len, 0, ...);   /* no transport header of ours */
           if (IS_ERR(skb))
               return PTR_ERR(skb);

@@ -36,7 +36,7 @@ export const ROUTE: ListingFile = {
           /* __mkroute_output: rt_flags from the type (LOCAL, BROADCAST, MULTICAST) and dst.output: */
           /* ip_mc_output for broadcast, and for multicast this host joined, on a real device; */
           /* ip_output for everything else */
-          return __mkroute_output(&res, fl4, orig_oif, dev_out, flags);  @?route
+          return __mkroute_output(&res, fl4, orig_oif, dev_out, flags);  @@route
       }  @@leave
     `),
   ],

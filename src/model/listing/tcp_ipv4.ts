@@ -27,9 +27,9 @@ export const TCP_IPV4: ListingFile = {
           tp->write_seq = secure_tcp_seq(...); /* the initial sequence number */
           inet->inet_id = get_random_u16();    /* the IP ID counter starts anywhere */  @6.18
           inet->inet_id = tp->write_seq ^ jiffies;   /* the IP ID counter starts anywhere */  @4.9
-          tcp_set_state(sk, TCP_SYN_SENT);     /* ActiveOpens++ */  @?syn_sent
+          tcp_set_state(sk, TCP_SYN_SENT);     /* ActiveOpens++ */  @@syn_sent
           /* tcp_connect -> tcp_transmit_skb: a SYN with MSS (dst_mtu - 40), SACK permitted, */
-          /* timestamps and window scale; window 64240; checksum seed (offload) or full sum */  @?syn
+          /* timestamps and window scale; window 64240; checksum seed (offload) or full sum */  @@syn
           err = ip_queue_xmit(sk, skb, &inet->cork.fl);
           return err > 0 ? 0 : err;            /* a qdisc code is not a connect() error */
       }  @@leave

@@ -26,7 +26,7 @@ export const UDP: ListingFile = {
           }
           if ((rt->rt_flags & RTCF_BROADCAST) && !sock_flag(sk, SOCK_BROADCAST))
               return -EACCES;                  /* broadcast needs SO_BROADCAST */
-          inet_autobind(sk);                   /* first send: an ephemeral source port */  @?autobind
+          inet_autobind(sk);                   /* first send: an ephemeral source port */  @@autobind
           skb = ip_make_skb(sk, &fl4, getfrag, msg, ulen, sizeof(struct udphdr), ...);   /* ulen = 8 + len */
           if (IS_ERR(skb))
               return PTR_ERR(skb);

@@ -1,0 +1,74 @@
+// Rules of kernel-spec.md sections 2, 5 and 9 that the section 11 and 13 vectors touch without
+// stating them, checked on variants of those scenarios: physical NICs pad short frames to 60 bytes
+// (vector 4's note), and __icmp_send stays silent about non-first fragments.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  KERNELS, TSHARK_SKIP, run, runVariant, assertCleanPcap, onDev, ip, ms, sendOn, framesOf, arpRequests,
+  fragmentGeometry, assertBetween,
+} from '../helpers/conformance';
+
+describe('section 11 vector 4 on a physical NIC: the driver pads the 35-byte fragment to 60', () => {
+  // spec 5 "Minimum frame size": the stack never pads; a physical NIC's driver pads to ETH_ZLEN (60,
+  // plus the FCS the hardware appends). Vector 4: "a physical NIC pads the second to 60 + FCS".
+  for (const kernel of KERNELS) {
+    describe(`kernel ${kernel}`, () => {
+      const physical = () => runVariant('s11-04-udp-1473', kernel, 'ethernet', (s) => ({
+        ...s,
+        links: s.links.map((l) => ({ ...l, type: 'ethernet' as const, qdisc: 'pfifo_fast' as const })),
+      }));
+
+      it('frames of 1514 and 60 bytes; the IP packet inside is unchanged (tot_len 1500 and 21)', () => {
+        const r = physical();
+        const frames = framesOf(r, sendOn(r, 'a'));
+        assert.deepEqual(frames.map((f) => f.len), [1514, 60]);
+        assert.deepEqual(frames.map((f) => ip(f).totLen), [1500, 21]);
+        assert.deepEqual(frames[1].decoded.problems, []);
+      });
+
+      it('the pcap reads clean in tshark', { skip: TSHARK_SKIP }, () => {
+        assertCleanPcap(physical());
+      });
+    });
+  }
+});
+
+describe('section 9: no ICMP error about a non-first fragment', () => {
+  const name = 'p-icmp-about-fragments';
+  for (const kernel of KERNELS) {
+    describe(`kernel ${kernel}`, () => {
+      it('3 fragments die in the ARP queue at FAILED; only the first gets a host unreachable', () => {
+        const r = run(name, kernel);
+        const s = sendOn(r, 's');
+        assert.equal(s.result, 'ok');
+        const failed = r.result.drops.filter((d) => d.reason === 'NEIGH_FAILED');
+        assert.equal(failed.length, fragmentGeometry(3008, 1500).length, 'each fragment was queued on its own');
+        assert.equal(r.result.icmp.length, 1);
+        assert.equal(r.result.icmp[0].about, failed[0].packet, 'about the first fragment (offset 0)');
+        assert.equal(r.result.counters.Icmp.OutDestUnreachs, 1);
+      });
+
+      it('the error quotes the first fragment cut to 576 bytes (20 + 8 + 548), TOS 0xc0, on lo', () => {
+        const r = run(name, kernel);
+        const lo = onDev(r, 'lo');
+        assert.equal(lo.length, 1);
+        const e = lo[0];
+        assert.equal(ip(e).totLen, 576);
+        assert.equal(ip(e).tos, 0xc0);
+        assert.equal(e.decoded.icmp?.type, 3);
+        assert.equal(e.decoded.icmp?.code, 1);
+        assert.equal(e.decoded.icmp?.checkOk, true);
+        const quoted = Buffer.from(e.hex, 'hex').subarray(14 + 28);
+        assert.equal(quoted.readUInt16BE(2), 1500, 'the quoted header is the first fragment\'s');
+        assert.equal(quoted.readUInt16BE(6), 0x2000, 'offset 0, MF');
+        const t2 = ms(arpRequests(onDev(r))[2]);
+        assertBetween(ms(e) - t2, 1023.5, 1024.5, 'at FAILED');
+      });
+
+      it('the pcap reads clean in tshark', { skip: TSHARK_SKIP }, () => {
+        assertCleanPcap(run(name, kernel));
+      });
+    });
+  }
+});
