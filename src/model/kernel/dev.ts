@@ -97,11 +97,11 @@ function sch_direct_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
 
 /** validate_xmit_skb: segment GSO skbs the device cannot take; finish checksums it cannot offload. */
 export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuff[] {
+  const w = k.w;
+  if (w) w.enter('validate_xmit_skb', skb, { skb, dev: dev.name });
   if (skb.gso_size) {
     const ok = (skb.gso_type === SKB_GSO_UDP && dev.features & NETIF_F_UFO) || (skb.gso_type === SKB_GSO_TCPV4 && dev.features & NETIF_F_TSO);
     if (!ok) {
-      const w = k.w;
-      if (w) w.enter('validate_xmit_skb', skb, { skb });
       if (w) w.note(`${dev.name} cannot take this GSO type: segment in software`);
       const l2 = skb.network_header - skb.data;
       const hdr = skb.buf.slice(skb.data, skb.network_header);
@@ -115,9 +115,17 @@ export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuf
       if (w) w.leave(segs.length);
       return segs;
     }
+    if (w) {
+      w.note(`${dev.name} takes the GSO skb whole`);
+      w.leave(1);
+    }
     return [skb];
   }
-  if (skb.ip_summed === CHECKSUM_PARTIAL && !(dev.features & NETIF_F_HW_CSUM)) skb_checksum_help(k, skb);
+  if (skb.ip_summed === CHECKSUM_PARTIAL && !(dev.features & NETIF_F_HW_CSUM)) {
+    if (w) w.note(`${dev.name} cannot checksum: finish it in software`);
+    skb_checksum_help(k, skb);
+  }
+  if (w) w.leave(1);
   void NETIF_F_GSO;
   return [skb];
 }

@@ -353,6 +353,7 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
       loopClone(k, sk, skb, 'multicast-loop');
     }
     if (skb.buf[skb.network_header + 8] === 0) {
+      k.drop(skb, 'ip_mc_output', 'NOT_SPECIFIED');
       if (w) {
         w.note('TTL 0: the datagram stays on this host');
         w.leave(0);
