@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import {
   DebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Event, Thread, StackFrame, Scope,
-  Source, Handles, ExitedEvent,
+  Source, Handles, ExitedEvent, BreakpointEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { parseScenario } from '../model/scenario/parse';
@@ -14,7 +14,7 @@ import type { Scenario } from '../model/scenario/types';
 import { Runtime, StopResult, Stop, ExceptionFilter } from '../model/engine/runtime';
 import type { ExceptionKind } from '../model/engine/watch';
 import { findFunction } from '../model/kernel/functions';
-import { evaluate, formatValue, complete, parseExpr, ExprError } from '../model/engine/expr';
+import { evaluate, formatValue, complete, parseExpr, checkHitCondition, ExprError } from '../model/engine/expr';
 import type { Value } from '../model/engine/expr';
 import { frameRecord } from '../model/engine/run';
 import { Listings } from './listings';
@@ -51,8 +51,9 @@ export class KpathDebugSession extends DebugSession {
   private frameHandles = new Handles<{ stop: Stop; index: number }>();
   private configured!: Promise<void>;
   private markConfigured!: () => void;
-  private pendingStepBps = new Map<string, DebugProtocol.SourceBreakpoint[]>();
-  private pendingFnBps: DebugProtocol.FunctionBreakpoint[] = [];
+  /** Breakpoints as the client set them, each with the id it was answered with. */
+  private pendingStepBps = new Map<string, { id: number; bp: DebugProtocol.SourceBreakpoint }[]>();
+  private pendingFnBps: { id: number; bp: DebugProtocol.FunctionBreakpoint }[] = [];
   private pendingFilters: ExceptionFilter[] = [];
   private nextBpId = 1;
 
@@ -63,7 +64,10 @@ export class KpathDebugSession extends DebugSession {
     this.configured = new Promise((resolve) => (this.markConfigured = resolve));
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  private clientColumnsStartAt1 = true;
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientColumnsStartAt1 = args?.columnsStartAt1 !== false;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsFunctionBreakpoints: true,
@@ -95,6 +99,20 @@ export class KpathDebugSession extends DebugSession {
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     try {
+      this.setup(args);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1001, format: '{_message}', variables: { _message: messageOf(e) }, showUser: true });
+      return;
+    }
+    this.sendResponse(response);
+    this.announceBreakpoints();
+    await this.configured;
+    this.report(this.runtime!.start(!!args.stopOnEntry), true);
+  }
+
+  /** Loads the scenario and builds the runtime for a launch (or a restart with new arguments). */
+  private setup(args: LaunchArguments): void {
+    {
       const scenario = loadScenario(args);
       this.scenario = scenario;
       this.args = args;
@@ -109,18 +127,25 @@ export class KpathDebugSession extends DebugSession {
         onTrace: args.trace ? (line) => this.sendEvent(new OutputEvent(line + '\n', 'console')) : undefined,
       };
       this.applyBreakpoints();
-    } catch (e) {
-      this.sendErrorResponse(response, { id: 1001, format: messageOf(e), showUser: true });
-      return;
     }
-    this.sendResponse(response);
-    await this.configured;
-    this.report(this.runtime!.start(!!args.stopOnEntry), true);
+  }
+
+  /** Breakpoints set before the scenario was known are verified now: tell the client. */
+  private announceBreakpoints(): void {
+    for (const [path, list] of this.pendingStepBps) {
+      const resolved = this.resolveStepBreakpoints(path, list);
+      for (const b of resolved) this.sendEvent(new BreakpointEvent('changed', b));
+    }
+    for (const b of this.resolveFunctionBreakpoints()) this.sendEvent(new BreakpointEvent('changed', b.dap));
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    if (!args.source || typeof args.source !== 'object') return this.fail(response, 'setBreakpoints needs a source');
+    if (args.breakpoints !== undefined && !Array.isArray(args.breakpoints)) return this.fail(response, 'setBreakpoints: breakpoints must be an array');
+    if (args.lines !== undefined && !Array.isArray(args.lines)) return this.fail(response, 'setBreakpoints: lines must be an array');
     const path = args.source.path ?? '';
-    const bps = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+    const bps = (args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))).map((bp) => ({ id: this.nextBpId++, bp }));
+    if (bps.some((b) => typeof b.bp?.line !== 'number')) return this.fail(response, 'setBreakpoints: every breakpoint needs a line number');
     this.pendingStepBps.set(path, bps);
     response.body = { breakpoints: this.resolveStepBreakpoints(path, bps) };
     this.applyBreakpoints();
@@ -129,13 +154,16 @@ export class KpathDebugSession extends DebugSession {
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     if (!Array.isArray(args?.breakpoints)) return this.fail(response, 'setFunctionBreakpoints needs a breakpoints array');
-    this.pendingFnBps = args.breakpoints;
+    if (args.breakpoints.some((b) => typeof b?.name !== 'string')) return this.fail(response, 'setFunctionBreakpoints: every breakpoint needs a name');
+    this.pendingFnBps = args.breakpoints.map((bp) => ({ id: this.nextBpId++, bp }));
     response.body = { breakpoints: this.resolveFunctionBreakpoints().map((b) => b.dap) };
     this.applyBreakpoints();
     this.sendResponse(response);
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    if (args.filters !== undefined && !Array.isArray(args.filters)) return this.fail(response, 'setExceptionBreakpoints: filters must be an array');
+    if (args.filterOptions !== undefined && !Array.isArray(args.filterOptions)) return this.fail(response, 'setExceptionBreakpoints: filterOptions must be an array');
     const known = new Set(EXCEPTION_FILTERS.map((f) => f.filter));
     const filters: ExceptionFilter[] = [];
     const out: DebugProtocol.Breakpoint[] = [];
@@ -226,10 +254,12 @@ export class KpathDebugSession extends DebugSession {
   }
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    if (typeof args.text !== 'string') return this.fail(response, 'completions needs the text typed so far');
     const rt = this.runtime;
     const h = args.frameId !== undefined ? this.frameHandles.get(args.frameId) : undefined;
-    const items = rt?.current ? complete(args.text ?? '', (args.column ?? 1) - 1, rt.env(h?.index ?? 0)) : [];
-    response.body = { targets: items.map((i) => ({ label: i.label, type: i.type === 'field' ? 'field' : i.type, start: i.start, length: i.length })) };
+    const base = this.clientColumnsStartAt1 ? 1 : 0;
+    const items = rt?.current && typeof args.text === 'string' ? complete(args.text, (args.column ?? base) - base, rt.env(h?.index ?? 0)) : [];
+    response.body = { targets: items.map((i) => ({ label: i.label, type: i.type === 'field' ? 'field' : i.type, start: i.start + base, length: i.length })) };
     this.sendResponse(response);
   }
 
@@ -283,8 +313,18 @@ export class KpathDebugSession extends DebugSession {
     if (stop) this.sendEvent(new StoppedEvent('pause', threadOf(stop)));
   }
 
-  protected override restartRequest(response: DebugProtocol.RestartResponse): void {
-    this.exec(response, (rt) => rt.restart(!!this.args?.stopOnEntry));
+  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
+    const next = args?.arguments as LaunchArguments | undefined;
+    if (next) {
+      // New launch arguments (or a changed scenario file): start over from them; knob changes
+      // belonged to the old run and are dropped with it.
+      try {
+        this.setup(next);
+      } catch (e) {
+        return this.fail(response, messageOf(e));
+      }
+    }
+    this.exec(response, (rt) => rt.restart(!!this.args?.stopOnEntry), undefined, true);
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
@@ -313,6 +353,9 @@ export class KpathDebugSession extends DebugSession {
 
   /** Requests the adapter does not know get an error response, never silence. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    // Requests without arguments reach the handlers with an empty object, so that they answer
+    // with a readable error instead of a JavaScript exception.
+    if (request.arguments === undefined || request.arguments === null || typeof request.arguments !== 'object') request.arguments = {};
     try {
       super.dispatchRequest(request);
     } catch (e) {
@@ -332,10 +375,12 @@ export class KpathDebugSession extends DebugSession {
     return this.runtime;
   }
 
-  private exec(response: DebugProtocol.Response, f: (rt: Runtime) => StopResult, body?: object): void {
+  private exec(response: DebugProtocol.Response, f: (rt: Runtime) => StopResult, body?: object, allowEnded = false): void {
     let r: StopResult;
     try {
-      r = f(this.mustRuntime());
+      const rt = this.mustRuntime();
+      if (rt.ended && !allowEnded) throw new ErrorResponse('the scenario has run to its end; restart to run it again');
+      r = f(rt);
     } catch (e) {
       return this.fail(response, messageOf(e));
     }
@@ -365,12 +410,12 @@ export class KpathDebugSession extends DebugSession {
   }
 
   private fail(response: DebugProtocol.Response, message: string): void {
-    this.sendErrorResponse(response, { id: 1002, format: message.replace(/\{/g, '{{').replace(/\}/g, '}}'), showUser: false });
+    // The message goes in as a variable: DAP formats treat {name} as a placeholder.
+    this.sendErrorResponse(response, { id: 1002, format: '{_message}', variables: { _message: message }, showUser: false });
   }
 
-  private resolveStepBreakpoints(path: string, bps: DebugProtocol.SourceBreakpoint[]): DebugProtocol.Breakpoint[] {
-    return bps.map((bp) => {
-      const id = this.nextBpId++;
+  private resolveStepBreakpoints(path: string, bps: { id: number; bp: DebugProtocol.SourceBreakpoint }[]): DebugProtocol.Breakpoint[] {
+    return bps.map(({ id, bp }) => {
       if (!this.listings) return { id, verified: false, line: bp.line, message: 'the scenario has not been launched yet' };
       const r = this.listings.resolve(path, bp.line);
       const problem = conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition);
@@ -381,8 +426,7 @@ export class KpathDebugSession extends DebugSession {
 
   private resolveFunctionBreakpoints(): { dap: DebugProtocol.Breakpoint; id: number; bp: DebugProtocol.FunctionBreakpoint }[] {
     const profile = this.scenario?.kernel ?? this.args?.kernel ?? '6.18';
-    return this.pendingFnBps.map((bp) => {
-      const id = this.nextBpId++;
+    return this.pendingFnBps.map(({ id, bp }) => {
       const f = findFunction(bp.name);
       let message: string | undefined;
       if (!f) message = `${bp.name} is not a modeled function`;
@@ -401,10 +445,11 @@ export class KpathDebugSession extends DebugSession {
     rt.setFunctionBreakpoints(fns.map((b) => ({ id: b.id, name: b.bp.name, condition: b.bp.condition || undefined, hitCondition: b.bp.hitCondition || undefined })));
     const steps = [];
     for (const [path, bps] of this.pendingStepBps) {
-      for (const bp of bps) {
+      for (const { id, bp } of bps) {
+        if (conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition)) continue;
         const r = this.listings.resolve(path, bp.line);
         if (!r.steps.length) continue;
-        steps.push({ id: this.nextBpId++, steps: r.steps, condition: bp.condition || undefined, hitCondition: bp.hitCondition || undefined, logMessage: bp.logMessage });
+        steps.push({ id, steps: r.steps, condition: bp.condition || undefined, hitCondition: bp.hitCondition || undefined, logMessage: bp.logMessage });
       }
     }
     rt.setStepBreakpoints(steps);
@@ -426,7 +471,7 @@ function loadScenario(args: LaunchArguments): Scenario {
     }
     s = parseScenario(text, args.scenario);
   } else {
-    s = validateScenario(args.scenario, '<launch configuration>');
+    s = validateScenario(args.scenario, '<inline>');
   }
   if (args.kernel !== undefined) {
     if (args.kernel !== '6.18' && args.kernel !== '4.9') throw new ErrorResponse(`kernel must be "6.18" or "4.9", not ${JSON.stringify(args.kernel)}`);
@@ -466,7 +511,12 @@ function conditionProblem(cond: string | undefined): string | undefined {
 
 function hitProblem(cond: string | undefined): string | undefined {
   if (!cond) return undefined;
-  return /^\s*(==|>=|<=|>|<|%)?\s*\d+\s*$/.test(cond) ? undefined : `hit count "${cond}": expected N, >=N, >N, <N, <=N, ==N or %N`;
+  try {
+    checkHitCondition(cond, 1);
+    return undefined;
+  } catch (e) {
+    return `hit count "${cond}": ${messageOf(e)}`;
+  }
 }
 
 /** Parses a condition without evaluating it (names are known only at a stop). */

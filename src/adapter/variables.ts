@@ -27,12 +27,16 @@ export interface ScopeInfo {
 
 export class Variables {
   private handles = new Handles<Entry>();
-  /** skb id -> the skb, for readMemory of packet bytes. */
+  /** Memory reference -> the skb, for readMemory of packet bytes. */
   private packets = new Map<string, SkBuff>();
+  /** One reference per skb object: a fragment can carry its datagram's packet id. */
+  private refs = new WeakMap<SkBuff, string>();
+  private nextRef = 1;
 
   reset(): void {
     this.handles.reset();
     this.packets.clear();
+    this.refs = new WeakMap();
   }
 
   scopes(stop: Stop, index: number): ScopeInfo[] {
@@ -47,16 +51,22 @@ export class Variables {
         if (index === 0 && stop.returned) vars.push(this.variable(`${stop.returned.fn}() returned`, wrap(stop.returned.value, k)));
         if (frame) {
           if (frame.returned) vars.push(this.variable('return value', wrap(frame.ret, k)));
-          for (const [name, v] of Object.entries(frame.args)) vars.push(this.variable(name, name === 'skb' && frame.skb ? skbView(frame.skb, k) : wrap(v, k), name));
-          for (const [name, v] of Object.entries(frame.locals)) vars.push(this.variable(name, wrap(v, k), name));
+          // One entry per name: a local shadows an argument of the same name, as in expressions.
+          const names = new Map<string, unknown>(Object.entries(frame.args));
+          for (const [name, v] of Object.entries(frame.locals)) names.set(name, v);
+          for (const [name, v] of names) {
+            const value = name === 'skb' && frame.skb && !(name in frame.locals) ? skbView(frame.skb, k) : wrap(v, k);
+            vars.push(this.variable(name, value, name));
+          }
           if (frame.decisions.length) vars.push(this.variable('decisions', frame.decisions.join('; ')));
-        }
-        if (stop.exception) {
-          for (const [name, v] of Object.entries(stop.exception.detail)) vars.push(this.variable(name, wrap(v, k), name));
         }
         return vars;
       },
     });
+    if (stop.exception) {
+      const ex = stop.exception;
+      add('Exception', { kind: 'vars', list: () => [this.variable('kind', ex.kind), ...Object.entries(ex.detail).map(([name, v]) => this.variable(name, wrap(v, k), name))] });
+    }
     const skb = frame?.skb ?? stop.frames.find((f) => f.skb)?.skb ?? null;
     if (skb) add('sk_buff', { kind: 'object', value: skbView(skb, k), path: 'skb' });
     const dev = skb?.dev ?? skb?.dst?.dev ?? null;
@@ -114,7 +124,11 @@ export class Variables {
   /** A memory reference for a packet view, so readMemory can show its bytes. */
   memoryReference(v: Value): string | undefined {
     if (v instanceof View && v.target instanceof SkBuff && v.typeName === 'struct sk_buff *') {
-      const ref = `skb#${v.target.id}`;
+      let ref = this.refs.get(v.target);
+      if (!ref) {
+        ref = `skb#${v.target.id}.${this.nextRef++}`;
+        this.refs.set(v.target, ref);
+      }
       this.packets.set(ref, v.target);
       return ref;
     }

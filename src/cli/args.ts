@@ -16,6 +16,8 @@ export const MAIN_HELP = `kpath: step through a model of the Linux IPv4 transmit
 Usage:
   kpath run FILE.kpath [options]   run a scenario headless (see: kpath run --help)
   kpath dap                        the debug adapter on stdin/stdout (see: kpath dap --help)
+  kpath capture FILE.kpath OUTDIR  run it on this machine's kernel, as root (see: kpath capture --help)
+  kpath compare FILE.kpath         the model against the real kernel (see: kpath compare --help)
   kpath functions                  list the modeled kernel functions
   kpath --help                     this text
   kpath --version                  the version
@@ -23,7 +25,8 @@ Usage:
 A scenario (.kpath) describes one host, its links, routes, neighbours, netfilter rules, the peers
 on its links, and timed socket calls. The language is documented in docs/scenario.md.
 
-Exit status: 0 the scenario ran; 2 bad scenario or bad arguments; 1 a fault in kpath itself.`;
+Exit status: 0 the scenario ran; 2 bad scenario or bad arguments; 1 a fault in kpath itself
+(kpath compare: 1 when the model and the kernel differ).`;
 
 export const RUN_HELP = `Usage: kpath run FILE.kpath [--pcap OUT.pcap] [--trace] [--json] [--break FUNC]... [--kernel 6.18|4.9]
 
@@ -79,3 +82,37 @@ Serves the Debug Adapter Protocol on stdin/stdout, for any DAP client (VS Code, 
 Launch arguments: "scenario" (a .kpath path or a scenario object), "stopOnEntry", "kernel"
 ("6.18" or "4.9"), "trace" (trace lines to the debug console). The adapter exits when its client
 closes the connection. The README shows an nvim-dap configuration.`;
+
+export const CAPTURE_HELP = `Usage: kpath capture FILE.kpath OUTDIR
+
+Runs the scenario on this machine's kernel and records what it did, for comparing with the model
+(kpath compare). Needs root and network namespaces. It builds the scenario in namespaces of its
+own (kpath-<pid>-...): one for the host, one per link for the peers, a veth pair per link with the
+scenario's names, addresses, MACs and MTUs, TX checksum offload off, the routes, neighbours,
+sysctls and nft rules; peers get their addresses at up-at, silent peers never. It makes the socket
+calls at their times (virtual time becomes real time), captures the host's devices with tcpdump
+until the scenario's run time (or until the model goes quiet, plus 0.5 s), and writes:
+
+  OUTDIR/capture.pcap   the frames, Ethernet, ns timestamps, time 0 = the first call minus its at
+  OUTDIR/result.json    the calls' results, the device and direction of each frame, the sockets'
+                        error queues, the SNMP counters that changed, the final neighbour table
+
+Traffic stays inside those namespaces, and they are deleted at the end, on errors and on Ctrl-C.
+Nothing is installed: without tcpdump, iproute2, python3 (or nftables when the scenario has nft
+rules) it names the Debian packages to install and exits 2; without root or namespaces, too.`;
+
+export const COMPARE_HELP = `Usage: kpath compare FILE.kpath [--capture DIR] [--keep DIR] [--json]
+
+Runs the scenario on the model and compares it with the real kernel frame by frame, then the
+calls' results, error queues, counters and the neighbour table. Fields the kernel randomises are
+compared by their rules: IP IDs by their relations (zero, shared by fragments, ascending, unrelated),
+ephemeral ports, echo identifiers and TCP sequence numbers by consistency, times within tolerances
+(a frame sent at once within 5 ms of its cause, a timer's frame within the timer wheel's
+granularity: an ARP retransmit 1000..1032 ms after the request, later ones 1024 ms).
+
+Options:
+  --capture DIR   compare with a capture made earlier by kpath capture (no root needed)
+  --keep DIR      capture live (as root) and keep the capture in DIR
+  --json          print {agree, differences, ignored, rows} as JSON
+
+Exit status: 0 they agree; 1 they differ; 2 bad input, or a live capture is not possible here.`;

@@ -1,6 +1,8 @@
 // The `kpath` command.
 
-import { MAIN_HELP, RUN_HELP, DAP_HELP, parseRunArgs, UsageError } from './args';
+import { MAIN_HELP, RUN_HELP, DAP_HELP, CAPTURE_HELP, COMPARE_HELP, parseRunArgs, UsageError } from './args';
+import { captureCommand } from './capture';
+import { compareCommand } from './compare';
 import { runCommand, ScenarioErrors } from './run';
 import { ScenarioError } from '../model/scenario/parse';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
@@ -41,6 +43,15 @@ function main(argv: string[]): number | undefined {
       const session = new KpathDebugSession();
       process.on('SIGTERM', () => session.shutdown());
       session.start(process.stdin, process.stdout);
+      return undefined;
+    }
+    if (cmd === 'capture' || cmd === 'compare') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        write((cmd === 'capture' ? CAPTURE_HELP : COMPARE_HELP) + '\n');
+        return 0;
+      }
+      // These run real processes and wait on them: the exit status comes when they are done.
+      void (cmd === 'capture' ? captureCommand(rest, write) : compareCommand(rest, write)).then((c) => (process.exitCode = c));
       return undefined;
     }
     if (cmd === 'functions') {

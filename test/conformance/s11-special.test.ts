@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   KERNELS, TSHARK_SKIP, run, runVariant, assertCleanPcap, onDev, ip, udp, ethDst, ethSrc, ms, framesOf,
-  sendOn, isArp, multicastMac, assertFramesClean,
+  sendOn, isArp, multicastMac, assertFramesClean, callChain,
 } from '../helpers/conformance';
 
 const A = '10.0.0.1';
@@ -85,6 +85,14 @@ describe('section 11 vector 15: multicast', () => {
         assert.equal(r.result.counters.Ip.OutMcastOctets, mc.reduce((n, f) => n + ip(f).totLen, 0));
       });
 
+      it('the route\'s output (spec 1.1): ip_mc_output for the joined group, plain ip_output for the others', () => {
+        const r = run(name, kernel);
+        const joined = callChain(r, 'ip_finish_output2', sendOn(r, 'loop').packets[0]);
+        assert.ok(joined.includes('ip_mc_output') && !joined.includes('ip_output'), joined.join(' -> '));
+        const other = callChain(r, 'ip_finish_output2', sendOn(r, 'ssdp').packets[0]);
+        assert.ok(other.includes('ip_output') && !other.includes('ip_mc_output'), other.join(' -> '));
+      });
+
       it('every frame decodes clean', () => {
         assertFramesClean(run(name, kernel).result.frames);
       });
@@ -138,6 +146,12 @@ describe('section 11 vector 16: broadcast', () => {
         assert.equal(ip(f[0]).df, true);
         assert.equal(f[0].len, 62);
         assertFramesClean(r.result.frames);
+      });
+
+      it('a broadcast route outputs through ip_mc_output (RTCF_BROADCAST and RTCF_LOCAL, spec 1.1)', () => {
+        const r = run(name, kernel);
+        const chain = callChain(r, 'ip_finish_output2', sendOn(r, 'subnet').packets[0]);
+        assert.ok(chain.includes('ip_mc_output'), chain.join(' -> '));
       });
 
       it('OutBcastPkts/Octets count the 2 broadcasts sent', () => {

@@ -1,12 +1,13 @@
 // Rules of kernel-spec.md sections 2, 5 and 9 that the section 11 and 13 vectors touch without
 // stating them, checked on variants of those scenarios: physical NICs pad short frames to 60 bytes
-// (vector 4's note), and __icmp_send stays silent about non-first fragments.
+// (vector 4's note), __icmp_send stays silent about non-first fragments, and which MTU each
+// IP_MTU_DISCOVER mode follows when a route's MTU is below the device's.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   KERNELS, TSHARK_SKIP, run, runVariant, assertCleanPcap, onDev, ip, ms, sendOn, framesOf, arpRequests,
-  fragmentGeometry, assertBetween,
+  fragmentGeometry, assertFragments, assertBetween,
 } from '../helpers/conformance';
 
 describe('section 11 vector 4 on a physical NIC: the driver pads the 35-byte fragment to 60', () => {
@@ -64,6 +65,55 @@ describe('section 9: no ICMP error about a non-first fragment', () => {
         assert.equal(quoted.readUInt16BE(6), 0x2000, 'offset 0, MF');
         const t2 = ms(arpRequests(onDev(r))[2]);
         assertBetween(ms(e) - t2, 1023.5, 1024.5, 'at FAILED');
+      });
+
+      it('the pcap reads clean in tshark', { skip: TSHARK_SKIP }, () => {
+        assertCleanPcap(run(name, kernel));
+      });
+    });
+  }
+});
+
+describe('sections 1.4 and 8.2: a route MTU below the device MTU', () => {
+  const name = 'p-route-mtu';
+  for (const kernel of KERNELS) {
+    describe(`kernel ${kernel}`, () => {
+      for (const socket of ['want1472', 'dont1472']) {
+        it(`${socket}: the route MTU 1400 applies: fragments of 1376 + 104, DF clear`, () => {
+          const r = run(name, kernel);
+          const frags = framesOf(r, sendOn(r, socket));
+          assertFragments(frags, fragmentGeometry(1480, 1400));
+          assert.deepEqual(frags.map((f) => f.len), [14 + 20 + 1376, 14 + 20 + 104]);
+        });
+      }
+
+      it('DO: 1372 B fits the route MTU (DF, ID 0); 1373 B is EMSGSIZE with ee_info 1400', () => {
+        const r = run(name, kernel);
+        const f = framesOf(r, sendOn(r, 'do1372'));
+        assert.equal(f.length, 1);
+        assert.equal(ip(f[0]).totLen, 1400);
+        assert.equal(ip(f[0]).df, true);
+        assert.equal(ip(f[0]).id, 0);
+        assert.equal(sendOn(r, 'do1373').result, 'EMSGSIZE');
+        const sk = r.result.sockets.find((s) => s.name === 'do1373')!;
+        assert.equal(sk.errqueue[0]?.info, 1400);
+      });
+
+      it('PROBE uses the device MTU: one 1500-byte packet, DF set, ID 0', () => {
+        const r = run(name, kernel);
+        const f = framesOf(r, sendOn(r, 'probe1472'));
+        assert.equal(f.length, 1);
+        assert.equal(ip(f[0]).totLen, 1500);
+        assert.equal(ip(f[0]).df, true);
+        assert.equal(ip(f[0]).id, 0);
+      });
+
+      it('OMIT uses the device MTU: one 1500-byte packet, DF clear', () => {
+        const r = run(name, kernel);
+        const f = framesOf(r, sendOn(r, 'omit1472'));
+        assert.equal(f.length, 1);
+        assert.equal(ip(f[0]).totLen, 1500);
+        assert.equal(ip(f[0]).df, false);
       });
 
       it('the pcap reads clean in tshark', { skip: TSHARK_SKIP }, () => {

@@ -42,17 +42,20 @@ export function createKernel(s: Scenario, opts: RunOptions = {}): Kernel {
   }
   // Each send line schedules its next repetition when it runs, so `count 1000000` costs one
   // pending event, not a million. Calls are numbered in the order they run.
-  for (const send of s.sends) {
+  s.sends.forEach((send, order) => {
     const daddr = parseIpv4(send.to)!;
     const to = send.proto === 'icmp' ? send.to : `${send.to}:${send.port}`;
     const schedule = (i: number): void => {
       k.events.add(send.at + i * send.every, 'task', `send line ${send.pos.line}`, () => {
-        if (i + 1 < send.count) schedule(i + 1);
-        doSend(k, send, daddr, to);
-      });
+        // Repeats at the same instant (`every 0`) are made back to back by the same task.
+        let n = i;
+        do doSend(k, send, daddr, to);
+        while (send.every === 0 && ++n < send.count);
+        if (send.every !== 0 && n + 1 < send.count) schedule(n + 1);
+      }, false, order);
     };
     if (send.count > 0) schedule(0);
-  }
+  });
   return k;
 }
 

@@ -188,7 +188,7 @@ class Recorder implements Watcher {
   snapshot(kind: StepKind, step: number): Stop {
     return {
       step, kind, context: this.ctx, event: this.event, eventSeq: this.eventSeq, time: this.k.now,
-      frames: this.stack.slice().reverse(), exception: this.pendingException, returned: kind === 'enter' || kind === 'leave' ? undefined : this.returned,
+      frames: this.stack.slice().reverse(), exception: this.pendingException, returned: kind === 'enter' ? undefined : this.returned,
       frameCount: this.k.frameCount, kernel: this.k,
     };
   }
@@ -206,6 +206,8 @@ export class Runtime {
   private interventions = new Map<number, ((s: Stop) => void)[]>();
   /** Where the debuggee is stopped (null before the start and after the end). */
   current: Stop | null = null;
+  /** The run has reached its end (only restart goes on from there). */
+  ended = false;
   hooks: RuntimeHooks = {};
 
   constructor(readonly scenario: Scenario, private readonly options: RuntimeOptions = {}) {}
@@ -225,6 +227,7 @@ export class Runtime {
   /** Starts the run: stop at its first step point, or run to the first breakpoint. */
   start(stopOnEntry: boolean): StopResult {
     this.current = null;
+    this.ended = false;
     if (stopOnEntry) return this.goTo(1, 'entry');
     return this.continue();
   }
@@ -257,7 +260,9 @@ export class Runtime {
     const cur = this.current;
     if (!cur) return this.continue();
     const depth = cur.frames.length;
-    return this.forward((info, rec, out) => this.breakpointAt(info, rec, out, true) ?? (info.kind !== 'exception' && (info.eventSeq !== cur.eventSeq || info.depth < depth) ? 'step' : null));
+    // Out of the current function: the caller's next step point, or the next call the caller makes
+    // (a call at this depth can only come after the current frame returned).
+    return this.forward((info, rec, out) => this.breakpointAt(info, rec, out, true) ?? (info.kind !== 'exception' && (info.eventSeq !== cur.eventSeq || info.depth < depth || (info.depth === depth && info.kind === 'enter')) ? 'step' : null));
   }
 
   /** The previous step point in this function or a caller: the reverse of next. */
@@ -311,6 +316,7 @@ export class Runtime {
     const found: { call: number; fn: string }[] = [];
     try {
       this.replay(cur.step, false, (info, rec) => {
+        if (info.step <= cur.step) return false;
         if (info.eventSeq !== cur.eventSeq) throw new EndOfHistory();
         if (info.depth < depth || (info.depth === depth && info.kind !== 'enter')) throw new EndOfHistory();
         if (info.kind === 'enter' && info.depth === depth + 1) found.push({ call: rec.calls, fn: info.fn });
@@ -428,6 +434,7 @@ export class Runtime {
       return true;
     });
     this.current = stop;
+    if (!stop) this.ended = true;
     return { stop, reason, hitBreakpointIds: ids, output };
   }
 

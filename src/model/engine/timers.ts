@@ -12,7 +12,14 @@ export interface Event {
   cancelled: boolean;
   /** Housekeeping that does not keep a run going (a REACHABLE entry's timer): see runKernel. */
   quiet: boolean;
+  /**
+   * Order among events at the same instant: socket calls first, in the scenario's line order
+   * (their index), then everything else in the order it was scheduled.
+   */
+  prio: number;
 }
+
+const LAST = Number.MAX_SAFE_INTEGER;
 
 export class EventQueue {
   private heap: Event[] = [];
@@ -22,8 +29,8 @@ export class EventQueue {
     return this.heap.length;
   }
 
-  add(time: number, context: Event['context'], label: string, run: () => void, quiet = false): Event {
-    const ev: Event = { time, seq: this.seq++, context, label, run, cancelled: false, quiet };
+  add(time: number, context: Event['context'], label: string, run: () => void, quiet = false, prio = LAST): Event {
+    const ev: Event = { time, seq: this.seq++, context, label, run, cancelled: false, quiet, prio };
     const h = this.heap;
     h.push(ev);
     let i = h.length - 1;
@@ -75,5 +82,7 @@ export class EventQueue {
 }
 
 function before(a: Event, b: Event): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+  if (a.time !== b.time) return a.time < b.time;
+  if (a.prio !== b.prio) return a.prio < b.prio;
+  return a.seq < b.seq;
 }

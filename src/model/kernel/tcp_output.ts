@@ -49,10 +49,14 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
   k.net.counters.Tcp.ActiveOpens++;
   if (w) w.at('syn_sent', { sport: sk.inet_sport, snd_nxt: sk.snd_nxt, inet_id: sk.inet_id });
 
-  // tcp_transmit_skb: the SYN, MSS from the route MTU, window 64240, window scale 10 (tcp_rmem max 32 MiB).
+  // tcp_transmit_skb: the SYN with MSS from the route MTU. tcp_select_initial_window offers
+  // 64 KiB rounded down to whole segments on 6.x (64240 at MSS 1460) and 20 segments on 4.9; the
+  // window scale follows tcp_rmem's maximum (32 MiB on the reference host: 10; 4.9's 6 MiB: 7).
   const mss = dstMtu(rt) - 40;
+  const window = k.v49 ? 20 * mss : Math.floor(65535 / mss) * mss;
+  const wscale = k.v49 ? 7 : 10;
   const tsval = (sk.tsOffset + Math.floor(k.now / 1e6)) >>> 0;
-  const opts = buildSynOptions(mss, tsval, 0, 10);
+  const opts = buildSynOptions(mss, tsval, 0, wscale);
   const thlen = 20 + opts.length;
   const len = 20 + thlen;
   const headroom = MAX_TCP_HEADER - thlen - 20 + LL_RESERVED_SPACE(rt.dev) - 16;
@@ -77,8 +81,8 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
   buf[th + 7] = seq & 0xff;
   buf[th + 12] = (thlen / 4) << 4;
   buf[th + 13] = 0x02; // SYN
-  buf[th + 14] = 64240 >> 8;
-  buf[th + 15] = 64240 & 0xff;
+  buf[th + 14] = window >> 8;
+  buf[th + 15] = window & 0xff;
   buf.set(opts, th + 20);
   if (rt.dev.features & NETIF_F_HW_CSUM) {
     skb.ip_summed = CHECKSUM_PARTIAL;

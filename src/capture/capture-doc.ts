@@ -1,0 +1,114 @@
+// A capture made by `kpath capture`: OUTDIR/capture.pcap (the frames seen on the host's devices,
+// time 0 = the first socket call's moment minus its `at`) and OUTDIR/result.json (this shape:
+// what the socket calls returned, which device each frame was seen on and in which direction, the
+// sockets' error queues, the counters that changed, the final neighbour table).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readPcap } from '../model/wire/pcap';
+
+export const CAPTURE_DOC_VERSION = 1;
+
+export interface CaptureFrameMeta {
+  /** Index of the frame in capture.pcap. */
+  index: number;
+  /** ns after time 0 (the same as the pcap record's timestamp). */
+  time: number;
+  dev: string;
+  /** tx: left the host; rx: arrived from a peer. */
+  dir: 'tx' | 'rx';
+  len: number;
+}
+
+export interface CaptureSend {
+  index: number;
+  /** Line of the `send` in the scenario. */
+  line: number;
+  /** ns after time 0 when the call was made (-1: never made). */
+  time: number;
+  proto: 'udp' | 'icmp' | 'tcp';
+  to: string;
+  size: number;
+  socket: string;
+  /** "ok", or the errno name the call returned. */
+  result: string;
+  setsockopt?: { option: string; result: string }[];
+}
+
+export interface CaptureErr {
+  time?: number;
+  errno: string;
+  origin: string;
+  type: number;
+  code: number;
+  info: number;
+  offender: string;
+  payloadLen: number;
+}
+
+export interface CaptureDoc {
+  kpath: typeof CAPTURE_DOC_VERSION;
+  kind: 'capture';
+  /** The scenario file, as given on the command line. */
+  scenario: string;
+  /** SHA-256 of the scenario's text: a stored capture of another text is stale. */
+  scenarioSha256: string;
+  /** `uname -r` of the kernel that ran it. */
+  kernel: string;
+  /** ns after time 0 when the run ended. */
+  endTime: number;
+  sends: CaptureSend[];
+  frames: CaptureFrameMeta[];
+  sockets: { name: string; protocol: string; local: string; remote?: string; pendingError?: string; errqueue: CaptureErr[] }[];
+  /** Deltas of /proc/net/snmp (Ip, Icmp, IcmpMsg, Tcp, Udp, UdpLite) and /proc/net/netstat IpExt; non-zero only. */
+  counters: Record<string, Record<string, number>>;
+  /** Deltas of the host's devices' statistics. */
+  devices: Record<string, Record<string, number>>;
+  /** `ip -s neigh show` after the run. */
+  neighbours: { dev: string; dst: string; lladdr: string | null; state: string; probes: number }[];
+  /** Where the capture could not be what the scenario says, and anything that went wrong. */
+  notes: string[];
+}
+
+export interface StoredCapture {
+  dir: string;
+  doc: CaptureDoc;
+  /** The frames of capture.pcap, in order, with their timestamps (ns). */
+  packets: { timeNs: number; frame: Uint8Array }[];
+}
+
+/** Reads DIR/result.json and DIR/capture.pcap. Throws with a message naming what is wrong. */
+export function readCapture(dir: string): StoredCapture {
+  const jsonPath = path.join(dir, 'result.json');
+  const pcapPath = path.join(dir, 'capture.pcap');
+  let doc: CaptureDoc;
+  try {
+    doc = JSON.parse(fs.readFileSync(jsonPath, 'utf8')) as CaptureDoc;
+  } catch (e) {
+    throw new Error(`cannot read ${jsonPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (doc?.kind !== 'capture' || doc.kpath !== CAPTURE_DOC_VERSION || !Array.isArray(doc.frames) || !Array.isArray(doc.sends)) {
+    throw new Error(`${jsonPath} is not a kpath capture (kind "capture", kpath ${CAPTURE_DOC_VERSION})`);
+  }
+  let packets: StoredCapture['packets'];
+  try {
+    packets = readPcap(new Uint8Array(fs.readFileSync(pcapPath)));
+  } catch (e) {
+    throw new Error(`cannot read ${pcapPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (packets.length !== doc.frames.length) {
+    throw new Error(`${pcapPath} has ${packets.length} frames but ${jsonPath} describes ${doc.frames.length}`);
+  }
+  return { dir, doc, packets };
+}
+
+/** result.json as text: one line per call, frame, socket and neighbour, so that stored captures stay small and diff well. */
+export function formatCaptureDoc(doc: CaptureDoc): string {
+  const parts = Object.entries(doc).map(([k, v]) => {
+    const body = Array.isArray(v) && v.length
+      ? `[\n  ${v.map((x) => JSON.stringify(x)).join(',\n  ')}\n ]`
+      : JSON.stringify(v);
+    return ` ${JSON.stringify(k)}: ${body}`;
+  });
+  return `{\n${parts.join(',\n')}\n}\n`;
+}

@@ -1,0 +1,664 @@
+// Comparing two runs of one scenario frame by frame: normally the model's (left, "model") and a
+// real kernel's capture (right, "kernel"), but any two runs will do (two captures, to see whether
+// a kernel still does what a stored capture says).
+//
+// Fields a real kernel randomises are compared by their rules, never by their values:
+// - IP IDs by their relations along each (source, destination, protocol): zero on both sides or
+//   neither, shared (the fragments of one datagram), ascending by at most the jiffies that passed
+//   (the hashed generator and per-socket counters), or unrelated (a fresh random start);
+// - ephemeral ports, ICMP echo identifiers, TCP sequence numbers and timestamps by consistency:
+//   one value on one side always stands for one value on the other;
+// - times by what caused the frame: a frame the model sends at the same instant as the event
+//   before it (a socket call, a received frame) must follow that event on the kernel within a few
+//   ms; a frame the model sends later (a timer: ARP retransmits, the FAILED timer, probes) must
+//   come after the same event on the kernel after the same delay, within the timer wheel's
+//   granularity at that delay (1000..1032 ms for a 1 s retransmit, then exactly 1024 ms).
+// Everything else (lengths, flags, addresses, TTL, TOS, DF/MF, offsets, options, ARP fields,
+// checksum validity, send results, counters, the neighbour table, error queues) must be equal.
+// Frames of protocols the model does not produce (IPv6, IGMP) are set aside, and counted.
+//
+// Pure: no I/O. Both sides are plain data (sides.ts builds them from a model run and a capture).
+
+import type { DecodedFrame } from '../model/wire/decode';
+import { summarize } from '../model/wire/decode';
+
+export interface CmpFrame {
+  /** ns after time 0 */
+  time: number;
+  dev: string;
+  dir: 'tx' | 'rx';
+  len: number;
+  decoded: DecodedFrame;
+}
+
+export interface CmpSend {
+  index: number;
+  line: number;
+  /** ns after time 0 when the call was made */
+  time: number;
+  socket: string;
+  result: string;
+  setsockopt?: { option: string; result: string }[];
+  proto?: string;
+  to?: string;
+}
+
+export interface CmpErr {
+  errno: string;
+  origin: string;
+  type: number;
+  code: number;
+  info: number;
+  offender: string;
+  payloadLen: number;
+}
+
+export interface CmpSide {
+  frames: CmpFrame[];
+  sends: CmpSend[];
+  sockets?: { name: string; pendingError?: string; errqueue: CmpErr[] }[];
+  /** SNMP counters by group (Ip, Icmp, Udp, Tcp; IpExt holds the rest of Ip on a real kernel). */
+  counters?: Record<string, Record<string, number>>;
+  devices?: Record<string, Record<string, number>>;
+  neighbours?: { dev: string; dst: string; lladdr: string | null; state: string; probes?: number }[];
+}
+
+export interface CompareOptions {
+  /** HZ of the kernel (250 on Debian's x86-64 build). */
+  hz?: number;
+  /** How long after its cause an immediate frame may come (ns; default 5 ms). */
+  immediateNs?: number;
+  /** Scheduling delay allowed on top of a timer's granularity (ns; default 2 ms). */
+  schedulingNs?: number;
+  /** Names of the sides in messages. */
+  names?: [string, string];
+  /** Compare counters, device statistics, the neighbour table and error queues (default all true). */
+  counters?: boolean;
+  neighbours?: boolean;
+  sockets?: boolean;
+}
+
+export type DiffKind = 'missing' | 'extra' | 'field' | 'time' | 'ip-id' | 'port' | 'tcp' | 'send' | 'counter' | 'device' | 'neighbour' | 'socket';
+
+export interface Difference {
+  kind: DiffKind;
+  /** A stable name for what differs ("ip.ttl", "Ip.OutTransmits", "result"...), for lists of known differences. */
+  field: string;
+  /** What it is about, for people: "frame 3 (ARP)", "send 2 (line 9)", "neighbour 192.0.2.2". */
+  where: string;
+  model: string;
+  kernel: string;
+  /** The rule that was applied, when it is not plain equality. */
+  rule?: string;
+  /** Indexes into the sides' frame lists, when the difference is about a frame. */
+  modelFrame?: number;
+  kernelFrame?: number;
+  send?: number;
+}
+
+export interface Row {
+  model?: number;
+  kernel?: number;
+  differences: Difference[];
+}
+
+export interface Comparison {
+  agree: boolean;
+  /** The frames of both sides, aligned, in time order. */
+  rows: Row[];
+  /** Every difference, frames first (in row order), then sends, sockets, counters, neighbours. */
+  differences: Difference[];
+  /** Frames set aside on each side, by reason. */
+  ignored: { model: number; kernel: number; why: string }[];
+}
+
+const MS = 1_000_000;
+
+// ---- which frames are compared ----
+
+function ignoredWhy(f: CmpFrame): string | undefined {
+  const d = f.decoded;
+  if (d.eth && d.eth.type === 0x86dd) return 'IPv6 (not modeled)';
+  if (d.ip && d.ip.protocol === 2) return 'IGMP (not modeled)';
+  return undefined;
+}
+
+/** Frames that are alike enough to be the same frame: same device, direction and kind. */
+function kindOf(f: CmpFrame): string {
+  const d = f.decoded;
+  let k = `${f.dev}|${f.dir}`;
+  if (d.arp) return `${k}|arp${d.arp.op}`;
+  if (d.ip) {
+    k += `|ip${d.ip.protocol}`;
+    if (d.ip.fragOffset > 0) return `${k}|frag`;
+    if (d.icmp) k += `|icmp${d.icmp.type}`;
+    return k;
+  }
+  return `${k}|eth${d.eth?.type ?? '?'}`;
+}
+
+function describe(f: CmpFrame): string {
+  const s = summarize(f.decoded);
+  return `${s.protocol} ${s.info}`.trim();
+}
+
+// ---- alignment ----
+
+function score(a: CmpFrame, b: CmpFrame): number {
+  const da = a.decoded;
+  const db = b.decoded;
+  let s = 1000;
+  if (a.len === b.len) s += 100;
+  if (da.ip && db.ip) {
+    if (da.ip.fragOffset === db.ip.fragOffset) s += 50;
+    if (da.ip.dst === db.ip.dst) s += 30;
+    if (da.ip.src === db.ip.src) s += 10;
+  }
+  if (da.arp && db.arp && da.arp.tpa === db.arp.tpa) s += 30;
+  if (da.eth && db.eth && da.eth.dst === db.eth.dst) s += 20;
+  if (da.udp && db.udp && da.udp.dport === db.udp.dport) s += 10;
+  s += Math.max(0, 100 - Math.floor(Math.abs(a.time - b.time) / MS));
+  return s;
+}
+
+/** Pairs the frames of one kind in order, leaving out the ones that have no counterpart. */
+function alignGroup(m: number[], k: number[], M: CmpFrame[], K: CmpFrame[]): [number, number][] {
+  const n = m.length;
+  const p = k.length;
+  if (n === p) return m.map((x, i) => [x, k[i]]);
+  if (n * p > 25_000_000) {
+    const pairs: [number, number][] = [];
+    for (let i = 0; i < Math.min(n, p); i++) pairs.push([m[i], k[i]]);
+    return pairs;
+  }
+  const w = p + 1;
+  const S = new Int32Array((n + 1) * w);
+  const B = new Uint8Array((n + 1) * w);
+  for (let i = 1; i <= n; i++) {
+    for (let j = 1; j <= p; j++) {
+      let best = S[(i - 1) * w + j];
+      let dir = 1;
+      if (S[i * w + j - 1] > best) {
+        best = S[i * w + j - 1];
+        dir = 2;
+      }
+      const diag = S[(i - 1) * w + j - 1] + score(M[m[i - 1]], K[k[j - 1]]);
+      if (diag > best) {
+        best = diag;
+        dir = 3;
+      }
+      S[i * w + j] = best;
+      B[i * w + j] = dir;
+    }
+  }
+  const pairs: [number, number][] = [];
+  let i = n;
+  let j = p;
+  while (i > 0 && j > 0) {
+    const dir = B[i * w + j];
+    if (dir === 3) {
+      pairs.push([m[i - 1], k[j - 1]]);
+      i--;
+      j--;
+    } else if (dir === 1) i--;
+    else j--;
+  }
+  return pairs.reverse();
+}
+
+// ---- timers ----
+
+/** The timer wheel's granularity (in jiffies) for a timer `j` jiffies away (kernel/time/timer.c). */
+export function wheelGranularity(j: number): number {
+  let gran = 1;
+  let limit = 64;
+  while (j >= limit && gran < 1 << 21) {
+    gran *= 8;
+    limit *= 8;
+  }
+  return gran;
+}
+
+// ---- the comparison ----
+
+function eq(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function fmt(v: unknown): string {
+  if (v === undefined) return '(none)';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+const EPHEMERAL_LOW = 32768;
+const EPHEMERAL_HIGH = 60999;
+
+function ephemeral(port: number): boolean {
+  return port >= EPHEMERAL_LOW && port <= EPHEMERAL_HIGH;
+}
+
+/** A one-to-one correspondence between values on the two sides. */
+class Correspondence {
+  private fwd = new Map<string, string>();
+  private back = new Map<string, string>();
+  /** undefined when consistent; else what the value was already paired with. */
+  pair(a: string, b: string): string | undefined {
+    const f = this.fwd.get(a);
+    const r = this.back.get(b);
+    if (f === undefined && r === undefined) {
+      this.fwd.set(a, b);
+      this.back.set(b, a);
+      return undefined;
+    }
+    if (f === b && r === a) return undefined;
+    return f !== undefined && f !== b ? `${a} already stood for ${f}` : `${b} already stood for ${r}`;
+  }
+}
+
+function tsOf(options: string[]): { val: number; ecr: number } | undefined {
+  for (const o of options) {
+    const m = /^TS val (\d+) ecr (\d+)$/.exec(o);
+    if (m) return { val: Number(m[1]), ecr: Number(m[2]) };
+  }
+  return undefined;
+}
+
+export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {}): Comparison {
+  const hz = o.hz ?? 250;
+  const jiffy = 1e9 / hz;
+  const immediateNs = o.immediateNs ?? 5 * MS;
+  const schedNs = o.schedulingNs ?? 2 * MS;
+  const [nm, nk] = o.names ?? ['model', 'kernel'];
+  const M = model.frames;
+  const K = kernel.frames;
+
+  // Frames set aside.
+  const ignored = new Map<string, { model: number; kernel: number }>();
+  const keepM: number[] = [];
+  const keepK: number[] = [];
+  M.forEach((f, i) => {
+    const why = ignoredWhy(f);
+    if (why) (ignored.get(why) ?? ignored.set(why, { model: 0, kernel: 0 }).get(why)!).model++;
+    else keepM.push(i);
+  });
+  K.forEach((f, i) => {
+    const why = ignoredWhy(f);
+    if (why) (ignored.get(why) ?? ignored.set(why, { model: 0, kernel: 0 }).get(why)!).kernel++;
+    else keepK.push(i);
+  });
+
+  // Align per kind.
+  const groups = new Map<string, { m: number[]; k: number[] }>();
+  for (const i of keepM) {
+    const key = kindOf(M[i]);
+    (groups.get(key) ?? groups.set(key, { m: [], k: [] }).get(key)!).m.push(i);
+  }
+  for (const i of keepK) {
+    const key = kindOf(K[i]);
+    (groups.get(key) ?? groups.set(key, { m: [], k: [] }).get(key)!).k.push(i);
+  }
+  const pairs: [number, number][] = [];
+  const matchedM = new Set<number>();
+  const matchedK = new Set<number>();
+  for (const g of groups.values()) {
+    for (const [a, b] of alignGroup(g.m, g.k, M, K)) {
+      pairs.push([a, b]);
+      matchedM.add(a);
+      matchedK.add(b);
+    }
+  }
+  pairs.sort((x, y) => x[0] - y[0]);
+  const rowOfPair = new Map<number, Row>();
+  const rows: Row[] = [];
+  for (const [a, b] of pairs) {
+    const r: Row = { model: a, kernel: b, differences: [] };
+    rows.push(r);
+    rowOfPair.set(a, r);
+  }
+  for (const i of keepM) if (!matchedM.has(i)) rows.push({ model: i, differences: [] });
+  for (const i of keepK) if (!matchedK.has(i)) rows.push({ kernel: i, differences: [] });
+  const rowTime = (r: Row): number => (r.model !== undefined ? M[r.model].time : K[r.kernel!].time);
+  rows.sort((x, y) => rowTime(x) - rowTime(y) || (x.model ?? Infinity) - (y.model ?? Infinity) || (x.kernel ?? Infinity) - (y.kernel ?? Infinity));
+
+  const where = (r: Row): string => {
+    const f = r.model !== undefined ? M[r.model] : K[r.kernel!];
+    const ids = [r.model !== undefined ? `${nm} #${r.model + 1}` : '', r.kernel !== undefined ? `${nk} #${r.kernel + 1}` : ''].filter(Boolean).join(', ');
+    return `frame ${ids} (${f.dev} ${f.dir} ${describe(f)})`;
+  };
+  const add = (r: Row, d: Omit<Difference, 'where' | 'modelFrame' | 'kernelFrame'>): void => {
+    const full: Difference = { ...d, where: where(r) };
+    if (r.model !== undefined) full.modelFrame = r.model;
+    if (r.kernel !== undefined) full.kernelFrame = r.kernel;
+    r.differences.push(full);
+  };
+
+  for (const r of rows) {
+    if (r.kernel === undefined) add(r, { kind: 'missing', field: 'frame', model: describe(M[r.model!]), kernel: `(no such frame on the ${nk} side)` });
+    else if (r.model === undefined) add(r, { kind: 'extra', field: 'frame', model: `(no such frame on the ${nm} side)`, kernel: describe(K[r.kernel]) });
+  }
+
+  // Field by field.
+  const ports = new Correspondence();
+  const echoIds = new Correspondence();
+  const tcpDelta = new Map<string, { seq?: number; ts?: number }>();
+  for (const [a, b] of pairs) {
+    const r = rowOfPair.get(a)!;
+    const fm = M[a];
+    const fk = K[b];
+    const dm = fm.decoded;
+    const dk = fk.decoded;
+    const same = (field: string, x: unknown, y: unknown, rule?: string): void => {
+      if (!eq(x, y)) add(r, { kind: 'field', field, model: fmt(x), kernel: fmt(y), ...(rule ? { rule } : {}) });
+    };
+    same('len', fm.len, fk.len);
+    same('eth.dst', dm.eth?.dst, dk.eth?.dst);
+    same('eth.src', dm.eth?.src, dk.eth?.src);
+    same('eth.type', dm.eth?.type, dk.eth?.type);
+    if (dm.arp || dk.arp) {
+      for (const f of ['op', 'sha', 'spa', 'tha', 'tpa'] as const) same(`arp.${f}`, dm.arp?.[f], dk.arp?.[f]);
+    }
+    if (dm.ip && dk.ip) {
+      for (const f of ['version', 'ihl', 'tos', 'totLen', 'df', 'mf', 'fragOffset', 'ttl', 'protocol', 'src', 'dst', 'checkOk', 'options'] as const) {
+        same(`ip.${f}`, dm.ip[f], dk.ip[f]);
+      }
+      if ((dm.ip.id === 0) !== (dk.ip.id === 0)) {
+        add(r, { kind: 'ip-id', field: 'ip.id', model: String(dm.ip.id), kernel: String(dk.ip.id), rule: 'an IP ID of 0 on one side must be 0 on the other' });
+      }
+    }
+    same('payloadLen', dm.payloadLen, dk.payloadLen);
+    same('problems', [...dm.problems].sort(), [...dk.problems].sort());
+    // The host's own port is ephemeral unless the scenario bound it; the other end's is given.
+    const ownPort = (mp: number, kp: number, field: string): void => {
+      if (!ephemeral(mp) || !ephemeral(kp)) {
+        same(field, mp, kp, 'a port outside the ephemeral range 32768..60999 was chosen by the scenario: equal');
+        return;
+      }
+      const bad = ports.pair(`${dm.ip?.[fm.dir === 'tx' ? 'src' : 'dst']}:${mp}`, `${kp}`);
+      if (bad) add(r, { kind: 'port', field, model: String(mp), kernel: String(kp), rule: `ephemeral ports correspond one to one (${bad})` });
+    };
+    if (dm.udp || dk.udp) {
+      if (!dm.udp || !dk.udp) same('udp', !!dm.udp, !!dk.udp);
+      else {
+        same('udp.len', dm.udp.len, dk.udp.len);
+        same('udp.checkOk', dm.udp.checkOk, dk.udp.checkOk);
+        if (fm.dir === 'tx') {
+          same('udp.dport', dm.udp.dport, dk.udp.dport);
+          ownPort(dm.udp.sport, dk.udp.sport, 'udp.sport');
+        } else {
+          same('udp.sport', dm.udp.sport, dk.udp.sport);
+          ownPort(dm.udp.dport, dk.udp.dport, 'udp.dport');
+        }
+      }
+    }
+    if (dm.icmp || dk.icmp) {
+      if (!dm.icmp || !dk.icmp) same('icmp', !!dm.icmp, !!dk.icmp);
+      else {
+        for (const f of ['type', 'code', 'checkOk', 'mtu', 'seq'] as const) same(`icmp.${f}`, dm.icmp[f], dk.icmp[f]);
+        if (dm.icmp.id !== undefined && dk.icmp.id !== undefined) {
+          const bad = echoIds.pair(String(dm.icmp.id), String(dk.icmp.id));
+          if (bad) add(r, { kind: 'field', field: 'icmp.id', model: String(dm.icmp.id), kernel: String(dk.icmp.id), rule: `echo identifiers correspond one to one (${bad})` });
+        }
+      }
+    }
+    if (dm.tcp || dk.tcp) {
+      if (!dm.tcp || !dk.tcp) same('tcp', !!dm.tcp, !!dk.tcp);
+      else {
+        const tm = dm.tcp;
+        const tk = dk.tcp;
+        same('tcp.flags', tm.flags, tk.flags);
+        same('tcp.window', tm.window, tk.window);
+        same('tcp.checkOk', tm.checkOk, tk.checkOk);
+        const norm = (opts: string[]): string[] => opts.map((x) => (/^TS val/.test(x) ? 'TS' : x));
+        same('tcp.options', norm(tm.options), norm(tk.options));
+        if (fm.dir === 'tx') {
+          same('tcp.dport', tm.dport, tk.dport);
+          ownPort(tm.sport, tk.sport, 'tcp.sport');
+        } else {
+          same('tcp.sport', tm.sport, tk.sport);
+          ownPort(tm.dport, tk.dport, 'tcp.dport');
+        }
+        // Sequence numbers and timestamps start at random values: each direction of a connection
+        // has one offset between the sides, and acknowledgements follow the other direction's.
+        const conn = fm.dir === 'tx' ? `${dm.ip?.src}:${tm.sport}>${dm.ip?.dst}:${tm.dport}` : `${dm.ip?.dst}:${tm.dport}>${dm.ip?.src}:${tm.sport}`;
+        const mine = `${conn}|${fm.dir}`;
+        const theirs = `${conn}|${fm.dir === 'tx' ? 'rx' : 'tx'}`;
+        const dirState = tcpDelta.get(mine) ?? tcpDelta.set(mine, {}).get(mine)!;
+        const rule = 'TCP sequence numbers keep one offset per direction of a connection';
+        if (tm.seq === 0 || tk.seq === 0) same('tcp.seq', tm.seq, tk.seq, 'a sequence number of 0 (a reset answering a SYN) is 0 on both sides');
+        else {
+          const d = (tk.seq - tm.seq) >>> 0;
+          if (dirState.seq === undefined) dirState.seq = d;
+          else if (dirState.seq !== d) add(r, { kind: 'tcp', field: 'tcp.seq', model: String(tm.seq), kernel: String(tk.seq), rule });
+        }
+        if (tm.flags.includes('ACK') && tk.flags.includes('ACK')) {
+          const other = tcpDelta.get(theirs)?.seq;
+          const d = (tk.ack - tm.ack) >>> 0;
+          if (other !== undefined && other !== d) add(r, { kind: 'tcp', field: 'tcp.ack', model: String(tm.ack), kernel: String(tk.ack), rule: 'an acknowledgement is the other direction\'s sequence number, with its offset' });
+        }
+        const sm = tsOf(tm.options);
+        const sk = tsOf(tk.options);
+        if (sm && sk) {
+          const d = (sk.val - sm.val) >>> 0;
+          if (dirState.ts === undefined) dirState.ts = d;
+          else if (dirState.ts !== d) add(r, { kind: 'tcp', field: 'tcp.ts', model: String(sm.val), kernel: String(sk.val), rule: 'TCP timestamps keep one offset per direction of a connection' });
+          if ((sm.ecr === 0) !== (sk.ecr === 0)) add(r, { kind: 'tcp', field: 'tcp.tsecr', model: String(sm.ecr), kernel: String(sk.ecr), rule: 'an echoed timestamp of 0 is 0 on both sides' });
+        }
+      }
+    }
+  }
+
+  // IP IDs along each (source, destination, protocol), in the model's order.
+  const flows = new Map<string, [number, number][]>();
+  for (const [a, b] of pairs) {
+    const ip = M[a].decoded.ip;
+    if (!ip || !K[b].decoded.ip) continue;
+    const key = `${ip.src}>${ip.dst}/${ip.protocol}`;
+    (flows.get(key) ?? flows.set(key, []).get(key)!).push([a, b]);
+  }
+  const relation = (F: CmpFrame[], x: number, y: number): string => {
+    const ia = F[x].decoded.ip!.id;
+    const ib = F[y].decoded.ip!.id;
+    if (ib === 0) return 'zero';
+    if (ib === ia) return 'shared';
+    const step = (ib - ia) & 0xffff;
+    // The hashed generator moves on by 1 plus a random number below the jiffies since its last
+    // use; a per-socket counter by 1.
+    const bound = 2 + Math.floor(Math.max(0, F[y].time - F[x].time) / jiffy);
+    return step <= bound ? 'ascending' : 'unrelated';
+  };
+  const relName: Record<string, string> = {
+    zero: 'is 0', shared: 'the same ID', ascending: 'the next ID (ascending)', unrelated: 'an unrelated ID',
+  };
+  for (const list of flows.values()) {
+    for (let i = 1; i < list.length; i++) {
+      const [pa, pb] = list[i - 1];
+      const [ca, cb] = list[i];
+      const rm = relation(M, pa, ca);
+      const rk = relation(K, pb, cb);
+      // Zero is checked frame by frame above, and an ID after a 0 relates to nothing.
+      const afterZero = M[pa].decoded.ip!.id === 0 || K[pb].decoded.ip!.id === 0;
+      if (rm !== rk && !afterZero && rm !== 'zero' && rk !== 'zero') {
+        add(rowOfPair.get(ca)!, {
+          kind: 'ip-id', field: 'ip.id',
+          model: `${M[pa].decoded.ip!.id} then ${M[ca].decoded.ip!.id}: ${relName[rm]}`,
+          kernel: `${K[pb].decoded.ip!.id} then ${K[cb].decoded.ip!.id}: ${relName[rk]}`,
+          rule: 'IP IDs are compared by their relation to the previous ID of the same source, destination and protocol',
+        });
+      }
+    }
+  }
+
+  // Times.
+  const kSendTime = new Map(kernel.sends.map((s) => [s.index, s.time]));
+  type Ev = { t: number; k: number; what: string; frame?: number };
+  const events: Ev[] = [];
+  for (const s of model.sends) {
+    const kt = kSendTime.get(s.index);
+    if (kt !== undefined && kt >= 0) events.push({ t: s.time, k: kt, what: `call ${s.index} (line ${s.line})` });
+  }
+  for (const [a, b] of pairs) events.push({ t: M[a].time, k: K[b].time, what: `${nm} frame #${a + 1}`, frame: a });
+  events.sort((x, y) => x.t - y.t);
+  const ms = (ns: number): string => (ns / MS).toFixed(3);
+  for (const [a, b] of pairs) {
+    const tm = M[a].time;
+    const tk = K[b].time;
+    // The events before this frame in the model: calls at or before its time, frames before it.
+    let hi = events.length;
+    {
+      let lo = 0;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (events[mid].t <= tm) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    let ta: number | undefined;
+    const cluster: Ev[] = [];
+    for (let i = hi - 1; i >= 0; i--) {
+      const e = events[i];
+      if (e.frame !== undefined && e.frame >= a) continue;
+      if (ta === undefined) ta = e.t;
+      if (e.t !== ta) break;
+      cluster.push(e);
+    }
+    const r = rowOfPair.get(a)!;
+    if (ta === undefined) {
+      const slack = (wheelGranularity(tm / jiffy) + 1) * jiffy + schedNs;
+      if (Math.abs(tk - tm) > slack) add(r, { kind: 'time', field: 'time', model: `${ms(tm)} ms`, kernel: `${ms(tk)} ms`, rule: `within ${ms(slack)} ms` });
+      continue;
+    }
+    if (ta === tm) {
+      const ok = cluster.some((e) => tk - e.k >= -MS && tk - e.k <= immediateNs);
+      if (!ok) {
+        const e = cluster.reduce((x, y) => (Math.abs(tk - y.k) < Math.abs(tk - x.k) ? y : x));
+        add(r, {
+          kind: 'time', field: 'time', model: `${ms(tm)} ms, at once after ${e.what}`, kernel: `${ms(tk)} ms, ${ms(tk - e.k)} ms after it`,
+          rule: `a frame the model sends at once follows its cause within ${ms(immediateNs)} ms`,
+        });
+      }
+      continue;
+    }
+    const gap = tm - ta;
+    const slack = (wheelGranularity(gap / jiffy) + 1) * jiffy + schedNs;
+    const ok = cluster.some((e) => Math.abs(tk - e.k - gap) <= slack);
+    if (!ok) {
+      const e = cluster.reduce((x, y) => (Math.abs(tk - y.k - gap) < Math.abs(tk - x.k - gap) ? y : x));
+      add(r, {
+        kind: 'time', field: 'time', model: `${ms(tm)} ms, ${ms(gap)} ms after ${e.what}`, kernel: `${ms(tk)} ms, ${ms(tk - e.k)} ms after it`,
+        rule: `a timer-driven frame keeps its delay within the timer wheel's granularity at that delay plus scheduling: ±${ms(slack)} ms`,
+      });
+    }
+  }
+
+  const differences: Difference[] = rows.flatMap((r) => r.differences);
+
+  // Socket calls.
+  const ks = new Map(kernel.sends.map((s) => [s.index, s]));
+  for (const s of model.sends) {
+    const k = ks.get(s.index);
+    const w = `call ${s.index} (line ${s.line}${s.proto ? `, ${s.proto} to ${s.to}` : ''}, socket ${s.socket})`;
+    if (!k) {
+      differences.push({ kind: 'send', field: 'call', where: w, model: s.result, kernel: '(not made)', send: s.index });
+      continue;
+    }
+    if (k.line !== s.line) differences.push({ kind: 'send', field: 'line', where: w, model: String(s.line), kernel: String(k.line), send: s.index, rule: 'calls are made in the same order' });
+    if (k.result !== s.result) differences.push({ kind: 'send', field: 'result', where: w, model: s.result, kernel: k.result, send: s.index });
+    const so = (x?: { option: string; result: string }[]): string => fmt((x ?? []).map((y) => `${y.option} ${y.result}`).sort());
+    if (so(s.setsockopt) !== so(k.setsockopt)) differences.push({ kind: 'send', field: 'setsockopt', where: w, model: so(s.setsockopt), kernel: so(k.setsockopt), send: s.index });
+  }
+  for (const k of kernel.sends) {
+    if (!model.sends.some((s) => s.index === k.index)) differences.push({ kind: 'send', field: 'call', where: `call ${k.index} (line ${k.line})`, model: '(not made)', kernel: k.result, send: k.index });
+  }
+
+  // Error queues and pending errors.
+  if (o.sockets !== false && model.sockets && kernel.sockets) {
+    const kk = new Map(kernel.sockets.map((s) => [s.name, s]));
+    for (const s of model.sockets) {
+      const k = kk.get(s.name);
+      if (!k) continue;
+      const w = `socket ${s.name}`;
+      if ((s.pendingError ?? '') !== (k.pendingError ?? '')) differences.push({ kind: 'socket', field: 'pendingError', where: w, model: s.pendingError ?? '(none)', kernel: k.pendingError ?? '(none)' });
+      const q = (e: CmpErr): string => `${e.errno} origin ${e.origin} type ${e.type} code ${e.code} info ${e.info} offender ${e.offender} payload ${e.payloadLen}`;
+      const qm = s.errqueue.map(q);
+      const qk = k.errqueue.map(q);
+      for (let i = 0; i < Math.max(qm.length, qk.length); i++) {
+        if (qm[i] !== qk[i]) differences.push({ kind: 'socket', field: 'errqueue', where: `${w}, error queue entry ${i + 1}`, model: qm[i] ?? '(none)', kernel: qk[i] ?? '(none)' });
+      }
+    }
+  }
+
+  // Counters and device statistics.
+  if (o.counters !== false && model.counters && kernel.counters) {
+    for (const [group, values] of Object.entries(model.counters)) {
+      for (const [name, mv] of Object.entries(values)) {
+        const kv = kernel.counters[group]?.[name] ?? (group === 'Ip' ? kernel.counters.IpExt?.[name] : undefined) ?? 0;
+        if (kv !== mv) differences.push({ kind: 'counter', field: `${group}.${name}`, where: `counter ${group}.${name}`, model: String(mv), kernel: String(kv) });
+      }
+    }
+  }
+  if (o.counters !== false && model.devices && kernel.devices) {
+    for (const [dev, values] of Object.entries(model.devices)) {
+      const kd = kernel.devices[dev];
+      if (!kd) continue;
+      for (const [name, mv] of Object.entries(values)) {
+        const kv = kd[name] ?? 0;
+        if (kv !== mv) differences.push({ kind: 'device', field: `${dev === 'lo' ? 'lo' : 'link'}.${name}`, where: `device ${dev} ${name}`, model: String(mv), kernel: String(kv) });
+      }
+    }
+  }
+
+  // The neighbour table: entries ip neigh lists (NOARP entries it hides; lo has none of interest).
+  if (o.neighbours !== false && model.neighbours && kernel.neighbours) {
+    const shown = (n: { dev: string; state: string }): boolean => n.dev !== 'lo' && !n.state.includes('NOARP');
+    const nkey = (n: { dev: string; dst: string }): string => `${n.dst} dev ${n.dev}`;
+    const km = new Map(kernel.neighbours.filter(shown).map((n) => [nkey(n), n]));
+    const mm = new Map(model.neighbours.filter(shown).map((n) => [nkey(n), n]));
+    for (const [key, n] of mm) {
+      const k = km.get(key);
+      const w = `neighbour ${key}`;
+      if (!k) {
+        differences.push({ kind: 'neighbour', field: 'entry', where: w, model: n.state, kernel: '(no entry)' });
+        continue;
+      }
+      if (n.state !== k.state) differences.push({ kind: 'neighbour', field: 'state', where: w, model: n.state, kernel: k.state });
+      if ((n.lladdr ?? null) !== (k.lladdr ?? null)) differences.push({ kind: 'neighbour', field: 'lladdr', where: w, model: fmt(n.lladdr), kernel: fmt(k.lladdr) });
+      if (n.probes !== undefined && k.probes !== undefined && n.probes !== k.probes) differences.push({ kind: 'neighbour', field: 'probes', where: w, model: String(n.probes), kernel: String(k.probes) });
+    }
+    for (const [key, k] of km) if (!mm.has(key)) differences.push({ kind: 'neighbour', field: 'entry', where: `neighbour ${key}`, model: '(no entry)', kernel: k.state });
+  }
+
+  return {
+    agree: differences.length === 0,
+    rows,
+    differences,
+    ignored: [...ignored.entries()].map(([why, n]) => ({ why, ...n })),
+  };
+}
+
+// ---- text ----
+
+/** The comparison as text: the aligned frames, then what differs. */
+export function formatComparison(c: Comparison, model: CmpSide, kernel: CmpSide, names: [string, string] = ['model', 'kernel']): string {
+  const [nm, nk] = names;
+  const out: string[] = [];
+  const ms = (ns: number): string => (ns / MS).toFixed(3).padStart(11);
+  out.push(`Frames (${model.frames.length} ${nm}, ${kernel.frames.length} ${nk}):`);
+  out.push(`  ${`${nm} #`.padStart(8)} ${`${nk} #`.padStart(9)} ${`${nm} ms`.padStart(11)} ${`${nk} ms`.padStart(11)}  dev   dir  frame`);
+  for (const r of c.rows) {
+    const f = r.model !== undefined ? model.frames[r.model] : kernel.frames[r.kernel!];
+    const mark = r.differences.length ? '!' : ' ';
+    out.push(`${mark} ${(r.model !== undefined ? String(r.model + 1) : '-').padStart(8)} ${(r.kernel !== undefined ? String(r.kernel + 1) : '-').padStart(9)} ` +
+      `${r.model !== undefined ? ms(model.frames[r.model].time) : '-'.padStart(11)} ${r.kernel !== undefined ? ms(kernel.frames[r.kernel].time) : '-'.padStart(11)}  ` +
+      `${f.dev.padEnd(5)} ${f.dir.padEnd(3)}  ${describe(f)}`);
+    for (const d of r.differences) out.push(`      ${d.field}: ${nm} ${d.model}; ${nk} ${d.kernel}${d.rule ? ` [${d.rule}]` : ''}`);
+  }
+  for (const i of c.ignored) out.push(`  set aside: ${i.why}: ${i.model} ${nm}, ${i.kernel} ${nk}`);
+  const rest = c.differences.filter((d) => d.modelFrame === undefined && d.kernelFrame === undefined);
+  if (rest.length) {
+    out.push('', 'Other differences:');
+    for (const d of rest) out.push(`  ${d.where}: ${d.field}: ${nm} ${d.model}; ${nk} ${d.kernel}${d.rule ? ` [${d.rule}]` : ''}`);
+  }
+  out.push('', c.agree ? `The ${nm} and the ${nk} agree.` : `${c.differences.length} difference${c.differences.length === 1 ? '' : 's'}.`);
+  return out.join('\n');
+}

@@ -1,0 +1,445 @@
+// `kpath capture`: the scenario on this machine's kernel. As root it builds the scenario in
+// network namespaces of its own (plan.ts), captures the frames on the host's devices with
+// tcpdump, makes the socket calls at their times through the helper (helper-py.ts), and writes
+// OUTDIR/capture.pcap and OUTDIR/result.json (capture-doc.ts). It installs nothing, sends traffic
+// only inside the namespaces it made, and deletes every one of them when it ends: normally, on
+// an error, or on SIGINT/SIGTERM.
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Scenario } from '../model/scenario/types';
+import { PcapWriter } from '../model/wire/pcap';
+import { HELPER_PY, type HelperResult } from './helper-py';
+import { planCapture, type CapturePlan } from './plan';
+import type { CaptureDoc, CaptureFrameMeta } from './capture-doc';
+import { CAPTURE_DOC_VERSION, formatCaptureDoc } from './capture-doc';
+
+/** A problem with the machine or the input, not a fault in kpath: the command exits 2. */
+export class CaptureEnvironmentError extends Error {}
+
+/** The Debian package that provides each command the capture runs. */
+export const TOOL_PACKAGES: Record<string, string> = {
+  ip: 'iproute2',
+  tc: 'iproute2',
+  tcpdump: 'tcpdump',
+  nft: 'nftables',
+  python3: 'python3',
+};
+
+const EXTRA_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** The full path of a command, or undefined. */
+export function findTool(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), ...EXTRA_PATH];
+  for (const d of dirs) {
+    const p = path.join(d, name);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export interface Preflight {
+  /** Reasons the capture cannot run here (not root, ...). */
+  problems: string[];
+  /** Commands that are missing, with their Debian packages. */
+  missing: { tool: string; pkg: string }[];
+}
+
+/** What this machine lacks to capture `s`. Installs nothing. */
+export function preflight(s: Scenario): Preflight {
+  const problems: string[] = [];
+  if (process.platform !== 'linux') problems.push(`capturing needs Linux network namespaces; this is ${process.platform}`);
+  else if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    problems.push('capturing needs root (it creates network namespaces and veth devices): run it with sudo');
+  }
+  const tools = ['ip', 'tcpdump', 'python3'];
+  if (s.nft.length) tools.push('nft');
+  if (s.links.some((l) => l.qdisc === 'pfifo_fast')) tools.push('tc');
+  const missing = tools.filter((t) => !findTool(t)).map((tool) => ({ tool, pkg: TOOL_PACKAGES[tool] }));
+  return { problems, missing };
+}
+
+/** The message for a failed preflight: what is wrong, and the apt-get line that fixes it. */
+export function preflightMessage(p: Preflight): string {
+  const lines = [...p.problems];
+  if (p.missing.length) {
+    const pkgs = [...new Set(p.missing.map((m) => m.pkg))];
+    lines.push(`missing: ${p.missing.map((m) => `${m.tool} (Debian package ${m.pkg})`).join(', ')}`);
+    lines.push(`install with: apt-get install -y ${pkgs.join(' ')}`);
+  }
+  return lines.join('\n');
+}
+
+// ---- namespaces: ours only, always removed ----
+
+const NS_RE = /^kpath-(\d+)-/;
+
+function listNamespaces(): string[] {
+  const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  if (r.status !== 0) return [];
+  return r.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Deletes namespaces left by kpath processes that no longer exist. Returns their names. */
+export function removeStaleNamespaces(): string[] {
+  const gone: string[] = [];
+  for (const name of listNamespaces()) {
+    const m = NS_RE.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    if (spawnSync('ip', ['netns', 'del', name]).status === 0) gone.push(name);
+  }
+  return gone;
+}
+
+/** Everything a capture holds that must not outlive it. */
+class Holdings {
+  namespaces: string[] = [];
+  children = new Set<ChildProcess>();
+  tmpDir: string | null = null;
+
+  release(): void {
+    for (const c of this.children) {
+      if (c.exitCode === null && c.signalCode === null && c.pid) {
+        try {
+          process.kill(c.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    this.children.clear();
+    for (const ns of this.namespaces.splice(0).reverse()) spawnSync('ip', ['netns', 'del', ns]);
+    if (this.tmpDir) {
+      fs.rmSync(this.tmpDir, { recursive: true, force: true });
+      this.tmpDir = null;
+    }
+  }
+}
+
+const live = new Set<Holdings>();
+let handlersInstalled = false;
+
+function releaseAll(): void {
+  for (const h of live) h.release();
+  live.clear();
+}
+
+function installHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', releaseAll);
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.on(sig, () => {
+      if (live.size) process.stderr.write(`kpath: ${sig}: removing the capture's namespaces\n`);
+      releaseAll();
+      process.exit(code);
+    });
+  }
+}
+
+let sequence = 0;
+
+// ---- the capture ----
+
+export interface CaptureOptions {
+  /** End of the run (ns after time 0). */
+  end: number;
+  /** The scenario's path as it should be recorded in result.json. */
+  scenarioPath: string;
+  scenarioText: string;
+  /** Progress messages. */
+  log?: (line: string) => void;
+}
+
+function run(argv: string[], input?: string): { ok: boolean; out: string; err: string } {
+  const r = spawnSync(argv[0], argv.slice(1), { input, encoding: 'utf8', timeout: 30_000 });
+  return { ok: r.status === 0, out: r.stdout ?? '', err: (r.stderr ?? '').trim() || (r.error ? r.error.message : `exit status ${r.status}`) };
+}
+
+function waitForLine(stream: NodeJS.ReadableStream, test: (line: string) => boolean, ms: number, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => {
+      stream.off('data', onData);
+      reject(new Error(`${what}: no answer within ${ms / 1000} s`));
+    }, ms);
+    const onData = (chunk: Buffer | string): void => {
+      buf += chunk.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (test(line)) {
+          clearTimeout(timer);
+          stream.off('data', onData);
+          resolve(line);
+          return;
+        }
+      }
+    };
+    stream.on('data', onData);
+  });
+}
+
+function exited(c: ChildProcess): Promise<number | null> {
+  if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve(c.exitCode);
+  return new Promise((resolve) => c.once('exit', (code) => resolve(code)));
+}
+
+interface RawPacket {
+  sec: number;
+  ns: number;
+  frame: Uint8Array;
+}
+
+/** Classic pcap (either timestamp precision, either byte order), keeping seconds and fraction apart. */
+export function readPcapExact(bytes: Uint8Array): RawPacket[] {
+  if (bytes.length < 24) return [];
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const m = v.getUint32(0, true);
+  let le: boolean;
+  let scale: number;
+  if (m === 0xa1b23c4d) [le, scale] = [true, 1];
+  else if (m === 0xa1b2c3d4) [le, scale] = [true, 1000];
+  else if (m === 0x4d3cb2a1) [le, scale] = [false, 1];
+  else if (m === 0xd4c3b2a1) [le, scale] = [false, 1000];
+  else throw new Error(`pcap: bad magic 0x${m.toString(16)}`);
+  const out: RawPacket[] = [];
+  let p = 24;
+  while (p + 16 <= bytes.length) {
+    const sec = v.getUint32(p, le);
+    const frac = v.getUint32(p + 4, le);
+    const incl = v.getUint32(p + 8, le);
+    if (p + 16 + incl > bytes.length) break; // a record cut short by the end of the capture
+    out.push({ sec, ns: frac * scale, frame: bytes.slice(p + 16, p + 16 + incl) });
+    p += 16 + incl;
+  }
+  return out;
+}
+
+/**
+ * Runs the scenario on this machine's kernel and writes OUTDIR/capture.pcap and
+ * OUTDIR/result.json. Throws CaptureEnvironmentError for what the machine or the scenario makes
+ * impossible.
+ */
+export async function captureScenario(s: Scenario, outDir: string, o: CaptureOptions): Promise<CaptureDoc> {
+  const log = o.log ?? (() => {});
+  const pre = preflight(s);
+  if (pre.problems.length || pre.missing.length) throw new CaptureEnvironmentError(preflightMessage(pre));
+  installHandlers();
+  const stale = removeStaleNamespaces();
+  if (stale.length) log(`removed namespaces left by earlier runs: ${stale.join(', ')}`);
+
+  const h = new Holdings();
+  live.add(h);
+  try {
+    h.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `kpath-${process.pid}-`));
+    const helperPath = path.join(h.tmpDir, 'helper.py');
+    fs.writeFileSync(helperPath, HELPER_PY);
+    const prefix = `kpath-${process.pid}-${sequence++}`;
+    const plan = planCapture(s, { prefix, helperPath, end: o.end, ethtool: findTool('ethtool') !== undefined });
+    for (const n of plan.notes) log(`note: ${n}`);
+
+    // Namespaces are recorded before they exist, so that a failure half-way still removes them.
+    for (const st of plan.setup) {
+      if (st.argv[0] === 'ip' && st.argv[1] === 'netns' && st.argv[2] === 'add') h.namespaces.push(st.argv[3]);
+      const r = run(st.argv, st.input);
+      if (!r.ok) {
+        if (st === plan.setup[0]) throw new CaptureEnvironmentError(`cannot create a network namespace: ${r.err}`);
+        throw new CaptureEnvironmentError(`setting up the scenario failed at "${st.what}" (${st.argv.join(' ')}): ${r.err}`);
+      }
+    }
+    log(`namespaces ${plan.namespaces.join(', ')} ready`);
+    const doc = await runCapture(s, plan, h, o, log);
+    writeOutputs(outDir, doc.frames, doc.doc);
+    return doc.doc;
+  } finally {
+    h.release();
+    live.delete(h);
+  }
+}
+
+async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: CaptureOptions, log: (l: string) => void): Promise<{ doc: CaptureDoc; frames: Uint8Array[] }> {
+  const py = findTool('python3')!;
+  const helper = spawn('ip', ['netns', 'exec', plan.hostNs, py, path.join(h.tmpDir!, 'helper.py'), 'run'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  h.children.add(helper);
+  let helperErr = '';
+  helper.stderr!.on('data', (c: Buffer) => (helperErr += c.toString()));
+  const failed = (what: string, e: unknown): Error => new CaptureEnvironmentError(`${what}: ${(e as Error).message}${helperErr ? `\n${helperErr.trim()}` : ''}`);
+  helper.stdin!.write(JSON.stringify(plan.helper) + '\n');
+  try {
+    await waitForLine(helper.stdout!, (l) => l.includes('"ready"'), 20_000, 'the socket helper');
+  } catch (e) {
+    throw failed('the socket helper did not start', e);
+  }
+
+  // One tcpdump per host device, each writing a pcap to its standard output.
+  const tcpdump = findTool('tcpdump')!;
+  const dumps = plan.devices.map((d) => {
+    const c = spawn('ip', ['netns', 'exec', plan.hostNs, tcpdump, '-i', d.name, '-n', '-U', '--immediate-mode',
+      '--time-stamp-precision=nano', '-B', '8192', '-s', '262144', '-w', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    h.children.add(c);
+    const chunks: Buffer[] = [];
+    let err = '';
+    c.stdout!.on('data', (b: Buffer) => chunks.push(b));
+    c.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+    return { dev: d, c, chunks, err: () => err };
+  });
+  try {
+    await Promise.all(dumps.map((d) => waitForLine(d.c.stderr!, (l) => l.includes('listening on'), 20_000, `tcpdump on ${d.dev.name}`)));
+  } catch (e) {
+    throw new CaptureEnvironmentError(`tcpdump did not start: ${(e as Error).message}\n${dumps.map((d) => d.err().trim()).filter(Boolean).join('\n')}`);
+  }
+  await new Promise((r) => setTimeout(r, 200));
+
+  log(`running for ${(plan.helper.end / 1e9).toFixed(3)} s of real time`);
+  const resultLine = waitForLine(helper.stdout!, (l) => l.startsWith('{'), (plan.helper.end + plan.helper.lead) / 1e6 + 60_000, 'the socket helper');
+  helper.stdin!.write('go\n');
+  let res: HelperResult;
+  try {
+    res = JSON.parse(await resultLine) as HelperResult;
+  } catch (e) {
+    throw failed('the socket helper failed', e);
+  }
+
+  // Stop the captures (tcpdump writes out what it has on SIGINT), then let the helper close.
+  for (const d of dumps) d.c.kill('SIGINT');
+  await Promise.all(dumps.map((d) => exited(d.c)));
+  helper.stdin!.end('exit\n');
+  await exited(helper);
+
+  const notes = [...plan.notes];
+  for (const d of dumps) {
+    const m = /(\d+) packets? dropped by kernel/.exec(d.err());
+    if (m && Number(m[1]) > 0) notes.push(`tcpdump on ${d.dev.name}: ${m[1]} packets dropped by the kernel; the capture is incomplete`);
+  }
+  for (const e of res.execs) if (e.rc !== 0) notes.push(`${e.what}: failed (${e.stderr || `exit ${e.rc}`})`);
+  if (res.maxLateness > 5_000_000) notes.push(`the helper made a call up to ${(res.maxLateness / 1e6).toFixed(1)} ms late`);
+
+  // Time 0: the first call's moment minus its scheduled time, so the first call lands on its `at`.
+  const [startSec, startNs] = splitRt(res.rtStart);
+  const first = res.sends.find((x) => x.rt !== undefined);
+  const origin = first ? relRt(first.rt, res.rtStart) - first.t : 0;
+  const rel = (sec: number, ns: number): number => (sec - startSec) * 1e9 + (ns - startNs) - origin;
+
+  const all: { t: number; dev: string; dir: 'tx' | 'rx'; frame: Uint8Array }[] = [];
+  let early = 0;
+  for (const d of dumps) {
+    const packets = readPcapExact(new Uint8Array(Buffer.concat(d.chunks)));
+    for (const p of packets) {
+      const t = rel(p.sec, p.ns);
+      if (t < 0) {
+        early++;
+        continue;
+      }
+      // On lo every frame is this host's; on a link, the host's own MAC says it left from here.
+      const src = [...p.frame.subarray(6, 12)].map((x) => x.toString(16).padStart(2, '0')).join(':');
+      const dir = d.dev.name === 'lo' || src === d.dev.mac ? 'tx' : 'rx';
+      all.push({ t, dev: d.dev.name, dir, frame: p.frame });
+    }
+  }
+  if (early) notes.push(`${early} frames before time 0 were left out`);
+  all.sort((a, b) => a.t - b.t);
+
+  const order = plan.helper.actions.flatMap((a) => (a.kind === 'send' ? [a.send] : []));
+  const byIndex = new Map(res.sends.map((r) => [r.index, r]));
+  const sends = order.map((snd) => {
+    const r = byIndex.get(snd.index);
+    const rec: CaptureDoc['sends'][number] = {
+      index: snd.index, line: snd.line, time: r ? Math.max(0, relRt(r.rt, res.rtStart) - origin) : -1,
+      proto: snd.proto, to: snd.proto === 'icmp' ? snd.to : `${snd.to}:${snd.port}`, size: snd.size, socket: snd.socket,
+      result: r ? r.result : 'not made',
+    };
+    if (r?.setsockopt) rec.setsockopt = r.setsockopt;
+    return rec;
+  });
+
+  const nonZero = (g: Record<string, Record<string, number>>): Record<string, Record<string, number>> => {
+    const out: Record<string, Record<string, number>> = {};
+    for (const [k, v] of Object.entries(g)) {
+      const e = Object.entries(v).filter(([, x]) => x !== 0);
+      if (e.length) out[k] = Object.fromEntries(e);
+    }
+    return out;
+  };
+
+  const neighbours = (Array.isArray(res.neighbours) ? res.neighbours : []).map((n: Record<string, unknown>) => ({
+    dev: String(n.dev ?? ''),
+    dst: String(n.dst ?? ''),
+    lladdr: typeof n.lladdr === 'string' ? n.lladdr : null,
+    state: Array.isArray(n.state) ? n.state.join(',') : String(n.state ?? ''),
+    probes: typeof n.probes === 'number' ? n.probes : 0,
+  }));
+
+  const frames: CaptureFrameMeta[] = all.map((f, index) => ({ index, time: f.t, dev: f.dev, dir: f.dir, len: f.frame.length }));
+  const doc: CaptureDoc = {
+    kpath: CAPTURE_DOC_VERSION,
+    kind: 'capture',
+    scenario: o.scenarioPath,
+    scenarioSha256: createHash('sha256').update(o.scenarioText).digest('hex'),
+    kernel: os.release(),
+    endTime: Math.max(0, relRt(res.rtEnd, res.rtStart) - origin),
+    sends,
+    frames,
+    sockets: res.sockets.map((sk) => ({
+      ...sk,
+      errqueue: sk.errqueue.map((e) => {
+        const { rt, ...rest } = e;
+        return rt === undefined ? rest : { time: Math.max(0, relRt(rt, res.rtStart) - origin), ...rest };
+      }),
+    })),
+    counters: nonZero(res.counters),
+    devices: res.devices,
+    neighbours,
+    notes,
+  };
+  log(`captured ${frames.length} frames, ${sends.length} calls`);
+  return { doc, frames: all.map((f) => f.frame) };
+}
+
+/** The helper reports CLOCK_REALTIME as a decimal string (ns); JSON numbers would lose digits. */
+function splitRt(rt: number | string): [number, number] {
+  const s = String(rt);
+  const sec = s.length > 9 ? Number(s.slice(0, -9)) : 0;
+  const ns = Number(s.slice(-9));
+  return [sec, ns];
+}
+
+/** `rt` (ns, as reported) minus the start, in ns, without losing precision. */
+function relRt(rt: number | string, start: number | string): number {
+  const [a, b] = splitRt(rt);
+  const [c, d] = splitRt(start);
+  return (a - c) * 1e9 + (b - d);
+}
+
+function writeOutputs(outDir: string, frames: Uint8Array[], doc: CaptureDoc): void {
+  fs.mkdirSync(outDir, { recursive: true });
+  const chunks: Uint8Array[] = [];
+  const w = new PcapWriter((c) => chunks.push(c));
+  frames.forEach((f, i) => w.write(doc.frames[i].time, f));
+  const tmpPcap = path.join(outDir, `.capture.pcap.${process.pid}.tmp`);
+  const tmpJson = path.join(outDir, `.result.json.${process.pid}.tmp`);
+  fs.writeFileSync(tmpPcap, Buffer.concat(chunks));
+  fs.writeFileSync(tmpJson, formatCaptureDoc(doc));
+  fs.renameSync(tmpPcap, path.join(outDir, 'capture.pcap'));
+  fs.renameSync(tmpJson, path.join(outDir, 'result.json'));
+}

@@ -1,0 +1,291 @@
+// How a scenario is set up on a real kernel: the namespaces, the commands that build them, and
+// the schedule of socket calls. Pure: the live capture (live.ts) runs what this returns, and the
+// tests check it without root.
+//
+// Layout: one namespace for the host ("this machine") and one per link for the hosts on that
+// link. Each link is a veth pair with the host's end named, addressed and sized as the scenario
+// says; the other end sits in the link's peer namespace and carries the MAC of the first peer
+// on the link (further MACs get macvlan devices on top of it). A peer gets its address at
+// `up-at` (ARP requests before then go unanswered) and a `silent` peer never gets one, so nothing
+// answers for it. Every command names its namespace (`ip -n`, `ip netns exec`): nothing here
+// touches the namespace kpath itself runs in.
+
+import type { Scenario, Send, Link } from '../model/scenario/types';
+import { findSysctl } from '../model/scenario/sysctl';
+import { buildIpOptions } from '../model/wire/ipv4';
+import { parseIpv4, prefixMask, formatIpv4 } from '../model/wire/addr';
+import type { HelperAction, HelperPlan, HelperSend } from './helper-py';
+
+export interface SetupStep {
+  /** What the step does, for messages ("link veth0: create the veth pair"). */
+  what: string;
+  argv: string[];
+  /** Text fed to the command's standard input (an nft script). */
+  input?: string;
+}
+
+export interface CapturePlan {
+  /** Every namespace name starts with this: `kpath-<pid>-<seq>`. */
+  prefix: string;
+  hostNs: string;
+  /** The peer namespace of each link, in link order. */
+  peerNs: { link: string; ns: string }[];
+  /** Every namespace, in creation order. */
+  namespaces: string[];
+  setup: SetupStep[];
+  helper: HelperPlan;
+  /** The host's devices to capture on (every link, then lo), with their MACs. */
+  devices: { name: string; mac: string }[];
+  needs: { nft: boolean; tc: boolean };
+  /** Where the real setup cannot be what the scenario says. */
+  notes: string[];
+}
+
+export interface PlanOptions {
+  /** `kpath-<pid>-<seq>` */
+  prefix: string;
+  /** Path of the helper program (helper-py.ts written to a file). */
+  helperPath: string;
+  python?: string;
+  /** Use `ethtool -K` (when installed) instead of the helper's ioctl. */
+  ethtool?: boolean;
+  /** End of the run, ns after time 0. */
+  end: number;
+  /** Lead time between "go" and time 0 (ns). */
+  lead?: number;
+}
+
+/** The device the first peer MAC of a link uses in its peer namespace; later MACs get peer1, peer2... */
+export const PEER_DEV = 'peer';
+
+/**
+ * The socket calls in the order the model makes them: each send line schedules its next
+ * repetition when it runs, and calls at the same time run in the order they were scheduled.
+ */
+export function callOrder(s: Scenario): { send: Send; rep: number; t: number }[] {
+  type Ev = { t: number; seq: number; send: Send; rep: number };
+  const queue: Ev[] = [];
+  let seq = 0;
+  const push = (e: Omit<Ev, 'seq'>): void => {
+    queue.push({ ...e, seq: seq++ });
+  };
+  for (const send of s.sends) if (send.count > 0) push({ t: send.at, send, rep: 0 });
+  const out: { send: Send; rep: number; t: number }[] = [];
+  while (queue.length) {
+    let best = 0;
+    for (let i = 1; i < queue.length; i++) {
+      const a = queue[i];
+      const b = queue[best];
+      if (a.t < b.t || (a.t === b.t && a.seq < b.seq)) best = i;
+    }
+    const [e] = queue.splice(best, 1);
+    if (e.rep + 1 < e.send.count) push({ t: e.t + e.send.every, send: e.send, rep: e.rep + 1 });
+    out.push({ send: e.send, rep: e.rep, t: e.t });
+  }
+  return out;
+}
+
+function hex(b: Uint8Array): string {
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** `/proc/sys` path of a sysctl key; `DEV` = `default` stands for every link and lo. */
+function sysctlPaths(key: string, links: readonly Link[]): string[] {
+  const f = findSysctl(key);
+  if (f?.dev === undefined) return [key.replace(/\./g, '/')];
+  const i = f.spec.key.indexOf('DEV');
+  const before = f.spec.key.slice(0, i).replace(/\./g, '/');
+  const after = f.spec.key.slice(i + 3).replace(/\./g, '/');
+  // A non-initial namespace has no net.ipv4.neigh.default: the default means every device.
+  const devs = f.dev === 'default' ? [...links.map((l) => l.name), 'lo'] : [f.dev];
+  return devs.map((d) => `${before}${d}${after}`);
+}
+
+function helperSend(send: Send, index: number): HelperSend {
+  const h: HelperSend = {
+    index, line: send.pos.line, proto: send.proto, to: send.to, port: send.port, size: send.size,
+    socket: send.socket ?? `#${index}`, df: send.df, connected: send.connected, broadcast: send.broadcast,
+    recverr: send.recverr,
+  };
+  if (send.ttl !== undefined) h.ttl = send.ttl;
+  if (send.tos !== undefined) h.tos = send.tos;
+  if (send.mark !== undefined) h.mark = send.mark;
+  if (send.from !== undefined) h.from = send.from;
+  if (send.fromPort !== undefined) h.fromPort = send.fromPort;
+  if (send.bindDev !== undefined) h.bindDev = send.bindDev;
+  if (send.multicastIf !== undefined) h.multicastIf = send.multicastIf;
+  if (send.multicastTtl !== undefined) h.multicastTtl = send.multicastTtl;
+  if (send.multicastLoop !== undefined) h.multicastLoop = send.multicastLoop;
+  if (send.ipOptions) h.ipOptions = hex(buildIpOptions(send.ipOptions));
+  return h;
+}
+
+export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
+  const py = o.python ?? 'python3';
+  const hostNs = `${o.prefix}-h`;
+  const peerNs = s.links.map((l, i) => ({ link: l.name, ns: `${o.prefix}-p${i}` }));
+  const nsOf = (link: string): string => peerNs.find((p) => p.link === link)!.ns;
+  const setup: SetupStep[] = [];
+  const notes: string[] = [];
+  const step = (what: string, argv: string[], input?: string): void => {
+    setup.push(input === undefined ? { what, argv } : { what, argv, input });
+  };
+  const inNs = (ns: string, argv: string[]): string[] => ['ip', 'netns', 'exec', ns, ...argv];
+  const sysctl = (what: string, ns: string, pairs: string[]): void => step(what, inNs(ns, [py, o.helperPath, 'sysctl', ...pairs]));
+
+  // Namespaces first, with IPv6 off before any device exists (no router solicitations or MLD
+  // reports on the links), and peers that never answer with ICMP errors: a Linux host that gets
+  // UDP on a closed port would send "port unreachable", which the hosts of a scenario do not.
+  step('create the host namespace', ['ip', 'netns', 'add', hostNs]);
+  for (const p of peerNs) step(`link ${p.link}: create the peer namespace`, ['ip', 'netns', 'add', p.ns]);
+  sysctl('host: IPv6 off, one IGMP report per join', hostNs, [
+    'net/ipv6/conf/all/disable_ipv6=1', 'net/ipv6/conf/default/disable_ipv6=1', 'net/ipv4/igmp_qrv=1',
+  ]);
+  for (const p of peerNs) {
+    sysctl(`link ${p.link}: peers: IPv6 off, no ICMP errors, ARP only for their own addresses`, p.ns, [
+      'net/ipv6/conf/all/disable_ipv6=1', 'net/ipv6/conf/default/disable_ipv6=1',
+      'net/ipv4/icmp_msgs_per_sec=0', 'net/ipv4/icmp_msgs_burst=0',
+      'net/ipv4/conf/all/arp_ignore=1', 'net/ipv4/conf/default/arp_ignore=1',
+    ]);
+  }
+
+  // Peer MACs per link: the first one is the veth end's, the others macvlans on it.
+  const macs = new Map<string, string[]>();
+  for (const p of s.peers) {
+    const list = macs.get(p.dev) ?? [];
+    if (!list.includes(p.lladdr)) list.push(p.lladdr);
+    macs.set(p.dev, list);
+  }
+  const peerDev = (link: string, mac: string): string => {
+    const i = (macs.get(link) ?? []).indexOf(mac);
+    return i <= 0 ? PEER_DEV : `${PEER_DEV}${i}`;
+  };
+
+  let tc = false;
+  for (const l of s.links) {
+    const pns = nsOf(l.name);
+    step(`link ${l.name}: create the veth pair`, ['ip', '-n', hostNs, 'link', 'add', 'name', l.name, 'type', 'veth', 'peer', 'name', PEER_DEV, 'netns', pns]);
+    step(`link ${l.name}: address and MTU`, ['ip', '-n', hostNs, 'link', 'set', 'dev', l.name, 'address', l.address, 'mtu', String(l.mtu), 'txqueuelen', String(l.txqueuelen)]);
+    const list = macs.get(l.name) ?? [];
+    const first = ['ip', '-n', pns, 'link', 'set', 'dev', PEER_DEV, 'mtu', String(l.mtu)];
+    if (list.length) first.push('address', list[0]);
+    step(`link ${l.name}: the peers' end`, first);
+    list.slice(1).forEach((mac, i) => {
+      step(`link ${l.name}: peer MAC ${mac}`, ['ip', '-n', pns, 'link', 'add', 'link', PEER_DEV, 'name', `${PEER_DEV}${i + 1}`, 'address', mac, 'mtu', String(l.mtu), 'type', 'macvlan', 'mode', 'bridge']);
+    });
+    if (!l.offload) {
+      // The reference captures were made with TX checksum offload off on the sender's veth, so
+      // that the capture shows finished checksums; the peers' end too, for their replies.
+      const off = (ns: string, dev: string): string[] => (o.ethtool
+        ? inNs(ns, ['ethtool', '-K', dev, 'tx', 'off', 'tso', 'off', 'gso', 'off'])
+        : inNs(ns, [py, o.helperPath, 'offload', dev]));
+      step(`link ${l.name}: TX checksum offload off`, off(hostNs, l.name));
+      step(`link ${l.name}: TX checksum offload off on the peers' end`, off(pns, PEER_DEV));
+    }
+    if (l.qdisc === 'pfifo_fast') {
+      tc = true;
+      step(`link ${l.name}: qdisc pfifo_fast`, ['tc', '-n', hostNs, 'qdisc', 'replace', 'dev', l.name, 'root', 'pfifo_fast']);
+    }
+    if (l.type === 'ethernet') {
+      notes.push(`link ${l.name} is type ethernet: a veth stands in for it, so frames are not padded to 60 bytes and there is no pfifo_fast unless the qdisc is set`);
+    }
+  }
+
+  const sysPairs: string[] = [];
+  for (const sc of s.sysctls) for (const p of sysctlPaths(sc.key, s.links)) sysPairs.push(`${p}=${sc.value}`);
+  if (sysPairs.length) sysctl('host: the scenario\'s sysctls', hostNs, sysPairs);
+
+  for (const a of s.addrs) step(`addr ${a.address}/${a.prefix} on ${a.dev}`, ['ip', '-n', hostNs, 'addr', 'add', `${a.address}/${a.prefix}`, 'dev', a.dev]);
+
+  // Peers' addresses: the prefix of the host's subnet that holds them, else a host route back.
+  const actions: HelperAction[] = [];
+  const peerRoutes: SetupStep[] = [];
+  for (const p of s.peers) {
+    if (p.silent) continue;
+    const pns = nsOf(p.dev);
+    const dev = peerDev(p.dev, p.lladdr);
+    const a = parseIpv4(p.address)!;
+    const own = s.addrs.find((x) => x.dev === p.dev && ((parseIpv4(x.address)! ^ a) & prefixMask(x.prefix)) === 0);
+    const prefix = own ? own.prefix : 32;
+    if (!own) {
+      for (const x of s.addrs.filter((y) => y.dev === p.dev)) {
+        const net = formatIpv4(parseIpv4(x.address)! & prefixMask(x.prefix));
+        peerRoutes.push({ what: `peer ${p.address}: route back to ${net}/${x.prefix}`, argv: ['ip', '-n', pns, 'route', 'replace', `${net}/${x.prefix}`, 'dev', dev] });
+      }
+    }
+    const add = ['ip', '-n', pns, 'addr', 'add', `${p.address}/${prefix}`, 'dev', dev];
+    if (p.upAt > 0) actions.push({ kind: 'exec', t: p.upAt, what: `peer ${p.address} up`, argv: add });
+    else step(`peer ${p.address}`, add);
+  }
+
+  step('host: lo up', ['ip', '-n', hostNs, 'link', 'set', 'dev', 'lo', 'up']);
+  for (const l of s.links) {
+    if (l.up) step(`link ${l.name}: up`, ['ip', '-n', hostNs, 'link', 'set', 'dev', l.name, 'up']);
+    const pns = nsOf(l.name);
+    step(`link ${l.name}: the peers' end up`, ['ip', '-n', pns, 'link', 'set', 'dev', PEER_DEV, 'up']);
+    (macs.get(l.name) ?? []).slice(1).forEach((_, i) => step(`link ${l.name}: peer MAC device up`, ['ip', '-n', pns, 'link', 'set', 'dev', `${PEER_DEV}${i + 1}`, 'up']));
+  }
+  // Routes in the peers' namespaces need their devices up.
+  setup.push(...peerRoutes);
+
+  for (const r of s.routes) {
+    const argv = ['ip', '-n', hostNs, 'route', 'add', r.prefix === 0 ? 'default' : `${r.dst}/${r.prefix}`];
+    if (r.via) argv.push('via', r.via);
+    if (r.dev) argv.push('dev', r.dev);
+    if (r.src) argv.push('src', r.src);
+    if (r.mtu !== undefined) argv.push('mtu', String(r.mtu));
+    step(`route ${r.prefix === 0 ? 'default' : `${r.dst}/${r.prefix}`}`, argv);
+  }
+  for (const n of s.neighs) {
+    step(`neigh ${n.address}`, ['ip', '-n', hostNs, 'neigh', 'replace', n.address, 'lladdr', n.lladdr, 'dev', n.dev, 'nud', n.nud]);
+  }
+  if (s.nft.length) step('nft rules', inNs(hostNs, ['nft', '-f', '-']), nftScript(s));
+
+  // The socket calls, and which ports the joined groups listen on.
+  const order = callOrder(s);
+  order.forEach((c, index) => actions.push({ kind: 'send', t: c.t, send: helperSend(c.send, index) }));
+  // A peer that comes up at the same time as a call is up for it.
+  actions.sort((a, b) => a.t - b.t || (a.kind === b.kind ? 0 : a.kind === 'exec' ? -1 : 1));
+  const joins = s.joins.map((j) => {
+    const ports = [...new Set(s.sends.filter((x) => x.proto === 'udp' && x.to === j.group).map((x) => x.port))];
+    return { group: j.group, dev: j.dev, ports: ports.length ? ports : [0] };
+  });
+
+  return {
+    prefix: o.prefix,
+    hostNs,
+    peerNs,
+    namespaces: [hostNs, ...peerNs.map((p) => p.ns)],
+    setup,
+    helper: {
+      actions, end: o.end, joins, lead: o.lead ?? 100_000_000,
+      devices: [...s.links.map((l) => l.name), 'lo'],
+    },
+    devices: [...s.links.map((l) => ({ name: l.name, mac: l.address })), { name: 'lo', mac: '00:00:00:00:00:00' }],
+    needs: { nft: s.nft.length > 0, tc },
+    notes,
+  };
+}
+
+const CHAIN: Record<string, string> = {
+  // The priorities of iptables' tables, which the model follows: mangle, filter, then SNAT.
+  mangle: 'type filter hook postrouting priority -150;',
+  filter: 'type filter hook postrouting priority 0;',
+  nat: 'type nat hook postrouting priority 100;',
+};
+
+/** The scenario's nft rules as an `nft -f` script, with the tables and chains they need. */
+export function nftScript(s: Scenario): string {
+  const lines: string[] = [];
+  const tables = [...new Set(s.nft.map((r) => r.table))];
+  for (const t of tables) {
+    lines.push(`add table ip ${t}`);
+    lines.push(`add chain ip ${t} postrouting { ${CHAIN[t]} }`);
+  }
+  for (const r of s.nft) {
+    // The rule as written after `nft add rule ip`: "TABLE postrouting MATCH... STATEMENT...".
+    const words = r.text.trim().split(/\s+/);
+    lines.push(`add rule ip ${r.table} postrouting ${words.slice(2).join(' ')}`);
+  }
+  return lines.join('\n') + '\n';
+}
