@@ -1,6 +1,6 @@
 // Shared helpers of the conformance tests (test/conformance): run a scenario of test/scenarios on
 // a kernel profile with a tracer and a pcap writer attached, pick frames out of the result, read
-// their header fields, and check what the spec (/work/shared/kernel-spec.md) gives as a rule:
+// their header fields, and check what the spec (kernel-spec.md, the behavioural spec of the transmit path) gives as a rule:
 // fragment geometry, multicast MAC mapping, checksums, timer-driven times.
 //
 // Expected values are never taken from the model: the helpers below compute them from the

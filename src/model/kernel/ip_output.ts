@@ -19,6 +19,7 @@ import {
 } from './errno';
 import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, ipSendCheck, ipOptionsFragment } from '../wire/ipv4';
 import { formatIpv4 } from '../wire/addr';
+import { readU32, writeU32 } from '../wire/bytes';
 import { nudName } from '../net/neigh';
 import { nf_hook_postrouting } from './netfilter';
 import { dst_output } from './dst';
@@ -696,14 +697,5 @@ function expandHead(k: Kernel, skb: SkBuff, need: number): boolean {
   return true;
 }
 
-export function readU32(b: Uint8Array, o: number): number {
-  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
-}
-
-export function writeU32(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = (v >>> 16) & 0xff;
-  b[o + 2] = (v >>> 8) & 0xff;
-  b[o + 3] = v & 0xff;
-}
+export { readU32, writeU32 };
 

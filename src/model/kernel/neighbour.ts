@@ -89,14 +89,7 @@ function neighForcedGc(k: Kernel, tbl: NeighTable): boolean {
 export function neigh_output(k: Kernel, n: Neighbour, skb: SkBuff, skipCache: boolean): number {
   const w = k.w;
   if (w) w.enter('neigh_output', skb, { n: formatIpv4(n.key), skb, skip_cache: skipCache });
-  let ret: number;
-  if (!skipCache && n.nud_state & NUD_CONNECTED && n.hh_len) {
-    if (w) w.note(`${nudName(n.nud_state)} and hh_len ${n.hh_len} -> neigh_hh_output`);
-    ret = neigh_hh_output(k, n, skb);
-  } else {
-    if (w) w.note(`${nudName(n.nud_state)}${n.hh_len ? '' : ', no cached header'} -> ${n.output}`);
-    ret = callOutput(k, n, skb);
-  }
+  const ret = chooseOutput(k, n, skb, !skipCache);
   if (w) w.leave(ret);
   return ret;
 }
@@ -105,16 +98,20 @@ export function neigh_output(k: Kernel, n: Neighbour, skb: SkBuff, skipCache: bo
 export function dst_neigh_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
   const w = k.w;
   if (w) w.enter('dst_neigh_output', skb, { n: formatIpv4(n.key), skb });
-  let ret: number;
-  if (n.nud_state & NUD_CONNECTED && n.hh_len) {
-    if (w) w.note(`${nudName(n.nud_state)} and hh_len ${n.hh_len} -> neigh_hh_output`);
-    ret = neigh_hh_output(k, n, skb);
-  } else {
-    if (w) w.note(`${nudName(n.nud_state)}${n.hh_len ? '' : ', no cached header'} -> ${n.output}`);
-    ret = callOutput(k, n, skb);
-  }
+  const ret = chooseOutput(k, n, skb, true);
   if (w) w.leave(ret);
   return ret;
+}
+
+/** Only CONNECTED entries with a filled header cache take the fast path. */
+function chooseOutput(k: Kernel, n: Neighbour, skb: SkBuff, useCache: boolean): number {
+  const w = k.w;
+  if (useCache && n.nud_state & NUD_CONNECTED && n.hh_len) {
+    if (w) w.note(`${nudName(n.nud_state)} and hh_len ${n.hh_len} -> neigh_hh_output`);
+    return neigh_hh_output(k, n, skb);
+  }
+  if (w) w.note(`${nudName(n.nud_state)}${n.hh_len ? '' : ', no cached header'} -> ${n.output}`);
+  return callOutput(k, n, skb);
 }
 
 /** n->output(n, skb) */
