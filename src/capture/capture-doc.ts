@@ -5,7 +5,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { readPcap } from '../model/wire/pcap';
+import type { Scenario } from '../model/scenario/types';
 
 export const CAPTURE_DOC_VERSION = 1;
 
@@ -51,8 +53,8 @@ export interface CaptureDoc {
   kind: 'capture';
   /** The scenario file, as given on the command line. */
   scenario: string;
-  /** SHA-256 of the scenario's text: a stored capture of another text is stale. */
-  scenarioSha256: string;
+  /** scenarioDigest() of the scenario that ran: a stored capture of another scenario is stale. */
+  scenarioDigest: string;
   /** `uname -r` of the kernel that ran it. */
   kernel: string;
   /** ns after time 0 when the run ended. */
@@ -111,4 +113,13 @@ export function formatCaptureDoc(doc: CaptureDoc): string {
     return ` ${JSON.stringify(k)}: ${body}`;
   });
   return `{\n${parts.join(',\n')}\n}\n`;
+}
+
+/**
+ * SHA-256 of what a scenario says, without where it says it (positions, file name): comments,
+ * blank lines and the file's place do not make a capture stale; any change to what runs does.
+ */
+export function scenarioDigest(s: Scenario): string {
+  const json = JSON.stringify(s, (k, v) => (k === 'pos' || k === 'file' ? undefined : v));
+  return createHash('sha256').update(json).digest('hex');
 }

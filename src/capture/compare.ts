@@ -72,6 +72,8 @@ export interface CompareOptions {
   schedulingNs?: number;
   /** Names of the sides in messages. */
   names?: [string, string];
+  /** Source ports the scenario binds (`from A:PORT`): equal on both sides, not merely consistent. */
+  fixedPorts?: readonly number[];
   /** Compare counters, device statistics, the neighbour table and error queues (default all true). */
   counters?: boolean;
   neighbours?: boolean;
@@ -147,7 +149,7 @@ function describe(f: CmpFrame): string {
 function score(a: CmpFrame, b: CmpFrame): number {
   const da = a.decoded;
   const db = b.decoded;
-  let s = 1000;
+  let s = 10000;
   if (a.len === b.len) s += 100;
   if (da.ip && db.ip) {
     if (da.ip.fragOffset === db.ip.fragOffset) s += 50;
@@ -157,7 +159,8 @@ function score(a: CmpFrame, b: CmpFrame): number {
   if (da.arp && db.arp && da.arp.tpa === db.arp.tpa) s += 30;
   if (da.eth && db.eth && da.eth.dst === db.eth.dst) s += 20;
   if (da.udp && db.udp && da.udp.dport === db.udp.dport) s += 10;
-  s += Math.max(0, 100 - Math.floor(Math.abs(a.time - b.time) / MS));
+  // Among frames of one kind, the one closest in time (ARP retransmits, probes).
+  s += Math.round(1000 / (1 + Math.abs(a.time - b.time) / (10 * MS)));
   return s;
 }
 
@@ -370,8 +373,8 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
     same('problems', [...dm.problems].sort(), [...dk.problems].sort());
     // The host's own port is ephemeral unless the scenario bound it; the other end's is given.
     const ownPort = (mp: number, kp: number, field: string): void => {
-      if (!ephemeral(mp) || !ephemeral(kp)) {
-        same(field, mp, kp, 'a port outside the ephemeral range 32768..60999 was chosen by the scenario: equal');
+      if (!ephemeral(mp) || !ephemeral(kp) || o.fixedPorts?.includes(mp)) {
+        same(field, mp, kp, 'a port the scenario chose (bound, or outside the ephemeral range 32768..60999) is equal');
         return;
       }
       const bad = ports.pair(`${dm.ip?.[fm.dir === 'tx' ? 'src' : 'dst']}:${mp}`, `${kp}`);
@@ -456,7 +459,29 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
     const key = `${ip.src}>${ip.dst}/${ip.protocol}`;
     (flows.get(key) ?? flows.set(key, []).get(key)!).push([a, b]);
   }
-  const relation = (F: CmpFrame[], x: number, y: number): string => {
+  // An ID is chosen when the datagram is made, at a socket call, which may be long before the
+  // frame leaves (datagrams waiting for ARP). For the frames of a flow, the window in which each
+  // datagram's ID was chosen: not before the n-th call to that destination (the n-th datagram
+  // needs a call of its own), not after the last call before the frame left.
+  const PROTO: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp' };
+  const windows = (side: CmpSide, F: CmpFrame[], list: number[]): [number, number][] => {
+    const ip0 = F[list[0]].decoded.ip!;
+    const calls = side.sends
+      .filter((c) => c.time >= 0 && c.proto === PROTO[ip0.protocol] && (c.to ?? '').split(':')[0] === ip0.dst)
+      .map((c) => c.time)
+      .sort((x, y) => x - y);
+    let n = -1;
+    return list.map((i) => {
+      const f = F[i];
+      if (f.decoded.ip!.fragOffset === 0) n++;
+      if (f.dir !== 'tx' || !calls.length) return [f.time, f.time];
+      let last = -1;
+      for (const t of calls) if (t <= f.time) last = t;
+      const lo = n < calls.length ? Math.min(calls[n], f.time) : f.time;
+      return [lo, last >= 0 ? last : f.time];
+    });
+  };
+  const relation = (F: CmpFrame[], x: number, y: number, wx: [number, number], wy: [number, number]): string => {
     const ia = F[x].decoded.ip!.id;
     const ib = F[y].decoded.ip!.id;
     if (ib === 0) return 'zero';
@@ -464,18 +489,20 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
     const step = (ib - ia) & 0xffff;
     // The hashed generator moves on by 1 plus a random number below the jiffies since its last
     // use; a per-socket counter by 1.
-    const bound = 2 + Math.floor(Math.max(0, F[y].time - F[x].time) / jiffy);
+    const bound = 2 + Math.floor(Math.max(0, wy[1] - wx[0]) / jiffy);
     return step <= bound ? 'ascending' : 'unrelated';
   };
   const relName: Record<string, string> = {
     zero: 'is 0', shared: 'the same ID', ascending: 'the next ID (ascending)', unrelated: 'an unrelated ID',
   };
   for (const list of flows.values()) {
+    const wm = windows(model, M, list.map((x) => x[0]));
+    const wk = windows(kernel, K, list.map((x) => x[1]));
     for (let i = 1; i < list.length; i++) {
       const [pa, pb] = list[i - 1];
       const [ca, cb] = list[i];
-      const rm = relation(M, pa, ca);
-      const rk = relation(K, pb, cb);
+      const rm = relation(M, pa, ca, wm[i - 1], wm[i]);
+      const rk = relation(K, pb, cb, wk[i - 1], wk[i]);
       // Zero is checked frame by frame above, and an ID after a 0 relates to nothing.
       const afterZero = M[pa].decoded.ip!.id === 0 || K[pb].decoded.ip!.id === 0;
       if (rm !== rk && !afterZero && rm !== 'zero' && rk !== 'zero') {

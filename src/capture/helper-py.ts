@@ -5,8 +5,9 @@
 // its error queue, IP_OPTIONS, SO_BINDTODEVICE, raw ICMP) are plain setsockopt/recvmsg calls there.
 //
 // Modes (argv[1]):
-//   sysctl PATH=VALUE...   write /proc/sys/PATH in the namespace it runs in
-//   offload DEV...         turn off TX checksum offload, TSO and GSO (SIOCETHTOOL; no ethtool needed)
+//   setup ITEM...          in the namespace it runs in, for each ITEM in order: PATH=VALUE writes
+//                          /proc/sys/PATH; offload:DEV turns off TX checksum offload, TSO and GSO
+//                          on DEV (SIOCETHTOOL, so that ethtool need not be installed)
 //   run                    read the plan (one JSON line) on stdin, set up the joined groups, print
 //                          {"ready": true}, wait for "go", run the schedule, print the result (one
 //                          JSON line), then wait for "exit" (or end of input) before closing sockets,
@@ -98,7 +99,7 @@ export interface HelperResult {
 }
 
 export const HELPER_PY = String.raw`
-import sys, os, json, time, socket, struct, errno, subprocess, random, fcntl, array
+import sys, os, json, time, socket, struct, errno, subprocess, random, fcntl, array, resource
 
 SOL_IP = 0
 SOL_SOCKET = 1
@@ -116,6 +117,8 @@ SO_BROADCAST = 6
 SO_REUSEADDR = 2
 SO_BINDTODEVICE = 25
 SO_TIMESTAMPNS = 35
+SO_SNDBUFFORCE = 32
+SNDBUF = 8 << 20
 SO_MARK = 36
 MSG_DONTWAIT = 0x40
 MSG_ERRQUEUE = 0x2000
@@ -253,6 +256,13 @@ class Sock:
         else:
             self.s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             self.s.setblocking(False)
+        if proto != 'tcp':
+            # The model has no send buffer limit: datagrams that wait for ARP must not make later
+            # calls fail with EAGAIN. The reference captures raised it the same way.
+            try:
+                self.s.setsockopt(SOL_SOCKET, SO_SNDBUFFORCE, SNDBUF)
+            except OSError:
+                pass
         self.bound = False
         self.connected = False
 
@@ -373,8 +383,23 @@ def addr_str(a):
         return str(a)
 
 
+def drain(s):
+    n = 0
+    while True:
+        try:
+            s.recv(65536, MSG_DONTWAIT)
+            n += 1
+        except OSError:
+            return n
+
+
 def mode_run():
     plan = json.loads(sys.stdin.readline())
+    try:
+        # One socket per call unless named: many calls need many descriptors.
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1 << 16, 1 << 16))
+    except (ValueError, OSError):
+        pass
     joined = []
     for j in plan['joins']:
         idx = socket.if_nametoindex(j['dev'])
@@ -426,6 +451,10 @@ def mode_run():
             break
         time.sleep(min(left, 50000000) / 1e9)
     rt_end = time.time_ns()
+    # A joined socket takes what is delivered to it: the kernel counts Udp.InDatagrams when the
+    # application reads, so read it all before the counters.
+    for s in joined:
+        drain(s)
     after = read_snmp()
     devs_after = read_devs(plan['devices'])
     for p, rec in procs:
@@ -471,16 +500,22 @@ def mode_run():
     sys.stdin.readline()
 
 
+def mode_setup(args):
+    for a in args:
+        if a.startswith('offload:'):
+            mode_offload([a[8:]])
+        else:
+            mode_sysctl([a])
+
+
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else ''
-    if mode == 'sysctl':
-        mode_sysctl(sys.argv[2:])
-    elif mode == 'offload':
-        mode_offload(sys.argv[2:])
+    if mode == 'setup':
+        mode_setup(sys.argv[2:])
     elif mode == 'run':
         mode_run()
     else:
-        sys.stderr.write('usage: helper.py sysctl|offload|run\n')
+        sys.stderr.write('usage: helper.py setup ITEM...|run\n')
         sys.exit(2)
 
 

@@ -9,13 +9,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import type { Scenario } from '../model/scenario/types';
 import { PcapWriter } from '../model/wire/pcap';
+import { runScenario } from '../model/engine/run';
+import { formatIpv4, parseIpv4, prefixMask } from '../model/wire/addr';
 import { HELPER_PY, type HelperResult } from './helper-py';
 import { planCapture, type CapturePlan } from './plan';
 import type { CaptureDoc, CaptureFrameMeta } from './capture-doc';
-import { CAPTURE_DOC_VERSION, formatCaptureDoc } from './capture-doc';
+import { CAPTURE_DOC_VERSION, formatCaptureDoc, scenarioDigest } from './capture-doc';
 
 /** A problem with the machine or the input, not a fault in kpath: the command exits 2. */
 export class CaptureEnvironmentError extends Error {}
@@ -46,6 +47,21 @@ export function findTool(name: string): string | undefined {
   return undefined;
 }
 
+let pythonPath: string | undefined;
+
+/**
+ * The Python interpreter itself: `python3` may be a wrapper script (pyenv and the like) that
+ * costs half a second per start, and the capture starts it several times.
+ */
+export function python(): string {
+  if (pythonPath) return pythonPath;
+  const found = findTool('python3') ?? 'python3';
+  const r = spawnSync(found, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', timeout: 30_000 });
+  const exe = r.status === 0 ? r.stdout.trim() : '';
+  pythonPath = exe && path.isAbsolute(exe) ? exe : found;
+  return pythonPath;
+}
+
 export interface Preflight {
   /** Reasons the capture cannot run here (not root, ...). */
   problems: string[];
@@ -53,12 +69,37 @@ export interface Preflight {
   missing: { tool: string; pkg: string }[];
 }
 
-/** What this machine lacks to capture `s`. Installs nothing. */
+/** Below gc_thresh1 the kernel never collects neighbour entries, so the machine's own stay put. */
+export const MAX_NEIGHBOURS = 128;
+
+/** How many neighbour entries a scenario may create at most: one per unicast destination, plus the static ones. */
+export function neighbourEntries(s: Scenario): number {
+  const own = new Set(s.addrs.map((a) => a.address));
+  const broadcasts = new Set(s.addrs.filter((a) => a.prefix < 31).map((a) => {
+    const m = prefixMask(a.prefix);
+    return formatIpv4(((parseIpv4(a.address)! & m) | ~m) >>> 0);
+  }));
+  const dsts = new Set<string>();
+  for (const x of s.sends) {
+    const first = Number(x.to.split('.')[0]);
+    if (first >= 224 || first === 127 || own.has(x.to) || broadcasts.has(x.to)) continue;
+    dsts.add(x.to);
+  }
+  return dsts.size + s.neighs.length;
+}
+
+/** What this machine lacks to capture `s`, and what makes `s` unsafe to capture. Installs nothing. */
 export function preflight(s: Scenario): Preflight {
   const problems: string[] = [];
   if (process.platform !== 'linux') problems.push(`capturing needs Linux network namespaces; this is ${process.platform}`);
   else if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     problems.push('capturing needs root (it creates network namespaces and veth devices): run it with sudo');
+  }
+  const entries = neighbourEntries(s);
+  if (entries > MAX_NEIGHBOURS) {
+    problems.push(`the scenario could create ${entries} neighbour entries, and the kernel's ARP table is shared by every namespace ` +
+      `of this machine (gc_thresh1/2/3 128/512/1024): capturing it could push out this machine's own entries or make new ones ` +
+      `fail, so kpath capture takes at most ${MAX_NEIGHBOURS}`);
   }
   const tools = ['ip', 'tcpdump', 'python3'];
   if (s.nft.length) tools.push('nft');
@@ -97,6 +138,9 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Captures in progress in this process. */
+const live = new Set<Holdings>();
+
 /** Deletes namespaces left by kpath processes that no longer exist. Returns their names. */
 export function removeStaleNamespaces(): string[] {
   const gone: string[] = [];
@@ -104,7 +148,8 @@ export function removeStaleNamespaces(): string[] {
     const m = NS_RE.exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
-    if (pid === process.pid || alive(pid)) continue;
+    // Our own pid: left by an earlier process that had it, unless a capture of ours holds it.
+    if (pid === process.pid ? [...live].some((h) => h.namespaces.includes(name)) : alive(pid)) continue;
     if (spawnSync('ip', ['netns', 'del', name]).status === 0) gone.push(name);
   }
   return gone;
@@ -135,7 +180,6 @@ class Holdings {
   }
 }
 
-const live = new Set<Holdings>();
 let handlersInstalled = false;
 
 function releaseAll(): void {
@@ -156,6 +200,17 @@ function installHandlers(): void {
   }
 }
 
+/** Real time the capture runs on after the model has gone quiet, for what a kernel does late. */
+export const SETTLE_NS = 500_000_000;
+
+/** How long a capture of `s` runs: its `run`, else until the model is quiet plus SETTLE_NS. */
+export function captureEnd(s: Scenario, modelEnd?: number): number {
+  if (s.run !== undefined) return s.run;
+  const end = modelEnd ?? runScenario(s, { keepFrames: false }).endTime;
+  const lastCall = Math.max(0, ...s.sends.map((x) => x.at + Math.max(0, x.count - 1) * x.every));
+  return Math.max(end, lastCall) + SETTLE_NS;
+}
+
 let sequence = 0;
 
 // ---- the capture ----
@@ -165,7 +220,6 @@ export interface CaptureOptions {
   end: number;
   /** The scenario's path as it should be recorded in result.json. */
   scenarioPath: string;
-  scenarioText: string;
   /** Progress messages. */
   log?: (line: string) => void;
 }
@@ -175,13 +229,19 @@ function run(argv: string[], input?: string): { ok: boolean; out: string; err: s
   return { ok: r.status === 0, out: r.stdout ?? '', err: (r.stderr ?? '').trim() || (r.error ? r.error.message : `exit status ${r.status}`) };
 }
 
-function waitForLine(stream: NodeJS.ReadableStream, test: (line: string) => boolean, ms: number, what: string): Promise<string> {
+/** The first line of `stream` that passes `test`; fails after `ms`, or as soon as `child` exits. */
+function waitForLine(stream: NodeJS.ReadableStream, test: (line: string) => boolean, ms: number, what: string, child?: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => {
+    const stop = (why: string): void => {
+      clearTimeout(timer);
       stream.off('data', onData);
-      reject(new Error(`${what}: no answer within ${ms / 1000} s`));
-    }, ms);
+      child?.off('exit', onExit);
+      reject(new Error(`${what}: ${why}`));
+    };
+    const timer = setTimeout(() => stop(`no answer within ${ms / 1000} s`), ms);
+    const onExit = (code: number | null, signal: string | null): void => stop(`exited (${signal ?? `status ${code}`})`);
+    child?.once('exit', onExit);
     const onData = (chunk: Buffer | string): void => {
       buf += chunk.toString();
       let i: number;
@@ -191,6 +251,7 @@ function waitForLine(stream: NodeJS.ReadableStream, test: (line: string) => bool
         if (test(line)) {
           clearTimeout(timer);
           stream.off('data', onData);
+          child?.off('exit', onExit);
           resolve(line);
           return;
         }
@@ -256,7 +317,7 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
     const helperPath = path.join(h.tmpDir, 'helper.py');
     fs.writeFileSync(helperPath, HELPER_PY);
     const prefix = `kpath-${process.pid}-${sequence++}`;
-    const plan = planCapture(s, { prefix, helperPath, end: o.end, ethtool: findTool('ethtool') !== undefined });
+    const plan = planCapture(s, { prefix, helperPath, python: python(), end: o.end, ethtool: findTool('ethtool') !== undefined });
     for (const n of plan.notes) log(`note: ${n}`);
 
     // Namespaces are recorded before they exist, so that a failure half-way still removes them.
@@ -279,7 +340,7 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
 }
 
 async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: CaptureOptions, log: (l: string) => void): Promise<{ doc: CaptureDoc; frames: Uint8Array[] }> {
-  const py = findTool('python3')!;
+  const py = python();
   const helper = spawn('ip', ['netns', 'exec', plan.hostNs, py, path.join(h.tmpDir!, 'helper.py'), 'run'], { stdio: ['pipe', 'pipe', 'pipe'] });
   h.children.add(helper);
   let helperErr = '';
@@ -287,7 +348,7 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
   const failed = (what: string, e: unknown): Error => new CaptureEnvironmentError(`${what}: ${(e as Error).message}${helperErr ? `\n${helperErr.trim()}` : ''}`);
   helper.stdin!.write(JSON.stringify(plan.helper) + '\n');
   try {
-    await waitForLine(helper.stdout!, (l) => l.includes('"ready"'), 20_000, 'the socket helper');
+    await waitForLine(helper.stdout!, (l) => l.includes('"ready"'), 20_000, 'the socket helper', helper);
   } catch (e) {
     throw failed('the socket helper did not start', e);
   }
@@ -305,14 +366,14 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
     return { dev: d, c, chunks, err: () => err };
   });
   try {
-    await Promise.all(dumps.map((d) => waitForLine(d.c.stderr!, (l) => l.includes('listening on'), 20_000, `tcpdump on ${d.dev.name}`)));
+    await Promise.all(dumps.map((d) => waitForLine(d.c.stderr!, (l) => l.includes('listening on'), 20_000, `tcpdump on ${d.dev.name}`, d.c)));
   } catch (e) {
     throw new CaptureEnvironmentError(`tcpdump did not start: ${(e as Error).message}\n${dumps.map((d) => d.err().trim()).filter(Boolean).join('\n')}`);
   }
   await new Promise((r) => setTimeout(r, 200));
 
   log(`running for ${(plan.helper.end / 1e9).toFixed(3)} s of real time`);
-  const resultLine = waitForLine(helper.stdout!, (l) => l.startsWith('{'), (plan.helper.end + plan.helper.lead) / 1e6 + 60_000, 'the socket helper');
+  const resultLine = waitForLine(helper.stdout!, (l) => l.startsWith('{'), (plan.helper.end + plan.helper.lead) / 1e6 + 60_000, 'the socket helper', helper);
   helper.stdin!.write('go\n');
   let res: HelperResult;
   try {
@@ -395,7 +456,7 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
     kpath: CAPTURE_DOC_VERSION,
     kind: 'capture',
     scenario: o.scenarioPath,
-    scenarioSha256: createHash('sha256').update(o.scenarioText).digest('hex'),
+    scenarioDigest: scenarioDigest(s),
     kernel: os.release(),
     endTime: Math.max(0, relRt(res.rtEnd, res.rtStart) - origin),
     sends,

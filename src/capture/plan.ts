@@ -131,22 +131,23 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
     setup.push(input === undefined ? { what, argv } : { what, argv, input });
   };
   const inNs = (ns: string, argv: string[]): string[] => ['ip', 'netns', 'exec', ns, ...argv];
-  const sysctl = (what: string, ns: string, pairs: string[]): void => step(what, inNs(ns, [py, o.helperPath, 'sysctl', ...pairs]));
+  // One helper run per namespace once its devices exist (a Python start is the slow part of the
+  // setup): sysctls and offloads, in order.
+  const nsSetup = new Map<string, string[]>();
+  const later = (ns: string, ...items: string[]): void => {
+    nsSetup.set(ns, [...(nsSetup.get(ns) ?? []), ...items]);
+  };
 
-  // Namespaces first, with IPv6 off before any device exists (no router solicitations or MLD
-  // reports on the links), and peers that never answer with ICMP errors: a Linux host that gets
-  // UDP on a closed port would send "port unreachable", which the hosts of a scenario do not.
+  // IPv6 off (no router solicitations or MLD reports on the links; nothing is up before this
+  // runs), and peers that never answer with ICMP errors: a Linux host that gets UDP on a closed
+  // port would send "port unreachable", which the hosts of a scenario do not.
   step('create the host namespace', ['ip', 'netns', 'add', hostNs]);
   for (const p of peerNs) step(`link ${p.link}: create the peer namespace`, ['ip', 'netns', 'add', p.ns]);
-  sysctl('host: IPv6 off, one IGMP report per join', hostNs, [
-    'net/ipv6/conf/all/disable_ipv6=1', 'net/ipv6/conf/default/disable_ipv6=1', 'net/ipv4/igmp_qrv=1',
-  ]);
+  later(hostNs, 'net/ipv6/conf/all/disable_ipv6=1', 'net/ipv6/conf/default/disable_ipv6=1', 'net/ipv4/igmp_qrv=1');
   for (const p of peerNs) {
-    sysctl(`link ${p.link}: peers: IPv6 off, no ICMP errors, ARP only for their own addresses`, p.ns, [
-      'net/ipv6/conf/all/disable_ipv6=1', 'net/ipv6/conf/default/disable_ipv6=1',
+    later(p.ns, 'net/ipv6/conf/all/disable_ipv6=1', 'net/ipv6/conf/default/disable_ipv6=1',
       'net/ipv4/icmp_msgs_per_sec=0', 'net/ipv4/icmp_msgs_burst=0',
-      'net/ipv4/conf/all/arp_ignore=1', 'net/ipv4/conf/default/arp_ignore=1',
-    ]);
+      'net/ipv4/conf/all/arp_ignore=1', 'net/ipv4/conf/default/arp_ignore=1');
   }
 
   // Peer MACs per link: the first one is the veth end's, the others macvlans on it.
@@ -176,24 +177,29 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
     if (!l.offload) {
       // The reference captures were made with TX checksum offload off on the sender's veth, so
       // that the capture shows finished checksums; the peers' end too, for their replies.
-      const off = (ns: string, dev: string): string[] => (o.ethtool
-        ? inNs(ns, ['ethtool', '-K', dev, 'tx', 'off', 'tso', 'off', 'gso', 'off'])
-        : inNs(ns, [py, o.helperPath, 'offload', dev]));
-      step(`link ${l.name}: TX checksum offload off`, off(hostNs, l.name));
-      step(`link ${l.name}: TX checksum offload off on the peers' end`, off(pns, PEER_DEV));
+      if (o.ethtool) {
+        step(`link ${l.name}: TX checksum offload off`, inNs(hostNs, ['ethtool', '-K', l.name, 'tx', 'off', 'tso', 'off', 'gso', 'off']));
+        step(`link ${l.name}: TX checksum offload off on the peers' end`, inNs(pns, ['ethtool', '-K', PEER_DEV, 'tx', 'off', 'tso', 'off', 'gso', 'off']));
+      } else {
+        later(hostNs, `offload:${l.name}`);
+        later(pns, `offload:${PEER_DEV}`);
+      }
     }
     if (l.qdisc === 'pfifo_fast') {
       tc = true;
       step(`link ${l.name}: qdisc pfifo_fast`, ['tc', '-n', hostNs, 'qdisc', 'replace', 'dev', l.name, 'root', 'pfifo_fast']);
     }
+    if (!l.up) notes.push(`link ${l.name} is down: nothing is captured on it`);
     if (l.type === 'ethernet') {
       notes.push(`link ${l.name} is type ethernet: a veth stands in for it, so frames are not padded to 60 bytes and there is no pfifo_fast unless the qdisc is set`);
     }
   }
 
-  const sysPairs: string[] = [];
-  for (const sc of s.sysctls) for (const p of sysctlPaths(sc.key, s.links)) sysPairs.push(`${p}=${sc.value}`);
-  if (sysPairs.length) sysctl('host: the scenario\'s sysctls', hostNs, sysPairs);
+  for (const sc of s.sysctls) for (const p of sysctlPaths(sc.key, s.links)) later(hostNs, `${p}=${sc.value}`);
+  for (const [ns, items] of nsSetup) {
+    const what = ns === hostNs ? 'host: sysctls and offloads' : `link ${peerNs.find((p) => p.ns === ns)!.link}: the peers' sysctls and offload`;
+    step(what, inNs(ns, [py, o.helperPath, 'setup', ...items]));
+  }
 
   for (const a of s.addrs) step(`addr ${a.address}/${a.prefix} on ${a.dev}`, ['ip', '-n', hostNs, 'addr', 'add', `${a.address}/${a.prefix}`, 'dev', a.dev]);
 
@@ -201,21 +207,33 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
   const actions: HelperAction[] = [];
   const peerRoutes: SetupStep[] = [];
   for (const p of s.peers) {
+    if (p.replyDelay > 0) notes.push(`peer ${p.address}: reply-delay is not reproduced (it needs the netem qdisc); it answers as fast as Linux does`);
     if (p.silent) continue;
     const pns = nsOf(p.dev);
     const dev = peerDev(p.dev, p.lladdr);
     const a = parseIpv4(p.address)!;
     const own = s.addrs.find((x) => x.dev === p.dev && ((parseIpv4(x.address)! ^ a) & prefixMask(x.prefix)) === 0);
-    const prefix = own ? own.prefix : 32;
-    if (!own) {
-      for (const x of s.addrs.filter((y) => y.dev === p.dev)) {
-        const net = formatIpv4(parseIpv4(x.address)! & prefixMask(x.prefix));
-        peerRoutes.push({ what: `peer ${p.address}: route back to ${net}/${x.prefix}`, argv: ['ip', '-n', pns, 'route', 'replace', `${net}/${x.prefix}`, 'dev', dev] });
-      }
-    }
-    const add = ['ip', '-n', pns, 'addr', 'add', `${p.address}/${prefix}`, 'dev', dev];
+    const add = ['ip', '-n', pns, 'addr', 'add', `${p.address}/${own ? own.prefix : 32}`, 'dev', dev];
     if (p.upAt > 0) actions.push({ kind: 'exec', t: p.upAt, what: `peer ${p.address} up`, argv: add });
     else step(`peer ${p.address}`, add);
+  }
+  // Several peers on a link share its namespace, so each peer device gets a routing table of its
+  // own, chosen by source address: a peer answers from its own device and MAC, and a peer outside
+  // the host's subnets has a route back to them.
+  for (const l of s.links) {
+    const peers = s.peers.filter((p) => p.dev === l.name && !p.silent);
+    const outside = peers.some((p) => !s.addrs.some((x) => x.dev === l.name && ((parseIpv4(x.address)! ^ parseIpv4(p.address)!) & prefixMask(x.prefix)) === 0));
+    if ((macs.get(l.name) ?? []).length < 2 && !outside) continue;
+    const pns = nsOf(l.name);
+    const nets = s.addrs.filter((x) => x.dev === l.name).map((x) => `${formatIpv4(parseIpv4(x.address)! & prefixMask(x.prefix))}/${x.prefix}`);
+    (macs.get(l.name) ?? []).forEach((mac, i) => {
+      const dev = peerDev(l.name, mac);
+      const table = String(100 + i);
+      for (const net of nets) peerRoutes.push({ what: `link ${l.name}: ${dev}'s route to ${net}`, argv: ['ip', '-n', pns, 'route', 'add', net, 'dev', dev, 'table', table] });
+      for (const p of peers.filter((x) => x.lladdr === mac)) {
+        peerRoutes.push({ what: `peer ${p.address}: answers from ${dev}`, argv: ['ip', '-n', pns, 'rule', 'add', 'from', p.address, 'lookup', table] });
+      }
+    });
   }
 
   step('host: lo up', ['ip', '-n', hostNs, 'link', 'set', 'dev', 'lo', 'up']);
@@ -261,7 +279,8 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
       actions, end: o.end, joins, lead: o.lead ?? 100_000_000,
       devices: [...s.links.map((l) => l.name), 'lo'],
     },
-    devices: [...s.links.map((l) => ({ name: l.name, mac: l.address })), { name: 'lo', mac: '00:00:00:00:00:00' }],
+    // A device that is down sends nothing, and tcpdump cannot open it.
+    devices: [...s.links.filter((l) => l.up).map((l) => ({ name: l.name, mac: l.address })), { name: 'lo', mac: '00:00:00:00:00:00' }],
     needs: { nft: s.nft.length > 0, tc },
     notes,
   };

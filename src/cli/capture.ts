@@ -3,20 +3,8 @@
 import * as fs from 'node:fs';
 import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
 import type { Scenario } from '../model/scenario/types';
-import { runScenario } from '../model/engine/run';
-import { captureScenario, CaptureEnvironmentError, preflight, preflightMessage } from '../capture/live';
+import { captureEnd, captureScenario, CaptureEnvironmentError, preflight, preflightMessage } from '../capture/live';
 import { UsageError } from './args';
-
-/** Real time the capture runs on after the model has gone quiet, for what a kernel does late. */
-export const SETTLE_NS = 500_000_000;
-
-/** How long a capture of `s` runs: its `run`, else until the model is quiet plus SETTLE_NS. */
-export function captureEnd(s: Scenario, modelEnd?: number): number {
-  if (s.run !== undefined) return s.run;
-  const end = modelEnd ?? runScenario(s, { keepFrames: false }).endTime;
-  const lastCall = Math.max(0, ...s.sends.map((x) => x.at + Math.max(0, x.count - 1) * x.every));
-  return Math.max(end, lastCall) + SETTLE_NS;
-}
 
 /** Reads and parses a scenario file; errors are UsageError (unreadable) or ScenarioError. */
 export function loadScenarioFile(file: string): { scenario: Scenario; text: string } {
@@ -52,12 +40,12 @@ export async function captureCommand(argv: string[], write: (s: string) => void)
     if (bad) throw new UsageError(`unknown option ${bad} (see kpath capture --help)`);
     if (pos.length !== 2) throw new UsageError('kpath capture needs a scenario file and an output directory (see kpath capture --help)');
     const [file, outDir] = pos;
-    const { scenario, text } = loadScenarioFile(file);
+    const { scenario } = loadScenarioFile(file);
     const pre = preflight(scenario);
     if (pre.problems.length || pre.missing.length) throw new CaptureEnvironmentError(preflightMessage(pre));
     const end = captureEnd(scenario);
     const log = (l: string): void => void process.stderr.write(`kpath capture: ${l}\n`);
-    const doc = await captureScenario(scenario, outDir, { end, scenarioPath: file, scenarioText: text, log });
+    const doc = await captureScenario(scenario, outDir, { end, scenarioPath: file, log });
     write(`Kernel ${doc.kernel}, ${file}, ran to ${(doc.endTime / 1e6).toFixed(3)} ms\n\nSocket calls:\n`);
     for (const s of doc.sends) {
       write(`  ${(s.time / 1e6).toFixed(6).padStart(14)} ms  line ${String(s.line).padEnd(4)} ${s.proto} to ${s.to} size ${s.size} [${s.socket}] -> ${s.result}` +

@@ -4,13 +4,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { runScenario } from '../model/engine/run';
-import { readCapture } from '../capture/capture-doc';
+import { readCapture, scenarioDigest } from '../capture/capture-doc';
 import { compare, formatComparison } from '../capture/compare';
 import { sideFromCapture, sideFromRun } from '../capture/sides';
-import { captureScenario, CaptureEnvironmentError, preflight, preflightMessage } from '../capture/live';
-import { captureEnd, loadScenarioFile, reportError } from './capture';
+import { captureEnd, captureScenario, CaptureEnvironmentError, preflight, preflightMessage } from '../capture/live';
+import { loadScenarioFile, reportError } from './capture';
 import { UsageError } from './args';
 
 interface CompareArgs {
@@ -46,7 +45,7 @@ function parseCompareArgs(argv: string[]): CompareArgs {
 export async function compareCommand(argv: string[], write: (s: string) => void): Promise<number> {
   try {
     const a = parseCompareArgs(argv);
-    const { scenario, text } = loadScenarioFile(a.file);
+    const { scenario } = loadScenarioFile(a.file);
     const result = runScenario(scenario);
     let dir = a.capture;
     let tmp: string | null = null;
@@ -58,7 +57,7 @@ export async function compareCommand(argv: string[], write: (s: string) => void)
       if (a.keep) dir = a.keep;
       else dir = tmp = fs.mkdtempSync(path.join(os.tmpdir(), `kpath-compare-${process.pid}-`));
       const log = (l: string): void => void process.stderr.write(`kpath compare: ${l}\n`);
-      await captureScenario(scenario, dir, { end: captureEnd(scenario, result.endTime), scenarioPath: a.file, scenarioText: text, log });
+      await captureScenario(scenario, dir, { end: captureEnd(scenario, result.endTime), scenarioPath: a.file, log });
     }
     let stored;
     try {
@@ -68,13 +67,12 @@ export async function compareCommand(argv: string[], write: (s: string) => void)
     } finally {
       if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     }
-    const sha = createHash('sha256').update(text).digest('hex');
-    if (stored.doc.scenarioSha256 && stored.doc.scenarioSha256 !== sha) {
+    if (stored.doc.scenarioDigest !== scenarioDigest(scenario)) {
       process.stderr.write(`kpath compare: warning: ${dir} was captured from another version of ${a.file}\n`);
     }
     const model = sideFromRun(result);
     const kernel = sideFromCapture(stored);
-    const c = compare(model, kernel);
+    const c = compare(model, kernel, { fixedPorts: scenario.sends.flatMap((x) => (x.fromPort ? [x.fromPort] : [])) });
     if (a.json) {
       write(JSON.stringify({ agree: c.agree, kernel: stored.doc.kernel, differences: c.differences, ignored: c.ignored, rows: c.rows.map((r) => ({ model: r.model, kernel: r.kernel, differ: r.differences.length > 0 })) }, null, 2) + '\n');
     } else {
