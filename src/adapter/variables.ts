@@ -100,7 +100,7 @@ export class Variables {
     }, true);
     add('Wire', {
       kind: 'vars',
-      list: () => k.frames.map((f, i) => {
+      list: () => stop.wire.slice(0, stop.frameCount).map((f, i) => {
         const s = summarize(decodeFrame(f.bytes));
         return this.variable(`${i + 1}`, `${(f.time / 1e6).toFixed(6)} ms ${f.dev} ${f.dir} ${s.src} > ${s.dst} ${s.protocol} ${f.bytes.length} ${s.info}`);
       }),

@@ -2,6 +2,9 @@
 
 export class UsageError extends Error {}
 
+/** Above this many socket calls, `kpath run` keeps totals instead of records (see --counts). */
+export const AUTO_COUNTS_CALLS = 100_000;
+
 export interface RunArgs {
   file: string;
   pcap?: string;
@@ -9,6 +12,8 @@ export interface RunArgs {
   json: boolean;
   breaks: string[];
   kernel?: '6.18' | '4.9';
+  /** --counts / --records: keep totals, or every record; otherwise chosen by the run's size. */
+  record?: 'counts' | 'all';
 }
 
 export const MAIN_HELP = `kpath: step through a model of the Linux IPv4 transmit path
@@ -28,7 +33,7 @@ on its links, and timed socket calls. The language is documented in docs/scenari
 Exit status: 0 the scenario ran; 2 bad scenario or bad arguments; 1 a fault in kpath itself
 (kpath compare: 1 when the model and the kernel differ).`;
 
-export const RUN_HELP = `Usage: kpath run FILE.kpath [--pcap OUT.pcap] [--trace] [--json] [--break FUNC]... [--kernel 6.18|4.9]
+export const RUN_HELP = `Usage: kpath run FILE.kpath [--pcap OUT.pcap] [--trace] [--json] [--break FUNC]... [--kernel 6.18|4.9] [--counts|--records]
 
 Runs the scenario on the model's virtual clock and prints what happened: the result of each
 socket call, the frames on the wire (like a packet capture), drops with their reasons, ICMP
@@ -47,7 +52,13 @@ Options:
                     (repeatable). Without --trace only the hits are printed. Names as in the kernel:
                     ip_finish_output2, __neigh_create, ... ("kpath functions" lists them).
   --kernel V        run with kernel profile V (6.18 or 4.9) instead of the scenario's.
-  -h, --help        this text`;
+  --counts          keep totals per send line instead of a record per socket call and per
+                    frame (the pcap still gets every frame); memory stays bounded. This is
+                    the default above ${AUTO_COUNTS_CALLS} socket calls, and kpath says so on stderr.
+  --records         keep a record per call and per frame whatever the run's size.
+  -h, --help        this text
+
+A long run shows its progress on stderr when stderr is a terminal.`;
 
 export function parseRunArgs(argv: string[]): RunArgs {
   const a: RunArgs = { file: '', trace: false, json: false, breaks: [] };
@@ -62,6 +73,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (arg.startsWith('--pcap=')) a.pcap = arg.slice(7);
     else if (arg === '--trace') a.trace = true;
     else if (arg === '--json') a.json = true;
+    else if (arg === '--counts') a.record = 'counts';
+    else if (arg === '--records') a.record = 'all';
     else if (arg === '--break') a.breaks.push(value());
     else if (arg.startsWith('--break=')) a.breaks.push(arg.slice(8));
     else if (arg === '--kernel' || arg.startsWith('--kernel=')) {

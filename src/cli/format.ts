@@ -11,20 +11,34 @@ export function formatReport(r: RunResult): string {
   const out: string[] = [];
   out.push(`kernel ${r.kernel}${r.scenario ? `, scenario ${r.scenario}` : ''}, ran to ${ms(r.endTime)} ms`);
   out.push('');
-  out.push('Socket calls:');
+  const t = r.totals;
+  if (t) {
+    // A run that kept counts: one line per send line instead of one per call.
+    out.push(`Socket calls (${t.calls}, totals per send line):`);
+    for (const l of t.lines) {
+      const results = Object.entries(l.results).map(([k, v]) => `${k} ${v}`).join(', ');
+      out.push(`  line ${String(l.line).padEnd(4)} ${l.proto} to ${l.to} size ${l.size}: ${l.calls} calls${results ? ' -> ' + results : ''}`);
+    }
+    out.push('');
+    out.push(`Frames: ${t.frames} (not listed in a run this long; --pcap writes them all)`);
+  } else out.push('Socket calls:');
   for (const s of r.sends) {
     const extra = s.setsockopt?.length ? `  (setsockopt ${s.setsockopt.map((o) => `${o.option}: ${o.result}`).join(', ')})` : '';
     out.push(`  ${ms(s.time).padStart(13)} ms  line ${String(s.line).padEnd(4)} ${s.proto} to ${s.to} size ${s.size} [${s.socket}] -> ${s.result}${extra}`);
   }
-  out.push('');
-  out.push(`Frames (${r.frames.length}):`);
-  out.push(`  ${'No.'.padStart(4)} ${'Time (ms)'.padStart(13)}  ${'Dev'.padEnd(6)} ${'Dir'.padEnd(3)} ${'Source'.padEnd(17)} ${'Destination'.padEnd(17)} ${'Proto'.padEnd(6)} ${'Len'.padStart(5)}  Info`);
+  if (!t) {
+    out.push('');
+    out.push(`Frames (${r.frames.length}):`);
+    out.push(`  ${'No.'.padStart(4)} ${'Time (ms)'.padStart(13)}  ${'Dev'.padEnd(6)} ${'Dir'.padEnd(3)} ${'Source'.padEnd(17)} ${'Destination'.padEnd(17)} ${'Proto'.padEnd(6)} ${'Len'.padStart(5)}  Info`);
+  }
   for (const f of r.frames) {
     out.push(`  ${String(f.index + 1).padStart(4)} ${ms(f.time).padStart(13)}  ${f.dev.padEnd(6)} ${f.dir.padEnd(3)} ${f.src.padEnd(17)} ${f.dst.padEnd(17)} ${f.protocol.padEnd(6)} ${String(f.len).padStart(5)}  ${f.info}`);
   }
   if (r.drops.length) {
     out.push('');
-    out.push(`Drops (${r.drops.length}):`);
+    if (t && t.drops > r.drops.length) {
+      out.push(`Drops (${t.drops}: ${Object.entries(t.dropReasons).map(([k, v]) => `${k} ${v}`).join(', ')}; the first ${r.drops.length}):`);
+    } else out.push(`Drops (${r.drops.length}):`);
     for (const d of r.drops) out.push(`  ${ms(d.time).padStart(13)} ms  #${d.packet} len ${d.len} in ${d.function}: ${d.reason}`);
   }
   if (r.icmp.length) {

@@ -2,12 +2,12 @@
 
 import * as fs from 'node:fs';
 import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
-import { createKernel, runKernel, resultOf } from '../model/engine/run';
+import { createKernel, runKernel, resultOf, totalCalls } from '../model/engine/run';
 import { Tracer, formatTraceLine, TraceLine } from '../model/engine/trace';
 import { findFunction, MODELED_FUNCTIONS } from '../model/kernel/functions';
 import { PcapWriter } from '../model/wire/pcap';
 import { AtomicFile } from './files';
-import { RunArgs, UsageError } from './args';
+import { RunArgs, UsageError, AUTO_COUNTS_CALLS } from './args';
 import { formatReport } from './format';
 
 export function runCommand(a: RunArgs, write: (s: string) => void): number {
@@ -36,7 +36,14 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
     }
   }
   try {
-    const writer = pcap ? new PcapWriter((chunk) => pcap.write(chunk), 1 << 20) : null;
+    // The file is written synchronously, so the writer may lend it its buffer.
+    const writer = pcap ? new PcapWriter((chunk) => pcap.write(chunk), 1 << 20, true) : null;
+    const calls = totalCalls(scenario);
+    const record = a.record ?? (calls > AUTO_COUNTS_CALLS ? 'counts' : 'all');
+    if (record === 'counts' && !a.record) {
+      process.stderr.write(`kpath: ${calls} socket calls: keeping totals per send line instead of a record per call and per frame${a.pcap ? ' (the pcap gets every frame)' : ''}; --records keeps them all\n`);
+    }
+    const progress = process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     const traceLines: TraceLine[] = [];
     const watching = a.trace || a.breaks.length > 0;
     let k: ReturnType<typeof createKernel> | null = null;
@@ -46,9 +53,15 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
     k = createKernel(scenario, {
       watcher: tracer ?? undefined,
       frameSinks: writer ? [(t, _dev, _dir, frame) => writer.write(t, frame)] : [],
+      record,
+      progress: progress ? (done, total) => progress.show(done, total) : undefined,
     });
     if (tracer && !a.json && a.trace) write(`Trace (time, context, packet, function, len, decision):\n`);
-    runKernel(k, scenario.run);
+    try {
+      runKernel(k, scenario.run);
+    } finally {
+      progress?.clear();
+    }
     tracer?.flush();
     writer?.flush();
     const result = resultOf(k, scenario);
@@ -70,12 +83,41 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
         write(`Breakpoints: ${a.breaks.map((b) => `${b} hit ${tracer!.breakHits().get(b) ?? 0} times`).join(', ')}\n\n`);
       }
       write(formatReport(result) + '\n');
-      if (a.pcap) write(`\nWrote ${result.frames.length} frames to ${a.pcap}\n`);
+      if (a.pcap) write(`\nWrote ${k.frameCount} frames to ${a.pcap}\n`);
     }
     return 0;
   } catch (e) {
     pcap?.abort();
     throw e;
+  }
+}
+
+/**
+ * A progress bar on a terminal's stderr for long runs: socket calls made out of all, at most ten
+ * updates a second, erased when the run ends.
+ */
+class ProgressBar {
+  private last = 0;
+  private shown = false;
+  private readonly start = Date.now();
+
+  constructor(private readonly out: NodeJS.WriteStream) {}
+
+  show(done: number, total: number): void {
+    const now = Date.now();
+    if (now - this.last < 100 || total <= 0) return;
+    this.last = now;
+    const width = 30;
+    const frac = Math.min(1, done / total);
+    const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
+    const secs = ((now - this.start) / 1000).toFixed(1);
+    this.out.write(`\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${done}/${total} socket calls  ${secs} s`);
+    this.shown = true;
+  }
+
+  clear(): void {
+    if (this.shown) this.out.write('\r\x1b[K');
+    this.shown = false;
   }
 }
 

@@ -18,6 +18,25 @@ export interface RunResult {
   counters: CounterSet;
   neighbours: NeighbourRecord[];
   netfilter: { table: string; rule: string; packets: number; bytes: number }[];
+  /**
+   * Only for a run that kept counts instead of records (very long runs): then `sends` and
+   * `frames` are empty, and `drops`, `icmp` and `delivered` hold at most their first 1000 entries.
+   */
+  totals?: RunTotals;
+}
+
+export interface RunTotals {
+  /** Socket calls made. */
+  calls: number;
+  /** Frames on the host's devices. */
+  frames: number;
+  /** Per send line: its calls and how many ended with each result. */
+  lines: { line: number; proto: 'udp' | 'icmp' | 'tcp'; to: string; size: number; calls: number; results: Record<string, number> }[];
+  drops: number;
+  /** Drops per reason. */
+  dropReasons: Record<string, number>;
+  icmp: number;
+  delivered: number;
 }
 
 export interface SendResult {

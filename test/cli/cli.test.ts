@@ -125,7 +125,7 @@ test('--version prints the package version', () => {
 // ---- help ----
 
 const MAIN_WORDS = ['run', 'functions', '--help', '--version'];
-const RUN_OPTIONS = ['--pcap', '--trace', '--json', '--break', '--kernel', '--help', '-h'];
+const RUN_OPTIONS = ['--pcap', '--trace', '--json', '--break', '--kernel', '--counts', '--records', '--help', '-h'];
 
 test('--help, -h and help print the usage with every command and exit 0', () => {
   for (const arg of ['--help', '-h', 'help']) {
@@ -162,7 +162,7 @@ test('run --help and run -h mention every option of run and exit 0', () => {
 test('every --option that run --help mentions is one run accepts', () => {
   const help = kpath(['run', '--help']).stdout;
   const mentioned = [...new Set(help.match(/--[a-z][a-z-]*/g) ?? [])];
-  assert.deepEqual([...mentioned].sort(), ['--break', '--help', '--json', '--kernel', '--pcap', '--trace'].sort());
+  assert.deepEqual([...mentioned].sort(), ['--break', '--counts', '--help', '--json', '--kernel', '--pcap', '--records', '--trace'].sort());
   for (const o of mentioned) {
     if (o === '--help') continue;
     const args = ['run', DEFAULT_SCENARIO, o];
@@ -574,4 +574,36 @@ test('output into a pipe that closes early (kpath ... | head) ends quietly', () 
   const sh = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" run "${file}" --trace | head -n 1 >/dev/null`], { encoding: 'utf8' });
   assert.deepEqual(stackLines(sh.stderr), [], sh.stderr);
   assert.doesNotMatch(sh.stderr, /EPIPE/, sh.stderr);
+});
+
+// ---- long runs ----
+
+test('--counts keeps totals per send line, and the pcap still gets every frame, as --records does', () => {
+  const file = writeScenario(dir, 'counts.kpath', `${BASE}\nneigh add 192.0.2.2 lladdr 02:00:00:00:00:02 dev eth0 nud permanent\nat 0ms send udp to 192.0.2.2:9000 size 100 count 300 socket s1\nat 1ms send udp to 192.0.2.2:9000 size 3000 count 20 every 10us df do\n`);
+  const pcaps = ['counts', 'records'].map((m) => path.join(dir, `${m}.pcap`));
+  const counts = kpathBytes(['run', file, '--counts', '--pcap', pcaps[0]]);
+  const records = kpathBytes(['run', file, '--records', '--pcap', pcaps[1]]);
+  assert.equal(counts.status, 0, counts.stderr.toString());
+  assert.equal(records.status, 0, records.stderr.toString());
+  assert.ok(fs.readFileSync(pcaps[0]).equals(fs.readFileSync(pcaps[1])), 'the same frames either way');
+  const text = counts.stdout.toString();
+  assert.match(text, /Socket calls \(320, totals per send line\):/);
+  assert.match(text, /line 5 +udp to 192\.0\.2\.2:9000 size 100: 300 calls -> ok 300/);
+  assert.match(text, /line 6 +udp to 192\.0\.2\.2:9000 size 3000: 20 calls -> EMSGSIZE 20/);
+  assert.match(text, /Frames: 300 /);
+  assert.match(text, /Wrote 300 frames/);
+  assert.doesNotMatch(text, /^ +\d+ +0\.000000 +eth0/m, 'no frame list');
+  assert.match(records.stdout.toString(), /Wrote 300 frames/);
+  assert.equal(counts.stderr.toString(), '', 'asked for: no note');
+});
+
+test('above 100000 socket calls the command keeps totals by itself, and says so on stderr', () => {
+  const file = writeScenario(dir, 'auto-counts.kpath', `${BASE}\nneigh add 192.0.2.2 lladdr 02:00:00:00:00:02 dev eth0 nud permanent\nat 0ms send udp to 192.0.2.2:9000 size 10 count 100001 socket s1\n`);
+  const r = kpath(['run', file, '--json']);
+  assert.equal(r.status, 0, describeRun(r));
+  assert.match(r.stderr, /100001 socket calls: keeping totals per send line/);
+  const doc = JSON.parse(r.stdout) as { sends: unknown[]; frames: unknown[]; totals: { calls: number; frames: number } };
+  assert.equal(doc.sends.length, 0);
+  assert.equal(doc.frames.length, 0);
+  assert.deepEqual([doc.totals.calls, doc.totals.frames], [100001, 100001]);
 });

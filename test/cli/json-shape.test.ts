@@ -268,6 +268,23 @@ const TRACE_LINE = obj({
   hit: int(),
 });
 
+const TOTALS = obj({
+  calls: int(),
+  frames: int(),
+  lines: arr(obj({
+    line: int(1),
+    proto: str({ enum: ['udp', 'icmp', 'tcp'] }),
+    to: str({ pattern: /^[\d.]+(:\d+)?$/ }),
+    size: int(0, 65535),
+    calls: int(),
+    results: map(int(1), /^(ok|E[A-Z0-9]+)$/),
+  })),
+  drops: int(),
+  dropReasons: map(int(1), /^[A-Z_]+$/),
+  icmp: int(),
+  delivered: int(),
+});
+
 const DOCUMENT = obj(
   {
     kpath: lit(1),
@@ -285,8 +302,9 @@ const DOCUMENT = obj(
     netfilter: arr(NETFILTER),
     trace: arr(TRACE_LINE),
     breaks: map(int(), FUNC),
+    totals: TOTALS,
   },
-  ['scenario', 'trace', 'breaks'],
+  ['scenario', 'trace', 'breaks', 'totals'],
 );
 
 /** Every key name the shape mentions. */
@@ -366,6 +384,7 @@ const RUNS: { name: string; args: (rich: string) => string[]; breaks: string[] }
   { name: 'default --trace --break', args: () => ['run', DEFAULT_SCENARIO, '--json', '--trace', '--break', 'ip_finish_output2', '--break', '__neigh_create'], breaks: ['ip_finish_output2', '__neigh_create'] },
   { name: 'rich --trace', args: (rich) => ['run', rich, '--json', '--trace'], breaks: [] },
   { name: 'rich --kernel 4.9 --break', args: (rich) => ['run', rich, '--json', '--kernel', '4.9', '--break', 'neigh_invalidate'], breaks: ['neigh_invalidate'] },
+  { name: 'rich --counts', args: (rich) => ['run', rich, '--json', '--counts'], breaks: [] },
 ];
 
 const seen = new Set<string>();
@@ -392,7 +411,7 @@ test('the documents above exercise every optional part of the shape (except icmp
     '$.frames[].decoded.icmp', '$.frames[].decoded.tcp', '$.frames[].decoded.payloadLen',
     '$.frames[].decoded.ip.options', '$.frames[].decoded.udp.checkOk', '$.frames[].decoded.icmp.checkOk',
     '$.frames[].decoded.icmp.id', '$.frames[].decoded.icmp.seq', '$.frames[].decoded.tcp.checkOk',
-    '$.sockets[].remote', '$.sockets[].pendingError',
+    '$.sockets[].remote', '$.sockets[].pendingError', '$.totals',
   ];
   const missing = expected.filter((p) => !seen.has(p));
   assert.deepEqual(missing, [], `not exercised (did a test above fail?): ${missing.join(', ')}`);

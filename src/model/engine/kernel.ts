@@ -38,6 +38,32 @@ export class Kernel {
   /** Keep decoded frames in memory (off for huge runs that stream to a pcap). */
   keepFrames = true;
   readonly frames: { time: number; dev: string; dir: 'tx' | 'rx'; bytes: Uint8Array; packet: number }[] = [];
+  /**
+   * Counts mode (very long runs): no record per socket call in `sends` (totals per send line in
+   * `sendTotals` instead), and drops, ICMP errors and deliveries kept up to RECORD_LIMIT each with
+   * their totals, so memory stays bounded whatever the number of packets.
+   */
+  countsOnly = false;
+  /** Socket calls made so far (in counts mode `sends` stays empty). */
+  callCount = 0;
+  readonly sendTotals: SendTotal[] = [];
+  /** Called every 65536 socket calls (RunOptions.progress). */
+  progress: (() => void) | null = null;
+  /**
+   * Called where the run may be resumed by a watcher that was not attached before: at the start
+   * of every event (`event` true, with its label), and between the back-to-back calls of a send
+   * line repeated at one instant. The debugger's runtime uses it to skip over the part of the run
+   * it already knows.
+   */
+  segment: ((event: boolean, label?: string) => void) | null = null;
+  readonly totals = { drops: 0, icmp: 0, delivered: 0, dropReasons: new Map<string, number>() };
+  /**
+   * Packet buffers are recycled once the driver has handed the frame on: frame sinks copy what
+   * they keep, and so do kept frames. A buffer is recycled only while no watcher is attached (a
+   * watcher such as the debugger's may hold on to the skb).
+   */
+  reuseBuffers = true;
+  private readonly pool = new Map<number, Uint8Array[]>();
 
   constructor(profile: KernelProfile, seed = 1) {
     this.profile = profile;
@@ -53,8 +79,55 @@ export class Kernel {
   newSkb(buf: Uint8Array, data: number, len: number, truesize: number, id = 0): SkBuff {
     if (id) return new SkBuff(id, this.currentSend, buf, data, len, truesize);
     const skb = new SkBuff(this.nextSkbId++, this.currentSend, buf, data, len, truesize);
-    if (this.currentSend >= 0 && this.ctx === 'task') this.sends[this.currentSend].packets.push(skb.id);
+    if (this.currentSend >= 0 && this.ctx === 'task' && !this.countsOnly) this.sends[this.currentSend].packets.push(skb.id);
     return skb;
+  }
+
+  /** A zeroed packet buffer of `size` bytes: a recycled one when there is one of that size. */
+  allocBuf(size: number): Uint8Array {
+    if (this.reuseBuffers) {
+      const free = this.pool.get(size);
+      if (free !== undefined && free.length) {
+        const b = free.pop()!;
+        b.fill(0);
+        return b;
+      }
+    }
+    return this.carve(size);
+  }
+
+  /** A copy of bytes [start, end) of `b` (a frame kept after its skb is gone). */
+  copyBytes(b: Uint8Array, start: number, end: number): Uint8Array {
+    const c = this.carve(end - start);
+    c.set(b.subarray(start, end));
+    return c;
+  }
+
+  /**
+   * Packet-sized buffers are cut from shared 64 KiB blocks: a typed array with a backing store of
+   * its own costs far more to allocate and collect than a view, and a run makes millions.
+   */
+  private carve(size: number): Uint8Array {
+    if (size > SLAB_BYTES >> 2) return new Uint8Array(size);
+    if (slabUsed + size > SLAB_BYTES) {
+      slab = new Uint8Array(SLAB_BYTES);
+      slabUsed = 0;
+    }
+    const b = slab.subarray(slabUsed, slabUsed + size);
+    slabUsed += (size + 7) & ~7;
+    return b;
+  }
+
+  /** kfree_skb's memory side: the skb's buffer may serve a later packet (see reuseBuffers). */
+  freeBuf(skb: SkBuff): void {
+    if (!this.reuseBuffers || this.w !== null) return;
+    const b = skb.buf;
+    let free = this.pool.get(b.length);
+    if (free === undefined) {
+      free = [];
+      this.pool.set(b.length, free);
+    }
+    if (free.length < POOL_PER_SIZE) free.push(b);
   }
 
   /** Arms a kernel timer for jiffy `expires`; it runs at the wheel's rounded bucket time. */
@@ -71,7 +144,13 @@ export class Kernel {
 
   /** kfree_skb_reason: records the drop with the function that freed the packet. */
   drop(skb: SkBuff, fn: string, reason: string): void {
-    this.drops.push({ time: this.now, packet: skb.id, function: fn, reason, len: skb.len });
+    if (this.countsOnly) {
+      this.totals.drops++;
+      this.totals.dropReasons.set(reason, (this.totals.dropReasons.get(reason) ?? 0) + 1);
+      if (this.drops.length < RECORD_LIMIT) this.drops.push({ time: this.now, packet: skb.id, function: fn, reason, len: skb.len });
+    } else {
+      this.drops.push({ time: this.now, packet: skb.id, function: fn, reason, len: skb.len });
+    }
     if (this.w) this.w.exception('drop', { packet: skb.id, function: fn, reason, len: skb.len });
   }
 
@@ -79,11 +158,54 @@ export class Kernel {
     if (this.w) this.w.exception(kind, detail);
   }
 
+  /** Keeps an ICMP error record (in counts mode, up to RECORD_LIMIT of them). */
+  recordIcmp(r: IcmpRecord): void {
+    this.totals.icmp++;
+    if (!this.countsOnly || this.icmp.length < RECORD_LIMIT) this.icmp.push(r);
+  }
+
+  /** Keeps a local delivery record (in counts mode, up to RECORD_LIMIT of them). */
+  recordDelivery(r: DeliveryRecord): void {
+    this.totals.delivered++;
+    if (!this.countsOnly || this.delivered.length < RECORD_LIMIT) this.delivered.push(r);
+  }
+
+  /**
+   * A frame on the wire: counted, kept when keepFrames, and handed to every sink. The bytes may
+   * be a view of a buffer that a later packet reuses, so a sink copies what it keeps.
+   */
   emitFrame(dev: string, dir: 'tx' | 'rx', frame: Uint8Array, packet: number): void {
     this.frameCount++;
     if (this.keepFrames) this.frames.push({ time: this.now, dev, dir, bytes: frame, packet });
-    for (const sink of this.frameSinks) sink(this.now, dev, dir, frame, packet);
+    const sinks = this.frameSinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i](this.now, dev, dir, frame, packet);
   }
+}
+
+/** In counts mode, how many drop, ICMP and delivery records are kept (the totals count them all). */
+export const RECORD_LIMIT = 1000;
+
+const SLAB_BYTES = 65536;
+
+// The block buffers are cut from, shared by every kernel of the process (a block is freed when
+// nothing cut from it is left). Only fresh bytes are handed out, so they are zero.
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+/** Recycled buffers kept per size: enough for a datagram's fragments and a queue flush. */
+const POOL_PER_SIZE = 64;
+
+/** What the socket calls of one send line did, in counts mode. */
+export interface SendTotal {
+  line: number;
+  proto: 'udp' | 'icmp' | 'tcp';
+  to: string;
+  size: number;
+  calls: number;
+  /** Calls that succeeded. */
+  ok: number;
+  /** Calls that failed, per errno name. */
+  errors: Map<string, number>;
 }
 
 export type { FrameRecord, IcmpRecord, DeliveryRecord };

@@ -3,7 +3,8 @@
 // collect the result. The CLI, the debug adapter and the tests all run scenarios through here.
 
 import type { Scenario } from '../scenario/types';
-import { Kernel, FrameSink } from './kernel';
+import { Kernel, FrameSink, SendTotal } from './kernel';
+import type { Sock } from '../net/sock';
 import type { Watcher } from './watch';
 import { Net } from '../net/netns';
 import { socketFor, applyOptions, ip4_datagram_connect } from '../kernel/socket';
@@ -16,62 +17,151 @@ import { decodeFrame, summarize } from '../wire/decode';
 import { formatHex } from '../wire/bytes';
 import { nudName, NUD_VALID, NUD_REACHABLE } from '../net/neigh';
 import { neighAddTimer } from '../kernel/neighbour';
-import type { RunResult, FrameRecord, SendResult } from '../result';
+import type { RunResult, RunTotals, FrameRecord, SendResult } from '../result';
 
 export interface RunOptions {
   watcher?: Watcher;
+  /** Receive each frame as it goes on the wire. The bytes may be reused afterwards: copy to keep. */
   frameSinks?: FrameSink[];
   /** Keep every frame in memory for the result (default true). */
   keepFrames?: boolean;
+  /**
+   * 'all' (the default): a record per socket call and per frame. 'counts': for very long runs,
+   * totals per send line instead of a record per call, no frames kept unless keepFrames says so
+   * (stream them to a sink), drops, ICMP errors and deliveries kept up to a limit with their
+   * totals, and packet buffers recycled; memory stays bounded whatever the number of packets.
+   */
+  record?: 'all' | 'counts';
   /** Stop after this many events (a guard against runaway scenarios). */
   maxEvents?: number;
-  /** Called every so often with the virtual time, for progress displays. */
-  progress?: (now: number, end: number | undefined) => void;
+  /** Called every 65536 socket calls with the calls made and the calls the scenario makes in all. */
+  progress?: (calls: number, totalCalls: number) => void;
+}
+
+/** A send line as the kernel runs it: its destination parsed once (per scenario). */
+interface SendLine {
+  send: Scenario['sends'][number];
+  daddr: number;
+  to: string;
+  label: string;
+}
+
+/** What one kernel keeps per send line: the named socket once found, the totals in counts mode. */
+interface LineState {
+  sk: Sock | null;
+  total: SendTotal | null;
+}
+
+/** The number of socket calls a scenario makes (the sum of its send lines' counts). */
+export function totalCalls(s: Scenario): number {
+  let n = 0;
+  for (const send of s.sends) n += send.count;
+  return n;
 }
 
 /** A kernel ready to run `s`: namespace built, socket calls scheduled. */
 export function createKernel(s: Scenario, opts: RunOptions = {}): Kernel {
   const k = new Kernel(s.kernel);
   k.w = opts.watcher ?? null;
-  k.keepFrames = opts.keepFrames ?? true;
+  k.countsOnly = opts.record === 'counts';
+  k.keepFrames = opts.keepFrames ?? !k.countsOnly;
   if (opts.frameSinks) k.frameSinks.push(...opts.frameSinks);
+  if (opts.progress) {
+    const total = totalCalls(s);
+    const report = opts.progress;
+    k.progress = () => report(k.callCount, total);
+  }
   k.net = new Net(s, k.v49, k.rng, () => k.jiffies);
   // `nud reachable` entries age like any other: their timer runs from the start.
   for (const n of k.net.arp_tbl.entries.values()) {
     if (n.nud_state === NUD_REACHABLE) neighAddTimer(k, n, k.jiffies + n.parms.reachable_time);
   }
   // Each send line schedules its next repetition when it runs, so `count 1000000` costs one
-  // pending event, not a million. Calls are numbered in the order they run.
-  s.sends.forEach((send, order) => {
-    const daddr = parseIpv4(send.to)!;
-    const to = send.proto === 'icmp' ? send.to : `${send.to}:${send.port}`;
-    const schedule = (i: number): void => {
-      k.events.add(send.at + i * send.every, 'task', `send line ${send.pos.line}`, () => {
-        // Repeats at the same instant (`every 0`) are made back to back by the same task.
-        let n = i;
-        do doSend(k, send, daddr, to);
-        while (send.every === 0 && ++n < send.count);
-        if (send.every !== 0 && n + 1 < send.count) schedule(n + 1);
-      }, false, order);
-    };
-    if (send.count > 0) schedule(0);
-  });
+  // pending event, not a million; and since lines run in file order with times that never go
+  // backwards, each line's first call schedules the next line. Calls are numbered in the order
+  // they run.
+  const lines = sendLines(s);
+  const states: LineState[] = [];
+  const stateOf = (order: number): LineState => {
+    let st = states[order];
+    if (!st) {
+      st = { sk: null, total: null };
+      states[order] = st;
+    }
+    return st;
+  };
+  if (k.countsOnly) {
+    lines.forEach((line, order) => {
+      const total: SendTotal = { line: line.send.pos.line, proto: line.send.proto, to: line.to, size: line.send.size, calls: 0, ok: 0, errors: new Map() };
+      stateOf(order).total = total;
+      k.sendTotals.push(total);
+    });
+  }
+  const schedule = (order: number, i: number): void => {
+    const line = lines[order];
+    const send = line.send;
+    k.events.add(send.at + i * send.every, 'task', line.label, () => {
+      if (i === 0) scheduleFrom(order + 1);
+      const st = stateOf(order);
+      // Repeats at the same instant (`every 0`) are made back to back by the same task; each
+      // call starts a new segment of the run (see Kernel.segment).
+      let n = i;
+      doSend(k, line, st);
+      while (send.every === 0 && ++n < send.count) {
+        if (k.segment) k.segment(false);
+        doSend(k, line, st);
+      }
+      if (send.every !== 0 && n + 1 < send.count) schedule(order, n + 1);
+    }, false, order);
+  };
+  const scheduleFrom = (order: number): void => {
+    while (order < lines.length && lines[order].send.count <= 0) order++;
+    if (order < lines.length) schedule(order, 0);
+  };
+  scheduleFrom(0);
   return k;
 }
 
+/** The parts of a scenario's send lines that never change, worked out once per scenario. */
+const sendLineCache = new WeakMap<Scenario, SendLine[]>();
+
+function sendLines(s: Scenario): SendLine[] {
+  let list = sendLineCache.get(s);
+  // A scenario's sends are not edited once it runs; a list that was replaced is worked out again.
+  if (!list || list.length !== s.sends.length || list[0]?.send !== s.sends[0]) {
+    list = s.sends.map((send) => ({
+      send,
+      daddr: parseIpv4(send.to)!,
+      to: send.proto === 'icmp' ? send.to : `${send.to}:${send.port}`,
+      label: `send line ${send.pos.line}`,
+    }));
+    sendLineCache.set(s, list);
+  }
+  return list;
+}
+
 /** One socket call: options, connect if asked, then the protocol's sendmsg. */
-function doSend(k: Kernel, send: Scenario['sends'][number], daddr: number, to: string): void {
-  const idx = k.sends.length;
-  const rec: SendResult = {
-    index: idx, line: send.pos.line, time: k.now, proto: send.proto, to, size: send.size,
-    socket: send.socket ?? `#${idx}`, result: 'pending', packets: [],
-  };
-  k.sends.push(rec);
+function doSend(k: Kernel, line: SendLine, st: LineState): void {
+  const send = line.send;
+  const idx = k.callCount++;
+  let rec: SendResult | null = null;
+  if (!k.countsOnly) {
+    rec = {
+      index: idx, line: send.pos.line, time: k.now, proto: send.proto, to: line.to, size: send.size,
+      socket: send.socket ?? `#${idx}`, result: 'pending', packets: [],
+    };
+    k.sends.push(rec);
+  }
   k.currentSend = idx;
-  const sk = socketFor(k, send, idx);
-  rec.socket = sk.name;
+  // A named socket is found once per line; sockets are never closed during a run.
+  const sk = st.sk ?? socketFor(k, send, idx);
+  if (send.socket) st.sk = sk;
   const refused = applyOptions(k, sk, send);
-  if (refused.length) rec.setsockopt = refused;
+  if (rec) {
+    rec.socket = sk.name;
+    if (refused) rec.setsockopt = refused;
+  }
+  const daddr = line.daddr;
   let r = 0;
   if (send.proto === 'tcp') {
     r = tcp_v4_connect(k, sk, daddr, send.port);
@@ -82,8 +172,19 @@ function doSend(k: Kernel, send: Scenario['sends'][number], daddr: number, to: s
       else r = raw_sendmsg(k, sk, daddr, send.size);
     }
   }
-  rec.result = r < 0 ? errnoName(r) : 'ok';
+  if (rec) {
+    rec.result = r < 0 ? errnoName(r) : 'ok';
+  } else {
+    const t = st.total!;
+    t.calls++;
+    if (r >= 0) t.ok++;
+    else {
+      const name = errnoName(r);
+      t.errors.set(name, (t.errors.get(name) ?? 0) + 1);
+    }
+  }
   k.currentSend = -1;
+  if (k.progress !== null && (k.callCount & 0xffff) === 0) k.progress();
 }
 
 /** Runs the kernel's events until `end` (ns) or until nothing is pending. */
@@ -100,10 +201,10 @@ export function runKernel(k: Kernel, end: number | undefined, opts: RunOptions =
     if (ev.cancelled) continue;
     k.now = ev.time;
     k.ctx = ev.context;
+    if (k.segment) k.segment(true, ev.label);
     if (k.w) k.w.context(ev.context, ev.label);
     ev.run();
     if (++n >= max) throw new Error(`stopped after ${max} events at ${k.now} ns: the scenario does not settle`);
-    if (opts.progress && (n & 0xffff) === 0) opts.progress(k.now, end);
   }
   if (end !== undefined) k.now = Math.max(k.now, end);
 }
@@ -155,6 +256,25 @@ export function resultOf(k: Kernel, s: Scenario): RunResult {
     },
     neighbours,
     netfilter: net.nf.chains.flatMap((ch) => ch.rules.map((r) => ({ table: ch.table, rule: r.rule.text, packets: r.packets, bytes: r.bytes }))),
+    ...(k.countsOnly ? { totals: totalsOf(k) } : {}),
+  };
+}
+
+/** The counts a run in counts mode keeps instead of its records. */
+function totalsOf(k: Kernel): RunTotals {
+  return {
+    calls: k.callCount,
+    frames: k.frameCount,
+    lines: k.sendTotals.map((t) => {
+      const results: Record<string, number> = {};
+      if (t.ok) results.ok = t.ok;
+      for (const [name, n] of [...t.errors].sort((a, b) => (a[0] < b[0] ? -1 : 1))) results[name] = n;
+      return { line: t.line, proto: t.proto, to: t.to, size: t.size, calls: t.calls, results };
+    }),
+    drops: k.totals.drops,
+    dropReasons: Object.fromEntries([...k.totals.dropReasons].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
+    icmp: k.totals.icmp,
+    delivered: k.totals.delivered,
   };
 }
 

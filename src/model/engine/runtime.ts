@@ -6,6 +6,12 @@
 // watcher that counts step points and throws when it reaches the one asked for. The kernel left
 // behind is frozen at exactly that moment, so its objects are the stop's state, with nothing to
 // copy. Stepping back is the same operation with a smaller step number, so it is exact.
+//
+// Re-executing a long history would make every stop slower than the one before, so the runtime
+// keeps an index of the run (History): where each segment (an event, or one call of a send line
+// repeated at one instant) starts, in steps and calls, and which functions it entered. A
+// re-execution runs the segments before the one it needs with no watcher at all (the model's fast
+// path) and switches the recorder on at the right segment with the counts it would have had.
 
 import type { Scenario } from '../scenario/types';
 import type { SkBuff } from '../net/skbuff';
@@ -49,7 +55,18 @@ export interface Stop {
   returned?: { fn: string; value: unknown };
   /** Frames on the wire before this stop. */
   frameCount: number;
+  /** The frames of the run as far as it is known; the first frameCount are this stop's. */
+  wire: readonly WireFrame[];
   kernel: Kernel;
+}
+
+/** A frame on the wire, as the debugger keeps it for the Wire view. */
+export interface WireFrame {
+  time: number;
+  dev: string;
+  dir: 'tx' | 'rx';
+  bytes: Uint8Array;
+  packet: number;
 }
 
 export interface Breakpoint {
@@ -118,6 +135,11 @@ class Recorder implements Watcher {
   event = '';
   returned: { fn: string; value: unknown } | undefined;
   pendingException: Stop['exception'];
+  /** What the current segment touched (functions entered, exceptions), as History bits. */
+  touchedLo = 0;
+  touchedHi = 0;
+  /** The step points of the current segment so far, when kept (for stepping back). */
+  segInfos: StepInfo[] | null = null;
 
   constructor(
     readonly k: Kernel,
@@ -125,7 +147,15 @@ class Recorder implements Watcher {
     private readonly decide: Decide,
     private readonly hooks: RuntimeHooks,
     private readonly interventions: Map<number, ((s: Stop) => void)[]>,
+    private readonly history: History,
+    private readonly wire: readonly WireFrame[],
   ) {}
+
+  private touch(name: string): void {
+    const b = this.history.bit(name);
+    if (b < 32) this.touchedLo |= 1 << b;
+    else this.touchedHi |= 1 << (b - 32);
+  }
 
   context(ctx: 'task' | 'softirq', label: string): void {
     this.ctx = ctx;
@@ -135,6 +165,7 @@ class Recorder implements Watcher {
   }
 
   enter(fn: string, skb: SkBuff | null, args: Record<string, unknown>): void {
+    this.touch(fn);
     this.stack.push({ call: ++this.calls, fn, args, locals: {}, skb, step: 'enter', decisions: [], returned: false });
     if (this.steps + 1 > this.from && this.hooks.onTrace) {
       this.hooks.onTrace(`${(this.k.now / 1e6).toFixed(6)}ms ${this.ctx} ${skb ? '#' + skb.id : ''} ${'  '.repeat(this.stack.length - 1)}${fn}${skb ? ' len ' + skb.len : ''}`);
@@ -171,6 +202,7 @@ class Recorder implements Watcher {
 
   exception(kind: ExceptionKind, detail: Record<string, unknown>): void {
     if (kind === 'drop' && this.steps >= this.from) this.hooks.onDrop?.(detail);
+    this.touch('!' + kind);
     this.pendingException = { kind, detail };
     const top = this.stack[this.stack.length - 1];
     this.point('exception', top?.fn ?? '', 'exception');
@@ -182,6 +214,7 @@ class Recorder implements Watcher {
     const list = this.interventions.get(step);
     if (list) for (const f of list) f(this.snapshot(kind, step));
     const info: StepInfo = { step, kind, depth: this.stack.length, eventSeq: this.eventSeq, fn, label };
+    if (this.segInfos) this.segInfos.push(info);
     if (this.decide(info, this)) throw new StopSignal(this.snapshot(kind, step));
   }
 
@@ -189,7 +222,7 @@ class Recorder implements Watcher {
     return {
       step, kind, context: this.ctx, event: this.event, eventSeq: this.eventSeq, time: this.k.now,
       frames: this.stack.slice().reverse(), exception: this.pendingException, returned: kind === 'enter' ? undefined : this.returned,
-      frameCount: this.k.frameCount, kernel: this.k,
+      frameCount: this.k.frameCount, wire: this.wire, kernel: this.k,
     };
   }
 }
@@ -269,38 +302,60 @@ export class Runtime {
   stepBack(): StopResult {
     const cur = this.current;
     if (!cur || cur.step <= 1) return this.goTo(1, 'entry');
-    const infos = this.history(cur.step - 1);
     const depth = cur.frames.length;
-    for (let i = infos.length - 1; i >= 0; i--) {
-      const s = infos[i];
-      if (s.kind === 'exception') continue;
-      if (s.eventSeq !== cur.eventSeq || s.depth <= depth) return this.goTo(s.step, 'step');
+    const fits = (s: StepInfo): boolean => s.kind !== 'exception' && (s.eventSeq !== cur.eventSeq || s.depth <= depth);
+    // The steps of the current segment are known from the re-execution that stopped here; earlier
+    // segments are re-executed one at a time, newest first, until one has a step to go back to.
+    let seg = this.curSeg;
+    let infos = this.curInfos ?? this.segmentInfos(seg, cur.step - 1);
+    for (;;) {
+      for (let i = infos.length - 1; i >= 0; i--) {
+        const s = infos[i];
+        if (s.step < cur.step && fits(s)) return this.goTo(s.step, 'step');
+      }
+      if (--seg < 0) return this.goTo(1, 'entry');
+      infos = this.segmentInfos(seg, cur.step - 1);
     }
-    return this.goTo(1, 'entry');
   }
 
   /** Runs backwards to the previous breakpoint or exception (or to the first step point). */
   reverseContinue(): StopResult {
     const cur = this.current;
     if (!cur || cur.step <= 1) return this.goTo(1, 'entry');
-    const hits: { step: number; reason: StopReason; ids: number[] }[] = [];
+    const h = this.history;
     const limit = cur.step - 1;
-    this.hitCounts.clear();
-    try {
-      this.replay(0, false, (info, rec) => {
-        if (info.step > limit) throw new EndOfHistory();
-        const r = this.breakpointAt(info, rec, [], false);
-        if (r) hits.push({ step: info.step, reason: r, ids: this.lastHitIds.slice() });
-        return false;
-      });
-    } catch (e) {
-      if (!(e instanceof EndOfHistory)) throw e;
+    const mask = this.breakMask(false);
+    const last = h.segmentOf(limit);
+    // Windows of segments, newest first and doubling in size: in each re-execution only the
+    // segments that entered a function with a breakpoint (or raised a watched exception) run with
+    // the recorder, and the rest run on the fast path. The first window is wide enough for the
+    // usual case (a hit a few packets back): one re-execution to find it, one to stop there.
+    let hi = last;
+    let width = 8;
+    while (hi >= 0) {
+      const lo = Math.max(0, hi - width + 1);
+      const hits: { step: number; reason: StopReason; ids: number[] }[] = [];
+      this.hitCounts.clear();
+      try {
+        this.replay(h.startOf(last), false, (info, rec) => {
+          if (info.step > limit) throw new EndOfHistory();
+          const r = this.breakpointAt(info, rec, [], false);
+          if (r && this.replaySeg >= lo && this.replaySeg <= hi) hits.push({ step: info.step, reason: r, ids: this.lastHitIds.slice() });
+          return false;
+        }, { countHits: true, record: (i) => i >= lo && i <= hi && (i === last || h.touches(i, mask)) });
+      } catch (e) {
+        if (!(e instanceof EndOfHistory)) throw e;
+      }
+      const found = hits[hits.length - 1];
+      if (found) {
+        const res = this.goTo(found.step, found.reason);
+        res.hitBreakpointIds = found.ids;
+        return res;
+      }
+      hi = lo - 1;
+      width *= 2;
     }
-    const last = hits[hits.length - 1];
-    if (!last) return this.goTo(1, 'entry');
-    const res = this.goTo(last.step, last.reason);
-    res.hitBreakpointIds = last.ids;
-    return res;
+    return this.goTo(1, 'entry');
   }
 
   /** Restarts from the beginning, keeping breakpoints and knob changes. */
@@ -338,7 +393,17 @@ export class Runtime {
     const list = this.interventions.get(cur.step) ?? [];
     list.push(apply);
     this.interventions.set(cur.step, list);
+    // What the run does after this step may change: forget the segments and frames that follow it.
+    this.history.truncate(this.curSeg + 1);
+    if (this.wire.length > cur.frameCount) this.wire.length = cur.frameCount;
     apply(cur);
+  }
+
+  /** What the index of the run costs: segments known, steps they cover, bytes held. */
+  historyStats(): { segments: number; steps: number; bytes: number; frames: number; frameBytes: number } {
+    let frameBytes = 0;
+    for (const f of this.wire) frameBytes += f.bytes.length + 64;
+    return { segments: this.history.n, steps: this.history.stepsKnown(), bytes: this.history.bytes(), frames: this.wire.length, frameBytes };
   }
 
   /** The expression environment of a frame of the current stop (0 = innermost). */
@@ -352,6 +417,22 @@ export class Runtime {
 
   private lastHitIds: number[] = [];
   private hitCounts = new Map<number, number>();
+  private readonly history = new History();
+  private readonly wire: WireFrame[] = [];
+  /** The segment the current stop is in, and its step points up to the stop. */
+  private curSeg = 0;
+  private curInfos: StepInfo[] | null = null;
+  /** The segment the running re-execution is in. */
+  private replaySeg = -1;
+
+  /** History bits of what the breakpoints (only those with a hit count, if `hitOnly`) stop on. */
+  private breakMask(hitOnly: boolean): [number, number] {
+    const names: string[] = [];
+    for (const bp of this.functionBps) if (!hitOnly || bp.hitCondition) names.push(bp.name);
+    for (const bp of this.stepBps) if (!hitOnly || bp.hitCondition) for (const st of bp.steps) names.push(st.fn);
+    if (!hitOnly) for (const f of this.exceptionFilters) names.push('!' + f.kind);
+    return this.history.mask(names);
+  }
 
   /**
    * Whether a breakpoint stops here: 'breakpoint' / 'function breakpoint' / 'exception', or null.
@@ -432,7 +513,7 @@ export class Runtime {
       reason = r === 'step' ? 'step' : r;
       ids = this.lastHitIds.slice();
       return true;
-    });
+    }, { countHits: true, keepInfos: true });
     this.current = stop;
     if (!stop) this.ended = true;
     return { stop, reason, hitBreakpointIds: ids, output };
@@ -447,18 +528,21 @@ export class Runtime {
   /** Re-executes to step `n` exactly. */
   private goTo(n: number, reason: StopReason): StopResult {
     this.hitCounts.clear();
-    const stop = this.replay(Math.max(0, n - 1), false, (info) => info.step >= n);
+    const stop = this.replay(Math.max(0, n - 1), false, (info) => info.step >= n, { keepInfos: true });
     this.current = stop;
     return { stop, reason, hitBreakpointIds: [], output: [] };
   }
 
-  /** Every step point up to `n`, for choosing where to step back to. */
-  private history(n: number): StepInfo[] {
+  /** The step points of segment `seg` up to step `upTo`, for choosing where to step back to. */
+  private segmentInfos(seg: number, upTo: number): StepInfo[] {
+    const h = this.history;
+    const first = h.startOf(seg);
+    const end = seg + 1 < h.n ? Math.min(upTo, h.startOf(seg + 1)) : upTo;
     const infos: StepInfo[] = [];
     try {
-      this.replay(0, false, (info) => {
-        if (info.step > n) throw new EndOfHistory();
-        infos.push(info);
+      this.replay(first, false, (info) => {
+        if (info.step > end) throw new EndOfHistory();
+        if (info.step > first) infos.push(info);
         return false;
       });
     } catch (e) {
@@ -468,25 +552,210 @@ export class Runtime {
   }
 
   /**
-   * One re-execution from the start. `decide` sees every step point; returning true stops there.
-   * Frames, drops and trace lines after `from` go to the hooks. Returns null when the run ends.
+   * One re-execution from the start. `decide` sees every step point the recorder sees; returning
+   * true stops there. Frames, drops and trace lines after `from` go to the hooks (with `emit`).
+   * Segments of the run already in the History whose steps all come before `from` run with no
+   * watcher, unless a knob change was made in them, or (with `countHits`) they entered a function
+   * with a hit-counted breakpoint, or `record` asks for them. Returns null when the run ends.
    */
-  private replay(from: number, emit: boolean, decide: Decide): Stop | null {
+  private replay(from: number, emit: boolean, decide: Decide, opts: ReplayOptions = {}): Stop | null {
     const hooks: RuntimeHooks = emit ? this.hooks : {};
+    const h = this.history;
     let rec: Recorder | null = null;
+    // No per-call records, and no frames in the kernel: the runtime logs each frame the first
+    // time a re-execution puts it on the wire (they are the same in every re-execution).
+    const wire = this.wire;
+    const onFrame = hooks.onFrame;
     const k = createKernel(this.scenario, {
-      frameSinks: hooks.onFrame ? [(t, dev, dir, bytes, pkt) => { if (rec && rec.steps >= from) hooks.onFrame!(t, dev, dir, bytes, pkt); }] : [],
+      record: 'counts',
+      frameSinks: [(t, dev, dir, bytes, pkt) => {
+        if (k.frameCount > wire.length) wire.push({ time: t, dev, dir, bytes: bytes.slice(), packet: pkt });
+        if (onFrame && rec && k.w === rec && rec.steps >= from) onFrame(t, dev, dir, bytes, pkt);
+      }],
     });
-    rec = new Recorder(k, from, decide, hooks, this.interventions);
-    k.w = rec;
+    const r = new Recorder(k, from, decide, hooks, this.interventions, h, wire);
+    rec = r;
+    if (opts.keepInfos) r.segInfos = [];
+    const hitMask = opts.countHits ? this.breakMask(true) : null;
+    const counted = hitMask !== null && (hitMask[0] | hitMask[1]) !== 0;
+    const knobs = [...this.interventions.keys()];
+    const record = opts.record;
+    let seg = -1;
+    let label = '';
+    let recording = false;
+    k.segment = (event: boolean, lbl?: string): void => {
+      if (recording) h.setTouched(seg, r.touchedLo, r.touchedHi);
+      seg++;
+      this.replaySeg = seg;
+      if (event) label = lbl ?? '';
+      if (seg + 1 < h.n) {
+        const first = h.startOf(seg);
+        const end = h.startOf(seg + 1);
+        const skip = (end < from || (end === from && !emit)) &&
+          !(counted && h.touches(seg, hitMask!)) &&
+          !knobIn(knobs, first, end) &&
+          !(record && record(seg));
+        if (skip) {
+          k.w = null;
+          recording = false;
+          return;
+        }
+      }
+      if (seg < h.n) {
+        if (!recording) {
+          // Resume recording with the counts this segment starts with.
+          r.steps = h.startOf(seg);
+          r.calls = h.callsOf(seg);
+          r.eventSeq = h.eventOf(seg) - (event ? 1 : 0);
+          r.stack = [];
+          r.returned = undefined;
+          if (!event) {
+            r.ctx = k.ctx;
+            r.event = label;
+          }
+        }
+      } else {
+        // The first re-execution to get this far: the segment joins the History.
+        h.push(r.steps, r.calls, r.eventSeq + (event ? 1 : 0));
+      }
+      r.touchedLo = 0;
+      r.touchedHi = 0;
+      if (r.segInfos) r.segInfos = [];
+      recording = true;
+      k.w = r;
+    };
     try {
       runKernel(k, this.scenario.run, { maxEvents: this.options.maxEvents });
     } catch (e) {
-      if (e instanceof StopSignal) return e.stop;
+      if (e instanceof StopSignal) {
+        this.curSeg = seg;
+        this.curInfos = r.segInfos;
+        return e.stop;
+      }
       throw e;
     }
+    if (recording && seg >= 0) h.setTouched(seg, r.touchedLo, r.touchedHi);
     return null;
   }
+}
+
+interface ReplayOptions {
+  /** Count breakpoint hits before `from` (forward runs: hit conditions depend on them). */
+  countHits?: boolean;
+  /** Segments to run with the recorder even before `from`. */
+  record?: (segment: number) => boolean;
+  /** Keep the step points of the stop's segment (for stepping back from the stop). */
+  keepInfos?: boolean;
+}
+
+/**
+ * The index of a run, built by the re-executions as they record: for each segment (an event, or
+ * one call of a send line repeated at one instant), the step and call counts it starts with, the
+ * sequence number of its event, and 64 bits of what it touched (each function entered and each
+ * exception kind maps to a bit), 32 bytes a segment.
+ */
+class History {
+  n = 0;
+  private start = new Float64Array(256);
+  private calls = new Float64Array(256);
+  private event = new Float64Array(256);
+  private lo = new Int32Array(256);
+  private hi = new Int32Array(256);
+  private readonly bits = new Map<string, number>();
+
+  bit(name: string): number {
+    let b = this.bits.get(name);
+    if (b === undefined) {
+      b = this.bits.size % 64;
+      this.bits.set(name, b);
+    }
+    return b;
+  }
+
+  mask(names: string[]): [number, number] {
+    let lo = 0;
+    let hi = 0;
+    for (const n of names) {
+      const b = this.bit(n);
+      if (b < 32) lo |= 1 << b;
+      else hi |= 1 << (b - 32);
+    }
+    return [lo, hi];
+  }
+
+  push(start: number, calls: number, event: number): void {
+    if (this.n === this.start.length) {
+      const grow = <T extends Float64Array | Int32Array>(a: T): T => {
+        const b = new (a.constructor as { new (n: number): T })(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.start = grow(this.start);
+      this.calls = grow(this.calls);
+      this.event = grow(this.event);
+      this.lo = grow(this.lo);
+      this.hi = grow(this.hi);
+    }
+    const i = this.n++;
+    this.start[i] = start;
+    this.calls[i] = calls;
+    this.event[i] = event;
+    this.lo[i] = 0;
+    this.hi[i] = 0;
+  }
+
+  setTouched(i: number, lo: number, hi: number): void {
+    if (i < this.n) {
+      this.lo[i] = lo;
+      this.hi[i] = hi;
+    }
+  }
+
+  touches(i: number, m: [number, number]): boolean {
+    return ((this.lo[i] & m[0]) | (this.hi[i] & m[1])) !== 0;
+  }
+
+  startOf(i: number): number {
+    return this.start[i];
+  }
+
+  callsOf(i: number): number {
+    return this.calls[i];
+  }
+
+  eventOf(i: number): number {
+    return this.event[i];
+  }
+
+  /** The segment that holds step `step` (segment i holds steps startOf(i)+1 .. startOf(i+1)). */
+  segmentOf(step: number): number {
+    let a = 0;
+    let b = this.n - 1;
+    while (a < b) {
+      const m = (a + b + 1) >> 1;
+      if (this.start[m] < step) a = m;
+      else b = m - 1;
+    }
+    return Math.max(0, a);
+  }
+
+  truncate(n: number): void {
+    if (n < this.n) this.n = Math.max(0, n);
+  }
+
+  stepsKnown(): number {
+    return this.n ? this.start[this.n - 1] : 0;
+  }
+
+  bytes(): number {
+    return this.start.length * (8 * 3 + 4 * 2);
+  }
+}
+
+/** Is one of the knob-change steps in (first, end]? */
+function knobIn(steps: number[], first: number, end: number): boolean {
+  for (let i = 0; i < steps.length; i++) if (steps[i] > first && steps[i] <= end) return true;
+  return false;
 }
 
 class EndOfHistory {}

@@ -29,9 +29,7 @@ export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
     rc = __dev_xmit_skb(k, skb, dev);
   } else if (dev.up) {
     if (w) w.note('noqueue: validate_xmit_skb and transmit now');
-    const segs = validate_xmit_skb(k, skb, dev);
-    rc = NET_XMIT_SUCCESS;
-    for (const s of segs) rc = dev_hard_start_xmit(k, s, dev);
+    rc = xmitValidated(k, skb, dev);
   } else {
     dev.stats.tx_dropped++;
     k.drop(skb, 'dev_queue_xmit', 'DEV_READY');
@@ -89,14 +87,23 @@ function qdisc_run(k: Kernel, dev: NetDevice): void {
 }
 
 function sch_direct_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
+  return xmitValidated(k, skb, dev);
+}
+
+/** validate_xmit_skb, then dev_hard_start_xmit for the skb or each of its segments. */
+function xmitValidated(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   const segs = validate_xmit_skb(k, skb, dev);
+  if (segs === skb) return dev_hard_start_xmit(k, skb, dev);
   let rc = NET_XMIT_SUCCESS;
-  for (const s of segs) rc = dev_hard_start_xmit(k, s, dev);
+  for (const s of segs as SkBuff[]) rc = dev_hard_start_xmit(k, s, dev);
   return rc;
 }
 
-/** validate_xmit_skb: segment GSO skbs the device cannot take; finish checksums it cannot offload. */
-export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuff[] {
+/**
+ * validate_xmit_skb: segment GSO skbs the device cannot take; finish checksums it cannot offload.
+ * Returns the skb itself when it goes on whole, else its segments.
+ */
+export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuff | SkBuff[] {
   const w = k.w;
   if (w) w.enter('validate_xmit_skb', skb, { skb, dev: dev.name });
   if (skb.gso_size) {
@@ -119,7 +126,7 @@ export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuf
       w.note(`${dev.name} takes the GSO skb whole`);
       w.leave(1);
     }
-    return [skb];
+    return skb;
   }
   if (skb.ip_summed === CHECKSUM_PARTIAL && !(dev.features & NETIF_F_HW_CSUM)) {
     if (w) w.note(`${dev.name} cannot checksum: finish it in software`);
@@ -127,7 +134,7 @@ export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuf
   }
   if (w) w.leave(1);
   void NETIF_F_GSO;
-  return [skb];
+  return skb;
 }
 
 /** dev_hard_start_xmit -> xmit_one: taps see the skb, then the driver's ndo_start_xmit. */
@@ -151,18 +158,20 @@ function countTx(dev: NetDevice, len: number): void {
 /** drivers/net/veth.c: the frame crosses to the other end of the pair, unpadded. */
 function veth_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   // The skb is freed after this, so a view of its bytes is enough unless the frame is kept.
-  const frame = k.keepFrames ? skb.buf.slice(skb.data, skb.tail) : skb.buf.subarray(skb.data, skb.tail);
+  const frame = k.keepFrames ? k.copyBytes(skb.buf, skb.data, skb.tail) : skb.buf.subarray(skb.data, skb.tail);
   if (k.w) k.w.note(`${dev.name}: ${frame.length}-byte frame on the wire`);
   countTx(dev, frame.length);
   k.emitFrame(dev.name, 'tx', frame, skb.id);
   peersReceive(k, dev, frame);
+  // consume_skb: the peer and the taps are done with the bytes.
+  k.freeBuf(skb);
   return NET_XMIT_SUCCESS;
 }
 
 /** A physical NIC: the hardware finishes offloaded checksums and pads short frames to 60 bytes. */
 function eth_driver_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   if (skb.ip_summed === CHECKSUM_PARTIAL) skb_checksum_help(k, skb);
-  let frame = skb.buf.slice(skb.data, skb.tail);
+  let frame = k.copyBytes(skb.buf, skb.data, skb.tail);
   if (dev.padToMin && frame.length < 60) {
     const padded = new Uint8Array(60);
     padded.set(frame);
@@ -172,6 +181,7 @@ function eth_driver_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   countTx(dev, frame.length);
   k.emitFrame(dev.name, 'tx', frame, skb.id);
   peersReceive(k, dev, frame);
+  k.freeBuf(skb);
   return NET_XMIT_SUCCESS;
 }
 

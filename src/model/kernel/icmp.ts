@@ -76,7 +76,7 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
   if (w) w.at('quote', { saddr: formatIpv4(rt2.saddr), room, quoted });
   const icmpSock = k.net.icmpSock;
   icmpSock.pmtudisc = IP_PMTUDISC_DONT;
-  k.icmp.push({
+  k.recordIcmp({
     time: k.now, type, code, name: NAMES[`${type}/${code}`] ?? `type ${type} code ${code}`,
     from: formatIpv4(rt2.saddr), to: formatIpv4(origSaddr), info, about: skbIn.id,
   });

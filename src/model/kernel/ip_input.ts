@@ -52,7 +52,7 @@ function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): void {
   else if (proto === 17) {
     k.net.counters.Udp.InDatagrams++;
     if (dev.type === 'loopback') {
-      k.delivered.push({ time: k.now, dev: dev.name, via: 'loopback', src: formatIpv4(readU32(ip, 12)), dst: formatIpv4(daddr), protocol: proto, len: (ip[2] << 8) | ip[3], accepted: true });
+      k.recordDelivery({ time: k.now, dev: dev.name, via: 'loopback', src: formatIpv4(readU32(ip, 12)), dst: formatIpv4(daddr), protocol: proto, len: (ip[2] << 8) | ip[3], accepted: true });
     }
   }
   if (w) w.leave(0);
@@ -77,5 +77,5 @@ export function ip_local_deliver_loop(k: Kernel, dev: NetDevice, ip: Uint8Array,
     if (accepted) c.Udp.InDatagrams++;
     else c.Udp.IgnoredMulti++;
   }
-  k.delivered.push({ time: k.now, dev: dev.name, via, src: formatIpv4(readU32(ip, 12)), dst: formatIpv4(daddr), protocol: proto, len: (ip[2] << 8) | ip[3], accepted });
+  k.recordDelivery({ time: k.now, dev: dev.name, via, src: formatIpv4(readU32(ip, 12)), dst: formatIpv4(daddr), protocol: proto, len: (ip[2] << 8) | ip[3], accepted });
 }

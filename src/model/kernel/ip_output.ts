@@ -49,8 +49,10 @@ export interface DatagramSpec {
   transhdrlen: number;
   /** Bytes after the IP header: transport header (if any) plus payload. */
   length: number;
-  /** Writes the transport header and payload at buf[off .. off+length). */
-  fill: (buf: Uint8Array, off: number) => void;
+  /** Writes the transport header and payload at buf[off .. off+length); gets this spec too. */
+  fill: (buf: Uint8Array, off: number, d: DatagramSpec) => void;
+  /** Source port, for protocols whose fill writes one. */
+  sport?: number;
 }
 
 /** ip_sk_use_pmtu: does the socket follow the path MTU (pmtudisc below PROBE)? */
@@ -81,12 +83,15 @@ const PAYLOAD_PATTERN = new Uint8Array(256).map((_, i) => i);
 export function fillPayload(buf: Uint8Array, off: number, len: number): void {
   let p = off;
   const end = off + len;
-  while (p < end) {
-    const n = Math.min(256, end - p);
-    buf.set(n === 256 ? PAYLOAD_PATTERN : PAYLOAD_PATTERN.subarray(0, n), p);
-    p += n;
+  while (end - p >= 256) {
+    buf.set(PAYLOAD_PATTERN, p);
+    p += 256;
   }
+  if (p < end) buf.set(PATTERN_PREFIX[end - p], p);
 }
+
+/** PAYLOAD_PATTERN's first n bytes, for every n below 256 (views made once, not per datagram). */
+const PATTERN_PREFIX = Array.from({ length: 256 }, (_, n) => PAYLOAD_PATTERN.subarray(0, n));
 
 /**
  * ip_make_skb: __ip_append_data then __ip_make_skb. Returns the datagram (with its IP header
@@ -147,7 +152,7 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
   const truesize = skbTruesize(headLen + hh_len + 15, k.v49);
   // Tailroom is what the kmalloc bucket left after the head's bytes (truesize - 576 is its size).
   const tailroom = Math.max(0, truesize - 576 - (hh_len + headLen));
-  const buf = new Uint8Array(hh_len + total + tailroom);
+  const buf = k.allocBuf(hh_len + total + tailroom);
   const skb = k.newSkb(buf, hh_len, total, truesize);
   if (fragList) {
     skb.frag_list = fragList;
@@ -172,7 +177,7 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
   } else {
     skb.ip_summed = CHECKSUM_NONE;
   }
-  d.fill(buf, skb.transport_header);
+  d.fill(buf, skb.transport_header, d);
   if (w) w.at('alloc', { headroom: hh_len, len: total, truesize: skb.truesize, frag_list: fragList ? fragList.slice() : null, ip_summed: skb.ip_summed, gso_size: skb.gso_size });
 
   // __ip_make_skb: the IP header.
@@ -579,6 +584,8 @@ export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number 
   }
   if (err === 0) c.FragOKs++;
   else c.FragFails++;
+  // The datagram's own buffer is not sent: each fragment carries a copy of its part.
+  k.freeBuf(skb);
   if (w) w.leave(err);
   return err;
 }
@@ -603,7 +610,7 @@ function sliceSizes(total: number, dataSpace: number): number[] {
 function makeFragment(k: Kernel, skb: SkBuff, hlen: number, off: number, len: number, mf: boolean, df: boolean, later: boolean, startOffset = 0, keepId = 0): SkBuff {
   const dev = skb.dst!.dev;
   const ll = LL_RESERVED_SPACE(dev);
-  const buf = new Uint8Array(ll + hlen + len);
+  const buf = k.allocBuf(ll + hlen + len);
   const nh = skb.network_header;
   buf.set(skb.buf.subarray(nh, nh + hlen), ll);
   if (later && hlen > 20) buf.set(ipOptionsFragment(skb.buf.subarray(nh + 20, nh + hlen)), ll + 20);

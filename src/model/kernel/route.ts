@@ -127,10 +127,14 @@ export function ip_select_ident_hashed(k: Kernel, daddr: number, saddr: number, 
 
 function mix(a: number, b: number, c: number, key: number): number {
   let h = (key ^ 0x811c9dc5) >>> 0;
-  for (const v of [a, b, c]) {
-    h = Math.imul(h ^ v, 0x01000193) >>> 0;
-    h = (h ^ (h >>> 15)) >>> 0;
-    h = Math.imul(h, 0x85ebca6b) >>> 0;
-  }
+  h = mixStep(h, a);
+  h = mixStep(h, b);
+  h = mixStep(h, c);
   return (h ^ (h >>> 13)) >>> 0;
+}
+
+function mixStep(h: number, v: number): number {
+  h = Math.imul(h ^ v, 0x01000193) >>> 0;
+  h = (h ^ (h >>> 15)) >>> 0;
+  return Math.imul(h, 0x85ebca6b) >>> 0;
 }

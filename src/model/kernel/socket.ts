@@ -21,12 +21,13 @@ export function socketFor(k: Kernel, s: Send, index: number): Sock {
   return sk;
 }
 
-/** setsockopt for each option the line names; returns the refused ones (e.g. IP_TTL 0: EINVAL). */
-export function applyOptions(k: Kernel, sk: Sock, s: Send): { option: string; result: string }[] {
-  const refused: { option: string; result: string }[] = [];
-  sk.pmtudisc = PMTUDISC_BY_NAME[s.df] ?? sk.pmtudisc;
+/** setsockopt for each option the line names; returns the refused ones (e.g. IP_TTL 0: EINVAL), or null. */
+export function applyOptions(k: Kernel, sk: Sock, s: Send): { option: string; result: string }[] | null {
+  let refused: { option: string; result: string }[] | null = null;
+  const pmtudisc = PMTUDISC_BY_NAME[s.df];
+  if (pmtudisc !== undefined) sk.pmtudisc = pmtudisc;
   if (s.ttl !== undefined) {
-    if (s.ttl < 1 || s.ttl > 255) refused.push({ option: 'IP_TTL', result: 'EINVAL' });
+    if (s.ttl < 1 || s.ttl > 255) (refused ??= []).push({ option: 'IP_TTL', result: 'EINVAL' });
     else sk.uc_ttl = s.ttl;
   }
   if (s.tos !== undefined) sk.tos = s.tos;

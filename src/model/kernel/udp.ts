@@ -8,6 +8,7 @@ import { CHECKSUM_PARTIAL } from '../net/skbuff';
 import { RTCF_BROADCAST } from '../net/route';
 import { ip_route_output } from './route';
 import { ip_make_skb, ip_send_skb, fillPayload, readU32 } from './ip_output';
+import type { DatagramSpec } from './ip_output';
 import { EMSGSIZE, ENETUNREACH, EACCES, ENOBUFS, EHOSTUNREACH, errnoName } from './errno';
 import { isMulticast, formatIpv4 } from '../wire/addr';
 import { checksum, pseudoHeaderSum, fold } from '../wire/checksum';
@@ -19,16 +20,7 @@ export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: num
   const w = k.w;
   const c = k.net.counters;
   if (w) w.enter('udp_sendmsg', null, { sk, daddr: formatIpv4(daddrArg || sk.inet_daddr), dport: dportArg || sk.inet_dport, len });
-  const done = (r: number): number => {
-    // The error path of udp_sendmsg counts ENOBUFS it returns (with IP_RECVERR) as well.
-    if (r === -ENOBUFS) c.Udp.SndbufErrors++;
-    if (w) {
-      if (r < 0) w.note(`returns ${errnoName(r)}`);
-      w.leave(r);
-    }
-    return r;
-  };
-  if (len > 0xffff) return done(-EMSGSIZE);
+  if (len > 0xffff) return udpDone(k, -EMSGSIZE);
   const daddr = daddrArg || sk.inet_daddr;
   const dport = dportArg || sk.inet_dport;
   const connected = !daddrArg && sk.inet_daddr !== 0;
@@ -44,14 +36,14 @@ export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: num
     const r = ip_route_output(k, { daddr, saddr, oif, tos: sk.tos, mark: sk.mark });
     if (typeof r === 'number') {
       if (r === -ENETUNREACH) c.Ip.OutNoRoutes++;
-      return done(r);
+      return udpDone(k, r);
     }
     rt = r;
     if (connected) sk.dst = rt;
   }
   if (rt.rt_flags & RTCF_BROADCAST && !sk.broadcast) {
     if (w) w.note('broadcast route without SO_BROADCAST -> EACCES');
-    return done(-EACCES);
+    return udpDone(k, -EACCES);
   }
   autobind(k, sk);
   const sport = sk.inet_sport;
@@ -59,18 +51,9 @@ export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: num
   const src = rt.saddr;
   const ulen = 8 + len;
   const skb = ip_make_skb(k, sk, {
-    rt, saddr: src, daddr, dport, protocol: 17, ttl: 0, tos: sk.tos, transhdrlen: 8, length: ulen,
-    fill: (buf, off) => {
-      buf[off] = sport >> 8;
-      buf[off + 1] = sport & 0xff;
-      buf[off + 2] = dport >> 8;
-      buf[off + 3] = dport & 0xff;
-      buf[off + 4] = ulen >> 8;
-      buf[off + 5] = ulen & 0xff;
-      fillPayload(buf, off + 8, len);
-    },
+    rt, saddr: src, daddr, dport, protocol: 17, ttl: 0, tos: sk.tos, transhdrlen: 8, length: ulen, fill: udpFill, sport,
   });
-  if (typeof skb === 'number') return done(skb);
+  if (typeof skb === 'number') return udpDone(k, skb);
   udp_send_skb(k, skb, src, daddr, ulen);
   let err = ip_send_skb(k, skb);
   if (err) {
@@ -81,7 +64,32 @@ export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: num
   } else {
     c.Udp.OutDatagrams++;
   }
-  return done(err ? err : len);
+  return udpDone(k, err ? err : len);
+}
+
+/** The UDP header (checksum left to udp_send_skb) and the payload pattern. */
+function udpFill(buf: Uint8Array, off: number, d: DatagramSpec): void {
+  const sport = d.sport!;
+  const dport = d.dport;
+  const ulen = d.length;
+  buf[off] = sport >> 8;
+  buf[off + 1] = sport & 0xff;
+  buf[off + 2] = dport >> 8;
+  buf[off + 3] = dport & 0xff;
+  buf[off + 4] = ulen >> 8;
+  buf[off + 5] = ulen & 0xff;
+  fillPayload(buf, off + 8, ulen - 8);
+}
+
+/** udp_sendmsg's way out: the error path counts ENOBUFS it returns (with IP_RECVERR) as well. */
+function udpDone(k: Kernel, r: number): number {
+  if (r === -ENOBUFS) k.net.counters.Udp.SndbufErrors++;
+  const w = k.w;
+  if (w) {
+    if (r < 0) w.note(`returns ${errnoName(r)}`);
+    w.leave(r);
+  }
+  return r;
 }
 
 /** udp_send_skb: the checksum: the pseudo-header seed for offload, else the full sum in software. */

@@ -107,7 +107,9 @@ export class Net {
   /** Is `a` one of this host's addresses (inet_addr_type == RTN_LOCAL)? */
   isLocal(a: number): boolean {
     if ((a >>> 24) === 127) return true;
-    return this.addrs.some((x) => x.address === a);
+    const addrs = this.addrs;
+    for (let i = 0; i < addrs.length; i++) if (addrs[i].address === a) return true;
+    return false;
   }
 
   /** A subnet-directed broadcast address of one of the host's subnets (local table "broadcast"). */

@@ -32,14 +32,22 @@ export function peersReceive(k: Kernel, dev: NetDevice, frame: Uint8Array): void
     return;
   }
   if (type !== ETH_P_IP || frame.length < 34) return;
-  const ip = frame.subarray(14);
-  const daddr = readU32(ip, 16);
-  const p = peers.find((x) => x.dev === dev && x.address === daddr && hears(frame, x));
+  const daddr = readU32(frame, 14 + 16);
+  let p: PeerHost | undefined;
+  for (let i = 0; i < peers.length; i++) {
+    const x = peers[i];
+    if (x.dev === dev && x.address === daddr && hears(frame, x)) {
+      p = x;
+      break;
+    }
+  }
   if (!p || k.now < p.spec.upAt) return;
+  if (((frame[14 + 6] << 8) | frame[14 + 7]) & 0x3fff) return; // fragments: reassembly and fragmented replies are not modeled
+  const proto = frame[14 + 9];
+  // A datagram the peer does not answer (UDP here: it drops it) needs nothing more.
+  if (proto !== 1 && proto !== 6) return;
+  const ip = frame.subarray(14);
   const hlen = (ip[0] & 0x0f) * 4;
-  const frag = (ip[6] << 8) | ip[7];
-  if (frag & 0x3fff) return; // fragments: reassembly and fragmented replies are not modeled
-  const proto = ip[9];
   const src = frame.subarray(6, 12);
   if (proto === 1 && ip[hlen] === 8) {
     // Echo reply: same id, sequence and data; no DF, as a Linux host answers.

@@ -57,7 +57,11 @@ export class PcapWriter {
   private view: DataView | null = null;
   private used = 0;
 
-  constructor(private readonly sink: (chunk: Uint8Array) => void, bufferBytes = 0) {
+  /**
+   * `lend`: the sink is done with a chunk when it returns (a synchronous file write), so it gets a
+   * view of the buffer instead of a copy.
+   */
+  constructor(private readonly sink: (chunk: Uint8Array) => void, bufferBytes = 0, private readonly lend = false) {
     sink(pcapHeader());
     if (bufferBytes > 0) {
       this.buf = new Uint8Array(Math.max(bufferBytes, PCAP_RECORD_HEADER_LEN + PCAP_SNAPLEN));
@@ -87,10 +91,10 @@ export class PcapWriter {
     this.used = p + PCAP_RECORD_HEADER_LEN + incl;
   }
 
-  /** Hands the gathered records to the sink (a copy: the buffer is reused). */
+  /** Hands the gathered records to the sink (a copy unless lent: the buffer is reused). */
   flush(): void {
     if (this.buf && this.used) {
-      this.sink(this.buf.slice(0, this.used));
+      this.sink(this.lend ? this.buf.subarray(0, this.used) : this.buf.slice(0, this.used));
       this.used = 0;
     }
   }
