@@ -133,13 +133,25 @@ describe('section 11 vector 12: ARP queue overflow, 400 x 1000 B', () => {
         assert.equal(r.result.counters.ArpCache.unresolved_discards, dropped);
       });
 
-      it(`at failure the last ${kept} (#${dropped}..#399) each get an ICMP host unreachable of 576 bytes, in order`, () => {
+      // The spec says all 92 get an error; the captured 6.18 kernel sent 43 to 58 of them: the global
+      // ICMP rate limit (a burst of 50, each message spending 0, 1 or 2 credits at random) applies
+      // because the packets' device is veth0, not lo. 4.9 spends exactly one credit per message.
+      it(`at failure the last ${kept} (#${dropped}..#399) are freed as NEIGH_FAILED; the first of them get ICMP host unreachable of 576 bytes, in order, as the global rate limit allows`, () => {
         const r = run(name, kernel);
         const sends = sendsOn(r, 'q');
-        assert.deepEqual(r.result.icmp.map((e) => e.about), sends.slice(dropped).map((s) => s.packets[0]));
+        const failed = r.result.drops.filter((d) => d.reason === 'NEIGH_FAILED');
+        assert.deepEqual(failed.map((d) => d.packet), sends.slice(dropped).map((s) => s.packets[0]));
+        const allowed = r.result.icmp.length;
+        if (kept > 50) {
+          if (kernel === '4.9') assert.equal(allowed, 50);
+          else assertBetween(allowed, 25, 92, 'about 50 (burst 50, one credit per message on average)');
+        } else {
+          assert.equal(allowed, kept);
+        }
+        assert.deepEqual(r.result.icmp.map((e) => e.about), sends.slice(dropped, dropped + allowed).map((s) => s.packets[0]));
         assert.ok(r.result.icmp.every((e) => e.type === 3 && e.code === 1));
         const lo = onDev(r, 'lo');
-        assert.equal(lo.length, kept);
+        assert.equal(lo.length, allowed);
         const lastRequest = ms(arpRequests(onDev(r))[2]);
         for (const f of lo) {
           assertBetween(ms(f) - lastRequest, 1023.5, 1024.5, 'at FAILED, 1024 ms after the 3rd request');
@@ -157,11 +169,13 @@ describe('section 11 vector 12: ARP queue overflow, 400 x 1000 B', () => {
         assert.deepEqual(arpRequests(wire), wire);
       });
 
-      it(kernel === '6.18' ? 'OutTransmits = 400 + 92' : 'no OutTransmits on 4.9; OutRequests counts datagrams and errors', () => {
-        const c = run(name, kernel).result.counters;
-        assert.equal(c.Ip.OutRequests, 400 + kept);
-        assert.equal(c.Ip.OutTransmits, kernel === '6.18' ? 400 + kept : 0);
-        assert.equal(c.Icmp.OutDestUnreachs, kept);
+      it(kernel === '6.18' ? 'OutTransmits = 400 + the errors sent' : 'no OutTransmits on 4.9; OutRequests counts datagrams and errors', () => {
+        const res = run(name, kernel).result;
+        const c = res.counters;
+        const allowed = res.icmp.length;
+        assert.equal(c.Ip.OutRequests, 400 + allowed);
+        assert.equal(c.Ip.OutTransmits, kernel === '6.18' ? 400 + allowed : 0);
+        assert.equal(c.Icmp.OutDestUnreachs, allowed);
       });
 
       it('the pcap reads clean in tshark', { skip: TSHARK_SKIP }, () => {

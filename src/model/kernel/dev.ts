@@ -189,10 +189,11 @@ function eth_driver_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
 function loopback_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   const frame = skb.buf.slice(skb.data, skb.tail);
   if (k.w) k.w.note(`lo: ${frame.length}-byte frame, back to this host`);
-  countTx(dev, frame.length);
+  // loopback_xmit counts skb->len after eth_type_trans pulled the Ethernet header.
+  countTx(dev, frame.length - 14);
   k.emitFrame(dev.name, 'tx', frame, skb.id);
   dev.stats.rx_packets++;
-  dev.stats.rx_bytes += frame.length;
+  dev.stats.rx_bytes += frame.length - 14;
   k.later(k.now, 'netif_rx lo', () => netif_receive_skb(k, dev, frame, false));
   return NET_XMIT_SUCCESS;
 }

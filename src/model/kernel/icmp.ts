@@ -6,6 +6,8 @@ import type { SkBuff } from '../net/skbuff';
 import { PACKET_HOST } from '../net/skbuff';
 import { RTCF_BROADCAST, RTCF_MULTICAST, dstMtu } from '../net/route';
 import { IP_PMTUDISC_DONT } from '../net/sock';
+import { IFF_LOOPBACK } from '../net/device';
+import { HZ } from '../engine/clock';
 import { ip_route_output } from './route';
 import { ip_make_skb, ip_send_skb, readU32 } from './ip_output';
 import { IP_OFFSET, IPPROTO_ICMP } from '../wire/ipv4';
@@ -60,6 +62,16 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
     }
     return;
   }
+  // The global rate limit (icmp_msgs_per_sec, icmp_msgs_burst); 6.x exempts errors about packets
+  // that came in on loopback.
+  const applyRatelimit = !icmpv4_mask_allow(type, code) && (k.v49 || !(skbIn.dev && skbIn.dev.flags & IFF_LOOPBACK));
+  if (applyRatelimit && !icmp_global_allow(k)) {
+    if (w) {
+      w.note(`global ICMP rate limit: credit spent, no ICMP`);
+      w.leave(null);
+    }
+    return;
+  }
   const origSaddr = readU32(b, nh + 12);
   const origDaddr = readU32(b, nh + 16);
   const tos = (b[nh + 1] & 0x1e) | 0xc0;
@@ -100,6 +112,7 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
     },
   });
   if (typeof skb !== 'number') ip_send_skb(k, skb);
+  if (applyRatelimit) icmp_global_consume(k);
   if (w) w.leave(null);
 }
 
@@ -126,3 +139,34 @@ export function icmp_rcv(k: Kernel, ip: Uint8Array, hlen: number): void {
 }
 
 export { ICMP_HOST_UNREACH, ICMP_PORT_UNREACH };
+
+/** icmpv4_mask_allow: types outside icmp_ratemask (0x1818: 3, 4, 11, 12) and PMTU errors are never limited. */
+function icmpv4_mask_allow(type: number, code: number): boolean {
+  if (type > 18) return true;
+  if (type === ICMP_DEST_UNREACH && code === ICMP_FRAG_NEEDED) return true;
+  return ((1 << type) & 0x1818) === 0;
+}
+
+/** icmp_global_allow: a token bucket refilled at 1000 per second up to a burst of 50. */
+function icmp_global_allow(k: Kernel): boolean {
+  const net = k.net;
+  if (net.icmpCredit > 0) {
+    if (k.v49) net.icmpCredit--;
+    return true;
+  }
+  const now = k.jiffies;
+  const delta = Math.min(now - net.icmpStamp, HZ);
+  if (delta < HZ / 50) return false;
+  const incr = Math.floor((1000 * delta) / HZ);
+  if (!incr) return false;
+  net.icmpStamp = now;
+  net.icmpCredit = Math.min(net.icmpCredit + incr, 50);
+  if (k.v49) net.icmpCredit--;
+  return true;
+}
+
+/** icmp_global_consume (6.x): a random 0, 1 or 2 credits per message, one on average. */
+function icmp_global_consume(k: Kernel): void {
+  if (k.v49) return;
+  k.net.icmpCredit -= k.rng.below(3);
+}

@@ -4,7 +4,10 @@
 import type { Kernel } from '../engine/kernel';
 import type { NetDevice } from '../net/device';
 import { arp_rcv } from './arp';
-import { icmp_rcv } from './icmp';
+import { icmp_rcv, icmp_send } from './icmp';
+import { ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from '../wire/icmp';
+import { RTN_LOCAL, RTCF_LOCAL } from '../net/route';
+import { skbTruesize } from '../net/skbuff';
 import { tcp_v4_rcv } from './tcp_output';
 import { ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
 import { isMulticast, formatIpv4 } from '../wire/addr';
@@ -50,10 +53,13 @@ function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): void {
   if (proto === 1) icmp_rcv(k, ip, hlen);
   else if (proto === 6) tcp_v4_rcv(k, ip, hlen);
   else if (proto === 17) {
-    k.net.counters.Udp.InDatagrams++;
+    // No socket of the scenario listens: __udp4_lib_rcv counts NoPorts and answers with ICMP
+    // port unreachable (to this host itself, over lo).
+    k.net.counters.Udp.NoPorts++;
     if (dev.type === 'loopback') {
-      k.recordDelivery({ time: k.now, dev: dev.name, via: 'loopback', src: formatIpv4(readU32(ip, 12)), dst: formatIpv4(daddr), protocol: proto, len: (ip[2] << 8) | ip[3], accepted: true });
+      k.recordDelivery({ time: k.now, dev: dev.name, via: 'loopback', src: formatIpv4(readU32(ip, 12)), dst: formatIpv4(daddr), protocol: proto, len: (ip[2] << 8) | ip[3], accepted: false });
     }
+    portUnreachable(k, dev, ip);
   }
   if (w) w.leave(0);
 }
@@ -78,4 +84,16 @@ export function ip_local_deliver_loop(k: Kernel, dev: NetDevice, ip: Uint8Array,
     else c.Udp.IgnoredMulti++;
   }
   k.recordDelivery({ time: k.now, dev: dev.name, via, src: formatIpv4(readU32(ip, 12)), dst: formatIpv4(daddr), protocol: proto, len: (ip[2] << 8) | ip[3], accepted });
+}
+
+/** icmp_send(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH) about a received datagram, on its input route. */
+function portUnreachable(k: Kernel, dev: NetDevice, ip: Uint8Array): void {
+  const len = (ip[2] << 8) | ip[3];
+  const buf = ip.slice(0, Math.min(len, ip.length));
+  const skb = k.newSkb(buf, 0, buf.length, skbTruesize(buf.length, k.v49));
+  skb.network_header = 0;
+  skb.transport_header = (ip[0] & 0x0f) * 4;
+  skb.dev = dev;
+  skb.dst = { rt_type: RTN_LOCAL, rt_flags: RTCF_LOCAL >>> 0, dev: k.net.lo, rt_gw4: 0, mtu: 0, mtuLocked: false, output: 'ip_output', saddr: readU32(ip, 16), daddr: readU32(ip, 16) };
+  icmp_send(k, skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 }

@@ -90,7 +90,8 @@ function mkroute(k: Kernel, type: number, dev: Rtable['dev'], gw: number, mtu: n
   else if (type === RTN_MULTICAST) {
     flags |= RTCF_MULTICAST;
     // RTCF_LOCAL only when this host joined the group on that device (ip_check_mc_rcu).
-    if (k.net.joins.get(dev.ifindex)?.has(daddr)) flags |= RTCF_LOCAL;
+    // Every multicast-capable interface is a member of 224.0.0.1 (all hosts) by itself.
+    if (daddr === 0xe0000001 || k.net.joins.get(dev.ifindex)?.has(daddr)) flags |= RTCF_LOCAL;
   } else if (type === RTN_LOCAL) flags |= RTCF_LOCAL;
   if (dev.flags & IFF_LOOPBACK) flags |= RTCF_LOCAL;
   const mc = (flags & RTCF_LOCAL) !== 0 && (flags & (RTCF_BROADCAST | RTCF_MULTICAST)) !== 0 && !(dev.flags & IFF_LOOPBACK);

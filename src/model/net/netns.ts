@@ -49,6 +49,9 @@ export class Net {
   nextSocketId = 1;
   /** The per-namespace socket ICMP errors are sent from (icmp_sk: pmtudisc DONT). */
   icmpSock = new Sock(0, 'icmp_sk', 'icmp', 0);
+  /** The global ICMP rate limit's bucket (icmp_global): credit and the jiffy of its last refill. */
+  icmpCredit = 0;
+  icmpStamp = -1e9;
   nextEphemeral: number;
 
   constructor(s: Scenario, v49: boolean, rng: Rng, now: () => number) {
