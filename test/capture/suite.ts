@@ -27,19 +27,6 @@ const counterIn = (d: Difference, names: string[]): boolean => d.kind === 'count
 
 export const KNOWN: KnownDifference[] = [
   {
-    id: 'peer-reassembly',
-    title: 'Peers do not reassemble fragments in the model',
-    scenarios: ['s13-m-icmp-tcp'],
-    matches: (d, sides) => {
-      if (d.kind === 'extra') return frameOf(d, sides)?.dir === 'rx';
-      if (d.kind === 'device') return d.field === 'link.rx_packets' || d.field === 'link.rx_bytes';
-      return counterIn(d, ['Ip.InReceives', 'Ip.InDelivers', 'Icmp.InMsgs', 'Icmp.InEchoReps']);
-    },
-    right: 'The kernel (the peer is a Linux host).',
-    reason: 'A Linux peer reassembles the 3000-byte echo request and answers with a 3000-byte echo reply, fragmented in three; the host receives them (Ip.InReceives +3) and reassembles them (InDelivers, Icmp.InEchoReps +1). The model\'s peers ignore fragments.',
-    model: 'peersReceive in src/model/net/peer.ts ("fragments: reassembly and fragmented replies are not modeled"); it concerns the simulated peer, not the host\'s transmit path.',
-  },
-  {
     id: 'lo-checksum',
     title: 'UDP on lo carries an unfinished checksum on a real kernel',
     scenarios: ['s11-17-loopback'],

@@ -26,6 +26,10 @@ export interface PeerHost {
   address: number;
   mac: Uint8Array;
   dev: NetDevice;
+  /** The peer's own IP ID counter for its replies. */
+  ipId: number;
+  /** Fragments it is reassembling, by source, ID and protocol. */
+  fragments: Map<string, { parts: { off: number; data: Uint8Array }[]; end: number; header: Uint8Array | null }>;
 }
 
 export class Net {
@@ -88,7 +92,9 @@ export class Net {
     }
     this.nf = new Netfilter(s.nft);
     for (const p of s.peers) {
-      this.peers.push({ spec: p, address: parseIpv4(p.address)!, mac: parseMac(p.lladdr)!, dev: this.dev(p.dev)! });
+      const address = parseIpv4(p.address)!;
+      // The peer's ID counter starts from its address, so that it draws nothing from the generator.
+      this.peers.push({ spec: p, address, mac: parseMac(p.lladdr)!, dev: this.dev(p.dev)!, ipId: Math.imul(address, 0x9e3779b1) >>> 16, fragments: new Map() });
     }
     for (const j of s.joins) {
       const dev = this.dev(j.dev)!;

@@ -1,6 +1,8 @@
 // The other hosts on a link. Each behaves like an idle Linux host: it answers ARP requests for its
 // address (unless silent, or not up yet), echo requests with echo replies, and SYNs to closed
-// ports with RST|ACK. Its frames come back to this host after its reply delay.
+// ports with RST|ACK. It reassembles fragmented datagrams first, and fragments a reply larger
+// than its link's MTU, as a Linux host does. Its frames come back to this host after its reply
+// delay.
 
 import type { Kernel } from '../engine/kernel';
 import type { NetDevice } from './device';
@@ -42,40 +44,43 @@ export function peersReceive(k: Kernel, dev: NetDevice, frame: Uint8Array): void
     }
   }
   if (!p || k.now < p.spec.upAt) return;
-  if (((frame[14 + 6] << 8) | frame[14 + 7]) & 0x3fff) return; // fragments: reassembly and fragmented replies are not modeled
   const proto = frame[14 + 9];
   // A datagram the peer does not answer (UDP here: it drops it) needs nothing more.
   if (proto !== 1 && proto !== 6) return;
-  const ip = frame.subarray(14);
-  const hlen = (ip[0] & 0x0f) * 4;
+  let ip = frame.subarray(14);
   const src = frame.subarray(6, 12);
+  if (((ip[6] << 8) | ip[7]) & 0x3fff) {
+    const whole = reassemble(p, ip);
+    if (!whole) return;
+    ip = whole;
+  }
+  const hlen = (ip[0] & 0x0f) * 4;
   if (proto === 1 && ip[hlen] === 8) {
     // Echo reply: same id, sequence and data; no DF, as a Linux host answers.
     const totLen = (ip[2] << 8) | ip[3];
-    const out = new Uint8Array(14 + totLen);
-    emitEthernet(out, 0, { dst: src, src: p.mac, ethertype: ETH_P_IP });
-    out.set(ip.subarray(0, totLen), 14);
-    const o = 14;
-    out[o] = 0x45;
-    writeAddr(out, o + 12, daddr);
-    writeAddr(out, o + 16, readU32(ip, 12));
-    out.copyWithin(o + 20, 14 + hlen, 14 + totLen);
     const icmpLen = totLen - hlen;
-    const newTot = 20 + icmpLen;
-    const reply = out.subarray(0, 14 + newTot);
-    reply[o + 2] = newTot >> 8;
-    reply[o + 3] = newTot & 0xff;
-    reply[o + 6] = 0;
-    reply[o + 7] = 0;
-    reply[o + 8] = 64;
-    reply[o + 20] = 0;
-    reply[o + 22] = 0;
-    reply[o + 23] = 0;
-    const c = icmpChecksum(reply, o + 20, icmpLen);
-    reply[o + 22] = c >> 8;
-    reply[o + 23] = c & 0xff;
-    ipSendCheck(reply, o);
-    deliver(k, dev, p, reply.slice());
+    const reply = new Uint8Array(20 + icmpLen);
+    reply[0] = 0x45;
+    reply[2] = reply.length >> 8;
+    reply[3] = reply.length & 0xff;
+    reply[8] = 64;
+    reply[9] = 1;
+    writeAddr(reply, 12, daddr);
+    writeAddr(reply, 16, readU32(ip, 12));
+    reply.set(ip.subarray(hlen, totLen), 20);
+    reply[20] = 0;
+    reply[22] = 0;
+    reply[23] = 0;
+    const c = icmpChecksum(reply, 20, icmpLen);
+    reply[22] = c >> 8;
+    reply[23] = c & 0xff;
+    p.ipId = (p.ipId + 1) & 0xffff;
+    for (const f of fragmentReply(reply, dev.mtu, p.ipId)) {
+      const out = new Uint8Array(14 + f.length);
+      emitEthernet(out, 0, { dst: src, src: p.mac, ethertype: ETH_P_IP });
+      out.set(f, 14);
+      deliver(k, dev, p, out);
+    }
   } else if (proto === 6 && ip[hlen + 13] & 0x02) {
     // A SYN to a port nobody listens on: RST|ACK, IP ID 0, DF.
     const out = new Uint8Array(14 + 40);
@@ -124,4 +129,64 @@ function writeAddr(b: Uint8Array, o: number, v: number): void {
   b[o + 1] = (v >>> 16) & 0xff;
   b[o + 2] = (v >>> 8) & 0xff;
   b[o + 3] = v & 0xff;
+}
+
+/**
+ * ip_defrag on the peer: fragments gathered by (source, ID, protocol) until the last one and every
+ * byte before it have come; then the whole datagram (header of the first fragment, offset 0).
+ */
+function reassemble(p: PeerHost, frag: Uint8Array): Uint8Array | null {
+  const hlen = (frag[0] & 0x0f) * 4;
+  const totLen = (frag[2] << 8) | frag[3];
+  const field = (frag[6] << 8) | frag[7];
+  const off = (field & 0x1fff) * 8;
+  const key = `${readU32(frag, 12)}:${(frag[4] << 8) | frag[5]}:${frag[9]}`;
+  let q = p.fragments.get(key);
+  if (!q) {
+    q = { parts: [], end: -1, header: null };
+    p.fragments.set(key, q);
+  }
+  const data = frag.slice(hlen, totLen);
+  q.parts.push({ off, data });
+  if (off === 0) q.header = frag.slice(0, hlen);
+  if (!(field & 0x2000)) q.end = off + data.length;
+  if (q.end < 0 || !q.header) return null;
+  let have = 0;
+  for (const part of q.parts) have += part.data.length;
+  if (have < q.end) return null;
+  p.fragments.delete(key);
+  const hl = q.header.length;
+  const whole = new Uint8Array(hl + q.end);
+  whole.set(q.header, 0);
+  for (const part of q.parts) whole.set(part.data, hl + part.off);
+  whole[2] = whole.length >> 8;
+  whole[3] = whole.length & 0xff;
+  whole[6] = 0;
+  whole[7] = 0;
+  return whole;
+}
+
+/** ip_fragment on the peer: the reply cut to its link's MTU, same ID, offsets and MF, DF clear. */
+function fragmentReply(ip: Uint8Array, mtu: number, id: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const payload = ip.length - 20;
+  const room = ip.length <= mtu ? payload : (mtu - 20) & ~7;
+  for (let off = 0; off < payload; off += room) {
+    const len = Math.min(room, payload - off);
+    const f = new Uint8Array(20 + len);
+    f.set(ip.subarray(0, 20), 0);
+    f.set(ip.subarray(20 + off, 20 + off + len), 20);
+    f[2] = f.length >> 8;
+    f[3] = f.length & 0xff;
+    f[4] = id >> 8;
+    f[5] = id & 0xff;
+    const field = (off >> 3) | (off + len < payload ? 0x2000 : 0);
+    f[6] = field >> 8;
+    f[7] = field & 0xff;
+    f[10] = 0;
+    f[11] = 0;
+    ipSendCheck(f, 0);
+    out.push(f);
+  }
+  return out;
 }
