@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { readPcap } from '../model/wire/pcap';
 import type { Scenario } from '../model/scenario/types';
+import type { SendResult, ErrqueueEntry } from '../model/result';
 
 export const CAPTURE_DOC_VERSION = 1;
 
@@ -22,31 +23,11 @@ export interface CaptureFrameMeta {
   len: number;
 }
 
-export interface CaptureSend {
-  index: number;
-  /** Line of the `send` in the scenario. */
-  line: number;
-  /** ns after time 0 when the call was made (-1: never made). */
-  time: number;
-  proto: 'udp' | 'icmp' | 'tcp';
-  to: string;
-  size: number;
-  socket: string;
-  /** "ok", or the errno name the call returned. */
-  result: string;
-  setsockopt?: { option: string; result: string }[];
-}
+/** A socket call as the kernel answered it: the model's record without packet ids (time -1: never made). */
+export type CaptureSend = Omit<SendResult, 'packets'>;
 
-export interface CaptureErr {
-  time?: number;
-  errno: string;
-  origin: string;
-  type: number;
-  code: number;
-  info: number;
-  offender: string;
-  payloadLen: number;
-}
+/** An error-queue entry; the kernel does not always stamp a time on it. */
+export type CaptureErr = Omit<ErrqueueEntry, 'time'> & { time?: number };
 
 export interface CaptureDoc {
   kpath: typeof CAPTURE_DOC_VERSION;

@@ -19,6 +19,8 @@
 //
 // Pure: no I/O. Both sides are plain data (sides.ts builds them from a model run and a capture).
 
+import type { ErrqueueEntry } from '../model/result';
+
 import type { DecodedFrame } from '../model/wire/decode';
 import { summarize } from '../model/wire/decode';
 
@@ -43,15 +45,7 @@ export interface CmpSend {
   to?: string;
 }
 
-export interface CmpErr {
-  errno: string;
-  origin: string;
-  type: number;
-  code: number;
-  info: number;
-  offender: string;
-  payloadLen: number;
-}
+export type CmpErr = Omit<ErrqueueEntry, 'time'>;
 
 export interface CmpSide {
   frames: CmpFrame[];

@@ -15,6 +15,8 @@
 //
 // The plan and result shapes are HelperPlan and HelperResult below.
 
+import type { ErrqueueEntry } from '../model/result';
+
 export interface HelperSend {
   /** Index of the call, in the order the model makes them. */
   index: number;
@@ -70,17 +72,8 @@ export interface HelperSendResult {
   setsockopt?: { option: string; result: string }[];
 }
 
-export interface HelperErr {
-  /** CLOCK_REALTIME (ns, decimal string) the kernel stamped on the error, when it did. */
-  rt?: string;
-  errno: string;
-  origin: string;
-  type: number;
-  code: number;
-  info: number;
-  offender: string;
-  payloadLen: number;
-}
+/** An error-queue entry as the helper reads it, with the kernel's CLOCK_REALTIME stamp (ns, decimal string) when there is one. */
+export type HelperErr = Omit<ErrqueueEntry, 'time'> & { rt?: string };
 
 export interface HelperResult {
   /** CLOCK_REALTIME (ns, decimal string) of the schedule's time 0. */

@@ -118,7 +118,7 @@ export interface SocketRecord {
   remote?: string;
   /** errno name pending as sk_err, if any. */
   pendingError?: string;
-  errqueue: { time: number; errno: string; origin: string; type: number; code: number; info: number; offender: string; payloadLen: number }[];
+  errqueue: ErrqueueEntry[];
 }
 
 export interface CounterSet {
@@ -137,4 +137,16 @@ export interface NeighbourRecord {
   state: string;
   probes: number;
   queued: number;
+}
+
+/** An entry of a socket's error queue (what recvmsg(MSG_ERRQUEUE) returns with IP_RECVERR). */
+export interface ErrqueueEntry {
+  time: number;
+  errno: string;
+  origin: string;
+  type: number;
+  code: number;
+  info: number;
+  offender: string;
+  payloadLen: number;
 }
