@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KernelProfile } from '../model/scenario/types';
-import { LISTINGS, renderListing, stepLine, stepsAtLine } from '../model/listing';
+import { LISTINGS, renderListing, stepLine, stepsAtLine, callLine } from '../model/listing';
 
 export class Listings {
   readonly root: string;
@@ -28,6 +28,13 @@ export class Listings {
   position(fn: string, step: string): { name: string; path: string; line: number } | undefined {
     const pos = stepLine(this.profile, fn, step) ?? stepLine(this.profile, fn, 'enter');
     if (!pos) return undefined;
+    return { name: path.basename(pos.path), path: this.diskPath(pos.path), line: pos.line };
+  }
+
+  /** The line a caller frame shows while `callee` runs: where its listing makes that call. */
+  callPosition(fn: string, step: string, callee: string): { name: string; path: string; line: number } | undefined {
+    const pos = callLine(this.profile, fn, step, callee);
+    if (!pos) return this.position(fn, step);
     return { name: path.basename(pos.path), path: this.diskPath(pos.path), line: pos.line };
   }
 

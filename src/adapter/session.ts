@@ -200,7 +200,8 @@ export class KpathDebugSession extends DebugSession {
     const frames: StackFrame[] = [];
     if (stop && threadOf(stop) === args.threadId) {
       stop.frames.forEach((f, index) => {
-        const pos = this.listings!.position(f.fn, f.step);
+        // The innermost frame is at its step point; each caller is at the call it is waiting in.
+        const pos = index === 0 ? this.listings!.position(f.fn, f.step) : this.listings!.callPosition(f.fn, f.step, stop.frames[index - 1].fn);
         const id = this.frameHandles.create({ stop, index });
         const sf = new StackFrame(id, f.fn, pos ? new Source(pos.name, pos.path) : undefined, pos?.line ?? 0, 1);
         if (!pos) sf.presentationHint = 'subtle';

@@ -128,3 +128,24 @@ export function nearestStepLine(profile: ListingProfile, path: string, line: num
   }
   return best;
 }
+
+/**
+ * Where a caller frame shows while its callee runs: the line in the caller's listing that calls
+ * `callee` (the first at or after the caller's current step point, else the first in the
+ * function), or the step point's own line when the listing names no such call.
+ */
+export function callLine(profile: ListingProfile, caller: string, step: string, callee: string): { path: string; line: number } | undefined {
+  const at = stepLine(profile, caller, step);
+  const enter = stepLine(profile, caller, 'enter');
+  const leave = stepLine(profile, caller, 'leave');
+  if (!at || !enter || !leave) return at;
+  const text = renderedListing(profile, enter.path)!.text.split('\n');
+  // A direct call first; then the callee passed as a function (ip_fragment(..., ip_finish_output2)).
+  const direct = (l: number) => text[l - 1].includes(`${callee}(`);
+  const passed = (l: number) => text[l - 1].includes(`${callee},`) || text[l - 1].includes(`${callee})`);
+  for (const calls of [direct, passed]) {
+    for (let l = Math.max(at.line, enter.line + 1); l < leave.line; l++) if (calls(l)) return { path: enter.path, line: l };
+    for (let l = enter.line + 1; l < leave.line; l++) if (calls(l)) return { path: enter.path, line: l };
+  }
+  return at;
+}
