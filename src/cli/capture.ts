@@ -5,6 +5,7 @@ import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
 import type { Scenario } from '../model/scenario/types';
 import { captureEnd, captureScenario, CaptureEnvironmentError, preflight, preflightMessage } from '../capture/live';
 import { UsageError } from './args';
+import { ScenarioErrors } from './run';
 
 /** Reads and parses a scenario file; errors are UsageError (unreadable) or ScenarioError. */
 export function loadScenarioFile(file: string): { scenario: Scenario; text: string } {
@@ -19,10 +20,10 @@ export function loadScenarioFile(file: string): { scenario: Scenario; text: stri
   return { scenario: parsed.scenario, text };
 }
 
-/** Exit status for an error thrown by a capture or compare command, after saying what it was. */
+/** Exit status for an error thrown by any command, after saying what it was. */
 export function reportError(e: unknown): number {
-  if (e instanceof ScenarioError || e instanceof CaptureEnvironmentError) {
-    process.stderr.write(`${e instanceof ScenarioError ? '' : 'kpath: '}${e.message}\n`);
+  if (e instanceof ScenarioError || e instanceof ScenarioErrors || e instanceof CaptureEnvironmentError) {
+    process.stderr.write(`${e instanceof CaptureEnvironmentError ? 'kpath: ' : ''}${e.message}\n`);
     return 2;
   }
   if (e instanceof UsageError) {

@@ -1,10 +1,9 @@
 // The `kpath` command.
 
 import { MAIN_HELP, RUN_HELP, DAP_HELP, CAPTURE_HELP, COMPARE_HELP, parseRunArgs, UsageError } from './args';
-import { captureCommand } from './capture';
+import { captureCommand, reportError } from './capture';
 import { compareCommand } from './compare';
-import { runCommand, ScenarioErrors } from './run';
-import { ScenarioError } from '../model/scenario/parse';
+import { runCommand } from './run';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
 import { KpathDebugSession } from '../adapter/session';
 
@@ -60,16 +59,7 @@ function main(argv: string[]): number | undefined {
     }
     throw new UsageError(`unknown command "${cmd}" (see kpath --help)`);
   } catch (e) {
-    if (e instanceof ScenarioError || e instanceof ScenarioErrors) {
-      process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof UsageError) {
-      process.stderr.write(`kpath: ${e.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`kpath: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-    return 1;
+    return reportError(e);
   }
 }
 
