@@ -4,7 +4,7 @@
 import type { Kernel } from '../engine/kernel';
 import { SkBuff, CHECKSUM_PARTIAL, CHECKSUM_NONE, PACKET_LOOPBACK, MAC_HEADER_UNSET } from '../net/skbuff';
 import type { NetDevice } from '../net/device';
-import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO, NETIF_F_GSO } from '../net/device';
+import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO } from '../net/device';
 import { skb_checksum_help } from './skbuff';
 import { skb_gso_segment } from './ip_output';
 import { ENETDOWN, NET_XMIT_SUCCESS, NET_XMIT_DROP } from './errno';
@@ -21,8 +21,8 @@ export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
   const dev = skb.dev!;
   if (w) w.enter('dev_queue_xmit', skb, { skb, dev: dev.name });
   skb.mac_header = skb.data;
-  // IFF_XMIT_DST_RELEASE: the route is not needed below this point.
-  skb.dst = skb.dst && dev.type !== 'loopback' ? skb.dst : skb.dst;
+  // The kernel releases the dst here (IFF_XMIT_DST_RELEASE); the model keeps it so that a stop
+  // below this point can still show the route.
   let rc: number;
   if (dev.qdisc.kind !== 'noqueue') {
     if (w) w.note(`qdisc ${dev.qdisc.kind} -> __dev_xmit_skb`);
@@ -133,7 +133,6 @@ export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuf
     skb_checksum_help(k, skb);
   }
   if (w) w.leave(1);
-  void NETIF_F_GSO;
   return skb;
 }
 

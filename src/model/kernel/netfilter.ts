@@ -18,8 +18,6 @@ export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
   if (nf.empty) return 1;
   const w = k.w;
   if (w) w.enter('nf_hook_slow', skb, { hook: 'NF_INET_POST_ROUTING', skb });
-  const b = skb.buf;
-  const nh = skb.network_header;
   const flowKey = flowOf(skb);
   for (const chain of nf.chains) {
     if (chain.table === 'nat') {
@@ -65,8 +63,6 @@ export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
     }
   }
   nf.verdicts.accept++;
-  void b;
-  void nh;
   if (w) w.leave(1);
   return 1;
 }

@@ -15,7 +15,6 @@ import { buildSynOptions, tcpChecksum } from '../wire/tcp';
 import { pseudoHeaderSum, fold } from '../wire/checksum';
 import { ipSendCheck } from '../wire/ipv4';
 import { autobind } from './socket';
-import { HZ } from '../engine/clock';
 
 /** MAX_TCP_HEADER on x86-64: the headroom TCP reserves in front of its header. */
 const MAX_TCP_HEADER = 256;
@@ -143,5 +142,4 @@ export function tcp_v4_rcv(k: Kernel, ip: Uint8Array, hlen: number): void {
       k.net.counters.Tcp.AttemptFails++;
     }
   }
-  void HZ;
 }

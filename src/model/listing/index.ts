@@ -2,7 +2,7 @@
 // listing of a modeled kernel file for the run's profile and highlights the line of the current
 // step point; line breakpoints are checked against the step points a line carries.
 
-import type { ListingFile, ListingFunction, ListingProfile } from './types';
+import type { ListingFile, ListingProfile } from './types';
 import { ARP } from './arp';
 import { ARP_H } from './arp_h';
 import { DEV } from './dev';
