@@ -14,8 +14,9 @@
 //   (kpath-bench-<pid>-h/-p, deleted at the end and on errors; traffic stays inside them), from a
 //   small C program compiled here with gcc, or Python (ctypes) without gcc;
 // - stepping as VS Code does it, over stdio with the debug adapter (dist/dap.js): next, the
-//   stopped event, stackTrace, scopes and the variables of Locals and of the sk_buff; launch to
-//   first stop; and at a depth of about 100,000 steps, next, stepBack and reverseContinue;
+//   stopped event, stackTrace, scopes and the variables of Locals and of the sk_buff, in fresh
+//   adapter processes and in a warm one; launch to first stop; and at a depth of about 100,000
+//   steps, next, stepBack and reverseContinue;
 // - the memory the debugger keeps per step of history;
 // - a scenario of a million packets through `kpath run` with a pcap (time and peak RSS);
 // - the size of the bundles and the time to load the adapter and construct its session.
@@ -413,6 +414,25 @@ async function stepping() {
   results.stepP99Ms = round2(percentile(steps, 99));
   results.firstStopMs = round2(median(firsts));
 
+  // The same steps once the adapter's process is warm: one longer session, its steps after the
+  // first 300 (what a session feels like after the first minutes of use).
+  {
+    const dap = new Dap();
+    const warm = [];
+    try {
+      await launch(dap, file, true);
+      for (let n = 0; n < (QUICK ? 400 : 1300); n++) {
+        const r = await roundTrip(dap, 'next');
+        if (r.ended) break;
+        if (n >= 300) warm.push(r.ms);
+      }
+    } finally {
+      dap.close();
+    }
+    results.stepWarmMedianMs = round2(median(warm));
+    results.stepWarmP99Ms = round2(percentile(warm, 99));
+  }
+
   // The adapter's own share of a step, without the process hops: the runtime's next, then the
   // scopes and the variables of Locals and of the sk_buff, in this process.
   const { Runtime } = require(path.join(ROOT, 'out/src/model/engine/runtime.js'));
@@ -482,6 +502,8 @@ async function deepHistory() {
   const m = JSON.parse(out);
   results.historyBytesPerStep = round2(Math.max(0, m.bytes) / m.steps);
   results.historyIndexBytesPerStep = round2(m.history.bytes / m.history.steps);
+  results.checkpoints = m.history.checkpoints;
+  results.checkpointObjects = m.history.checkpointObjects;
 }
 
 // ---- a million packets through the command ----------------------------------------------------
@@ -573,6 +595,8 @@ async function main() {
     ['kernelFragmentRatio', 'model / kernel (fragments)', 'x'],
     ['stepMedianMs', 'step round trip (next, stopped, stackTrace, scopes, variables), median', 'ms'],
     ['stepP99Ms', 'step round trip, 99th percentile', 'ms'],
+    ['stepWarmMedianMs', 'the same in a warm adapter (steps 300 to 1,300 of a session), median', 'ms'],
+    ['stepWarmP99Ms', '... 99th percentile', 'ms'],
     ['stepInProcessMedianMs', "the adapter's own work per step (runtime and views, no stdio), median", 'ms'],
     ['firstStopMs', 'launch to the first stop', 'ms'],
     ['historySteps', 'steps of history for the next three rows', 'steps'],
@@ -581,6 +605,8 @@ async function main() {
     ['reverseContinueMedianMs', 'reverseContinue at that depth, median round trip', 'ms'],
     ['historyBytesPerStep', 'memory the debugger keeps per step (heap growth over the steps)', 'B'],
     ['historyIndexBytesPerStep', '... of which the index of the run', 'B'],
+    ['checkpoints', 'checkpoints kept at that depth (copies of the kernel between two events)', ''],
+    ['checkpointObjects', '... objects in them', ''],
     ['millionPacketsSeconds', 'kpath run, 1,000,000 packets, pcap streamed to disk', 's'],
     ['millionPacketsPeakRssMb', 'its peak RSS', 'MB'],
     ['bundleBytes', 'dist/dap.js + dist/cli.js', 'bytes'],

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import {
   DebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Event, Thread, StackFrame, Scope,
   Source, Handles, ExitedEvent, BreakpointEvent,
+  ProgressStartEvent, ProgressUpdateEvent, ProgressEndEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { parseScenario } from '../model/scenario/parse';
@@ -65,9 +66,15 @@ export class KpathDebugSession extends DebugSession {
   }
 
   private clientColumnsStartAt1 = true;
+  /** The client shows progress (VS Code: a notification) for long runs. */
+  private clientProgress = false;
+  /** The progress notification of the run going on, if one was opened. */
+  private progressId: string | null = null;
+  private progressSeq = 0;
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.clientColumnsStartAt1 = args?.columnsStartAt1 !== false;
+    this.clientProgress = args?.supportsProgressReporting === true;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsFunctionBreakpoints: true,
@@ -119,11 +126,16 @@ export class KpathDebugSession extends DebugSession {
       this.listings = new Listings(scenario.kernel);
       this.runtime = new Runtime(scenario);
       this.runtime.hooks = {
-        onFrame: (time, dev, dir, bytes, packet) => {
-          const rec = frameRecord({ time, dev, dir, bytes: bytes.slice(), packet }, -1);
-          this.sendEvent(new Event('kpath/frame', { time, dev, dir, len: rec.len, hex: rec.hex, src: rec.src, dst: rec.dst, protocol: rec.protocol, info: rec.info, decoded: rec.decoded, packet }));
+        onFrame: (time, dev, dir, bytes, packet, index) => {
+          // A long run sends its first frames as events and the rest on request (kpath/frames).
+          if (this.frameEvents++ >= FRAME_EVENT_LIMIT) {
+            this.framesOmitted++;
+            return;
+          }
+          this.sendEvent(new Event('kpath/frame', frameBody({ time, dev, dir, bytes, packet }, index)));
         },
         onDrop: (detail) => this.sendEvent(new Event('kpath/drop', detail)),
+        onProgress: (calls, total) => this.progress(calls, total),
         onTrace: args.trace ? (line) => this.sendEvent(new OutputEvent(line + '\n', 'console')) : undefined,
       };
       this.applyBreakpoints();
@@ -365,8 +377,25 @@ export class KpathDebugSession extends DebugSession {
     }
   }
 
-  protected override customRequest(command: string, response: DebugProtocol.Response): void {
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === 'kpath/frames') return this.framesRequest(response, (args ?? {}) as { start?: unknown; count?: unknown });
     this.fail(response, `unknown request "${command}"`);
+  }
+
+  /** kpath/frames {start, count}: frames on the wire up to the current position, decoded. */
+  private framesRequest(response: DebugProtocol.Response, args: { start?: unknown; count?: unknown }): void {
+    const start = args.start ?? 0;
+    const count = args.count ?? FRAME_PAGE_LIMIT;
+    if (!Number.isInteger(start) || (start as number) < 0) return this.fail(response, 'kpath/frames: start must be an integer >= 0');
+    if (!Number.isInteger(count) || (count as number) < 0 || (count as number) > FRAME_PAGE_LIMIT) return this.fail(response, `kpath/frames: count must be an integer from 0 to ${FRAME_PAGE_LIMIT}`);
+    let page: ReturnType<Runtime['frames']>;
+    try {
+      page = this.mustRuntime().frames(start as number, count as number);
+    } catch (e) {
+      return this.fail(response, messageOf(e));
+    }
+    response.body = { total: page.total, frames: page.frames.map((f, i) => frameBody(f, (start as number) + i)) };
+    this.sendResponse(response);
   }
 
   // --- helpers -------------------------------------------------------------------------------
@@ -406,8 +435,43 @@ export class KpathDebugSession extends DebugSession {
     super.start(inStream, outStream);
   }
 
+  /**
+   * A long run has made `calls` of its `total` socket calls: open or update the client's progress
+   * notification (closed by report(), when the run stops).
+   */
+  private progress(calls: number, total: number): void {
+    if (!this.clientProgress) return;
+    const percentage = total > 0 ? Math.min(100, Math.floor((calls * 100) / total)) : undefined;
+    const message = `${calls.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} socket calls`;
+    if (this.progressId === null) {
+      this.progressId = `kpath-run-${++this.progressSeq}`;
+      const ev: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(this.progressId, 'kpath: running the scenario', message);
+      ev.body.percentage = percentage;
+      ev.body.cancellable = false;
+      this.sendEvent(ev);
+    } else {
+      const ev: DebugProtocol.ProgressUpdateEvent = new ProgressUpdateEvent(this.progressId, message);
+      ev.body.percentage = percentage;
+      this.sendEvent(ev);
+    }
+  }
+
+  /** Frame events sent during the run going on, and frames past the limit not sent. */
+  private frameEvents = 0;
+  private framesOmitted = 0;
+
   /** Sends what a stop (or the end) means to the client. */
   private report(r: StopResult, first: boolean): void {
+    if (this.progressId !== null) {
+      this.sendEvent(new ProgressEndEvent(this.progressId));
+      this.progressId = null;
+    }
+    if (this.framesOmitted) {
+      const frameCount = r.stop ? r.stop.frameCount : this.runtime!.frames(0, 0).total;
+      this.sendEvent(new Event('kpath/framesOmitted', { count: this.framesOmitted, first: frameCount - this.framesOmitted, frameCount }));
+    }
+    this.frameEvents = 0;
+    this.framesOmitted = 0;
     for (const line of r.output) this.sendEvent(new OutputEvent(line + '\n', 'console'));
     this.vars.reset();
     this.frameHandles.reset();
@@ -544,4 +608,15 @@ function evaluateCheck(cond: string): void {
 function messageOf(e: unknown): string {
   if (e instanceof ScenarioError || e instanceof ExprError || e instanceof ErrorResponse) return e.message;
   return e instanceof Error ? e.message : String(e);
+}
+
+/** At most this many kpath/frame events per run between two stops; the rest by kpath/frames. */
+export const FRAME_EVENT_LIMIT = 1000;
+/** At most this many frames per kpath/frames response. */
+export const FRAME_PAGE_LIMIT = 1000;
+
+/** A frame as kpath/frame events and kpath/frames responses carry it. */
+function frameBody(f: { time: number; dev: string; dir: 'tx' | 'rx'; bytes: Uint8Array; packet: number }, index: number): Record<string, unknown> {
+  const rec = frameRecord({ ...f, bytes: f.bytes.slice() }, index);
+  return { index, time: f.time, dev: f.dev, dir: f.dir, len: rec.len, hex: rec.hex, src: rec.src, dst: rec.dst, protocol: rec.protocol, info: rec.info, decoded: rec.decoded, packet: f.packet };
 }

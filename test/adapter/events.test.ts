@@ -4,6 +4,8 @@
 
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapSession, DEFAULT_SCENARIO, FIXTURES } from '../helpers/dap';
@@ -139,5 +141,70 @@ describe('trace output', () => {
     assert.ok(!/udp_sendmsg.*len 128|ip_route_output_flow[^\n]*\n[^\n]*ip_make_skb[^\n]*len 100/.test(second), 'the first datagram is not traced again');
     assert.equal((second.match(/ip_finish_output2/g) ?? []).length, 1, second);
     assert.ok(/ip_fragment len 3028/.test(second));
+  });
+});
+
+describe('progress of long runs', () => {
+  // 140,000 socket calls: two progress reports (one every 65,536 calls) before the end.
+  function longScenario(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-progress-'));
+    const file = path.join(dir, 'long.kpath');
+    fs.writeFileSync(file, [
+      'link add eth0 mtu 1500 address 02:00:00:00:00:01',
+      'addr add 192.0.2.1/24 dev eth0',
+      'peer 192.0.2.2 lladdr 02:00:00:00:00:02',
+      'at 0ms send udp to 192.0.2.2:9000 size 100 count 140000 every 1us socket s1',
+      '',
+    ].join('\n'));
+    return file;
+  }
+
+  it('a client that shows progress gets progressStart, progressUpdate and progressEnd', async () => {
+    s.clientArgs = { supportsProgressReporting: true };
+    const file = longScenario();
+    try {
+      assert.equal(await s.launch({ scenario: file }), null);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+    const kinds = s.events.map((e) => e.event).filter((e) => e.startsWith('progress') || e === 'terminated');
+    assert.deepEqual(kinds, ['progressStart', 'progressUpdate', 'progressEnd', 'terminated']);
+    const start = s.eventsOf('progressStart')[0] as DebugProtocol.ProgressStartEvent;
+    const update = s.eventsOf('progressUpdate')[0] as DebugProtocol.ProgressUpdateEvent;
+    const end = s.eventsOf('progressEnd')[0] as DebugProtocol.ProgressEndEvent;
+    assert.equal(start.body.title, 'kpath: running the scenario');
+    assert.equal(start.body.message, '65,536 of 140,000 socket calls');
+    assert.equal(start.body.percentage, 46);
+    assert.equal(update.body.message, '131,072 of 140,000 socket calls');
+    assert.equal(update.body.percentage, 93);
+    assert.equal(update.body.progressId, start.body.progressId);
+    assert.equal(end.body.progressId, start.body.progressId);
+
+    // 140,002 frames: the first 1,000 as events, the rest announced and fetched on request.
+    const frames = s.eventsOf('kpath/frame').map((e) => e.body as FrameBody & { index: number });
+    assert.equal(frames.length, 1000);
+    assert.deepEqual(frames.slice(0, 3).map((f) => f.index), [0, 1, 2]);
+    const omitted = s.eventsOf('kpath/framesOmitted');
+    assert.equal(omitted.length, 1);
+    assert.deepEqual(omitted[0].body, { count: 139002, first: 1000, frameCount: 140002 });
+    const page = await s.dc.customRequest('kpath/frames', { start: 139990, count: 20 });
+    assert.equal(page.body.total, 140002);
+    assert.deepEqual(page.body.frames.map((f: { index: number }) => f.index), [139990, 139991, 139992, 139993, 139994, 139995, 139996, 139997, 139998, 139999, 140000, 140001]);
+    assert.equal(page.body.frames[11].protocol, 'UDP');
+    const first = await s.dc.customRequest('kpath/frames', { start: 0, count: 2 });
+    assert.deepEqual(first.body.frames[0], { ...frames[0] }, 'a fetched frame is the frame the event carried');
+  });
+
+  it('a client that does not show progress gets none', async () => {
+    const file = longScenario();
+    try {
+      assert.equal(await s.launch({ scenario: file }), null);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+    assert.deepEqual(s.events.filter((e) => e.event.startsWith('progress')), []);
+    for (const bad of [{ start: -1 }, { start: 1.5 }, { count: 1001 }, { start: 'x' }]) {
+      await assert.rejects(s.dc.customRequest('kpath/frames', bad), /kpath\/frames: (start|count) must be/);
+    }
   });
 });

@@ -125,8 +125,11 @@ export class DapSession {
     return e.event === 'stopped' ? (e as DebugProtocol.StoppedEvent) : null;
   }
 
+  /** What the next initialize request says of the client, besides the test client's defaults. */
+  clientArgs: Partial<DebugProtocol.InitializeRequestArguments> = {};
+
   async initialize(): Promise<DebugProtocol.Capabilities> {
-    const r = await this.dc.initializeRequest();
+    const r = await this.dc.initializeRequest({ adapterID: 'kpath', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', ...this.clientArgs });
     this.capabilities = r.body ?? {};
     return this.capabilities;
   }

@@ -196,3 +196,62 @@ test('the history costs a few bytes per step and covers the run', () => {
   assert.ok(h.steps > 50000, `steps ${h.steps}`);
   assert.ok(h.bytes / h.steps < 4, `${h.bytes} bytes for ${h.steps} steps`);
 });
+
+test('checkpoints: stops deep in a long run, forwards and backwards, are the stops of a plain run', () => {
+  // Unnamed sockets make the kernel grow as the run goes on (a socket per call), so the copies do too.
+  const s = parseScenario([BASE, 'at 0ms send udp to 192.0.2.2:9000 size 100 count 600 every 10us', 'at 3ms send udp to 192.0.2.2:9000 size 2000 count 200 every 10us socket s1', ''].join('\n'), 'deep');
+  const ref = reference(s);
+  const rt = new Runtime(s);
+  rt.setFunctionBreakpoints([{ id: 1, name: 'ip_finish_output2', condition: 'skb->len > 1000' }]);
+  let r = rt.start(false);
+  const hits: number[] = [];
+  while (r.stop) {
+    same(r.stop, ref[r.stop.step - 1], `continue to ${r.stop.step}`);
+    hits.push(r.stop.step);
+    r = rt.continue();
+  }
+  const h = rt.historyStats();
+  assert.ok(h.checkpoints >= 10, `checkpoints ${h.checkpoints} over ${h.steps} steps`);
+  assert.ok(h.checkpointObjects > 0);
+  // Back through the last hits, then steps around each.
+  r = rt.restart(false);
+  while (r.stop && r.stop.step !== hits[hits.length - 1]) r = rt.continue();
+  for (let i = hits.length - 2; i >= hits.length - 20; i--) {
+    r = rt.reverseContinue();
+    same(r.stop, ref[hits[i] - 1], `reverseContinue to ${hits[i]}`);
+    const at = r.stop!.step;
+    r = rt.next();
+    same(r.stop, ref[r.stop!.step - 1], `next from ${at}`);
+    r = rt.stepBack();
+    same(r.stop, ref[at - 1], `stepBack to ${at}`);
+  }
+});
+
+test('checkpoints: a knob changed deep in a run discards the checkpoints after it and holds', () => {
+  const text = [BASE, 'at 0ms send udp to 192.0.2.2:9000 size 1400 count 60 every 1ms socket s1', ''].join('\n');
+  const s = parseScenario(text, 'knob-deep');
+  const plain = reference(s);
+  const at = plain.filter((x) => x.fn === 'udp_sendmsg' && x.kind === 'enter')[30].step;
+  const ref = reference(s, { step: at, apply: (k) => (k.net.dev('eth0')!.mtu = 576) });
+  const rt = new Runtime(s);
+  let r = rt.start(false);
+  assert.equal(r.stop, null);
+  const before = rt.historyStats().checkpoints;
+  assert.ok(before >= 3, `checkpoints ${before}`);
+  rt.setFunctionBreakpoints([{ id: 1, name: 'udp_sendmsg', hitCondition: '== 31' }]);
+  r = rt.restart(false);
+  same(r.stop, plain[at - 1], 'at the knob');
+  rt.setFunctionBreakpoints([]);
+  rt.intervene((stop) => (stop.kernel.net.dev('eth0')!.mtu = 576));
+  assert.ok(rt.historyStats().checkpoints < before, 'the checkpoints after the knob are gone');
+  // To the end (new checkpoints are taken with the knob), then back and forth from the start.
+  while (r.stop) r = rt.next();
+  assert.ok(rt.historyStats().checkpoints >= before - 1);
+  r = rt.restart(true);
+  for (const n of [at + 300, ref.length - 5, at + 3, at - 10]) {
+    while (r.stop && r.stop.step < n) r = rt.next();
+    while (r.stop && r.stop.step > n) r = rt.stepBack();
+    assert.ok(r.stop);
+    same(r.stop, ref[r.stop.step - 1], `to ${n}`);
+  }
+});

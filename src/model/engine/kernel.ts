@@ -2,7 +2,7 @@
 // clock and its event queue, the seeded generator, the profile (6.18 or 4.9), the watcher (null
 // when nobody watches) and the record of what happened (frames, drops, ICMP errors).
 
-import { EventQueue } from './timers';
+import { EventQueue, EventFn } from './timers';
 import { Rng } from './rng';
 import { nsToJiffies, jiffiesToNs, wheelExpiry } from './clock';
 import type { Watcher, ExceptionKind } from './watch';
@@ -63,7 +63,7 @@ export class Kernel {
    * watcher such as the debugger's may hold on to the skb).
    */
   reuseBuffers = true;
-  private readonly pool = new Map<number, Uint8Array[]>();
+  private pool = new Map<number, Uint8Array[]>();
 
   constructor(profile: KernelProfile, seed = 1) {
     this.profile = profile;
@@ -94,6 +94,17 @@ export class Kernel {
       }
     }
     return this.carve(size);
+  }
+
+  /** Takes the recycled buffers away (a checkpoint copies the kernel without them). */
+  detachPool(): Map<number, Uint8Array[]> {
+    const p = this.pool;
+    this.pool = new Map();
+    return p;
+  }
+
+  attachPool(p: Map<number, Uint8Array[]>): void {
+    this.pool = p;
   }
 
   /** A copy of bytes [start, end) of `b` (a frame kept after its skb is gone). */
@@ -131,15 +142,15 @@ export class Kernel {
   }
 
   /** Arms a kernel timer for jiffy `expires`; it runs at the wheel's rounded bucket time. */
-  timer(expires: number, label: string, fn: () => void, quiet = false) {
+  timer<A extends unknown[]>(expires: number, label: string, fn: (...a: A) => void, args: A, quiet = false) {
     const runAt = wheelExpiry(this.jiffies, expires);
-    const ev = this.events.add(jiffiesToNs(runAt), 'softirq', label, fn, quiet);
+    const ev = this.events.add(jiffiesToNs(runAt), 'softirq', label, fn as EventFn, args, quiet);
     return { ev, runAt };
   }
 
   /** Schedules softirq work (packet receive, a peer's reply) at virtual time `t` (ns). */
-  later(t: number, label: string, fn: () => void) {
-    return this.events.add(t, 'softirq', label, fn);
+  later<A extends unknown[]>(t: number, label: string, fn: (...a: A) => void, args: A) {
+    return this.events.add(t, 'softirq', label, fn as EventFn, args);
   }
 
   /** kfree_skb_reason: records the drop with the function that freed the packet. */

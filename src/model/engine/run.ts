@@ -82,50 +82,59 @@ export function createKernel(s: Scenario, opts: RunOptions = {}): Kernel {
   // they run.
   const lines = sendLines(s);
   const states: LineState[] = [];
-  const stateOf = (order: number): LineState => {
-    let st = states[order];
-    if (!st) {
-      st = { sk: null, total: null };
-      states[order] = st;
-    }
-    return st;
-  };
   if (k.countsOnly) {
     lines.forEach((line, order) => {
       const total: SendTotal = { line: line.send.pos.line, proto: line.send.proto, to: line.to, size: line.send.size, calls: 0, ok: 0, errors: new Map() };
-      stateOf(order).total = total;
+      stateOf(states, order).total = total;
       k.sendTotals.push(total);
     });
   }
-  const schedule = (order: number, i: number): void => {
-    const line = lines[order];
-    const send = line.send;
-    k.events.add(send.at + i * send.every, 'task', line.label, () => {
-      if (i === 0) scheduleFrom(order + 1);
-      const st = stateOf(order);
-      // Repeats at the same instant (`every 0`) are made back to back by the same task; each
-      // call starts a new segment of the run (see Kernel.segment).
-      let n = i;
-      doSend(k, line, st);
-      while (send.every === 0 && ++n < send.count) {
-        if (k.segment) k.segment(false);
-        doSend(k, line, st);
-      }
-      if (send.every !== 0 && n + 1 < send.count) schedule(order, n + 1);
-    }, false, order);
-  };
-  const scheduleFrom = (order: number): void => {
-    while (order < lines.length && lines[order].send.count <= 0) order++;
-    if (order < lines.length) schedule(order, 0);
-  };
-  scheduleFrom(0);
+  scheduleFrom(k, lines, states, 0);
   return k;
+}
+
+/** Schedules the first call of the first send line from `order` on that makes any calls. */
+function scheduleFrom(k: Kernel, lines: SendLine[], states: LineState[], order: number): void {
+  while (order < lines.length && lines[order].send.count <= 0) order++;
+  if (order < lines.length) schedule(k, lines, states, order, 0);
+}
+
+/** Schedules call `i` of send line `order` (the event is data, so checkpoints carry it). */
+function schedule(k: Kernel, lines: SendLine[], states: LineState[], order: number, i: number): void {
+  const send = lines[order].send;
+  k.events.add(send.at + i * send.every, 'task', lines[order].label, sendEvent, [k, lines, states, order, i], false, order);
+}
+
+/** Call `i` of send line `order`, and the calls repeated back to back with it (`every 0`). */
+function sendEvent(k: Kernel, lines: SendLine[], states: LineState[], order: number, i: number): void {
+  if (i === 0) scheduleFrom(k, lines, states, order + 1);
+  const line = lines[order];
+  const send = line.send;
+  const st = stateOf(states, order);
+  // Repeats at the same instant (`every 0`) are made back to back by the same task; each
+  // call starts a new segment of the run (see Kernel.segment).
+  let n = i;
+  doSend(k, line, st);
+  while (send.every === 0 && ++n < send.count) {
+    if (k.segment) k.segment(false);
+    doSend(k, line, st);
+  }
+  if (send.every !== 0 && n + 1 < send.count) schedule(k, lines, states, order, n + 1);
+}
+
+function stateOf(states: LineState[], order: number): LineState {
+  let st = states[order];
+  if (!st) {
+    st = { sk: null, total: null };
+    states[order] = st;
+  }
+  return st;
 }
 
 /** The parts of a scenario's send lines that never change, worked out once per scenario. */
 const sendLineCache = new WeakMap<Scenario, SendLine[]>();
 
-function sendLines(s: Scenario): SendLine[] {
+export function sendLines(s: Scenario): SendLine[] {
   let list = sendLineCache.get(s);
   // A scenario's sends are not edited once it runs; a list that was replaced is worked out again.
   if (!list || list.length !== s.sends.length || list[0]?.send !== s.sends[0]) {
@@ -197,13 +206,14 @@ export function runKernel(k: Kernel, end: number | undefined, opts: RunOptions =
     if (end !== undefined && ev.time > end) break;
     // Without an end, the run is over when only housekeeping timers remain.
     if (end === undefined && k.events.allQuiet()) break;
+    // A new segment starts while the event is still pending, so a checkpoint taken here (by the
+    // debugger's runtime) holds the event and runs it when resumed.
+    if (k.segment) k.segment(true, ev.label);
     k.events.pop();
-    if (ev.cancelled) continue;
     k.now = ev.time;
     k.ctx = ev.context;
-    if (k.segment) k.segment(true, ev.label);
     if (k.w) k.w.context(ev.context, ev.label);
-    ev.run();
+    ev.fn.apply(null, ev.args);
     if (++n >= max) throw new Error(`stopped after ${max} events at ${k.now} ns: the scenario does not settle`);
   }
   if (end !== undefined) k.now = Math.max(k.now, end);

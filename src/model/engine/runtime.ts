@@ -12,12 +12,18 @@
 // repeated at one instant) starts, in steps and calls, and which functions it entered. A
 // re-execution runs the segments before the one it needs with no watcher at all (the model's fast
 // path) and switches the recorder on at the right segment with the counts it would have had.
+//
+// It also keeps checkpoints: copies of the kernel taken between two events (snapshot.ts), spaced
+// so that copying one back costs about as much as running the steps between two of them. A
+// re-execution starts from the last checkpoint before the part it needs instead of from the
+// start, so a stop costs the same at step 100 and at step 1,000,000.
 
 import type { Scenario } from '../scenario/types';
 import type { SkBuff } from '../net/skbuff';
 import type { Watcher, ExceptionKind } from './watch';
 import { Kernel } from './kernel';
-import { createKernel, runKernel } from './run';
+import { createKernel, runKernel, sendLines, totalCalls } from './run';
+import { copyKernel, Shared } from './snapshot';
 import type { Value, ExprEnv } from './expr';
 import { evaluate, truthy, interpolate, checkHitCondition, ExprError } from './expr';
 import { wrap, ipHeaderView, skbView } from './inspect';
@@ -116,11 +122,13 @@ class StopSignal {
 
 export interface RuntimeHooks {
   /** A frame went on the wire after the current position (for a live capture view). */
-  onFrame?: (time: number, dev: string, dir: 'tx' | 'rx', bytes: Uint8Array, packet: number) => void;
+  onFrame?: (time: number, dev: string, dir: 'tx' | 'rx', bytes: Uint8Array, packet: number, index: number) => void;
   /** A packet was dropped after the current position. */
   onDrop?: (detail: Record<string, unknown>) => void;
   /** A trace line (a function entered) after the current position. */
   onTrace?: (line: string) => void;
+  /** A long run forward has made `calls` of the scenario's `total` socket calls (every 65,536). */
+  onProgress?: (calls: number, total: number) => void;
 }
 
 type Decide = (info: StepInfo, rec: Recorder) => boolean;
@@ -243,7 +251,11 @@ export class Runtime {
   ended = false;
   hooks: RuntimeHooks = {};
 
-  constructor(readonly scenario: Scenario, private readonly options: RuntimeOptions = {}) {}
+  constructor(readonly scenario: Scenario, private readonly options: RuntimeOptions = {}) {
+    // What every kernel of this scenario refers to and no run changes: checkpoints share it.
+    this.shared.add(scenario);
+    this.shared.add(sendLines(scenario));
+  }
 
   setFunctionBreakpoints(bps: FunctionBreakpoint[]): void {
     this.functionBps = bps;
@@ -342,7 +354,7 @@ export class Runtime {
           const r = this.breakpointAt(info, rec, [], false);
           if (r && this.replaySeg >= lo && this.replaySeg <= hi) hits.push({ step: info.step, reason: r, ids: this.lastHitIds.slice() });
           return false;
-        }, { countHits: true, record: (i) => i >= lo && i <= hi && (i === last || h.touches(i, mask)) });
+        }, { countHits: true, firstSeg: lo, lastSeg: hi, record: (i) => i >= lo && i <= hi && (i === last || h.touches(i, mask)) });
       } catch (e) {
         if (!(e instanceof EndOfHistory)) throw e;
       }
@@ -393,17 +405,34 @@ export class Runtime {
     const list = this.interventions.get(cur.step) ?? [];
     list.push(apply);
     this.interventions.set(cur.step, list);
-    // What the run does after this step may change: forget the segments and frames that follow it.
+    // What the run does after this step may change: forget the segments, checkpoints and frames
+    // that follow it (a checkpoint at the start of this segment comes before the change, and a
+    // re-execution from it makes the change again at this step).
     this.history.truncate(this.curSeg + 1);
+    this.checkpoints.truncate(this.curSeg);
     if (this.wire.length > cur.frameCount) this.wire.length = cur.frameCount;
     apply(cur);
   }
 
-  /** What the index of the run costs: segments known, steps they cover, bytes held. */
-  historyStats(): { segments: number; steps: number; bytes: number; frames: number; frameBytes: number } {
+  /**
+   * The frames on the wire up to the current position (the whole run once it has ended), from
+   * `start` (0-based), at most `count`; and how many there are in all.
+   */
+  frames(start: number, count: number): { frames: readonly WireFrame[]; total: number } {
+    const total = this.current ? this.current.frameCount : this.wire.length;
+    const from = Math.max(0, Math.min(start, total));
+    return { frames: this.wire.slice(from, Math.min(total, from + Math.max(0, count))), total };
+  }
+
+  /** What the index of the run costs: segments known, steps they cover, bytes held; checkpoints. */
+  historyStats(): { segments: number; steps: number; bytes: number; frames: number; frameBytes: number; checkpoints: number; checkpointObjects: number; checkpointBytes: number } {
     let frameBytes = 0;
     for (const f of this.wire) frameBytes += f.bytes.length + 64;
-    return { segments: this.history.n, steps: this.history.stepsKnown(), bytes: this.history.bytes(), frames: this.wire.length, frameBytes };
+    const cp = this.checkpoints;
+    return {
+      segments: this.history.n, steps: this.history.stepsKnown(), bytes: this.history.bytes(), frames: this.wire.length, frameBytes,
+      checkpoints: cp.list.length, checkpointObjects: cp.objects(), checkpointBytes: cp.bytes(),
+    };
   }
 
   /** The expression environment of a frame of the current stop (0 = innermost). */
@@ -418,6 +447,8 @@ export class Runtime {
   private lastHitIds: number[] = [];
   private hitCounts = new Map<number, number>();
   private readonly history = new History();
+  private readonly checkpoints = new Checkpoints();
+  private readonly shared = new Shared();
   private readonly wire: WireFrame[] = [];
   /** The segment the current stop is in, and its step points up to the stop. */
   private curSeg = 0;
@@ -544,7 +575,7 @@ export class Runtime {
         if (info.step > end) throw new EndOfHistory();
         if (info.step > first) infos.push(info);
         return false;
-      });
+      }, { lastSeg: seg });
     } catch (e) {
       if (!(e instanceof EndOfHistory)) throw e;
     }
@@ -562,32 +593,48 @@ export class Runtime {
     const hooks: RuntimeHooks = emit ? this.hooks : {};
     const h = this.history;
     let rec: Recorder | null = null;
+    const hitMask = opts.countHits ? this.breakMask(true) : null;
+    const counted = hitMask !== null && (hitMask[0] | hitMask[1]) !== 0;
+    // Start from the last checkpoint before every step this re-execution must see: the steps
+    // after `from` (with `emit`, the whole segment of step `from`, whose frames after it are
+    // reported). Hit counts need the whole run: with hit-counted breakpoints it starts from the
+    // beginning.
+    const cp = counted ? null : this.checkpoints.before(from, opts.firstSeg ?? Infinity, emit);
+    const k = cp ? copyKernel(cp.kernel, this.shared).kernel : createKernel(this.scenario, { record: 'counts' });
     // No per-call records, and no frames in the kernel: the runtime logs each frame the first
     // time a re-execution puts it on the wire (they are the same in every re-execution).
     const wire = this.wire;
     const onFrame = hooks.onFrame;
-    const k = createKernel(this.scenario, {
-      record: 'counts',
-      frameSinks: [(t, dev, dir, bytes, pkt) => {
-        if (k.frameCount > wire.length) wire.push({ time: t, dev, dir, bytes: bytes.slice(), packet: pkt });
-        if (onFrame && rec && k.w === rec && rec.steps >= from) onFrame(t, dev, dir, bytes, pkt);
-      }],
+    k.frameSinks.push((t, dev, dir, bytes, pkt) => {
+      if (k.frameCount > wire.length) wire.push({ time: t, dev, dir, bytes: bytes.slice(), packet: pkt });
+      if (onFrame && rec && k.w === rec && rec.steps >= from) onFrame(t, dev, dir, bytes, pkt, k.frameCount - 1);
     });
+    const onProgress = hooks.onProgress;
+    if (onProgress) {
+      const total = totalCalls(this.scenario);
+      k.progress = () => onProgress(k.callCount, total);
+    }
     const r = new Recorder(k, from, decide, hooks, this.interventions, h, wire);
     rec = r;
     if (opts.keepInfos) r.segInfos = [];
-    const hitMask = opts.countHits ? this.breakMask(true) : null;
-    const counted = hitMask !== null && (hitMask[0] | hitMask[1]) !== 0;
     const knobs = [...this.interventions.keys()];
     const record = opts.record;
-    let seg = -1;
+    const lastSeg = opts.lastSeg ?? Infinity;
+    let seg = cp ? cp.seg - 1 : -1;
     let label = '';
     let recording = false;
     k.segment = (event: boolean, lbl?: string): void => {
       if (recording) h.setTouched(seg, r.touchedLo, r.touchedHi);
       seg++;
+      if (seg > lastSeg) throw new EndOfHistory();
       this.replaySeg = seg;
-      if (event) label = lbl ?? '';
+      if (event) {
+        label = lbl ?? '';
+        // Between two events: keep a copy of the kernel when the last one is far enough back.
+        // (The segment's first step is known from the History, or, for a new segment, from the
+        // recorder, which always runs in the last known segment.)
+        this.checkpoints.offer(seg, seg < h.n ? h.startOf(seg) : r.steps, () => copyKernel(k, this.shared));
+      }
       if (seg + 1 < h.n) {
         const first = h.startOf(seg);
         const end = h.startOf(seg + 1);
@@ -630,6 +677,12 @@ export class Runtime {
       if (e instanceof StopSignal) {
         this.curSeg = seg;
         this.curInfos = r.segInfos;
+        // The stop's kernel never runs again: drop what ties it to this re-execution (its
+        // recorder's decision closes over the previous stop, which would keep every stop alive).
+        k.w = null;
+        k.segment = null;
+        k.frameSinks = [];
+        k.progress = null;
         return e.stop;
       }
       throw e;
@@ -642,6 +695,10 @@ export class Runtime {
 interface ReplayOptions {
   /** Count breakpoint hits before `from` (forward runs: hit conditions depend on them). */
   countHits?: boolean;
+  /** The first segment the re-execution must run with the recorder (when before `from`). */
+  firstSeg?: number;
+  /** End the re-execution after this segment. */
+  lastSeg?: number;
   /** Segments to run with the recorder even before `from`. */
   record?: (segment: number) => boolean;
   /** Keep the step points of the stop's segment (for stepping back from the stop). */
@@ -751,6 +808,83 @@ class History {
     return this.start.length * (8 * 3 + 4 * 2);
   }
 }
+
+/** A copy of the kernel at the start of segment `seg` (before its event ran). */
+interface Checkpoint {
+  seg: number;
+  /** Steps before it. */
+  step: number;
+  kernel: Kernel;
+  objects: number;
+  bytes: number;
+}
+
+/**
+ * The checkpoints of a run, in order. A new one is taken when the steps since the last one reach
+ * the largest of MIN_SPACING, SPACING_PER_OBJECT times the size of the last copy, and the steps
+ * known so far over SPACING_DIVISOR. Copying a kernel back costs about as much per object as
+ * running a few steps, so a re-execution from the nearest checkpoint costs about twice a copy
+ * whatever the depth while the history is short; over very long histories the spacing grows with
+ * the history, so their number grows only with its logarithm (about 1,300 for 7 million steps)
+ * and a re-execution runs at most a few tens of thousands of steps on the fast path.
+ */
+class Checkpoints {
+  readonly list: Checkpoint[] = [];
+
+  /**
+   * The last checkpoint not after segment `seg` with no more than `from` steps before it (fewer,
+   * when `strict`).
+   */
+  before(from: number, seg: number, strict: boolean): Checkpoint | null {
+    if (strict) from--;
+    const l = this.list;
+    let a = 0;
+    let b = l.length - 1;
+    let found: Checkpoint | null = null;
+    while (a <= b) {
+      const m = (a + b) >> 1;
+      if (l[m].step <= from && l[m].seg <= seg) {
+        found = l[m];
+        a = m + 1;
+      } else {
+        b = m - 1;
+      }
+    }
+    return found;
+  }
+
+  /** Segment `seg` starts with `step` steps before it: take a copy (`take`) if it is time to. */
+  offer(seg: number, step: number, take: () => { kernel: Kernel; objects: number; bytes: number }): void {
+    const last = this.list[this.list.length - 1];
+    if (last) {
+      if (seg <= last.seg) return;
+      if (step - last.step < Math.max(MIN_SPACING, last.objects * SPACING_PER_OBJECT, step / SPACING_DIVISOR)) return;
+    }
+    const c = take();
+    this.list.push({ seg, step, kernel: c.kernel, objects: c.objects, bytes: c.bytes });
+  }
+
+  /** Forgets the checkpoints after segment `seg`. */
+  truncate(seg: number): void {
+    while (this.list.length && this.list[this.list.length - 1].seg > seg) this.list.pop();
+  }
+
+  objects(): number {
+    let n = 0;
+    for (const c of this.list) n += c.objects;
+    return n;
+  }
+
+  bytes(): number {
+    let n = 0;
+    for (const c of this.list) n += c.bytes;
+    return n;
+  }
+}
+
+const MIN_SPACING = 256;
+const SPACING_PER_OBJECT = 8;
+const SPACING_DIVISOR = 256;
 
 /** Is one of the knob-change steps in (first, end]? */
 function knobIn(steps: number[], first: number, end: number): boolean {

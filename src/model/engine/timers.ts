@@ -8,7 +8,13 @@ export interface Event {
   /** Which context runs it: the sending task, or softirq/timer context. */
   context: 'task' | 'softirq';
   label: string;
-  run: () => void;
+  /**
+   * What runs: a module-level function and its arguments, never a closure, so that a copy of the
+   * kernel (a debugger checkpoint, see snapshot.ts) carries its pending events with it: the copy's
+   * arguments point into the copy.
+   */
+  fn: EventFn;
+  args: unknown[];
   cancelled: boolean;
   /** Housekeeping that does not keep a run going (a REACHABLE entry's timer): see runKernel. */
   quiet: boolean;
@@ -18,6 +24,9 @@ export interface Event {
    */
   prio: number;
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type EventFn = (...args: any[]) => void;
 
 const LAST = Number.MAX_SAFE_INTEGER;
 
@@ -29,8 +38,8 @@ export class EventQueue {
     return this.heap.length;
   }
 
-  add(time: number, context: Event['context'], label: string, run: () => void, quiet = false, prio = LAST): Event {
-    const ev: Event = { time, seq: this.seq++, context, label, run, cancelled: false, quiet, prio };
+  add(time: number, context: Event['context'], label: string, fn: EventFn, args: unknown[], quiet = false, prio = LAST): Event {
+    const ev: Event = { time, seq: this.seq++, context, label, fn, args, cancelled: false, quiet, prio };
     const h = this.heap;
     h.push(ev);
     let i = h.length - 1;

@@ -193,7 +193,7 @@ function loopback_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   k.emitFrame(dev.name, 'tx', frame, skb.id);
   dev.stats.rx_packets++;
   dev.stats.rx_bytes += frame.length - 14;
-  k.later(k.now, 'netif_rx lo', () => netif_receive_skb(k, dev, frame, false));
+  k.later(k.now, 'netif_rx lo', netif_receive_skb, [k, dev, frame, false]);
   return NET_XMIT_SUCCESS;
 }
 
@@ -210,7 +210,7 @@ export function dev_loopback_xmit(k: Kernel, skb: SkBuff, via: 'multicast-loop' 
   if (skb.ip_summed === CHECKSUM_NONE) skb.ip_summed = 1; // CHECKSUM_UNNECESSARY
   const bytes = skb.buf.slice(skb.network_header, skb.tail);
   const dev = skb.dev!;
-  k.later(k.now, 'netif_rx loop', () => ip_local_deliver_loop(k, dev, bytes, via));
+  k.later(k.now, 'netif_rx loop', ip_local_deliver_loop, [k, dev, bytes, via]);
   if (w) w.leave(0);
   return 0;
 }

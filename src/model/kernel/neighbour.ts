@@ -300,7 +300,7 @@ export function neighAddTimer(k: Kernel, n: Neighbour, expires: number, state = 
   neighDelTimer(n);
   // A REACHABLE entry's timer only ages the entry; it does not keep a run without an end going.
   const quiet = state === NUD_REACHABLE;
-  const { ev, runAt } = k.timer(expires, `neigh_timer_handler ${formatIpv4(n.key)}`, () => neigh_timer_handler(k, n), quiet);
+  const { ev, runAt } = k.timer(expires, `neigh_timer_handler ${formatIpv4(n.key)}`, neigh_timer_handler, [k, n], quiet);
   n.timer = ev;
   n.timerExpires = runAt;
 }

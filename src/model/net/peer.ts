@@ -118,10 +118,13 @@ function hears(frame: Uint8Array, p: PeerHost): boolean {
 }
 
 function deliver(k: Kernel, dev: NetDevice, p: PeerHost, frame: Uint8Array): void {
-  k.later(k.now + p.spec.replyDelay, `frame from ${p.spec.address}`, () => {
-    k.emitFrame(dev.name, 'rx', frame, 0);
-    netif_receive_skb(k, dev, frame);
-  });
+  k.later(k.now + p.spec.replyDelay, `frame from ${p.spec.address}`, frameArrives, [k, dev, frame]);
+}
+
+/** A peer's frame reaches this host's device: seen on the wire, then received. */
+function frameArrives(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
+  k.emitFrame(dev.name, 'rx', frame, 0);
+  netif_receive_skb(k, dev, frame);
 }
 
 function writeAddr(b: Uint8Array, o: number, v: number): void {
