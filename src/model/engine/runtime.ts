@@ -338,12 +338,13 @@ export class Runtime {
     const limit = cur.step - 1;
     const mask = this.breakMask(false);
     const last = h.segmentOf(limit);
-    // Windows of segments, newest first and doubling in size: in each re-execution only the
-    // segments that entered a function with a breakpoint (or raised a watched exception) run with
-    // the recorder, and the rest run on the fast path. The first window is wide enough for the
-    // usual case (a hit a few packets back): one re-execution to find it, one to stop there.
+    // Windows of segments, newest first and doubling in size: in each re-execution (from the
+    // checkpoint before the window) only the segments that entered a function with a breakpoint
+    // (or raised a watched exception) run with the recorder, the rest on the fast path. The first
+    // window is the current segment and the one before it, enough for the usual case (a hit in
+    // the packet before): one short re-execution to find it, one to stop there.
     let hi = last;
-    let width = 8;
+    let width = 2;
     while (hi >= 0) {
       const lo = Math.max(0, hi - width + 1);
       const hits: { step: number; reason: StopReason; ids: number[] }[] = [];
@@ -825,7 +826,7 @@ interface Checkpoint {
  * known so far over SPACING_DIVISOR. Copying a kernel back costs about as much per object as
  * running a few steps, so a re-execution from the nearest checkpoint costs about twice a copy
  * whatever the depth while the history is short; over very long histories the spacing grows with
- * the history, so their number grows only with its logarithm (about 1,300 for 7 million steps)
+ * the history, so their number grows only with its logarithm (about 1,200 for 7 million steps)
  * and a re-execution runs at most a few tens of thousands of steps on the fast path.
  */
 class Checkpoints {
