@@ -75,7 +75,7 @@ export function copyKernel(k: Kernel, shared: Shared): KernelCopy {
 class Copier {
   objects = 0;
   bytes = 0;
-  readonly seen = new Map<object, unknown>();
+  private readonly seen = new Map<object, unknown>();
 
   constructor(private readonly shared: Shared) {}
 
@@ -114,50 +114,15 @@ class Copier {
       for (const x of v) s.add(this.copy(x));
       return s;
     }
-    return copierFor(v)(v, this);
+    // A class instance keeps its class: the copy gets the same prototype and the same fields in
+    // the same order, so V8 gives it the same shape as the original.
+    const o = Object.create(Object.getPrototypeOf(v)) as Record<string, unknown>;
+    this.seen.set(v, o);
+    const src = v as Record<string, unknown>;
+    for (const key of Object.keys(src)) {
+      const x = src[key];
+      o[key] = typeof x === 'object' && x !== null ? this.copy(x) : x;
+    }
+    return o;
   }
-}
-
-/** Copies one object of a known class and set of fields. */
-type ObjectCopier = (src: object, c: Copier) => object;
-
-interface Shape {
-  keys: string[];
-  copy: ObjectCopier;
-}
-
-// One copier per class (prototype) and list of own fields, made once: an object of the model has
-// the same fields in the same order as every other of its class, and a function that names them
-// reads and writes each at machine speed where a loop over Object.keys would look each one up.
-const shapes = new WeakMap<object, Shape[]>();
-const NO_PROTO = {};
-
-function copierFor(v: object): ObjectCopier {
-  const proto = Object.getPrototypeOf(v) as object | null;
-  const keys = Object.keys(v);
-  const slot = proto ?? NO_PROTO;
-  let list = shapes.get(slot);
-  if (list === undefined) {
-    list = [];
-    shapes.set(slot, list);
-  }
-  for (const sh of list) if (sameKeys(sh.keys, keys)) return sh.copy;
-  const copy = makeCopier(proto, keys);
-  list.push({ keys, copy });
-  return copy;
-}
-
-function sameKeys(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function makeCopier(proto: object | null, keys: string[]): ObjectCopier {
-  const body = keys.map((key) => {
-    const k = JSON.stringify(key);
-    return `v = s[${k}]; o[${k}] = typeof v === 'object' && v !== null ? c.copy(v) : v;`;
-  });
-  const src = `return function copy(s, c) { const o = Object.create(proto); c.seen.set(s, o); let v; ${body.join(' ')} return o; };`;
-  return new Function('proto', src)(proto) as ObjectCopier;
 }
