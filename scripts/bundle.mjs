@@ -1,4 +1,5 @@
-// Bundles the command-line entry point into one file (dist/cli.js) with esbuild.
+// Bundles the entry points with esbuild: the command (dist/cli.js), the debug adapter on its own
+// (dist/dap.js) and the VS Code extension (dist/extension.js, which loads neither of the others).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 
@@ -17,4 +18,6 @@ const common = {
 // The `kpath` command, and the debug adapter on its own (what an editor starts).
 await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 await build({ ...common, entryPoints: ['src/adapter/main.ts'], outfile: 'dist/dap.js' });
+// The extension: `vscode` is the editor's own module, and the adapter runs in a process of its own.
+await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 chmodSync('dist/cli.js', 0o755);

@@ -114,7 +114,8 @@ export class KpathDebugSession extends DebugSession {
     this.sendResponse(response);
     this.announceBreakpoints();
     await this.configured;
-    this.report(this.runtime!.start(!!args.stopOnEntry), true);
+    // Run Without Debugging: no stop on entry and no breakpoints (applyBreakpoints), to the end.
+    this.report(this.runtime!.start(!!args.stopOnEntry && !args.noDebug), true);
   }
 
   /** Loads the scenario and builds the runtime for a launch (or a restart with new arguments). */
@@ -522,6 +523,12 @@ export class KpathDebugSession extends DebugSession {
   private applyBreakpoints(): void {
     const rt = this.runtime;
     if (!rt || !this.listings) return;
+    if (this.args?.noDebug) {
+      rt.setFunctionBreakpoints([]);
+      rt.setStepBreakpoints([]);
+      rt.setExceptionFilters([]);
+      return;
+    }
     const fns = this.resolveFunctionBreakpoints().filter((b) => b.dap.verified);
     rt.setFunctionBreakpoints(fns.map((b) => ({ id: b.id, name: b.bp.name, condition: b.bp.condition || undefined, hitCondition: b.bp.hitCondition || undefined })));
     const steps = [];

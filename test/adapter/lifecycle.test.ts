@@ -74,6 +74,35 @@ describe('launch', () => {
   });
 });
 
+describe('Run Without Debugging (noDebug)', () => {
+  it('runs to the end past stopOnEntry, function, line and exception breakpoints, and still sends the frames', async () => {
+    const s = await new DapSession().start();
+    try {
+      const since = s.mark();
+      const stop = await s.launch({ scenario: DEFAULT_SCENARIO, stopOnEntry: true, noDebug: true }, async () => {
+        await s.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'ip_output' }, { name: 'dev_queue_xmit' }] });
+        await s.dc.setExceptionBreakpointsRequest({ filters: ['drop', 'icmp', 'neigh-failed', 'nf-drop'] });
+      });
+      assert.equal(stop, null, 'no stop: the run went to the end');
+      assert.equal(s.eventsOf('stopped', since).length, 0);
+      assert.ok(s.eventsOf('kpath/frame', since).length > 0, 'the frames of the run were sent');
+      await s.waitFor((e) => e.event === 'terminated', since, 'terminated event');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('the same launch without noDebug stops at the entry', async () => {
+    const s = await new DapSession().start();
+    try {
+      const stop = await s.launch({ scenario: DEFAULT_SCENARIO, stopOnEntry: true, noDebug: false });
+      assert.equal(stop?.body.reason, 'entry');
+    } finally {
+      await s.stop();
+    }
+  });
+});
+
 describe('ending a session', () => {
   it('terminate answers and sends terminated; disconnect then ends the process', async () => {
     const s = await new DapSession().start();

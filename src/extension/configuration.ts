@@ -1,0 +1,27 @@
+// Launch configurations: F5 on a .kpath file works with no launch.json, and a configuration
+// without a scenario gets a clear message instead of a failed launch.
+
+import * as vscode from 'vscode';
+
+export function scenarioConfiguration(scenario: string): vscode.DebugConfiguration {
+  return { type: 'kpath', request: 'launch', name: 'kpath: debug scenario', scenario, stopOnEntry: true };
+}
+
+export class KpathConfigurationProvider implements vscode.DebugConfigurationProvider {
+  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
+    // F5 with no launch.json arrives as an empty configuration.
+    if (!config.type && !config.request && !config.name) {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (doc?.languageId !== 'kpath') {
+        void vscode.window.showErrorMessage('kpath: open a .kpath scenario, or add a launch configuration with "scenario".');
+        return undefined;
+      }
+      return scenarioConfiguration(doc.uri.fsPath);
+    }
+    if (config.scenario === undefined || config.scenario === '') {
+      void vscode.window.showErrorMessage('kpath: this launch configuration has no "scenario" (a .kpath file or a scenario object).');
+      return undefined;
+    }
+    return config;
+  }
+}

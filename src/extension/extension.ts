@@ -1,0 +1,30 @@
+// The VS Code side of kpath: it only wires VS Code to the debug adapter, which runs in a process
+// of its own (src/adapter, dist/dap.js) so that a long run never stalls the editor.
+
+import * as vscode from 'vscode';
+import { KpathAdapterFactory } from './adapter';
+import { KpathConfigurationProvider, scenarioConfiguration } from './configuration';
+
+export function activate(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.debug.registerDebugConfigurationProvider('kpath', new KpathConfigurationProvider()),
+    vscode.debug.registerDebugAdapterDescriptorFactory('kpath', new KpathAdapterFactory(context.extensionUri)),
+    vscode.commands.registerCommand('kpath.debugScenario', (uri?: vscode.Uri) => startScenario(uri, false)),
+    vscode.commands.registerCommand('kpath.runScenario', (uri?: vscode.Uri) => startScenario(uri, true)),
+  );
+}
+
+export function deactivate(): void {
+  // Everything registered is in context.subscriptions; VS Code disposes of it.
+}
+
+/** Debug (or run to the end) the scenario of the editor's title button, or of the active editor. */
+async function startScenario(uri: vscode.Uri | undefined, noDebug: boolean): Promise<boolean> {
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (!target) {
+    void vscode.window.showErrorMessage('kpath: open a .kpath scenario first.');
+    return false;
+  }
+  const folder = vscode.workspace.getWorkspaceFolder(target);
+  return vscode.debug.startDebugging(folder, scenarioConfiguration(target.fsPath), { noDebug });
+}
