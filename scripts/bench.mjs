@@ -388,6 +388,11 @@ async function launch(dap, scenario, stopOnEntry, fnBreakpoints = []) {
   return { ms: ms(t0), ev };
 }
 
+// Stepping as a learner does it: a function breakpoint on ip_finish_output2, then F10 over and over.
+// `next` walks the lines of the path's functions (most stops show an sk_buff) and, between packets,
+// the lines of udp_sendmsg until the breakpoint hits again.
+const STEP_BREAKPOINTS = [{ name: 'ip_finish_output2' }];
+
 async function stepping() {
   // A scenario long enough that `next` never runs out: sends 1 ms apart, ARP first.
   const file = path.join(tmp, 'stepping.kpath');
@@ -398,7 +403,7 @@ async function stepping() {
   for (let i = 0; i < sessions; i++) {
     const dap = new Dap();
     try {
-      const f = await launch(dap, file, true);
+      const f = await launch(dap, file, false, STEP_BREAKPOINTS);
       firsts.push(f.ms);
       for (let n = 0; n < (QUICK ? 100 : 300); n++) {
         const r = await roundTrip(dap, 'next');
@@ -420,7 +425,7 @@ async function stepping() {
     const dap = new Dap();
     const warm = [];
     try {
-      await launch(dap, file, true);
+      await launch(dap, file, false, STEP_BREAKPOINTS);
       for (let n = 0; n < (QUICK ? 400 : 1300); n++) {
         const r = await roundTrip(dap, 'next');
         if (r.ended) break;

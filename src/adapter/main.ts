@@ -1,7 +1,6 @@
 // Standalone entry of the debug adapter (dist/dap.js): DAP on stdin/stdout. `kpath dap` does the same.
 
 import { KpathDebugSession } from './session';
+import { serveStdio } from './stdio';
 
-const session = new KpathDebugSession();
-process.on('SIGTERM', () => session.shutdown());
-session.start(process.stdin, process.stdout);
+serveStdio(new KpathDebugSession());

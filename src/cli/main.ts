@@ -6,6 +6,7 @@ import { compareCommand } from './compare';
 import { runCommand } from './run';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
 import { KpathDebugSession } from '../adapter/session';
+import { serveStdio } from '../adapter/stdio';
 
 declare const KPATH_VERSION: string | undefined;
 
@@ -39,9 +40,7 @@ function main(argv: string[]): number | undefined {
       }
       if (rest.length) throw new UsageError(`kpath dap takes no arguments (see kpath dap --help)`);
       // The session speaks DAP on stdin/stdout and exits when its client goes away.
-      const session = new KpathDebugSession();
-      process.on('SIGTERM', () => session.shutdown());
-      session.start(process.stdin, process.stdout);
+      serveStdio(new KpathDebugSession());
       return undefined;
     }
     if (cmd === 'capture' || cmd === 'compare') {

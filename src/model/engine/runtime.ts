@@ -634,7 +634,10 @@ export class Runtime {
         // Between two events: keep a copy of the kernel when the last one is far enough back.
         // (The segment's first step is known from the History, or, for a new segment, from the
         // recorder, which always runs in the last known segment.)
-        this.checkpoints.offer(seg, seg < h.n ? h.startOf(seg) : r.steps, () => copyKernel(k, this.shared));
+        // The segment this re-execution must watch (the one `from` is in, or a later one) is
+        // also kept as the recent checkpoint: the next step forward re-executes from there.
+        const near = seg + 1 >= h.n || h.startOf(seg + 1) > from;
+        this.checkpoints.offer(seg, seg < h.n ? h.startOf(seg) : r.steps, () => copyKernel(k, this.shared), near);
       }
       if (seg + 1 < h.n) {
         const first = h.startOf(seg);
@@ -831,6 +834,11 @@ interface Checkpoint {
  */
 class Checkpoints {
   readonly list: Checkpoint[] = [];
+  /**
+   * The start of the segment stepped in last (one copy, replaced as stepping moves on): stepping
+   * forward re-executes only the current segment, not everything since the last spaced checkpoint.
+   */
+  private recent: Checkpoint | null = null;
 
   /**
    * The last checkpoint not after segment `seg` with no more than `from` steps before it (fewer,
@@ -851,33 +859,42 @@ class Checkpoints {
         b = m - 1;
       }
     }
+    const r = this.recent;
+    if (r && r.step <= from && r.seg <= seg && (!found || r.seg > found.seg)) return r;
     return found;
   }
 
-  /** Segment `seg` starts with `step` steps before it: take a copy (`take`) if it is time to. */
-  offer(seg: number, step: number, take: () => { kernel: Kernel; objects: number; bytes: number }): void {
+  /**
+   * Segment `seg` starts with `step` steps before it: take a copy (`take`) if it is time to, or
+   * as the recent checkpoint when the segment is `near` the position the debugger is stepping at.
+   */
+  offer(seg: number, step: number, take: () => { kernel: Kernel; objects: number; bytes: number }, near = false): void {
     const last = this.list[this.list.length - 1];
-    if (last) {
-      if (seg <= last.seg) return;
-      if (step - last.step < Math.max(MIN_SPACING, last.objects * SPACING_PER_OBJECT, step / SPACING_DIVISOR)) return;
+    if (!last || (seg > last.seg && step - last.step >= Math.max(MIN_SPACING, last.objects * SPACING_PER_OBJECT, step / SPACING_DIVISOR))) {
+      const c = take();
+      this.list.push({ seg, step, kernel: c.kernel, objects: c.objects, bytes: c.bytes });
+      return;
     }
-    const c = take();
-    this.list.push({ seg, step, kernel: c.kernel, objects: c.objects, bytes: c.bytes });
+    if (near && seg > last.seg && (!this.recent || seg > this.recent.seg)) {
+      const c = take();
+      this.recent = { seg, step, kernel: c.kernel, objects: c.objects, bytes: c.bytes };
+    }
   }
 
   /** Forgets the checkpoints after segment `seg`. */
   truncate(seg: number): void {
     while (this.list.length && this.list[this.list.length - 1].seg > seg) this.list.pop();
+    if (this.recent && this.recent.seg > seg) this.recent = null;
   }
 
   objects(): number {
-    let n = 0;
+    let n = this.recent?.objects ?? 0;
     for (const c of this.list) n += c.objects;
     return n;
   }
 
   bytes(): number {
-    let n = 0;
+    let n = this.recent?.bytes ?? 0;
     for (const c of this.list) n += c.bytes;
     return n;
   }

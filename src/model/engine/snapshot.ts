@@ -119,7 +119,9 @@ class Copier {
     const o = Object.create(Object.getPrototypeOf(v)) as Record<string, unknown>;
     this.seen.set(v, o);
     const src = v as Record<string, unknown>;
-    for (const key of Object.keys(src)) {
+    // for-in walks V8's cached list of the shape's keys, where Object.keys would allocate an
+    // array per object. The model's classes have no enumerable properties on their prototypes.
+    for (const key in src) {
       const x = src[key];
       o[key] = typeof x === 'object' && x !== null ? this.copy(x) : x;
     }
