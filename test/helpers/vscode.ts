@@ -1,0 +1,574 @@
+// Runs the extension in a real VS Code, in a real browser: code-server (VS Code served over HTTP)
+// loads this repository as an extension under development, and Debian's chromium, driven by
+// playwright-core, is the window a user would look at. The tests act through what a user has
+// (keys, the command palette, clicks) and check what a user sees (the DOM of the workbench).
+//
+// code-server is installed on first use into .vscode-test/ by scripts/install-code-server.sh (about
+// a minute), and reused after that. Every server gets a temporary user-data-dir, extensions-dir and
+// home directory of its own, and every browser a fresh profile, so runs do not see each other and
+// nothing is written into the user's home directory. Everything started here is stopped by
+// stopping its whole process group: code-server starts an extension host per window, the extension
+// host starts the debug adapter.
+//
+// `npm run bench` can reuse measureActivation() (from out/test/helpers/vscode.js).
+
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, BrowserContext, Page } from 'playwright-core';
+import { REPO_ROOT, DEFAULT_SCENARIO } from './cli';
+
+// The project compiles without the DOM library (it is Node.js code), but playwright-core's type
+// declarations name these DOM types in the signatures of functions that run in the page. Declared
+// empty, they type-check as opaque values; the tests read the page through locators, not through
+// element objects.
+declare global {
+  interface Node {}
+  interface HTMLElement {}
+  interface SVGElement {}
+  interface HTMLElementTagNameMap {}
+}
+
+export const CODE_SERVER_VERSION = '4.100.3';
+/** Where the tests install code-server, like @vscode/test-electron's .vscode-test/. */
+export const CODE_SERVER_DIR = path.join(REPO_ROOT, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
+const INSTALL_SCRIPT = path.join(REPO_ROOT, 'scripts', 'install-code-server.sh');
+/** Written by the install script when it has finished. */
+const MARKER = path.join(CODE_SERVER_DIR, '.kpath-installed');
+const ENTRY = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const CHROMIUM = '/usr/bin/chromium';
+
+/** How long the workbench may take to load, and other single UI waits, on a slow machine. */
+export const UI_TIMEOUT_MS = 60_000;
+
+const log = (s: string): void => {
+  process.stderr.write(`vscode: ${s}\n`);
+};
+
+/** Why the browser tests cannot run here, or undefined when they can. */
+export function missingPrerequisite(): string | undefined {
+  if (!fs.existsSync(CHROMIUM)) return `${CHROMIUM} is missing: apt-get install chromium ripgrep`;
+  if (spawnSync('rg', ['--version']).status !== 0) return 'rg is missing: apt-get install chromium ripgrep';
+  return undefined;
+}
+
+function installed(): boolean {
+  try {
+    return fs.readFileSync(MARKER, 'utf8').trim() === CODE_SERVER_VERSION;
+  } catch {
+    return false;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Installs code-server into .vscode-test/ unless it is there already, and returns the path of its
+ * entry script. Test files run in parallel: a lock directory makes one of them install while the
+ * others wait for it.
+ */
+export async function ensureCodeServer(): Promise<string> {
+  if (installed()) return ENTRY;
+  const why = missingPrerequisite();
+  if (why) throw new Error(why);
+  const lock = `${CODE_SERVER_DIR}.lock`;
+  fs.mkdirSync(path.dirname(CODE_SERVER_DIR), { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    // Someone else is installing; a lock whose owner died is taken over (the script resumes).
+    let owner = NaN;
+    try {
+      owner = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+    } catch {
+      // the owner has not written its pid yet
+    }
+    if (Number.isInteger(owner) && !alive(owner)) fs.rmSync(lock, { recursive: true, force: true });
+    else await sleep(1000);
+    if (installed()) return ENTRY;
+  }
+  try {
+    fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+    if (!installed()) {
+      log(`installing code-server ${CODE_SERVER_VERSION} into ${CODE_SERVER_DIR} (about a minute, once)`);
+      const t0 = Date.now();
+      // Asynchronous, so that a test runner's timers keep running; its progress goes to stderr.
+      const child = spawn('bash', [INSTALL_SCRIPT, CODE_SERVER_DIR], { stdio: ['ignore', process.stderr, process.stderr] });
+      const code = await new Promise<number | null>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('exit', (c) => resolve(c));
+      });
+      if (code !== 0 || !installed()) throw new Error(`${INSTALL_SCRIPT} ${CODE_SERVER_DIR} failed (exit ${code})`);
+      log(`code-server installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    }
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+  return ENTRY;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+/**
+ * Process groups started here and not stopped yet, with the directory each one uses: killed and
+ * removed on exit, even after a crash or an interrupt.
+ */
+const groups = new Map<number, string>();
+
+/** All descendants of pid (Linux /proc), found before a kill: some may have left the group. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // "pid (comm) state ppid ...": comm may contain spaces and parentheses.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(name));
+    children.set(ppid, list);
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+function signal(pids: number[], group: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-group, sig);
+  } catch {
+    // the group is gone already
+  }
+  for (const p of pids) {
+    try {
+      process.kill(p, sig);
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/** Stops a process started with `detached: true` (a group of its own) and everything it started. */
+async function killTree(pid: number): Promise<void> {
+  const pids = descendants(pid);
+  signal(pids, pid, 'SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && [pid, ...pids].some(alive)) await sleep(100);
+  signal(pids, pid, 'SIGKILL');
+  groups.delete(pid);
+}
+
+/**
+ * A process outside this one that stops the group `group` and removes `dir` when this process
+ * has gone without doing it: the test runner ends a test file it interrupts with SIGTERM, and the
+ * file may die before its own handlers have run (a write to the runner's closed pipe is fatal
+ * then). Returns its pid (a group of its own), to be killed when the server is stopped normally.
+ */
+function watchdog(group: number, dir: string): number {
+  const script = [
+    'while kill -0 "$1" 2>/dev/null; do sleep 1; done',
+    'kill -s TERM -- "-$2" 2>/dev/null; sleep 2; kill -s KILL -- "-$2" 2>/dev/null',
+    'rm -rf -- "$3"',
+  ].join('\n');
+  const w = spawn('sh', ['-c', script, 'kpath-vscode-watchdog', String(process.pid), String(group), dir], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  w.unref();
+  if (w.pid === undefined) throw new Error('could not start sh');
+  return w.pid;
+}
+
+/** The close() of every browser open, then the stop() of every server running. */
+const openBrowsers = new Set<() => Promise<void>>();
+const runningServers = new Set<() => Promise<void>>();
+
+let exitHooked = false;
+/** Set by an interrupt: the tests still running fail only because everything is being closed. */
+let interrupted = false;
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  // An interrupt (Ctrl+C, or the test runner giving up) closes the browsers and stops the
+  // servers the orderly way before exiting: a browser still shutting down would write its
+  // profile back into a directory already removed. Bounded, in case something hangs.
+  for (const [sig, n] of [['SIGINT', 2], ['SIGTERM', 15]] as const) {
+    process.once(sig, () => {
+      interrupted = true;
+      const all = async (fns: Set<() => Promise<void>>): Promise<unknown> => Promise.allSettled([...fns].map((f) => f()));
+      const orderly = all(openBrowsers).then(() => all(runningServers));
+      void Promise.race([orderly, sleep(15_000)]).finally(() => process.exit(128 + n));
+    });
+  }
+  // Synchronous, last resort: a run that ends without its after() hooks, or whose orderly stop
+  // did not finish, leaves no servers running.
+  process.on('exit', () => {
+    for (const [g, dir] of groups) {
+      signal(descendants(g), g, 'SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    }
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function healthy(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(`${url}/healthz`, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.setTimeout(2000, () => req.destroy());
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// code-server
+
+/**
+ * VS Code's user settings for the tests: no welcome page, tips or walkthroughs over the editor,
+ * and nothing that reaches out to the network (telemetry, updates, the extension gallery).
+ */
+const SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  // The temporary workspace is no repository; git would only cost time on a slow machine.
+  'git.enabled': false,
+};
+
+export interface CodeServer {
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  /** The temporary directory of this server (user data, extensions, home, browser profiles). */
+  readonly root: string;
+  /** code-server's own output (and VS Code's server logs are under root/user-data/logs). */
+  readonly logFile: string;
+  /** Stops the server and everything it started, and removes root. */
+  stop(): Promise<void>;
+}
+
+/** Starts code-server on a free port of 127.0.0.1, with nothing shared with other runs. */
+export async function startCodeServer(): Promise<CodeServer> {
+  const entry = await ensureCodeServer();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-vscode-'));
+  const dirs = {
+    userData: path.join(root, 'user-data'),
+    extensions: path.join(root, 'extensions'),
+    home: path.join(root, 'home'),
+  };
+  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  fs.mkdirSync(path.join(dirs.userData, 'User'));
+  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+  // An empty config file: otherwise code-server writes one with a generated password.
+  const config = path.join(root, 'config.yaml');
+  fs.writeFileSync(config, '');
+  const logFile = path.join(root, 'code-server.log');
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // code-server writes under XDG_CONFIG_HOME and XDG_DATA_HOME, VS Code under HOME (and the
+    // extension host runs a login shell there once, to read the environment).
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
+    XDG_DATA_HOME: path.join(dirs.home, '.local', 'share'),
+  };
+  // The test runner marks its children; code-server and the debug adapter are not test files.
+  // NODE_OPTIONS given to the tests (a loader, an inspector) are not meant for VS Code either.
+  delete env.NODE_TEST_CONTEXT;
+  delete env.NODE_OPTIONS;
+
+  hookExit();
+  // The port is free when asked for; if another process takes it first, code-server exits and
+  // the next port is tried.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const out = fs.openSync(logFile, 'a');
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        entry,
+        '--config', config,
+        '--bind-addr', `127.0.0.1:${port}`,
+        '--auth', 'none',
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--user-data-dir', dirs.userData,
+        '--extensions-dir', dirs.extensions,
+      ],
+      // detached: a process group of its own, so that stop() reaches the extension hosts and the
+      // debug adapters too.
+      { detached: true, stdio: ['ignore', out, out], env, cwd: root },
+    );
+    fs.closeSync(out);
+    const pid = child.pid;
+    if (pid === undefined) throw new Error(`could not start code-server (${entry})`);
+    groups.set(pid, root);
+    const guard = watchdog(pid, root);
+    let exited = false;
+    child.on('exit', () => {
+      exited = true;
+    });
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    while (!exited && Date.now() < deadline && !(await healthy(url))) await sleep(100);
+    if (!exited && Date.now() < deadline) {
+      let stopping: Promise<void> | undefined;
+      const stop = (): Promise<void> => {
+        stopping ??= (async () => {
+          await killTree(pid);
+          fs.rmSync(root, { recursive: true, force: true });
+          // Last: this process may die while stopping (see watchdog()).
+          signal([], guard, 'SIGKILL');
+          runningServers.delete(stop);
+        })();
+        return stopping;
+      };
+      runningServers.add(stop);
+      return { url, root, logFile, stop };
+    }
+    await killTree(pid);
+    signal([], guard, 'SIGKILL');
+    const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
+    if (attempt >= 3 || !exited) {
+      fs.rmSync(root, { recursive: true, force: true });
+      throw new Error(`code-server did not answer on ${url}/healthz:\n${tail}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser
+
+export interface Workbench {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  /** Closes the browser and removes its profile. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `folder` in a new headless chromium with a fresh profile, with this repository loaded as
+ * an extension under development (no install: VS Code loads it from the repository, dist/ and
+ * all, the way F5 in the extension's own repository does), and waits until the workbench shows the
+ * folder.
+ */
+export async function openWorkbench(server: CodeServer, folder: string): Promise<Workbench> {
+  const why = missingPrerequisite();
+  if (why) throw new Error(why);
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'extension.js'))) {
+    throw new Error('dist/extension.js is missing: build first (npm run build)');
+  }
+  const profile = fs.mkdtempSync(path.join(server.root, 'chromium-'));
+  const home = path.join(server.root, 'home');
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    // chromium keeps crash reports and certificate stores under the home directory.
+    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_CACHE_HOME: path.join(home, '.cache') } as Record<string, string>,
+  });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await context.close().catch(() => undefined);
+      fs.rmSync(profile, { recursive: true, force: true });
+      openBrowsers.delete(close);
+    })();
+    return closing;
+  };
+  openBrowsers.add(close);
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+    // The extension is addressed as the browser sees the server: vscode-remote://HOST:PORT/path.
+    const devPath = `vscode-remote://${new URL(server.url).host}${REPO_ROOT}`;
+    const url = `${server.url}/?folder=${encodeURIComponent(folder)}` +
+      `&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', devPath]]))}`;
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor();
+    // A row in the Explorer: the connection to the server is up and the folder is read.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
+    return { page, context, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** A regular expression that matches exactly `text`. */
+export function exactly(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
+/**
+ * Runs a command from the command palette by its title, as a user does: F1, the title, and a
+ * click on the row of that command. The row is found by its whole label: the palette matches
+ * fuzzily and may rank a longer title first ("View: Close All Editor Groups" before "View: Close
+ * Editor"), and until it has filtered, its first row is whatever came first before.
+ */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  // An open quick pick takes the command palette's ">" prefix too.
+  if (!(await input.isVisible())) await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exactly(title) }) })
+    .first()
+    .click();
+}
+
+/** Opens a file of the workspace from the Explorer and waits for its editor to be the active one. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
+  await page.locator('.editor-group-container .tab.active', { hasText: name }).waitFor();
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+/**
+ * The activation time VS Code measured for an extension (code loading plus the call of its
+ * activate()), in ms, as "Developer: Show Running Extensions" shows it; it waits until the
+ * extension has been activated. `name` is what its row shows: the display name, or the id for an
+ * extension under development.
+ */
+export async function activationMs(page: Page, name: string): Promise<number> {
+  await runCommand(page, 'Developer: Show Running Extensions');
+  const list = page.locator('.runtime-extensions-editor .monaco-list');
+  const rows = list.locator('.monaco-list-row');
+  // The editor updates its rows as extensions activate.
+  const row = rows.filter({ hasText: name }).filter({ hasText: /Activation:\s*[\d.]+\s*m?s/ }).first();
+  await rows.first().waitFor();
+  // The list only renders the rows in view, slowest activation first: move its focus down with the
+  // keyboard (which scrolls the focused row into view) until the row is there, and from the top
+  // again at the end (the rows change while extensions activate).
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  if ((await row.count()) === 0) await list.focus();
+  while ((await row.count()) === 0) {
+    if (Date.now() > deadline) throw new Error(`${name} has no activation time in Running Extensions`);
+    const focused = rows.and(page.locator('.focused'));
+    const atEnd = (await focused.count()) > 0 &&
+      (await focused.first().getAttribute('aria-posinset')) === (await focused.first().getAttribute('aria-setsize'));
+    await page.keyboard.press(atEnd ? 'Home' : 'ArrowDown');
+    await sleep(100);
+  }
+  const text = (await row.innerText()).replace(/\s+/g, ' ');
+  const m = /Activation:\s*([\d.]+)\s*(ms|s)\b/.exec(text);
+  if (!m) throw new Error(`no activation time in the Running Extensions row "${text}"`);
+  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+}
+
+/** The name kpath's row has in Running Extensions when it is loaded from this repository. */
+export const KPATH_EXTENSION_ID = 'kpath.kpath';
+
+/** A temporary workspace holding a copy of the default scenario as default.kpath. */
+export function scenarioWorkspace(parent: string): string {
+  const dir = fs.mkdtempSync(path.join(parent, 'workspace-'));
+  fs.copyFileSync(DEFAULT_SCENARIO, path.join(dir, 'default.kpath'));
+  return dir;
+}
+
+export interface ActivationMeasurement {
+  /** VS Code's number for kpath (Show Running Extensions), ms. */
+  activationMs: number;
+  /** From opening the workbench URL to kpath's row showing its activation time, ms. */
+  openToActivatedMs: number;
+}
+
+/**
+ * The whole measurement for `npm run bench`: a fresh code-server and browser, the workspace opened
+ * with a .kpath file (which activates kpath: onLanguage:kpath), VS Code's activation time read, and
+ * everything stopped again.
+ */
+export async function measureActivation(): Promise<ActivationMeasurement> {
+  const server = await startCodeServer();
+  try {
+    const folder = scenarioWorkspace(server.root);
+    const t0 = Date.now();
+    const wb = await openWorkbench(server, folder);
+    try {
+      await openFile(wb.page, 'default.kpath');
+      const ms = await activationMs(wb.page, KPATH_EXTENSION_ID);
+      return { activationMs: ms, openToActivatedMs: Date.now() - t0 };
+    } finally {
+      await wb.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Saves a screenshot and the server's logs into a directory that is kept (the server's own
+ * directory is removed when it stops), and returns that directory; nothing after an interrupt.
+ */
+export async function saveFailure(page: Page | undefined, server: CodeServer | undefined, name: string): Promise<string | undefined> {
+  if (interrupted) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-vscode-failure-'));
+  const base = name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80);
+  if (page) await page.screenshot({ path: path.join(dir, `${base}.png`) }).catch(() => undefined);
+  if (server) {
+    try {
+      fs.copyFileSync(server.logFile, path.join(dir, 'code-server.log'));
+      fs.cpSync(path.join(server.root, 'user-data', 'logs'), path.join(dir, 'logs'), { recursive: true });
+    } catch {
+      // no logs yet
+    }
+  }
+  return dir;
+}
