@@ -18,6 +18,7 @@ import { findFunction } from '../model/kernel/functions';
 import { evaluate, formatValue, complete, parseExpr, checkHitCondition, ExprError } from '../model/engine/expr';
 import type { Value } from '../model/engine/expr';
 import { frameRecord } from '../model/engine/run';
+import { FRAME_TABLE_HEADER, frameLine } from '../model/report';
 import { Listings } from './listings';
 import { Variables } from './variables';
 
@@ -478,6 +479,7 @@ export class KpathDebugSession extends DebugSession {
     this.frameHandles.reset();
     const stop = r.stop;
     if (!stop) {
+      for (const line of this.endOfRun()) this.sendEvent(new OutputEvent(line + '\n', 'console'));
       this.sendEvent(new ExitedEvent(0));
       this.sendEvent(new TerminatedEvent());
       return;
@@ -489,6 +491,17 @@ export class KpathDebugSession extends DebugSession {
     if (r.hitBreakpointIds.length) ev.body.hitBreakpointIds = r.hitBreakpointIds;
     ev.body.description = describeStop(stop, reason, first);
     this.sendEvent(ev);
+  }
+
+  /** What the debug console shows when a run ends: the frames it put on the wire, as a table. */
+  private endOfRun(): string[] {
+    const { frames, total } = this.runtime!.frames(0, END_REPORT_FRAMES);
+    const lines = [`kpath: the run ended with ${total} frame${total === 1 ? '' : 's'} on the wire${total ? ':' : '.'}`];
+    if (!total) return lines;
+    lines.push(FRAME_TABLE_HEADER);
+    frames.forEach((f, i) => lines.push(frameLine(frameRecord(f, i))));
+    if (total > frames.length) lines.push(`  ... and ${total - frames.length} more (the kpath/frames request pages through them all)`);
+    return lines;
   }
 
   private fail(response: DebugProtocol.Response, message: string): void {
@@ -619,6 +632,8 @@ function messageOf(e: unknown): string {
 
 /** At most this many kpath/frame events per run between two stops; the rest by kpath/frames. */
 export const FRAME_EVENT_LIMIT = 1000;
+/** At most this many frames in the table printed when a run ends. */
+const END_REPORT_FRAMES = 1000;
 /** At most this many frames per kpath/frames response. */
 export const FRAME_PAGE_LIMIT = 1000;
 

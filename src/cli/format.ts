@@ -2,10 +2,7 @@
 // neighbours and the counters that moved.
 
 import type { RunResult } from '../model/result';
-
-function ms(t: number): string {
-  return (t / 1e6).toFixed(6);
-}
+import { FRAME_TABLE_HEADER, frameLine, msText as ms } from '../model/report';
 
 export function formatReport(r: RunResult): string {
   const out: string[] = [];
@@ -29,11 +26,9 @@ export function formatReport(r: RunResult): string {
   if (!t) {
     out.push('');
     out.push(`Frames (${r.frames.length}):`);
-    out.push(`  ${'No.'.padStart(4)} ${'Time (ms)'.padStart(13)}  ${'Dev'.padEnd(6)} ${'Dir'.padEnd(3)} ${'Source'.padEnd(17)} ${'Destination'.padEnd(17)} ${'Proto'.padEnd(6)} ${'Len'.padStart(5)}  Info`);
+    out.push(FRAME_TABLE_HEADER);
   }
-  for (const f of r.frames) {
-    out.push(`  ${String(f.index + 1).padStart(4)} ${ms(f.time).padStart(13)}  ${f.dev.padEnd(6)} ${f.dir.padEnd(3)} ${f.src.padEnd(17)} ${f.dst.padEnd(17)} ${f.protocol.padEnd(6)} ${String(f.len).padStart(5)}  ${f.info}`);
-  }
+  for (const f of r.frames) out.push(frameLine(f));
   if (r.drops.length) {
     out.push('');
     if (t && t.drops > r.drops.length) {

@@ -85,8 +85,16 @@ describe('Run Without Debugging (noDebug)', () => {
       });
       assert.equal(stop, null, 'no stop: the run went to the end');
       assert.equal(s.eventsOf('stopped', since).length, 0);
-      assert.ok(s.eventsOf('kpath/frame', since).length > 0, 'the frames of the run were sent');
+      const frames = s.eventsOf('kpath/frame', since);
+      assert.ok(frames.length > 0, 'the frames of the run were sent');
       await s.waitFor((e) => e.event === 'terminated', since, 'terminated event');
+      // The debug console gets the frames as a table, one line per frame, numbered from 1.
+      const text = s.eventsOf('output', since).map((e) => (e.body as { output: string }).output).join('');
+      assert.match(text, new RegExp(`^kpath: the run ended with ${frames.length} frames on the wire:$`, 'm'));
+      assert.match(text, /^\s+No\.\s+Time \(ms\)\s+Dev\s+Dir\s+Source\s+Destination\s+Proto\s+Len\s+Info$/m);
+      const rows = text.split('\n').filter((l) => /^\s+\d+\s+\d+\.\d{6}\s/.test(l));
+      assert.equal(rows.length, frames.length);
+      assert.match(rows[0], /^\s+1\s+\S+\s+eth0\s+tx\s.*ARP/, rows[0]);
     } finally {
       await s.stop();
     }

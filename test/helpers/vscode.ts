@@ -513,6 +513,23 @@ export async function activationMs(page: Page, name: string): Promise<number> {
   return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
 }
 
+/**
+ * Installs a .vsix the way a user does (`code-server --install-extension FILE`) into
+ * `extensionsDir`, with a home of its own under `home`; returns the installed extension's folder.
+ */
+export async function installVsix(vsix: string, extensionsDir: string, home: string): Promise<string> {
+  const entry = await ensureCodeServer();
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share') };
+  delete env.NODE_TEST_CONTEXT;
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, [entry, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(home, 'user-data'), '--install-extension', vsix], { env, encoding: 'utf8', timeout: UI_TIMEOUT_MS });
+  if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  const dirs = fs.readdirSync(extensionsDir).filter((d) => d.startsWith(`${KPATH_EXTENSION_ID}-`));
+  if (dirs.length !== 1) throw new Error(`expected one ${KPATH_EXTENSION_ID}-* folder in ${extensionsDir}, found: ${fs.readdirSync(extensionsDir).join(', ')}`);
+  return path.join(extensionsDir, dirs[0]);
+}
+
 /** The name kpath's row has in Running Extensions when it is loaded from this repository. */
 export const KPATH_EXTENSION_ID = 'kpath.kpath';
 

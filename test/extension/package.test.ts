@@ -1,0 +1,78 @@
+// The package a user installs (vsce stores README.md and LICENSE as readme.md and LICENSE.txt): `npm run package`'s .vsix (vsce, with the bundles and no
+// node_modules), installed by VS Code's own command line, holds what the extension needs and
+// nothing of the sources; the adapter inside it runs on its own and debugs a scenario.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { REPO_ROOT, DEFAULT_SCENARIO } from '../helpers/cli';
+import { installVsix } from '../helpers/vscode';
+
+const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; main: string; scripts: Record<string, string> };
+
+/** Every file under `dir`, relative to it, with / separators. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(path.relative(dir, p).split(path.sep).join('/'));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe('the .vsix package', () => {
+  let tmp = '';
+  let installed = '';
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-vsix-'));
+    const vsix = path.join(tmp, `kpath-${pkg.version}.vsix`);
+    // The same vsce command as `npm run package`, after the build npm test has already run.
+    const command = pkg.scripts.package.replace(/^npm run build && /, '');
+    assert.match(command, /^vsce package /);
+    const vsce = path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
+    const r = spawnSync(vsce, [...command.split(/\s+/).slice(1), '--out', vsix], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 0, `${command} failed:\n${r.stdout}${r.stderr}`);
+    installed = await installVsix(vsix, path.join(tmp, 'extensions'), path.join(tmp, 'home'));
+  }, { timeout: 600_000 });
+
+  after(() => {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('holds the bundles, the grammar, the docs and the default scenario, and no sources or node_modules', () => {
+    const files = filesUnder(installed);
+    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/dap.js', 'package.json', 'readme.md', 'LICENSE.txt', 'syntaxes/kpath.tmLanguage.json', 'syntaxes/language-configuration.json', 'media/scenarios/default.kpath', 'docs/scenario.md']) {
+      assert.ok(files.includes(f), `${f} is missing from the package: ${files.join(', ')}`);
+    }
+    const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|\.vscode-test|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
+    assert.deepEqual(stray, []);
+  });
+
+  it('its adapter runs with nothing else installed, and debugs the default scenario to a stop and to the end', async () => {
+    const dc = new DebugClient(process.execPath, path.join(installed, 'dist', 'dap.js'), 'kpath', { cwd: os.tmpdir() });
+    await dc.start();
+    try {
+      await dc.initializeRequest({ adapterID: 'kpath', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+      const stopped = dc.waitForEvent('stopped');
+      await dc.launchRequest({ scenario: DEFAULT_SCENARIO, stopOnEntry: true } as never);
+      await dc.configurationDoneRequest();
+      assert.equal((await stopped).body.reason, 'entry');
+      const st = await dc.stackTraceRequest({ threadId: 1 });
+      assert.equal(st.body.stackFrames[0].name, 'udp_sendmsg');
+      const ended = dc.waitForEvent('terminated');
+      await dc.continueRequest({ threadId: 1 });
+      await ended;
+    } finally {
+      await dc.stop();
+    }
+  });
+});
