@@ -480,6 +480,10 @@ async function deepHistory() {
     for (let i = 0; i < n; i++) next.push((await roundTrip(dap, 'next')).ms);
     for (let i = 0; i < n; i++) back.push((await roundTrip(dap, 'stepBack')).ms);
     for (let i = 0; i < n; i++) rev.push((await roundTrip(dap, 'reverseContinue')).ms);
+    // reverseContinue's forward counterpart: continue to the same breakpoint one packet ahead.
+    const cont = [];
+    for (let i = 0; i < n; i++) cont.push((await roundTrip(dap, 'continue')).ms);
+    results.continueDeepMedianMs = round2(median(cont));
     results.historySteps = depth;
     results.stepDeepMedianMs = round2(median(next));
     results.stepBackMedianMs = round2(median(back));
@@ -642,10 +646,11 @@ async function main() {
     ['stepWarmP99Ms', '... 99th percentile', 'ms'],
     ['stepInProcessMedianMs', "the adapter's own work per step (runtime and views, no stdio), median", 'ms'],
     ['firstStopMs', 'launch to the first stop', 'ms'],
-    ['historySteps', 'steps of history for the next three rows', 'steps'],
+    ['historySteps', 'steps of history for the next four rows', 'steps'],
     ['stepDeepMedianMs', 'next at that depth, median round trip', 'ms'],
     ['stepBackMedianMs', 'stepBack at that depth, median round trip', 'ms'],
-    ['reverseContinueMedianMs', 'reverseContinue at that depth, median round trip', 'ms'],
+    ['reverseContinueMedianMs', 'reverseContinue at that depth (one packet back), median round trip', 'ms'],
+    ['continueDeepMedianMs', 'continue at that depth (one packet ahead), median round trip', 'ms'],
     ['historyBytesPerStep', 'memory the debugger keeps per step (heap growth over the steps)', 'B'],
     ['historyIndexBytesPerStep', '... of which the index of the run', 'B'],
     ['checkpoints', 'checkpoints kept at that depth (copies of the kernel between two events)', ''],
