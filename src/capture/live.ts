@@ -129,7 +129,8 @@ function listNamespaces(): string[] {
   return r.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
 }
 
-function alive(pid: number): boolean {
+/** Whether process `pid` exists (EPERM: it does, owned by someone else). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -20,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, BrowserContext, Page } from 'playwright-core';
 import { REPO_ROOT, DEFAULT_SCENARIO } from './cli';
+import { alive } from '../../src/capture/live';
 
 // The project compiles without the DOM library (it is Node.js code), but playwright-core's type
 // declarations name these DOM types in the signatures of functions that run in the page. Declared
@@ -60,15 +61,6 @@ function installed(): boolean {
     return fs.readFileSync(MARKER, 'utf8').trim() === CODE_SERVER_VERSION;
   } catch {
     return false;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
