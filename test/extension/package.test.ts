@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { REPO_ROOT, DEFAULT_SCENARIO } from '../helpers/cli';
 import { installVsix } from '../helpers/vscode';
+import { DapSession } from '../helpers/dap';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; main: string; scripts: Record<string, string> };
 
@@ -58,21 +58,14 @@ describe('the .vsix package', () => {
   });
 
   it('its adapter runs with nothing else installed, and debugs the default scenario to a stop and to the end', async () => {
-    const dc = new DebugClient(process.execPath, path.join(installed, 'dist', 'dap.js'), 'kpath', { cwd: os.tmpdir() });
-    await dc.start();
+    const s = await new DapSession(path.join(installed, 'dist', 'dap.js')).start();
     try {
-      await dc.initializeRequest({ adapterID: 'kpath', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
-      const stopped = dc.waitForEvent('stopped');
-      await dc.launchRequest({ scenario: DEFAULT_SCENARIO, stopOnEntry: true } as never);
-      await dc.configurationDoneRequest();
-      assert.equal((await stopped).body.reason, 'entry');
-      const st = await dc.stackTraceRequest({ threadId: 1 });
-      assert.equal(st.body.stackFrames[0].name, 'udp_sendmsg');
-      const ended = dc.waitForEvent('terminated');
-      await dc.continueRequest({ threadId: 1 });
-      await ended;
+      const stop = await s.launch({ scenario: DEFAULT_SCENARIO, stopOnEntry: true });
+      assert.equal(stop?.body.reason, 'entry');
+      assert.equal((await s.stackNames(stop!))[0], 'udp_sendmsg');
+      assert.equal(await s.exec('continue'), null, 'the run goes on to its end');
     } finally {
-      await dc.stop();
+      await s.stop();
     }
   });
 });

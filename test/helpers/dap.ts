@@ -44,10 +44,11 @@ export class DapSession {
   private wake: (() => void)[] = [];
   capabilities: DebugProtocol.Capabilities = {};
 
-  constructor() {
-    if (!fs.existsSync(DAP)) throw new Error(`${DAP} does not exist: build first (npm run build)`);
+  /** `program`: the adapter to run (the built dist/dap.js, or one installed from the package). */
+  constructor(program = DAP) {
+    if (!fs.existsSync(program)) throw new Error(`${program} does not exist: build first (npm run build)`);
     // Run from a neutral directory so nothing relies on the repository being the working directory.
-    this.dc = new DebugClient(process.execPath, DAP, 'kpath', { cwd: os.tmpdir(), env: adapterEnv() });
+    this.dc = new DebugClient(process.execPath, program, 'kpath', { cwd: os.tmpdir(), env: adapterEnv() });
     this.dc.defaultTimeout = TIMEOUT_MS;
     const emit = this.dc.emit.bind(this.dc);
     this.dc.emit = (name: string | symbol, ...rest: unknown[]): boolean => {

@@ -284,6 +284,23 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
+/** The environment of a code-server with `home` as its home, so nothing is written in ~. */
+function codeServerEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // code-server writes under XDG_CONFIG_HOME and XDG_DATA_HOME, VS Code under HOME (and the
+    // extension host runs a login shell there once, to read the environment).
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+  };
+  // The test runner marks its children; code-server and the debug adapter are not test files.
+  // NODE_OPTIONS given to the tests (a loader, an inspector) are not meant for VS Code either.
+  delete env.NODE_TEST_CONTEXT;
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
 /** Starts code-server on a free port of 127.0.0.1, with nothing shared with other runs. */
 export async function startCodeServer(): Promise<CodeServer> {
   const entry = await ensureCodeServer();
@@ -301,18 +318,7 @@ export async function startCodeServer(): Promise<CodeServer> {
   fs.writeFileSync(config, '');
   const logFile = path.join(root, 'code-server.log');
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    // code-server writes under XDG_CONFIG_HOME and XDG_DATA_HOME, VS Code under HOME (and the
-    // extension host runs a login shell there once, to read the environment).
-    HOME: dirs.home,
-    XDG_CONFIG_HOME: path.join(dirs.home, '.config'),
-    XDG_DATA_HOME: path.join(dirs.home, '.local', 'share'),
-  };
-  // The test runner marks its children; code-server and the debug adapter are not test files.
-  // NODE_OPTIONS given to the tests (a loader, an inspector) are not meant for VS Code either.
-  delete env.NODE_TEST_CONTEXT;
-  delete env.NODE_OPTIONS;
+  const env = codeServerEnv(dirs.home);
 
   hookExit();
   // The port is free when asked for; if another process takes it first, code-server exits and
@@ -512,9 +518,7 @@ export async function activationMs(page: Page, name: string): Promise<number> {
 export async function installVsix(vsix: string, extensionsDir: string, home: string): Promise<string> {
   const entry = await ensureCodeServer();
   fs.mkdirSync(extensionsDir, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share') };
-  delete env.NODE_TEST_CONTEXT;
-  delete env.NODE_OPTIONS;
+  const env = codeServerEnv(home);
   const r = spawnSync(process.execPath, [entry, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(home, 'user-data'), '--install-extension', vsix], { env, encoding: 'utf8', timeout: UI_TIMEOUT_MS });
   if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
   const dirs = fs.readdirSync(extensionsDir).filter((d) => d.startsWith(`${KPATH_EXTENSION_ID}-`));

@@ -15,7 +15,7 @@ import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH } from '../wire/icmp';
 import { isMulticast, multicastMac, formatIpv4, formatMac, BROADCAST_MAC, ZERO_MAC } from '../wire/addr';
 import { emitArp, parseArp, ARP_LEN } from '../wire/arp';
 import { emitEthernet, ETH_P_ARP } from '../wire/ethernet';
-import { readU32 } from './ip_output';
+import { readU32 } from '../wire/bytes';
 
 const ARPOP_REQUEST = 1;
 const ARPOP_REPLY = 2;

@@ -9,7 +9,7 @@ import { IP_PMTUDISC_DONT } from '../net/sock';
 import { IFF_LOOPBACK } from '../net/device';
 import { HZ } from '../engine/clock';
 import { ip_route_output } from './route';
-import { ip_make_skb, ip_send_skb, readU32 } from './ip_output';
+import { ip_make_skb, ip_send_skb } from './ip_output';
 import { IP_OFFSET, IPPROTO_ICMP } from '../wire/ipv4';
 import {
   ICMP_ECHO, ICMP_ECHOREPLY, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_FRAG_NEEDED, ICMP_PORT_UNREACH,
@@ -17,6 +17,7 @@ import {
 } from '../wire/icmp';
 import { formatIpv4 } from '../wire/addr';
 import { udp_err } from './udp';
+import { readU32, writeU16, writeU32 } from '../wire/bytes';
 
 const NAMES: Record<string, string> = {
   '3/0': 'net unreachable', '3/1': 'host unreachable', '3/3': 'port unreachable', '3/4': 'fragmentation needed',
@@ -101,14 +102,10 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
       buf[off + 1] = code;
       buf[off + 2] = 0;
       buf[off + 3] = 0;
-      buf[off + 4] = info >>> 24;
-      buf[off + 5] = (info >>> 16) & 0xff;
-      buf[off + 6] = (info >>> 8) & 0xff;
-      buf[off + 7] = info & 0xff;
+      writeU32(buf, off + 4, info);
       buf.set(b.subarray(nh, nh + quoted), off + 8);
       const c = icmpChecksum(buf, off, 8 + quoted);
-      buf[off + 2] = c >> 8;
-      buf[off + 3] = c & 0xff;
+      writeU16(buf, off + 2, c);
     },
   });
   if (typeof skb !== 'number') ip_send_skb(k, skb);

@@ -11,8 +11,8 @@ import { skbTruesize } from '../net/skbuff';
 import { tcp_v4_rcv } from './tcp_output';
 import { ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
 import { isMulticast, formatIpv4 } from '../wire/addr';
-import { readU32 } from './ip_output';
 import { IP_MF, IP_OFFSET } from '../wire/ipv4';
+import { readU32 } from '../wire/bytes';
 
 /** __netif_receive_skb: dispatch a received Ethernet frame by its EtherType. */
 export function netif_receive_skb(k: Kernel, dev: NetDevice, frame: Uint8Array, countRx = true): void {

@@ -19,7 +19,7 @@ import {
 } from './errno';
 import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, ipSendCheck, ipOptionsFragment } from '../wire/ipv4';
 import { formatIpv4 } from '../wire/addr';
-import { readU32, writeU32 } from '../wire/bytes';
+import { readU32, writeU16, writeU32 } from '../wire/bytes';
 import { nudName } from '../net/neigh';
 import { nf_hook_postrouting } from './netfilter';
 import { dst_output } from './dst';
@@ -198,8 +198,7 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
     recordRouteSelf(buf, nh + 20, optlen, d.saddr);
   }
   const id = ip_select_ident_segs(k, sk, skb, ufo ? skb.gso_segs : 1, df);
-  buf[nh + 4] = id >> 8;
-  buf[nh + 5] = id & 0xff;
+  writeU16(buf, nh + 4, id);
   if (d.protocol === IPPROTO_ICMP) icmp_out_count(k, buf[skb.transport_header]);
   if (w) {
     w.at('iph', { df, ttl, id, ignore_df: ignoreDf });
@@ -296,8 +295,7 @@ export function __ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number 
   if (w) w.enter('__ip_local_out', skb, { sk, skb });
   const nh = skb.network_header;
   const len = skb.len;
-  skb.buf[nh + 2] = len >> 8;
-  skb.buf[nh + 3] = len & 0xff;
+  writeU16(skb.buf, nh + 2, len);
   ipSendCheck(skb.buf, nh);
   if (!k.v49) k.net.counters.Ip.OutRequests++;
   skb.protocol = 0x0800;
@@ -622,11 +620,9 @@ function makeFragment(k: Kernel, skb: SkBuff, hlen: number, off: number, len: nu
   frag.opt_len = hlen - 20;
   frag.ignore_df = skb.ignore_df;
   const tot = hlen + len;
-  buf[ll + 2] = tot >> 8;
-  buf[ll + 3] = tot & 0xff;
+  writeU16(buf, ll + 2, tot);
   const field = (((startOffset + off) >> 3) & IP_OFFSET) | (mf ? IP_MF : 0) | (df ? IP_DF : 0);
-  buf[ll + 6] = field >> 8;
-  buf[ll + 7] = field & 0xff;
+  writeU16(buf, ll + 6, field);
   ipSendCheck(buf, ll);
   return frag;
 }
@@ -703,6 +699,4 @@ function expandHead(k: Kernel, skb: SkBuff, need: number): boolean {
   if (k.v49) skb.id = k.newSkb(buf, skb.data, skb.len, skb.truesize).id; // a new skb replaces the old
   return true;
 }
-
-export { readU32, writeU32 };
 

@@ -7,10 +7,11 @@ import type { SkBuff } from '../net/skbuff';
 import { CHECKSUM_PARTIAL } from '../net/skbuff';
 import type { NftMatch, NftStatement } from '../scenario/types';
 import { EPERM } from './errno';
-import { readU32, writeU32 } from './ip_output';
+
 import { parseIpv4, prefixMask, formatIpv4 } from '../wire/addr';
 import { csumReplace4, csumReplace2 } from '../wire/checksum';
 import { rt_nexthop } from './route';
+import { readU32, writeU16, writeU32 } from '../wire/bytes';
 
 /** NF_HOOK(POST_ROUTING): 1 when every chain accepted; -EPERM after a DROP (the skb is freed). */
 export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
@@ -147,8 +148,7 @@ function snat(skb: SkBuff, to: number): void {
   writeU32(b, nh + 12, to);
   const ipc = (b[nh + 10] << 8) | b[nh + 11];
   const nipc = csumReplace4(ipc, from, to);
-  b[nh + 10] = nipc >> 8;
-  b[nh + 11] = nipc & 0xff;
+  writeU16(b, nh + 10, nipc);
   const proto = b[nh + 9];
   const off = proto === 17 ? th + 6 : proto === 6 ? th + 16 : -1;
   if (off < 0) return;
@@ -162,8 +162,7 @@ function snat(skb: SkBuff, to: number): void {
     n = csumReplace4(c, from, to);
     if (proto === 17 && n === 0) n = 0xffff;
   }
-  b[off] = n >> 8;
-  b[off + 1] = n & 0xff;
+  writeU16(b, off, n);
 }
 
 /** meta mark set, ip ttl set, ip dscp set (with the IP checksum updated). */
@@ -177,7 +176,6 @@ function mangle(skb: SkBuff, st: NftStatement): void {
     else b[nh + 1] = (st.value << 2) | (b[nh + 1] & 3);
     const newWord = st.kind === 'ttl-set' ? (b[nh + 8] << 8) | b[nh + 9] : (b[nh] << 8) | b[nh + 1];
     const c = csumReplace2((b[nh + 10] << 8) | b[nh + 11], oldWord, newWord);
-    b[nh + 10] = c >> 8;
-    b[nh + 11] = c & 0xff;
+    writeU16(b, nh + 10, c);
   }
 }

@@ -9,6 +9,7 @@ import { ip_make_skb, ip_send_skb, fillPayload } from './ip_output';
 import { ENETUNREACH, EACCES, EMSGSIZE, errnoName } from './errno';
 import { isMulticast, formatIpv4 } from '../wire/addr';
 import { icmpChecksum, ICMP_ECHO } from '../wire/icmp';
+import { writeU16 } from '../wire/bytes';
 
 export function raw_sendmsg(k: Kernel, sk: Sock, daddr: number, len: number): number {
   const w = k.w;
@@ -42,14 +43,11 @@ export function raw_sendmsg(k: Kernel, sk: Sock, daddr: number, len: number): nu
     fill: (buf, off) => {
       buf[off] = ICMP_ECHO;
       buf[off + 1] = 0;
-      buf[off + 4] = id >> 8;
-      buf[off + 5] = id & 0xff;
-      buf[off + 6] = seq >> 8;
-      buf[off + 7] = seq & 0xff;
+      writeU16(buf, off + 4, id);
+      writeU16(buf, off + 6, seq);
       fillPayload(buf, off + 8, len);
       const c = icmpChecksum(buf, off, total);
-      buf[off + 2] = c >> 8;
-      buf[off + 3] = c & 0xff;
+      writeU16(buf, off + 2, c);
     },
   });
   if (typeof skb === 'number') return done(skb);

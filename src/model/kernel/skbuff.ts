@@ -3,7 +3,7 @@
 import type { Kernel } from '../engine/kernel';
 import { SkBuff, CHECKSUM_NONE } from '../net/skbuff';
 import { checksum, pseudoHeaderSum } from '../wire/checksum';
-import { readU32 } from './ip_output';
+import { readU32, writeU16 } from '../wire/bytes';
 
 /**
  * skb_checksum_help: complete a CHECKSUM_PARTIAL transport checksum in software. The check field
@@ -23,8 +23,7 @@ export function skb_checksum_help(k: Kernel, skb: SkBuff): void {
   const dst = readU32(skb.buf, nh + 16);
   let c = checksum(skb.buf, th, l4len, pseudoHeaderSum(src, dst, proto, l4len));
   if (proto === 17 && c === 0) c = 0xffff;
-  skb.buf[checkOff] = c >> 8;
-  skb.buf[checkOff + 1] = c & 0xff;
+  writeU16(skb.buf, checkOff, c);
   skb.ip_summed = CHECKSUM_NONE;
   if (w) w.at('csum', { check: c });
   if (w) w.leave(0);

@@ -8,13 +8,14 @@ import { CHECKSUM_PARTIAL, CHECKSUM_NONE } from '../net/skbuff';
 import { RTCF_BROADCAST, RTCF_MULTICAST, dstMtu } from '../net/route';
 import { NETIF_F_HW_CSUM, LL_RESERVED_SPACE } from '../net/device';
 import { ip_route_output } from './route';
-import { ip_local_out, ip_select_ident_segs, readU32 } from './ip_output';
+import { ip_local_out, ip_select_ident_segs } from './ip_output';
 import { ENETUNREACH, ECONNREFUSED, errnoName } from './errno';
 import { formatIpv4 } from '../wire/addr';
 import { buildSynOptions, tcpChecksum } from '../wire/tcp';
 import { pseudoHeaderSum, fold } from '../wire/checksum';
 import { ipSendCheck } from '../wire/ipv4';
 import { autobind } from './socket';
+import { readU32, writeU16, writeU32 } from '../wire/bytes';
 
 /** MAX_TCP_HEADER on x86-64: the headroom TCP reserves in front of its header. */
 const MAX_TCP_HEADER = 256;
@@ -69,30 +70,22 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
   skb.transport_header = headroom + 20;
   const th = skb.transport_header;
   const sport = sk.inet_sport;
-  buf[th] = sport >> 8;
-  buf[th + 1] = sport & 0xff;
-  buf[th + 2] = dport >> 8;
-  buf[th + 3] = dport & 0xff;
+  writeU16(buf, th, sport);
+  writeU16(buf, th + 2, dport);
   const seq = sk.snd_nxt;
-  buf[th + 4] = seq >>> 24;
-  buf[th + 5] = (seq >>> 16) & 0xff;
-  buf[th + 6] = (seq >>> 8) & 0xff;
-  buf[th + 7] = seq & 0xff;
+  writeU32(buf, th + 4, seq);
   buf[th + 12] = (thlen / 4) << 4;
   buf[th + 13] = 0x02; // SYN
-  buf[th + 14] = window >> 8;
-  buf[th + 15] = window & 0xff;
+  writeU16(buf, th + 14, window);
   buf.set(opts, th + 20);
   if (rt.dev.features & NETIF_F_HW_CSUM) {
     skb.ip_summed = CHECKSUM_PARTIAL;
     const seed = fold(pseudoHeaderSum(rt.saddr, daddr, 6, thlen));
-    buf[th + 16] = seed >> 8;
-    buf[th + 17] = seed & 0xff;
+    writeU16(buf, th + 16, seed);
   } else {
     skb.ip_summed = CHECKSUM_NONE;
     const c = tcpChecksum(buf, headroom, th, thlen, rt.saddr, daddr);
-    buf[th + 16] = c >> 8;
-    buf[th + 17] = c & 0xff;
+    writeU16(buf, th + 16, c);
   }
   if (w) w.at('syn', { mss, ip_summed: skb.ip_summed, check: (buf[th + 16] << 8) | buf[th + 17] });
   sk.snd_nxt = (sk.snd_nxt + 1) >>> 0;
@@ -115,11 +108,10 @@ function ip_queue_xmit(k: Kernel, sk: Sock, skb: import('../net/skbuff').SkBuff)
   b[nh + 6] = df ? 0x40 : 0;
   b[nh + 8] = sk.uc_ttl >= 0 ? sk.uc_ttl : k.net.ip_default_ttl;
   b[nh + 9] = 6;
-  b.set([rt.saddr >>> 24, (rt.saddr >>> 16) & 0xff, (rt.saddr >>> 8) & 0xff, rt.saddr & 0xff], nh + 12);
-  b.set([sk.inet_daddr >>> 24, (sk.inet_daddr >>> 16) & 0xff, (sk.inet_daddr >>> 8) & 0xff, sk.inet_daddr & 0xff], nh + 16);
+  writeU32(b, nh + 12, rt.saddr);
+  writeU32(b, nh + 16, sk.inet_daddr);
   const id = ip_select_ident_segs(k, sk, skb, 1, df);
-  b[nh + 4] = id >> 8;
-  b[nh + 5] = id & 0xff;
+  writeU16(b, nh + 4, id);
   ipSendCheck(b, nh);
   if (w) w.at('iph', { df, ttl: b[nh + 8], id });
   const ret = ip_local_out(k, sk, skb);

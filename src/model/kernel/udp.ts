@@ -7,13 +7,14 @@ import { IP_PMTUDISC_DONT } from '../net/sock';
 import { CHECKSUM_PARTIAL } from '../net/skbuff';
 import { RTCF_BROADCAST } from '../net/route';
 import { ip_route_output } from './route';
-import { ip_make_skb, ip_send_skb, fillPayload, readU32 } from './ip_output';
+import { ip_make_skb, ip_send_skb, fillPayload } from './ip_output';
 import type { DatagramSpec } from './ip_output';
 import { EMSGSIZE, ENETUNREACH, EACCES, ENOBUFS, EHOSTUNREACH, errnoName } from './errno';
 import { isMulticast, formatIpv4 } from '../wire/addr';
 import { checksum, pseudoHeaderSum, fold } from '../wire/checksum';
 import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREACH, ICMP_PORT_UNREACH } from '../wire/icmp';
 import { autobind } from './socket';
+import { readU32, writeU16 } from '../wire/bytes';
 
 /** udp_sendmsg: one datagram of `len` payload bytes to daddr:dport (0 = the connected peer). */
 export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: number, len: number): number {
@@ -72,12 +73,9 @@ function udpFill(buf: Uint8Array, off: number, d: DatagramSpec): void {
   const sport = d.sport!;
   const dport = d.dport;
   const ulen = d.length;
-  buf[off] = sport >> 8;
-  buf[off + 1] = sport & 0xff;
-  buf[off + 2] = dport >> 8;
-  buf[off + 3] = dport & 0xff;
-  buf[off + 4] = ulen >> 8;
-  buf[off + 5] = ulen & 0xff;
+  writeU16(buf, off, sport);
+  writeU16(buf, off + 2, dport);
+  writeU16(buf, off + 4, ulen);
   fillPayload(buf, off + 8, ulen - 8);
 }
 
@@ -107,8 +105,7 @@ function udp_send_skb(k: Kernel, skb: import('../net/skbuff').SkBuff, saddr: num
     csum = checksum(b, th, ulen, pseudoHeaderSum(saddr, daddr, 17, ulen));
     if (csum === 0) csum = 0xffff;
   }
-  b[th + 6] = csum >> 8;
-  b[th + 7] = csum & 0xff;
+  writeU16(b, th + 6, csum);
   if (k.w) k.w.at('udp_send_skb', { check: csum, ip_summed: skb.ip_summed });
 }
 

@@ -10,7 +10,7 @@ import type { PeerHost } from './netns';
 import { netif_receive_skb } from '../kernel/ip_input';
 import { ETH_P_ARP, ETH_P_IP, emitEthernet } from '../wire/ethernet';
 import { parseArp, emitArp, ARP_LEN } from '../wire/arp';
-import { readU32 } from '../wire/bytes';
+import { readU32, writeU16, writeU32 } from '../wire/bytes';
 import { ipSendCheck } from '../wire/ipv4';
 import { icmpChecksum } from '../wire/icmp';
 import { tcpChecksum } from '../wire/tcp';
@@ -61,19 +61,17 @@ export function peersReceive(k: Kernel, dev: NetDevice, frame: Uint8Array): void
     const icmpLen = totLen - hlen;
     const reply = new Uint8Array(20 + icmpLen);
     reply[0] = 0x45;
-    reply[2] = reply.length >> 8;
-    reply[3] = reply.length & 0xff;
+    writeU16(reply, 2, reply.length);
     reply[8] = 64;
     reply[9] = 1;
-    writeAddr(reply, 12, daddr);
-    writeAddr(reply, 16, readU32(ip, 12));
+    writeU32(reply, 12, daddr);
+    writeU32(reply, 16, readU32(ip, 12));
     reply.set(ip.subarray(hlen, totLen), 20);
     reply[20] = 0;
     reply[22] = 0;
     reply[23] = 0;
     const c = icmpChecksum(reply, 20, icmpLen);
-    reply[22] = c >> 8;
-    reply[23] = c & 0xff;
+    writeU16(reply, 22, c);
     p.ipId = (p.ipId + 1) & 0xffff;
     for (const f of fragmentReply(reply, dev.mtu, p.ipId)) {
       const out = new Uint8Array(14 + f.length);
@@ -91,20 +89,19 @@ export function peersReceive(k: Kernel, dev: NetDevice, frame: Uint8Array): void
     out[o + 6] = 0x40;
     out[o + 8] = 64;
     out[o + 9] = 6;
-    writeAddr(out, o + 12, daddr);
-    writeAddr(out, o + 16, readU32(ip, 12));
+    writeU32(out, o + 12, daddr);
+    writeU32(out, o + 16, readU32(ip, 12));
     const t = o + 20;
     out[t] = ip[hlen + 2];
     out[t + 1] = ip[hlen + 3];
     out[t + 2] = ip[hlen];
     out[t + 3] = ip[hlen + 1];
     const ack = (readU32(ip, hlen + 4) + 1) >>> 0;
-    writeAddr(out, t + 8, ack);
+    writeU32(out, t + 8, ack);
     out[t + 12] = 0x50;
     out[t + 13] = 0x14;
     const c = tcpChecksum(out, o, t, 20, daddr, readU32(ip, 12));
-    out[t + 16] = c >> 8;
-    out[t + 17] = c & 0xff;
+    writeU16(out, t + 16, c);
     ipSendCheck(out, o);
     deliver(k, dev, p, out);
   }
@@ -125,13 +122,6 @@ function deliver(k: Kernel, dev: NetDevice, p: PeerHost, frame: Uint8Array): voi
 function frameArrives(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
   k.emitFrame(dev.name, 'rx', frame, 0);
   netif_receive_skb(k, dev, frame);
-}
-
-function writeAddr(b: Uint8Array, o: number, v: number): void {
-  b[o] = v >>> 24;
-  b[o + 1] = (v >>> 16) & 0xff;
-  b[o + 2] = (v >>> 8) & 0xff;
-  b[o + 3] = v & 0xff;
 }
 
 /**
@@ -162,8 +152,7 @@ function reassemble(p: PeerHost, frag: Uint8Array): Uint8Array | null {
   const whole = new Uint8Array(hl + q.end);
   whole.set(q.header, 0);
   for (const part of q.parts) whole.set(part.data, hl + part.off);
-  whole[2] = whole.length >> 8;
-  whole[3] = whole.length & 0xff;
+  writeU16(whole, 2, whole.length);
   whole[6] = 0;
   whole[7] = 0;
   return whole;
@@ -179,13 +168,10 @@ function fragmentReply(ip: Uint8Array, mtu: number, id: number): Uint8Array[] {
     const f = new Uint8Array(20 + len);
     f.set(ip.subarray(0, 20), 0);
     f.set(ip.subarray(20 + off, 20 + off + len), 20);
-    f[2] = f.length >> 8;
-    f[3] = f.length & 0xff;
-    f[4] = id >> 8;
-    f[5] = id & 0xff;
+    writeU16(f, 2, f.length);
+    writeU16(f, 4, id);
     const field = (off >> 3) | (off + len < payload ? 0x2000 : 0);
-    f[6] = field >> 8;
-    f[7] = field & 0xff;
+    writeU16(f, 6, field);
     f[10] = 0;
     f[11] = 0;
     ipSendCheck(f, 0);
