@@ -289,9 +289,12 @@ function kernelRates(sizes) {
 // ---- a DAP client over stdio -----------------------------------------------------------------
 
 class Dap {
-  constructor() {
-    this.child = spawn(process.execPath, [path.join(ROOT, 'dist/dap.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /** kpath's adapter, or another one (`script` and its arguments). */
+  constructor(script = path.join(ROOT, 'dist/dap.js'), args = []) {
+    this.child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.seq = 1;
+    /** When an array, every message received is pushed to it. */
+    this.record = null;
     this.buf = Buffer.alloc(0);
     this.waiters = [];
     this.events = [];
@@ -308,6 +311,7 @@ class Dap {
       if (this.buf.length < end + 4 + len) return;
       const msg = JSON.parse(this.buf.subarray(end + 4, end + 4 + len).toString());
       this.buf = this.buf.subarray(end + 4 + len);
+      this.record?.push(msg);
       if (msg.type === 'event' && this.onEvent) this.onEvent(msg);
       // Only what a waiter can ask for is queued (output and position events would pile up).
       if (msg.type === 'response' || ['initialized', 'stopped', 'terminated'].includes(msg.event)) {
@@ -395,19 +399,20 @@ async function launch(dap, scenario, stopOnEntry, fnBreakpoints = []) {
 // the lines of udp_sendmsg until the breakpoint hits again.
 const STEP_BREAKPOINTS = [{ name: 'ip_finish_output2' }];
 
-async function stepping() {
-  // A scenario long enough that `next` never runs out: sends 1 ms apart, ARP first.
-  const file = path.join(tmp, 'stepping.kpath');
-  fs.writeFileSync(file, ['link add eth0 mtu 1500 address 02:00:00:00:00:01', 'addr add 192.0.2.1/24 dev eth0', 'peer 192.0.2.2 lladdr 02:00:00:00:00:02', 'at 0ms send udp to 192.0.2.2:9000 size 100 count 500 every 1ms socket s1', 'at 100us send udp to 192.0.2.2:9000 size 3000 count 500 every 1ms socket s1', ''].join('\n'));
+/**
+ * Steps in fresh adapter processes (from `adapter`, default kpath's), `perSession` of them in
+ * each of `sessions`, waiting `pauseMs` before each; returns the round trips and the first stops.
+ */
+async function freshSessions(file, sessions, perSession, pauseMs = 0, adapter = undefined) {
   const firsts = [];
   const steps = [];
-  const sessions = QUICK ? 2 : 5;
   for (let i = 0; i < sessions; i++) {
-    const dap = new Dap();
+    const dap = adapter ? new Dap(...adapter) : new Dap();
     try {
       const f = await launch(dap, file, false, STEP_BREAKPOINTS);
       firsts.push(f.ms);
-      for (let n = 0; n < (QUICK ? 100 : 300); n++) {
+      for (let n = 0; n < perSession; n++) {
+        if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
         const r = await roundTrip(dap, 'next');
         if (r.ended) break;
         // The first steps of a process include compiling the model: count them as a user feels them.
@@ -417,9 +422,63 @@ async function stepping() {
       dap.close();
     }
   }
+  return { firsts, steps };
+}
+
+/**
+ * What kpath's adapter answers at one stop (the messages of a `next`, then stackTrace, scopes and
+ * variables), for the adapter that does no work (scripts/bench-floor-adapter.mjs). Returns its file.
+ */
+async function recordStop(file) {
+  const dap = new Dap();
+  const out = path.join(tmp, 'floor.json');
+  try {
+    const first = await launch(dap, file, false, STEP_BREAKPOINTS);
+    dap.record = [];
+    const seqBefore = dap.seq;
+    await roundTrip(dap, 'next');
+    const msgs = dap.record;
+    const response = (command) => msgs.find((m) => m.type === 'response' && m.command === command && m.request_seq >= seqBefore);
+    const nextSeq = response('next').seq;
+    const stopEvents = msgs.filter((m) => m.type === 'event' && m.seq > nextSeq && m.seq < response('stackTrace').seq);
+    const variables = {};
+    const scopes = response('scopes').body;
+    const answers = msgs.filter((m) => m.type === 'response' && m.command === 'variables');
+    const refs = scopes.scopes.filter((sc) => sc.name === 'Locals' || sc.name === 'sk_buff').map((sc) => sc.variablesReference);
+    refs.forEach((ref, i) => (variables[ref] = answers[i]?.body));
+    fs.writeFileSync(out, JSON.stringify({ stopped: first.ev, stopEvents, stackTrace: response('stackTrace').body, scopes, variables }));
+  } finally {
+    dap.close();
+  }
+  return out;
+}
+
+// A learner reads each stop before stepping again; the bench waits this long before each step.
+const PACE_MS = 50;
+
+async function stepping() {
+  // A scenario long enough that `next` never runs out: sends 1 ms apart, ARP first.
+  const file = path.join(tmp, 'stepping.kpath');
+  fs.writeFileSync(file, ['link add eth0 mtu 1500 address 02:00:00:00:00:01', 'addr add 192.0.2.1/24 dev eth0', 'peer 192.0.2.2 lladdr 02:00:00:00:00:02', 'at 0ms send udp to 192.0.2.2:9000 size 100 count 500 every 1ms socket s1', 'at 100us send udp to 192.0.2.2:9000 size 3000 count 500 every 1ms socket s1', ''].join('\n'));
+  const sessions = QUICK ? 2 : 5;
+  const perSession = QUICK ? 100 : 300;
+  const { firsts, steps } = await freshSessions(file, sessions, perSession);
   results.stepMedianMs = round2(median(steps));
   results.stepP99Ms = round2(percentile(steps, 99));
   results.firstStopMs = round2(median(firsts));
+
+  // The floor: the same exchanges with an adapter that answers at once with what kpath's answered.
+  const floor = [path.join(ROOT, 'scripts/bench-floor-adapter.mjs'), [await recordStop(file)]];
+  const f = await freshSessions(file, sessions, perSession, 0, floor);
+  results.stepFloorMedianMs = round2(median(f.steps));
+  results.stepFloorP99Ms = round2(percentile(f.steps, 99));
+
+  // At a learner's pace, a pause before each step: the adapter has the next `next` ready, but
+  // both processes' CPUs have gone idle, so every message pays for waking one up.
+  const paced = await freshSessions(file, QUICK ? 1 : 3, QUICK ? 10 : 40, PACE_MS);
+  const pacedFloor = await freshSessions(file, QUICK ? 1 : 3, QUICK ? 10 : 40, PACE_MS, floor);
+  results.stepPacedMedianMs = round2(median(paced.steps));
+  results.stepPacedFloorMedianMs = round2(median(pacedFloor.steps));
 
   // The same steps once the adapter's process is warm: one longer session, its steps after the
   // first 300 (what a session feels like after the first minutes of use).
@@ -642,7 +701,11 @@ async function main() {
     ['kernelFragmentRatio', 'model / kernel (fragments)', 'x'],
     ['stepMedianMs', 'step round trip (next, stopped, stackTrace, scopes, variables), median', 'ms'],
     ['stepP99Ms', 'step round trip, 99th percentile', 'ms'],
-    ['stepWarmMedianMs', 'the same in a warm adapter (steps 300 to 1,300 of a session), median', 'ms'],
+    ['stepFloorMedianMs', '... the floor: the same with an adapter that does no work, median', 'ms'],
+    ['stepFloorP99Ms', '... the floor, 99th percentile', 'ms'],
+    ['stepPacedMedianMs', `step round trip at a learner's pace (${PACE_MS} ms before each step), median`, 'ms'],
+    ['stepPacedFloorMedianMs', '... the floor at that pace, median', 'ms'],
+    ['stepWarmMedianMs', 'step round trip in a warm adapter (steps 300 to 1,300 of a session), median', 'ms'],
     ['stepWarmP99Ms', '... 99th percentile', 'ms'],
     ['stepInProcessMedianMs', "the adapter's own work per step (runtime and views, no stdio), median", 'ms'],
     ['firstStopMs', 'launch to the first stop', 'ms'],

@@ -7,8 +7,12 @@ import * as path from 'node:path';
 import type { KernelProfile } from '../model/scenario/types';
 import { LISTINGS, renderListing, stepLine, stepsAtLine, callLine } from '../model/listing';
 
+type Position = { name: string; path: string; line: number } | undefined;
+
 export class Listings {
   readonly root: string;
+  /** Positions already worked out: a stack trace asks for the same few on every stop. */
+  private readonly positions = new Map<string, Position>();
 
   constructor(readonly profile: KernelProfile, root = path.join(os.tmpdir(), 'kpath-listings')) {
     this.root = path.join(root, profile);
@@ -25,16 +29,26 @@ export class Listings {
   }
 
   /** The listing file and line of a step point of a modeled function. */
-  position(fn: string, step: string): { name: string; path: string; line: number } | undefined {
+  position(fn: string, step: string): Position {
+    const key = `${fn}:${step}`;
+    if (this.positions.has(key)) return this.positions.get(key);
     const pos = stepLine(this.profile, fn, step) ?? stepLine(this.profile, fn, 'enter');
-    if (!pos) return undefined;
-    return { name: path.basename(pos.path), path: this.diskPath(pos.path), line: pos.line };
+    const r = pos && this.onDisk(pos);
+    this.positions.set(key, r);
+    return r;
   }
 
   /** The line a caller frame shows while `callee` runs: where its listing makes that call. */
-  callPosition(fn: string, step: string, callee: string): { name: string; path: string; line: number } | undefined {
+  callPosition(fn: string, step: string, callee: string): Position {
+    const key = `${fn}:${step}>${callee}`;
+    if (this.positions.has(key)) return this.positions.get(key);
     const pos = callLine(this.profile, fn, step, callee);
-    if (!pos) return this.position(fn, step);
+    const r = pos ? this.onDisk(pos) : this.position(fn, step);
+    this.positions.set(key, r);
+    return r;
+  }
+
+  private onDisk(pos: { path: string; line: number }): Position {
     return { name: path.basename(pos.path), path: this.diskPath(pos.path), line: pos.line };
   }
 

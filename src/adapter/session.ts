@@ -21,6 +21,14 @@ import { frameRecord } from '../model/engine/run';
 import { FRAME_TABLE_HEADER, frameLine } from '../model/report';
 import { Listings } from './listings';
 import { Variables } from './variables';
+import { warmUp } from './warmup';
+
+export interface SessionOptions {
+  /** Warm the stepping path up before the first stop (warmup.ts); off for the warm-up's own sessions. */
+  warmUp?: boolean;
+  /** After each stop, work out the next `next` while idle (Runtime.prepareNext). */
+  ahead?: boolean;
+}
 
 /** The launch configuration (package.json's debugger schema). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -33,6 +41,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
 }
 
 const TASK_THREAD = 1;
+/** How long the client must be quiet after a stop before the adapter works out the next `next`. */
+const AHEAD_QUIET_MS = 5;
 const SOFTIRQ_THREAD = 2;
 
 export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
@@ -59,7 +69,7 @@ export class KpathDebugSession extends DebugSession {
   private pendingFilters: ExceptionFilter[] = [];
   private nextBpId = 1;
 
-  constructor() {
+  constructor(private readonly options: SessionOptions = {}) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
@@ -112,6 +122,7 @@ export class KpathDebugSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1001, format: '{_message}', variables: { _message: messageOf(e) }, showUser: true });
       return;
     }
+    if (this.options.warmUp !== false && !args.noDebug) await warmUp(() => new KpathDebugSession({ warmUp: false, ahead: false }), args);
     this.sendResponse(response);
     this.announceBreakpoints();
     await this.configured;
@@ -371,6 +382,8 @@ export class KpathDebugSession extends DebugSession {
     // Requests without arguments reach the handlers with an empty object, so that they answer
     // with a readable error instead of a JavaScript exception.
     if (request.arguments === undefined || request.arguments === null || typeof request.arguments !== 'object') request.arguments = {};
+    // The client is busy: work ahead only once it is quiet again.
+    this.aheadTimer?.refresh();
     try {
       super.dispatchRequest(request);
     } catch (e) {
@@ -491,6 +504,29 @@ export class KpathDebugSession extends DebugSession {
     if (r.hitBreakpointIds.length) ev.body.hitBreakpointIds = r.hitBreakpointIds;
     ev.body.description = describeStop(stop, reason, first);
     this.sendEvent(ev);
+    this.prepareAhead();
+  }
+
+  /** Fires once the client has been quiet for AHEAD_QUIET_MS after a stop (every request re-arms it). */
+  private aheadTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * Once the client has asked what it shows at a stop (threads, stack, scopes, variables) and gone
+   * quiet, work out the `next` from it (the request F10 sends), so that the step the learner
+   * takes after reading the stop costs only its round trip (Runtime.prepareNext).
+   */
+  private prepareAhead(): void {
+    if (this.options.ahead === false) return;
+    if (this.aheadTimer) {
+      this.aheadTimer.refresh();
+      return;
+    }
+    this.aheadTimer = setTimeout(() => {
+      this.aheadTimer = null;
+      this.runtime?.prepareNext();
+    }, AHEAD_QUIET_MS);
+    // A pending preparation never keeps the adapter alive.
+    this.aheadTimer.unref();
   }
 
   /** What the debug console shows when a run ends: the frames it put on the wire, as a table. */

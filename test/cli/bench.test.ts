@@ -14,6 +14,8 @@ test('the benchmark runs and prints one JSON object with every figure (quick, wi
   const keys = [
     'fastPathPps', 'fragmentPps', 'stepMedianMs', 'stepP99Ms', 'firstStopMs', 'stepBackMedianMs', 'historyBytesPerStep',
     'millionPacketsSeconds', 'millionPacketsPeakRssMb', 'bundleBytes', 'activationMs',
+    // What this machine's pipes and wake-ups cost, and stepping at a learner's pace.
+    'stepFloorMedianMs', 'stepFloorP99Ms', 'stepPacedMedianMs', 'stepPacedFloorMedianMs',
   ];
   for (const k of keys) assert.ok(typeof doc[k] === 'number' && Number.isFinite(doc[k]) && (doc[k] as number) >= 0, `${k}: ${doc[k]}`);
   assert.equal(doc.kernelPps, undefined, 'no kernel figure without the kernel');

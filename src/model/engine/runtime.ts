@@ -259,14 +259,17 @@ export class Runtime {
 
   setFunctionBreakpoints(bps: FunctionBreakpoint[]): void {
     this.functionBps = bps;
+    this.config++;
   }
 
   setStepBreakpoints(bps: StepBreakpoint[]): void {
     this.stepBps = bps;
+    this.config++;
   }
 
   setExceptionFilters(filters: ExceptionFilter[]): void {
     this.exceptionFilters = filters;
+    this.config++;
   }
 
   /** Starts the run: stop at its first step point, or run to the first breakpoint. */
@@ -286,6 +289,8 @@ export class Runtime {
   next(): StopResult {
     const cur = this.current;
     if (!cur) return this.continue();
+    const ready = this.takeAhead(cur);
+    if (ready) return ready;
     const depth = cur.frames.length;
     return this.forward((info, rec, out) => this.breakpointAt(info, rec, out, true) ?? (info.kind !== 'exception' && (info.eventSeq !== cur.eventSeq || info.depth <= depth) ? 'step' : null));
   }
@@ -371,6 +376,60 @@ export class Runtime {
     return this.goTo(1, 'entry');
   }
 
+  /**
+   * Works out `next` from the current stop ahead of time, so that when the learner presses F10
+   * the answer is already there. The adapter calls this when it has nothing else to do after a
+   * stop (a learner reads each stop for a while; a re-execution takes a fraction of a millisecond).
+   * Nothing of it shows until next() takes it: the position stays where it is, and what the hooks
+   * would have reported (frames on the wire, drops, trace lines) is kept and reported then. A
+   * change to what a run does (breakpoints, exception filters, a knob) or any other move throws
+   * it away. What it adds to the index of the run, the checkpoints and the frames known is the
+   * same any re-execution would add: the run is deterministic.
+   */
+  prepareNext(): void {
+    const cur = this.current;
+    if (!cur || this.ended || (this.ahead && this.ahead.from === cur && this.ahead.config === this.config)) return;
+    this.ahead = null;
+    const live = this.hooks;
+    const seg = this.curSeg;
+    const infos = this.curInfos;
+    const held: (() => void)[] = [];
+    const { onFrame, onDrop, onTrace } = live;
+    this.hooks = {
+      onFrame: onFrame && ((time, dev, dir, bytes, packet, index) => {
+        const copy = bytes.slice();
+        held.push(() => onFrame(time, dev, dir, copy, packet, index));
+      }),
+      onDrop: onDrop && ((detail) => held.push(() => onDrop(detail))),
+      onTrace: onTrace && ((line) => held.push(() => onTrace(line))),
+    };
+    try {
+      const result = this.next();
+      this.ahead = { from: cur, config: this.config, result, seg: this.curSeg, infos: this.curInfos, held };
+    } catch {
+      // next() itself will meet the same error and report it.
+    } finally {
+      this.hooks = live;
+      this.current = cur;
+      this.ended = false;
+      this.curSeg = seg;
+      this.curInfos = infos;
+    }
+  }
+
+  /** The `next` prepared from `cur`, made the current position; null if there is none. */
+  private takeAhead(cur: Stop): StopResult | null {
+    const a = this.ahead;
+    this.ahead = null;
+    if (!a || a.from !== cur || a.config !== this.config) return null;
+    this.current = a.result.stop;
+    this.ended = !a.result.stop;
+    this.curSeg = a.seg;
+    this.curInfos = a.infos;
+    for (const f of a.held) f();
+    return a.result;
+  }
+
   /** Restarts from the beginning, keeping breakpoints and knob changes. */
   restart(stopOnEntry: boolean): StopResult {
     return this.start(stopOnEntry);
@@ -405,6 +464,7 @@ export class Runtime {
     if (!cur) throw new Error('not stopped');
     const list = this.interventions.get(cur.step) ?? [];
     list.push(apply);
+    this.config++;
     this.interventions.set(cur.step, list);
     // What the run does after this step may change: forget the segments, checkpoints and frames
     // that follow it (a checkpoint at the start of this segment comes before the change, and a
@@ -456,6 +516,10 @@ export class Runtime {
   private curInfos: StepInfo[] | null = null;
   /** The segment the running re-execution is in. */
   private replaySeg = -1;
+  /** Bumped by every change to what a run does (breakpoints, exception filters, knobs). */
+  private config = 0;
+  /** A `next` worked out ahead of time (prepareNext). */
+  private ahead: { from: Stop; config: number; result: StopResult; seg: number; infos: StepInfo[] | null; held: (() => void)[] } | null = null;
 
   /** History bits of what the breakpoints (only those with a hit count, if `hitOnly`) stop on. */
   private breakMask(hitOnly: boolean): [number, number] {
