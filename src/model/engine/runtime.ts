@@ -23,7 +23,7 @@ import type { SkBuff } from '../net/skbuff';
 import type { Watcher, ExceptionKind } from './watch';
 import { Kernel } from './kernel';
 import { createKernel, runKernel, sendLines, totalCalls } from './run';
-import { copyKernel, Shared } from './snapshot';
+import { copyKernel, CopyPlan, Shared } from './snapshot';
 import type { Value, ExprEnv } from './expr';
 import { evaluate, truthy, interpolate, checkHitCondition, ExprError } from './expr';
 import { wrap, ipHeaderView, skbView } from './inspect';
@@ -665,7 +665,7 @@ export class Runtime {
     // reported). Hit counts need the whole run: with hit-counted breakpoints it starts from the
     // beginning.
     const cp = counted ? null : this.checkpoints.before(from, opts.firstSeg ?? Infinity, emit);
-    const k = cp ? copyKernel(cp.kernel, this.shared).kernel : createKernel(this.scenario, { record: 'counts' });
+    const k = cp ? (cp.plan ??= new CopyPlan(cp.kernel, this.shared)).copy() : createKernel(this.scenario, { record: 'counts' });
     // No per-call records, and no frames in the kernel: the runtime logs each frame the first
     // time a re-execution puts it on the wire (they are the same in every re-execution).
     const wire = this.wire;
@@ -885,6 +885,8 @@ interface Checkpoint {
   kernel: Kernel;
   objects: number;
   bytes: number;
+  /** How to copy it, made the first time a re-execution starts from it. */
+  plan?: CopyPlan;
 }
 
 /**

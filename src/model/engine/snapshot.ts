@@ -128,3 +128,141 @@ class Copier {
     return o;
   }
 }
+
+const OBJECT = 0;
+const ARRAY = 1;
+const MAP = 2;
+const SET = 3;
+const BYTES = 4;
+
+/** One object of a planned copy: what to make, and its fields (a value, or another object's number). */
+interface PlanNode {
+  kind: number;
+  proto: object | null;
+  /** Field names of an OBJECT, in order. */
+  keys: string[] | null;
+  /** Field values, array elements, or map keys and values alternately, or set items. */
+  vals: unknown[];
+  /** For each of vals: -1 (the value itself) or the number of the object to put there. */
+  refs: Int32Array;
+  /** The bytes of a BYTES node. */
+  bytes: Uint8Array | null;
+}
+
+/**
+ * How to copy one kernel that never changes again (a checkpoint): every object it holds, in the
+ * order Copier meets them, each with its fields as values or numbers of other objects. The
+ * debugger copies the checkpoint a step starts from at every step; with a plan, a copy needs no
+ * identity map (hashing every object, growing the map's table) and makes no garbage but the copy.
+ */
+export class CopyPlan {
+  private readonly nodes: PlanNode[] = [];
+  readonly objects: number;
+  readonly bytes: number;
+
+  constructor(k: Kernel, shared: Shared) {
+    const index = new Map<object, number>();
+    let bytes = 0;
+    const visit = (v: object): number => {
+      const known = index.get(v);
+      if (known !== undefined) return known;
+      const i = this.nodes.length;
+      index.set(v, i);
+      const node: PlanNode = { kind: OBJECT, proto: null, keys: null, vals: [], refs: new Int32Array(0), bytes: null };
+      this.nodes.push(node);
+      const items: unknown[] = [];
+      if (ArrayBuffer.isView(v)) {
+        node.kind = BYTES;
+        node.bytes = v as Uint8Array;
+        bytes += (v as Uint8Array).byteLength;
+        return i;
+      }
+      if (Array.isArray(v)) {
+        node.kind = ARRAY;
+        for (let j = 0; j < v.length; j++) items.push(v[j]);
+      } else if (v instanceof Map) {
+        node.kind = MAP;
+        for (const [a, b] of v) items.push(a, b);
+      } else if (v instanceof Set) {
+        node.kind = SET;
+        for (const a of v) items.push(a);
+      } else {
+        node.proto = Object.getPrototypeOf(v) as object | null;
+        node.keys = [];
+        for (const key in v) {
+          node.keys.push(key);
+          items.push((v as Record<string, unknown>)[key]);
+        }
+      }
+      node.vals = items;
+      node.refs = new Int32Array(items.length).fill(-1);
+      for (let j = 0; j < items.length; j++) {
+        const x = items[j];
+        if (typeof x === 'object' && x !== null && !shared.has(x)) node.refs[j] = visit(x);
+      }
+      return i;
+    };
+    // The kernel of a checkpoint has no watcher, sinks, hooks or pool of its own (copyKernel left
+    // them out), so all of it is copied.
+    visit(k);
+    this.objects = this.nodes.length;
+    this.bytes = bytes;
+  }
+
+  /** A fresh copy of the planned kernel. */
+  copy(): Kernel {
+    const nodes = this.nodes;
+    const n = nodes.length;
+    const out: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = nodes[i];
+      switch (p.kind) {
+        case OBJECT:
+          out[i] = Object.create(p.proto);
+          break;
+        case ARRAY:
+          out[i] = new Array(p.vals.length);
+          break;
+        case MAP:
+          out[i] = new Map();
+          break;
+        case SET:
+          out[i] = new Set();
+          break;
+        default:
+          out[i] = p.bytes!.slice();
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const p = nodes[i];
+      const vals = p.vals;
+      const refs = p.refs;
+      const o = out[i];
+      switch (p.kind) {
+        case OBJECT: {
+          // The same fields in the same order: V8 gives the copy the original's shape.
+          const keys = p.keys!;
+          const t = o as Record<string, unknown>;
+          for (let j = 0; j < keys.length; j++) t[keys[j]] = refs[j] < 0 ? vals[j] : out[refs[j]];
+          break;
+        }
+        case ARRAY: {
+          const a = o as unknown[];
+          for (let j = 0; j < vals.length; j++) a[j] = refs[j] < 0 ? vals[j] : out[refs[j]];
+          break;
+        }
+        case MAP: {
+          const m = o as Map<unknown, unknown>;
+          for (let j = 0; j < vals.length; j += 2) m.set(refs[j] < 0 ? vals[j] : out[refs[j]], refs[j + 1] < 0 ? vals[j + 1] : out[refs[j + 1]]);
+          break;
+        }
+        case SET: {
+          const s = o as Set<unknown>;
+          for (let j = 0; j < vals.length; j++) s.add(refs[j] < 0 ? vals[j] : out[refs[j]]);
+          break;
+        }
+      }
+    }
+    return out[0] as Kernel;
+  }
+}
