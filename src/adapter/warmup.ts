@@ -5,9 +5,10 @@
 // the variable views, the protocol's encoding) once or a few times, so in a new process the first
 // few hundred steps each cost about twice what later steps do. Before the first stop, the adapter
 // therefore runs a throwaway session of the same scenario through the requests an editor makes at
-// each step (next, stackTrace, scopes, variables), within a fixed budget of steps and time, so the
-// learner's steps start out compiled. Nothing of it is seen: it has its own runtime and its own
-// output, which is dropped, and the model keeps no state between runtimes.
+// each step (a move, then stackTrace, scopes, variables) for a fixed budget of time (60 ms: the
+// first stop comes that much later, well within what a launch may take), so that the learner's
+// first steps run code V8 has already begun to compile. Nothing of it is seen: it has its own
+// runtime and its own output, which is dropped, and the model keeps no state between runtimes.
 
 import { Writable, PassThrough } from 'node:stream';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -28,9 +29,12 @@ export interface WarmUpBudget {
 
 export const WARM_UP: WarmUpBudget = { steps: 400, ms: 60 };
 
+/** The moves of the throwaway session, over and over: mostly F10, as a learner steps. */
+const MOVES = ['next', 'next', 'stepIn', 'next', 'next', 'stepBack', 'next', 'next', 'stepOut', 'next'];
+
 /**
- * Steps throwaway sessions (from `make`) through `launch` with `next` and what an editor asks at
- * each stop, until the budget is spent (when the run ends first, again from the start). Returns
+ * Steps throwaway sessions (from `make`) through `launch` (next, and now and then stepIn, stepBack
+ * and stepOut) with what an editor asks at each stop, until the budget is spent (when the run ends first, again from the start). Returns
  * the steps made. Never throws: a warm-up that fails only means no warm-up.
  */
 export async function warmUp(make: () => WarmableSession, launch: DebugProtocol.LaunchRequestArguments, budget = WARM_UP): Promise<number> {
@@ -79,7 +83,7 @@ async function oneSession(s: WarmableSession, launch: DebugProtocol.LaunchReques
       for (const sc of scopes?.body?.scopes ?? []) if (!sc.expensive) request('variables', { variablesReference: sc.variablesReference });
     }
     sent.length = 0;
-    request('next', { threadId });
+    request(MOVES[steps % MOVES.length], { threadId });
     stop = lastStop(sent);
     steps++;
   }

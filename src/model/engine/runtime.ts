@@ -648,6 +648,18 @@ export class Runtime {
   }
 
   /**
+   * A fresh kernel to run from checkpoint `cp`. The recent checkpoint is copied at every step, so a
+   * checkpoint copied a second time gets a plan that makes later copies cheaper (CopyPlan); one
+   * copied once (going back through the history) does not pay for making it.
+   */
+  private copyOf(cp: Checkpoint): Kernel {
+    if (cp.plan) return cp.plan.copy();
+    if (cp.copies++ === 0) return copyKernel(cp.kernel, this.shared).kernel;
+    cp.plan = new CopyPlan(cp.kernel, this.shared);
+    return cp.plan.copy();
+  }
+
+  /**
    * One re-execution from the start. `decide` sees every step point the recorder sees; returning
    * true stops there. Frames, drops and trace lines after `from` go to the hooks (with `emit`).
    * Segments of the run already in the History whose steps all come before `from` run with no
@@ -665,7 +677,7 @@ export class Runtime {
     // reported). Hit counts need the whole run: with hit-counted breakpoints it starts from the
     // beginning.
     const cp = counted ? null : this.checkpoints.before(from, opts.firstSeg ?? Infinity, emit);
-    const k = cp ? (cp.plan ??= new CopyPlan(cp.kernel, this.shared)).copy() : createKernel(this.scenario, { record: 'counts' });
+    const k = cp ? this.copyOf(cp) : createKernel(this.scenario, { record: 'counts' });
     // No per-call records, and no frames in the kernel: the runtime logs each frame the first
     // time a re-execution puts it on the wire (they are the same in every re-execution).
     const wire = this.wire;
@@ -885,7 +897,9 @@ interface Checkpoint {
   kernel: Kernel;
   objects: number;
   bytes: number;
-  /** How to copy it, made the first time a re-execution starts from it. */
+  /** Re-executions started from it so far. */
+  copies: number;
+  /** How to copy it, made the second time a re-execution starts from it. */
   plan?: CopyPlan;
 }
 
@@ -938,12 +952,12 @@ class Checkpoints {
     const last = this.list[this.list.length - 1];
     if (!last || (seg > last.seg && step - last.step >= Math.max(MIN_SPACING, last.objects * SPACING_PER_OBJECT, step / SPACING_DIVISOR))) {
       const c = take();
-      this.list.push({ seg, step, kernel: c.kernel, objects: c.objects, bytes: c.bytes });
+      this.list.push({ seg, step, kernel: c.kernel, objects: c.objects, bytes: c.bytes, copies: 0 });
       return;
     }
     if (near && seg > last.seg && (!this.recent || seg > this.recent.seg)) {
       const c = take();
-      this.recent = { seg, step, kernel: c.kernel, objects: c.objects, bytes: c.bytes };
+      this.recent = { seg, step, kernel: c.kernel, objects: c.objects, bytes: c.bytes, copies: 0 };
     }
   }
 
