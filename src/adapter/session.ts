@@ -41,9 +41,9 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
 }
 
 const TASK_THREAD = 1;
+const SOFTIRQ_THREAD = 2;
 /** How long the client must be quiet after a stop before the adapter works out the next `next`. */
 const AHEAD_QUIET_MS = 5;
-const SOFTIRQ_THREAD = 2;
 
 export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   { filter: 'drop', label: 'Packet dropped', description: 'Stop where a packet is freed, with its drop reason', supportsCondition: true, conditionDescription: 'e.g. reason == "NEIGH_FAILED"' },
