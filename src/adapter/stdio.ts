@@ -1,6 +1,6 @@
 // DAP on stdin/stdout for the standalone adapter (dist/dap.js and `kpath dap`).
 
-import { Writable } from 'node:stream';
+import { EventEmitter } from 'node:events';
 import * as v8 from 'node:v8';
 import type { DebugSession } from '@vscode/debugadapter';
 
@@ -29,29 +29,49 @@ function tuneHeap(): void {
   v8.setFlagsFromString('--no-allocation-site-pretenuring');
 }
 
-/** Collects what is written during one turn of the event loop and writes it once, in order. */
-export class BatchedWrites extends Writable {
-  private pending: string[] = [];
+/**
+ * Collects what is written during one turn of the event loop and writes it once, in order. It is
+ * not a stream.Writable: the session only calls write(), end() and on('error'), and a Writable's
+ * buffering and callbacks cost more per message than the rest of a small answer (in a new
+ * process, 10 to 25 us a write).
+ */
+export class BatchedWrites extends EventEmitter {
+  readonly writable = true;
+  private pending = '';
+  private queued = false;
+  /** Callbacks of the writes in `pending`, called once it is written. */
+  private callbacks: ((error?: Error | null) => void)[] = [];
 
   constructor(private readonly out: NodeJS.WritableStream) {
-    super({ decodeStrings: false });
+    super();
   }
 
-  override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.pending.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-    if (this.pending.length === 1) process.nextTick(() => this.flush());
-    done();
+  write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((error?: Error | null) => void), cb?: (error?: Error | null) => void): boolean {
+    this.pending += typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+    const done = typeof encoding === 'function' ? encoding : cb;
+    if (done) this.callbacks.push(done);
+    if (!this.queued) {
+      this.queued = true;
+      process.nextTick(() => this.flush());
+    }
+    return true;
   }
 
-  override _final(done: (error?: Error | null) => void): void {
+  /** Writes what is pending (the underlying stream stays open: it is the process's stdout). */
+  end(...args: unknown[]): this {
+    for (const a of args) if (typeof a === 'function') this.callbacks.push(a as () => void);
+    if (typeof args[0] === 'string' || args[0] instanceof Uint8Array) this.write(args[0]);
     this.flush();
-    done();
+    return this;
   }
 
   private flush(): void {
-    if (!this.pending.length) return;
-    const text = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
-    this.pending = [];
-    this.out.write(text);
+    this.queued = false;
+    const text = this.pending;
+    const callbacks = this.callbacks;
+    this.pending = '';
+    this.callbacks = [];
+    if (text) this.out.write(text);
+    for (const f of callbacks) f();
   }
 }
