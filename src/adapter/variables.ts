@@ -35,7 +35,11 @@ export class Variables {
 
   reset(): void {
     this.handles.reset();
-    this.packets.clear();
+    // A new map, not clear(): a cleared map's old table keeps its entries until a full collection,
+    // and once that table has aged into the old generation, every young collection takes what it
+    // points at (an skb, and through it the whole kernel of an earlier stop) as alive. Clearing
+    // made each young collection copy about 0.6 MB of dead stops; a new map, about 0.07 MB.
+    this.packets = new Map();
     this.refs = new WeakMap();
   }
 
