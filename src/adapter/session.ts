@@ -430,24 +430,9 @@ export class KpathDebugSession extends DebugSession {
       return this.fail(response, messageOf(e));
     }
     if (body) response.body = body;
-    // The response and the events of the stop leave in one write: a step is one wake-up of the
-    // client, not four.
-    const out = this.out;
-    out?.cork?.();
-    try {
-      this.sendResponse(response);
-      this.report(r, false);
-    } finally {
-      out?.uncork?.();
-    }
-  }
-
-  private out: (NodeJS.WritableStream & { cork?: () => void; uncork?: () => void }) | null = null;
-
-  override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
-    const w = outStream as NodeJS.WritableStream & { cork?: () => void; uncork?: () => void };
-    this.out = typeof w.cork === 'function' && typeof w.uncork === 'function' ? w : null;
-    super.start(inStream, outStream);
+    // On stdio the response and the events of the stop leave in one write (stdio.ts).
+    this.sendResponse(response);
+    this.report(r, false);
   }
 
   /**

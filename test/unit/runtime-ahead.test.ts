@@ -97,19 +97,33 @@ test('with breakpoints, hit counts, logpoints and exception filters, a mix of re
 
 test('a breakpoint set after preparing stops the next `next`', () => {
   const s = parseScenario([BASE, 'at 0ms send udp to 192.0.2.2:9000 size 100 count 2', ''].join('\n'), 'bp');
-  const rt = new Runtime(s);
-  let r = rt.start(true);
-  // At udp_sendmsg's entry: a `next` steps over its whole body to its next line.
-  rt.prepareNext();
-  rt.setFunctionBreakpoints([{ id: 7, name: 'ip_output' }]);
-  // stepping over udp_sendmsg's lines reaches the call that leads to ip_output
-  for (let i = 0; i < 50 && r.stop && r.reason !== 'function breakpoint'; i++) {
+  const bp = [{ id: 7, name: 'ip_output' }];
+  // Find a stop whose `next` steps over the call that leads to ip_output: with the breakpoint,
+  // that `next` stops in ip_output; without it, somewhere else. There, prepare, set the
+  // breakpoint, and step: the prepared answer (made without the breakpoint) must not be used.
+  for (let i = 0; i < 200; i++) {
+    const at = (): Runtime => {
+      const rt = new Runtime(s);
+      rt.start(true);
+      for (let j = 0; j < i; j++) rt.next();
+      return rt;
+    };
+    const without = at().next();
+    const plain = at();
+    plain.setFunctionBreakpoints(bp);
+    const want = plain.next();
+    if (want.reason !== 'function breakpoint') continue;
+    assert.notEqual(seen(without), seen(want), 'the breakpoint changes where this next stops');
+    const rt = at();
     rt.prepareNext();
-    r = rt.next();
+    rt.setFunctionBreakpoints(bp);
+    const got = rt.next();
+    assert.equal(seen(got), seen(want));
+    assert.equal(got.stop!.frames[0].fn, 'ip_output');
+    assert.deepEqual(got.hitBreakpointIds, [7]);
+    return;
   }
-  assert.equal(r.reason, 'function breakpoint');
-  assert.equal(r.stop!.frames[0].fn, 'ip_output');
-  assert.deepEqual(r.hitBreakpointIds, [7]);
+  assert.fail('no next in the run reached ip_output');
 });
 
 test('a knob changed after preparing holds in the next `next`', () => {
@@ -130,6 +144,8 @@ test('a knob changed after preparing holds in the next `next`', () => {
     r = rt.next();
     rp = plain.next();
     assert.equal(seen(r), seen(rp), `next ${i} after the knob`);
+    // The step prepared before the change ran with the old MTU: its kernel must not be the stop's.
+    if (r.stop) assert.equal(r.stop.kernel.net.dev('eth0')!.mtu, 576, `next ${i} after the knob sees the new MTU`);
     rt.prepareNext();
   }
   // The smaller MTU fragments the datagram: the run puts more frames on the wire.

@@ -157,12 +157,9 @@ interface PlanNode {
  */
 export class CopyPlan {
   private readonly nodes: PlanNode[] = [];
-  readonly objects: number;
-  readonly bytes: number;
 
   constructor(k: Kernel, shared: Shared) {
     const index = new Map<object, number>();
-    let bytes = 0;
     const visit = (v: object): number => {
       const known = index.get(v);
       if (known !== undefined) return known;
@@ -174,7 +171,6 @@ export class CopyPlan {
       if (ArrayBuffer.isView(v)) {
         node.kind = BYTES;
         node.bytes = v as Uint8Array;
-        bytes += (v as Uint8Array).byteLength;
         return i;
       }
       if (Array.isArray(v)) {
@@ -205,8 +201,6 @@ export class CopyPlan {
     // The kernel of a checkpoint has no watcher, sinks, hooks or pool of its own (copyKernel left
     // them out), so all of it is copied.
     visit(k);
-    this.objects = this.nodes.length;
-    this.bytes = bytes;
   }
 
   /** A fresh copy of the planned kernel. */
