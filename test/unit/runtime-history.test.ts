@@ -149,6 +149,42 @@ test('reverse continue visits the breakpoint hits of a forward run in reverse or
   }
 });
 
+test('reverse continue after the breakpoints change finds the new breakpoints\' hits, not the hits it found before', () => {
+  // Small datagrams and datagrams that fragment, interleaved: a breakpoint on ip_finish_output2
+  // hits every packet, one on ip_fragment only the large ones.
+  const s = parseScenario([BASE, 'at 0ms send udp to 192.0.2.2:9000 size 100 count 12 every 1ms', 'at 500us send udp to 192.0.2.2:9000 size 3000 count 12 every 1ms', ''].join('\n'), 'rc-change');
+  const sets: Record<string, { id: number; name: string; condition?: string }[]> = {
+    every: [{ id: 1, name: 'ip_finish_output2' }],
+    large: [{ id: 2, name: 'ip_fragment' }],
+    late: [{ id: 3, name: 'ip_finish_output2', condition: 'now >= 6000000' }],
+  };
+  const forward: Record<string, number[]> = {};
+  for (const [name, bps] of Object.entries(sets)) {
+    const rt = new Runtime(s);
+    rt.setFunctionBreakpoints(bps);
+    forward[name] = [];
+    for (let r = rt.start(false); r.stop; r = rt.continue()) forward[name].push(r.stop.step);
+  }
+  const rt = new Runtime(s);
+  rt.setFunctionBreakpoints(sets.every);
+  let r = rt.start(false);
+  while (r.stop && r.stop.step !== forward.every[forward.every.length - 1]) r = rt.continue();
+  // Each reverse continue lands on the last hit before the stop of the breakpoints set now.
+  const order = ['every', 'every', 'large', 'every', 'late', 'large', 'large', 'every', 'late', 'every', 'large', 'every'];
+  for (const name of order) {
+    rt.setFunctionBreakpoints(sets[name]);
+    const at = r.stop!.step;
+    r = rt.reverseContinue();
+    const want = forward[name].filter((x) => x < at).pop();
+    if (want === undefined) {
+      assert.equal(r.reason, 'entry', `${name} from ${at}`);
+      break;
+    }
+    assert.equal(r.stop!.step, want, `${name} from ${at}`);
+    assert.deepEqual(r.hitBreakpointIds, [sets[name][0].id], `${name} from ${at}`);
+  }
+});
+
 test('a knob changed at a stop holds in every later re-execution, before and after the history was built', () => {
   const text = [BASE, 'at 0ms send udp to 192.0.2.2:9000 size 1400 count 4 every 1ms', ''].join('\n');
   const s = parseScenario(text, 'knob');

@@ -116,6 +116,13 @@ interface StepInfo {
   label: string;
 }
 
+/** A step point where a breakpoint (or an exception filter) stops. */
+interface Hit {
+  step: number;
+  reason: StopReason;
+  ids: number[];
+}
+
 class StopSignal {
   constructor(readonly stop: Stop) {}
 }
@@ -343,37 +350,74 @@ export class Runtime {
     const limit = cur.step - 1;
     const mask = this.breakMask(false);
     const last = h.segmentOf(limit);
+    const known = this.knownHits();
+    const stopAt = (found: Hit): StopResult => {
+      const res = this.goTo(found.step, found.reason);
+      res.hitBreakpointIds = found.ids;
+      return res;
+    };
     // Windows of segments, newest first and doubling in size: in each re-execution (from the
     // checkpoint before the window) only the segments that entered a function with a breakpoint
-    // (or raised a watched exception) run with the recorder, the rest on the fast path. The first
-    // window is the current segment and the one before it, enough for the usual case (a hit in
-    // the packet before): one short re-execution to find it, one to stop there.
+    // (or raised a watched exception) run with the recorder, the rest on the fast path. A segment
+    // searched before under the same breakpoints needs no re-execution (its hits are known), so
+    // going back hit after hit mostly costs one re-execution, the one that stops there.
     let hi = last;
-    let width = 2;
+    let width = REVERSE_WINDOW;
     while (hi >= 0) {
+      if (known) {
+        for (; hi >= 0; hi--) {
+          const hits = known.get(hi);
+          if (hits === undefined && (hi === last || h.touches(hi, mask))) break;
+          const before = hits?.filter((x) => x.step <= limit);
+          if (before?.length) return stopAt(before[before.length - 1]);
+        }
+        if (hi < 0) break;
+      }
       const lo = Math.max(0, hi - width + 1);
-      const hits: { step: number; reason: StopReason; ids: number[] }[] = [];
+      const hits: Hit[] = [];
+      const bySeg = new Map<number, Hit[]>();
       this.hitCounts.clear();
       try {
         this.replay(h.startOf(last), false, (info, rec) => {
           if (info.step > limit) throw new EndOfHistory();
           const r = this.breakpointAt(info, rec, [], false);
-          if (r && this.replaySeg >= lo && this.replaySeg <= hi) hits.push({ step: info.step, reason: r, ids: this.lastHitIds.slice() });
+          const seg = this.replaySeg;
+          if (r && seg >= lo && seg <= hi) {
+            const hit = { step: info.step, reason: r, ids: this.lastHitIds.slice() };
+            hits.push(hit);
+            const list = bySeg.get(seg);
+            if (list) list.push(hit);
+            else bySeg.set(seg, [hit]);
+          }
           return false;
         }, { countHits: true, firstSeg: lo, lastSeg: hi, record: (i) => i >= lo && i <= hi && (i === last || h.touches(i, mask)) });
       } catch (e) {
         if (!(e instanceof EndOfHistory)) throw e;
       }
+      // Every segment of the window before the stop's ran to its end with the recorder (or never
+      // entered a function with a breakpoint): its hits are all known now.
+      if (known) for (let i = lo; i <= Math.min(hi, last - 1); i++) known.set(i, bySeg.get(i) ?? []);
       const found = hits[hits.length - 1];
-      if (found) {
-        const res = this.goTo(found.step, found.reason);
-        res.hitBreakpointIds = found.ids;
-        return res;
-      }
+      if (found) return stopAt(found);
       hi = lo - 1;
       width *= 2;
     }
     return this.goTo(1, 'entry');
+  }
+
+  /**
+   * The breakpoint hits found so far in whole segments, by segment, under the breakpoints as they
+   * are now; null when a breakpoint has a hit count (whether it stops depends on every hit before,
+   * so reverse continue counts them from the start each time). A change of breakpoints, exception
+   * filters or a knob (config) makes a new one.
+   */
+  private knownHits(): Map<number, Hit[]> | null {
+    const m = this.breakMask(true);
+    if (m[0] | m[1]) return null;
+    const c = this.hitsKnown;
+    if (c && c.config === this.config && c.segs.size < KNOWN_HITS_MAX) return c.segs;
+    this.hitsKnown = { config: this.config, segs: new Map() };
+    return this.hitsKnown.segs;
   }
 
   /**
@@ -520,6 +564,8 @@ export class Runtime {
   private config = 0;
   /** A `next` worked out ahead of time (prepareNext). */
   private ahead: { from: Stop; config: number; result: StopResult; seg: number; infos: StepInfo[] | null; held: (() => void)[] } | null = null;
+  /** Breakpoint hits by segment, for reverse continue (knownHits). */
+  private hitsKnown: { config: number; segs: Map<number, Hit[]> } | null = null;
 
   /** History bits of what the breakpoints (only those with a hit count, if `hitOnly`) stop on. */
   private breakMask(hitOnly: boolean): [number, number] {
@@ -979,6 +1025,11 @@ class Checkpoints {
     return n;
   }
 }
+
+/** Segments searched by reverse continue's first re-execution (the window doubles after it). */
+const REVERSE_WINDOW = 8;
+/** At most this many segments' hits kept for reverse continue (then it starts again). */
+const KNOWN_HITS_MAX = 4096;
 
 const MIN_SPACING = 256;
 const SPACING_PER_OBJECT = 8;
