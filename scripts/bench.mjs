@@ -518,6 +518,9 @@ async function stepping() {
   results.stepInProcessMedianMs = round2(median(own));
 }
 
+/** Untimed moves of each kind before the deep-history rows are timed. */
+const WARM_MOVES = 10;
+
 async function deepHistory() {
   // About 100,000 steps in: 3000 sends 10 us apart, a stop at the first send at or after 29 ms.
   const file = path.join(tmp, 'deep.kpath');
@@ -533,15 +536,20 @@ async function deepHistory() {
     // From there, breakpoints on every packet: reverse continue goes one packet back each time.
     await dap.request('setFunctionBreakpoints', { breakpoints: [{ name: 'ip_finish_output2' }] });
     const n = QUICK ? 10 : 30;
-    const next = [];
-    const back = [];
-    const rev = [];
-    for (let i = 0; i < n; i++) next.push((await roundTrip(dap, 'next')).ms);
-    for (let i = 0; i < n; i++) back.push((await roundTrip(dap, 'stepBack')).ms);
-    for (let i = 0; i < n; i++) rev.push((await roundTrip(dap, 'reverseContinue')).ms);
+    // Each kind of move a few times untimed first: the first moves of a kind in a process run code
+    // V8 has not compiled yet (the fresh-process rows above measure that); these rows are about
+    // what depth costs.
+    const timed = async (command) => {
+      for (let i = 0; i < WARM_MOVES; i++) await roundTrip(dap, command);
+      const out = [];
+      for (let i = 0; i < n; i++) out.push((await roundTrip(dap, command)).ms);
+      return out;
+    };
+    const next = await timed('next');
+    const back = await timed('stepBack');
+    const rev = await timed('reverseContinue');
     // reverseContinue's forward counterpart: continue to the same breakpoint one packet ahead.
-    const cont = [];
-    for (let i = 0; i < n; i++) cont.push((await roundTrip(dap, 'continue')).ms);
+    const cont = await timed('continue');
     results.continueDeepMedianMs = round2(median(cont));
     results.historySteps = depth;
     results.stepDeepMedianMs = round2(median(next));
