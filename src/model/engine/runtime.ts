@@ -374,7 +374,7 @@ export class Runtime {
         if (hi < 0) break;
       }
       const lo = Math.max(0, hi - width + 1);
-      const hits: Hit[] = [];
+      let found: Hit | undefined;
       const bySeg = new Map<number, Hit[]>();
       this.hitCounts.clear();
       try {
@@ -384,7 +384,7 @@ export class Runtime {
           const seg = this.replaySeg;
           if (r && seg >= lo && seg <= hi) {
             const hit = { step: info.step, reason: r, ids: this.lastHitIds.slice() };
-            hits.push(hit);
+            found = hit;
             const list = bySeg.get(seg);
             if (list) list.push(hit);
             else bySeg.set(seg, [hit]);
@@ -397,7 +397,6 @@ export class Runtime {
       // Every segment of the window before the stop's ran to its end with the recorder (or never
       // entered a function with a breakpoint): its hits are all known now.
       if (known) for (let i = lo; i <= Math.min(hi, last - 1); i++) known.set(i, bySeg.get(i) ?? []);
-      const found = hits[hits.length - 1];
       if (found) return stopAt(found);
       hi = lo - 1;
       width *= 2;
