@@ -21,13 +21,18 @@ import { frameRecord } from '../model/engine/run';
 import { FRAME_TABLE_HEADER, frameLine } from '../model/report';
 import { Listings } from './listings';
 import { Variables } from './variables';
-import { warmUp } from './warmup';
+import { Background, WARM_UP, warmUp } from './warmup';
 
 export interface SessionOptions {
   /** Warm the stepping path up before the first stop (warmup.ts); off for the warm-up's own sessions. */
   warmUp?: boolean;
   /** After each stop, work out the next `next` while idle (Runtime.prepareNext). */
   ahead?: boolean;
+  /**
+   * A warm-up already running in the background (`kpath dap --warm`): the first request stops it,
+   * and a launch after enough of its steps warms up no more.
+   */
+  background?: Background;
 }
 
 /** The launch configuration (package.json's debugger schema). */
@@ -122,7 +127,9 @@ export class KpathDebugSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1001, format: '{_message}', variables: { _message: messageOf(e) }, showUser: true });
       return;
     }
-    if (this.options.warmUp !== false && !args.noDebug) await warmUp(() => new KpathDebugSession({ warmUp: false, ahead: false }), args);
+    if (this.options.warmUp !== false && !args.noDebug && (this.options.background?.steps ?? 0) < WARM_UP.steps) {
+      await warmUp(() => new KpathDebugSession({ warmUp: false, ahead: false }), args);
+    }
     this.sendResponse(response);
     this.announceBreakpoints();
     await this.configured;
@@ -384,6 +391,8 @@ export class KpathDebugSession extends DebugSession {
     if (request.arguments === undefined || request.arguments === null || typeof request.arguments !== 'object') request.arguments = {};
     // The client is busy: work ahead only once it is quiet again.
     this.aheadTimer?.refresh();
+    // A client has come: the CPU is the session's now.
+    this.options.background?.stop();
     try {
       super.dispatchRequest(request);
     } catch (e) {
@@ -577,6 +586,15 @@ export class KpathDebugSession extends DebugSession {
     rt.setStepBreakpoints(steps);
     rt.setExceptionFilters(this.pendingFilters);
   }
+}
+
+/**
+ * The session of a standalone adapter (dist/dap.js, `kpath dap`). With `warm`, the adapter has been
+ * started before it is needed, and warms up in the background until its client's first request.
+ */
+export function standaloneSession(warm: boolean): KpathDebugSession {
+  if (!warm) return new KpathDebugSession();
+  return new KpathDebugSession({ background: new Background(() => new KpathDebugSession({ warmUp: false, ahead: false })) });
 }
 
 function loadScenario(args: LaunchArguments): Scenario {

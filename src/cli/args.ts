@@ -89,12 +89,17 @@ export function parseRunArgs(argv: string[]): RunArgs {
   return a;
 }
 
-export const DAP_HELP = `Usage: kpath dap
+export const DAP_HELP = `Usage: kpath dap [--warm]
 
 Serves the Debug Adapter Protocol on stdin/stdout, for any DAP client (VS Code, nvim-dap, ...).
 Launch arguments: "scenario" (a .kpath path or a scenario object), "stopOnEntry", "kernel"
 ("6.18" or "4.9"), "trace" (trace lines to the debug console). The adapter exits when its client
-closes the connection. The README shows an nvim-dap configuration.`;
+closes the connection. The README shows an nvim-dap configuration.
+
+  --warm   for a client that starts the adapter before it is needed: warm the stepping path up
+           at once, in the background, until the first request (about a second of CPU time),
+           so that the first steps of the session are as quick as later ones. The VS Code
+           extension starts its adapters this way.`;
 
 export const CAPTURE_HELP = `Usage: kpath capture FILE.kpath OUTDIR
 

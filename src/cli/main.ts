@@ -5,7 +5,7 @@ import { captureCommand, reportError } from './capture';
 import { compareCommand } from './compare';
 import { runCommand } from './run';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
-import { KpathDebugSession } from '../adapter/session';
+import { standaloneSession } from '../adapter/session';
 import { serveStdio } from '../adapter/stdio';
 
 declare const KPATH_VERSION: string | undefined;
@@ -38,9 +38,10 @@ function main(argv: string[]): number | undefined {
         write(DAP_HELP + '\n');
         return 0;
       }
-      if (rest.length) throw new UsageError(`kpath dap takes no arguments (see kpath dap --help)`);
+      const unknown = rest.filter((a) => a !== '--warm');
+      if (unknown.length) throw new UsageError(`kpath dap takes no arguments but --warm, not "${unknown[0]}" (see kpath dap --help)`);
       // The session speaks DAP on stdin/stdout and exits when its client goes away.
-      serveStdio(new KpathDebugSession());
+      serveStdio(standaloneSession(rest.includes('--warm')));
       return undefined;
     }
     if (cmd === 'capture' || cmd === 'compare') {

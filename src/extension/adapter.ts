@@ -1,13 +1,69 @@
-// Where VS Code finds the debug adapter: dist/dap.js, started with the Node.js that runs the
-// extension host (VS Code's own runtime, told to act as plain Node.js).
+// Where VS Code finds the debug adapter: dist/dap.js, run by the Node.js that runs the extension
+// host (VS Code's own runtime, told to act as plain Node.js).
+//
+// The extension keeps one adapter process started ahead of time (`dist/dap.js --warm`), from when
+// it activates (a .kpath file is opened) and again after each session ends. Such a process warms
+// the stepping path up while the learner reads the scenario (warmup.ts), so F5 finds it ready:
+// no process to start, no warm-up before the first stop, and first steps as quick as later ones.
+// VS Code gets it as an inline adapter that relays to the process (relay.ts); when there is none
+// (the setting kpath.startAdapterAhead is off, or the process has gone), it starts dist/dap.js
+// itself, as for any debugger.
 
 import * as vscode from 'vscode';
+import { spawn, ChildProcessWithoutNullStreams } from 'node:child_process';
+import { ProcessAdapter } from './relay';
 
-export class KpathAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+export class KpathAdapterFactory implements vscode.DebugAdapterDescriptorFactory, vscode.Disposable {
+  private spare: ChildProcessWithoutNullStreams | null = null;
+
   constructor(private readonly extensionUri: vscode.Uri) {}
 
+  private get program(): string {
+    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'dap.js').fsPath;
+  }
+
   createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
-    const program = vscode.Uri.joinPath(this.extensionUri, 'dist', 'dap.js').fsPath;
-    return new vscode.DebugAdapterExecutable(process.execPath, [program], { env: { ELECTRON_RUN_AS_NODE: '1' } });
+    const child = this.takeSpare();
+    if (child) return new vscode.DebugAdapterInlineImplementation(new ProcessAdapter(child));
+    return new vscode.DebugAdapterExecutable(process.execPath, [this.program], { env: { ELECTRON_RUN_AS_NODE: '1' } });
+  }
+
+  /** Starts an adapter for the next session, unless one is waiting or the setting is off. */
+  startSpare(): void {
+    if (this.spare || !vscode.workspace.getConfiguration('kpath').get<boolean>('startAdapterAhead', true)) return;
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn(process.execPath, [this.program, '--warm'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: 'pipe' });
+    } catch {
+      return;
+    }
+    const gone = () => {
+      if (this.spare === child) this.spare = null;
+    };
+    child.on('exit', gone);
+    child.on('error', gone);
+    // Nothing reads a spare's output until a session takes it; its stderr must not fill its pipe.
+    child.stderr.resume();
+    this.spare = child;
+  }
+
+  /** The waiting adapter, if it is still running; it is the caller's from now on. */
+  private takeSpare(): ChildProcessWithoutNullStreams | null {
+    const child = this.spare;
+    this.spare = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null || !child.pid) return null;
+    return child;
+  }
+
+  /** Ends the waiting adapter (the setting turned off, or the extension deactivating). */
+  stopSpare(): void {
+    const child = this.spare;
+    this.spare = null;
+    child?.stdin.end();
+    child?.kill();
+  }
+
+  dispose(): void {
+    this.stopSpare();
   }
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { KpathDebugSession, SessionOptions } from '../../src/adapter/session';
-import { warmUp } from '../../src/adapter/warmup';
+import { Background, warmUp } from '../../src/adapter/warmup';
 import { DEFAULT_SCENARIO } from '../helpers/dap';
 
 const throwaway = () => new KpathDebugSession({ warmUp: false, ahead: false });
@@ -80,4 +80,22 @@ test('a session that warms up sends exactly what one that does not sends', async
   const warm = await transcript({ warmUp: true, ahead: false }, 25);
   assert.ok(cold.length > 100, `${cold.length} messages`);
   assert.deepEqual(warm, cold);
+});
+
+test('a warm-up in the background (--warm) steps the bundled scenario, a step per turn of the event loop, until stopped', async () => {
+  const whole = new Background(throwaway, { steps: 30, ms: 600_000 });
+  // Between its steps, the event loop runs: a client's request would be answered at once.
+  let turns = 0;
+  const ticker = setInterval(() => turns++, 0);
+  assert.equal(await whole.done, 30);
+  clearInterval(ticker);
+  assert.equal(whole.steps, 30);
+  assert.ok(turns > 0, 'timers ran during the warm-up');
+
+  const stopped = new Background(throwaway, { steps: 100_000, ms: 600_000 });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  stopped.stop();
+  const made = await stopped.done;
+  assert.ok(made > 0 && made < 100_000, `${made} steps before stop()`);
+  assert.equal(stopped.steps, made);
 });

@@ -16,6 +16,8 @@ test('the benchmark runs and prints one JSON object with every figure (quick, wi
     'millionPacketsSeconds', 'millionPacketsPeakRssMb', 'bundleBytes', 'activationMs',
     // What this machine's pipes and wake-ups cost, and stepping at a learner's pace.
     'stepFloorMedianMs', 'stepFloorP99Ms', 'stepPacedMedianMs', 'stepPacedFloorMedianMs',
+    // Stepping in adapters started ahead, as the extension starts them.
+    'stepAheadMedianMs', 'stepAheadP99Ms', 'firstStopAheadMs',
   ];
   for (const k of keys) assert.ok(typeof doc[k] === 'number' && Number.isFinite(doc[k]) && (doc[k] as number) >= 0, `${k}: ${doc[k]}`);
   assert.equal(doc.kernelPps, undefined, 'no kernel figure without the kernel');

@@ -1,7 +1,8 @@
 // The VS Code extension in a real VS Code (code-server) in a real browser (Debian's chromium), the
 // way a user meets it: a workspace with a .kpath scenario, the editor's language and buttons, F5
-// with no launch.json, stepping, a function breakpoint, Run to the End, a launch configuration
-// without a scenario, and the extension's activation time. One server and one browser serve the
+// with no launch.json (in the adapter process the extension started ahead), stepping, a function
+// breakpoint, Run to the End, a launch configuration without a scenario, the setting that keeps
+// an adapter started ahead, and the extension's activation time. One server and one browser serve the
 // whole file; the tests run in order and each leaves the workbench with no debug session.
 //
 // Needs chromium and rg (Debian: apt-get install chromium ripgrep); code-server is installed into
@@ -11,6 +12,7 @@
 import { describe, it, before, after } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -71,6 +73,29 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Pr
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * The adapter processes the extension has started ahead of a session, waiting for one or running
+ * the one that took them (`dist/dap.js --warm`), by pid. Only this server's (its process group):
+ * other test files run adapters too.
+ */
+function spareAdapters(): number[] {
+  if (!server) return [];
+  const ps = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
+  return ps.split('\n')
+    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => !!m && Number(m[2]) === server!.pid && /\/dist\/dap\.js --warm$/.test(m[3]))
+    .map((m) => Number(m[1]));
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Brings the scenario's editor to the front (its tab), with the keyboard focus in its text. */
 async function focusScenario(): Promise<void> {
@@ -165,6 +190,8 @@ describe('the extension in VS Code (code-server + chromium)', () => {
   });
 
   uiTest('F5 with no launch.json debugs the scenario: stops on entry, steps, stops at a function breakpoint, ends', async () => {
+    // The extension started an adapter when it activated; F5 hands that process to VS Code.
+    const [spare] = await waitFor('an adapter started ahead', async () => (spareAdapters().length === 1 ? spareAdapters() : undefined));
     await focusScenario();
     await page().keyboard.press('F5');
     await debugToolbar().waitFor();
@@ -207,12 +234,19 @@ describe('the extension in VS Code (code-server + chromium)', () => {
     await scope('sk_buff').waitFor();
 
     await runCommand(page(), 'Remove All Breakpoints');
+    // The process started ahead runs the session: it is still there now, and it exits with the
+    // session (one that waits for a session never exits by itself).
+    assert.ok(alive(spare), `the adapter started ahead (pid ${spare}) runs the session`);
 
     // Stop ends the session.
     await page().keyboard.press('Shift+F5');
     await debugToolbar().waitFor({ state: 'hidden' });
     await focusScenario();
     await editorAction(RUN_BUTTON).waitFor();
+    // The session's adapter exits with it, and another is started ahead for the next session.
+    await waitFor('the session\'s adapter to exit', async () => (alive(spare) ? undefined : true));
+    const next = await waitFor('a new adapter started ahead', async () => spareAdapters().find((pid) => pid !== spare));
+    assert.ok(alive(next));
   });
 
   uiTest('"kpath: Run Scenario to the End" runs without stopping, and the session ends', async () => {
@@ -254,6 +288,17 @@ describe('the extension in VS Code (code-server + chromium)', () => {
     assert.equal(await debugToolbar().isVisible(), false);
     await runCommand(page(), 'Notifications: Clear All Notifications');
     await toast.waitFor({ state: 'detached' });
+  });
+
+  uiTest('the setting kpath.startAdapterAhead off ends the adapter waiting for a session; on starts one', async () => {
+    const settings = path.join(folder, '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    const waiting = await waitFor('an adapter started ahead', async () => spareAdapters()[0]);
+    fs.writeFileSync(settings, JSON.stringify({ 'kpath.startAdapterAhead': false }, null, 2));
+    await waitFor('no adapter started ahead', async () => (spareAdapters().length === 0 ? true : undefined));
+    assert.equal(alive(waiting), false);
+    fs.writeFileSync(settings, JSON.stringify({ 'kpath.startAdapterAhead': true }, null, 2));
+    await waitFor('an adapter started ahead again', async () => (spareAdapters().length === 1 ? true : undefined));
   });
 
   uiTest('kpath is listed in Running Extensions with its activation time', async (t) => {

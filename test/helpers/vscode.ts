@@ -278,6 +278,8 @@ export interface CodeServer {
   readonly url: string;
   /** The temporary directory of this server (user data, extensions, home, browser profiles). */
   readonly root: string;
+  /** The server's process, and the id of the process group of everything it starts. */
+  readonly pid: number;
   /** code-server's own output (and VS Code's server logs are under root/user-data/logs). */
   readonly logFile: string;
   /** Stops the server and everything it started, and removes root. */
@@ -368,7 +370,7 @@ export async function startCodeServer(): Promise<CodeServer> {
         return stopping;
       };
       runningServers.add(stop);
-      return { url, root, logFile, stop };
+      return { url, root, pid, logFile, stop };
     }
     await killTree(pid);
     signal([], guard, 'SIGKILL');
