@@ -246,6 +246,21 @@ describe('compare: times by their cause', () => {
     assert.deepEqual(gap.map((x) => [x.kind, x.kernelFrame]), [['time', 2]], 'a later gap must stay 1024 ms');
   });
 
+  it('an ARP retransmit keeps its delay after the request, however long the calls queued after it took', () => {
+    // 50 calls to an unresolved neighbour: the first sends the request and arms the timer, the
+    // others queue. One run sends them over 39 ms, the other over 7 ms.
+    const calls = (spacing: number): CmpSend[] => Array.from({ length: 50 }, (_, i) => send(i, i * spacing * MS));
+    const model = side([arp(0, 1), arp(1014 * MS, 1)], calls(0.8));
+    const at = (retransmit: number): CmpSide => side([arp(0.05 * MS, 1), arp(retransmit * MS, 1)], calls(0.15));
+    // 1031.4 ms after the request, as 1014 ms was: agreed, though it is 1024 ms after the last call
+    // on one side and 975 ms on the other (more than the wheel's granularity apart).
+    assert.equal(compare(model, at(1031.4)).agree, true);
+    // After neither the request nor the last call: flagged.
+    const late = compare(model, at(1070)).differences;
+    assert.deepEqual(late.map((x) => [x.kind, x.kernelFrame]), [['time', 1]]);
+    assert.match(late[0].model, /after call 49/);
+  });
+
   it('the timer wheel\'s granularity grows by 8 per level of 64 slots', () => {
     assert.equal(wheelGranularity(0), 1);
     assert.equal(wheelGranularity(63), 1);
