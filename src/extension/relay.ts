@@ -45,7 +45,9 @@ export class ProcessAdapter implements vscode.DebugAdapter {
   }
 
   dispose(): void {
-    // The adapter exits when its stdin closes (after a disconnect it already has).
+    // VS Code is done with the session: nothing more goes to it. The adapter exits when its stdin
+    // closes (after a disconnect it already has).
+    this.listeners.clear();
     if (!this.ended) this.child.stdin.end();
   }
 
