@@ -98,8 +98,8 @@ closes the connection. The README shows an nvim-dap configuration.
 
   --warm   for a client that starts the adapter before it is needed: warm the stepping path up
            at once, in the background, until the first request (about a second of CPU time),
-           so that the first steps of the session are as quick as later ones. The VS Code
-           extension starts its adapters this way.`;
+           so that the session's first stop comes at once and its first steps are quicker.
+           The VS Code extension starts its adapters this way.`;
 
 export const CAPTURE_HELP = `Usage: kpath capture FILE.kpath OUTDIR
 

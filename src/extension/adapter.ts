@@ -4,7 +4,8 @@
 // The extension keeps one adapter process started ahead of time (`dist/dap.js --warm`), from when
 // it activates (a .kpath file is opened) and again after each session ends. Such a process warms
 // the stepping path up while the learner reads the scenario (warmup.ts), so F5 finds it ready:
-// no process to start, no warm-up before the first stop, and first steps as quick as later ones.
+// no process to start, no warm-up before the first stop, and quicker first steps (README,
+// Performance: the median of the first 300 steps about 1.05 ms instead of about 1.2).
 // VS Code gets it as an inline adapter that relays to the process (relay.ts); when there is none
 // (the setting kpath.startAdapterAhead is off, or the process has gone), it starts dist/dap.js
 // itself, as for any debugger.
