@@ -128,7 +128,7 @@ export class KpathDebugSession extends DebugSession {
       return;
     }
     if (this.options.warmUp !== false && !args.noDebug && (this.options.background?.steps ?? 0) < WARM_UP.steps) {
-      await warmUp(() => new KpathDebugSession({ warmUp: false, ahead: false }), args);
+      await warmUp(throwaway, args);
     }
     this.sendResponse(response);
     this.announceBreakpoints();
@@ -594,7 +594,12 @@ export class KpathDebugSession extends DebugSession {
  */
 export function standaloneSession(warm: boolean): KpathDebugSession {
   if (!warm) return new KpathDebugSession();
-  return new KpathDebugSession({ background: new Background(() => new KpathDebugSession({ warmUp: false, ahead: false })) });
+  return new KpathDebugSession({ background: new Background(throwaway) });
+}
+
+/** A session for a warm-up to step and drop: no warm-up of its own, no working ahead. */
+function throwaway(): KpathDebugSession {
+  return new KpathDebugSession({ warmUp: false, ahead: false });
 }
 
 function loadScenario(args: LaunchArguments): Scenario {

@@ -537,10 +537,9 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
       }
     }
     let ta: number | undefined;
-    // The latest events before it (one instant), and those at the instant of the frame before it:
-    // a timer is armed by one or the other (a probe after the last call; an ARP retransmit at the
+    // The events since the frame before it (back to that frame's instant). A timer is armed at
+    // the latest instant (a probe after the last call) or at the frame's (an ARP retransmit at the
     // call whose request was that frame, however many calls were queued after it).
-    const cluster: Ev[] = [];
     const since: Ev[] = [];
     let frameAt: number | undefined;
     for (let i = hi - 1; i >= 0; i--) {
@@ -548,10 +547,10 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
       if (e.frame !== undefined && e.frame >= a) continue;
       if (ta === undefined) ta = e.t;
       if (frameAt !== undefined && e.t !== frameAt) break;
-      if (e.t === ta) cluster.push(e);
       since.push(e);
       if (e.frame !== undefined && frameAt === undefined) frameAt = e.t;
     }
+    const cluster = since.filter((e) => e.t === ta);
     const r = rowOfPair.get(a)!;
     if (ta === undefined) {
       const slack = (wheelGranularity(tm / jiffy) + 1) * jiffy + schedNs;
