@@ -54,6 +54,7 @@ for (const f of ['out/src/model/engine/run.js', 'dist/dap.js', 'dist/cli.js']) {
 const { parseScenario } = require(path.join(ROOT, 'out/src/model/scenario/parse.js'));
 const { createKernel, runKernel } = require(path.join(ROOT, 'out/src/model/engine/run.js'));
 const { PcapWriter } = require(path.join(ROOT, 'out/src/model/wire/pcap.js'));
+const { Pinger } = require(path.join(ROOT, 'out/src/adapter/ping.js'));
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-bench-'));
 const results = {};
@@ -299,7 +300,13 @@ class Dap {
     this.waiters = [];
     this.events = [];
     this.onEvent = null;
+    /** Pings on the way (src/adapter/ping.ts), as the extension sends an adapter it starts ahead. */
+    this.pinger = null;
     this.child.stdout.on('data', (d) => this.data(d));
+  }
+
+  ping() {
+    this.pinger = new Pinger((framed) => this.child.stdin.write(framed));
   }
 
   data(d) {
@@ -311,6 +318,7 @@ class Dap {
       if (this.buf.length < end + 4 + len) return;
       const msg = JSON.parse(this.buf.subarray(end + 4, end + 4 + len).toString());
       this.buf = this.buf.subarray(end + 4 + len);
+      if (this.pinger?.answered(msg)) continue;
       this.record?.push(msg);
       if (msg.type === 'event' && this.onEvent) this.onEvent(msg);
       // Only what a waiter can ask for is queued (output and position events would pile up).
@@ -410,8 +418,13 @@ async function freshSessions(file, sessions, perSession, pauseMs = 0, adapter = 
   for (let i = 0; i < sessions; i++) {
     const dap = adapter ? new Dap(...adapter) : new Dap();
     try {
-      // An adapter started before it is needed, as the extension starts one (--warm).
-      if (startedAheadMs) await new Promise((resolve) => setTimeout(resolve, startedAheadMs));
+      // An adapter started before it is needed, as the extension starts one (--warm) and pings it
+      // until the launch.
+      if (startedAheadMs) {
+        dap.ping();
+        await new Promise((resolve) => setTimeout(resolve, startedAheadMs));
+        dap.pinger.stop();
+      }
       const f = await launch(dap, file, false, STEP_BREAKPOINTS);
       firsts.push(f.ms);
       for (let n = 0; n < perSession; n++) {

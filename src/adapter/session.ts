@@ -22,6 +22,7 @@ import { FRAME_TABLE_HEADER, frameLine } from '../model/report';
 import { Listings } from './listings';
 import { Variables } from './variables';
 import { Background, WARM_UP, warmUp } from './warmup';
+import { PING, pongFrame } from './ping';
 
 export interface SessionOptions {
   /** Warm the stepping path up before the first stop (warmup.ts); off for the warm-up's own sessions. */
@@ -384,6 +385,26 @@ export class KpathDebugSession extends DebugSession {
     this.shutdown();
   }
 
+  /** Where the session writes, when it runs on streams (the standalone adapter): pings are answered there. */
+  private output: NodeJS.WritableStream | null = null;
+
+  override start(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void {
+    this.output = output;
+    super.start(input, output);
+  }
+
+  /**
+   * A ping (ping.ts) is answered at once, below the session: it is no request of the session, so
+   * it takes no sequence number and does not stop the warm-up in the background.
+   */
+  override handleMessage(msg: DebugProtocol.ProtocolMessage): void {
+    if (this.output && msg.type === 'request' && (msg as DebugProtocol.Request).command === PING) {
+      this.output.write(pongFrame(msg.seq), 'utf8');
+      return;
+    }
+    super.handleMessage(msg);
+  }
+
   /** Requests the adapter does not know get an error response, never silence. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     // Requests without arguments reach the handlers with an empty object, so that they answer
@@ -403,6 +424,8 @@ export class KpathDebugSession extends DebugSession {
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === 'kpath/frames') return this.framesRequest(response, (args ?? {}) as { start?: unknown; count?: unknown });
+    // A session without streams (inline in an editor) has no pipes to warm up: a ping is a no-op.
+    if (command === PING) return this.sendResponse(response);
     this.fail(response, `unknown request "${command}"`);
   }
 

@@ -1,12 +1,14 @@
 // A debug adapter process that the extension started itself, handed to VS Code as an inline
 // adapter: the messages go to the process's stdin and come back from its stdout, framed as DAP
 // frames them (Content-Length headers), exactly as VS Code talks to an adapter it starts itself.
-// It exists so that the extension can start the adapter before the learner presses F5 (adapter.ts).
+// It exists so that the extension can start the adapter before the learner presses F5 (adapter.ts),
+// and warm up its pipes meanwhile with pings (src/adapter/ping.ts), whose answers VS Code never sees.
 //
 // Only types come from `vscode`, so the relay can be tested with plain Node.js.
 
 import type * as vscode from 'vscode';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { Pinger, isPong } from '../adapter/ping';
 
 type Message = vscode.DebugProtocolMessage & { type?: string; seq?: number };
 
@@ -18,6 +20,10 @@ export class ProcessAdapter implements vscode.DebugAdapter {
   private buffer: Buffer = Buffer.alloc(0);
   private stderr = '';
   private ended = false;
+  private disposed = false;
+  private pinger: Pinger | null = null;
+  /** What the adapter sent before VS Code listened (nothing, normally): delivered when it does. */
+  private early: Message[] = [];
 
   constructor(private readonly child: ChildProcessWithoutNullStreams) {
     child.stdout.on('data', (d: Buffer) => this.data(d));
@@ -33,10 +39,30 @@ export class ProcessAdapter implements vscode.DebugAdapter {
   readonly onDidSendMessage: vscode.Event<vscode.DebugProtocolMessage> = (listener, thisArgs?, disposables?) => {
     const bound = (m: vscode.DebugProtocolMessage) => listener.call(thisArgs, m);
     this.listeners.add(bound);
+    for (const m of this.early.splice(0)) bound(m);
     const d = { dispose: () => void this.listeners.delete(bound) };
     disposables?.push(d as vscode.Disposable);
     return d as vscode.Disposable;
   };
+
+  /** Pings the adapter (`count` of them, one at a time) until `stopPinging` or the count is reached. */
+  ping(count?: number): void {
+    this.pinger?.stop();
+    this.pinger = new Pinger((framed) => {
+      if (this.ended) throw new Error('the adapter has exited');
+      this.child.stdin.write(framed);
+    }, count);
+  }
+
+  /** Pings answered so far. */
+  get pongs(): number {
+    return this.pinger?.pongs ?? 0;
+  }
+
+  /** No more pings: VS Code's session starts (an answer on its way is still dropped). */
+  stopPinging(): void {
+    this.pinger?.stop();
+  }
 
   handleMessage(message: vscode.DebugProtocolMessage): void {
     if (this.ended) return;
@@ -47,11 +73,23 @@ export class ProcessAdapter implements vscode.DebugAdapter {
   dispose(): void {
     // VS Code is done with the session: nothing more goes to it. The adapter exits when its stdin
     // closes (after a disconnect it already has).
+    this.disposed = true;
     this.listeners.clear();
+    this.early = [];
+    this.pinger?.stop();
     if (!this.ended) this.child.stdin.end();
   }
 
   private emit(m: Message): void {
+    if (this.disposed) return;
+    if (isPong(m)) {
+      this.pinger?.answered(m);
+      return;
+    }
+    if (!this.listeners.size) {
+      this.early.push(m);
+      return;
+    }
     for (const f of [...this.listeners]) f(m);
   }
 

@@ -2,7 +2,8 @@
 // the background until its client's first request, and the VS Code extension hands such a process
 // to VS Code through a relay (src/extension/relay.ts). These tests drive both over real stdio: a
 // session in a warm adapter sends exactly what one in a plain adapter sends, whether it starts
-// during the warm-up or after it; bad arguments are refused; the relay frames messages both ways
+// during the warm-up or after it, and whether the relay pinged it meanwhile or not (the answers to
+// pings never reach VS Code); bad arguments are refused; the relay frames messages both ways
 // and ends the session, saying why, when the process dies.
 
 import { test } from 'node:test';
@@ -65,13 +66,19 @@ class Client {
   }
 }
 
-/** Everything an adapter sends for a launch, `steps` steps with what an editor asks, and a disconnect. */
-async function transcript(args: string[], waitMs: number, steps: number): Promise<string[]> {
+/**
+ * Everything an adapter sends for a launch, `steps` steps with what an editor asks, and a
+ * disconnect; with `ping`, the relay pings the adapter until the session starts, as the extension does.
+ */
+async function transcript(args: string[], waitMs: number, steps: number, ping = false): Promise<{ got: string[]; pongs: number }> {
   const child = start(args);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const c = new Client(new ProcessAdapter(child));
+  if (ping) c.relay.ping();
   // A learner reads the scenario before pressing F5: the warm-up may have ended, or not.
   if (waitMs) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  c.relay.stopPinging();
+  const pongs = c.relay.pongs;
   await c.request('initialize', { adapterID: 'kpath', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
   await c.request('setFunctionBreakpoints', { breakpoints: [{ name: 'ip_finish_output2' }] });
   await c.request('launch', { scenario: DEFAULT_SCENARIO, stopOnEntry: true });
@@ -92,17 +99,24 @@ async function transcript(args: string[], waitMs: number, steps: number): Promis
   assert.equal(await exited, 0);
   // Each stop's sk_buff is named by a memory reference that is the same in every run; nothing in
   // a message depends on time or on the process, so the transcripts compare whole.
-  return c.got.map((m) => JSON.stringify(m));
+  return { got: c.got.map((m) => JSON.stringify(m)), pongs };
 }
 
 test('a session in an adapter started with --warm sends exactly what one in a plain adapter sends', { timeout: 120_000 }, async () => {
-  const plain = await transcript([DAP], 0, 60);
+  const plain = (await transcript([DAP], 0, 60)).got;
   assert.ok(plain.length > 300, `a transcript of ${plain.length} messages`);
   // The first request comes at once (the warm-up stops in its first steps) and after it has ended.
   for (const waitMs of [0, 2500]) {
-    assert.deepEqual(await transcript([DAP, '--warm'], waitMs, 60), plain, `dist/dap.js --warm, first request after ${waitMs} ms`);
+    assert.deepEqual((await transcript([DAP, '--warm'], waitMs, 60)).got, plain, `dist/dap.js --warm, first request after ${waitMs} ms`);
   }
-  assert.deepEqual(await transcript([CLI, 'dap', '--warm'], 300, 60), plain, 'kpath dap --warm');
+  assert.deepEqual((await transcript([CLI, 'dap', '--warm'], 300, 60)).got, plain, 'kpath dap --warm');
+  // Pinged, as the extension pings the adapter it starts ahead: the session starts with a ping on
+  // its way (its answer comes after the session's first request), or once many have been answered.
+  const early = await transcript([DAP, '--warm'], 0, 60, true);
+  assert.deepEqual(early.got, plain, 'pinged, first request at once');
+  const late = await transcript([DAP, '--warm'], 1500, 60, true);
+  assert.deepEqual(late.got, plain, 'pinged, first request after 1.5 s');
+  assert.ok(late.pongs > 100, `${late.pongs} pings answered in 1.5 s`);
 });
 
 test('the adapter refuses arguments it does not know', async () => {
@@ -149,4 +163,20 @@ test('an adapter process that dies in a session ends it, with what it wrote to s
   // Requests after the end are dropped, not written to a closed pipe.
   c.relay.handleMessage({ seq: 1, type: 'request', command: 'threads' } as DebugProtocol.Request);
   c.relay.dispose();
+});
+
+test('what an adapter sends before VS Code listens is delivered when it does; after dispose, nothing is', async () => {
+  const json = JSON.stringify({ seq: 1, type: 'event', event: 'output', body: { output: 'early\n' } });
+  const child = start(['-e', `process.stdout.write('Content-Length: ${Buffer.byteLength(json)}\\r\\n\\r\\n' + ${JSON.stringify(json)}); setTimeout(() => {}, 1000);`]);
+  const relay = new ProcessAdapter(child);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const c = new Client(relay);
+  await c.until('the early message', (m) => m.event === 'output');
+  assert.equal(c.got[0].body?.output, 'early\n');
+  relay.dispose();
+  const after: unknown[] = [];
+  relay.onDidSendMessage((m) => after.push(m));
+  child.kill();
+  await new Promise((resolve) => child.on('exit', resolve));
+  assert.deepEqual(after, []);
 });
