@@ -74,7 +74,8 @@ export class Pinger {
   }
 }
 
-function frame(m: object): string {
+/** A message framed as DAP frames it on a stream: a Content-Length header, then the JSON. */
+export function frame(m: object): string {
   const json = JSON.stringify(m);
   return `Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`;
 }

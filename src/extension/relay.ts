@@ -8,7 +8,7 @@
 
 import type * as vscode from 'vscode';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { Pinger, isPong } from '../adapter/ping';
+import { Pinger, frame, isPong } from '../adapter/ping';
 
 type Message = vscode.DebugProtocolMessage & { type?: string; seq?: number };
 
@@ -66,8 +66,7 @@ export class ProcessAdapter implements vscode.DebugAdapter {
 
   handleMessage(message: vscode.DebugProtocolMessage): void {
     if (this.ended) return;
-    const json = JSON.stringify(message);
-    this.child.stdin.write(`Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`);
+    this.child.stdin.write(frame(message));
   }
 
   dispose(): void {

@@ -8,14 +8,9 @@ import { PassThrough } from 'node:stream';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { KpathDebugSession } from '../../src/adapter/session';
 import { Background } from '../../src/adapter/warmup';
-import { PING, PINGS_AHEAD, Pinger, isPong, pongFrame } from '../../src/adapter/ping';
+import { PING, PINGS_AHEAD, Pinger, frame, isPong, pongFrame } from '../../src/adapter/ping';
 
 type Message = DebugProtocol.ProtocolMessage & { command?: string; request_seq?: number; success?: boolean; event?: string };
-
-function frame(m: object): string {
-  const json = JSON.stringify(m);
-  return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
-}
 
 /** Splits framed output into messages. */
 function messages(text: string): Message[] {

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ProcessAdapter } from '../../src/extension/relay';
+import { frame } from '../../src/adapter/ping';
 import { CLI } from '../helpers/cli';
 import { DAP, DEFAULT_SCENARIO } from '../helpers/dap';
 
@@ -134,10 +135,6 @@ test('the adapter refuses arguments it does not know', async () => {
 test('the relay splits and joins DAP frames, whatever the chunks', async () => {
   // A stand-in adapter that writes three messages in four pieces: a cut inside a header, one in
   // the middle of a character (✓ is three bytes), and two messages in one piece.
-  const frame = (o: object) => {
-    const json = JSON.stringify(o);
-    return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
-  };
   const a = frame({ seq: 1, type: 'event', event: 'initialized' });
   const b = frame({ seq: 2, type: 'event', event: 'output', body: { output: 'ünïcödé ✓\n' } });
   const z = frame({ seq: 3, type: 'event', event: 'terminated' });
