@@ -54,7 +54,7 @@ for (const f of ['out/src/model/engine/run.js', 'dist/dap.js', 'dist/cli.js']) {
 const { parseScenario } = require(path.join(ROOT, 'out/src/model/scenario/parse.js'));
 const { createKernel, runKernel } = require(path.join(ROOT, 'out/src/model/engine/run.js'));
 const { PcapWriter } = require(path.join(ROOT, 'out/src/model/wire/pcap.js'));
-const { Pinger } = require(path.join(ROOT, 'out/src/adapter/ping.js'));
+const { Rehearsal } = require(path.join(ROOT, 'out/src/adapter/rehearsal.js'));
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-bench-'));
 const results = {};
@@ -300,13 +300,13 @@ class Dap {
     this.waiters = [];
     this.events = [];
     this.onEvent = null;
-    /** Pings on the way (src/adapter/ping.ts), as the extension sends an adapter it starts ahead. */
-    this.pinger = null;
+    /** A rehearsal (src/adapter/rehearsal.ts), as the extension makes with an adapter it starts ahead. */
+    this.rehearsal = null;
     this.child.stdout.on('data', (d) => this.data(d));
   }
 
-  ping() {
-    this.pinger = new Pinger((framed) => this.child.stdin.write(framed));
+  rehearse() {
+    this.rehearsal = new Rehearsal((framed) => this.child.stdin.write(framed), { scenario: path.join(ROOT, 'media/scenarios/default.kpath') });
   }
 
   data(d) {
@@ -318,7 +318,7 @@ class Dap {
       if (this.buf.length < end + 4 + len) return;
       const msg = JSON.parse(this.buf.subarray(end + 4, end + 4 + len).toString());
       this.buf = this.buf.subarray(end + 4 + len);
-      if (this.pinger?.answered(msg)) continue;
+      if (this.rehearsal?.received(msg)) continue;
       this.record?.push(msg);
       if (msg.type === 'event' && this.onEvent) this.onEvent(msg);
       // Only what a waiter can ask for is queued (output and position events would pile up).
@@ -418,12 +418,12 @@ async function freshSessions(file, sessions, perSession, pauseMs = 0, adapter = 
   for (let i = 0; i < sessions; i++) {
     const dap = adapter ? new Dap(...adapter) : new Dap();
     try {
-      // An adapter started before it is needed, as the extension starts one (--warm) and pings it
-      // until the launch.
+      // An adapter started before it is needed, as the extension starts one (--warm) and rehearses
+      // a session with it until the launch.
       if (startedAheadMs) {
-        dap.ping();
+        dap.rehearse();
         await new Promise((resolve) => setTimeout(resolve, startedAheadMs));
-        dap.pinger.stop();
+        dap.rehearsal.end();
       }
       const f = await launch(dap, file, false, STEP_BREAKPOINTS);
       firsts.push(f.ms);
@@ -557,6 +557,8 @@ async function stepping() {
 
 /** Untimed moves of each kind before the deep-history rows are timed. */
 const WARM_MOVES = 10;
+/** Rounds of the deep-history rows: a block of 10 moves of each kind per round. */
+const DEEP_ROUNDS = 5;
 
 async function deepHistory() {
   // About 100,000 steps in: 3000 sends 10 us apart, a stop at the first send at or after 29 ms.
@@ -572,26 +574,33 @@ async function deepHistory() {
     depth = pos[pos.length - 1];
     // From there, breakpoints on every packet: reverse continue goes one packet back each time.
     await dap.request('setFunctionBreakpoints', { breakpoints: [{ name: 'ip_finish_output2' }] });
-    const n = QUICK ? 10 : 30;
     // Each kind of move a few times untimed first: the first moves of a kind in a process run code
     // V8 has not compiled yet (the fresh-process rows above measure that); these rows are about
-    // what depth costs.
-    const timed = async (command) => {
-      for (let i = 0; i < WARM_MOVES; i++) await roundTrip(dap, command);
-      const out = [];
-      for (let i = 0; i < n; i++) out.push((await roundTrip(dap, command)).ms);
-      return out;
-    };
-    const next = await timed('next');
-    const back = await timed('stepBack');
-    const rev = await timed('reverseContinue');
-    // reverseContinue's forward counterpart: continue to the same breakpoint one packet ahead.
-    const cont = await timed('continue');
-    results.continueDeepMedianMs = round2(median(cont));
+    // what depth costs. continue is reverseContinue's forward counterpart: to the same breakpoint
+    // one packet ahead.
+    const kinds = ['next', 'stepBack', 'reverseContinue', 'continue'];
+    for (const command of kinds) for (let i = 0; i < WARM_MOVES; i++) await roundTrip(dap, command);
+    // Then the kinds take turns, a block of each per round, so that the host's swings fall on all
+    // of them alike; each round comes back about where it started (a step forward and one back,
+    // a packet back and one forward).
+    const rounds = QUICK ? 1 : DEEP_ROUNDS;
+    const block = 10;
+    const got = Object.fromEntries(kinds.map((k) => [k, { all: [], rounds: [] }]));
+    for (let r = 0; r < rounds; r++) {
+      for (const command of kinds) {
+        const out = [];
+        for (let i = 0; i < block; i++) out.push((await roundTrip(dap, command)).ms);
+        got[command].all.push(...out);
+        got[command].rounds.push(round2(median(out)));
+      }
+    }
     results.historySteps = depth;
-    results.stepDeepMedianMs = round2(median(next));
-    results.stepBackMedianMs = round2(median(back));
-    results.reverseContinueMedianMs = round2(median(rev));
+    results.stepDeepMedianMs = round2(median(got.next.all));
+    results.stepBackMedianMs = round2(median(got.stepBack.all));
+    results.reverseContinueMedianMs = round2(median(got.reverseContinue.all));
+    results.continueDeepMedianMs = round2(median(got.continue.all));
+    // The median of each round: how much these rows swing within one run.
+    if (rounds > 1) notes.push(`at that depth, the medians of the ${rounds} rounds: ${kinds.map((k) => `${k} ${got[k].rounds.join(', ')}`).join('; ')} ms`);
   } finally {
     dap.close();
   }

@@ -22,7 +22,7 @@ import { FRAME_TABLE_HEADER, frameLine } from '../model/report';
 import { Listings } from './listings';
 import { Variables } from './variables';
 import { Background, WARM_UP, warmUp } from './warmup';
-import { PING, pongFrame } from './ping';
+import { PING, RESET, answerFrame } from './rehearsal';
 
 export interface SessionOptions {
   /** Warm the stepping path up before the first stop (warmup.ts); off for the warm-up's own sessions. */
@@ -74,6 +74,13 @@ export class KpathDebugSession extends DebugSession {
   private pendingFnBps: { id: number; bp: DebugProtocol.FunctionBreakpoint }[] = [];
   private pendingFilters: ExceptionFilter[] = [];
   private nextBpId = 1;
+  /** Counts the sessions of this object (kpath/reset starts a new one). */
+  private sessionNumber = 0;
+  /**
+   * Steps made for this object: the moves of all its sessions (an editor's rehearsal among them)
+   * and its launches' warm-ups. Once there are enough, a launch needs no warm-up of its own.
+   */
+  private stepsMade = 0;
 
   constructor(private readonly options: SessionOptions = {}) {
     super();
@@ -122,18 +129,24 @@ export class KpathDebugSession extends DebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    const session = this.sessionNumber;
     try {
       this.setup(args);
     } catch (e) {
       this.sendErrorResponse(response, { id: 1001, format: '{_message}', variables: { _message: messageOf(e) }, showUser: true });
       return;
     }
-    if (this.options.warmUp !== false && !args.noDebug && (this.options.background?.steps ?? 0) < WARM_UP.steps) {
-      await warmUp(throwaway, args);
+    // A process that has stepped enough already (in the background, or in an editor's rehearsal)
+    // has compiled the stepping path: no warm-up of its own.
+    if (this.options.warmUp !== false && !args.noDebug && (this.options.background?.steps ?? 0) + this.stepsMade < WARM_UP.steps) {
+      this.stepsMade += await warmUp(throwaway, args);
     }
+    // A reset (kpath/reset) while this launch waited ended its session: the new one is not its.
+    if (session !== this.sessionNumber) return;
     this.sendResponse(response);
     this.announceBreakpoints();
     await this.configured;
+    if (session !== this.sessionNumber) return;
     // Run Without Debugging: no stop on entry and no breakpoints (applyBreakpoints), to the end.
     this.report(this.runtime!.start(!!args.stopOnEntry && !args.noDebug), true);
   }
@@ -385,7 +398,7 @@ export class KpathDebugSession extends DebugSession {
     this.shutdown();
   }
 
-  /** Where the session writes, when it runs on streams (the standalone adapter): pings are answered there. */
+  /** Where the session writes, when it runs on streams (the standalone adapter): pings and resets are answered there. */
   private output: NodeJS.WritableStream | null = null;
 
   override start(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void {
@@ -394,15 +407,55 @@ export class KpathDebugSession extends DebugSession {
   }
 
   /**
-   * A ping (ping.ts) is answered at once, below the session: it is no request of the session, so
-   * it takes no sequence number and does not stop the warm-up in the background.
+   * A ping and a reset (rehearsal.ts) are answered at once, below the session: they are no requests
+   * of the session, so they take no sequence number, and a ping does not stop the warm-up in the
+   * background.
    */
   override handleMessage(msg: DebugProtocol.ProtocolMessage): void {
     if (this.output && msg.type === 'request' && (msg as DebugProtocol.Request).command === PING) {
-      this.output.write(pongFrame(msg.seq), 'utf8');
+      this.output.write(answerFrame(PING, msg.seq), 'utf8');
+      return;
+    }
+    if (this.output && msg.type === 'request' && (msg as DebugProtocol.Request).command === RESET) {
+      this.output.write(answerFrame(RESET, msg.seq), 'utf8');
+      this.reset();
       return;
     }
     super.handleMessage(msg);
+  }
+
+  /**
+   * kpath/reset (rehearsal.ts): the session ends and a new one starts in this process, as if it had
+   * just been started; only what V8 compiled stays. Its answer is the old session's last message.
+   */
+  private reset(): void {
+    this.sessionNumber++;
+    if (this.aheadTimer) clearTimeout(this.aheadTimer);
+    this.aheadTimer = null;
+    this.runtime = null;
+    this.scenario = null;
+    this.args = null;
+    this.listings = null;
+    this.vars = new Variables();
+    this.frameHandles = new Handles();
+    this.configured = new Promise((resolve) => (this.markConfigured = resolve));
+    this.pendingStepBps = new Map();
+    this.pendingFnBps = [];
+    this.pendingFilters = [];
+    this.nextBpId = 1;
+    this.clientColumnsStartAt1 = true;
+    this.clientProgress = false;
+    this.progressId = null;
+    this.progressSeq = 0;
+    this.frameEvents = 0;
+    this.framesOmitted = 0;
+    // What DebugSession and ProtocolServer (@vscode/debugadapter) keep of a session: the client's
+    // line and column bases (set again by its initialize) and the messages' sequence number.
+    const base = this as unknown as { _clientLinesStartAt1: boolean; _clientColumnsStartAt1: boolean; _sequence: number; _pendingRequests: Map<number, unknown> };
+    base._clientLinesStartAt1 = true;
+    base._clientColumnsStartAt1 = true;
+    base._sequence = 1;
+    base._pendingRequests.clear();
   }
 
   /** Requests the adapter does not know get an error response, never silence. */
@@ -424,8 +477,13 @@ export class KpathDebugSession extends DebugSession {
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === 'kpath/frames') return this.framesRequest(response, (args ?? {}) as { start?: unknown; count?: unknown });
-    // A session without streams (inline in an editor) has no pipes to warm up: a ping is a no-op.
+    // A session without streams (inline in an editor) has no pipes to warm up: a ping is a no-op,
+    // and a reset is answered in the old session before the new one starts.
     if (command === PING) return this.sendResponse(response);
+    if (command === RESET) {
+      this.sendResponse(response);
+      return this.reset();
+    }
     this.fail(response, `unknown request "${command}"`);
   }
 
@@ -457,6 +515,7 @@ export class KpathDebugSession extends DebugSession {
     try {
       const rt = this.mustRuntime();
       if (rt.ended && !allowEnded) throw new ErrorResponse('the scenario has run to its end; restart to run it again');
+      this.stepsMade++;
       r = f(rt);
     } catch (e) {
       return this.fail(response, messageOf(e));

@@ -99,9 +99,12 @@ closes the connection. The README shows an nvim-dap configuration.
   --warm   for a client that starts the adapter before it is needed: warm the stepping path up
            at once, in the background, until the first request (about a second of CPU time),
            so that the session's first stop comes at once and its first steps are quicker.
-           Meanwhile the client may send "kpath/ping" requests, one at a time, to warm up the
-           reading and writing of messages too: each is answered at once with seq 0, outside
-           any session. The VS Code extension starts its adapters this way, and pings them.`;
+           Meanwhile the client may rehearse: "kpath/ping" requests, one at a time, warm up the
+           reading and writing of messages (each is answered at once with seq 0, outside any
+           session); then a whole session, with steps, warms up the session itself; then
+           "kpath/reset" (answered with seq 0) ends that session and starts a new one, as if
+           the process had just started. The VS Code extension starts its adapters this way,
+           and rehearses with them.`;
 
 export const CAPTURE_HELP = `Usage: kpath capture FILE.kpath OUTDIR
 

@@ -3,10 +3,10 @@
 //
 // The extension keeps one adapter process started ahead of time (`dist/dap.js --warm`), from when
 // it activates (a .kpath file is opened) and again after each session ends. Such a process warms
-// the stepping path up while the learner reads the scenario (warmup.ts), and the extension pings
-// it meanwhile over its stdin and stdout (src/adapter/ping.ts), which warms up the reading and
-// writing of messages; so F5 finds it ready: no process to start, no warm-up before the first stop,
-// and quicker first steps (README, Performance).
+// the stepping path up while the learner reads the scenario (warmup.ts), and the extension
+// rehearses a session with it meanwhile over its stdin and stdout (src/adapter/rehearsal.ts), which
+// warms up the very session object and pipes the learner's session will use; so F5 finds it ready:
+// no process to start, no warm-up before the first stop, and quicker first steps (README, Performance).
 // VS Code gets it as an inline adapter that relays to the process (relay.ts); when there is none
 // (the setting kpath.startAdapterAhead is off, or the process has gone), it starts dist/dap.js
 // itself, as for any debugger.
@@ -45,7 +45,7 @@ export class KpathAdapterFactory implements vscode.DebugAdapterDescriptorFactory
     };
     child.on('exit', gone);
     child.on('error', gone);
-    spare.relay.ping();
+    spare.relay.rehearse({ scenario: vscode.Uri.joinPath(this.extensionUri, 'media', 'scenarios', 'default.kpath').fsPath });
     this.spare = spare;
   }
 
@@ -59,7 +59,7 @@ export class KpathAdapterFactory implements vscode.DebugAdapterDescriptorFactory
       relay.dispose();
       return null;
     }
-    relay.stopPinging();
+    relay.startSession();
     return relay;
   }
 

@@ -2,13 +2,13 @@
 // adapter: the messages go to the process's stdin and come back from its stdout, framed as DAP
 // frames them (Content-Length headers), exactly as VS Code talks to an adapter it starts itself.
 // It exists so that the extension can start the adapter before the learner presses F5 (adapter.ts),
-// and warm up its pipes meanwhile with pings (src/adapter/ping.ts), whose answers VS Code never sees.
+// and rehearse a session with it meanwhile (src/adapter/rehearsal.ts), which VS Code never sees.
 //
 // Only types come from `vscode`, so the relay can be tested with plain Node.js.
 
 import type * as vscode from 'vscode';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { Pinger, frame, isPong } from '../adapter/ping';
+import { Rehearsal, RehearsalPlan, frame } from '../adapter/rehearsal';
 
 type Message = vscode.DebugProtocolMessage & { type?: string; seq?: number };
 
@@ -21,7 +21,7 @@ export class ProcessAdapter implements vscode.DebugAdapter {
   private stderr = '';
   private ended = false;
   private disposed = false;
-  private pinger: Pinger | null = null;
+  private rehearsal: Rehearsal | null = null;
   /** What the adapter sent before VS Code listened (nothing, normally): delivered when it does. */
   private early: Message[] = [];
 
@@ -45,23 +45,21 @@ export class ProcessAdapter implements vscode.DebugAdapter {
     return d as vscode.Disposable;
   };
 
-  /** Pings the adapter (`count` of them, one at a time) until `stopPinging` or the count is reached. */
-  ping(count?: number): void {
-    this.pinger?.stop();
-    this.pinger = new Pinger((framed) => {
+  /** Rehearses a session of `launch` with the adapter (rehearsal.ts) until `startSession`. */
+  rehearse(launch: object, plan?: RehearsalPlan): Rehearsal {
+    this.rehearsal = new Rehearsal((framed) => {
       if (this.ended) throw new Error('the adapter has exited');
       this.child.stdin.write(framed);
-    }, count);
+    }, launch, plan);
+    return this.rehearsal;
   }
 
-  /** Pings answered so far. */
-  get pongs(): number {
-    return this.pinger?.pongs ?? 0;
-  }
-
-  /** No more pings: VS Code's session starts (an answer on its way is still dropped). */
-  stopPinging(): void {
-    this.pinger?.stop();
+  /**
+   * VS Code's session starts: the rehearsal ends and the adapter resets. VS Code's messages go to
+   * the adapter at once; what the adapter sent the rehearsal, up to the reset's answer, is dropped.
+   */
+  startSession(): void {
+    this.rehearsal?.end();
   }
 
   handleMessage(message: vscode.DebugProtocolMessage): void {
@@ -75,16 +73,18 @@ export class ProcessAdapter implements vscode.DebugAdapter {
     this.disposed = true;
     this.listeners.clear();
     this.early = [];
-    this.pinger?.stop();
+    this.rehearsal?.stop();
     if (!this.ended) this.child.stdin.end();
   }
 
+  /** A message from the adapter: the rehearsal's are dropped. */
   private emit(m: Message): void {
+    if (this.rehearsal?.received(m)) return;
+    this.deliver(m);
+  }
+
+  private deliver(m: Message): void {
     if (this.disposed) return;
-    if (isPong(m)) {
-      this.pinger?.answered(m);
-      return;
-    }
     if (!this.listeners.size) {
       this.early.push(m);
       return;
@@ -127,8 +127,8 @@ export class ProcessAdapter implements vscode.DebugAdapter {
     const why = error ?? (signal ? `signal ${signal}` : `exit code ${code}`);
     if (code !== 0 || error) {
       const detail = this.stderr.trim();
-      this.emit({ type: 'event', seq: 0, event: 'output', body: { category: 'stderr', output: `kpath: the debug adapter stopped (${why})${detail ? `:\n${detail}` : ''}\n` } } as Message);
+      this.deliver({ type: 'event', seq: 0, event: 'output', body: { category: 'stderr', output: `kpath: the debug adapter stopped (${why})${detail ? `:\n${detail}` : ''}\n` } } as Message);
     }
-    this.emit({ type: 'event', seq: 0, event: 'terminated' } as Message);
+    this.deliver({ type: 'event', seq: 0, event: 'terminated' } as Message);
   }
 }

@@ -2,8 +2,8 @@
 // the background until its client's first request, and the VS Code extension hands such a process
 // to VS Code through a relay (src/extension/relay.ts). These tests drive both over real stdio: a
 // session in a warm adapter sends exactly what one in a plain adapter sends, whether it starts
-// during the warm-up or after it, and whether the relay pinged it meanwhile or not (the answers to
-// pings never reach VS Code); bad arguments are refused; the relay frames messages both ways
+// during the warm-up or after it, and whether the relay rehearsed a session with it meanwhile or
+// not (VS Code never sees the rehearsal); bad arguments are refused; the relay frames messages both ways
 // and ends the session, saying why, when the process dies.
 
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ProcessAdapter } from '../../src/extension/relay';
-import { frame } from '../../src/adapter/ping';
+import { REHEARSAL, RehearsalPlan, frame } from '../../src/adapter/rehearsal';
 import { CLI } from '../helpers/cli';
 import { DAP, DEFAULT_SCENARIO } from '../helpers/dap';
 
@@ -69,17 +69,19 @@ class Client {
 
 /**
  * Everything an adapter sends for a launch, `steps` steps with what an editor asks, and a
- * disconnect; with `ping`, the relay pings the adapter until the session starts, as the extension does.
+ * disconnect; with `plan`, the relay rehearses with the adapter until the session starts, as the
+ * extension does.
  */
-async function transcript(args: string[], waitMs: number, steps: number, ping = false): Promise<{ got: string[]; pongs: number }> {
+async function transcript(args: string[], waitMs: number, steps: number, plan?: RehearsalPlan): Promise<{ got: string[]; pongs: number; rehearsed: number }> {
   const child = start(args);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const c = new Client(new ProcessAdapter(child));
-  if (ping) c.relay.ping();
+  const rehearsal = plan ? c.relay.rehearse({ scenario: DEFAULT_SCENARIO }, plan) : undefined;
   // A learner reads the scenario before pressing F5: the warm-up may have ended, or not.
   if (waitMs) await new Promise((resolve) => setTimeout(resolve, waitMs));
-  c.relay.stopPinging();
-  const pongs = c.relay.pongs;
+  c.relay.startSession();
+  const pongs = rehearsal?.pongs ?? 0;
+  const rehearsed = rehearsal?.steps ?? 0;
   await c.request('initialize', { adapterID: 'kpath', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
   await c.request('setFunctionBreakpoints', { breakpoints: [{ name: 'ip_finish_output2' }] });
   await c.request('launch', { scenario: DEFAULT_SCENARIO, stopOnEntry: true });
@@ -100,7 +102,7 @@ async function transcript(args: string[], waitMs: number, steps: number, ping = 
   assert.equal(await exited, 0);
   // Each stop's sk_buff is named by a memory reference that is the same in every run; nothing in
   // a message depends on time or on the process, so the transcripts compare whole.
-  return { got: c.got.map((m) => JSON.stringify(m)), pongs };
+  return { got: c.got.map((m) => JSON.stringify(m)), pongs, rehearsed };
 }
 
 test('a session in an adapter started with --warm sends exactly what one in a plain adapter sends', { timeout: 120_000 }, async () => {
@@ -111,13 +113,19 @@ test('a session in an adapter started with --warm sends exactly what one in a pl
     assert.deepEqual((await transcript([DAP, '--warm'], waitMs, 60)).got, plain, `dist/dap.js --warm, first request after ${waitMs} ms`);
   }
   assert.deepEqual((await transcript([CLI, 'dap', '--warm'], 300, 60)).got, plain, 'kpath dap --warm');
-  // Pinged, as the extension pings the adapter it starts ahead: the session starts with a ping on
-  // its way (its answer comes after the session's first request), or once many have been answered.
-  const early = await transcript([DAP, '--warm'], 0, 60, true);
-  assert.deepEqual(early.got, plain, 'pinged, first request at once');
-  const late = await transcript([DAP, '--warm'], 1500, 60, true);
-  assert.deepEqual(late.got, plain, 'pinged, first request after 1.5 s');
-  assert.ok(late.pongs > 100, `${late.pongs} pings answered in 1.5 s`);
+  // Rehearsed with, as the extension rehearses with the adapter it starts ahead: the session starts
+  // with the first ping on its way, in the middle of the rehearsal's session, or after its end.
+  const early = await transcript([DAP, '--warm'], 0, 60, REHEARSAL);
+  assert.deepEqual(early.got, plain, 'rehearsed, first request at once');
+  const pinging = await transcript([DAP, '--warm'], 1000, 60, { pings: 100_000, steps: 300 });
+  assert.deepEqual(pinging.got, plain, 'rehearsed, first request while pinging');
+  assert.ok(pinging.pongs > 100, `${pinging.pongs} pings answered in 1 s`);
+  const middle = await transcript([DAP, '--warm'], 1500, 60, { pings: 50, steps: 100_000 });
+  assert.deepEqual(middle.got, plain, 'rehearsed, first request in the middle of the rehearsal');
+  assert.ok(middle.rehearsed > 100, `${middle.rehearsed} moves rehearsed in 1.5 s`);
+  const after = await transcript([CLI, 'dap', '--warm'], 2500, 60, { pings: 10, steps: 40 });
+  assert.deepEqual(after.got, plain, 'kpath dap --warm, rehearsed, first request after the rehearsal');
+  assert.equal(after.rehearsed, 40);
 });
 
 test('the adapter refuses arguments it does not know', async () => {
@@ -149,17 +157,23 @@ test('the relay splits and joins DAP frames, whatever the chunks', async () => {
   assert.equal(c.got[1].body?.output, 'ünïcödé ✓\n');
 });
 
-test('an adapter process that dies in a session ends it, with what it wrote to stderr', async () => {
-  const child = start(['-e', "process.stderr.write('something went wrong\\n'); setTimeout(() => process.exit(3), 50);"]);
-  const c = new Client(new ProcessAdapter(child));
-  await c.until('terminated', (m) => m.event === 'terminated');
-  const out = c.got.find((m) => m.event === 'output');
-  assert.ok(out, 'an output event');
-  assert.equal(out.body?.category, 'stderr');
-  assert.match(String(out.body?.output), /debug adapter stopped \(exit code 3\):\nsomething went wrong/);
-  // Requests after the end are dropped, not written to a closed pipe.
-  c.relay.handleMessage({ seq: 1, type: 'request', command: 'threads' } as DebugProtocol.Request);
-  c.relay.dispose();
+test('an adapter process that dies in a session ends it, with what it wrote to stderr, rehearsed with or not', async () => {
+  for (const rehearsed of [false, true]) {
+    const child = start(['-e', "process.stderr.write('something went wrong\\n'); setTimeout(() => process.exit(3), 50);"]);
+    const relay = new ProcessAdapter(child);
+    // A rehearsal the adapter never answers, and VS Code's session started behind its reset.
+    if (rehearsed) relay.rehearse({ scenario: DEFAULT_SCENARIO });
+    relay.startSession();
+    const c = new Client(relay);
+    await c.until('terminated', (m) => m.event === 'terminated');
+    const out = c.got.find((m) => m.event === 'output');
+    assert.ok(out, 'an output event');
+    assert.equal(out.body?.category, 'stderr');
+    assert.match(String(out.body?.output), /debug adapter stopped \(exit code 3\):\nsomething went wrong/);
+    // Requests after the end are dropped, not written to a closed pipe.
+    c.relay.handleMessage({ seq: 1, type: 'request', command: 'threads' } as DebugProtocol.Request);
+    c.relay.dispose();
+  }
 });
 
 test('what an adapter sends before VS Code listens is delivered when it does; after dispose, nothing is', async () => {
