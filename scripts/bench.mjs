@@ -55,6 +55,7 @@ const { parseScenario } = require(path.join(ROOT, 'out/src/model/scenario/parse.
 const { createKernel, runKernel } = require(path.join(ROOT, 'out/src/model/engine/run.js'));
 const { PcapWriter } = require(path.join(ROOT, 'out/src/model/wire/pcap.js'));
 const { Rehearsal } = require(path.join(ROOT, 'out/src/adapter/rehearsal.js'));
+const { ADAPTER_NODE_OPTIONS } = require(path.join(ROOT, 'out/src/adapter/node-options.js'));
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-bench-'));
 const results = {};
@@ -290,9 +291,12 @@ function kernelRates(sizes) {
 // ---- a DAP client over stdio -----------------------------------------------------------------
 
 class Dap {
-  /** kpath's adapter, or another one (`script` and its arguments). */
+  /**
+   * kpath's adapter, or another one (`script` and its arguments), started as the extension starts
+   * kpath's: with the adapter's Node.js options (src/adapter/node-options.ts).
+   */
   constructor(script = path.join(ROOT, 'dist/dap.js'), args = []) {
-    this.child = spawn(process.execPath, [script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child = spawn(process.execPath, [...ADAPTER_NODE_OPTIONS, script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.seq = 1;
     /** When an array, every message received is pushed to it. */
     this.record = null;

@@ -1,5 +1,5 @@
 // Where VS Code finds the debug adapter: dist/dap.js, run by the Node.js that runs the extension
-// host (VS Code's own runtime, told to act as plain Node.js).
+// host (VS Code's own runtime, told to act as plain Node.js), with the options of node-options.ts.
 //
 // The extension keeps one adapter process started ahead of time (`dist/dap.js --warm`), from when
 // it activates (a .kpath file is opened) and again after each session ends. Such a process warms
@@ -14,6 +14,7 @@
 import * as vscode from 'vscode';
 import { spawn, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { ProcessAdapter } from './relay';
+import { ADAPTER_NODE_OPTIONS } from '../adapter/node-options';
 
 export class KpathAdapterFactory implements vscode.DebugAdapterDescriptorFactory, vscode.Disposable {
   private spare: { child: ChildProcessWithoutNullStreams; relay: ProcessAdapter } | null = null;
@@ -27,7 +28,7 @@ export class KpathAdapterFactory implements vscode.DebugAdapterDescriptorFactory
   createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
     const relay = this.takeSpare();
     if (relay) return new vscode.DebugAdapterInlineImplementation(relay);
-    return new vscode.DebugAdapterExecutable(process.execPath, [this.program], { env: { ELECTRON_RUN_AS_NODE: '1' } });
+    return new vscode.DebugAdapterExecutable(process.execPath, [...ADAPTER_NODE_OPTIONS, this.program], { env: { ELECTRON_RUN_AS_NODE: '1' } });
   }
 
   /** Starts an adapter for the next session, unless one is waiting or the setting is off. */
@@ -35,7 +36,7 @@ export class KpathAdapterFactory implements vscode.DebugAdapterDescriptorFactory
     if (this.spare || !vscode.workspace.getConfiguration('kpath').get<boolean>('startAdapterAhead', true)) return;
     let child: ChildProcessWithoutNullStreams;
     try {
-      child = spawn(process.execPath, [this.program, '--warm'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: 'pipe' });
+      child = spawn(process.execPath, [...ADAPTER_NODE_OPTIONS, this.program, '--warm'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: 'pipe' });
     } catch {
       return;
     }

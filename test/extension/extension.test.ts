@@ -20,6 +20,8 @@ import {
   CodeServer, Workbench, UI_TIMEOUT_MS, KPATH_EXTENSION_ID,
   startCodeServer, openWorkbench, scenarioWorkspace, runCommand, openFile, activationMs, exactly, saveFailure,
 } from '../helpers/vscode';
+import { REPO_ROOT } from '../helpers/cli';
+import { ADAPTER_NODE_OPTIONS } from '../../src/adapter/node-options';
 
 /** One test: the UI waits in it are each bounded by UI_TIMEOUT_MS; this bounds their sum. */
 const TEST_TIMEOUT_MS = 180_000;
@@ -201,6 +203,12 @@ describe('the extension in VS Code (code-server + chromium)', () => {
   uiTest('F5 with no launch.json debugs the scenario: stops on entry, steps, stops at a function breakpoint, ends', async () => {
     // The extension started an adapter when it activated; F5 hands that process to VS Code.
     const [spare] = await waitFor('an adapter started ahead', async () => (spareAdapters().length === 1 ? spareAdapters() : undefined));
+    // Started with the adapter's Node.js options (src/adapter/node-options.ts), which package.json
+    // gives VS Code too, for an adapter it would start from there.
+    const argv = fs.readFileSync(`/proc/${spare}/cmdline`, 'utf8').split('\0');
+    assert.deepEqual(argv.slice(1, 1 + ADAPTER_NODE_OPTIONS.length), [...ADAPTER_NODE_OPTIONS]);
+    const debuggers = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { debuggers: { runtimeArgs?: string[] }[] } }).contributes.debuggers;
+    assert.deepEqual(debuggers[0].runtimeArgs, [...ADAPTER_NODE_OPTIONS]);
     // Meanwhile the extension rehearses a session with it (src/adapter/rehearsal.ts): the adapter
     // makes about 250 reads of its own, its 300 pings about 300 more, and its 300 steps about 2,500.
     await waitFor('the extension to rehearse with the adapter started ahead', async () => (readCalls(spare) > 2000 ? true : undefined));
