@@ -20,6 +20,7 @@
 // in the background, and neither takes a sequence number of the session.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { BREAKPOINTS, MOVES } from './warmup';
 
 /** A request with no arguments, answered at once with success. */
 export const PING = 'kpath/ping';
@@ -53,8 +54,6 @@ export interface RehearsalPlan {
  */
 export const REHEARSAL: RehearsalPlan = { pings: 300, steps: 300 };
 
-/** The moves of the rehearsal, over and over: mostly F10, as a learner steps. */
-const MOVES = ['next', 'next', 'stepIn', 'next', 'next', 'stepBack', 'next', 'next', 'stepOut', 'next'];
 
 /** What VS Code says of itself in its initialize request. */
 const INITIALIZE: DebugProtocol.InitializeRequestArguments = {
@@ -74,6 +73,11 @@ interface Message {
   body?: unknown;
 }
 
+/** The event that ends a move: a stop, or the end of the run. */
+function isStop(m: Message): boolean {
+  return m.type === 'event' && (m.event === 'stopped' || m.event === 'terminated');
+}
+
 /**
  * Rehearses with an adapter through `write` (which takes a framed message): give it every message
  * the adapter sends; `received` says which to drop. `end()` when the editor's session starts.
@@ -87,7 +91,7 @@ export class Rehearsal {
   /** Pings answered, and moves made. */
   pongs = 0;
   steps = 0;
-  /** Settles when the rehearsal has stopped making requests (its plan done, or `end()`). */
+  /** Settles when the rehearsal has stopped making requests: its plan done, `end()` or `stop()`, or a failed request. */
   readonly done: Promise<void>;
 
   constructor(private readonly write: (framed: string) => void, private readonly launch: object, private readonly plan: RehearsalPlan = REHEARSAL) {
@@ -130,9 +134,9 @@ export class Rehearsal {
     if (this.plan.steps <= 0) return;
     if (!(await this.ask('initialize', INITIALIZE))?.success) return;
     // As VS Code launches: the launch, then the configuration, then configurationDone.
-    let stop = this.next((m) => m.type === 'event' && (m.event === 'stopped' || m.event === 'terminated'));
+    let stop = this.next(isStop);
     const launched = this.ask('launch', { ...this.launch, stopOnEntry: true, noDebug: false, trace: false });
-    await this.ask('setFunctionBreakpoints', { breakpoints: [{ name: 'ip_finish_output2' }] });
+    await this.ask('setFunctionBreakpoints', { breakpoints: BREAKPOINTS });
     await this.ask('setExceptionBreakpoints', { filters: [] });
     await this.ask('configurationDone', {});
     if (!(await launched)?.success) return;
@@ -140,7 +144,7 @@ export class Rehearsal {
     while (this.steps < this.plan.steps && !this.ending) {
       if (ev.event !== 'stopped') {
         // The run ended: again from the start.
-        stop = this.next((m) => m.type === 'event' && (m.event === 'stopped' || m.event === 'terminated'));
+        stop = this.next(isStop);
         if (!(await this.ask('restart', {}))?.success) return;
         ev = await stop;
         if (ev.event !== 'stopped') return;
@@ -155,7 +159,7 @@ export class Rehearsal {
         for (const sc of scopes?.body?.scopes ?? []) if (!sc.expensive) await this.ask('variables', { variablesReference: sc.variablesReference });
       }
       if (this.ending) return;
-      stop = this.next((m) => m.type === 'event' && (m.event === 'stopped' || m.event === 'terminated'));
+      stop = this.next(isStop);
       if (!(await this.ask(MOVES[this.steps % MOVES.length], { threadId }))) return;
       this.steps++;
       ev = await stop;

@@ -59,8 +59,11 @@ function aheadScenario(): string | undefined {
   return undefined;
 }
 
-/** The moves of the throwaway session, over and over: mostly F10, as a learner steps. */
-const MOVES = ['next', 'next', 'stepIn', 'next', 'next', 'stepBack', 'next', 'next', 'stepOut', 'next'];
+/** The moves of a warm-up (and of an editor's rehearsal), over and over: mostly F10, as a learner steps. */
+export const MOVES = ['next', 'next', 'stepIn', 'next', 'next', 'stepBack', 'next', 'next', 'stepOut', 'next'];
+
+/** Its breakpoint, as learners set them: `next` then checks breakpoints at every step point. */
+export const BREAKPOINTS = [{ name: 'ip_finish_output2' }];
 
 /**
  * Steps throwaway sessions (from `make`) through `launch` (next, and now and then stepIn, stepBack
@@ -118,8 +121,7 @@ async function oneSession(s: WarmableSession, launch: DebugProtocol.LaunchReques
     return sent.find((m): m is DebugProtocol.Response => m.type === 'response' && (m as DebugProtocol.Response).request_seq === q);
   };
   request('initialize', { clientID: 'kpath-warm-up', adapterID: 'kpath', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsVariableType: true });
-  // A function breakpoint, as learners set them: `next` then checks breakpoints at every step point.
-  request('setFunctionBreakpoints', { breakpoints: [{ name: 'ip_finish_output2' }] });
+  request('setFunctionBreakpoints', { breakpoints: BREAKPOINTS });
   request('launch', { ...launch, stopOnEntry: true, noDebug: false, trace: false });
   request('configurationDone', {});
   // The launch goes on once configurationDone has resolved its promise.
