@@ -20,7 +20,7 @@
 // in the background, and neither takes a sequence number of the session.
 
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { BREAKPOINTS, MOVES } from './warmup';
+import { BREAKPOINTS, MOVES, isStop } from './warmup';
 
 /** A request with no arguments, answered at once with success. */
 export const PING = 'kpath/ping';
@@ -71,11 +71,6 @@ interface Message {
   success?: boolean;
   event?: string;
   body?: unknown;
-}
-
-/** The event that ends a move: a stop, or the end of the run. */
-function isStop(m: Message): boolean {
-  return m.type === 'event' && (m.event === 'stopped' || m.event === 'terminated');
 }
 
 /**

@@ -412,13 +412,10 @@ export class KpathDebugSession extends DebugSession {
    * background.
    */
   override handleMessage(msg: DebugProtocol.ProtocolMessage): void {
-    if (this.output && msg.type === 'request' && (msg as DebugProtocol.Request).command === PING) {
-      this.output.write(answerFrame(PING, msg.seq), 'utf8');
-      return;
-    }
-    if (this.output && msg.type === 'request' && (msg as DebugProtocol.Request).command === RESET) {
-      this.output.write(answerFrame(RESET, msg.seq), 'utf8');
-      this.reset();
+    const command = msg.type === 'request' ? (msg as DebugProtocol.Request).command : undefined;
+    if (this.output && (command === PING || command === RESET)) {
+      this.output.write(answerFrame(command, msg.seq), 'utf8');
+      if (command === RESET) this.reset();
       return;
     }
     super.handleMessage(msg);

@@ -158,7 +158,12 @@ function threadOf(stop: DebugProtocol.Event): number {
 function lastStop(sent: DebugProtocol.ProtocolMessage[]): DebugProtocol.Event | undefined {
   for (let i = sent.length - 1; i >= 0; i--) {
     const m = sent[i] as DebugProtocol.Event;
-    if (m.type === 'event' && (m.event === 'stopped' || m.event === 'terminated')) return m;
+    if (isStop(m)) return m;
   }
   return undefined;
+}
+
+/** The event that ends a move: a stop, or the end of the run. */
+export function isStop(m: { type?: string; event?: string }): boolean {
+  return m.type === 'event' && (m.event === 'stopped' || m.event === 'terminated');
 }
