@@ -44,7 +44,7 @@ for (const a of args) {
 }
 const log = (s) => process.stderr.write(s + '\n');
 
-for (const f of ['out/src/model/engine/run.js', 'dist/dap.js', 'dist/cli.js']) {
+for (const f of ['out/src/model/run.js', 'dist/dap.js', 'dist/cli.js']) {
   if (!fs.existsSync(path.join(ROOT, f))) {
     log(`bench: ${f} is missing: run \`npm run build\` first`);
     process.exit(2);
@@ -52,7 +52,7 @@ for (const f of ['out/src/model/engine/run.js', 'dist/dap.js', 'dist/cli.js']) {
 }
 
 const { parseScenario } = require(path.join(ROOT, 'out/src/model/scenario/parse.js'));
-const { createKernel, runKernel } = require(path.join(ROOT, 'out/src/model/engine/run.js'));
+const { createKernel, runKernel } = require(path.join(ROOT, 'out/src/model/run.js'));
 const { PcapWriter } = require(path.join(ROOT, 'out/src/model/wire/pcap.js'));
 const { Rehearsal } = require(path.join(ROOT, 'out/src/adapter/rehearsal.js'));
 const { ADAPTER_NODE_OPTIONS } = require(path.join(ROOT, 'out/src/adapter/node-options.js'));
@@ -542,7 +542,7 @@ async function stepping() {
 
   // The adapter's own share of a step, without the process hops: the runtime's next, then the
   // scopes and the variables of Locals and of the sk_buff, in this process.
-  const { Runtime } = require(path.join(ROOT, 'out/src/model/engine/runtime.js'));
+  const { Runtime } = require(path.join(ROOT, 'out/src/debugger/runtime.js'));
   const { Variables } = require(path.join(ROOT, 'out/src/adapter/variables.js'));
   const rt = new Runtime(parseScenario(fs.readFileSync(file, 'utf8'), file));
   const vars = new Variables();
@@ -613,7 +613,7 @@ async function deepHistory() {
   // stop with its frames and call records for the Wire view, the current segment's steps).
   const probe = `
     const { parseScenario } = require(${JSON.stringify(path.join(ROOT, 'out/src/model/scenario/parse.js'))});
-    const { Runtime } = require(${JSON.stringify(path.join(ROOT, 'out/src/model/engine/runtime.js'))});
+    const { Runtime } = require(${JSON.stringify(path.join(ROOT, 'out/src/debugger/runtime.js'))});
     const fs = require('fs');
     const s = parseScenario(fs.readFileSync(${JSON.stringify(file)}, 'utf8'), 'deep.kpath');
     const rt = new Runtime(s);

@@ -1,5 +1,6 @@
 // Bundles the entry points with esbuild: the command (dist/cli.js), the debug adapter on its own
-// (dist/dap.js) and the VS Code extension (dist/extension.js, which loads neither of the others).
+// (dist/dap.js loading dist/dap-core.js) and the VS Code extension (dist/extension.js, which loads
+// the adapter's code only when it runs the adapter inline).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 
@@ -15,9 +16,12 @@ const common = {
   logLevel: 'warning',
 };
 
-// The `kpath` command, and the debug adapter on its own (what an editor starts).
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
-await build({ ...common, entryPoints: ['src/adapter/main.ts'], outfile: 'dist/dap.js' });
+// The `kpath` command, and the debug adapter on its own (what an editor starts), minified: a person
+// waits for them to load.
+await build({ ...common, minify: true, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+await build({ ...common, minify: true, entryPoints: ['src/adapter/main.ts'], outfile: 'dist/dap-core.js' });
+// What an editor starts: a loader that compiles dist/dap-core.js with V8's code cache.
+await build({ ...common, minify: true, entryPoints: ['src/adapter/dap.ts'], outfile: 'dist/dap.js' });
 // The extension: `vscode` is the editor's own module, and the adapter runs in a process of its own.
 await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 chmodSync('dist/cli.js', 0o755);

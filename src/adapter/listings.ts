@@ -1,11 +1,12 @@
-// The model listings as files a DAP client can open: rendered once per profile into a directory
-// under the system's temporary folder, and the mapping between step points and their lines.
+// The model listings as files a DAP client can open, and the mapping between step points and their
+// lines. A listing is written when a stack trace first points into it, under kpath's private cache
+// folder (~/.cache/kpath/listings/PROFILE/...), and rewritten only when its text changed.
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KernelProfile } from '../model/scenario/types';
-import { LISTINGS, renderListing, stepLine, stepsAtLine, callLine } from '../model/listing';
+import { renderedListing, stepLine, stepsAtLine, callLine } from '../model/listing';
+import { cacheDir, writeFileAtomic } from '../io/files';
 
 type Position = { name: string; path: string; line: number } | undefined;
 
@@ -13,14 +14,11 @@ export class Listings {
   readonly root: string;
   /** Positions already worked out: a stack trace asks for the same few on every stop. */
   private readonly positions = new Map<string, Position>();
+  /** Listings written (or found up to date) by this session. */
+  private readonly written = new Set<string>();
 
-  constructor(readonly profile: KernelProfile, root = path.join(os.tmpdir(), 'kpath-listings')) {
+  constructor(readonly profile: KernelProfile, root = path.join(cacheDir(), 'listings')) {
     this.root = path.join(root, profile);
-    for (const file of LISTINGS) {
-      const target = this.diskPath(file.path);
-      const { text } = renderListing(file, profile);
-      writeIfChanged(target, text);
-    }
   }
 
   /** Where a kernel path's listing lives on disk. */
@@ -49,7 +47,13 @@ export class Listings {
   }
 
   private onDisk(pos: { path: string; line: number }): Position {
-    return { name: path.basename(pos.path), path: this.diskPath(pos.path), line: pos.line };
+    const file = this.diskPath(pos.path);
+    if (!this.written.has(pos.path)) {
+      const text = renderedListing(this.profile, pos.path)!.text;
+      writeIfChanged(file, text);
+      this.written.add(pos.path);
+    }
+    return { name: path.basename(pos.path), path: file, line: pos.line };
   }
 
   /** The step points a line breakpoint at `file:line` would stop on, or why it cannot be verified. */
@@ -80,7 +84,5 @@ function writeIfChanged(target: string, text: string): void {
     // not there yet
   }
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, target);
+  writeFileAtomic(target, text);
 }

@@ -12,29 +12,15 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { parseScenario } from '../model/scenario/parse';
 import { validateScenario, ScenarioError } from '../model/scenario/validate';
 import type { Scenario } from '../model/scenario/types';
-import { Runtime, StopResult, Stop, ExceptionFilter } from '../model/engine/runtime';
-import type { ExceptionKind } from '../model/engine/watch';
+import { Runtime, StopResult, Stop, ExceptionFilter } from '../debugger/runtime';
+import type { ExceptionKind } from '../model/kernel/watch';
 import { findFunction } from '../model/kernel/functions';
-import { evaluate, formatValue, complete, parseExpr, checkHitCondition, ExprError } from '../model/engine/expr';
-import type { Value } from '../model/engine/expr';
-import { frameRecord } from '../model/engine/run';
+import { evaluate, formatValue, complete, parseExpr, checkHitCondition, ExprError } from '../debugger/expr';
+import type { Value } from '../debugger/expr';
+import { frameRecord } from '../model/run';
 import { FRAME_TABLE_HEADER, frameLine } from '../model/report';
 import { Listings } from './listings';
 import { Variables } from './variables';
-import { Background, WARM_UP, warmUp } from './warmup';
-import { PING, RESET, answerFrame } from './rehearsal';
-
-export interface SessionOptions {
-  /** Warm the stepping path up before the first stop (warmup.ts); off for the warm-up's own sessions. */
-  warmUp?: boolean;
-  /** After each stop, work out the next `next` while idle (Runtime.prepareNext). */
-  ahead?: boolean;
-  /**
-   * A warm-up already running in the background (`kpath dap --warm`): the first request stops it,
-   * and a launch after enough of its steps warms up no more.
-   */
-  background?: Background;
-}
 
 /** The launch configuration (package.json's debugger schema). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -48,8 +34,6 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
 
 const TASK_THREAD = 1;
 const SOFTIRQ_THREAD = 2;
-/** How long the client must be quiet after a stop before the adapter works out the next `next`. */
-const AHEAD_QUIET_MS = 5;
 
 export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   { filter: 'drop', label: 'Packet dropped', description: 'Stop where a packet is freed, with its drop reason', supportsCondition: true, conditionDescription: 'e.g. reason == "NEIGH_FAILED"' },
@@ -74,15 +58,10 @@ export class KpathDebugSession extends DebugSession {
   private pendingFnBps: { id: number; bp: DebugProtocol.FunctionBreakpoint }[] = [];
   private pendingFilters: ExceptionFilter[] = [];
   private nextBpId = 1;
-  /** Counts the sessions of this object (kpath/reset starts a new one). */
-  private sessionNumber = 0;
-  /**
-   * Steps made for this object: the moves of all its sessions (an editor's rehearsal among them)
-   * and its launches' warm-ups. Once there are enough, a launch needs no warm-up of its own.
-   */
-  private stepsMade = 0;
+  /** Called once, after the first stop has been sent (dap.ts saves its code cache then). */
+  afterFirstStop: (() => void) | null = null;
 
-  constructor(private readonly options: SessionOptions = {}) {
+  constructor() {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
@@ -129,24 +108,15 @@ export class KpathDebugSession extends DebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
-    const session = this.sessionNumber;
     try {
       this.setup(args);
     } catch (e) {
       this.sendErrorResponse(response, { id: 1001, format: '{_message}', variables: { _message: messageOf(e) }, showUser: true });
       return;
     }
-    // A process that has stepped enough already (in the background, or in an editor's rehearsal)
-    // has compiled the stepping path: no warm-up of its own.
-    if (this.options.warmUp !== false && !args.noDebug && (this.options.background?.steps ?? 0) + this.stepsMade < WARM_UP.steps) {
-      this.stepsMade += await warmUp(throwaway, args);
-    }
-    // A reset (kpath/reset) while this launch waited ended its session: the new one is not its.
-    if (session !== this.sessionNumber) return;
     this.sendResponse(response);
     this.announceBreakpoints();
     await this.configured;
-    if (session !== this.sessionNumber) return;
     // Run Without Debugging: no stop on entry and no breakpoints (applyBreakpoints), to the end.
     this.report(this.runtime!.start(!!args.stopOnEntry && !args.noDebug), true);
   }
@@ -398,72 +368,11 @@ export class KpathDebugSession extends DebugSession {
     this.shutdown();
   }
 
-  /** Where the session writes, when it runs on streams (the standalone adapter): pings and resets are answered there. */
-  private output: NodeJS.WritableStream | null = null;
-
-  override start(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void {
-    this.output = output;
-    super.start(input, output);
-  }
-
-  /**
-   * A ping and a reset (rehearsal.ts) are answered at once, below the session: they are no requests
-   * of the session, so they take no sequence number, and a ping does not stop the warm-up in the
-   * background.
-   */
-  override handleMessage(msg: DebugProtocol.ProtocolMessage): void {
-    const command = msg.type === 'request' ? (msg as DebugProtocol.Request).command : undefined;
-    if (this.output && (command === PING || command === RESET)) {
-      this.output.write(answerFrame(command, msg.seq), 'utf8');
-      if (command === RESET) this.reset();
-      return;
-    }
-    super.handleMessage(msg);
-  }
-
-  /**
-   * kpath/reset (rehearsal.ts): the session ends and a new one starts in this process, as if it had
-   * just been started; only what V8 compiled stays. Its answer is the old session's last message.
-   */
-  private reset(): void {
-    this.sessionNumber++;
-    if (this.aheadTimer) clearTimeout(this.aheadTimer);
-    this.aheadTimer = null;
-    this.runtime = null;
-    this.scenario = null;
-    this.args = null;
-    this.listings = null;
-    this.vars = new Variables();
-    this.frameHandles = new Handles();
-    this.configured = new Promise((resolve) => (this.markConfigured = resolve));
-    this.pendingStepBps = new Map();
-    this.pendingFnBps = [];
-    this.pendingFilters = [];
-    this.nextBpId = 1;
-    this.clientColumnsStartAt1 = true;
-    this.clientProgress = false;
-    this.progressId = null;
-    this.progressSeq = 0;
-    this.frameEvents = 0;
-    this.framesOmitted = 0;
-    // What DebugSession and ProtocolServer (@vscode/debugadapter) keep of a session: the client's
-    // line and column bases (set again by its initialize) and the messages' sequence number.
-    const base = this as unknown as { _clientLinesStartAt1: boolean; _clientColumnsStartAt1: boolean; _sequence: number; _pendingRequests: Map<number, unknown> };
-    base._clientLinesStartAt1 = true;
-    base._clientColumnsStartAt1 = true;
-    base._sequence = 1;
-    base._pendingRequests.clear();
-  }
-
   /** Requests the adapter does not know get an error response, never silence. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     // Requests without arguments reach the handlers with an empty object, so that they answer
     // with a readable error instead of a JavaScript exception.
     if (request.arguments === undefined || request.arguments === null || typeof request.arguments !== 'object') request.arguments = {};
-    // The client is busy: work ahead only once it is quiet again.
-    this.aheadTimer?.refresh();
-    // A client has come: the CPU is the session's now.
-    this.options.background?.stop();
     try {
       super.dispatchRequest(request);
     } catch (e) {
@@ -474,13 +383,6 @@ export class KpathDebugSession extends DebugSession {
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === 'kpath/frames') return this.framesRequest(response, (args ?? {}) as { start?: unknown; count?: unknown });
-    // A session without streams (inline in an editor) has no pipes to warm up: a ping is a no-op,
-    // and a reset is answered in the old session before the new one starts.
-    if (command === PING) return this.sendResponse(response);
-    if (command === RESET) {
-      this.sendResponse(response);
-      return this.reset();
-    }
     this.fail(response, `unknown request "${command}"`);
   }
 
@@ -512,7 +414,6 @@ export class KpathDebugSession extends DebugSession {
     try {
       const rt = this.mustRuntime();
       if (rt.ended && !allowEnded) throw new ErrorResponse('the scenario has run to its end; restart to run it again');
-      this.stepsMade++;
       r = f(rt);
     } catch (e) {
       return this.fail(response, messageOf(e));
@@ -577,29 +478,11 @@ export class KpathDebugSession extends DebugSession {
     if (r.hitBreakpointIds.length) ev.body.hitBreakpointIds = r.hitBreakpointIds;
     ev.body.description = describeStop(stop, reason, first);
     this.sendEvent(ev);
-    this.prepareAhead();
-  }
-
-  /** Fires once the client has been quiet for AHEAD_QUIET_MS after a stop (every request re-arms it). */
-  private aheadTimer: NodeJS.Timeout | null = null;
-
-  /**
-   * Once the client has asked what it shows at a stop (threads, stack, scopes, variables) and gone
-   * quiet, work out the `next` from it (the request F10 sends), so that the step the learner
-   * takes after reading the stop costs only its round trip (Runtime.prepareNext).
-   */
-  private prepareAhead(): void {
-    if (this.options.ahead === false) return;
-    if (this.aheadTimer) {
-      this.aheadTimer.refresh();
-      return;
+    const after = this.afterFirstStop;
+    if (after) {
+      this.afterFirstStop = null;
+      setImmediate(after);
     }
-    this.aheadTimer = setTimeout(() => {
-      this.aheadTimer = null;
-      this.runtime?.prepareNext();
-    }, AHEAD_QUIET_MS);
-    // A pending preparation never keeps the adapter alive.
-    this.aheadTimer.unref();
   }
 
   /** What the debug console shows when a run ends: the frames it put on the wire, as a table. */
@@ -665,20 +548,6 @@ export class KpathDebugSession extends DebugSession {
     rt.setStepBreakpoints(steps);
     rt.setExceptionFilters(this.pendingFilters);
   }
-}
-
-/**
- * The session of a standalone adapter (dist/dap.js, `kpath dap`). With `warm`, the adapter has been
- * started before it is needed, and warms up in the background until its client's first request.
- */
-export function standaloneSession(warm: boolean): KpathDebugSession {
-  if (!warm) return new KpathDebugSession();
-  return new KpathDebugSession({ background: new Background(throwaway) });
-}
-
-/** A session for a warm-up to step and drop: no warm-up of its own, no working ahead. */
-function throwaway(): KpathDebugSession {
-  return new KpathDebugSession({ warmUp: false, ahead: false });
 }
 
 function loadScenario(args: LaunchArguments): Scenario {

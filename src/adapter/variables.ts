@@ -5,17 +5,17 @@
 
 import { Handles } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { Stop, Runtime } from '../model/engine/runtime';
-import type { Value, ObjectValue } from '../model/engine/expr';
-import { formatValue } from '../model/engine/expr';
-import { wrap, skbView, devView, rtView, neighView, View, ListView } from '../model/engine/inspect';
+import type { Stop, Runtime } from '../debugger/runtime';
+import type { Value, ObjectValue } from '../debugger/expr';
+import { formatValue } from '../debugger/expr';
+import { wrap, skbView, devView, rtView, neighView, View, ListView } from '../debugger/inspect';
 import { SkBuff } from '../model/net/skbuff';
 import { NetDevice } from '../model/net/device';
 import { Neighbour, NUD_BY_NAME, nudName } from '../model/net/neigh';
 import { formatIpv4 } from '../model/wire/addr';
 import { formatHex } from '../model/wire/bytes';
 import { decodeFrame, summarize } from '../model/wire/decode';
-import { msToJiffies } from '../model/engine/clock';
+import { msToJiffies } from '../model/core/clock';
 
 type Entry = { kind: 'object'; value: ObjectValue; path: string } | { kind: 'vars'; list: () => DebugProtocol.Variable[] };
 
@@ -28,18 +28,14 @@ export interface ScopeInfo {
 export class Variables {
   private handles = new Handles<Entry>();
   /** Memory reference -> the skb, for readMemory of packet bytes. */
-  private packets = new Map<string, SkBuff>();
+  private readonly packets = new Map<string, SkBuff>();
   /** One reference per skb object: a fragment can carry its datagram's packet id. */
   private refs = new WeakMap<SkBuff, string>();
   private nextRef = 1;
 
   reset(): void {
     this.handles.reset();
-    // A new map, not clear(): a cleared map's old table keeps its entries until a full collection,
-    // and once that table has aged into the old generation, every young collection takes what it
-    // points at (an skb, and through it the whole kernel of an earlier stop) as alive. Clearing
-    // made each young collection copy about 0.6 MB of dead stops; a new map, about 0.07 MB.
-    this.packets = new Map();
+    this.packets.clear();
     this.refs = new WeakMap();
   }
 

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Scenario } from '../model/scenario/types';
 import { PcapWriter } from '../model/wire/pcap';
-import { runScenario } from '../model/engine/run';
+import { runScenario } from '../model/run';
 import { formatIpv4, parseIpv4, prefixMask } from '../model/wire/addr';
 import { HELPER_PY, type HelperResult } from './helper-py';
 import { planCapture, type CapturePlan } from './plan';

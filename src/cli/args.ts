@@ -89,24 +89,12 @@ export function parseRunArgs(argv: string[]): RunArgs {
   return a;
 }
 
-export const DAP_HELP = `Usage: kpath dap [--warm]
+export const DAP_HELP = `Usage: kpath dap
 
 Serves the Debug Adapter Protocol on stdin/stdout, for any DAP client (VS Code, nvim-dap, ...).
 Launch arguments: "scenario" (a .kpath path or a scenario object), "stopOnEntry", "kernel"
 ("6.18" or "4.9"), "trace" (trace lines to the debug console). The adapter exits when its client
-closes the connection. The README shows an nvim-dap configuration. Start Node.js with
---v8-pool-size=1 (node --v8-pool-size=1 dist/cli.js dap): with V8's default four threads for its
-work in the background, the slowest steps are slower (on two CPUs, a p99 of 6.6 ms instead of 4.1).
-
-  --warm   for a client that starts the adapter before it is needed: warm the stepping path up
-           at once, in the background, until the first request (about a second of CPU time),
-           so that the session's first stop comes at once and its first steps are quicker.
-           Meanwhile the client may rehearse: "kpath/ping" requests, one at a time, warm up the
-           reading and writing of messages (each is answered at once with seq 0, outside any
-           session); then a whole session, with steps, warms up the session itself; then
-           "kpath/reset" (answered with seq 0) ends that session and starts a new one, as if
-           the process had just started. The VS Code extension starts its adapters this way,
-           and rehearses with them.`;
+closes the connection. docs/debugging.md shows an nvim-dap configuration.`;
 
 export const CAPTURE_HELP = `Usage: kpath capture FILE.kpath OUTDIR
 

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runScenario } from '../model/engine/run';
+import { runScenario } from '../model/run';
 import { readCapture, scenarioDigest } from '../capture/capture-doc';
 import { compare, formatComparison } from '../capture/compare';
 import { sideFromCapture, sideFromRun } from '../capture/sides';

@@ -5,7 +5,6 @@ import { captureCommand, reportError } from './capture';
 import { compareCommand } from './compare';
 import { runCommand } from './run';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
-import { standaloneSession } from '../adapter/session';
 import { serveStdio } from '../adapter/stdio';
 
 declare const KPATH_VERSION: string | undefined;
@@ -38,10 +37,9 @@ function main(argv: string[]): number | undefined {
         write(DAP_HELP + '\n');
         return 0;
       }
-      const unknown = rest.filter((a) => a !== '--warm');
-      if (unknown.length) throw new UsageError(`kpath dap takes no arguments but --warm, not "${unknown[0]}" (see kpath dap --help)`);
+      if (rest.length) throw new UsageError(`kpath dap takes no arguments, not "${rest[0]}" (see kpath dap --help)`);
       // The session speaks DAP on stdin/stdout and exits when its client goes away.
-      serveStdio(standaloneSession(rest.includes('--warm')));
+      serveStdio();
       return undefined;
     }
     if (cmd === 'capture' || cmd === 'compare') {

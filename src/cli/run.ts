@@ -2,11 +2,11 @@
 
 import * as fs from 'node:fs';
 import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
-import { createKernel, runKernel, resultOf, totalCalls } from '../model/engine/run';
-import { Tracer, formatTraceLine, TraceLine } from '../model/engine/trace';
+import { createKernel, runKernel, resultOf, totalCalls } from '../model/run';
+import { Tracer, formatTraceLine, TraceLine } from '../model/trace';
 import { findFunction, MODELED_FUNCTIONS } from '../model/kernel/functions';
 import { PcapWriter } from '../model/wire/pcap';
-import { AtomicFile } from './files';
+import { AtomicFile } from '../io/files';
 import { RunArgs, UsageError, AUTO_COUNTS_CALLS } from './args';
 import { formatReport } from './format';
 

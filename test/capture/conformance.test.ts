@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseScenario } from '../../src/model/scenario/parse';
 import type { Scenario } from '../../src/model/scenario/types';
-import { runScenario } from '../../src/model/engine/run';
+import { runScenario } from '../../src/model/run';
 import { readCapture, scenarioDigest, type StoredCapture } from '../../src/capture/capture-doc';
 import { compare, type Difference } from '../../src/capture/compare';
 import { sideFromCapture, sideFromRun } from '../../src/capture/sides';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseScenario } from '../../src/model/scenario/parse';
-import { runScenario } from '../../src/model/engine/run';
+import { runScenario } from '../../src/model/run';
 import { callOrder, nftScript, planCapture, type CapturePlan } from '../../src/capture/plan';
 import { preflight, preflightMessage, TOOL_PACKAGES, readPcapExact, neighbourEntries, MAX_NEIGHBOURS } from '../../src/capture/live';
 import { formatCaptureDoc, readCapture, scenarioDigest, type CaptureDoc } from '../../src/capture/capture-doc';

@@ -7,8 +7,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KernelProfile } from '../../src/model/scenario/types';
-import type { Watcher } from '../../src/model/engine/watch';
-import { createKernel, runKernel } from '../../src/model/engine/run';
+import type { Watcher } from '../../src/model/kernel/watch';
+import { createKernel, runKernel } from '../../src/model/run';
 import {
   TSHARK_SKIP, assertCleanPcap, run, loadScenario, callChain, hasCalls, ranFunction, tx, isIp, sendOn, sendsOn, onDev, arpRequests, ms, assertBetween,
 } from '../helpers/conformance';

@@ -1,8 +1,8 @@
 // The VS Code extension in a real VS Code (code-server) in a real browser (Debian's chromium), the
 // way a user meets it: a workspace with a .kpath scenario, the editor's language and buttons, F5
-// with no launch.json (in the adapter process the extension started ahead), stepping, a function
-// breakpoint, Run to the End, a launch configuration without a scenario, the setting that keeps
-// an adapter started ahead, and the extension's activation time. One server and one browser serve the
+// with no launch.json (in an adapter process VS Code starts for the session), stepping, a function
+// breakpoint, Run to the End, a launch configuration without a scenario, the adapter run inline,
+// and the extension's activation time. One server and one browser serve the
 // whole file; the tests run in order and each leaves the workbench with no debug session.
 //
 // Needs chromium and rg (Debian: apt-get install chromium ripgrep); code-server is installed into
@@ -20,8 +20,6 @@ import {
   CodeServer, Workbench, UI_TIMEOUT_MS, KPATH_EXTENSION_ID,
   startCodeServer, openWorkbench, scenarioWorkspace, runCommand, openFile, activationMs, exactly, saveFailure,
 } from '../helpers/vscode';
-import { REPO_ROOT } from '../helpers/cli';
-import { ADAPTER_NODE_OPTIONS } from '../../src/adapter/node-options';
 
 /** One test: the UI waits in it are each bounded by UI_TIMEOUT_MS; this bounds their sum. */
 const TEST_TIMEOUT_MS = 180_000;
@@ -77,26 +75,16 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Pr
 }
 
 /**
- * The adapter processes the extension has started ahead of a session, waiting for one or running
- * the one that took them (`dist/dap.js --warm`), by pid. Only this server's (its process group):
- * other test files run adapters too.
+ * The adapter processes VS Code has started for sessions (dist/dap.js), by pid. Only this
+ * server's (its process group): other test files run adapters too.
  */
-function spareAdapters(): number[] {
+function adapterProcesses(): number[] {
   if (!server) return [];
   const ps = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
   return ps.split('\n')
     .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
-    .filter((m): m is RegExpExecArray => !!m && Number(m[2]) === server!.pid && /\/dist\/dap\.js --warm$/.test(m[3]))
+    .filter((m): m is RegExpExecArray => !!m && Number(m[2]) === server!.pid && /\/dist\/dap\.js$/.test(m[3]))
     .map((m) => Number(m[1]));
-}
-
-/** Read system calls a process has made (/proc/PID/io): each request it answered is one at least. */
-function readCalls(pid: number): number {
-  try {
-    return Number(/^syscr: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
 }
 
 const alive = (pid: number): boolean => {
@@ -201,17 +189,8 @@ describe('the extension in VS Code (code-server + chromium)', () => {
   });
 
   uiTest('F5 with no launch.json debugs the scenario: stops on entry, steps, stops at a function breakpoint, ends', async () => {
-    // The extension started an adapter when it activated; F5 hands that process to VS Code.
-    const [spare] = await waitFor('an adapter started ahead', async () => (spareAdapters().length === 1 ? spareAdapters() : undefined));
-    // Started with the adapter's Node.js options (src/adapter/node-options.ts), which package.json
-    // gives VS Code too, for an adapter it would start from there.
-    const argv = fs.readFileSync(`/proc/${spare}/cmdline`, 'utf8').split('\0');
-    assert.deepEqual(argv.slice(1, 1 + ADAPTER_NODE_OPTIONS.length), [...ADAPTER_NODE_OPTIONS]);
-    const debuggers = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { debuggers: { runtimeArgs?: string[] }[] } }).contributes.debuggers;
-    assert.deepEqual(debuggers[0].runtimeArgs, [...ADAPTER_NODE_OPTIONS]);
-    // Meanwhile the extension rehearses a session with it (src/adapter/rehearsal.ts): the adapter
-    // makes about 250 reads of its own, its 300 pings about 300 more, and its 300 steps about 2,500.
-    await waitFor('the extension to rehearse with the adapter started ahead', async () => (readCalls(spare) > 2000 ? true : undefined));
+    // No adapter runs before a session.
+    assert.deepEqual(adapterProcesses(), []);
     await focusScenario();
     await page().keyboard.press('F5');
     await debugToolbar().waitFor();
@@ -222,6 +201,8 @@ describe('the extension in VS Code (code-server + chromium)', () => {
     await thread.filter({ hasText: /paused on entry at udp_sendmsg/i }).waitFor();
     await frames().first().filter({ has: page().locator('.stack-frame', { hasText: /^udp_sendmsg/ }) }).waitFor();
     await scope('Locals').waitFor();
+    // VS Code started one adapter process for the session (package.json's program).
+    const [adapter] = await waitFor('the session\'s adapter process', async () => (adapterProcesses().length === 1 ? adapterProcesses() : undefined));
     const entry = (await frames().first().getAttribute('aria-label')) ?? '';
     assert.match(entry, /^Stack Frame udp_sendmsg, line \d+, udp\.c$/);
 
@@ -254,19 +235,16 @@ describe('the extension in VS Code (code-server + chromium)', () => {
     await scope('sk_buff').waitFor();
 
     await runCommand(page(), 'Remove All Breakpoints');
-    // The process started ahead runs the session: it is still there now, and it exits with the
-    // session (one that waits for a session never exits by itself).
-    assert.ok(alive(spare), `the adapter started ahead (pid ${spare}) runs the session`);
+    assert.ok(alive(adapter), `the session's adapter (pid ${adapter}) runs until the session ends`);
 
     // Stop ends the session.
     await page().keyboard.press('Shift+F5');
     await debugToolbar().waitFor({ state: 'hidden' });
     await focusScenario();
     await editorAction(RUN_BUTTON).waitFor();
-    // The session's adapter exits with it, and another is started ahead for the next session.
-    await waitFor('the session\'s adapter to exit', async () => (alive(spare) ? undefined : true));
-    const next = await waitFor('a new adapter started ahead', async () => spareAdapters().find((pid) => pid !== spare));
-    assert.ok(alive(next));
+    // The session's adapter exits with it, and nothing is left running.
+    await waitFor('the session\'s adapter to exit', async () => (alive(adapter) ? undefined : true));
+    assert.deepEqual(adapterProcesses(), []);
   });
 
   uiTest('"kpath: Run Scenario to the End" runs without stopping, and the session ends', async () => {
@@ -310,15 +288,22 @@ describe('the extension in VS Code (code-server + chromium)', () => {
     await toast.waitFor({ state: 'detached' });
   });
 
-  uiTest('the setting kpath.startAdapterAhead off ends the adapter waiting for a session; on starts one', async () => {
+  uiTest('with kpath.debugAdapter "inline", F5 debugs in the extension host: a stop on entry, no adapter process', async () => {
     const settings = path.join(folder, '.vscode', 'settings.json');
     fs.mkdirSync(path.dirname(settings), { recursive: true });
-    const waiting = await waitFor('an adapter started ahead', async () => spareAdapters()[0]);
-    fs.writeFileSync(settings, JSON.stringify({ 'kpath.startAdapterAhead': false }, null, 2));
-    await waitFor('no adapter started ahead', async () => (spareAdapters().length === 0 ? true : undefined));
-    assert.equal(alive(waiting), false);
-    fs.writeFileSync(settings, JSON.stringify({ 'kpath.startAdapterAhead': true }, null, 2));
-    await waitFor('an adapter started ahead again', async () => (spareAdapters().length === 1 ? true : undefined));
+    fs.writeFileSync(settings, JSON.stringify({ 'kpath.debugAdapter': 'inline' }, null, 2));
+    try {
+      await focusScenario();
+      await runCommand(page(), 'kpath: Debug Scenario');
+      const thread = view('Call Stack').locator('.monaco-list-row[aria-label^="Thread task"]');
+      await thread.filter({ hasText: /paused on entry at udp_sendmsg/i }).waitFor();
+      await scope('Locals').waitFor();
+      assert.deepEqual(adapterProcesses(), []);
+      await page().keyboard.press('Shift+F5');
+      await debugToolbar().waitFor({ state: 'hidden' });
+    } finally {
+      fs.rmSync(settings, { force: true });
+    }
   });
 
   uiTest('kpath is listed in Running Extensions with its activation time', async (t) => {

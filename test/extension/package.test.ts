@@ -50,7 +50,7 @@ describe('the .vsix package', () => {
 
   it('holds the bundles, the grammar, the docs and the default scenario, and no sources or node_modules', () => {
     const files = filesUnder(installed);
-    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/dap.js', 'package.json', 'readme.md', 'LICENSE.txt', 'syntaxes/kpath.tmLanguage.json', 'syntaxes/language-configuration.json', 'media/scenarios/default.kpath', 'docs/scenario.md']) {
+    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/dap.js', 'dist/dap-core.js', 'package.json', 'readme.md', 'LICENSE.txt', 'syntaxes/kpath.tmLanguage.json', 'syntaxes/language-configuration.json', 'media/scenarios/default.kpath', 'docs/scenario.md']) {
       assert.ok(files.includes(f), `${f} is missing from the package: ${files.join(', ')}`);
     }
     const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|\.vscode-test|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));

@@ -11,8 +11,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseScenario } from '../../src/model/scenario/parse';
 import type { KernelProfile, Scenario } from '../../src/model/scenario/types';
-import { createKernel, runKernel, resultOf } from '../../src/model/engine/run';
-import { Tracer, type TraceLine } from '../../src/model/engine/trace';
+import { createKernel, runKernel, resultOf } from '../../src/model/run';
+import { Tracer, type TraceLine } from '../../src/model/trace';
 import { PcapWriter } from '../../src/model/wire/pcap';
 import type { FrameRecord, RunResult, SendResult } from '../../src/model/result';
 import type { DecodedArp, DecodedIp, DecodedUdp } from '../../src/model/wire/decode';
@@ -34,7 +34,7 @@ export interface Run {
   kernel: KernelProfile;
   scenario: Scenario;
   result: RunResult;
-  /** One line per modeled function entered (the Tracer of src/model/engine/trace.ts). */
+  /** One line per modeled function entered (the Tracer of src/model/trace.ts). */
   trace: TraceLine[];
   /** Where the run's capture was written. */
   pcap: string;

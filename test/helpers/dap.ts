@@ -327,6 +327,6 @@ export function lineText(file: string, line: number): string {
 /** A listing path as the kernel names it (`net/ipv4/ip_output.c`), whatever directory holds the listings. */
 export function kernelPath(file: string | undefined): string {
   if (!file) return '<no source>';
-  const m = /kpath-listings[\\/][^\\/]+[\\/](.*)$/.exec(file);
+  const m = /listings[\\/](?:6\.18|4\.9)[\\/](.*)$/.exec(file);
   return m ? m[1].split(path.sep).join('/') : file;
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {
   ExprEnv, ExprError, ObjectValue, Value,
   checkHitCondition, complete, evaluate, formatValue, interpolate, parseExpr, truthy,
-} from '../../src/model/engine/expr';
+} from '../../src/debugger/expr';
 
 function obj(typeName: string, fields: Record<string, Value>, elements?: Value[]): ObjectValue {
   const o: ObjectValue = {

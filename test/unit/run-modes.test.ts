@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseScenario } from '../../src/model/scenario/parse';
 import type { Scenario } from '../../src/model/scenario/types';
-import { runScenario, totalCalls } from '../../src/model/engine/run';
+import { runScenario, totalCalls } from '../../src/model/run';
 import { PcapWriter } from '../../src/model/wire/pcap';
 import { RICH, BASE } from '../helpers/scenarios';
 

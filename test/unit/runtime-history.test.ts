@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseScenario } from '../../src/model/scenario/parse';
 import type { Scenario } from '../../src/model/scenario/types';
-import { createKernel, runKernel } from '../../src/model/engine/run';
-import { Runtime, Stop } from '../../src/model/engine/runtime';
-import type { Watcher, ExceptionKind } from '../../src/model/engine/watch';
+import { createKernel, runKernel } from '../../src/model/run';
+import { Runtime, Stop } from '../../src/debugger/runtime';
+import type { Watcher, ExceptionKind } from '../../src/model/kernel/watch';
 import { RICH, BASE } from '../helpers/scenarios';
 
 const SCENARIOS = path.join(__dirname, '..', '..', '..', 'test', 'scenarios');

@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseScenario } from '../../src/model/scenario/parse';
 import type { Scenario } from '../../src/model/scenario/types';
-import { createKernel, runKernel, resultOf } from '../../src/model/engine/run';
-import { copyKernel, Shared } from '../../src/model/engine/snapshot';
-import type { Kernel } from '../../src/model/engine/kernel';
+import { createKernel, runKernel, resultOf } from '../../src/model/run';
+import { copyKernel, Shared } from '../../src/debugger/snapshot';
+import type { Kernel } from '../../src/model/kernel/kernel';
 import { RICH } from '../helpers/scenarios';
 
 const ROOT = path.join(__dirname, '..', '..', '..');

@@ -2,7 +2,7 @@
 // (arp_solicit, arp_create, arp_xmit), replies from the link (arp_rcv, arp_process), and the
 // error report for packets that die with a failed entry.
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import type { NetDevice } from '../net/device';
 import { IFF_NOARP, IFF_LOOPBACK, IFF_POINTOPOINT } from '../net/device';
@@ -16,6 +16,7 @@ import { isMulticast, multicastMac, formatIpv4, formatMac, BROADCAST_MAC, ZERO_M
 import { emitArp, parseArp, ARP_LEN } from '../wire/arp';
 import { emitEthernet, ETH_P_ARP } from '../wire/ethernet';
 import { readU32 } from '../wire/bytes';
+import { alloc_skb, kfree_skb_reason } from './skbuff';
 
 const ARPOP_REQUEST = 1;
 const ARPOP_REPLY = 2;
@@ -96,7 +97,7 @@ export function arp_send(k: Kernel, op: number, dev: NetDevice, tip: number, des
   const w = k.w;
   const len = 14 + ARP_LEN;
   const buf = new Uint8Array(16 + len);
-  const skb = k.newSkb(buf, 16, len, 832);
+  const skb = alloc_skb(k, buf, 16, len, 832);
   skb.dev = dev;
   skb.protocol = ETH_P_ARP;
   skb.network_header = 16 + 14;
@@ -141,7 +142,7 @@ export function arp_error_report(k: Kernel, n: Neighbour, skb: SkBuff): void {
   if (w) w.enter('arp_error_report', skb, { neigh: formatIpv4(n.key), skb });
   if (w) w.note('ipv4_link_failure -> ICMP host unreachable');
   icmp_send(k, skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
-  k.drop(skb, 'arp_error_report', 'NEIGH_FAILED');
+  kfree_skb_reason(k, skb, 'arp_error_report', 'NEIGH_FAILED');
   if (w) w.leave(null);
 }
 

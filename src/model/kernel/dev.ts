@@ -1,15 +1,16 @@
 // net/core/dev.c and net/sched/sch_generic.c: from dev_queue_xmit through the qdisc to the
 // driver, the taps that see what the driver gets, and the receive side's entry (netif_rx).
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import { SkBuff, CHECKSUM_PARTIAL, CHECKSUM_NONE, PACKET_LOOPBACK, MAC_HEADER_UNSET } from '../net/skbuff';
+import { checksum, pseudoHeaderSum } from '../wire/checksum';
+import { readU32, writeU16 } from '../wire/bytes';
 import type { NetDevice } from '../net/device';
 import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO } from '../net/device';
-import { skb_checksum_help } from './skbuff';
+import { skb_copy_bits, consume_skb, kfree_skb_reason } from './skbuff';
 import { skb_gso_segment } from './ip_output';
 import { ENETDOWN, NET_XMIT_SUCCESS, NET_XMIT_DROP } from './errno';
 import { netif_receive_skb, ip_local_deliver_loop } from './ip_input';
-import { peersReceive } from '../net/peer';
 import { SKB_GSO_UDP, SKB_GSO_TCPV4 } from '../net/skbuff';
 
 /** pfifo_fast's priority-to-band map (prio2band). */
@@ -32,7 +33,7 @@ export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
     rc = xmitValidated(k, skb, dev);
   } else {
     dev.stats.tx_dropped++;
-    k.drop(skb, 'dev_queue_xmit', 'DEV_READY');
+    kfree_skb_reason(k, skb, 'dev_queue_xmit', 'DEV_READY');
     if (w) w.note(`${dev.name} is down -> ENETDOWN`);
     rc = -ENETDOWN;
   }
@@ -47,7 +48,7 @@ function __dev_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   if (w) w.enter('__dev_xmit_skb', skb, { skb, qdisc: q.kind, qlen: qlen(dev) });
   let rc: number;
   if (!dev.up) {
-    k.drop(skb, '__dev_xmit_skb', 'QDISC_DROP');
+    kfree_skb_reason(k, skb, '__dev_xmit_skb', 'QDISC_DROP');
     rc = NET_XMIT_DROP;
   } else if (qlen(dev) === 0) {
     // TCQ_F_CAN_BYPASS: nothing waits, so transmit directly (sch_direct_xmit).
@@ -57,7 +58,7 @@ function __dev_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): number {
     const band = PRIO2BAND[skb.priority & 15];
     if (qlen(dev) >= q.limit) {
       q.drops++;
-      k.drop(skb, 'pfifo_fast_enqueue', 'QDISC_DROP');
+      kfree_skb_reason(k, skb, 'pfifo_fast_enqueue', 'QDISC_DROP');
       if (w) w.note(`qlen ${qlen(dev)} >= txqueuelen ${q.limit}: tail drop`);
       rc = NET_XMIT_DROP;
     } else {
@@ -157,20 +158,20 @@ function countTx(dev: NetDevice, len: number): void {
 /** drivers/net/veth.c: the frame crosses to the other end of the pair, unpadded. */
 function veth_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   // The skb is freed after this, so a view of its bytes is enough unless the frame is kept.
-  const frame = k.keepFrames ? k.copyBytes(skb.buf, skb.data, skb.tail) : skb.buf.subarray(skb.data, skb.tail);
+  const frame = k.keepFrames ? skb_copy_bits(skb) : skb.buf.subarray(skb.data, skb.tail);
   if (k.w) k.w.note(`${dev.name}: ${frame.length}-byte frame on the wire`);
   countTx(dev, frame.length);
   k.emitFrame(dev.name, 'tx', frame, skb.id);
-  peersReceive(k, dev, frame);
+  toLink(k, dev, frame);
   // consume_skb: the peer and the taps are done with the bytes.
-  k.freeBuf(skb);
+  consume_skb(k, skb);
   return NET_XMIT_SUCCESS;
 }
 
 /** A physical NIC: the hardware finishes offloaded checksums and pads short frames to 60 bytes. */
 function eth_driver_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   if (skb.ip_summed === CHECKSUM_PARTIAL) skb_checksum_help(k, skb);
-  let frame = k.copyBytes(skb.buf, skb.data, skb.tail);
+  let frame = skb_copy_bits(skb);
   if (dev.padToMin && frame.length < 60) {
     const padded = new Uint8Array(60);
     padded.set(frame);
@@ -179,9 +180,23 @@ function eth_driver_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   if (k.w) k.w.note(`${dev.name}: ${frame.length}-byte frame on the wire`);
   countTx(dev, frame.length);
   k.emitFrame(dev.name, 'tx', frame, skb.id);
-  peersReceive(k, dev, frame);
-  k.freeBuf(skb);
+  toLink(k, dev, frame);
+  consume_skb(k, skb);
   return NET_XMIT_SUCCESS;
+}
+
+/** The frame reaches the hosts at the other end of the link; their answers arrive after their delays. */
+function toLink(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
+  const far = k.farEnd;
+  if (far === null) return;
+  const answers = far(k.now, k.net, dev, frame);
+  for (let i = 0; i < answers.length; i++) k.later(k.now + answers[i].delay, answers[i].label, link_rx, [k, dev, answers[i].frame]);
+}
+
+/** A frame from the link reaches this host's device: seen on the wire, then received. */
+function link_rx(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
+  k.emitFrame(dev.name, 'rx', frame, 0);
+  netif_receive_skb(k, dev, frame);
 }
 
 /** drivers/net/loopback.c: the frame is received again by this host (netif_rx). */
@@ -213,4 +228,28 @@ export function dev_loopback_xmit(k: Kernel, skb: SkBuff, via: 'multicast-loop' 
   k.later(k.now, 'netif_rx loop', ip_local_deliver_loop, [k, dev, bytes, via]);
   if (w) w.leave(0);
   return 0;
+}
+
+/**
+ * skb_checksum_help: complete a CHECKSUM_PARTIAL transport checksum in software. The check field
+ * holds the pseudo-header seed; the sum over the transport header and data finishes it.
+ */
+export function skb_checksum_help(k: Kernel, skb: SkBuff): void {
+  const w = k.w;
+  if (w) w.enter('skb_checksum_help', skb, { skb });
+  const nh = skb.network_header;
+  const th = skb.transport_header;
+  const proto = skb.buf[nh + 9];
+  const l4len = skb.tail - th;
+  const checkOff = proto === 6 ? th + 16 : th + 6;
+  skb.buf[checkOff] = 0;
+  skb.buf[checkOff + 1] = 0;
+  const src = readU32(skb.buf, nh + 12);
+  const dst = readU32(skb.buf, nh + 16);
+  let c = checksum(skb.buf, th, l4len, pseudoHeaderSum(src, dst, proto, l4len));
+  if (proto === 17 && c === 0) c = 0xffff;
+  writeU16(skb.buf, checkOff, c);
+  skb.ip_summed = CHECKSUM_NONE;
+  if (w) w.at('csum', { check: c });
+  if (w) w.leave(0);
 }

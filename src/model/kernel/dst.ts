@@ -1,6 +1,6 @@
 // include/net/dst.h: dst_output calls the route's output function (ip_output or ip_mc_output).
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import type { SkBuff } from '../net/skbuff';
 import { ip_output, ip_mc_output } from './ip_output';

@@ -1,13 +1,13 @@
 // net/ipv4/icmp.c: errors the output path generates (__icmp_send) and their arrival back on this
 // host (icmp_rcv -> the protocol's error handler).
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import { PACKET_HOST } from '../net/skbuff';
 import { RTCF_BROADCAST, RTCF_MULTICAST, dstMtu } from '../net/route';
 import { IP_PMTUDISC_DONT } from '../net/sock';
 import { IFF_LOOPBACK } from '../net/device';
-import { HZ } from '../engine/clock';
+import { HZ } from '../core/clock';
 import { ip_route_output } from './route';
 import { ip_make_skb, ip_send_skb } from './ip_output';
 import { IP_OFFSET, IPPROTO_ICMP } from '../wire/ipv4';

@@ -1,18 +1,19 @@
 // The receive side, as far as the transmit path needs it: frames from peers (ARP replies, echo
 // replies, RSTs) and packets this host sends itself (over lo, or looped multicast/broadcast).
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { NetDevice } from '../net/device';
 import { arp_rcv } from './arp';
 import { icmp_rcv, icmp_send } from './icmp';
 import { ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from '../wire/icmp';
 import { RTN_LOCAL, RTCF_LOCAL } from '../net/route';
 import { skbTruesize } from '../net/skbuff';
-import { tcp_v4_rcv } from './tcp_output';
+import { tcp_v4_rcv } from './tcp_ipv4';
 import { ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
 import { isMulticast, formatIpv4 } from '../wire/addr';
 import { IP_MF, IP_OFFSET } from '../wire/ipv4';
 import { readU32 } from '../wire/bytes';
+import { alloc_skb } from './skbuff';
 
 /** __netif_receive_skb: dispatch a received Ethernet frame by its EtherType. */
 export function netif_receive_skb(k: Kernel, dev: NetDevice, frame: Uint8Array, countRx = true): void {
@@ -90,7 +91,7 @@ export function ip_local_deliver_loop(k: Kernel, dev: NetDevice, ip: Uint8Array,
 function portUnreachable(k: Kernel, dev: NetDevice, ip: Uint8Array): void {
   const len = (ip[2] << 8) | ip[3];
   const buf = ip.slice(0, Math.min(len, ip.length));
-  const skb = k.newSkb(buf, 0, buf.length, skbTruesize(buf.length, k.v49));
+  const skb = alloc_skb(k, buf, 0, buf.length, skbTruesize(buf.length, k.v49));
   skb.network_header = 0;
   skb.transport_header = (ip[0] & 0x0f) * 4;
   skb.dev = dev;

@@ -3,7 +3,7 @@
 // ip_finish_output, fragmentation and GSO, ip_finish_output2 with its neighbour lookup.
 // dst_output lives in dst.ts (include/net/dst.h).
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import {
   SkBuff, CHECKSUM_NONE, CHECKSUM_PARTIAL, IPSKB_REROUTED, IPSKB_FRAG_PMTU, IPSKB_FRAG_COMPLETE, IPSKB_FORWARDED,
@@ -27,8 +27,8 @@ import { rt_nexthop, ip_select_ident_hashed } from './route';
 import {
   __ipv4_neigh_lookup_noref, __neigh_create, neigh_output, dst_neigh_output,
 } from './neighbour';
-import { skb_checksum_help } from './skbuff';
-import { dev_loopback_xmit } from './dev';
+import { alloc_skb, kmalloc_reserve, consume_skb, kfree_skb_reason } from './skbuff';
+import { skb_checksum_help, dev_loopback_xmit } from './dev';
 import { icmp_send, icmp_out_count } from './icmp';
 import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED } from '../wire/icmp';
 import { ip_local_error } from './ip_sockglue';
@@ -152,8 +152,8 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
   const truesize = skbTruesize(headLen + hh_len + 15, k.v49);
   // Tailroom is what the kmalloc bucket left after the head's bytes (truesize - 576 is its size).
   const tailroom = Math.max(0, truesize - 576 - (hh_len + headLen));
-  const buf = k.allocBuf(hh_len + total + tailroom);
-  const skb = k.newSkb(buf, hh_len, total, truesize);
+  const buf = kmalloc_reserve(k, hh_len + total + tailroom);
+  const skb = alloc_skb(k, buf, hh_len, total, truesize);
   if (fragList) {
     skb.frag_list = fragList;
     skb.data_len = total - headLen;
@@ -227,6 +227,30 @@ function recordRouteSelf(buf: Uint8Array, off: number, len: number, addr: number
     }
     p += olen;
   }
+}
+
+/** ip_queue_xmit: TCP's IP header (DF per ip_dont_fragment, the socket's ID counter), then ip_local_out. */
+export function ip_queue_xmit(k: Kernel, sk: Sock, skb: SkBuff): number {
+  const w = k.w;
+  if (w) w.enter('ip_queue_xmit', skb, { sk, skb });
+  const rt = skb.dst!;
+  const b = skb.buf;
+  const nh = skb.network_header;
+  const df = sk.pmtudisc === 2 || (sk.pmtudisc === 1 && !rt.mtuLocked);
+  b[nh] = 0x45;
+  b[nh + 1] = sk.tos;
+  b[nh + 6] = df ? 0x40 : 0;
+  b[nh + 8] = sk.uc_ttl >= 0 ? sk.uc_ttl : k.net.ip_default_ttl;
+  b[nh + 9] = 6;
+  writeU32(b, nh + 12, rt.saddr);
+  writeU32(b, nh + 16, sk.inet_daddr);
+  const id = ip_select_ident_segs(k, sk, skb, 1, df);
+  writeU16(b, nh + 4, id);
+  ipSendCheck(b, nh);
+  if (w) w.at('iph', { df, ttl: b[nh + 8], id });
+  const ret = ip_local_out(k, sk, skb);
+  if (w) w.leave(ret);
+  return ret;
 }
 
 /** ip_select_ident_segs: the IP ID policy of the profile. */
@@ -357,7 +381,7 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
       loopClone(k, sk, skb, 'multicast-loop');
     }
     if (skb.buf[skb.network_header + 8] === 0) {
-      k.drop(skb, 'ip_mc_output', 'NOT_SPECIFIED');
+      kfree_skb_reason(k, skb, 'ip_mc_output', 'NOT_SPECIFIED');
       if (w) {
         w.note('TTL 0: the datagram stays on this host');
         w.leave(0);
@@ -395,7 +419,7 @@ function loopClone(k: Kernel, sk: Sock | null, skb: SkBuff, via: 'multicast-loop
 
 /** skb_clone: shares nothing in the model; a new id with the same bytes and metadata. */
 export function cloneSkb(k: Kernel, skb: SkBuff): SkBuff {
-  const c = k.newSkb(skb.buf.slice(), skb.data, skb.len, skb.truesize);
+  const c = alloc_skb(k, skb.buf.slice(), skb.data, skb.len, skb.truesize);
   copyMetadata(c, skb);
   c.network_header = skb.network_header;
   c.transport_header = skb.transport_header;
@@ -514,7 +538,7 @@ export function ip_fragment(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number
     k.net.counters.Ip.FragFails++;
     if (w) w.note(`DF set and may not fragment -> ICMP frag needed (mtu ${mtu}), EMSGSIZE`);
     icmp_send(k, skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu);
-    k.drop(skb, 'ip_fragment', 'PKT_TOO_BIG');
+    kfree_skb_reason(k, skb, 'ip_fragment', 'PKT_TOO_BIG');
     ret = -EMSGSIZE;
   } else {
     if (w) w.note('DF set but ignore_df -> ip_do_fragment');
@@ -575,7 +599,7 @@ export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number 
     if (w) w.at('output', { fragment: i, offset: frags[i].buf[frags[i].network_header + 7] });
     err = ip_finish_output2(k, sk, frags[i]);
     if (err) {
-      for (let j = i + 1; j < frags.length; j++) k.drop(frags[j], 'ip_do_fragment', 'NOT_SPECIFIED');
+      for (let j = i + 1; j < frags.length; j++) kfree_skb_reason(k, frags[j], 'ip_do_fragment', 'NOT_SPECIFIED');
       break;
     }
     c.FragCreates++;
@@ -583,7 +607,7 @@ export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number 
   if (err === 0) c.FragOKs++;
   else c.FragFails++;
   // The datagram's own buffer is not sent: each fragment carries a copy of its part.
-  k.freeBuf(skb);
+  consume_skb(k, skb);
   if (w) w.leave(err);
   return err;
 }
@@ -608,12 +632,12 @@ function sliceSizes(total: number, dataSpace: number): number[] {
 function makeFragment(k: Kernel, skb: SkBuff, hlen: number, off: number, len: number, mf: boolean, df: boolean, later: boolean, startOffset = 0, keepId = 0): SkBuff {
   const dev = skb.dst!.dev;
   const ll = LL_RESERVED_SPACE(dev);
-  const buf = k.allocBuf(ll + hlen + len);
+  const buf = kmalloc_reserve(k, ll + hlen + len);
   const nh = skb.network_header;
   buf.set(skb.buf.subarray(nh, nh + hlen), ll);
   if (later && hlen > 20) buf.set(ipOptionsFragment(skb.buf.subarray(nh + 20, nh + hlen)), ll + 20);
   buf.set(skb.buf.subarray(nh + hlen + off, nh + hlen + off + len), ll + hlen);
-  const frag = k.newSkb(buf, ll, hlen + len, skbTruesize(hlen + len + ll + 15, k.v49), keepId);
+  const frag = alloc_skb(k, buf, ll, hlen + len, skbTruesize(hlen + len + ll + 15, k.v49), keepId);
   copyMetadata(frag, skb);
   frag.network_header = ll;
   frag.transport_header = ll + hlen;
@@ -652,7 +676,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
   if (skb.headroom < hh_len && dev.header_ops) {
     if (w) w.note(`headroom ${skb.headroom} < ${hh_len} -> ${k.v49 ? 'skb_realloc_headroom' : 'skb_expand_head'}`);
     if (!expandHead(k, skb, hh_len)) {
-      k.drop(skb, 'ip_finish_output2', 'NOMEM');
+      kfree_skb_reason(k, skb, 'ip_finish_output2', 'NOMEM');
       if (w) w.leave(-ENOMEM);
       return -ENOMEM;
     }
@@ -667,7 +691,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
     const n = __neigh_create(k, dev, nexthop, rt, daddr, skb);
     if (typeof n === 'number') {
       const err = k.v49 ? -EINVAL : n;
-      k.drop(skb, 'ip_finish_output2', 'NEIGH_CREATEFAIL');
+      kfree_skb_reason(k, skb, 'ip_finish_output2', 'NEIGH_CREATEFAIL');
       if (w) {
         w.note(`no neighbour: ${errnoName(err)}`);
         w.leave(err);
@@ -696,7 +720,7 @@ function expandHead(k: Kernel, skb: SkBuff, need: number): boolean {
   skb.network_header += extra;
   skb.transport_header += extra;
   if (skb.mac_header !== MAC_HEADER_UNSET) skb.mac_header += extra;
-  if (k.v49) skb.id = k.newSkb(buf, skb.data, skb.len, skb.truesize).id; // a new skb replaces the old
+  if (k.v49) skb.id = alloc_skb(k, buf, skb.data, skb.len, skb.truesize).id; // a new skb replaces the old
   return true;
 }
 

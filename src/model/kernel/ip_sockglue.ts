@@ -1,6 +1,6 @@
 // net/ipv4/ip_sockglue.c: errors queued on a socket with IP_RECVERR (ip_local_error, ip_icmp_error).
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import { errnoName } from './errno';
 import { formatIpv4 } from '../wire/addr';

@@ -2,7 +2,7 @@
 // virtual clock, the output routines an entry points at, its queue of packets waiting for
 // resolution (limited in truesize, oldest dropped first) and the cached link header.
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import type { NetDevice } from '../net/device';
 import type { Rtable } from '../net/route';
@@ -11,12 +11,13 @@ import {
   NUD_NONE, NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE, NUD_FAILED,
   NUD_CONNECTED, NUD_VALID, NUD_IN_TIMER,
 } from '../net/neigh';
-import { HZ } from '../engine/clock';
+import { HZ } from '../core/clock';
 import { randReachTime } from '../net/netns';
 import { arp_constructor, arp_solicit, arp_error_report } from './arp';
 import { dev_queue_xmit } from './dev';
 import { ENOBUFS, ENETDOWN, NET_XMIT_DROP, EINVAL } from './errno';
 import { formatIpv4, formatMac } from '../wire/addr';
+import { kfree_skb_reason } from './skbuff';
 
 export const NEIGH_UPDATE_F_OVERRIDE = 0x1;
 export const NEIGH_UPDATE_F_ADMIN = 0x80000000;
@@ -121,7 +122,7 @@ export function callOutput(k: Kernel, n: Neighbour, skb: SkBuff): number {
     case 'neigh_connected_output': return neigh_connected_output(k, n, skb);
     case 'neigh_direct_output': return dev_queue_xmit(k, skb);
     case 'neigh_blackhole':
-      k.drop(skb, 'neigh_blackhole', 'NEIGH_DEAD');
+      kfree_skb_reason(k, skb, 'neigh_blackhole', 'NEIGH_DEAD');
       return -ENETDOWN;
   }
 }
@@ -132,7 +133,7 @@ export function neigh_hh_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
   if (w) w.enter('neigh_hh_output', skb, { hh: formatMac(n.hh_data, 2), skb });
   const hh_alen = 16;
   if (skb.headroom < hh_alen) {
-    k.drop(skb, 'neigh_hh_output', 'NOMEM');
+    kfree_skb_reason(k, skb, 'neigh_hh_output', 'NOMEM');
     if (w) w.leave(NET_XMIT_DROP);
     return NET_XMIT_DROP;
   }
@@ -219,7 +220,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
   let immediateProbe = false;
   if (n.dead) {
     if (skb && !(n.nud_state & NUD_STALE)) {
-      k.drop(skb, '__neigh_event_send', 'NEIGH_DEAD');
+      kfree_skb_reason(k, skb, '__neigh_event_send', 'NEIGH_DEAD');
       if (w) w.leave(1);
       return 1;
     }
@@ -236,7 +237,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
     } else {
       setState(k, n, NUD_FAILED);
       n.updated = k.jiffies;
-      if (skb) k.drop(skb, '__neigh_event_send', 'NEIGH_FAILED');
+      if (skb) kfree_skb_reason(k, skb, '__neigh_event_send', 'NEIGH_FAILED');
       if (w) {
         w.note('mcast_solicit + app_solicit = 0: FAILED at once');
         w.leave(1);
@@ -256,7 +257,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
         const old = n.arp_queue.shift();
         if (!old) break;
         n.arp_queue_len_bytes -= old.truesize;
-        k.drop(old, '__neigh_event_send', 'NEIGH_QUEUEFULL');
+        kfree_skb_reason(k, old, '__neigh_event_send', 'NEIGH_QUEUEFULL');
         k.net.arp_tbl.stats.unresolved_discards++;
       }
       n.arp_queue.push(skb);

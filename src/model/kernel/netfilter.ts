@@ -2,7 +2,7 @@
 // NAT manipulation of net/netfilter/nf_nat_proto.c. The hook runs once per datagram, before
 // fragmentation, so a NATed datagram's fragments all carry the new address.
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import { CHECKSUM_PARTIAL } from '../net/skbuff';
 import type { NftMatch, NftStatement } from '../scenario/types';
@@ -12,6 +12,7 @@ import { parseIpv4, prefixMask, formatIpv4 } from '../wire/addr';
 import { csumReplace4, csumReplace2 } from '../wire/checksum';
 import { rt_nexthop } from './route';
 import { readU32, writeU16, writeU32 } from '../wire/bytes';
+import { kfree_skb_reason } from './skbuff';
 
 /** NF_HOOK(POST_ROUTING): 1 when every chain accepted; -EPERM after a DROP (the skb is freed). */
 export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
@@ -71,7 +72,7 @@ export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
 function dropped(k: Kernel, skb: SkBuff, rule: string): number {
   k.net.nf.verdicts.drop++;
   k.exception('nf-drop', { packet: skb.id, rule });
-  k.drop(skb, 'nf_hook_slow', 'NETFILTER_DROP');
+  kfree_skb_reason(k, skb, 'nf_hook_slow', 'NETFILTER_DROP');
   if (k.w) {
     k.w.note(`DROP by "${rule}" -> EPERM`);
     k.w.leave(-EPERM);

@@ -1,7 +1,7 @@
 // net/ipv4/raw.c: raw_sendmsg on an IPPROTO_ICMP raw socket, as ping uses it. The echo request
 // (type 8, id, sequence, checksum) is written by the application; the kernel adds the IP header.
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import { RTCF_BROADCAST } from '../net/route';
 import { ip_route_output } from './route';

@@ -1,7 +1,7 @@
 // net/ipv4/route.c: the output route lookup (ip_route_output_key_hash_rcu, __mkroute_output) and
 // the IP ID generator (__ip_select_ident).
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import {
   Rtable, RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, RTN_MULTICAST, RTCF_LOCAL, RTCF_BROADCAST, RTCF_MULTICAST, FibEntry,
 } from '../net/route';

@@ -1,7 +1,7 @@
 // net/socket.c and the setsockopt handlers (net/ipv4/ip_sockglue.c, net/core/sock.c): creating the
 // scenario's sockets, applying the options a send line names, binding and connecting.
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { Send } from '../scenario/types';
 import { Sock, PMTUDISC_BY_NAME, IP_PMTUDISC_DONT, IP_PMTUDISC_WANT } from '../net/sock';
 import { parseIpv4 } from '../wire/addr';

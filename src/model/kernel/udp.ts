@@ -1,7 +1,7 @@
 // net/ipv4/udp.c: udp_sendmsg (route, checks, ip_make_skb, udp_send_skb) and the ICMP error
 // handler that turns an error about one of our datagrams into a socket error.
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import { IP_PMTUDISC_DONT } from '../net/sock';
 import { CHECKSUM_PARTIAL } from '../net/skbuff';

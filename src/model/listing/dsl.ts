@@ -15,7 +15,19 @@ export const OLD: ListingProfile[] = ['4.9'];
 
 const MARKER = /\s+(@@[A-Za-z_][\w-]*|@\?[A-Za-z_][\w-]*|@6\.18|@4\.9)$/;
 
+/** A listing function from its block of text, read when its lines are first asked for. */
 export function fn(name: string, profiles: ListingProfile[], src: string): ListingFunction {
+  let lines: ListingLine[] | undefined;
+  return {
+    name,
+    profiles,
+    get lines() {
+      return (lines ??= parseBlock(name, src));
+    },
+  };
+}
+
+function parseBlock(name: string, src: string): ListingLine[] {
   const raw = src.split('\n');
   while (raw.length && !raw[0].trim()) raw.shift();
   while (raw.length && !raw[raw.length - 1].trim()) raw.pop();
@@ -39,13 +51,12 @@ export function fn(name: string, profiles: ListingProfile[], src: string): Listi
   const indents = parsed.filter((p) => p.text.trim()).map((p) => p.text.length - p.text.trimStart().length);
   const cut = indents.length ? Math.min(...indents) : 0;
   const texts = alignComments(parsed.map((p) => p.text.slice(cut)));
-  const lines = parsed.map((p, i): ListingLine => {
+  return parsed.map((p, i): ListingLine => {
     const l: ListingLine = { text: texts[i] };
     if (p.step) l.step = p.step;
     if (p.only.length) l.profiles = p.only;
     return l;
   });
-  return { name, profiles, lines };
 }
 
 /** Code followed by a trailing comment. */

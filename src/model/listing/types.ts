@@ -16,7 +16,7 @@ export interface ListingFunction {
   /** The modeled function's name, as in src/model/kernel/functions.ts and w.enter(). */
   name: string;
   profiles: ListingProfile[];
-  lines: ListingLine[];
+  readonly lines: ListingLine[];
 }
 
 export interface ListingFile {

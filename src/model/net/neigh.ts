@@ -3,7 +3,7 @@
 
 import type { NetDevice } from './device';
 import type { SkBuff } from './skbuff';
-import type { Event } from '../engine/timers';
+import type { Event } from '../core/timers';
 
 export const NUD_NONE = 0x00;
 export const NUD_INCOMPLETE = 0x01;

@@ -8,10 +8,10 @@ import { Sock } from './sock';
 import { newCounters, Counters } from './snmp';
 import { Netfilter } from './netfilter';
 import { parseIpv4, parseMac, prefixMask } from '../wire/addr';
-import { msToJiffies, HZ } from '../engine/clock';
+import { msToJiffies, HZ } from '../core/clock';
 import { findSysctl } from '../scenario/sysctl';
 import { SKB_TRUESIZE } from './skbuff';
-import type { Rng } from '../engine/rng';
+import type { Rng } from '../core/rng';
 
 export interface IfAddr {
   address: number;

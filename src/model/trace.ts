@@ -2,8 +2,8 @@
 // pwru: virtual time, context, packet id, the function (indented by call depth), the packet's
 // length, and the decision the function took. Breakpoints by name mark their hits.
 
-import type { Watcher } from './watch';
-import type { SkBuff } from '../net/skbuff';
+import type { Watcher } from './kernel/watch';
+import type { SkBuff } from './net/skbuff';
 
 interface Rec {
   time: number;

@@ -2,12 +2,12 @@
 // clock and its event queue, the seeded generator, the profile (6.18 or 4.9), the watcher (null
 // when nobody watches) and the record of what happened (frames, drops, ICMP errors).
 
-import { EventQueue, EventFn } from './timers';
-import { Rng } from './rng';
-import { nsToJiffies, jiffiesToNs, wheelExpiry } from './clock';
+import { EventQueue, EventFn } from '../core/timers';
+import { Rng } from '../core/rng';
+import { nsToJiffies, jiffiesToNs, wheelExpiry } from '../core/clock';
 import type { Watcher, ExceptionKind } from './watch';
 import type { Net } from '../net/netns';
-import { SkBuff } from '../net/skbuff';
+import type { NetDevice } from '../net/device';
 import type { DropRecord, FrameRecord, IcmpRecord, DeliveryRecord, SendResult } from '../result';
 import type { KernelProfile } from '../scenario/types';
 
@@ -26,7 +26,8 @@ export class Kernel {
   ctx: 'task' | 'softirq' = 'task';
   /** The socket call being run (index into sends), -1 in softirq context. */
   currentSend = -1;
-  private nextSkbId = 1;
+  /** The id the next new packet gets (skbuff.ts alloc_skb). */
+  nextSkbId = 1;
 
   // What happened, for the result and for views.
   readonly sends: SendResult[] = [];
@@ -47,6 +48,11 @@ export class Kernel {
   /** Socket calls made so far (in counts mode `sends` stays empty). */
   callCount = 0;
   readonly sendTotals: SendTotal[] = [];
+  /**
+   * The hosts at the other end of the links (src/model/peers), joined by the run: they receive
+   * each frame a device sends, and give back what they answer, each after a delay.
+   */
+  farEnd: ((now: number, net: Net, dev: NetDevice, frame: Uint8Array) => readonly { delay: number; label: string; frame: Uint8Array }[]) | null = null;
   /** Called every 65536 socket calls (RunOptions.progress). */
   progress: (() => void) | null = null;
   /**
@@ -63,7 +69,8 @@ export class Kernel {
    * watcher such as the debugger's may hold on to the skb).
    */
   reuseBuffers = true;
-  private pool = new Map<number, Uint8Array[]>();
+  /** Freed packet buffers by size, for reuse (skbuff.ts); a checkpoint copies the kernel without them. */
+  pool = new Map<number, Uint8Array[]>();
 
   constructor(profile: KernelProfile, seed = 1) {
     this.profile = profile;
@@ -73,72 +80,6 @@ export class Kernel {
 
   get jiffies(): number {
     return nsToJiffies(this.now);
-  }
-
-  /** A new skb with the next packet id, or with `id` when it continues an existing packet. */
-  newSkb(buf: Uint8Array, data: number, len: number, truesize: number, id = 0): SkBuff {
-    if (id) return new SkBuff(id, this.currentSend, buf, data, len, truesize);
-    const skb = new SkBuff(this.nextSkbId++, this.currentSend, buf, data, len, truesize);
-    if (this.currentSend >= 0 && this.ctx === 'task' && !this.countsOnly) this.sends[this.currentSend].packets.push(skb.id);
-    return skb;
-  }
-
-  /** A zeroed packet buffer of `size` bytes: a recycled one when there is one of that size. */
-  allocBuf(size: number): Uint8Array {
-    if (this.reuseBuffers) {
-      const free = this.pool.get(size);
-      if (free !== undefined && free.length) {
-        const b = free.pop()!;
-        b.fill(0);
-        return b;
-      }
-    }
-    return this.carve(size);
-  }
-
-  /** Takes the recycled buffers away (a checkpoint copies the kernel without them). */
-  detachPool(): Map<number, Uint8Array[]> {
-    const p = this.pool;
-    this.pool = new Map();
-    return p;
-  }
-
-  attachPool(p: Map<number, Uint8Array[]>): void {
-    this.pool = p;
-  }
-
-  /** A copy of bytes [start, end) of `b` (a frame kept after its skb is gone). */
-  copyBytes(b: Uint8Array, start: number, end: number): Uint8Array {
-    const c = this.carve(end - start);
-    c.set(b.subarray(start, end));
-    return c;
-  }
-
-  /**
-   * Packet-sized buffers are cut from shared 64 KiB blocks: a typed array with a backing store of
-   * its own costs far more to allocate and collect than a view, and a run makes millions.
-   */
-  private carve(size: number): Uint8Array {
-    if (size > SLAB_BYTES >> 2) return new Uint8Array(size);
-    if (slabUsed + size > SLAB_BYTES) {
-      slab = new Uint8Array(SLAB_BYTES);
-      slabUsed = 0;
-    }
-    const b = slab.subarray(slabUsed, slabUsed + size);
-    slabUsed += (size + 7) & ~7;
-    return b;
-  }
-
-  /** kfree_skb's memory side: the skb's buffer may serve a later packet (see reuseBuffers). */
-  freeBuf(skb: SkBuff): void {
-    if (!this.reuseBuffers || this.w !== null) return;
-    const b = skb.buf;
-    let free = this.pool.get(b.length);
-    if (free === undefined) {
-      free = [];
-      this.pool.set(b.length, free);
-    }
-    if (free.length < POOL_PER_SIZE) free.push(b);
   }
 
   /** Arms a kernel timer for jiffy `expires`; it runs at the wheel's rounded bucket time. */
@@ -151,18 +92,6 @@ export class Kernel {
   /** Schedules softirq work (packet receive, a peer's reply) at virtual time `t` (ns). */
   later<A extends unknown[]>(t: number, label: string, fn: (...a: A) => void, args: A) {
     return this.events.add(t, 'softirq', label, fn as EventFn, args);
-  }
-
-  /** kfree_skb_reason: records the drop with the function that freed the packet. */
-  drop(skb: SkBuff, fn: string, reason: string): void {
-    if (this.countsOnly) {
-      this.totals.drops++;
-      this.totals.dropReasons.set(reason, (this.totals.dropReasons.get(reason) ?? 0) + 1);
-      if (this.drops.length < RECORD_LIMIT) this.drops.push({ time: this.now, packet: skb.id, function: fn, reason, len: skb.len });
-    } else {
-      this.drops.push({ time: this.now, packet: skb.id, function: fn, reason, len: skb.len });
-    }
-    if (this.w) this.w.exception('drop', { packet: skb.id, function: fn, reason, len: skb.len });
   }
 
   exception(kind: ExceptionKind, detail: Record<string, unknown>): void {
@@ -195,16 +124,6 @@ export class Kernel {
 
 /** In counts mode, how many drop, ICMP and delivery records are kept (the totals count them all). */
 export const RECORD_LIMIT = 1000;
-
-const SLAB_BYTES = 65536;
-
-// The block buffers are cut from, shared by every kernel of the process (a block is freed when
-// nothing cut from it is left). Only fresh bytes are handed out, so they are zero.
-let slab = new Uint8Array(SLAB_BYTES);
-let slabUsed = 0;
-
-/** Recycled buffers kept per size: enough for a datagram's fragments and a queue flush. */
-const POOL_PER_SIZE = 64;
 
 /** What the socket calls of one send line did, in counts mode. */
 export interface SendTotal {

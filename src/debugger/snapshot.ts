@@ -7,7 +7,7 @@
 // marked shared (never changed by a run), and what belongs to the one run that watches the kernel
 // (its watcher, frame sinks, segment hook, progress callback and recycled buffers).
 
-import { Kernel } from './kernel';
+import { Kernel } from '../model/kernel/kernel';
 
 /** Objects a copy refers to instead of copying (the scenario and what is worked out from it). */
 export class Shared {
@@ -54,7 +54,8 @@ export function copyKernel(k: Kernel, shared: Shared): KernelCopy {
   const sinks = k.frameSinks;
   const segment = k.segment;
   const progress = k.progress;
-  const pool = k.detachPool();
+  const pool = k.pool;
+  k.pool = new Map();
   k.w = null;
   k.frameSinks = [];
   k.segment = null;
@@ -68,7 +69,7 @@ export function copyKernel(k: Kernel, shared: Shared): KernelCopy {
     k.frameSinks = sinks;
     k.segment = segment;
     k.progress = progress;
-    k.attachPool(pool);
+    k.pool = pool;
   }
 }
 

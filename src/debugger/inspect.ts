@@ -3,15 +3,15 @@
 // Variables view and by the expression language (`skb->len`, `ip_hdr(skb)->ttl`).
 
 import type { Value, ObjectValue } from './expr';
-import { SkBuff } from '../net/skbuff';
-import { NetDevice } from '../net/device';
-import { Neighbour, nudName } from '../net/neigh';
-import { Sock, PMTUDISC_NAMES } from '../net/sock';
-import type { Rtable } from '../net/route';
-import { RTN_NAMES, RTCF_LOCAL, RTCF_BROADCAST, RTCF_MULTICAST } from '../net/route';
-import { formatIpv4, formatMac } from '../wire/addr';
-import { readU32 } from '../wire/bytes';
-import type { Kernel } from './kernel';
+import { SkBuff } from '../model/net/skbuff';
+import { NetDevice } from '../model/net/device';
+import { Neighbour, nudName } from '../model/net/neigh';
+import { Sock, PMTUDISC_NAMES } from '../model/net/sock';
+import type { Rtable } from '../model/net/route';
+import { RTN_NAMES, RTCF_LOCAL, RTCF_BROADCAST, RTCF_MULTICAST } from '../model/net/route';
+import { formatIpv4, formatMac } from '../model/wire/addr';
+import { readU32 } from '../model/wire/bytes';
+import type { Kernel } from '../model/kernel/kernel';
 
 /** An object view built from an ordered list of (field, value) getters. */
 export class View implements ObjectValue {

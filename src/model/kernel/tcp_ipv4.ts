@@ -1,21 +1,22 @@
-// net/ipv4/tcp_ipv4.c and net/ipv4/tcp_output.c: connect() sends one SYN with the options a 6.x
-// kernel puts in it (MSS, SACK permitted, timestamps, window scale) through ip_queue_xmit. A RST
-// from the peer ends the attempt with ECONNREFUSED.
+// net/ipv4/tcp_ipv4.c: connect() sends one SYN with the options a 6.x kernel puts in it (MSS,
+// SACK permitted, timestamps, window scale); tcp_connect and tcp_transmit_skb (tcp_output.c) are
+// folded into tcp_v4_connect, which hands the SYN to ip_queue_xmit (ip_output.ts). A RST from the
+// peer ends the attempt with ECONNREFUSED.
 
-import type { Kernel } from '../engine/kernel';
+import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import { CHECKSUM_PARTIAL, CHECKSUM_NONE } from '../net/skbuff';
 import { RTCF_BROADCAST, RTCF_MULTICAST, dstMtu } from '../net/route';
 import { NETIF_F_HW_CSUM, LL_RESERVED_SPACE } from '../net/device';
 import { ip_route_output } from './route';
-import { ip_local_out, ip_select_ident_segs } from './ip_output';
+import { ip_queue_xmit } from './ip_output';
 import { ENETUNREACH, ECONNREFUSED, errnoName } from './errno';
 import { formatIpv4 } from '../wire/addr';
 import { buildSynOptions, tcpChecksum } from '../wire/tcp';
 import { pseudoHeaderSum, fold } from '../wire/checksum';
-import { ipSendCheck } from '../wire/ipv4';
 import { autobind } from './socket';
 import { readU32, writeU16, writeU32 } from '../wire/bytes';
+import { alloc_skb } from './skbuff';
 
 /** MAX_TCP_HEADER on x86-64: the headroom TCP reserves in front of its header. */
 const MAX_TCP_HEADER = 256;
@@ -61,7 +62,7 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
   const len = 20 + thlen;
   const headroom = MAX_TCP_HEADER - thlen - 20 + LL_RESERVED_SPACE(rt.dev) - 16;
   const buf = new Uint8Array(headroom + len + 64);
-  const skb = k.newSkb(buf, headroom, len, 2304);
+  const skb = alloc_skb(k, buf, headroom, len, 2304);
   skb.sk = sk;
   skb.dst = rt;
   skb.mark = sk.mark;
@@ -93,30 +94,6 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
   if (w) w.note(`SYN ${formatIpv4(rt.saddr)}:${sport} -> ${formatIpv4(daddr)}:${dport}, mss ${mss}`);
   const err = ip_queue_xmit(k, sk, skb);
   return done(err > 0 ? 0 : err);
-}
-
-/** ip_queue_xmit: TCP's IP header (DF per ip_dont_fragment, the socket's ID counter), then ip_local_out. */
-function ip_queue_xmit(k: Kernel, sk: Sock, skb: import('../net/skbuff').SkBuff): number {
-  const w = k.w;
-  if (w) w.enter('ip_queue_xmit', skb, { sk, skb });
-  const rt = skb.dst!;
-  const b = skb.buf;
-  const nh = skb.network_header;
-  const df = sk.pmtudisc === 2 || (sk.pmtudisc === 1 && !rt.mtuLocked);
-  b[nh] = 0x45;
-  b[nh + 1] = sk.tos;
-  b[nh + 6] = df ? 0x40 : 0;
-  b[nh + 8] = sk.uc_ttl >= 0 ? sk.uc_ttl : k.net.ip_default_ttl;
-  b[nh + 9] = 6;
-  writeU32(b, nh + 12, rt.saddr);
-  writeU32(b, nh + 16, sk.inet_daddr);
-  const id = ip_select_ident_segs(k, sk, skb, 1, df);
-  writeU16(b, nh + 4, id);
-  ipSendCheck(b, nh);
-  if (w) w.at('iph', { df, ttl: b[nh + 8], id });
-  const ret = ip_local_out(k, sk, skb);
-  if (w) w.leave(ret);
-  return ret;
 }
 
 /** tcp_v4_rcv for the one thing the model receives: the peer's RST|ACK to our SYN. */

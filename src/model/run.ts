@@ -2,22 +2,23 @@
 // virtual clock, run events in order until the clock's end (or until nothing is pending), and
 // collect the result. The CLI, the debug adapter and the tests all run scenarios through here.
 
-import type { Scenario } from '../scenario/types';
-import { Kernel, FrameSink, SendTotal } from './kernel';
-import type { Sock } from '../net/sock';
-import type { Watcher } from './watch';
-import { Net } from '../net/netns';
-import { socketFor, applyOptions, ip4_datagram_connect } from '../kernel/socket';
-import { udp_sendmsg } from '../kernel/udp';
-import { raw_sendmsg } from '../kernel/raw';
-import { tcp_v4_connect } from '../kernel/tcp_output';
-import { errnoName } from '../kernel/errno';
-import { parseIpv4, formatIpv4, formatMac } from '../wire/addr';
-import { decodeFrame, summarize } from '../wire/decode';
-import { formatHex } from '../wire/bytes';
-import { nudName, NUD_VALID, NUD_REACHABLE } from '../net/neigh';
-import { neighAddTimer } from '../kernel/neighbour';
-import type { RunResult, RunTotals, FrameRecord, SendResult } from '../result';
+import type { Scenario } from './scenario/types';
+import { Kernel, FrameSink, SendTotal } from './kernel/kernel';
+import type { Sock } from './net/sock';
+import type { Watcher } from './kernel/watch';
+import { Net } from './net/netns';
+import { peersReceive } from './peers/peer';
+import { socketFor, applyOptions, ip4_datagram_connect } from './kernel/socket';
+import { udp_sendmsg } from './kernel/udp';
+import { raw_sendmsg } from './kernel/raw';
+import { tcp_v4_connect } from './kernel/tcp_ipv4';
+import { errnoName } from './kernel/errno';
+import { parseIpv4, formatIpv4, formatMac } from './wire/addr';
+import { decodeFrame, summarize } from './wire/decode';
+import { formatHex } from './wire/bytes';
+import { nudName, NUD_VALID, NUD_REACHABLE } from './net/neigh';
+import { neighAddTimer } from './kernel/neighbour';
+import type { RunResult, RunTotals, FrameRecord, SendResult } from './result';
 
 export interface RunOptions {
   watcher?: Watcher;
@@ -72,6 +73,7 @@ export function createKernel(s: Scenario, opts: RunOptions = {}): Kernel {
     k.progress = () => report(k.callCount, total);
   }
   k.net = new Net(s, k.v49, k.rng, () => k.jiffies);
+  k.farEnd = peersReceive;
   // `nud reachable` entries age like any other: their timer runs from the start.
   for (const n of k.net.arp_tbl.entries.values()) {
     if (n.nud_state === NUD_REACHABLE) neighAddTimer(k, n, k.jiffies + n.parms.reachable_time);

@@ -1,13 +1,12 @@
 // The other hosts on a link. Each behaves like an idle Linux host: it answers ARP requests for its
 // address (unless silent, or not up yet), echo requests with echo replies, and SYNs to closed
 // ports with RST|ACK. It reassembles fragmented datagrams first, and fragments a reply larger
-// than its link's MTU, as a Linux host does. Its frames come back to this host after its reply
-// delay.
+// than its link's MTU, as a Linux host does. The run joins the peers to this host's devices
+// (Kernel.farEnd): each frame a device sends reaches them, and their answers come back to the
+// device after their reply delay.
 
-import type { Kernel } from '../engine/kernel';
-import type { NetDevice } from './device';
-import type { PeerHost } from './netns';
-import { netif_receive_skb } from '../kernel/ip_input';
+import type { NetDevice } from '../net/device';
+import type { Net, PeerHost } from '../net/netns';
 import { ETH_P_ARP, ETH_P_IP, emitEthernet } from '../wire/ethernet';
 import { parseArp, emitArp, ARP_LEN } from '../wire/arp';
 import { readU32, writeU16, writeU32 } from '../wire/bytes';
@@ -15,25 +14,34 @@ import { ipSendCheck } from '../wire/ipv4';
 import { icmpChecksum } from '../wire/icmp';
 import { tcpChecksum } from '../wire/tcp';
 
-export function peersReceive(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
-  const peers = k.net.peers;
-  if (!peers.length || frame.length < 14) return;
+/** A frame a peer sends back: after `delay` ns, labelled with the peer it comes from. */
+export interface PeerFrame {
+  delay: number;
+  label: string;
+  frame: Uint8Array;
+}
+
+const NONE: readonly PeerFrame[] = [];
+
+/** The peers on `dev`'s link receive `frame` at time `now`: what they send back. */
+export function peersReceive(now: number, net: Net, dev: NetDevice, frame: Uint8Array): readonly PeerFrame[] {
+  const peers = net.peers;
+  if (!peers.length || frame.length < 14) return NONE;
   const type = (frame[12] << 8) | frame[13];
   if (type === ETH_P_ARP) {
     const arp = parseArp(frame, 14, frame.length - 14);
-    if (!arp || arp.op !== 1) return;
+    if (!arp || arp.op !== 1) return NONE;
     for (const p of peers) {
       if (p.dev !== dev || p.address !== arp.tpa || !hears(frame, p)) continue;
-      if (p.spec.silent || k.now < p.spec.upAt) continue;
+      if (p.spec.silent || now < p.spec.upAt) continue;
       const reply = new Uint8Array(14 + ARP_LEN);
       emitEthernet(reply, 0, { dst: arp.sha, src: p.mac, ethertype: ETH_P_ARP });
       emitArp(reply, 14, { op: 2, sha: p.mac, spa: p.address, tha: arp.sha, tpa: arp.spa });
-      deliver(k, dev, p, reply);
-      return;
+      return [reply_(p, reply)];
     }
-    return;
+    return NONE;
   }
-  if (type !== ETH_P_IP || frame.length < 34) return;
+  if (type !== ETH_P_IP || frame.length < 34) return NONE;
   const daddr = readU32(frame, 14 + 16);
   let p: PeerHost | undefined;
   for (let i = 0; i < peers.length; i++) {
@@ -43,15 +51,15 @@ export function peersReceive(k: Kernel, dev: NetDevice, frame: Uint8Array): void
       break;
     }
   }
-  if (!p || k.now < p.spec.upAt) return;
+  if (!p || now < p.spec.upAt) return NONE;
   const proto = frame[14 + 9];
   // A datagram the peer does not answer (UDP here: it drops it) needs nothing more.
-  if (proto !== 1 && proto !== 6) return;
+  if (proto !== 1 && proto !== 6) return NONE;
   let ip = frame.subarray(14);
   const src = frame.subarray(6, 12);
   if (((ip[6] << 8) | ip[7]) & 0x3fff) {
     const whole = reassemble(p, ip);
-    if (!whole) return;
+    if (!whole) return NONE;
     ip = whole;
   }
   const hlen = (ip[0] & 0x0f) * 4;
@@ -73,13 +81,14 @@ export function peersReceive(k: Kernel, dev: NetDevice, frame: Uint8Array): void
     const c = icmpChecksum(reply, 20, icmpLen);
     writeU16(reply, 22, c);
     p.ipId = (p.ipId + 1) & 0xffff;
-    for (const f of fragmentReply(reply, dev.mtu, p.ipId)) {
+    return fragmentReply(reply, dev.mtu, p.ipId).map((f) => {
       const out = new Uint8Array(14 + f.length);
       emitEthernet(out, 0, { dst: src, src: p.mac, ethertype: ETH_P_IP });
       out.set(f, 14);
-      deliver(k, dev, p, out);
-    }
-  } else if (proto === 6 && ip[hlen + 13] & 0x02) {
+      return reply_(p, out);
+    });
+  }
+  if (proto === 6 && ip[hlen + 13] & 0x02) {
     // A SYN to a port nobody listens on: RST|ACK, IP ID 0, DF.
     const out = new Uint8Array(14 + 40);
     emitEthernet(out, 0, { dst: src, src: p.mac, ethertype: ETH_P_IP });
@@ -103,8 +112,9 @@ export function peersReceive(k: Kernel, dev: NetDevice, frame: Uint8Array): void
     const c = tcpChecksum(out, o, t, 20, daddr, readU32(ip, 12));
     writeU16(out, t + 16, c);
     ipSendCheck(out, o);
-    deliver(k, dev, p, out);
+    return [reply_(p, out)];
   }
+  return NONE;
 }
 
 /** A peer takes frames addressed to its MAC, broadcasts and multicasts. */
@@ -114,14 +124,8 @@ function hears(frame: Uint8Array, p: PeerHost): boolean {
   return true;
 }
 
-function deliver(k: Kernel, dev: NetDevice, p: PeerHost, frame: Uint8Array): void {
-  k.later(k.now + p.spec.replyDelay, `frame from ${p.spec.address}`, frameArrives, [k, dev, frame]);
-}
-
-/** A peer's frame reaches this host's device: seen on the wire, then received. */
-function frameArrives(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
-  k.emitFrame(dev.name, 'rx', frame, 0);
-  netif_receive_skb(k, dev, frame);
+function reply_(p: PeerHost, frame: Uint8Array): PeerFrame {
+  return { delay: p.spec.replyDelay, label: `frame from ${p.spec.address}`, frame };
 }
 
 /**

@@ -1,0 +1,67 @@
+// The names an expression can use at a stop (a frame's arguments and locals, the packet, the
+// stop's globals) and the functions it can call (ip_hdr, skb_headroom, ...).
+
+import type { SkBuff } from '../model/net/skbuff';
+import type { Value, ExprEnv } from './expr';
+import { wrap, ipHeaderView, skbView } from './inspect';
+import type { Stop } from './types';
+
+export const emptyEnv: ExprEnv = { lookup: () => undefined, names: () => [] };
+
+/** Names visible at a frame: its arguments and locals, then the stop's globals. */
+export function stopEnv(stop: Stop, frameIndex: number): ExprEnv {
+  const k = stop.kernel;
+  const frame = stop.frames[frameIndex];
+  const globals: Record<string, () => unknown> = {
+    jiffies: () => k.jiffies,
+    now: () => k.now,
+    reason: () => stop.exception?.detail.reason,
+    exception: () => stop.exception?.kind,
+  };
+  const lookup = (name: string): Value | undefined => {
+    if (frame) {
+      if (name in frame.locals) return wrap(frame.locals[name], k);
+      if (name in frame.args) {
+        const v = frame.args[name];
+        // Arguments named skb refer to the frame's packet as it is now.
+        if (name === 'skb' && frame.skb) return skbView(frame.skb, k);
+        return wrap(v, k);
+      }
+      if (name === 'skb' && frame.skb) return skbView(frame.skb, k);
+    }
+    if (stop.exception && name in stop.exception.detail) return wrap(stop.exception.detail[name], k);
+    if (name in globals) return wrap(globals[name](), k);
+    return undefined;
+  };
+  const names = (): string[] => {
+    const n = new Set<string>();
+    if (frame) {
+      Object.keys(frame.locals).forEach((x) => n.add(x));
+      Object.keys(frame.args).forEach((x) => n.add(x));
+      if (frame.skb) n.add('skb');
+    }
+    if (stop.exception) Object.keys(stop.exception.detail).forEach((x) => n.add(x));
+    Object.keys(globals).forEach((x) => n.add(x));
+    return [...n];
+  };
+  const call = (fn: string, args: Value[]): Value | undefined => {
+    const a = args[0];
+    const target = a && typeof a === 'object' && 'target' in a ? (a as { target?: unknown }).target : undefined;
+    switch (fn) {
+      case 'ip_hdr':
+        return target && (target as SkBuff).network_header !== undefined ? ipHeaderView(target as SkBuff) : undefined;
+      case 'skb_headroom':
+        return target ? (target as SkBuff).headroom : undefined;
+      case 'skb_tailroom':
+        return target ? (target as SkBuff).tailroom : undefined;
+      case 'ntohs':
+      case 'htons':
+      case 'ntohl':
+      case 'htonl':
+        return a;
+      default:
+        return undefined;
+    }
+  };
+  return { lookup, names, call, functions: () => ['ip_hdr', 'skb_headroom', 'skb_tailroom', 'ntohs', 'htons', 'ntohl', 'htonl'] };
+}

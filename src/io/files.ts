@@ -1,0 +1,128 @@
+// Files kpath writes. Each is written under a temporary name beside its target, created
+// exclusively (never through a link someone planted), and renamed into place only when complete;
+// an interrupted write leaves neither half a file under the name nor the temporary behind.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** Temporary files being written, removed if the process exits before they are renamed. */
+const pending = new Set<string>();
+let cleanupInstalled = false;
+
+function track(tmp: string): void {
+  pending.add(tmp);
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', () => {
+    for (const f of pending) {
+      try {
+        fs.unlinkSync(f);
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+/** A new temporary name beside `target`, opened exclusively for writing. */
+function openTemp(target: string, mode: number): { tmp: string; fd: number } {
+  const dir = path.dirname(path.resolve(target));
+  for (;;) {
+    // Unpredictable enough that nobody can plant it ahead; 'wx' refuses anything already there.
+    const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+    try {
+      const fd = fs.openSync(tmp, 'wx', mode);
+      track(tmp);
+      return { tmp, fd };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+/** A file written in chunks (a streamed pcap) that appears under its name only on commit(). */
+export class AtomicFile {
+  private readonly fd: number;
+  private readonly tmp: string;
+  private done = false;
+
+  constructor(readonly target: string, mode = 0o644) {
+    ({ tmp: this.tmp, fd: this.fd } = openTemp(target, mode));
+  }
+
+  write(chunk: Uint8Array | string): void {
+    fs.writeFileSync(this.fd, chunk);
+  }
+
+  commit(): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+      fs.renameSync(this.tmp, this.target);
+      pending.delete(this.tmp);
+    } catch (e) {
+      this.remove();
+      throw e;
+    }
+  }
+
+  abort(): void {
+    if (this.done) return;
+    this.done = true;
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    this.remove();
+  }
+
+  private remove(): void {
+    try {
+      fs.unlinkSync(this.tmp);
+    } catch {
+      // already gone
+    }
+    pending.delete(this.tmp);
+  }
+}
+
+/** Writes `data` to `target` atomically. */
+export function writeFileAtomic(target: string, data: Uint8Array | string, mode = 0o644): void {
+  const f = new AtomicFile(target, mode);
+  try {
+    f.write(data);
+  } catch (e) {
+    f.abort();
+    throw e;
+  }
+  f.commit();
+}
+
+/**
+ * `dir`, made if need be, checked to be this user's own: a real folder (not a link), owned by this
+ * user, that no one else can write to. Its parents are made as usual; `dir` itself gets mode 0700.
+ */
+export function privateDir(dir: string): string {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  const st = fs.lstatSync(dir);
+  const uid = process.getuid?.();
+  if (!st.isDirectory()) throw new Error(`${dir} is not a folder (a link or a file is in its place); remove it and try again`);
+  if (uid !== undefined && st.uid !== uid) throw new Error(`${dir} belongs to another user (uid ${st.uid}); remove it or set XDG_CACHE_HOME to a folder of your own`);
+  if (st.mode & 0o022) throw new Error(`${dir} can be written by other users (mode ${(st.mode & 0o777).toString(8)}); chmod 700 it`);
+  return dir;
+}
+
+/** kpath's private cache folder: $XDG_CACHE_HOME/kpath, or ~/.cache/kpath. */
+export function cacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME && path.isAbsolute(process.env.XDG_CACHE_HOME) ? process.env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  return privateDir(path.join(base, 'kpath'));
+}
