@@ -1,0 +1,110 @@
+// The layers of src/ import downward only (docs/architecture.md). This reads every import of every
+// source file (type-only imports too: a type that crosses a layer is a dependency all the same)
+// and checks it against the table below.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../helpers/cli';
+
+const SRC = path.join(REPO_ROOT, 'src');
+
+/**
+ * What each layer may import, besides itself. A layer is a folder of src/ (the deepest one listed
+ * here that holds the file); `model/*` is every layer of the model. `node` stands for Node.js's own
+ * modules; a package is named as such.
+ */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  'model/wire': [],
+  'model/core': [],
+  'model/listing': [],
+  'model/scenario': ['model/wire'],
+  'model/net': ['model/wire', 'model/core', 'model/scenario'],
+  'model/kernel': ['model/net', 'model/wire', 'model/core', 'model/scenario', 'model'],
+  'model/peers': ['model/net', 'model/wire', 'model/core'],
+  // run.ts, result.ts, report.ts, trace.ts: running a scenario and what it produces.
+  'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario'],
+  'debugger': ['model/*'],
+  'io': ['node'],
+  'adapter': ['debugger', 'model/*', 'io', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
+  'capture': ['model/*', 'io', 'node'],
+  'cli': ['adapter', 'debugger', 'capture', 'model/*', 'io', 'node'],
+  'extension': ['adapter', 'vscode', 'node'],
+};
+
+/** The layer of a file or folder under src/: the longest key of MAY_IMPORT that contains it. */
+function layerOf(file: string): string {
+  const rel = path.relative(SRC, file).split(path.sep).join('/');
+  let best = '';
+  for (const layer of Object.keys(MAY_IMPORT)) {
+    if ((rel === layer || rel.startsWith(layer + '/')) && layer.length > best.length) best = layer;
+  }
+  if (!best) throw new Error(`src/${rel} is in no layer of the table: add its folder to MAY_IMPORT`);
+  return best;
+}
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...sourceFiles(p));
+    else if (p.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** The module specifiers a file imports: import/export ... from, import('...'), require('...'). */
+function importsOf(text: string): string[] {
+  const specs: string[] = [];
+  const re = /(?:^|[^\w.])(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])import\s*['"]([^'"]+)['"]|(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) specs.push(m[1] ?? m[2] ?? m[3]);
+  return specs;
+}
+
+/** What an import names, as the table does: a layer, `node`, or a package. */
+function targetOf(file: string, spec: string): string {
+  if (spec.startsWith('.')) return layerOf(path.resolve(path.dirname(file), spec));
+  if (spec.startsWith('node:')) return 'node';
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+function allowed(from: string, to: string): boolean {
+  const may = MAY_IMPORT[from];
+  return may.includes(to) || (may.includes('model/*') && (to === 'model' || to.startsWith('model/')));
+}
+
+test('every import in src/ goes where the layer table allows', () => {
+  const problems: string[] = [];
+  let imports = 0;
+  for (const file of sourceFiles(SRC)) {
+    const from = layerOf(file);
+    for (const spec of importsOf(fs.readFileSync(file, 'utf8'))) {
+      imports++;
+      const to = targetOf(file, spec);
+      if (to !== from && !allowed(from, to)) problems.push(`src/${path.relative(SRC, file)}: ${from} imports ${to} ('${spec}')`);
+    }
+  }
+  assert.ok(imports > 200, `only ${imports} imports found: the reader has stopped seeing them`);
+  assert.deepEqual(problems, []);
+});
+
+test('the reader sees every form of import, and the table catches a forbidden one', () => {
+  const text = [
+    "import type { Kernel } from '../kernel/kernel';",
+    "import { a,\n  b } from '../kernel/dev';",
+    "export { c } from './x';",
+    "import '../kernel/side-effect';",
+    "const m = require('node:fs');",
+    "type T = typeof import('../kernel/skbuff');",
+  ].join('\n');
+  assert.deepEqual(importsOf(text), ['../kernel/kernel', '../kernel/dev', './x', '../kernel/side-effect', 'node:fs', '../kernel/skbuff']);
+  const netFile = path.join(SRC, 'model', 'net', 'neigh.ts');
+  assert.equal(targetOf(netFile, '../kernel/kernel'), 'model/kernel');
+  assert.equal(allowed(layerOf(netFile), 'model/kernel'), false, 'net/ may not import kernel/');
+  assert.equal(allowed('model/wire', 'model/net'), false, 'wire/ imports nothing else of the model');
+  assert.equal(allowed('model/kernel', 'debugger'), false, 'the model never imports the debugger');
+  assert.equal(allowed('adapter', 'vscode'), false, 'the adapter never imports vscode');
+  assert.equal(allowed('adapter', 'model/core'), true);
+});
