@@ -3,3 +3,4 @@
 
 export { KpathDebugSession } from './session';
 export { serveStdio } from './stdio';
+export { useLanguage } from '../l10n';

@@ -5,6 +5,7 @@ import { captureCommand, reportError } from './capture';
 import { compareCommand } from './compare';
 import { runCommand } from './run';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
+import { useLanguage, languageFromEnv } from '../l10n';
 import { serveStdio } from '../adapter/stdio';
 
 declare const KPATH_VERSION: string | undefined;
@@ -67,5 +68,6 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+useLanguage(languageFromEnv());
 const code = main(process.argv.slice(2));
 if (code !== undefined) process.exitCode = code;

@@ -1,18 +1,27 @@
 // How VS Code gets a kpath debug adapter: by default the process package.json names (dist/dap.js,
 // one per debug session, so a long run never stalls the editor); with the setting
-// kpath.debugAdapter set to "inline", a session inside the extension host instead.
+// kpath.debugAdapter set to "inline", a session inside the extension host instead. Either way the
+// adapter speaks VS Code's display language.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { KpathDebugSession } from '../adapter/session';
+
+type Core = typeof import('../adapter/main');
 
 export class KpathAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly extensionUri: vscode.Uri) {}
 
   createDebugAdapterDescriptor(_session: vscode.DebugSession, executable: vscode.DebugAdapterExecutable | undefined): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
-    if (vscode.workspace.getConfiguration('kpath').get<string>('debugAdapter') !== 'inline') return executable;
-    // The adapter's bundle, loaded only when asked for: the extension's own bundle stays small.
-    const adapter = require(path.join(this.extensionUri.fsPath, 'dist', 'dap-core.js')) as { KpathDebugSession: new () => KpathDebugSession };
-    return new vscode.DebugAdapterInlineImplementation(new adapter.KpathDebugSession());
+    if (vscode.workspace.getConfiguration('kpath').get<string>('debugAdapter') === 'inline') {
+      // The adapter's bundle, loaded only when asked for: the extension's own bundle stays small.
+      const core = require(path.join(this.extensionUri.fsPath, 'dist', 'dap-core.js')) as Core;
+      core.useLanguage(vscode.env.language);
+      return new vscode.DebugAdapterInlineImplementation(new core.KpathDebugSession());
+    }
+    if (!executable) return undefined;
+    return new vscode.DebugAdapterExecutable(executable.command, executable.args, {
+      ...executable.options,
+      env: { ...executable.options?.env, KPATH_LANGUAGE: vscode.env.language },
+    });
   }
 }

@@ -13,13 +13,13 @@ export class KpathConfigurationProvider implements vscode.DebugConfigurationProv
     if (!config.type && !config.request && !config.name) {
       const doc = vscode.window.activeTextEditor?.document;
       if (doc?.languageId !== 'kpath') {
-        void vscode.window.showErrorMessage('kpath: open a .kpath scenario, or add a launch configuration with "scenario".');
+        void vscode.window.showErrorMessage(vscode.l10n.t('kpath: open a .kpath scenario, or add a launch configuration with "scenario".'));
         return undefined;
       }
       return scenarioConfiguration(doc.uri.fsPath);
     }
     if (config.scenario === undefined || config.scenario === '') {
-      void vscode.window.showErrorMessage('kpath: this launch configuration has no "scenario" (a .kpath file or a scenario object).');
+      void vscode.window.showErrorMessage(vscode.l10n.t('kpath: this launch configuration has no "scenario" (a .kpath file or a scenario object).'));
       return undefined;
     }
     return config;

@@ -22,7 +22,7 @@ export function deactivate(): void {
 async function startScenario(uri: vscode.Uri | undefined, noDebug: boolean): Promise<boolean> {
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
   if (!target) {
-    void vscode.window.showErrorMessage('kpath: open a .kpath scenario first.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('kpath: open a .kpath scenario first.'));
     return false;
   }
   const folder = vscode.workspace.getWorkspaceFolder(target);

@@ -27,9 +27,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario'],
   'debugger': ['model/*'],
   'io': ['node'],
-  'adapter': ['debugger', 'model/*', 'io', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
-  'capture': ['model/*', 'io', 'node'],
-  'cli': ['adapter', 'debugger', 'capture', 'model/*', 'io', 'node'],
+  // The message catalogues (src/l10n, with l10n/*.json): any layer that shows messages may use them.
+  'l10n': ['@vscode/l10n', 'l10n bundles'],
+  'adapter': ['debugger', 'model/*', 'io', 'l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
+  'capture': ['model/*', 'io', 'l10n', 'node'],
+  'cli': ['adapter', 'debugger', 'capture', 'model/*', 'io', 'l10n', 'node'],
   'extension': ['adapter', 'vscode', 'node'],
 };
 
@@ -64,7 +66,11 @@ function importsOf(text: string): string[] {
 
 /** What an import names, as the table does: a layer, `node`, or a package. */
 function targetOf(file: string, spec: string): string {
-  if (spec.startsWith('.')) return layerOf(path.resolve(path.dirname(file), spec));
+  if (spec.startsWith('.')) {
+    const target = path.resolve(path.dirname(file), spec);
+    if (path.relative(path.join(REPO_ROOT, 'l10n'), target).split(path.sep)[0] !== '..') return 'l10n bundles';
+    return layerOf(target);
+  }
   if (spec.startsWith('node:')) return 'node';
   const parts = spec.split('/');
   return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];

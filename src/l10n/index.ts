@@ -1,0 +1,37 @@
+// The messages kpath shows outside VS Code's own extension host (the debug adapter, the command,
+// the scenario checks), in English or Simplified Chinese. Strings are written in English as
+// l10n.t('...') calls; l10n/bundle.l10n.json lists them (exported by @vscode/l10n-dev) and
+// l10n/bundle.l10n.zh-cn.json translates them. Kernel identifiers stay in Latin letters.
+
+import * as l10n from '@vscode/l10n';
+import zhCN from '../../l10n/bundle.l10n.zh-cn.json';
+
+export { l10n };
+
+/** The languages kpath speaks: the first is the one its messages are written in. */
+export const LANGUAGES = ['en', 'zh-cn'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+let current: Language = 'en';
+
+/** Speaks `language` from now on (a VS Code display language or a POSIX locale such as zh_CN.UTF-8). */
+export function useLanguage(language: string | undefined): Language {
+  current = languageOf(language);
+  l10n.config({ contents: current === 'zh-cn' ? (zhCN as Record<string, string>) : {} });
+  return current;
+}
+
+/** The language in use. */
+export function language(): Language {
+  return current;
+}
+
+/** kpath's language for a display language or locale name: Chinese for zh, zh-CN, zh_CN.UTF-8, ...; English otherwise. */
+export function languageOf(name: string | undefined): Language {
+  return name && /^zh([-_.]|$)/i.test(name) && !/^zh[-_](tw|hk|mo|hant)/i.test(name) ? 'zh-cn' : 'en';
+}
+
+/** The language the environment asks for: KPATH_LANGUAGE, then the POSIX locale variables. */
+export function languageFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.KPATH_LANGUAGE || env.LC_ALL || env.LC_MESSAGES || env.LANG || undefined;
+}
