@@ -21,6 +21,8 @@ import { frameRecord } from '../model/run';
 import { FRAME_TABLE_HEADER, frameLine } from '../model/report';
 import { Listings } from './listings';
 import { Variables } from './variables';
+import { CUSTOM_REQUESTS, RequestContext } from './requests';
+import { FRAME_EVENT_LIMIT, frameBody } from './frames';
 
 /** The launch configuration (package.json's debugger schema). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -44,8 +46,8 @@ export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
 
 class ErrorResponse extends Error {}
 
-export class KpathDebugSession extends DebugSession {
-  private runtime: Runtime | null = null;
+export class KpathDebugSession extends DebugSession implements RequestContext {
+  runtime: Runtime | null = null;
   private scenario: Scenario | null = null;
   private args: LaunchArguments | null = null;
   private listings: Listings | null = null;
@@ -382,23 +384,13 @@ export class KpathDebugSession extends DebugSession {
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
-    if (command === 'kpath/frames') return this.framesRequest(response, (args ?? {}) as { start?: unknown; count?: unknown });
-    this.fail(response, `unknown request "${command}"`);
-  }
-
-  /** kpath/frames {start, count}: frames on the wire up to the current position, decoded. */
-  private framesRequest(response: DebugProtocol.Response, args: { start?: unknown; count?: unknown }): void {
-    const start = args.start ?? 0;
-    const count = args.count ?? FRAME_PAGE_LIMIT;
-    if (!Number.isInteger(start) || (start as number) < 0) return this.fail(response, 'kpath/frames: start must be an integer >= 0');
-    if (!Number.isInteger(count) || (count as number) < 0 || (count as number) > FRAME_PAGE_LIMIT) return this.fail(response, `kpath/frames: count must be an integer from 0 to ${FRAME_PAGE_LIMIT}`);
-    let page: ReturnType<Runtime['frames']>;
+    const handler = CUSTOM_REQUESTS[command];
+    if (!handler) return this.fail(response, `unknown request "${command}"`);
     try {
-      page = this.mustRuntime().frames(start as number, count as number);
+      response.body = handler(this, (args && typeof args === 'object' ? args : {}) as Record<string, unknown>);
     } catch (e) {
       return this.fail(response, messageOf(e));
     }
-    response.body = { total: page.total, frames: page.frames.map((f, i) => frameBody(f, (start as number) + i)) };
     this.sendResponse(response);
   }
 
@@ -622,15 +614,5 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** At most this many kpath/frame events per run between two stops; the rest by kpath/frames. */
-export const FRAME_EVENT_LIMIT = 1000;
 /** At most this many frames in the table printed when a run ends. */
 const END_REPORT_FRAMES = 1000;
-/** At most this many frames per kpath/frames response. */
-export const FRAME_PAGE_LIMIT = 1000;
-
-/** A frame as kpath/frame events and kpath/frames responses carry it. */
-function frameBody(f: { time: number; dev: string; dir: 'tx' | 'rx'; bytes: Uint8Array; packet: number }, index: number): Record<string, unknown> {
-  const rec = frameRecord({ ...f, bytes: f.bytes.slice() }, index);
-  return { index, time: f.time, dev: f.dev, dir: f.dir, len: rec.len, hex: rec.hex, src: rec.src, dst: rec.dst, protocol: rec.protocol, info: rec.info, decoded: rec.decoded, packet: f.packet };
-}
