@@ -22,7 +22,7 @@ const ARPOP_REQUEST = 1;
 const ARPOP_REPLY = 2;
 
 /** arp_constructor: state, address and output routine of a new entry, from the address type. */
-export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: number, skb: SkBuff | null = null): void {
+export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: number, skb: SkBuff | null = null): number {
   const w = k.w;
   const dev = n.dev;
   if (w) w.enter('arp_constructor', skb, { neigh: formatIpv4(n.key), dev: dev.name });
@@ -54,6 +54,7 @@ export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: numb
     w.note(`${type} address -> ${nudName(n.nud_state)}${n.nud_state & NUD_VALID ? ' ha ' + formatMac(n.ha) : ''}`);
     w.leave(0);
   }
+  return 0;
 }
 
 /** arp_solicit: send an ARP request for the entry (broadcast, or unicast to the cached MAC in PROBE). */
@@ -104,19 +105,20 @@ export function arp_send(k: Kernel, op: number, dev: NetDevice, tip: number, des
   emitEthernet(buf, 16, { dst: destHw ?? BROADCAST_MAC, src: srcHw, ethertype: ETH_P_ARP });
   emitArp(buf, 30, { op, sha: srcHw, spa: sip, tha: targetHw ?? ZERO_MAC, tpa: tip });
   if (w) w.enter('arp_xmit', skb, { skb, op: op === ARPOP_REQUEST ? 'request' : 'reply' });
-  // NF_ARP_OUT has no rules in the model: straight to the device.
-  const ret = dev_queue_xmit(k, skb);
-  if (w) w.leave(ret);
+  // NF_ARP_OUT has no rules in the model: straight to the device. arp_xmit is void: the
+  // device's verdict goes nowhere.
+  dev_queue_xmit(k, skb);
+  if (w) w.leave(null);
 }
 
-/** arp_rcv / arp_process: a reply (or request) from the link updates the sender's entry. */
-export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastDst: boolean): void {
+/** arp_rcv / arp_process: a reply (or request) from the link updates the sender's entry; 0 (NET_RX_SUCCESS). */
+export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastDst: boolean): number {
   const w = k.w;
   const arp = parseArp(frame, 14, frame.length - 14);
   if (w) w.enter('arp_process', null, { dev: dev.name, op: arp?.op ?? null, sip: arp ? formatIpv4(arp.spa) : null });
   if (!arp) {
     if (w) w.leave(0);
-    return;
+    return 0;
   }
   // neigh_lookup (through __neigh_lookup) counts lookups and hits.
   const tbl = k.net.arp_tbl;
@@ -134,6 +136,7 @@ export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastD
     w.note('no entry for the sender: nothing to update');
   }
   if (w) w.leave(0);
+  return 0;
 }
 
 /** arp_error_report: dst_link_failure sends ICMP host unreachable, then the packet is freed. */

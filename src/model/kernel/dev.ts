@@ -120,12 +120,12 @@ export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuf
         s.buf.set(hdr, o);
         s.mac_header = o;
       }
-      if (w) w.leave(segs.length);
+      if (w) w.leave(segs);
       return segs;
     }
     if (w) {
       w.note(`${dev.name} takes the GSO skb whole`);
-      w.leave(1);
+      w.leave(skb);
     }
     return skb;
   }
@@ -133,7 +133,7 @@ export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuf
     if (w) w.note(`${dev.name} cannot checksum: finish it in software`);
     skb_checksum_help(k, skb);
   }
-  if (w) w.leave(1);
+  if (w) w.leave(skb);
   return skb;
 }
 
@@ -234,7 +234,7 @@ export function dev_loopback_xmit(k: Kernel, skb: SkBuff, via: 'multicast-loop' 
  * skb_checksum_help: complete a CHECKSUM_PARTIAL transport checksum in software. The check field
  * holds the pseudo-header seed; the sum over the transport header and data finishes it.
  */
-export function skb_checksum_help(k: Kernel, skb: SkBuff): void {
+export function skb_checksum_help(k: Kernel, skb: SkBuff): number {
   const w = k.w;
   if (w) w.enter('skb_checksum_help', skb, { skb });
   const nh = skb.network_header;
@@ -252,4 +252,5 @@ export function skb_checksum_help(k: Kernel, skb: SkBuff): void {
   skb.ip_summed = CHECKSUM_NONE;
   if (w) w.at('csum', { check: c });
   if (w) w.leave(0);
+  return 0;
 }

@@ -32,3 +32,6 @@ export function errnoName(err: number): string {
 export const NET_XMIT_SUCCESS = 0;
 export const NET_XMIT_DROP = 1;
 export const NET_XMIT_CN = 2;
+
+// The receive side's drop code (netif_receive_skb, ip_rcv).
+export const NET_RX_DROP = 1;

@@ -114,7 +114,7 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
 }
 
 /** icmp_rcv and icmp_unreach: an ICMP message delivered to this host. */
-export function icmp_rcv(k: Kernel, ip: Uint8Array, hlen: number): void {
+export function icmp_rcv(k: Kernel, ip: Uint8Array, hlen: number): number {
   const w = k.w;
   const c = k.net.counters.Icmp;
   const type = ip[hlen];
@@ -133,6 +133,7 @@ export function icmp_rcv(k: Kernel, ip: Uint8Array, hlen: number): void {
     }
   }
   if (w) w.leave(0);
+  return 0;
 }
 
 export { ICMP_HOST_UNREACH, ICMP_PORT_UNREACH };

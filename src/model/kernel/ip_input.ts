@@ -13,6 +13,7 @@ import { ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
 import { isMulticast, formatIpv4 } from '../wire/addr';
 import { IP_MF, IP_OFFSET } from '../wire/ipv4';
 import { readU32 } from '../wire/bytes';
+import { NET_RX_DROP } from './errno';
 import { alloc_skb } from './skbuff';
 
 /** __netif_receive_skb: dispatch a received Ethernet frame by its EtherType. */
@@ -29,9 +30,9 @@ export function netif_receive_skb(k: Kernel, dev: NetDevice, frame: Uint8Array, 
 }
 
 /** ip_rcv -> ip_local_deliver: only packets for this host matter here. */
-function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): void {
+function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): number {
   const w = k.w;
-  if (ip.length < 20) return;
+  if (ip.length < 20) return NET_RX_DROP;
   const c = k.net.counters.Ip;
   c.InReceives++;
   const hlen = (ip[0] & 0x0f) * 4;
@@ -40,14 +41,14 @@ function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): void {
   if (w) w.enter('ip_rcv', null, { dev: dev.name, saddr: formatIpv4(readU32(ip, 12)), daddr: formatIpv4(daddr), protocol: proto });
   if (!k.net.isLocal(daddr)) {
     if (w) w.leave(0);
-    return;
+    return 0;
   }
   const frag = (ip[6] << 8) | ip[7];
   if (frag & (IP_MF | IP_OFFSET)) {
     // Reassembly: the model delivers the whole datagram when its first fragment arrives.
     if (frag & IP_OFFSET) {
       if (w) w.leave(0);
-      return;
+      return 0;
     }
   }
   c.InDelivers++;
@@ -63,6 +64,7 @@ function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): void {
     portUnreachable(k, dev, ip);
   }
   if (w) w.leave(0);
+  return 0;
 }
 
 /** A looped multicast or broadcast copy reaches the local stack (netif_rx after dev_loopback_xmit). */

@@ -405,16 +405,19 @@ function loopClone(k: Kernel, sk: Sock | null, skb: SkBuff, via: 'multicast-loop
   const clone = cloneSkb(k, skb);
   const v = nf_hook_postrouting(k, clone);
   if (v !== 1) return;
-  if (!k.v49) {
-    const w = k.w;
-    if (w) w.enter('ip_mc_finish_output', clone, { skb: clone });
-    if (w) w.note('no cgroup BPF egress program; route cloned onto lo');
-    dev_loopback_xmit(k, clone, via);
-    if (w) w.leave(0);
-  } else {
-    dev_loopback_xmit(k, clone, via);
-  }
+  if (!k.v49) ip_mc_finish_output(k, clone, via);
+  else dev_loopback_xmit(k, clone, via);
   void sk;
+}
+
+/** ip_mc_finish_output (6.x): no cgroup BPF egress program, so dev_loopback_xmit's result. */
+function ip_mc_finish_output(k: Kernel, skb: SkBuff, via: 'multicast-loop' | 'broadcast-loop'): number {
+  const w = k.w;
+  if (w) w.enter('ip_mc_finish_output', skb, { skb });
+  if (w) w.note('no cgroup BPF egress program; route cloned onto lo');
+  const ret = dev_loopback_xmit(k, skb, via);
+  if (w) w.leave(ret);
+  return ret;
 }
 
 /** skb_clone: shares nothing in the model; a new id with the same bytes and metadata. */

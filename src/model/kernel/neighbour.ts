@@ -15,7 +15,7 @@ import { HZ } from '../core/clock';
 import { randReachTime } from '../net/netns';
 import { arp_constructor, arp_solicit, arp_error_report } from './arp';
 import { dev_queue_xmit } from './dev';
-import { ENOBUFS, ENETDOWN, NET_XMIT_DROP, EINVAL } from './errno';
+import { ENOBUFS, ENETDOWN, NET_XMIT_DROP, EPERM } from './errno';
 import { formatIpv4, formatMac } from '../wire/addr';
 import { kfree_skb_reason } from './skbuff';
 
@@ -406,12 +406,13 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
   if (w) w.enter('neigh_update', null, { neigh: formatIpv4(n.key), lladdr: lladdr ? formatMac(lladdr) : null, new: nudName(newState) });
   const old = n.nud_state;
   const now = k.jiffies;
+  // __neigh_update (4.9 and 6.x): err starts at -EPERM and this check jumps to out with it.
   if (!(flags & NEIGH_UPDATE_F_ADMIN) && old & (0x40 | 0x80)) {
     if (w) {
-      w.note(`${nudName(old)} entries ignore non-admin updates`);
-      w.leave(-EINVAL);
+      w.note(`-EPERM: not an admin update of a ${nudName(old)} entry; entry unchanged`);
+      w.leave(-EPERM);
     }
-    return 0;
+    return -EPERM;
   }
   let addr = lladdr;
   let sameAddr = false;

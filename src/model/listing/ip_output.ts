@@ -166,8 +166,8 @@ export const IP_OUTPUT: ListingFile = {
           new_rt = rt_dst_clone(net->loopback_dev, skb_rtable(skb));  /* the copy is routed onto lo */
           new_rt->rt_iif = 0;
           skb_dst_set(skb, &new_rt->dst);
-          dev_loopback_xmit(net, sk, skb);
-          return 0;
+          err = dev_loopback_xmit(net, sk, skb);
+          return err;                            /* no congestion notice: dev_loopback_xmit's 0 */
       }  @@leave
     `),
 

@@ -139,7 +139,7 @@ export const NEIGHBOUR: ListingFile = {
           bool same = !lladdr || ((old & NUD_VALID) && !memcmp(lladdr, neigh->ha, dev->addr_len));
 
           if (!(flags & NEIGH_UPDATE_F_ADMIN) && (old & (NUD_NOARP | NUD_PERMANENT)))
-              return -EINVAL;                  /* static entries change only by admin */
+              return -EPERM;                   /* static entries change only by admin */
           if (new & NUD_CONNECTED)
               neigh->confirmed = jiffies;      /* an answer proves the neighbour is there */
           if (old & NUD_VALID) {
