@@ -53,7 +53,7 @@ export function conformanceMarkdown(results: CaseResult[], known: KnownDifferenc
   out.push("  scenario's names, MACs, MTUs and addresses, and the routes, static neighbours, sysctls and nft rules");
   out.push('  (the nft tables get postrouting chains at the priorities of iptables\' mangle, filter and nat).');
   out.push("- TX checksum offload, TSO and GSO off on both ends of each veth (the scenarios' `offload off`), as in the");
-  out.push("  reference captures of kernel-spec.md 13. lo's offload cannot be turned off.");
+  out.push("  reference captures of docs/kernel.md §13. lo's offload cannot be turned off.");
   out.push('- IPv6 off in every namespace (no router solicitations or MLD reports on the links).');
   out.push("- Peers are Linux hosts in their namespaces. Each gets its address at `up-at` (so ARP requests before then");
   out.push('  go unanswered); `silent` peers never get one. Their ICMP errors are switched off');

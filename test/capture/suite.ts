@@ -45,7 +45,7 @@ export const KNOWN: KnownDifference[] = [
       return counterIn(d, ['Ip.InReceives', 'Ip.InDelivers', 'Ip.OutRequests', 'Ip.OutTransmits', 'Ip.OutOctets', 'Icmp.InMsgs',
         'Icmp.InDestUnreachs', 'Icmp.OutMsgs', 'Icmp.OutDestUnreachs']);
     },
-    right: "The kernel. kernel-spec.md 11 vector 12 says 92 host-unreachables at failure; this 6.18 kernel sent 43, 57 and 58 in three runs: a different number each run.",
+    right: "The kernel. All 92 queued datagrams are reported at failure, but this 6.18 kernel sent 43, 57 and 58 host-unreachables in three runs: a different number each run (docs/kernel.md §10.2).",
     reason: "__icmp_send applies the global limit (icmp_global_allow: net.ipv4.icmp_msgs_per_sec 1000, icmp_msgs_burst 50) unless the offending packet came in on a loopback device; these came from veth0. Each message then spends 0, 1 or 2 credits at random (icmp_global_consume, get_random_u32_below(3)), so of 92 errors sent at once about 50 pass, at least 25. (The per-destination limit does not apply: the errors are routed over lo.) The model applies the same limit with its seeded generator, so its count is one draw of the same rule and differs from each capture's by a few.",
     model: '__icmp_send in src/model/kernel/icmp.ts: a per-namespace credit of icmp_msgs_burst, refilled at icmp_msgs_per_sec, each message spending a random 0..2 (from the model\'s seeded generator).',
   },

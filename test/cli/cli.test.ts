@@ -84,7 +84,7 @@ test('run: the default scenario exits 0 and reports the socket calls, frames, ne
   assert.match(out, /^Socket calls:$/m);
   assert.match(out, /^\s+0\.000000 ms\s+line \d+\s+udp to 192\.0\.2\.2:9000 size 100 \[#0\] -> ok$/m);
   assert.match(out, /^\s+10\.000000 ms\s+line \d+\s+udp to 192\.0\.2\.2:9000 size 3000 \[#1\] -> ok$/m);
-  // Six frames: ARP request, ARP reply, the datagram, three fragments (kernel-spec 13 (a), (b)).
+  // Six frames: ARP request, ARP reply, the datagram, three fragments (docs/kernel.md, s13-a, s13-b).
   assert.match(out, /^Frames \(6\):$/m);
   const frames = out.split('\n').filter((l) => /^\s+\d+\s+\d+\.\d{6}\s+eth0\s/.test(l));
   assert.equal(frames.length, 6, out);

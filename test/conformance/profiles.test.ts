@@ -1,5 +1,5 @@
-// The differences between the two kernel profiles that kernel-spec.md names (sections 1.2, 1.4,
-// 1.6, 1.9, 4.3 and 10), seen from a watcher attached to the run: the call chain through
+// The differences between the two kernel profiles that docs/kernel.md names (§2.2, §2.4, §2.7,
+// §5.4, §11 and §12), seen from a watcher attached to the run: the call chain through
 // ip_finish_output2 (4.9: dst_neigh_output; 6.x: __ip_finish_output and neigh_output), where
 // OutRequests is counted (4.9: ip_output; 6.x: __ip_local_out), OutTransmits (6.x only, per packet
 // in ip_finish_output2), and the unres_qlen_bytes default (4.9: 65536; 6.x: 212992).
@@ -79,7 +79,7 @@ describe('profiles: the call chain from ip_finish_output2 to the neighbour', () 
     }
   });
 
-  it('the multicast loop copy: 6.18 through ip_mc_finish_output, 4.9 straight to dev_loopback_xmit (spec 1.9, 6)', () => {
+  it('the multicast loop copy: 6.18 through ip_mc_finish_output, 4.9 straight to dev_loopback_xmit (docs/kernel.md §7, §12)', () => {
     const r6 = run('s11-15-multicast', '6.18');
     const c6 = callChain(r6, 'dev_loopback_xmit');
     assert.ok(hasCalls(c6, ['ip_mc_output', 'ip_mc_finish_output', 'dev_loopback_xmit']), c6.join(' -> '));
@@ -120,7 +120,7 @@ describe('profiles: where OutRequests and OutTransmits are counted', () => {
     assert.ok(e.filter((x) => x.fn === 'ip_finish_output2').every((x) => x.OutRequests === 1));
   });
 
-  it('broadcast: 4.9 counts OutRequests in ip_mc_output (spec 6 step 1), 6.18 in __ip_local_out', () => {
+  it('broadcast: 4.9 counts OutRequests in ip_mc_output (docs/kernel.md §7 step 1), 6.18 in __ip_local_out', () => {
     const e4 = countersAtEntry('s11-16-broadcast', '4.9');
     assert.equal(at(e4, 'ip_mc_output').OutRequests, 0);
     assert.equal(at(e4, 'ip_finish_output').OutRequests, 1);
@@ -142,14 +142,14 @@ describe('profiles: where OutRequests and OutTransmits are counted', () => {
     assert.ok(e.every((x) => x.OutTransmits === 0));
   });
 
-  it('6.18: a datagram that dies in the ARP queue is still in OutTransmits (11 vector 11); 4.9: not counted', () => {
+  it('6.18: a datagram that dies in the ARP queue is still in OutTransmits (docs/kernel.md, s11-11); 4.9: not counted', () => {
     assert.equal(run('s11-11-resolution-failure', '6.18').result.counters.Ip.OutTransmits, 2);
     assert.equal(run('s11-11-resolution-failure', '4.9').result.counters.Ip.OutTransmits, 0);
   });
 });
 
 describe('profiles: unres_qlen_bytes', () => {
-  it('4.9 queues at most 65536 bytes of truesize, 6.18 212992 (11 vector 12)', () => {
+  it('4.9 queues at most 65536 bytes of truesize, 6.18 212992 (docs/kernel.md, s11-12)', () => {
     // What is still queued at FAILED is what the queue kept (the ICMP errors about it are rate limited).
     const kept = (kernel: KernelProfile) => {
       const r = run('s11-12-queue-overflow', kernel).result;
@@ -166,8 +166,8 @@ describe('profiles: unres_qlen_bytes', () => {
 });
 
 describe('profiles: frames agree apart from IP IDs', () => {
-  // Where the spec names no difference, the 4.9 frames equal the 6.18 frames byte for byte once the
-  // IP ID (random on both) and the header checksum that covers it are masked.
+  // Where docs/kernel.md §12 names no difference, the 4.9 frames equal the 6.18 frames byte for
+  // byte once the IP ID (random on both) and the header checksum that covers it are masked.
   const SCENARIOS = [
     's11-01-udp-3000-known-neighbour', 's11-02-udp-3000-unknown-neighbour', 's11-04-udp-1473', 's11-07-ip-options',
     's11-10-arp-request', 's11-11-resolution-failure', 's11-16-broadcast', 's11-17-loopback', 's13-b-frag-df-off',

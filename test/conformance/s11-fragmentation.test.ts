@@ -1,8 +1,8 @@
-// kernel-spec.md section 11, vectors 1 to 7: fragmentation of locally sent UDP on the sending host
+// docs/kernel.md, s11-01 to s11-07: fragmentation of locally sent UDP on the sending host
 // (A = 10.0.0.1 a6:31:3b:42:88:c9, B = 10.0.0.2 a6:26:80:6a:63:45, veth, MTU 1500). Every scenario
 // runs on both profiles: the frames are the same on 4.9 and 6.18 apart from the random IP IDs
-// (offload is off, so 4.9 takes no UFO path: spec 3 "4.9 UFO" needs NETIF_F_UFO, which depends on
-// checksum offload); the counters differ as spec 10 says.
+// (offload is off, so 4.9 takes no UFO path: docs/kernel.md §4 "4.9 UFO" needs NETIF_F_UFO, which
+// depends on checksum offload); the counters differ as §11 says.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,12 +17,12 @@ const B = '10.0.0.2';
 const MAC_A = 'a6:31:3b:42:88:c9';
 const MAC_B = 'a6:26:80:6a:63:45';
 
-describe('section 11 vector 1: UDP 3000 B, MTU 1500, neighbour known', () => {
+describe('s11-01: UDP 3000 B, MTU 1500, neighbour known', () => {
   const name = 's11-01-udp-3000-known-neighbour';
   // IP payload 3000 + 8 = 3008; maxfraglen ((1500 - 20) & ~7) + 20 = 1500, data space 1480.
   const geometry = fragmentGeometry(3008, 1500);
 
-  it('the rule gives the spec\'s geometry: 1480/1480/48 at 0/1480/2960', () => {
+  it('the rule gives the observed geometry: 1480/1480/48 at 0/1480/2960', () => {
     assert.deepEqual(geometry, [
       { offset: 0, len: 1480, mf: true },
       { offset: 1480, len: 1480, mf: true },
@@ -91,7 +91,7 @@ describe('section 11 vector 1: UDP 3000 B, MTU 1500, neighbour known', () => {
   }
 });
 
-describe('section 11 vector 2: UDP 3000 B, neighbour unknown', () => {
+describe('s11-02: UDP 3000 B, neighbour unknown', () => {
   const name = 's11-02-udp-3000-unknown-neighbour';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -126,7 +126,7 @@ describe('section 11 vector 2: UDP 3000 B, neighbour unknown', () => {
   }
 });
 
-describe('section 11 vector 3: UDP 1472 B fits exactly', () => {
+describe('s11-03: UDP 1472 B fits exactly', () => {
   const name = 's11-03-udp-1472';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -155,7 +155,7 @@ describe('section 11 vector 3: UDP 1472 B fits exactly', () => {
   }
 });
 
-describe('section 11 vector 4: UDP 1473 B, one byte too many', () => {
+describe('s11-04: UDP 1473 B, one byte too many', () => {
   const name = 's11-04-udp-1473';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -175,7 +175,7 @@ describe('section 11 vector 4: UDP 1473 B, one byte too many', () => {
   }
 });
 
-describe('section 11 vector 5: the largest UDP datagram', () => {
+describe('s11-05: the largest UDP datagram', () => {
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}: 65507 B`, () => {
       const name = 's11-05-udp-65507';
@@ -224,7 +224,7 @@ describe('section 11 vector 5: the largest UDP datagram', () => {
   }
 });
 
-describe('section 11 vector 6: IP_PMTUDISC_DO', () => {
+describe('s11-06: IP_PMTUDISC_DO', () => {
   const name = 's11-06-pmtudisc-do';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -262,14 +262,14 @@ describe('section 11 vector 6: IP_PMTUDISC_DO', () => {
   }
 });
 
-describe('section 11 vector 7: IP options RA + RR, UDP 3000 B', () => {
+describe('s11-07: IP options RA + RR, UDP 3000 B', () => {
   const name = 's11-07-ip-options';
   // RA: 94 04 00 00; RR with one slot, A recorded, pointer past it: 07 07 08 0a 00 00 01; EOL 00.
   const FIRST = '94040000' + '0707080a000001' + '00';
   // Later fragments: RR (type 7, no copied bit) overwritten by 7 NOPs; RA (148, copied) and EOL stay.
   const LATER = '94040000' + '01010101010101' + '00';
 
-  it('the rule gives the spec\'s geometry: 1464/1464/80', () => {
+  it('the rule gives the observed geometry: 1464/1464/80', () => {
     // data space (1500 - 32) & ~7 = 1464
     assert.deepEqual(fragmentGeometry(3008, 1500, 32).map((g) => g.len), [1464, 1464, 80]);
   });

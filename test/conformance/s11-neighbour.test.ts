@@ -1,8 +1,8 @@
-// kernel-spec.md section 11, vectors 10 to 14: the neighbour layer on the sending host (ARP request
+// docs/kernel.md, s11-10 to s11-14b: the neighbour layer on the sending host (ARP request
 // bytes, resolution failure, queue overflow, queue flush order, unicast probing). Times are
-// checked against the spec's ranges: the model's HZ is 250 (4 ms jiffies) and its timer wheel
+// checked against the observed ranges: the model's HZ is 250 (4 ms jiffies) and its timer wheel
 // rounds like the real kernel's, so the first ARP retransmit comes 1000..1032 ms after the first
-// request and every later one 1024 ms (256 jiffies) apart (spec 13 (d)).
+// request and every later one 1024 ms (256 jiffies) apart (docs/kernel.md §5.11).
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,12 +16,12 @@ const MAC_A = 'a6:31:3b:42:88:c9';
 const MAC_B = 'a6:26:80:6a:63:45';
 const ZERO_MAC = '00:00:00:00:00:00';
 
-/** unres_qlen_bytes (spec 4.3): 4.9 65536; 6.x SK_WMEM_MAX = 212992. */
+/** unres_qlen_bytes (docs/kernel.md §5.4): 4.9 65536; 6.x SK_WMEM_MAX = 212992. */
 const UNRES_QLEN_BYTES = { '6.18': 212992, '4.9': 65536 } as const;
 /** truesize of a 1028-byte UDP datagram (GT 6.18: 2304; 4.9 allocates the same kmalloc-2048 head). */
 const TRUESIZE_1028 = 2304;
 
-describe('section 11 vector 10: ARP request bytes', () => {
+describe('s11-10: ARP request bytes', () => {
   const name = 's11-10-arp-request';
   const GT =
     'ffffffffffff' + 'a6313b4288c9' + '0806' +
@@ -42,7 +42,7 @@ describe('section 11 vector 10: ARP request bytes', () => {
   }
 });
 
-describe('section 11 vector 11: resolution failure on a connected IP_RECVERR socket', () => {
+describe('s11-11: resolution failure on a connected IP_RECVERR socket', () => {
   const name = 's11-11-resolution-failure';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -113,13 +113,13 @@ describe('section 11 vector 11: resolution failure on a connected IP_RECVERR soc
   }
 });
 
-describe('section 11 vector 12: ARP queue overflow, 400 x 1000 B', () => {
+describe('s11-12: ARP queue overflow, 400 x 1000 B', () => {
   const name = 's11-12-queue-overflow';
   for (const kernel of KERNELS) {
     const kept = Math.floor(UNRES_QLEN_BYTES[kernel] / TRUESIZE_1028);
     const dropped = 400 - kept;
     describe(`kernel ${kernel}: floor(${UNRES_QLEN_BYTES[kernel]}/${TRUESIZE_1028}) = ${kept} kept`, () => {
-      it(kernel === '6.18' ? 'the spec\'s numbers: 92 kept, 308 dropped' : 'the spec\'s number: 28 kept', () => {
+      it(kernel === '6.18' ? 'the observed numbers: 92 kept, 308 dropped' : 'the number of the 4.9 rule: 28 kept', () => {
         assert.equal(kept, kernel === '6.18' ? 92 : 28);
       });
 
@@ -133,8 +133,8 @@ describe('section 11 vector 12: ARP queue overflow, 400 x 1000 B', () => {
         assert.equal(r.result.counters.ArpCache.unresolved_discards, dropped);
       });
 
-      // The spec says all 92 get an error; the captured 6.18 kernel sent 43 to 58 of them: the global
-      // ICMP rate limit (a burst of 50, each message spending 0, 1 or 2 credits at random) applies
+      // All 92 are reported at failure; the captured 6.18 kernel sent errors for 43 to 58 of them: the
+      // global ICMP rate limit (a burst of 50, each message spending 0, 1 or 2 credits at random) applies
       // because the packets' device is veth0, not lo. 4.9 spends exactly one credit per message.
       it(`at failure the last ${kept} (#${dropped}..#399) are freed as NEIGH_FAILED; the first of them get ICMP host unreachable of 576 bytes, in order, as the global rate limit allows`, () => {
         const r = run(name, kernel);
@@ -185,7 +185,7 @@ describe('section 11 vector 12: ARP queue overflow, 400 x 1000 B', () => {
   }
 });
 
-describe('section 11 vector 13: queue and flush order', () => {
+describe('s11-13: queue and flush order', () => {
   const name = 's11-13-queue-flush-order';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -214,7 +214,7 @@ describe('section 11 vector 13: queue and flush order', () => {
   }
 });
 
-describe('section 11 vector 14: unicast probing (base_reachable_time 1 s, delay_first_probe_time 1 s)', () => {
+describe('s11-14: unicast probing (base_reachable_time 1 s, delay_first_probe_time 1 s)', () => {
   const name = 's11-14-unicast-probe';
   const SEND = 3500; // the entry is STALE by then whatever reachable_time was drawn
   for (const kernel of KERNELS) {
@@ -262,7 +262,7 @@ describe('section 11 vector 14: unicast probing (base_reachable_time 1 s, delay_
   }
 });
 
-describe('section 11 vector 14, second half: unicast probes to a neighbour that has gone away', () => {
+describe('s11-14b: unicast probes to a neighbour that has gone away', () => {
   const name = 's11-14b-unicast-probe-failure';
   const SEND = 100;
   for (const kernel of KERNELS) {

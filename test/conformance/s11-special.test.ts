@@ -1,4 +1,4 @@
-// kernel-spec.md section 11, vectors 15 to 19: multicast, broadcast, loopback, MASQUERADE and an
+// docs/kernel.md, s11-15 to s11-19: multicast, broadcast, loopback, MASQUERADE and an
 // nft DROP at POST_ROUTING, on the sending host A = 10.0.0.1 (a6:31:3b:42:88:c9).
 
 import { describe, it } from 'node:test';
@@ -11,10 +11,10 @@ import {
 const A = '10.0.0.1';
 const ZERO_MAC = '00:00:00:00:00:00';
 
-describe('section 11 vector 15: multicast', () => {
+describe('s11-15: multicast', () => {
   const name = 's11-15-multicast';
 
-  it('the mapping rule gives the spec\'s examples', () => {
+  it('the mapping rule gives the observed examples', () => {
     assert.equal(multicastMac('239.1.2.3'), '01:00:5e:01:02:03');
     assert.equal(multicastMac('239.255.255.250'), '01:00:5e:7f:ff:fa');
     assert.equal(multicastMac('224.0.0.251'), '01:00:5e:00:00:fb');
@@ -87,7 +87,7 @@ describe('section 11 vector 15: multicast', () => {
         assert.equal(r.result.counters.Ip.OutMcastOctets, mc.reduce((n, f) => n + ip(f).totLen, 0));
       });
 
-      it('the route\'s output (spec 1.1): ip_mc_output for the joined group, plain ip_output for the others', () => {
+      it('the route\'s output (docs/kernel.md §2.1): ip_mc_output for the joined group, plain ip_output for the others', () => {
         const r = run(name, kernel);
         const joined = callChain(r, 'ip_finish_output2', sendOn(r, 'loop').packets[0]);
         assert.ok(joined.includes('ip_mc_output') && !joined.includes('ip_output'), joined.join(' -> '));
@@ -106,7 +106,7 @@ describe('section 11 vector 15: multicast', () => {
   }
 });
 
-describe('section 11 vector 16: broadcast', () => {
+describe('s11-16: broadcast', () => {
   const name = 's11-16-broadcast';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -150,7 +150,7 @@ describe('section 11 vector 16: broadcast', () => {
         assertFramesClean(r.result.frames);
       });
 
-      it('a broadcast route outputs through ip_mc_output (RTCF_BROADCAST and RTCF_LOCAL, spec 1.1)', () => {
+      it('a broadcast route outputs through ip_mc_output (RTCF_BROADCAST and RTCF_LOCAL, docs/kernel.md §2.1)', () => {
         const r = run(name, kernel);
         const chain = callChain(r, 'ip_finish_output2', sendOn(r, 'subnet').packets[0]);
         assert.ok(chain.includes('ip_mc_output'), chain.join(' -> '));
@@ -171,7 +171,7 @@ describe('section 11 vector 16: broadcast', () => {
   }
 });
 
-describe('section 11 vector 17: loopback', () => {
+describe('s11-17: loopback', () => {
   const name = 's11-17-loopback';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -214,7 +214,7 @@ describe('section 11 vector 17: loopback', () => {
   }
 });
 
-describe('section 11 vector 18: MASQUERADE at POST_ROUTING on the sender', () => {
+describe('s11-18: MASQUERADE at POST_ROUTING on the sender', () => {
   const name = 's11-18-masquerade';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -248,7 +248,7 @@ describe('section 11 vector 18: MASQUERADE at POST_ROUTING on the sender', () =>
   }
 });
 
-describe('section 11 vector 19: nft DROP at POST_ROUTING', () => {
+describe('s11-19: nft DROP at POST_ROUTING', () => {
   const name = 's11-19-nft-drop';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {

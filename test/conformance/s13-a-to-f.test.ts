@@ -1,7 +1,7 @@
-// kernel-spec.md section 13, observations (a) to (f), GT on Linux 6.18: host 02:00:00:00:00:01 at
+// docs/kernel.md, observations s13-a to s13-f, GT on Linux 6.18: host 02:00:00:00:00:01 at
 // 192.0.2.1/24 on veth0, peer 02:00:00:00:00:02 at 192.0.2.2, TX checksum offload off. Every
-// scenario runs on both profiles; the 4.9 frames are held to the same rules (the spec gives no
-// difference for them), and the counters to spec 10's 4.9 column.
+// scenario runs on both profiles; the 4.9 frames are held to the same rules (docs/kernel.md
+// gives no difference for them), and the counters to §11's 4.9 column.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ const MAC_PEER = '02:00:00:00:00:02';
 const ZERO_MAC = '00:00:00:00:00:00';
 const BCAST = 'ff:ff:ff:ff:ff:ff';
 
-/** unres_qlen_bytes (spec 4.3). */
+/** unres_qlen_bytes (docs/kernel.md §5.4). */
 const UNRES_QLEN_BYTES = { '6.18': 212992, '4.9': 65536 } as const;
 
 /**
@@ -35,7 +35,7 @@ function truesize(ipLen: number, kernel: '6.18' | '4.9'): number {
   return bucket + 256;
 }
 
-describe('section 13 (a) a_udp_arp: 100 B of UDP to a peer that answers', () => {
+describe('s13-a: 100 B of UDP to a peer that answers', () => {
   const name = 's13-a-udp-arp';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -93,7 +93,7 @@ describe('section 13 (a) a_udp_arp: 100 B of UDP to a peer that answers', () => 
   }
 });
 
-describe('section 13 (b) b_frag_df_off: 3000 B with DONT, MTU 1500', () => {
+describe('s13-b: 3000 B with DONT, MTU 1500', () => {
   const name = 's13-b-frag-df-off';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -145,7 +145,7 @@ describe('section 13 (b) b_frag_df_off: 3000 B with DONT, MTU 1500', () => {
   }
 });
 
-describe('section 13 (c) c_df_on: DO, PROBE, INTERFACE, WANT, OMIT', () => {
+describe('s13-c: DO, PROBE, INTERFACE, WANT, OMIT', () => {
   const name = 's13-c-df-on';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -204,7 +204,7 @@ describe('section 13 (c) c_df_on: DO, PROBE, INTERFACE, WANT, OMIT', () => {
   }
 });
 
-describe('section 13 (d) d_peer_absent: nobody answers', () => {
+describe('s13-d: nobody answers', () => {
   const name = 's13-d-peer-absent';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -259,7 +259,7 @@ describe('section 13 (d) d_peer_absent: nobody answers', () => {
         }
       });
 
-      it('the other socket (unconnected, no IP_RECVERR) is told nothing (spec 9)', () => {
+      it('the other socket (unconnected, no IP_RECVERR) is told nothing (docs/kernel.md §10.2)', () => {
         const sk = run(name, kernel).result.sockets.find((s) => s.name === 'other')!;
         assert.deepEqual(sk.errqueue, []);
         assert.equal(sk.pendingError, undefined);
@@ -302,7 +302,7 @@ describe('section 13 (d) d_peer_absent: nobody answers', () => {
   }
 });
 
-describe('section 13 (e) e_arp_queue: 5 datagrams while the peer is not up yet', () => {
+describe('s13-e: 5 datagrams while the peer is not up yet', () => {
   const name = 's13-e-arp-queue';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -346,13 +346,13 @@ for (const [tag, name, count, size] of [
   ['e2', 's13-e2-queue-overflow-1000', 300, 1000],
   ['e3', 's13-e3-queue-overflow-100', 400, 100],
 ] as const) {
-  describe(`section 13 (${tag}) queue overflow: ${count} x ${size} B while INCOMPLETE`, () => {
+  describe(`s13-${tag}: queue overflow, ${count} x ${size} B while INCOMPLETE`, () => {
     for (const kernel of KERNELS) {
       const ts = truesize(size + 28, kernel);
       const kept = Math.floor(UNRES_QLEN_BYTES[kernel] / ts);
       describe(`kernel ${kernel}: truesize ${ts}, floor(${UNRES_QLEN_BYTES[kernel]}/${ts}) = ${kept} kept`, () => {
         if (kernel === '6.18') {
-          it('the spec\'s numbers', () => {
+          it('the observed numbers', () => {
             assert.equal(kept, tag === 'e2' ? 92 : 256);
           });
         }
@@ -387,7 +387,7 @@ for (const [tag, name, count, size] of [
   });
 }
 
-describe('section 13 (f) f_gateway: a route via 192.0.2.254', () => {
+describe('s13-f: a route via 192.0.2.254', () => {
   const name = 's13-f-gateway';
   const MAC_GW = '02:00:00:00:00:fe';
   for (const kernel of KERNELS) {

@@ -1,7 +1,7 @@
-// kernel-spec.md section 13, observations (g) to (n), GT on Linux 6.18: host 02:00:00:00:00:01 at
+// docs/kernel.md, observations s13-g to s13-n, GT on Linux 6.18: host 02:00:00:00:00:01 at
 // 192.0.2.1/24 on veth0, peer 02:00:00:00:00:02 at 192.0.2.2, TX checksum offload off. Every
-// scenario runs on both profiles; where 4.9's IP ID policy differs (spec 8.2), the rule checked is
-// one both policies give for the traffic in the scenario.
+// scenario runs on both profiles; where 4.9's IP ID policy differs (docs/kernel.md §9.4), the rule
+// checked is one both policies give for the traffic in the scenario.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ const PEER = '192.0.2.2';
 const MAC_PEER = '02:00:00:00:00:02';
 const BCAST = 'ff:ff:ff:ff:ff:ff';
 
-describe('section 13 (g) g_multicast', () => {
+describe('s13-g: multicast', () => {
   const name = 's13-g-multicast';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -70,7 +70,7 @@ describe('section 13 (g) g_multicast', () => {
         assert.ok(transportChecksumOk(reassemble(frags), HOST, '239.1.2.3', 17));
       });
 
-      it('OutMcastPkts/Octets per packet after fragmentation (spec 1.6): 5 datagrams + 3 fragments', () => {
+      it('OutMcastPkts/Octets per packet after fragmentation (docs/kernel.md §2.7): 5 datagrams + 3 fragments', () => {
         const r = run(name, kernel);
         const mc = onDev(r).filter((f) => f.dir === 'tx' && ethDst(f).startsWith('01:00:5e'));
         assert.equal(mc.length, 8);
@@ -91,7 +91,7 @@ describe('section 13 (g) g_multicast', () => {
   }
 });
 
-describe('section 13 (h) h_broadcast', () => {
+describe('s13-h: broadcast', () => {
   const name = 's13-h-broadcast';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -129,7 +129,7 @@ describe('section 13 (h) h_broadcast', () => {
         assert.ok(frags.every((f) => ethDst(f) === BCAST));
       });
 
-      it('OutBcastPkts/Octets per packet after fragmentation (spec 1.6): 2 datagrams + 3 fragments', () => {
+      it('OutBcastPkts/Octets per packet after fragmentation (docs/kernel.md §2.7): 2 datagrams + 3 fragments', () => {
         const r = run(name, kernel);
         const b = onDev(r).filter((f) => ethDst(f) === BCAST);
         assert.equal(r.result.counters.Ip.OutBcastPkts, 5);
@@ -155,9 +155,9 @@ describe('section 13 (h) h_broadcast', () => {
   }
 });
 
-describe('section 13 (i) i_mtu576: link MTU 576', () => {
+describe('s13-i: link MTU 576', () => {
   const name = 's13-i-mtu576';
-  it('the rule gives the spec\'s geometry: 552/552/304 and 552 + 5', () => {
+  it('the rule gives the observed geometry: 552/552/304 and 552 + 5', () => {
     assert.deepEqual(fragmentGeometry(1408, 576).map((g) => g.len), [552, 552, 304]);
     assert.deepEqual(fragmentGeometry(557, 576).map((g) => g.len), [552, 5]);
   });
@@ -207,7 +207,7 @@ describe('section 13 (i) i_mtu576: link MTU 576', () => {
   }
 });
 
-describe('section 13 (j) j_nft_drop: postrouting `udp dport 9999 drop`', () => {
+describe('s13-j: postrouting `udp dport 9999 drop`', () => {
   const name = 's13-j-nft-drop';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -236,7 +236,7 @@ describe('section 13 (j) j_nft_drop: postrouting `udp dport 9999 drop`', () => {
   }
 });
 
-describe('section 13 (j2) j2_nft_snat: postrouting SNAT to 192.0.2.77', () => {
+describe('s13-j2: postrouting SNAT to 192.0.2.77', () => {
   const name = 's13-j2-nft-snat';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -272,7 +272,7 @@ describe('section 13 (j2) j2_nft_snat: postrouting SNAT to 192.0.2.77', () => {
   }
 });
 
-describe('section 13 (j2) mangle: mark, then `ip dscp set af41` and `ip ttl set 9`', () => {
+describe('s13-j3: mangle, a mark, then `ip dscp set af41` and `ip ttl set 9`', () => {
   const name = 's13-j3-nft-mangle';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -302,7 +302,7 @@ describe('section 13 (j2) mangle: mark, then `ip dscp set af41` and `ip ttl set 
   }
 });
 
-describe('section 13 (k) k_ttl_tos', () => {
+describe('s13-k: TTL and TOS', () => {
   const name = 's13-k-ttl-tos';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -340,7 +340,7 @@ describe('section 13 (k) k_ttl_tos', () => {
   }
 });
 
-describe('section 13 (l) l_ip_id: the IP ID policy', () => {
+describe('s13-l: the IP ID policy', () => {
   const name = 's13-l-ip-id';
   const ids = (r: ReturnType<typeof run>, socket: string) => framesOf(r, ...sendsOn(r, socket)).map((f) => ip(f).id);
   const consecutive = (xs: number[]) => xs.every((x, i) => i === 0 || x === ((xs[i - 1] + 1) & 0xffff));
@@ -389,7 +389,7 @@ describe('section 13 (l) l_ip_id: the IP ID policy', () => {
   }
 });
 
-describe('section 13 (m) m_icmp_tcp: ping and a TCP SYN', () => {
+describe('s13-m: ping and a TCP SYN', () => {
   const name = 's13-m-icmp-tcp';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -440,7 +440,7 @@ describe('section 13 (m) m_icmp_tcp: ping and a TCP SYN', () => {
         assert.match(t.options[4], /^wscale \d+$/);
         assert.equal(t.checkOk, true);
         if (kernel === '6.18') {
-          // GT 6.18 only: the spec gives no 4.9 SYN (4.9 sizes the SYN window differently).
+          // GT 6.18 only: docs/kernel.md gives no 4.9 SYN (4.9 sizes the SYN window differently).
           assert.equal(t.window, 64240);
           assert.equal(t.options[4], 'wscale 10');
         }
@@ -462,7 +462,7 @@ describe('section 13 (m) m_icmp_tcp: ping and a TCP SYN', () => {
   }
 });
 
-describe('section 13 (n) n_static_neigh: permanent entries', () => {
+describe('s13-n: permanent entries', () => {
   const name = 's13-n-static-neigh';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {

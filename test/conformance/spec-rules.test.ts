@@ -1,6 +1,6 @@
-// Rules of kernel-spec.md sections 2, 5 and 9 that the section 11 and 13 vectors touch without
+// Rules of docs/kernel.md (§2.5, §6.3, §9.3, §10.2) that the s11 and s13 observations touch without
 // stating them, checked on variants of those scenarios: physical NICs pad short frames to 60 bytes
-// (vector 4's note), __icmp_send stays silent about non-first fragments, and which MTU each
+// (s11-04's note), __icmp_send stays silent about non-first fragments, and which MTU each
 // IP_MTU_DISCOVER mode follows when a route's MTU is below the device's.
 
 import { describe, it } from 'node:test';
@@ -10,9 +10,9 @@ import {
   fragmentGeometry, assertFragments, assertBetween,
 } from '../helpers/conformance';
 
-describe('section 11 vector 4 on a physical NIC: the driver pads the 35-byte fragment to 60', () => {
-  // spec 5 "Minimum frame size": the stack never pads; a physical NIC's driver pads to ETH_ZLEN (60,
-  // plus the FCS the hardware appends). Vector 4: "a physical NIC pads the second to 60 + FCS".
+describe('s11-04 on a physical NIC: the driver pads the 35-byte fragment to 60', () => {
+  // docs/kernel.md §6.3: the stack never pads; a physical NIC's driver pads to ETH_ZLEN (60,
+  // plus the FCS the hardware appends), so s11-04's second frame becomes 60 bytes on such a NIC.
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
       const physical = () => runVariant('s11-04-udp-1473', kernel, 'ethernet', (s) => ({
@@ -35,7 +35,7 @@ describe('section 11 vector 4 on a physical NIC: the driver pads the 35-byte fra
   }
 });
 
-describe('section 9: no ICMP error about a non-first fragment', () => {
+describe('§10.2: no ICMP error about a non-first fragment', () => {
   const name = 'p-icmp-about-fragments';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {
@@ -74,7 +74,7 @@ describe('section 9: no ICMP error about a non-first fragment', () => {
   }
 });
 
-describe('sections 1.4 and 8.2: a route MTU below the device MTU', () => {
+describe('§2.5 and §9.3: a route MTU below the device MTU', () => {
   const name = 'p-route-mtu';
   for (const kernel of KERNELS) {
     describe(`kernel ${kernel}`, () => {

@@ -1,10 +1,10 @@
 // Shared helpers of the conformance tests (test/conformance): run a scenario of test/scenarios on
 // a kernel profile with a tracer and a pcap writer attached, pick frames out of the result, read
-// their header fields, and check what the spec (kernel-spec.md, the behavioural spec of the transmit path) gives as a rule:
+// their header fields, and check what docs/kernel.md (the kernel behaviour kpath models) gives as a rule:
 // fragment geometry, multicast MAC mapping, checksums, timer-driven times.
 //
 // Expected values are never taken from the model: the helpers below compute them from the
-// kernel's rules, or the tests write the spec's numbers.
+// kernel's rules, or the tests write the numbers a real kernel was seen to give.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -219,7 +219,7 @@ export interface Fragment {
 }
 
 /**
- * ip_do_fragment's geometry (spec 2.2): data space = mtu - hlen; each fragment carries
+ * ip_do_fragment's geometry (docs/kernel.md §3.3): data space = mtu - hlen; each fragment carries
  * min(left, data space), rounded down to a multiple of 8 unless it is the last; MF on every
  * fragment but the last. `ipPayload` counts the transport header (UDP: payload + 8).
  */
@@ -256,7 +256,7 @@ export function assertFragments(frames: FrameRecord[], geometry: Fragment[], hle
   });
 }
 
-/** arp_mc_map for Ethernet: 01:00:5e followed by the low 23 bits of the group (spec 4.2, 6). */
+/** arp_mc_map for Ethernet: 01:00:5e followed by the low 23 bits of the group (docs/kernel.md §5.3, §7). */
 export function multicastMac(group: string): string {
   const [, b, c, d] = group.split('.').map(Number);
   return ['01', '00', '5e', (b & 0x7f).toString(16), c.toString(16), d.toString(16)].map((x) => x.padStart(2, '0')).join(':');

@@ -85,7 +85,7 @@ export function deviceFromLink(ifindex: number, link: Link, mac: Uint8Array, v49
 export function loopbackDevice(): NetDevice {
   const lo = new NetDevice(1, 'lo', 'loopback', 65536, new Uint8Array(6), 1000, 'noqueue');
   // A real lo also offers HW_CSUM, so its UDP frames carry only the pseudo-header seed; the model
-  // completes checksums on lo so that every captured frame verifies (see the README's differences).
+  // completes checksums on lo so that every captured frame verifies (docs/kernel.md §14).
   lo.features = NETIF_F_SG | NETIF_F_GSO;
   lo.padToMin = false;
   return lo;
