@@ -29,6 +29,7 @@ import { Checkpoints, Checkpoint } from './checkpoints';
 import { Recorder, StopSignal, Decide } from './recorder';
 import { Breakpoints } from './breakpoints';
 import { stopEnv, emptyEnv } from './env';
+import type { CallRecord } from './path';
 import type { Stop, StopResult, StopReason, StepInfo, Hit, WireFrame, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
 
 export type { Stop, StopResult, StopReason, Frame, WireFrame, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
@@ -37,6 +38,8 @@ export { stopEnv } from './env';
 export interface RuntimeOptions {
   /** Guard against scenarios that never settle. */
   maxEvents?: number;
+  /** packetCalls re-executes the segments between a packet's first and the current one when they hold at most this many steps (default PATH_STEPS). */
+  pathSteps?: number;
 }
 
 export class Runtime {
@@ -273,6 +276,49 @@ export class Runtime {
     };
   }
 
+  /**
+   * The calls made up to the current stop in the segments packet `packet` went through: the one
+   * that made it, the current one, and the ones between when they hold at most `pathSteps` steps
+   * (else they are left out and counted in `skipped`); only the current segment when `packet` is
+   * null. At most two re-executions, each from the checkpoint before its first segment, so this
+   * costs about as much as a step or two at any depth of the history.
+   */
+  packetCalls(packet: number | null): { calls: CallRecord[]; skipped: number } {
+    const cur = this.current;
+    if (!cur) return { calls: [], skipped: 0 };
+    const h = this.history;
+    const last = this.curSeg;
+    const first = packet === null ? last : Math.min(last, h.segmentOfPacket(packet));
+    const calls: CallRecord[] = [];
+    if (h.startOf(last) - h.startOf(first) <= (this.options.pathSteps ?? PATH_STEPS)) {
+      this.collectCalls(first, last, cur.step, calls);
+      return { calls, skipped: 0 };
+    }
+    this.collectCalls(first, first, cur.step, calls);
+    this.collectCalls(last, last, cur.step, calls);
+    return { calls, skipped: last - first - 1 };
+  }
+
+  /** Appends the calls of segments `lo` to `hi`, up to step `upTo`, to `out`. */
+  private collectCalls(lo: number, hi: number, upTo: number, out: CallRecord[]): void {
+    const start = this.history.startOf(lo);
+    const index = new Map<number, number>();
+    try {
+      this.replay(start, false, (info, rec) => {
+        if (info.step > upTo) throw new EndOfHistory();
+        if (info.kind !== 'enter' || info.step <= start) return false;
+        const st = rec.stack;
+        const f = st[st.length - 1];
+        const caller = st.length > 1 ? index.get(st[st.length - 2].call) : undefined;
+        index.set(f.call, out.length);
+        out.push({ fn: f.fn, parent: caller ?? -1, packet: f.skb ? f.skb.id : 0 });
+        return false;
+      }, { lastSeg: hi });
+    } catch (e) {
+      if (!(e instanceof EndOfHistory)) throw e;
+    }
+  }
+
   /** The expression environment of a frame of the current stop (0 = innermost). */
   env(frameIndex = 0): ExprEnv {
     const cur = this.current;
@@ -449,7 +495,7 @@ export class Runtime {
         }
       } else {
         // The first re-execution to get this far: the segment joins the History.
-        h.push(r.steps, r.calls, r.eventSeq + (event ? 1 : 0));
+        h.push(r.steps, r.calls, r.eventSeq + (event ? 1 : 0), k.nextSkbId);
       }
       r.touchedLo = 0;
       r.touchedHi = 0;
@@ -491,6 +537,9 @@ interface ReplayOptions {
   /** Keep the step points of the stop's segment (for stepping back from the stop). */
   keepInfos?: boolean;
 }
+
+/** Steps between a packet's first segment and the current one that packetCalls re-executes in one go. */
+const PATH_STEPS = 20_000;
 
 /** Segments searched by reverse continue's first re-execution (the window doubles after it). */
 const REVERSE_WINDOW = 8;
