@@ -38,7 +38,7 @@ export { stopEnv } from './env';
 export interface RuntimeOptions {
   /** Guard against scenarios that never settle. */
   maxEvents?: number;
-  /** packetCalls re-executes the segments between a packet's first and the current one when they hold at most this many steps (default PATH_STEPS). */
+  /** packetCalls runs through the segments between a packet's first and the current one when they hold at most this many steps (default PATH_STEPS). */
   pathSteps?: number;
 }
 
@@ -277,11 +277,12 @@ export class Runtime {
   }
 
   /**
-   * The calls made up to the current stop in the segments packet `packet` went through: the one
-   * that made it, the current one, and the ones between when they hold at most `pathSteps` steps
-   * (else they are left out and counted in `skipped`); only the current segment when `packet` is
-   * null. At most two re-executions, each from the checkpoint before its first segment, so this
-   * costs about as much as a step or two at any depth of the history.
+   * The calls made up to the current stop in the events packet `packet` went through: the segment
+   * that made it, the current one, and between them the neighbour timer's (its probes carry the
+   * packets waiting for ARP); only the current segment when `packet` is null. One re-execution
+   * from the checkpoint before the packet's first segment, with the segments between on the fast
+   * path; when they hold more than `pathSteps` steps, two re-executions (the first segment, the
+   * current one) and the segments between left out. Either way about the cost of a step or two.
    */
   packetCalls(packet: number | null): { calls: CallRecord[]; skipped: number } {
     const cur = this.current;
@@ -290,30 +291,35 @@ export class Runtime {
     const last = this.curSeg;
     const first = packet === null ? last : Math.min(last, h.segmentOfPacket(packet));
     const calls: CallRecord[] = [];
-    if (h.startOf(last) - h.startOf(first) <= (this.options.pathSteps ?? PATH_STEPS)) {
-      this.collectCalls(first, last, cur.step, calls);
-      return { calls, skipped: 0 };
+    if (h.startOf(last) - h.startOf(first) > (this.options.pathSteps ?? PATH_STEPS)) {
+      this.collectCalls(first, first, () => true, cur.step, calls);
+      this.collectCalls(last, last, () => true, cur.step, calls);
+      return { calls, skipped: last - first - 1 };
     }
-    this.collectCalls(first, first, cur.step, calls);
-    this.collectCalls(last, last, cur.step, calls);
-    return { calls, skipped: last - first - 1 };
+    const probes = h.mask(['neigh_timer_handler']);
+    const chosen = (seg: number): boolean => seg === first || seg === last || h.touches(seg, probes);
+    let skipped = 0;
+    for (let seg = first + 1; seg < last; seg++) if (!chosen(seg)) skipped++;
+    this.collectCalls(first, last, chosen, cur.step, calls);
+    return { calls, skipped };
   }
 
-  /** Appends the calls of segments `lo` to `hi`, up to step `upTo`, to `out`. */
-  private collectCalls(lo: number, hi: number, upTo: number, out: CallRecord[]): void {
-    const start = this.history.startOf(lo);
+  /** Appends the calls of the `chosen` segments from `lo` to `hi`, up to step `upTo`, to `out`. */
+  private collectCalls(lo: number, hi: number, chosen: (seg: number) => boolean, upTo: number, out: CallRecord[]): void {
     const index = new Map<number, number>();
     try {
-      this.replay(start, false, (info, rec) => {
+      // From the start of `hi` on, everything is recorded; before it, only the chosen segments.
+      this.replay(this.history.startOf(hi), false, (info, rec) => {
         if (info.step > upTo) throw new EndOfHistory();
-        if (info.kind !== 'enter' || info.step <= start) return false;
+        const seg = this.replaySeg;
+        if (info.kind !== 'enter' || seg < lo || !chosen(seg)) return false;
         const st = rec.stack;
         const f = st[st.length - 1];
         const caller = st.length > 1 ? index.get(st[st.length - 2].call) : undefined;
         index.set(f.call, out.length);
         out.push({ fn: f.fn, parent: caller ?? -1, packet: f.skb ? f.skb.id : 0 });
         return false;
-      }, { lastSeg: hi });
+      }, { firstSeg: lo, lastSeg: hi, record: (seg) => seg >= lo && chosen(seg) });
     } catch (e) {
       if (!(e instanceof EndOfHistory)) throw e;
     }
@@ -538,8 +544,8 @@ interface ReplayOptions {
   keepInfos?: boolean;
 }
 
-/** Steps between a packet's first segment and the current one that packetCalls re-executes in one go. */
-const PATH_STEPS = 20_000;
+/** Steps between a packet's first segment and the current one that packetCalls runs through (on the fast path). */
+const PATH_STEPS = 100_000;
 
 /** Segments searched by reverse continue's first re-execution (the window doubles after it). */
 const REVERSE_WINDOW = 8;

@@ -310,6 +310,31 @@ describe('the path a packet took', () => {
     // The current position is not moved by it.
     assert.equal(rt.current, r.stop);
   });
+
+  it('through the runtime: the neighbour timer\'s probes on the way are the packet\'s, the sends between are not', () => {
+    const s = inline([
+      'link add eth0 mtu 1500',
+      'addr add 192.0.2.1/24 dev eth0',
+      'neigh add 192.0.2.3 lladdr 02:00:00:00:00:03 dev eth0 nud permanent',
+      'peer 192.0.2.2 lladdr 02:00:00:00:00:02 reply-delay 1500ms',
+      'peer 192.0.2.3 lladdr 02:00:00:00:00:03',
+      'at 0ms send udp to 192.0.2.2:9000 size 100',
+      'at 1ms send udp to 192.0.2.3:9000 size 100 count 20 every 10ms',
+    ].join('\n'));
+    const rt = new Runtime(s);
+    rt.setFunctionBreakpoints([{ id: 1, name: 'neigh_update' }]);
+    rt.start(false);
+    rt.setFunctionBreakpoints([{ id: 2, name: 'dev_queue_xmit' }]);
+    const stop = rt.continue().stop!;
+    const skb = stop.frames[0].skb!;
+    const { calls: seen, skipped } = rt.packetCalls(skb.id);
+    assert.equal(skipped, 20, 'the 20 sends to the other neighbour');
+    const taken = edges(packetPath(seen, skb.id));
+    for (const e of ['udp_sendmsg>ip_send_skb', 'neigh_timer_handler>neigh_probe', 'neigh_probe>arp_solicit', 'arp_process>neigh_update', 'neigh_resolve_output>dev_queue_xmit']) {
+      assert.ok(taken.includes(e), `${e}: ${taken.join(' ')}`);
+    }
+    assert.ok(!seen.some((c) => c.packet !== skb.id && c.fn === 'ip_finish_output2' && c.packet > 0), 'the other sends were not looked at');
+  });
 });
 
 describe('the layout of the graph (ELK)', () => {

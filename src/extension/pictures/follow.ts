@@ -9,23 +9,22 @@ import * as vscode from 'vscode';
 export type Target =
   | { kind: 'none' }
   | { kind: 'running'; session: vscode.DebugSession }
-  | { kind: 'stopped'; session: vscode.DebugSession; frameId: number | undefined; stop: number };
+  | { kind: 'stopped'; session: vscode.DebugSession; frameId: number | undefined };
 
 /** Requests after which the debuggee runs until its next stop. */
 const RUNS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reverseContinue', 'restart', 'goto']);
 
 export class DebugFollower implements vscode.Disposable {
-  private readonly stopped = new Map<string, number>();
+  /** The kpath sessions that are stopped, by id. */
+  private readonly stopped = new Set<string>();
   private readonly emitter = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Fired when the target may have changed: a stop, a run, another session or frame. */
   readonly onDidChange = this.emitter.event;
-  /** Counts the stops seen, so that a picture knows a new stop from the same one. */
-  private stops = 0;
 
   constructor() {
     const set = (session: vscode.DebugSession, stopped: boolean): void => {
-      if (stopped) this.stopped.set(session.id, ++this.stops);
+      if (stopped) this.stopped.add(session.id);
       else if (!this.stopped.delete(session.id)) return;
       this.emitter.fire();
     };
@@ -53,11 +52,10 @@ export class DebugFollower implements vscode.Disposable {
   target(): Target {
     const session = vscode.debug.activeDebugSession;
     if (!session || session.type !== 'kpath') return { kind: 'none' };
-    const stop = this.stopped.get(session.id);
-    if (stop === undefined) return { kind: 'running', session };
+    if (!this.stopped.has(session.id)) return { kind: 'running', session };
     const item = vscode.debug.activeStackItem;
     const frameId = item instanceof vscode.DebugStackFrame && item.session.id === session.id ? item.frameId : undefined;
-    return { kind: 'stopped', session, frameId, stop };
+    return { kind: 'stopped', session, frameId };
   }
 
   dispose(): void {

@@ -30,6 +30,8 @@ export const LAYOUT_OPTIONS: Readonly<Record<string, string>> = {
   // The functions come in call order (CallGraph.functions): a call against it closes a loop, and
   // is the one drawn upwards.
   'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
+  // Straighter chains and a narrower picture than the default placement.
+  'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
   'elk.spacing.nodeNode': '14',
   'elk.layered.spacing.nodeNodeBetweenLayers': '26',
   'elk.spacing.edgeNode': '10',

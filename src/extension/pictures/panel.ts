@@ -137,8 +137,13 @@ export abstract class PicturePanel implements vscode.Disposable {
 
   protected receive(m: FromWebview): void {
     // A page that (re)loads gets the last picture again.
-    if (m.type === 'ready' && this.last) void this.panel.webview.postMessage(this.last);
+    if (m.type === 'ready' && this.last) void this.panel.webview.postMessage(this.redraw(this.last));
     else if (m.type === 'ready') this.refresh();
+  }
+
+  /** The last picture, to draw again on a page that loaded anew (what it holds may have been completed since). */
+  protected redraw(msg: ToWebview): ToWebview {
+    return msg;
   }
 
   dispose(): void {

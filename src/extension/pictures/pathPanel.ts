@@ -31,6 +31,10 @@ export class PathPanel extends PicturePanel {
     return { type: 'path', key, picture, layout: layouts.get(key) ?? null, labels: this.labels() };
   }
 
+  protected override redraw(msg: ToWebview): ToWebview {
+    return msg.type === 'path' && !msg.layout ? { ...msg, layout: layouts.get(msg.key) ?? null } : msg;
+  }
+
   protected override receive(m: FromWebview): void {
     if (m.type === 'laidOut' && typeof m.key === 'string' && m.layout) {
       layouts.set(m.key, m.layout);
@@ -71,6 +75,9 @@ export class PathPanel extends PicturePanel {
       layingOut: vscode.l10n.t('Laying out the graph of kernel {0}...'),
       open: vscode.l10n.t('{0} ({1}): open its listing'),
       hint: vscode.l10n.t('Click a box to open the function\'s listing.'),
+      zoomIn: vscode.l10n.t('Zoom in'),
+      zoomOut: vscode.l10n.t('Zoom out'),
+      fit: vscode.l10n.t('Fit'),
     };
   }
 }

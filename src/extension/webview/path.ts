@@ -7,7 +7,7 @@ import type { PathMessage, PathLayout, ToWebview } from '../pictures/messages';
 import { elkGraph, fromElk, ElkGraph } from '../pictures/layout';
 import { el, svg, fmt, root, showNotice, append } from './dom';
 
-declare function acquireVsCodeApi(): { postMessage(m: unknown): void };
+declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
 const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
 
@@ -19,6 +19,11 @@ declare global {
     kpathELK?: new () => ElkApi;
   }
 }
+
+/** The zoom the user chose (kept while the panel is hidden), or null: fit the width, at most 100%. */
+let zoom: number | null = (vscode.getState() as { zoom?: number } | undefined)?.zoom ?? null;
+const ZOOM_MIN = 0.4;
+const ZOOM_MAX = 2;
 
 /** Layouts made or received on this page, by graph key. */
 const layouts = new Map<string, PathLayout>();
@@ -97,7 +102,7 @@ function draw(m: PathMessage, layout: PathLayout): void {
   const graph = svg('svg', { width: layout.width, height: layout.height, viewBox: `0 0 ${layout.width} ${layout.height}`, role: 'group', 'aria-label': L.title });
   const defs = svg('defs');
   for (const id of ['arrow', 'arrow-taken']) {
-    const marker = svg('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+    const marker = svg('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' });
     marker.append(svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: id }));
     defs.append(marker);
   }
@@ -142,12 +147,39 @@ function draw(m: PathMessage, layout: PathLayout): void {
     el('span', { class: 'key key-stack' }, L.stack), ' ',
     el('span', { class: 'key key-taken' }, L.taken), ' ',
     el('span', { class: 'key key-untaken' }, L.untaken));
+  const area = el('div', { class: 'graph' }, graph);
+  const scale = (): number => zoom ?? Math.max(ZOOM_MIN, Math.min(1, (area.clientWidth - 4) / layout.width));
+  const apply = (): void => {
+    graph.setAttribute('width', String(Math.round(layout.width * scale())));
+    graph.setAttribute('height', String(Math.round(layout.height * scale())));
+  };
+  const setZoom = (z: number | null): void => {
+    zoom = z === null ? null : Math.max(ZOOM_MIN, Math.min(ZOOM_MAX, Math.round(z * 10) / 10));
+    vscode.setState({ zoom: zoom ?? undefined });
+    apply();
+  };
+  const button = (text: string, label: string, act: () => void): HTMLElement => {
+    const b = el('button', { attrs: { type: 'button', 'aria-label': label }, title: label }, text);
+    b.addEventListener('click', act);
+    return b;
+  };
+  const tools = el('div', { class: 'zoom' },
+    button('\u2212', L.zoomOut, () => setZoom(scale() - 0.1)),
+    button('+', L.zoomIn, () => setZoom(scale() + 0.1)),
+    button(L.fit, L.fit, () => setZoom(null)));
   const page = root();
+  page.className = 'path-page';
+  page.dataset.current = p.current ?? '';
   append(page,
-    el('header', {}, el('h1', {}, heading), legend, el('p', { class: 'legend' }, L.hint),
+    el('header', {}, el('div', { class: 'title-row' }, el('h1', {}, heading), tools), legend, el('p', { class: 'legend' }, L.hint),
       p.skipped ? el('p', { class: 'legend' }, fmt(L.skipped, p.skipped)) : null),
-    el('div', { class: 'graph' }, graph),
+    area,
   );
+  apply();
   const c = current as SVGGElement | null;
   if (c) c.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
+
+window.addEventListener('resize', () => {
+  if (zoom === null && latest && layouts.has(latest.key)) draw(latest, layouts.get(latest.key)!);
+});
