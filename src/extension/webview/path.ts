@@ -25,8 +25,9 @@ let zoom: number | null = (vscode.getState() as { zoom?: number } | undefined)?.
 const ZOOM_MIN = 0.4;
 const ZOOM_MAX = 2;
 
-/** Layouts made or received on this page, by graph key. */
+/** Layouts made or received on this page, by graph key, and those being made. */
 const layouts = new Map<string, PathLayout>();
+const laying = new Set<string>();
 /** The message drawn last, and the latest one (a layout may take a while). */
 let latest: PathMessage | null = null;
 
@@ -40,7 +41,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
     if (m.layout) layouts.set(m.key, m.layout);
     const layout = layouts.get(m.key);
     if (layout) draw(m, layout);
-    else void layOut(m);
+    else if (!laying.has(m.key)) void layOut(m);
   }
 });
 vscode.postMessage({ type: 'ready' });
@@ -62,6 +63,7 @@ function loadElk(): Promise<ElkApi> {
 
 async function layOut(m: PathMessage): Promise<void> {
   root().append(el('p', { class: 'notice' }, fmt(m.labels.layingOut, m.picture.profile)));
+  laying.add(m.key);
   try {
     const api = await loadElk();
     const measure = textWidth();
@@ -73,6 +75,8 @@ async function layOut(m: PathMessage): Promise<void> {
     if (latest && layouts.has(latest.key)) draw(latest, layouts.get(latest.key)!);
   } catch (e) {
     showNotice(String(e instanceof Error ? e.message : e));
+  } finally {
+    laying.delete(m.key);
   }
 }
 
