@@ -100,6 +100,15 @@ async function addFunctionBreakpoint(name: string): Promise<void> {
   await input.waitFor({ state: 'detached' });
 }
 
+/**
+ * Clicks a button of the debug toolbar (Continue, Step Over, Stop): unlike its key, a click does not
+ * depend on where the keyboard focus is (an editor, or a picture's webview).
+ */
+async function debugAction(label: string): Promise<void> {
+  const button = page().locator(`.debug-toolbar .action-label[aria-label^="${label}"]:not(.disabled)`).first();
+  await button.click();
+}
+
 const thread = (): Locator => view('Call Stack').locator('.monaco-list-row[aria-label^="Thread task"], .monaco-list-row[aria-label^="Thread softirq"]');
 const topFrame = (fn: string): Locator =>
   view('Call Stack').locator('.monaco-list-row[aria-label^="Stack Frame "]').first().filter({ has: page().locator('.stack-frame', { hasText: new RegExp(`^${fn}`) }) });
@@ -146,7 +155,7 @@ describe('the sk_buff and path pictures (code-server + chromium)', () => {
     await addFunctionBreakpoint('ip_finish_output2');
     await page().keyboard.press('F5');
     await thread().filter({ hasText: /paused on entry/i }).waitFor();
-    await page().keyboard.press('F5');
+    await debugAction('Continue');
     await thread().filter({ hasText: /function breakpoint at ip_finish_output2/i }).waitFor();
     await topFrame('ip_finish_output2').waitFor();
 
@@ -200,9 +209,9 @@ describe('the sk_buff and path pictures (code-server + chromium)', () => {
   uiTest('stepping on to where neigh_resolve_output builds the Ethernet header: the changed fields are marked', 'skb-changed', async () => {
     await addFunctionBreakpoint('neigh_resolve_output');
     // The first call queues the packet for ARP; the second, after the reply, sends it.
-    await page().keyboard.press('F5');
+    await debugAction('Continue');
     await topFrame('neigh_resolve_output').waitFor();
-    await page().keyboard.press('F5');
+    await debugAction('Continue');
     await thread().filter({ hasText: /softirq|function breakpoint at neigh_resolve_output/i }).waitFor();
     await view('Call Stack').locator('.monaco-list-row[aria-label^="Stack Frame neigh_update"]').waitFor();
     await runCommand(page(), 'kpath: Show sk_buff');
@@ -212,7 +221,7 @@ describe('the sk_buff and path pictures (code-server + chromium)', () => {
     // waiting for the picture of the new stop.
     for (let i = 0; i < 4 && (await skb.locator('.seg.band-eth').count()) === 0; i++) {
       const step = await skb.locator('#root').getAttribute('data-step');
-      await page().keyboard.press('F10');
+      await debugAction('Step Over');
       await skb.locator(`#root[data-step]:not([data-step="${step}"])`).waitFor();
     }
     await skb.locator('.seg.band-eth.changed').waitFor();
@@ -226,7 +235,7 @@ describe('the sk_buff and path pictures (code-server + chromium)', () => {
 
   uiTest('when the session ends, both pictures say that no kpath session is stopped', 'pictures-ended', async () => {
     await runCommand(page(), 'Remove All Breakpoints');
-    await page().keyboard.press('Shift+F5');
+    await debugAction('Stop');
     await page().locator('.debug-toolbar').waitFor({ state: 'hidden' });
     // The sk_buff picture is in front: it says so at once; the path picture when it is shown.
     await (await webview(SKB)).locator('.notice', { hasText: 'No kpath debug session is stopped' }).waitFor();

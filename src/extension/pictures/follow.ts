@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 export type Target =
   | { kind: 'none' }
   | { kind: 'running'; session: vscode.DebugSession }
-  | { kind: 'stopped'; session: vscode.DebugSession; frameId: number | undefined };
+  | { kind: 'stopped'; session: vscode.DebugSession; frameId: number | undefined; run: number };
 
 /** Requests after which the debuggee runs until its next stop. */
 const RUNS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reverseContinue', 'restart', 'goto']);
@@ -17,6 +17,8 @@ const RUNS = new Set(['continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reve
 export class DebugFollower implements vscode.Disposable {
   /** The kpath sessions that are stopped, by id. */
   private readonly stopped = new Set<string>();
+  /** How many times each session restarted, by id. */
+  private readonly runs = new Map<string, number>();
   private readonly emitter = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Fired when the target may have changed: a stop, a run, another session or frame. */
@@ -38,9 +40,14 @@ export class DebugFollower implements vscode.Disposable {
             else if (m.event === 'continued' || m.event === 'terminated' || m.event === 'exited') set(session, false);
           },
           onWillReceiveMessage: (m: { type?: string; command?: string }) => {
-            if (m.type === 'request' && m.command && RUNS.has(m.command)) set(session, false);
+            if (m.type !== 'request' || !m.command || !RUNS.has(m.command)) return;
+            if (m.command === 'restart') this.runs.set(session.id, (this.runs.get(session.id) ?? 0) + 1);
+            set(session, false);
           },
-          onExit: () => set(session, false),
+          onExit: () => {
+            this.runs.delete(session.id);
+            set(session, false);
+          },
         }),
       }),
       vscode.debug.onDidChangeActiveStackItem(() => this.emitter.fire()),
@@ -55,7 +62,7 @@ export class DebugFollower implements vscode.Disposable {
     if (!this.stopped.has(session.id)) return { kind: 'running', session };
     const item = vscode.debug.activeStackItem;
     const frameId = item instanceof vscode.DebugStackFrame && item.session.id === session.id ? item.frameId : undefined;
-    return { kind: 'stopped', session, frameId };
+    return { kind: 'stopped', session, frameId, run: this.runs.get(session.id) ?? 0 };
   }
 
   dispose(): void {

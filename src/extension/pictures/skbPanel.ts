@@ -10,7 +10,8 @@ import { PicturePanel } from './panel';
 
 export class SkbPanel extends PicturePanel {
   private readonly marker = new ChangeMarker();
-  private session: string | null = null;
+  /** The session and run whose packets the marker remembers. */
+  private run: string | null = null;
 
   constructor(extensionUri: vscode.Uri, follower: DebugFollower) {
     super(extensionUri, follower, { viewType: 'kpath.skb', title: vscode.l10n.t('kpath: sk_buff'), script: 'webview-skb.js', style: 'webview/pictures.css' });
@@ -19,8 +20,10 @@ export class SkbPanel extends PicturePanel {
   protected async render(target: Target): Promise<ToWebview> {
     const notice = this.noticeFor(target);
     if (notice || target.kind !== 'stopped') return notice!;
-    if (target.session.id !== this.session) {
-      this.session = target.session.id;
+    // Another session, or the same one restarted: its packets are new ones.
+    const run = `${target.session.id}:${target.run}`;
+    if (run !== this.run) {
+      this.run = run;
       this.marker.clear();
     }
     const body = (await target.session.customRequest('kpath/skb', { frameId: target.frameId })) as SkbPicture | NoSkb;
@@ -35,10 +38,10 @@ export class SkbPanel extends PicturePanel {
       packet: vscode.l10n.t('packet #{0}'),
       where: vscode.l10n.t('in {0} (frame {1})'),
       buffer: vscode.l10n.t('The buffer from head to end'),
-      headroom: vscode.l10n.t('headroom'),
-      tailroom: vscode.l10n.t('tailroom'),
+      // Kernel words and protocol names read the same in every language.
+      headroom: 'headroom',
+      tailroom: 'tailroom',
       bytes: vscode.l10n.t('{0} B'),
-      // Protocol names read the same in every language.
       'band.eth': 'Ethernet',
       'band.ip': 'IP',
       'band.udp': 'UDP',
