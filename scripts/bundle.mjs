@@ -1,6 +1,7 @@
 // Bundles the entry points with esbuild: the command (dist/cli.js), the debug adapter on its own
-// (dist/dap.js loading dist/dap-core.js) and the VS Code extension (dist/extension.js, which loads
-// the adapter's code only when it runs the adapter inline).
+// (dist/dap.js loading dist/dap-core.js), the VS Code extension (dist/extension.js, which loads
+// the adapter's code only when it runs the adapter inline) and the picture webviews' scripts
+// (dist/webview-*.js, run in the webviews' browser frames; ELK in a script of its own).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 
@@ -24,4 +25,9 @@ await build({ ...common, minify: true, entryPoints: ['src/adapter/main.ts'], out
 await build({ ...common, minify: true, entryPoints: ['src/adapter/dap.ts'], outfile: 'dist/dap.js' });
 // The extension: `vscode` is the editor's own module, and the adapter runs in a process of its own.
 await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+// The picture webviews: browser scripts, no Node.js, no source maps in the package.
+const webview = { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true, logLevel: 'warning' };
+await build({ ...webview, entryPoints: ['src/extension/webview/skb.ts'], outfile: 'dist/webview-skb.js' });
+await build({ ...webview, entryPoints: ['src/extension/webview/path.ts'], outfile: 'dist/webview-path.js' });
+await build({ ...webview, entryPoints: ['src/extension/webview/elk.ts'], outfile: 'dist/webview-elk.js' });
 chmodSync('dist/cli.js', 0o755);

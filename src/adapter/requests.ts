@@ -3,11 +3,17 @@
 // one line to the table below.
 
 import type { Runtime } from '../debugger/runtime';
+import type { Listings } from './listings';
 import { framesRequest } from './frames';
+import { skbRequest } from './skb';
+import { pathRequest, functionSourceRequest } from './path';
 
-/** What a kpath/* request sees: the runtime of the launched scenario (null before a launch). */
+/** What a kpath/* request sees: the runtime and listings of the launched scenario (null before a launch). */
 export interface RequestContext {
   runtime: Runtime | null;
+  listings: Listings | null;
+  /** The index in the current stop's stack of a frame id from a stackTrace response; undefined for a frame of an earlier stop. */
+  frameIndex(frameId: number): number | undefined;
 }
 
 /** Answers a request's arguments with the response body, or throws an Error whose message the client sees. */
@@ -15,4 +21,7 @@ export type CustomRequest = (ctx: RequestContext, args: Record<string, unknown>)
 
 export const CUSTOM_REQUESTS: Readonly<Record<string, CustomRequest>> = {
   'kpath/frames': framesRequest,
+  'kpath/skb': skbRequest,
+  'kpath/path': pathRequest,
+  'kpath/functionSource': functionSourceRequest,
 };

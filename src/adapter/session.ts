@@ -50,7 +50,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   runtime: Runtime | null = null;
   private scenario: Scenario | null = null;
   private args: LaunchArguments | null = null;
-  private listings: Listings | null = null;
+  listings: Listings | null = null;
   private vars = new Variables();
   private frameHandles = new Handles<{ stop: Stop; index: number }>();
   private configured!: Promise<void>;
@@ -392,6 +392,11 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       return this.fail(response, messageOf(e));
     }
     this.sendResponse(response);
+  }
+
+  frameIndex(frameId: number): number | undefined {
+    const h = this.frameHandles.get(frameId);
+    return h && h.stop === this.runtime?.current ? h.index : undefined;
   }
 
   // --- helpers -------------------------------------------------------------------------------

@@ -4,14 +4,16 @@
 /**
  * The index of a run, built by the re-executions as they record: for each segment (an event, or
  * one call of a send line repeated at one instant), the step and call counts it starts with, the
- * sequence number of its event, and 64 bits of what it touched (each function entered and each
- * exception kind maps to a bit), 32 bytes a segment.
+ * sequence number of its event, the id the next new packet gets (so the segment that made a packet
+ * is known), and 64 bits of what it touched (each function entered and each exception kind maps to
+ * a bit), 40 bytes a segment.
  */
 export class History {
   n = 0;
   private start = new Float64Array(256);
   private calls = new Float64Array(256);
   private event = new Float64Array(256);
+  private packets = new Float64Array(256);
   private lo = new Int32Array(256);
   private hi = new Int32Array(256);
   private readonly bits = new Map<string, number>();
@@ -36,7 +38,7 @@ export class History {
     return [lo, hi];
   }
 
-  push(start: number, calls: number, event: number): void {
+  push(start: number, calls: number, event: number, packets: number): void {
     if (this.n === this.start.length) {
       const grow = <T extends Float64Array | Int32Array>(a: T): T => {
         const b = new (a.constructor as { new (n: number): T })(a.length * 2);
@@ -46,6 +48,7 @@ export class History {
       this.start = grow(this.start);
       this.calls = grow(this.calls);
       this.event = grow(this.event);
+      this.packets = grow(this.packets);
       this.lo = grow(this.lo);
       this.hi = grow(this.hi);
     }
@@ -53,6 +56,7 @@ export class History {
     this.start[i] = start;
     this.calls[i] = calls;
     this.event[i] = event;
+    this.packets[i] = packets;
     this.lo[i] = 0;
     this.hi[i] = 0;
   }
@@ -92,6 +96,18 @@ export class History {
     return Math.max(0, a);
   }
 
+  /** The segment that made packet `id` (its skb got the id there); the last known one if none did yet. */
+  segmentOfPacket(id: number): number {
+    let a = 0;
+    let b = this.n - 1;
+    while (a < b) {
+      const m = (a + b + 1) >> 1;
+      if (this.packets[m] <= id) a = m;
+      else b = m - 1;
+    }
+    return Math.max(0, a);
+  }
+
   truncate(n: number): void {
     if (n < this.n) this.n = Math.max(0, n);
   }
@@ -101,6 +117,6 @@ export class History {
   }
 
   bytes(): number {
-    return this.start.length * (8 * 3 + 4 * 2);
+    return this.start.length * (8 * 4 + 4 * 2);
   }
 }

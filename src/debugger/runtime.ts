@@ -29,6 +29,7 @@ import { Checkpoints, Checkpoint } from './checkpoints';
 import { Recorder, StopSignal, Decide } from './recorder';
 import { Breakpoints } from './breakpoints';
 import { stopEnv, emptyEnv } from './env';
+import type { CallRecord } from './path';
 import type { Stop, StopResult, StopReason, StepInfo, Hit, WireFrame, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
 
 export type { Stop, StopResult, StopReason, Frame, WireFrame, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
@@ -37,6 +38,8 @@ export { stopEnv } from './env';
 export interface RuntimeOptions {
   /** Guard against scenarios that never settle. */
   maxEvents?: number;
+  /** packetCalls runs through the segments between a packet's first and the current one when they hold at most this many steps (default PATH_STEPS). */
+  pathSteps?: number;
 }
 
 export class Runtime {
@@ -273,6 +276,55 @@ export class Runtime {
     };
   }
 
+  /**
+   * The calls made up to the current stop in the events packet `packet` went through: the segment
+   * that made it, the current one, and between them the neighbour timer's (its probes carry the
+   * packets waiting for ARP); only the current segment when `packet` is null. One re-execution
+   * from the checkpoint before the packet's first segment, with the segments between on the fast
+   * path; when they hold more than `pathSteps` steps, two re-executions (the first segment, the
+   * current one) and the segments between left out. Either way about the cost of a step or two.
+   */
+  packetCalls(packet: number | null): { calls: CallRecord[]; skipped: number } {
+    const cur = this.current;
+    if (!cur) return { calls: [], skipped: 0 };
+    const h = this.history;
+    const last = this.curSeg;
+    const first = packet === null ? last : Math.min(last, h.segmentOfPacket(packet));
+    const calls: CallRecord[] = [];
+    if (h.startOf(last) - h.startOf(first) > (this.options.pathSteps ?? PATH_STEPS)) {
+      this.collectCalls(first, first, () => true, cur.step, calls);
+      this.collectCalls(last, last, () => true, cur.step, calls);
+      return { calls, skipped: last - first - 1 };
+    }
+    const probes = h.mask(['neigh_timer_handler']);
+    const chosen = (seg: number): boolean => seg === first || seg === last || h.touches(seg, probes);
+    let skipped = 0;
+    for (let seg = first + 1; seg < last; seg++) if (!chosen(seg)) skipped++;
+    this.collectCalls(first, last, chosen, cur.step, calls);
+    return { calls, skipped };
+  }
+
+  /** Appends the calls of the `chosen` segments from `lo` to `hi`, up to step `upTo`, to `out`. */
+  private collectCalls(lo: number, hi: number, chosen: (seg: number) => boolean, upTo: number, out: CallRecord[]): void {
+    const index = new Map<number, number>();
+    try {
+      // From the start of `hi` on, everything is recorded; before it, only the chosen segments.
+      this.replay(this.history.startOf(hi), false, (info, rec) => {
+        if (info.step > upTo) throw new EndOfHistory();
+        const seg = this.replaySeg;
+        if (info.kind !== 'enter' || seg < lo || !chosen(seg)) return false;
+        const st = rec.stack;
+        const f = st[st.length - 1];
+        const caller = st.length > 1 ? index.get(st[st.length - 2].call) : undefined;
+        index.set(f.call, out.length);
+        out.push({ fn: f.fn, parent: caller ?? -1, packet: f.skb ? f.skb.id : 0 });
+        return false;
+      }, { firstSeg: lo, lastSeg: hi, record: (seg) => seg >= lo && chosen(seg) });
+    } catch (e) {
+      if (!(e instanceof EndOfHistory)) throw e;
+    }
+  }
+
   /** The expression environment of a frame of the current stop (0 = innermost). */
   env(frameIndex = 0): ExprEnv {
     const cur = this.current;
@@ -449,7 +501,7 @@ export class Runtime {
         }
       } else {
         // The first re-execution to get this far: the segment joins the History.
-        h.push(r.steps, r.calls, r.eventSeq + (event ? 1 : 0));
+        h.push(r.steps, r.calls, r.eventSeq + (event ? 1 : 0), k.nextSkbId);
       }
       r.touchedLo = 0;
       r.touchedHi = 0;
@@ -491,6 +543,9 @@ interface ReplayOptions {
   /** Keep the step points of the stop's segment (for stepping back from the stop). */
   keepInfos?: boolean;
 }
+
+/** Steps between a packet's first segment and the current one that packetCalls runs through (on the fast path). */
+const PATH_STEPS = 100_000;
 
 /** Segments searched by reverse continue's first re-execution (the window doubles after it). */
 const REVERSE_WINDOW = 8;

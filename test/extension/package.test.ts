@@ -31,6 +31,7 @@ function filesUnder(dir: string): string[] {
 describe('the .vsix package', () => {
   let tmp = '';
   let installed = '';
+  let vsixBytes = 0;
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-vsix-'));
@@ -41,6 +42,7 @@ describe('the .vsix package', () => {
     const vsce = path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
     const r = spawnSync(vsce, [...command.split(/\s+/).slice(1), '--out', vsix], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, `${command} failed:\n${r.stdout}${r.stderr}`);
+    vsixBytes = fs.statSync(vsix).size;
     installed = await installVsix(vsix, path.join(tmp, 'extensions'), path.join(tmp, 'home'));
   }, { timeout: 600_000 });
 
@@ -50,11 +52,13 @@ describe('the .vsix package', () => {
 
   it('holds the bundles, the grammar, the docs and the default scenario, and no sources or node_modules', () => {
     const files = filesUnder(installed);
-    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/dap.js', 'dist/dap-core.js', 'package.json', 'readme.md', 'LICENSE.txt', 'syntaxes/kpath.tmLanguage.json', 'syntaxes/language-configuration.json', 'media/scenarios/default.kpath', 'docs/scenario.md']) {
+    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/dap.js', 'dist/dap-core.js', 'dist/webview-skb.js', 'dist/webview-path.js', 'dist/webview-elk.js', 'media/webview/pictures.css', 'package.json', 'readme.md', 'LICENSE.txt', 'syntaxes/kpath.tmLanguage.json', 'syntaxes/language-configuration.json', 'media/scenarios/default.kpath', 'docs/scenario.md']) {
       assert.ok(files.includes(f), `${f} is missing from the package: ${files.join(', ')}`);
     }
-    const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|\.vscode-test|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
+    const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|\.vscode-test|\.ci|test-artifacts)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
     assert.deepEqual(stray, []);
+    // What a user downloads stays small (ELK, for the path picture, is most of it).
+    assert.ok(vsixBytes < 5 * 1024 * 1024, `the .vsix is ${vsixBytes} bytes, over 5 MiB`);
   });
 
   it('its adapter runs with nothing else installed, and debugs the default scenario to a stop and to the end', async () => {

@@ -42,7 +42,7 @@ export const DEV: ListingFile = {
               return NET_XMIT_DROP;
           }
           if ((q->flags & TCQ_F_CAN_BYPASS) && !qdisc_qlen(q))    /* nothing waits: skip the queue */
-              return sch_direct_xmit(skb, q, dev, txq, root_lock, true);  /* validate, then the driver */
+              return sch_direct_xmit(skb, q, dev, txq, root_lock, true);  /* validate_xmit_skb, then dev_hard_start_xmit */
           /* pfifo_fast_enqueue: three bands by priority (prio2band: priority 0 -> band 1) */
           band = prio2band[skb->priority & TC_PRIO_MAX];
           if (qdisc_qlen(q) >= dev->tx_queue_len)
@@ -92,7 +92,7 @@ export const DEV: ListingFile = {
           *ret = netdev_start_xmit(skb, dev, txq, false);   /* ndo_start_xmit: */  @@wire
           /*   veth_xmit: the frame crosses to the peer's end, unpadded */
           /*   loopback_xmit: netif_rx, received again by this host */
-          /*   a physical NIC: finishes offloaded checksums, pads to 60 bytes, adds the FCS */
+          /*   a physical NIC: finishes offloaded checksums (-> skb_checksum_help), pads to 60 bytes, adds the FCS */
           return NULL;
       }  @@leave
     `),

@@ -23,7 +23,7 @@ export const ICMP: ListingFile = {
               return;                          /* never an error about an error */
           saddr = inet_addr_type(net, iph->daddr) == RTN_LOCAL ? iph->daddr : 0;   /* answer as the address hit */
           tos = (iph->tos & IPTOS_TOS_MASK) | IPTOS_PREC_INTERNETCONTROL;
-          rt = icmp_route_lookup(net, &fl4, skb_in, iph, saddr, tos, ...);   /* back to iph->saddr */
+          rt = icmp_route_lookup(net, &fl4, skb_in, iph, saddr, tos, ...);   /* ip_route_output_flow: back to iph->saddr */
           if (IS_ERR(rt))
               return;
           room = min(dst_mtu(&rt->dst), 576) - sizeof(struct iphdr) - sizeof(struct icmphdr);

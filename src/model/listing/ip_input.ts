@@ -26,7 +26,7 @@ export const IP_INPUT: ListingFile = {
           case IPPROTO_TCP:
               return tcp_v4_rcv(skb);          /* a RST ends a SYN_SENT connect: ECONNREFUSED */
           case IPPROTO_UDP:
-              return udp_rcv(skb);             /* counted in InDatagrams */
+              return udp_rcv(skb);             /* icmp_send: port unreachable, no socket listens */
           }
           return 0;
       }  @@leave
