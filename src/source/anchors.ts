@@ -8,7 +8,8 @@
 // what stays the same across them; where kernels differ, `anyOf` lists the forms in order.
 
 import type { ListingProfile } from '../model/listing';
-import { l10n } from '../l10n';
+// Imported from @vscode/l10n itself so that npm run l10n finds the strings; src/l10n sets its language.
+import * as l10n from '@vscode/l10n';
 
 /** A statement, recognised by what it does. A string is a whole name; a RegExp tests the text. */
 export type Statement =

@@ -13,12 +13,14 @@ import { checkTree, readTree, treeKey } from './tree';
 import { KernelSourceMap } from './map';
 import { SOURCE_MAP_FORMAT } from './types';
 import type { SourceMapData } from './types';
+// Imported from @vscode/l10n itself so that npm run l10n finds the strings; src/l10n sets its language.
+import * as l10n from '@vscode/l10n';
 
 export interface LoadOptions {
   /** kpath's cache folder (default: cacheDir()). */
   cache?: string;
-  /** Compute in this thread instead of a worker (tests). */
-  inThread?: boolean;
+  /** Compute with this instead of the worker (tests pass compute.ts's computeSourceMap). */
+  compute?: (files: Map<string, Buffer | null>, version: string) => Promise<SourceMapData>;
 }
 
 export type LoadResult =
@@ -48,9 +50,9 @@ export async function loadSourceMap(root: string, profile: ListingProfile, opts:
   if (cached) return { map: new KernelSourceMap(abs, cached, profile), cached: true, cacheFile };
   let data: SourceMapData;
   try {
-    data = opts.inThread ? await computeHere(files, tree.version) : await computeInWorker(files, tree.version);
+    data = await (opts.compute ?? computeInWorker)(files, tree.version);
   } catch (e) {
-    return { problem: `kpath could not read the C source of ${abs}: ${(e as Error).message}` };
+    return { problem: l10n.t('kpath could not read the C source of {0}: {1}', abs, (e as Error).message) };
   }
   if (cacheFile) {
     try {
@@ -69,12 +71,6 @@ function readCache(file: string): SourceMapData | null {
   } catch {
     return null;
   }
-}
-
-async function computeHere(files: Map<string, Buffer | null>, version: string): Promise<SourceMapData> {
-  // Required here, not imported: the parser's module stays out of bundles that only use the worker.
-  const { computeSourceMap } = require('./compute') as typeof import('./compute');
-  return computeSourceMap(files, version);
 }
 
 /** The worker's script: beside the bundle (dist/source-worker.js), or compiled beside this file. */

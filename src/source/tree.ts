@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { wantedNames } from './match';
 import { ANCHORS } from './anchors';
 import { SOURCE_MAP_FORMAT } from './types';
+// Imported from @vscode/l10n itself so that npm run l10n finds the strings; src/l10n sets its language.
+import * as l10n from '@vscode/l10n';
 
 /** The kernel files the mapping reads, sorted. */
 export function mappedFiles(): string[] {
@@ -20,20 +22,20 @@ export function checkTree(root: string): { version: string } | { problem: string
   try {
     st = fs.statSync(root);
   } catch (e) {
-    return { problem: `${root} does not exist (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+    return { problem: l10n.t('{0} does not exist ({1})', root, (e as NodeJS.ErrnoException).code ?? (e as Error).message) };
   }
-  if (!st.isDirectory()) return { problem: `${root} is not a folder` };
+  if (!st.isDirectory()) return { problem: l10n.t('{0} is not a folder', root) };
   let makefile: string;
   try {
     makefile = fs.readFileSync(path.join(root, 'Makefile'), 'utf8').slice(0, 4096);
   } catch {
-    return { problem: `${root} is not a Linux source tree: it has no Makefile` };
+    return { problem: l10n.t('{0} is not a Linux source tree: it has no Makefile', root) };
   }
   const field = (name: string) => new RegExp(`^${name}\\s*=\\s*(\\d*)`, 'm').exec(makefile)?.[1];
   const version = field('VERSION');
   const patchlevel = field('PATCHLEVEL');
-  if (!version || !patchlevel) return { problem: `${root} is not a Linux source tree: its Makefile has no VERSION and PATCHLEVEL` };
-  if (!fs.existsSync(path.join(root, 'net', 'ipv4', 'ip_output.c'))) return { problem: `${root} is not a Linux source tree: it has no net/ipv4/ip_output.c` };
+  if (!version || !patchlevel) return { problem: l10n.t('{0} is not a Linux source tree: its Makefile has no VERSION and PATCHLEVEL', root) };
+  if (!fs.existsSync(path.join(root, 'net', 'ipv4', 'ip_output.c'))) return { problem: l10n.t('{0} is not a Linux source tree: it has no net/ipv4/ip_output.c', root) };
   const sub = field('SUBLEVEL');
   return { version: `${version}.${patchlevel}${sub ? '.' + sub : ''}` };
 }

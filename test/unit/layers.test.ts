@@ -30,10 +30,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // The message catalogues (src/l10n, with l10n/*.json): any layer that shows messages may use them.
   'l10n': ['@vscode/l10n', 'l10n bundles'],
   // The mapping of step points to a real Linux tree (tree-sitter's C parser runs in its worker).
-  'source': ['model/*', 'io', 'l10n', 'node', 'web-tree-sitter'],
-  'adapter': ['source', 'debugger', 'model/*', 'io', 'l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
+  // Files with messages import @vscode/l10n itself, where `npm run l10n` looks for l10n.t calls.
+  'source': ['model/*', 'io', 'l10n', '@vscode/l10n', 'node', 'web-tree-sitter'],
+  'adapter': ['source', 'debugger', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
   'capture': ['model/*', 'io', 'l10n', 'node'],
-  'cli': ['adapter', 'source', 'debugger', 'capture', 'model/*', 'io', 'l10n', 'node'],
+  'cli': ['adapter', 'source', 'debugger', 'capture', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
   'extension': ['adapter', 'source', 'vscode', 'node'],
 };
 
