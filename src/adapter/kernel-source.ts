@@ -24,10 +24,12 @@ export class KernelSourceView {
   problem: string | null = null;
   /** Settles when the mapping is loaded (or known to be unusable); never rejects. */
   readonly ready: Promise<void>;
+  /** The tree is being parsed (no cached mapping): ready may take a while. */
+  parsing = false;
 
   constructor(root: string, readonly profile: KernelProfile, say: Say) {
     this.root = resolveTreePath(root);
-    this.ready = loadSourceMap(this.root, profile).then(
+    this.ready = loadSourceMap(this.root, profile, { onCompute: () => (this.parsing = true) }).then(
       (r) => {
         if ('problem' in r) {
           this.problem = r.problem;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import {
   DebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Event, Thread, StackFrame, Scope,
   Source, Handles, ExitedEvent, BreakpointEvent,
-  ProgressStartEvent, ProgressUpdateEvent, ProgressEndEvent,
+  ProgressStartEvent, ProgressUpdateEvent, ProgressEndEvent, InvalidatedEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { parseScenario } from '../model/scenario/parse';
@@ -79,6 +79,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   private clientColumnsStartAt1 = true;
   /** The client shows progress (VS Code: a notification) for long runs. */
   private clientProgress = false;
+  /** The client fetches the stack again on an 'invalidated' event. */
+  private clientInvalidated = false;
   /** The progress notification of the run going on, if one was opened. */
   private progressId: string | null = null;
   private progressSeq = 0;
@@ -86,6 +88,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.clientColumnsStartAt1 = args?.columnsStartAt1 !== false;
     this.clientProgress = args?.supportsProgressReporting === true;
+    this.clientInvalidated = args?.supportsInvalidatedEvent === true;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsFunctionBreakpoints: true,
@@ -125,23 +128,35 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     this.sendResponse(response);
     this.announceBreakpoints();
     await this.configured;
-    await this.sourceReady();
+    await this.waitForSource();
     // Run Without Debugging: no stop on entry and no breakpoints (applyBreakpoints), to the end.
     this.report(this.runtime!.start(!!args.stopOnEntry && !args.noDebug), true);
   }
 
-  /** Waits for the kernel source's mapping (read in a worker), then verifies the breakpoints in its files. */
-  private async sourceReady(): Promise<void> {
+  /**
+   * Before the run starts: the kernel source's mapping when it is cached (read at once), or when it
+   * comes soon. A tree read for the first time is parsed in a worker; the first stop does not wait
+   * longer for it (its frames show in the model listing, then the client is told to fetch the stack
+   * again), unless line breakpoints in the tree need it to be verified before the run.
+   */
+  private async waitForSource(): Promise<void> {
     const src = this.kernelSource;
     if (!src || src.map || src.problem) return;
-    await src.ready;
-    if (src !== this.kernelSource) return;
+    const needed = !src.parsing || [...this.pendingStepBps].some(([path, list]) => list.length > 0 && src.covers(path));
+    if (needed) await src.ready;
+    else await Promise.race([src.ready, new Promise((r) => setTimeout(r, SOURCE_WAIT_MS))]);
+  }
+
+  /** The kernel source's mapping has arrived: verify the breakpoints in its files, and show its lines. */
+  private sourceLoaded(src: KernelSourceView): void {
+    if (src !== this.kernelSource || !this.runtime) return;
     for (const [path, list] of this.pendingStepBps) {
       if (!src.covers(path)) continue;
       for (const b of this.resolveStepBreakpoints(path, list)) this.sendEvent(new BreakpointEvent('changed', b));
     }
     for (const b of this.resolveFunctionBreakpoints()) this.sendEvent(new BreakpointEvent('changed', b.dap));
     this.applyBreakpoints();
+    if (this.runtime.current && src.map && this.clientInvalidated) this.sendEvent(new InvalidatedEvent(['stacks']));
   }
 
   /** Loads the scenario and builds the runtime for a launch (or a restart with new arguments). */
@@ -176,7 +191,9 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     if (typeof args.kernelSource !== 'string') throw new ErrorResponse('kernelSource must be the path of a Linux source tree');
     const old = this.kernelSource;
     if (old && old.profile === profile && old.root === resolveTreePath(args.kernelSource)) return old;
-    return new KernelSourceView(args.kernelSource, profile, (text, data) => this.sendEvent(new OutputEvent(text + '\n', 'kpath', data)));
+    const view = new KernelSourceView(args.kernelSource, profile, (text, data) => this.sendEvent(new OutputEvent(text + '\n', 'kpath', data)));
+    void view.ready.then(() => this.sourceLoaded(view));
+    return view;
   }
 
   /** Breakpoints set before the scenario was known are verified now: tell the client. */
@@ -377,7 +394,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       } catch (e) {
         return this.fail(response, messageOf(e));
       }
-      await this.sourceReady();
+      await this.waitForSource();
     }
     this.exec(response, (rt) => rt.restart(!!this.args?.stopOnEntry), undefined, true);
   }
@@ -657,6 +674,9 @@ function messageOf(e: unknown): string {
   if (e instanceof ScenarioError || e instanceof ExprError || e instanceof ErrorResponse) return e.message;
   return e instanceof Error ? e.message : String(e);
 }
+
+/** How long the first stop waits for a kernel source's mapping that is not cached (a worker parses the tree). */
+const SOURCE_WAIT_MS = 100;
 
 /** At most this many frames in the table printed when a run ends. */
 const END_REPORT_FRAMES = 1000;

@@ -21,6 +21,8 @@ export interface LoadOptions {
   cache?: string;
   /** Compute with this instead of the worker (tests pass compute.ts's computeSourceMap). */
   compute?: (files: Map<string, Buffer | null>, version: string) => Promise<SourceMapData>;
+  /** Called (before the returned promise settles) when there is no cached mapping and the tree is parsed. */
+  onCompute?: () => void;
 }
 
 export type LoadResult =
@@ -33,7 +35,10 @@ export function resolveTreePath(root: string): string {
   return path.resolve(r);
 }
 
-/** The mapping of the tree at `root` for `profile`, from the cache or computed; or why there is none. */
+/**
+ * The mapping of the tree at `root` for `profile`, from the cache or computed; or why there is none.
+ * Everything up to the parse runs before this returns: a cached mapping is there a microtask later.
+ */
 export async function loadSourceMap(root: string, profile: ListingProfile, opts: LoadOptions = {}): Promise<LoadResult> {
   const abs = resolveTreePath(root);
   const tree = checkTree(abs);
@@ -49,6 +54,7 @@ export async function loadSourceMap(root: string, profile: ListingProfile, opts:
   const cached = cacheFile ? readCache(cacheFile) : null;
   if (cached) return { map: new KernelSourceMap(abs, cached, profile), cached: true, cacheFile };
   let data: SourceMapData;
+  opts.onCompute?.();
   try {
     data = await (opts.compute ?? computeInWorker)(files, tree.version);
   } catch (e) {

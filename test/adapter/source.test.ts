@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapSession, DEFAULT_SCENARIO, findVar } from '../helpers/dap';
-import { linux61 } from '../helpers/linux-tree';
+import { linux61, tempCache } from '../helpers/linux-tree';
 import { loadSourceMap } from '../../src/source/load';
 import { computeSourceMap } from '../../src/source/compute';
 import type { KernelSourceMap } from '../../src/source/map';
@@ -131,6 +131,54 @@ describe('kernelSource: a real Linux tree', { skip }, () => {
     assert.ok(!frames[0].source?.path?.startsWith(tree.root!), `${frames[0].source?.path} should be the model listing`);
     assert.match(frames[0].source?.path ?? '', /listings[/\\]6\.18[/\\]net[/\\]ipv4[/\\]ip_output\.c$/);
     assert.ok(findVar(await s.scope(frames[0].id, 'Locals'), 'fragment'));
+  });
+});
+
+describe('kernelSource: a tree read for the first time (no cached mapping)', { skip }, () => {
+  /** A session whose adapter has a cache folder of its own, empty. */
+  async function coldSession(): Promise<DapSession> {
+    await s.stop();
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = tempCache();
+    try {
+      s = await new DapSession().start();
+      s.clientArgs = { supportsInvalidatedEvent: true };
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
+    }
+    return s;
+  }
+
+  it('the first stop does not wait for the parse: the stack is fetched again when the mapping is there', async () => {
+    await coldSession();
+    const first = await s.launch({ scenario: DEFAULT_SCENARIO, stopOnEntry: true, kernelSource: tree.root });
+    const real = path.join(tree.root!, 'net', 'ipv4', 'udp.c');
+    const top = (await s.stack(first!))[0];
+    if (top.source?.path !== real) {
+      // Shown in the model listing meanwhile; the client is told when the real lines are known.
+      assert.match(top.source?.path ?? '', /listings[/\\]6\.18[/\\]net[/\\]ipv4[/\\]udp\.c$/);
+      await s.waitFor((e) => e.event === 'invalidated', 0, 'an invalidated event', 60_000);
+    }
+    const again = (await s.stack(first!))[0];
+    assert.equal(again.source?.path, real);
+    assert.equal(again.line, map.position('udp_sendmsg', 'enter')!.line);
+    assert.equal(outputs('kpath').length, 1);
+  });
+
+  it('line breakpoints in the tree wait for the mapping before the run: verified, and hit', async () => {
+    await coldSession();
+    const p = map.position('neigh_resolve_output', 'header')!;
+    let answer: DebugProtocol.Breakpoint | undefined;
+    const first = await s.launch({ scenario: DEFAULT_SCENARIO, stopOnEntry: false, kernelSource: tree.root }, async () => {
+      answer = (await s.dc.setBreakpointsRequest({ source: { path: p.file }, breakpoints: [{ line: p.line }] })).body.breakpoints[0];
+    });
+    const changed = s.eventsOf('breakpoint').map((e) => (e as DebugProtocol.BreakpointEvent).body.breakpoint).filter((b) => b.id === answer!.id).pop() ?? answer!;
+    assert.equal(changed.verified, true, changed.message);
+    assert.equal(first?.body.reason, 'breakpoint');
+    const top = (await s.stack(first!))[0];
+    assert.equal(top.name, 'neigh_resolve_output');
+    assert.equal(top.line, p.line);
   });
 });
 
