@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { WorkerOptions } from 'node:worker_threads';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { linux61, tempCache } from '../helpers/linux-tree';
+import { inlineClient } from '../helpers/inline';
 
 const tree = linux61();
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -26,25 +27,7 @@ test('inline: the tree is parsed in a worker thread; the stack then shows the re
     }
   };
   const { KpathDebugSession } = await import('../../src/adapter/session');
-  const session = new KpathDebugSession();
-  const sent: DebugProtocol.ProtocolMessage[] = [];
-  const waiters: ((m: DebugProtocol.ProtocolMessage) => boolean)[] = [];
-  session.onDidSendMessage((m) => {
-    const msg = m as DebugProtocol.ProtocolMessage;
-    sent.push(msg);
-    for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i](msg)) waiters.splice(i, 1);
-  });
-  let seq = 1;
-  const request = (command: string, args?: object) =>
-    new Promise<DebugProtocol.Response>((resolve) => {
-      const s = seq++;
-      waiters.push((m) => m.type === 'response' && (m as DebugProtocol.Response).request_seq === s && (resolve(m as DebugProtocol.Response), true));
-      session.handleMessage({ seq: s, type: 'request', command, arguments: args } as DebugProtocol.Request);
-    });
-  const event = (pred: (e: DebugProtocol.Event) => boolean) =>
-    new Promise<DebugProtocol.Event>((resolve) => {
-      waiters.push((m) => m.type === 'event' && pred(m as DebugProtocol.Event) && (resolve(m as DebugProtocol.Event), true));
-    });
+  const { request, event } = inlineClient(new KpathDebugSession());
   try {
     await request('initialize', { adapterID: 'kpath', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsInvalidatedEvent: true });
     const stopped = event((e) => e.event === 'stopped');

@@ -27,6 +27,12 @@ function at(map: KernelSourceMap, fn: string, step: string, locals?: Record<stri
   return `UNMAPPED: ${map.unmapped().find((u) => u.fn === fn && u.step === step && (!locals || !u.value || u.value === locals.nud_state))?.reason}`;
 }
 
+/** The text of the line where `fn` (at `step`) calls `callee`. */
+function called(map: KernelSourceMap, fn: string, step: string, callee: string): string {
+  const p = map.callPosition(fn, step, callee);
+  return p ? lineOf(map.root, p.path, p.line).trim() : 'NO CALL';
+}
+
 const FINISH_OUTPUT_49 = `
 static int ip_finish_output(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
@@ -257,14 +263,11 @@ test('a 4.9-like tree: 4.9 functions map to what their step points model', async
   assert.equal(at(map, 'ip_finish_output2', 'enter'), 'static int ip_finish_output2(struct net *net, struct sock *sk, struct sk_buff *skb)');
   assert.equal(at(map, 'ip_output', 'set_dev'), 'skb->dev = dev;');
   // The calls a 4.9 ip_finish_output2 makes by name.
-  const create = map.callPosition('ip_finish_output2', 'nexthop', '__neigh_create')!;
-  assert.equal(lineOf(map.root, create.path, create.line).trim(), 'neigh = __neigh_create(&arp_tbl, &nexthop, dev, false);');
+  assert.equal(called(map, 'ip_finish_output2', 'nexthop', '__neigh_create'), 'neigh = __neigh_create(&arp_tbl, &nexthop, dev, false);');
   // dst_neigh_output in include/net/dst.h, and its call through n->output.
   assert.equal(at(map, 'dst_neigh_output', 'enter'), 'static inline int dst_neigh_output(struct dst_entry *dst, struct neighbour *n,');
-  const out = map.callPosition('dst_neigh_output', 'enter', 'neigh_resolve_output')!;
-  assert.equal(lineOf(map.root, out.path, out.line).trim(), 'return n->output(n, skb);');
-  const dst = map.callPosition('dst_output', 'enter', 'ip_output')!;
-  assert.equal(lineOf(map.root, dst.path, dst.line).trim(), 'return skb_dst(skb)->output(net, sk, skb);');
+  assert.equal(called(map, 'dst_neigh_output', 'enter', 'neigh_resolve_output'), 'return n->output(n, skb);');
+  assert.equal(called(map, 'dst_output', 'enter', 'ip_output'), 'return skb_dst(skb)->output(net, sk, skb);');
   // nud_state written one state at a time, each on its line.
   assert.equal(at(map, 'neigh_timer_handler', 'nud_state', { nud_state: 'STALE' }), 'neigh->nud_state = NUD_STALE;');
   assert.equal(at(map, 'neigh_timer_handler', 'nud_state', { nud_state: 'PROBE' }), 'neigh->nud_state = NUD_PROBE;');
@@ -274,8 +277,7 @@ test('a 4.9-like tree: 4.9 functions map to what their step points model', async
   assert.equal(at(map, 'neigh_timer_handler', 'enter'), 'static void neigh_timer_handler(unsigned long arg)');
   // dev_queue_xmit is its own (wrapper) function in 4.9; its work is in __dev_queue_xmit.
   assert.equal(at(map, 'dev_queue_xmit', 'enter'), 'int dev_queue_xmit(struct sk_buff *skb)');
-  const xmit = map.callPosition('dev_queue_xmit', 'enter', '__dev_xmit_skb')!;
-  assert.equal(lineOf(map.root, xmit.path, xmit.line).trim(), 'rc = __dev_xmit_skb(skb, q, dev, txq);');
+  assert.equal(called(map, 'dev_queue_xmit', 'enter', '__dev_xmit_skb'), 'rc = __dev_xmit_skb(skb, q, dev, txq);');
   assert.equal(at(map, '__dev_xmit_skb', 'enqueue'), 'rc = q->enqueue(skb, q, &to_free) & NET_XMIT_MASK;');
 });
 
@@ -326,8 +328,7 @@ test('a function split in two: the 4.9 step point follows the body into __ip_fin
   assert.equal(at(old, 'ip_finish_output', 'enter'), 'static int ip_finish_output(struct net *net, struct sock *sk, struct sk_buff *skb)');
   const now = await mapOf(split, '6.18');
   assert.equal(now.position('__ip_finish_output', 'mtu')!.line, mtu.line);
-  const call = now.callPosition('ip_finish_output', 'enter', '__ip_finish_output')!;
-  assert.equal(lineOf(split, call.path, call.line).trim(), 'return __ip_finish_output(net, sk, skb);');
+  assert.equal(called(now, 'ip_finish_output', 'enter', '__ip_finish_output'), 'return __ip_finish_output(net, sk, skb);');
   // The unsplit 4.9 body has no __ip_finish_output for the 6.18 profile: no line, never ip_finish_output's.
   const unsplit = await mapOf(tree49(), '6.18');
   assert.match(at(unsplit, '__ip_finish_output', 'mtu'), /__ip_finish_output is not defined/);
@@ -405,8 +406,7 @@ out:
   assert.equal(at(map, 'ip_finish_output2', 'stats'), 'unsigned int hh_len = LL_RESERVED_SPACE(dev);');
   const lookup = map.callPosition('ip_finish_output2', 'nexthop', '__ipv4_neigh_lookup_noref')!;
   assert.equal(lookup.line, map.position('ip_finish_output2', 'nexthop')!.line, 'the lookup is inside ip_neigh_for_gw');
-  const resolve = map.callPosition('neigh_output', 'enter', 'neigh_resolve_output')!;
-  assert.equal(lineOf(root, resolve.path, resolve.line).trim(), 'return READ_ONCE(n->output)(n, skb);');
+  assert.equal(called(map, 'neigh_output', 'enter', 'neigh_resolve_output'), 'return READ_ONCE(n->output)(n, skb);');
   // From 5.x on, dev_queue_xmit is an inline in netdevice.h: __dev_queue_xmit stands in for it.
   assert.equal(at(map, 'dev_queue_xmit', 'enter'), 'int __dev_queue_xmit(struct sk_buff *skb, struct net_device *sb_dev)');
   assert.equal(map.position('dev_queue_xmit', 'enter')!.in, '__dev_queue_xmit');
