@@ -101,8 +101,9 @@ export const DAP_HELP = `Usage: kpath dap
 
 Serves the Debug Adapter Protocol on stdin/stdout, for any DAP client (VS Code, nvim-dap, ...).
 Launch arguments: "scenario" (a .kpath path or a scenario object), "stopOnEntry", "kernel"
-("6.18" or "4.9"), "trace" (trace lines to the debug console). The adapter exits when its client
-closes the connection. docs/debugging.md shows an nvim-dap configuration.`;
+("6.18" or "4.9"), "trace" (trace lines to the debug console), "kernelSource" (a Linux source
+tree: frames and line breakpoints in its files, docs/kernel-source.md). The adapter exits when its
+client closes the connection. docs/debugging.md shows an nvim-dap configuration.`;
 
 export const CAPTURE_HELP = `Usage: kpath capture FILE.kpath OUTDIR
 
