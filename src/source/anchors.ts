@@ -140,7 +140,8 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
     steps: {
       stats: { assigns: 'hh_len' },
       nexthop: { '6.18': { anyOf: [{ calls: 'ip_neigh_for_gw' }, { assigns: 'nexthop' }] }, '4.9': { assigns: 'nexthop' } },
-      neigh: { '6.18': { calls: 'neigh_output' }, '4.9': { calls: 'dst_neigh_output' } },
+      // 4.11 to 4.19 call neigh_output where 4.9 called dst_neigh_output.
+      neigh: { '6.18': { calls: 'neigh_output' }, '4.9': { anyOf: [{ calls: 'dst_neigh_output' }, { calls: 'neigh_output' }] } },
     },
     calls: { __ipv4_neigh_lookup_noref: { calls: 'ip_neigh_for_gw' }, __neigh_create: { calls: 'ip_neigh_for_gw' } },
   },
@@ -217,7 +218,11 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
   __dev_xmit_skb: {
     steps: {
       // 6.x: pfifo_fast is lockless (TCQ_F_NOLOCK); the enqueue that does not bypass is the last one there.
-      enqueue: { '6.18': { calls: 'dev_qdisc_enqueue', within: /TCQ_F_NOLOCK/, pick: 'last' }, '4.9': { calls: 'enqueue' } },
+      // 4.16 to 4.19 have the lockless branch too (q->enqueue in both): the model's is that one.
+      enqueue: {
+        '6.18': { calls: 'dev_qdisc_enqueue', within: /TCQ_F_NOLOCK/, pick: 'last' },
+        '4.9': { anyOf: [{ calls: 'enqueue', within: /TCQ_F_NOLOCK/ }, { calls: 'enqueue' }] },
+      },
     },
     calls: {
       validate_xmit_skb: { calls: /^(sch_direct_xmit|__qdisc_run|qdisc_run)$/ },

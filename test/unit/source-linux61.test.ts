@@ -137,7 +137,10 @@ test('4.9 on Linux 6.1 (outside its range): what maps is inside a body; the 6.x-
   assert.equal(map.inRange, false);
   // dst_neigh_output left include/net/dst.h in 4.11: no line, never a wrong one.
   assert.ok(map.unmapped().some((u) => u.fn === 'dst_neigh_output' && /not defined/.test(u.reason)));
-  assert.ok(map.unmapped().some((u) => u.fn === 'ip_finish_output2' && u.step === 'neigh'));
+  assert.ok(map.unmapped().some((u) => u.fn === 'ip_finish_output2' && u.step === 'nexthop' && /assigns nexthop/.test(u.reason)));
+  // The hand-over to the neighbour layer: neigh_output, as from 4.11 on.
+  const neigh = map.position('ip_finish_output2', 'neigh')!;
+  assert.match(lineOf(tree.root!, neigh.path, neigh.line), /\bneigh_output\(neigh, skb/);
   // 4.9's ip_finish_output computed the MTU; this tree split it into __ip_finish_output: the step follows it there.
   const mtu = map.position('ip_finish_output', 'mtu')!;
   assert.equal(mtu.in, '__ip_finish_output');

@@ -281,6 +281,20 @@ test('a 4.9-like tree: 4.9 functions map to what their step points model', async
   assert.equal(at(map, '__dev_xmit_skb', 'enqueue'), 'rc = q->enqueue(skb, q, &to_free) & NET_XMIT_MASK;');
 });
 
+test('4.9 on a 4.19-like tree: neigh_output instead of dst_neigh_output, the lockless qdisc branch', async () => {
+  const output2 = OUTPUT2_49.replace('int res = dst_neigh_output(dst, neigh, skb);', 'int res = neigh_output(neigh, skb);');
+  const dev = DEV_49.replace(`	if (unlikely(test_bit(__QDISC_STATE_DEACTIVATED, &q->state))) {`, `	if (q->flags & TCQ_F_NOLOCK) {
+		rc = q->enqueue(skb, q, &to_free) & NET_XMIT_MASK;
+		qdisc_run(q);
+		return rc;
+	}
+	if (unlikely(test_bit(__QDISC_STATE_DEACTIVATED, &q->state))) {`);
+  const map = await mapOf(tree49({ 'net/ipv4/ip_output.c': `${output2}${FINISH_OUTPUT_49}${IP_OUTPUT}`, 'net/core/dev.c': dev }), '4.9');
+  assert.equal(at(map, 'ip_finish_output2', 'neigh'), 'int res = neigh_output(neigh, skb);');
+  const enqueue = map.position('__dev_xmit_skb', 'enqueue')!;
+  assert.equal(lineOf(map.root, enqueue.path, enqueue.line + 1).trim(), 'qdisc_run(q);', 'the enqueue of the lockless branch');
+});
+
 test('a missing file or function: unmapped with the reason, the rest maps', async () => {
   const map = await mapOf(tree49(), '4.9');
   assert.match(at(map, 'udp_sendmsg', 'udp_send_skb'), /net\/ipv4\/udp\.c is not in the tree/);
