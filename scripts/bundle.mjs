@@ -3,7 +3,7 @@
 // the adapter's code only when it runs the adapter inline) and the picture webviews' scripts
 // (dist/webview-*.js, run in the webviews' browser frames; ELK in a script of its own).
 import { build } from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -23,6 +23,10 @@ await build({ ...common, minify: true, entryPoints: ['src/cli/main.ts'], outfile
 await build({ ...common, minify: true, entryPoints: ['src/adapter/main.ts'], outfile: 'dist/dap-core.js' });
 // What an editor starts: a loader that compiles dist/dap-core.js with V8's code cache.
 await build({ ...common, minify: true, entryPoints: ['src/adapter/dap.ts'], outfile: 'dist/dap.js' });
+// The worker that parses a Linux tree (src/source), with tree-sitter's runtime and C grammar beside it.
+await build({ ...common, minify: true, entryPoints: ['src/source/worker.ts'], outfile: 'dist/source-worker.js' });
+copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm');
+copyFileSync('node_modules/tree-sitter-c/tree-sitter-c.wasm', 'dist/tree-sitter-c.wasm');
 // The extension: `vscode` is the editor's own module, and the adapter runs in a process of its own.
 await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 // The picture webviews: browser scripts, no Node.js, no source maps in the package.

@@ -6,7 +6,7 @@
 import { callGraph } from '../model/listing/calls';
 import { findFunction } from '../model/kernel/functions';
 import { packetPath } from '../debugger/path';
-import { l10n } from '../l10n';
+import * as l10n from '@vscode/l10n';
 import type { Stop } from '../debugger/types';
 import type { RequestContext } from './requests';
 import type { PathPicture } from './pictures';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import {
   DebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Event, Thread, StackFrame, Scope,
   Source, Handles, ExitedEvent, BreakpointEvent,
-  ProgressStartEvent, ProgressUpdateEvent, ProgressEndEvent,
+  ProgressStartEvent, ProgressUpdateEvent, ProgressEndEvent, InvalidatedEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { parseScenario } from '../model/scenario/parse';
@@ -20,6 +20,8 @@ import type { Value } from '../debugger/expr';
 import { frameRecord } from '../model/run';
 import { FRAME_TABLE_HEADER, frameLine } from '../model/report';
 import { Listings } from './listings';
+import { KernelSourceView } from './kernel-source';
+import { resolveTreePath } from '../source/load';
 import { Variables } from './variables';
 import { CUSTOM_REQUESTS, RequestContext } from './requests';
 import { FRAME_EVENT_LIMIT, frameBody } from './frames';
@@ -32,6 +34,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   kernel?: '6.18' | '4.9';
   /** Send the trace (one line per function entered) to the debug console. */
   trace?: boolean;
+  /** A Linux source tree: frames and breakpoints use its files where the model's step points map to them. */
+  kernelSource?: string;
 }
 
 const TASK_THREAD = 1;
@@ -51,6 +55,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   private scenario: Scenario | null = null;
   private args: LaunchArguments | null = null;
   listings: Listings | null = null;
+  /** The user's Linux checkout, when the launch names one. */
+  private kernelSource: KernelSourceView | null = null;
   private vars = new Variables();
   private frameHandles = new Handles<{ stop: Stop; index: number }>();
   private configured!: Promise<void>;
@@ -73,6 +79,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   private clientColumnsStartAt1 = true;
   /** The client shows progress (VS Code: a notification) for long runs. */
   private clientProgress = false;
+  /** The client fetches the stack again on an 'invalidated' event. */
+  private clientInvalidated = false;
   /** The progress notification of the run going on, if one was opened. */
   private progressId: string | null = null;
   private progressSeq = 0;
@@ -80,6 +88,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.clientColumnsStartAt1 = args?.columnsStartAt1 !== false;
     this.clientProgress = args?.supportsProgressReporting === true;
+    this.clientInvalidated = args?.supportsInvalidatedEvent === true;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsFunctionBreakpoints: true,
@@ -119,8 +128,35 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     this.sendResponse(response);
     this.announceBreakpoints();
     await this.configured;
+    await this.waitForSource();
     // Run Without Debugging: no stop on entry and no breakpoints (applyBreakpoints), to the end.
     this.report(this.runtime!.start(!!args.stopOnEntry && !args.noDebug), true);
+  }
+
+  /**
+   * Before the run starts: the kernel source's mapping when it is cached (read at once), or when it
+   * comes soon. A tree read for the first time is parsed in a worker; the first stop does not wait
+   * longer for it (its frames show in the model listing, then the client is told to fetch the stack
+   * again), unless line breakpoints in the tree need it to be verified before the run.
+   */
+  private async waitForSource(): Promise<void> {
+    const src = this.kernelSource;
+    if (!src || src.map || src.problem) return;
+    const needed = !src.parsing || [...this.pendingStepBps].some(([path, list]) => list.length > 0 && src.covers(path));
+    if (needed) await src.ready;
+    else await Promise.race([src.ready, new Promise((r) => setTimeout(r, SOURCE_WAIT_MS))]);
+  }
+
+  /** The kernel source's mapping has arrived: verify the breakpoints in its files, and show its lines. */
+  private sourceLoaded(src: KernelSourceView): void {
+    if (src !== this.kernelSource || !this.runtime) return;
+    for (const [path, list] of this.pendingStepBps) {
+      if (!src.covers(path)) continue;
+      for (const b of this.resolveStepBreakpoints(path, list)) this.sendEvent(new BreakpointEvent('changed', b));
+    }
+    for (const b of this.resolveFunctionBreakpoints()) this.sendEvent(new BreakpointEvent('changed', b.dap));
+    this.applyBreakpoints();
+    if (this.runtime.current && src.map && this.clientInvalidated) this.sendEvent(new InvalidatedEvent(['stacks']));
   }
 
   /** Loads the scenario and builds the runtime for a launch (or a restart with new arguments). */
@@ -130,6 +166,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       this.scenario = scenario;
       this.args = args;
       this.listings = new Listings(scenario.kernel);
+      this.kernelSource = this.sourceFor(args, scenario.kernel);
       this.runtime = new Runtime(scenario);
       this.runtime.hooks = {
         onFrame: (time, dev, dir, bytes, packet, index) => {
@@ -146,6 +183,17 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       };
       this.applyBreakpoints();
     }
+  }
+
+  /** The view of the launch's kernelSource: the one already loaded if the tree and profile are the same. */
+  private sourceFor(args: LaunchArguments, profile: Scenario['kernel']): KernelSourceView | null {
+    if (args.kernelSource === undefined || args.kernelSource === null || args.kernelSource === '') return null;
+    if (typeof args.kernelSource !== 'string') throw new ErrorResponse('kernelSource must be the path of a Linux source tree');
+    const old = this.kernelSource;
+    if (old && old.profile === profile && old.root === resolveTreePath(args.kernelSource)) return old;
+    const view = new KernelSourceView(args.kernelSource, profile, (text, data) => this.sendEvent(new OutputEvent(text + '\n', 'kpath', data)));
+    void view.ready.then(() => this.sourceLoaded(view));
+    return view;
   }
 
   /** Breakpoints set before the scenario was known are verified now: tell the client. */
@@ -219,7 +267,11 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     if (stop && threadOf(stop) === args.threadId) {
       stop.frames.forEach((f, index) => {
         // The innermost frame is at its step point; each caller is at the call it is waiting in.
-        const pos = index === 0 ? this.listings!.position(f.fn, f.step) : this.listings!.callPosition(f.fn, f.step, stop.frames[index - 1].fn);
+        // The real file where the step point maps to a line, else the model listing.
+        const src = this.kernelSource;
+        const pos = index === 0
+          ? src?.position(f.fn, f.step, f.locals) ?? this.listings!.position(f.fn, f.step)
+          : src?.callPosition(f.fn, f.step, stop.frames[index - 1].fn, f.locals) ?? this.listings!.callPosition(f.fn, f.step, stop.frames[index - 1].fn);
         const id = this.frameHandles.create({ stop, index });
         const sf = new StackFrame(id, f.fn, pos ? new Source(pos.name, pos.path) : undefined, pos?.line ?? 0, 1);
         if (!pos) sf.presentationHint = 'subtle';
@@ -332,7 +384,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     if (stop) this.sendEvent(new StoppedEvent('pause', threadOf(stop)));
   }
 
-  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
     const next = args?.arguments as LaunchArguments | undefined;
     if (next) {
       // New launch arguments (or a changed scenario file): start over from them; knob changes
@@ -342,6 +394,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       } catch (e) {
         return this.fail(response, messageOf(e));
       }
+      await this.waitForSource();
     }
     this.exec(response, (rt) => rt.restart(!!this.args?.stopOnEntry), undefined, true);
   }
@@ -501,11 +554,17 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   private resolveStepBreakpoints(path: string, bps: { id: number; bp: DebugProtocol.SourceBreakpoint }[]): DebugProtocol.Breakpoint[] {
     return bps.map(({ id, bp }) => {
       if (!this.listings) return { id, verified: false, line: bp.line, message: 'the scenario has not been launched yet' };
-      const r = this.listings.resolve(path, bp.line);
+      const r = this.resolveLine(path, bp.line);
       const problem = conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition);
       if (problem) return { id, verified: false, line: bp.line, message: problem };
-      return r.steps.length ? { id, verified: true, line: r.line } : { id, verified: false, line: bp.line, message: r.message };
+      return r.steps.length ? { id, verified: true, line: bp.line } : { id, verified: false, line: bp.line, message: r.message };
     });
+  }
+
+  /** The step points of a line: in a file of the kernel source, or in a model listing. */
+  private resolveLine(path: string, line: number): { steps: { fn: string; step: string }[]; condition?: string; message?: string } {
+    if (this.kernelSource?.covers(path)) return this.kernelSource.resolve(path, line);
+    return this.listings!.resolve(path, line);
   }
 
   private resolveFunctionBreakpoints(): { dap: DebugProtocol.Breakpoint; id: number; bp: DebugProtocol.FunctionBreakpoint }[] {
@@ -516,7 +575,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       if (!f) message = `${bp.name} is not a modeled function`;
       else if (this.scenario && !f.profiles.includes(profile)) message = `${bp.name} is not on the ${profile} path (it runs in ${f.profiles.join(', ')})`;
       message = message ?? conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition);
-      const pos = f && this.listings ? this.listings.position(bp.name, 'enter') : undefined;
+      const pos = f && this.listings ? this.kernelSource?.position(bp.name, 'enter') ?? this.listings.position(bp.name, 'enter') : undefined;
       return { id, bp, dap: { id, verified: !message, message, source: pos ? new Source(pos.name, pos.path) : undefined, line: pos?.line } };
     });
   }
@@ -537,9 +596,11 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     for (const [path, bps] of this.pendingStepBps) {
       for (const { id, bp } of bps) {
         if (conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition)) continue;
-        const r = this.listings.resolve(path, bp.line);
+        const r = this.resolveLine(path, bp.line);
         if (!r.steps.length) continue;
-        steps.push({ id, steps: r.steps, condition: bp.condition || undefined, hitCondition: bp.hitCondition || undefined, logMessage: bp.logMessage });
+        // A line of a per-case step point (nud_state = NUD_DELAY) stops only in its case.
+        const condition = r.condition && bp.condition ? `(${r.condition}) && (${bp.condition})` : r.condition ?? (bp.condition || undefined);
+        steps.push({ id, steps: r.steps, condition, hitCondition: bp.hitCondition || undefined, logMessage: bp.logMessage });
       }
     }
     rt.setStepBreakpoints(steps);
@@ -618,6 +679,9 @@ function messageOf(e: unknown): string {
   if (e instanceof ScenarioError || e instanceof ExprError || e instanceof ErrorResponse) return e.message;
   return e instanceof Error ? e.message : String(e);
 }
+
+/** How long the first stop waits for a kernel source's mapping that is not cached (a worker parses the tree). */
+const SOURCE_WAIT_MS = 100;
 
 /** At most this many frames in the table printed when a run ends. */
 const END_REPORT_FRAMES = 1000;

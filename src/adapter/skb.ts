@@ -5,7 +5,7 @@
 import { SkBuff, MAC_HEADER_UNSET, SKB_GSO_TCPV4, SKB_GSO_UDP } from '../model/net/skbuff';
 import { ETH_HLEN, ETH_P_ARP } from '../model/wire/ethernet';
 import type { Stop } from '../debugger/types';
-import { l10n } from '../l10n';
+import * as l10n from '@vscode/l10n';
 import type { RequestContext } from './requests';
 import type { BandKind, SkbBand, SkbPicture, NoSkb } from './pictures';
 

@@ -14,6 +14,8 @@ export interface RunArgs {
   kernel?: '6.18' | '4.9';
   /** --counts / --records: keep totals, or every record; otherwise chosen by the run's size. */
   record?: 'counts' | 'all';
+  /** --kernel-source DIR: a Linux tree; trace lines name the file:line of each function there. */
+  kernelSource?: string;
 }
 
 export const MAIN_HELP = `kpath: step through a model of the Linux IPv4 transmit path
@@ -33,7 +35,7 @@ on its links, and timed socket calls. The language is documented in docs/scenari
 Exit status: 0 the scenario ran; 2 bad scenario or bad arguments; 1 a fault in kpath itself
 (kpath compare: 1 when the model and the kernel differ).`;
 
-export const RUN_HELP = `Usage: kpath run FILE.kpath [--pcap OUT.pcap] [--trace] [--json] [--break FUNC]... [--kernel 6.18|4.9] [--counts|--records]
+export const RUN_HELP = `Usage: kpath run FILE.kpath [--pcap OUT.pcap] [--trace] [--json] [--break FUNC]... [--kernel 6.18|4.9] [--kernel-source DIR] [--counts|--records]
 
 Runs the scenario on the model's virtual clock and prints what happened: the result of each
 socket call, the frames on the wire (like a packet capture), drops with their reasons, ICMP
@@ -52,6 +54,10 @@ Options:
                     (repeatable). Without --trace only the hits are printed. Names as in the kernel:
                     ip_finish_output2, __neigh_create, ... ("kpath functions" lists them).
   --kernel V        run with kernel profile V (6.18 or 4.9) instead of the scenario's.
+  --kernel-source DIR
+                    a Linux source tree: each trace line ends with the file:line of the
+                    function in it (docs/kernel-source.md); what kpath cannot map there is
+                    listed on stderr. The tree is parsed once and the result cached.
   --counts          keep totals per send line instead of a record per socket call and per
                     frame (the pcap still gets every frame); memory stays bounded. This is
                     the default above ${AUTO_COUNTS_CALLS} socket calls, and kpath says so on stderr.
@@ -77,6 +83,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (arg === '--records') a.record = 'all';
     else if (arg === '--break') a.breaks.push(value());
     else if (arg.startsWith('--break=')) a.breaks.push(arg.slice(8));
+    else if (arg === '--kernel-source') a.kernelSource = value();
+    else if (arg.startsWith('--kernel-source=')) a.kernelSource = arg.slice(16);
     else if (arg === '--kernel' || arg.startsWith('--kernel=')) {
       const v = arg === '--kernel' ? value() : arg.slice(9);
       if (v !== '6.18' && v !== '4.9') throw new UsageError(`--kernel must be 6.18 or 4.9, not "${v}"`);
@@ -93,8 +101,9 @@ export const DAP_HELP = `Usage: kpath dap
 
 Serves the Debug Adapter Protocol on stdin/stdout, for any DAP client (VS Code, nvim-dap, ...).
 Launch arguments: "scenario" (a .kpath path or a scenario object), "stopOnEntry", "kernel"
-("6.18" or "4.9"), "trace" (trace lines to the debug console). The adapter exits when its client
-closes the connection. docs/debugging.md shows an nvim-dap configuration.`;
+("6.18" or "4.9"), "trace" (trace lines to the debug console), "kernelSource" (a Linux source
+tree: frames and line breakpoints in its files, docs/kernel-source.md). The adapter exits when its
+client closes the connection. docs/debugging.md shows an nvim-dap configuration.`;
 
 export const CAPTURE_HELP = `Usage: kpath capture FILE.kpath OUTDIR
 

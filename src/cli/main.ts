@@ -4,6 +4,7 @@ import { MAIN_HELP, RUN_HELP, DAP_HELP, CAPTURE_HELP, COMPARE_HELP, parseRunArgs
 import { captureCommand, reportError } from './capture';
 import { compareCommand } from './compare';
 import { runCommand } from './run';
+import { kernelSourceFor, profileOf } from './kernel-source';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
 import { useLanguage, languageFromEnv } from '../l10n';
 import { serveStdio } from '../adapter/stdio';
@@ -31,7 +32,15 @@ function main(argv: string[]): number | undefined {
         write(RUN_HELP + '\n');
         return 0;
       }
-      return runCommand(parseRunArgs(rest), write);
+      const a = parseRunArgs(rest);
+      if (a.kernelSource && profileOf(a.file)) {
+        // The tree's mapping loads first (a worker parses it the first time), then the run.
+        void kernelSourceFor(a.kernelSource, a.kernel ?? profileOf(a.file)!)
+          .then((sourceOf) => (process.exitCode = runCommand(a, write, sourceOf)))
+          .catch((e: unknown) => (process.exitCode = reportError(e)));
+        return undefined;
+      }
+      return runCommand(a, write);
     }
     if (cmd === 'dap') {
       if (rest.includes('-h') || rest.includes('--help')) {

@@ -10,7 +10,10 @@ import { AtomicFile } from '../io/files';
 import { RunArgs, UsageError, AUTO_COUNTS_CALLS } from './args';
 import { formatReport } from './format';
 
-export function runCommand(a: RunArgs, write: (s: string) => void): number {
+/** Where a trace line's function is in a Linux tree (`kpath run --kernel-source`): `path:line`, or undefined. */
+export type SourceOf = (fn: string) => string | undefined;
+
+export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: SourceOf): number {
   let text: string;
   try {
     text = fs.readFileSync(a.file, 'utf8');
@@ -48,7 +51,7 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
     const watching = a.trace || a.breaks.length > 0;
     let k: ReturnType<typeof createKernel> | null = null;
     const tracer = watching
-      ? new Tracer(() => k!.now, (l) => (a.json ? traceLines.push(l) : write(formatTraceLine(l) + '\n')), new Set(a.breaks), a.trace)
+      ? new Tracer(() => k!.now, (l) => (a.json ? traceLines.push(l) : write(withSource(formatTraceLine(l), sourceOf?.(l.function)) + '\n')), new Set(a.breaks), a.trace)
       : null;
     k = createKernel(scenario, {
       watcher: tracer ?? undefined,
@@ -74,7 +77,7 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
     }
     if (a.json) {
       const doc: Record<string, unknown> = { ...result };
-      if (tracer) doc.trace = traceLines;
+      if (tracer) doc.trace = sourceOf ? traceLines.map((l) => ({ ...l, source: sourceOf(l.function) ?? null })) : traceLines;
       if (a.breaks.length) doc.breaks = Object.fromEntries(a.breaks.map((b) => [b, tracer!.breakHits().get(b) ?? 0]));
       write(JSON.stringify(doc, null, 2) + '\n');
     } else {
@@ -90,6 +93,11 @@ export function runCommand(a: RunArgs, write: (s: string) => void): number {
     pcap?.abort();
     throw e;
   }
+}
+
+/** A trace line with the function's place in the kernel source appended. */
+function withSource(line: string, source: string | undefined): string {
+  return source === undefined ? line : `${line.padEnd(110)}  ${source}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Launch configurations: F5 on a .kpath file works with no launch.json, and a configuration
-// without a scenario gets a clear message instead of a failed launch.
+// without a scenario gets a clear message instead of a failed launch. A configuration without
+// kernelSource gets the setting kpath.kernelSource, if it is set.
 
 import * as vscode from 'vscode';
 
@@ -16,12 +17,19 @@ export class KpathConfigurationProvider implements vscode.DebugConfigurationProv
         void vscode.window.showErrorMessage(vscode.l10n.t('kpath: open a .kpath scenario, or add a launch configuration with "scenario".'));
         return undefined;
       }
-      return scenarioConfiguration(doc.uri.fsPath);
+      return withKernelSource(scenarioConfiguration(doc.uri.fsPath));
     }
     if (config.scenario === undefined || config.scenario === '') {
       void vscode.window.showErrorMessage(vscode.l10n.t('kpath: this launch configuration has no "scenario" (a .kpath file or a scenario object).'));
       return undefined;
     }
-    return config;
+    return withKernelSource(config);
   }
+}
+
+/** The setting kpath.kernelSource, for a configuration that names no tree of its own. */
+function withKernelSource(config: vscode.DebugConfiguration): vscode.DebugConfiguration {
+  if (config.kernelSource !== undefined) return config;
+  const setting = vscode.workspace.getConfiguration('kpath').get<string>('kernelSource');
+  return setting ? { ...config, kernelSource: setting } : config;
 }

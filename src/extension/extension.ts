@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { KpathAdapterFactory } from './adapter';
 import { KpathConfigurationProvider, scenarioConfiguration } from './configuration';
 import { registerPictures } from './pictures/register';
+import { registerKernelSource } from './source';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -14,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('kpath.runScenario', (uri?: vscode.Uri) => startScenario(uri, true)),
   );
   registerPictures(context);
+  registerKernelSource(context);
 }
 
 export function deactivate(): void {

@@ -1,12 +1,11 @@
-// The messages kpath shows outside VS Code's own extension host (the debug adapter, the command,
-// the scenario checks), in English or Simplified Chinese. Strings are written in English as
-// l10n.t('...') calls; l10n/bundle.l10n.json lists them (exported by @vscode/l10n-dev) and
-// l10n/bundle.l10n.zh-cn.json translates them. Kernel identifiers stay in Latin letters.
+// The language of the messages kpath shows outside VS Code's extension host (the debug adapter,
+// the command), English or Simplified Chinese. Messages are written in English as l10n.t('...')
+// calls with `import * as l10n from '@vscode/l10n'` (the form `npm run l10n` finds them in);
+// l10n/bundle.l10n.json lists them and l10n/bundle.l10n.zh-cn.json translates them. Kernel
+// identifiers stay in Latin letters.
 
 import * as l10n from '@vscode/l10n';
 import zhCN from '../../l10n/bundle.l10n.zh-cn.json';
-
-export { l10n };
 
 /** The languages kpath speaks: the first is the one its messages are written in. */
 export const LANGUAGES = ['en', 'zh-cn'] as const;

@@ -6,41 +6,12 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { KpathDebugSession } from '../../src/adapter/session';
+import { inlineClient } from '../helpers/inline';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
 test('inline: launch, a function breakpoint, a stop with frames, and the end', async () => {
-  const session = new KpathDebugSession();
-  const sent: DebugProtocol.ProtocolMessage[] = [];
-  const waiters: ((m: DebugProtocol.ProtocolMessage) => boolean)[] = [];
-  session.onDidSendMessage((m) => {
-    const msg = m as DebugProtocol.ProtocolMessage;
-    sent.push(msg);
-    for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i](msg)) waiters.splice(i, 1);
-  });
-  let seq = 1;
-  const request = (command: string, args?: object) =>
-    new Promise<DebugProtocol.Response>((resolve) => {
-      const s = seq++;
-      waiters.push((m) => {
-        if (m.type === 'response' && (m as DebugProtocol.Response).request_seq === s) {
-          resolve(m as DebugProtocol.Response);
-          return true;
-        }
-        return false;
-      });
-      session.handleMessage({ seq: s, type: 'request', command, arguments: args } as DebugProtocol.Request);
-    });
-  const event = (name: string) =>
-    new Promise<DebugProtocol.Event>((resolve) => {
-      waiters.push((m) => {
-        if (m.type === 'event' && (m as DebugProtocol.Event).event === name) {
-          resolve(m as DebugProtocol.Event);
-          return true;
-        }
-        return false;
-      });
-    });
+  const { sent, request, event } = inlineClient(new KpathDebugSession());
 
   const init = await request('initialize', { adapterID: 'kpath', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
   assert.equal(init.success, true);

@@ -20,6 +20,7 @@ import {
 } from '../helpers/cli';
 import { BASE, RICH, writeScenario } from '../helpers/scenarios';
 import { tsharkAvailable, tsharkCheck } from '../helpers/tshark';
+import { syntheticTree } from '../helpers/linux-tree';
 
 const dir = makeTempDir('kpath-cli-');
 after(() => removeTempDir(dir));
@@ -162,14 +163,15 @@ test('run --help and run -h mention every option of run and exit 0', () => {
 test('every --option that run --help mentions is one run accepts', () => {
   const help = kpath(['run', '--help']).stdout;
   const mentioned = [...new Set(help.match(/--[a-z][a-z-]*/g) ?? [])];
-  assert.deepEqual([...mentioned].sort(), ['--break', '--counts', '--help', '--json', '--kernel', '--pcap', '--records', '--trace'].sort());
+  assert.deepEqual([...mentioned].sort(), ['--break', '--counts', '--help', '--json', '--kernel', '--kernel-source', '--pcap', '--records', '--trace'].sort());
   for (const o of mentioned) {
     if (o === '--help') continue;
     const args = ['run', DEFAULT_SCENARIO, o];
     if (o === '--pcap') args.push(path.join(dir, 'help-check.pcap'));
     if (o === '--break') args.push('ip_output');
     if (o === '--kernel') args.push('4.9');
-    const r = kpath(args);
+    if (o === '--kernel-source') args.push(syntheticTree('6.1.0', { 'net/ipv4/ip_output.c': 'int ip_output(void)\n{\n\treturn 0;\n}\n' }));
+    const r = kpath(args, { env: { XDG_CACHE_HOME: dir } });
     assert.equal(r.status, 0, describeRun(r));
   }
 });

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { REPO_ROOT, DEFAULT_SCENARIO } from '../helpers/cli';
 import { installVsix } from '../helpers/vscode';
 import { DapSession } from '../helpers/dap';
+import { syntheticTree } from '../helpers/linux-tree';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; main: string; scripts: Record<string, string> };
 
@@ -52,13 +53,22 @@ describe('the .vsix package', () => {
 
   it('holds the bundles, the grammar, the docs and the default scenario, and no sources or node_modules', () => {
     const files = filesUnder(installed);
-    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/dap.js', 'dist/dap-core.js', 'dist/webview-skb.js', 'dist/webview-path.js', 'dist/webview-elk.js', 'media/webview/pictures.css', 'package.json', 'readme.md', 'LICENSE.txt', 'syntaxes/kpath.tmLanguage.json', 'syntaxes/language-configuration.json', 'media/scenarios/default.kpath', 'docs/scenario.md']) {
+    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/dap.js', 'dist/dap-core.js', 'dist/source-worker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'dist/webview-skb.js', 'dist/webview-path.js', 'dist/webview-elk.js', 'media/webview/pictures.css', 'package.json', 'readme.md', 'LICENSE.txt', 'syntaxes/kpath.tmLanguage.json', 'syntaxes/language-configuration.json', 'media/scenarios/default.kpath', 'docs/scenario.md']) {
       assert.ok(files.includes(f), `${f} is missing from the package: ${files.join(', ')}`);
     }
     const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|\.vscode-test|\.ci|test-artifacts)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
     assert.deepEqual(stray, []);
     // What a user downloads stays small (ELK, for the path picture, is most of it).
     assert.ok(vsixBytes < 5 * 1024 * 1024, `the .vsix is ${vsixBytes} bytes, over 5 MiB`);
+  });
+
+  it('its parser of Linux trees runs with nothing else installed (kpath run --kernel-source)', () => {
+    const tree = syntheticTree('6.1.0', { 'net/ipv4/ip_output.c': 'int ip_output(struct net *net, struct sock *sk, struct sk_buff *skb)\n{\n\tskb->dev = dev;\n\treturn 0;\n}\n' });
+    const cache = fs.mkdtempSync(path.join(tmp, 'cache-'));
+    const r = spawnSync(process.execPath, [path.join(installed, 'dist', 'cli.js'), 'run', DEFAULT_SCENARIO, '--trace', '--kernel-source', tree], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, NODE_TEST_CONTEXT: '' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, / ip_output .* net\/ipv4\/ip_output\.c:1$/m);
+    assert.ok(fs.readdirSync(path.join(cache, 'kpath', 'source-map')).length === 1, 'the mapping is cached');
   });
 
   it('its adapter runs with nothing else installed, and debugs the default scenario to a stop and to the end', async () => {

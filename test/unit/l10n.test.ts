@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from '../helpers/cli';
-import { languageOf, useLanguage, l10n } from '../../src/l10n';
+import * as l10n from '@vscode/l10n';
+import { languageOf, useLanguage } from '../../src/l10n';
 
 const read = (f: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, f), 'utf8')) as Record<string, unknown>;
 const placeholders = (s: string): string[] => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();

@@ -29,11 +29,14 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'io': ['node'],
   // The message catalogues (src/l10n, with l10n/*.json): any layer that shows messages may use them.
   'l10n': ['@vscode/l10n', 'l10n bundles'],
-  'adapter': ['debugger', 'model/*', 'io', 'l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
+  // The mapping of step points to a real Linux tree (tree-sitter's C parser runs in its worker).
+  // Files with messages import @vscode/l10n itself, where `npm run l10n` looks for l10n.t calls.
+  'source': ['model/*', 'io', 'l10n', '@vscode/l10n', 'node', 'web-tree-sitter'],
+  'adapter': ['source', 'debugger', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
   'capture': ['model/*', 'io', 'l10n', 'node'],
-  'cli': ['adapter', 'debugger', 'capture', 'model/*', 'io', 'l10n', 'node'],
+  'cli': ['adapter', 'source', 'debugger', 'capture', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
   // The picture webviews' scripts (extension/webview) bundle ELK for the path picture's layout.
-  'extension': ['adapter', 'vscode', 'node', 'elkjs'],
+  'extension': ['adapter', 'source', 'vscode', 'node', 'elkjs'],
 };
 
 /** The layer of a file or folder under src/: the longest key of MAY_IMPORT that contains it. */
