@@ -468,9 +468,10 @@ export class Runtime {
         // Between two events: keep a copy of the kernel when the last one is far enough back.
         // (The segment's first step is known from the History, or, for a new segment, from the
         // recorder, which always runs in the last known segment.)
-        // The segment this re-execution must watch (the one `from` is in, or a later one) is
-        // also kept as the recent checkpoint: the next step forward re-executes from there.
-        const near = seg + 1 >= h.n || h.startOf(seg + 1) > from;
+        // The segment that holds `from` is also kept as the recent checkpoint: the next step
+        // forward re-executes from there. (Not every later one: a long run forward would copy the
+        // kernel at each of its segments.)
+        const near = seg < h.n && h.startOf(seg) <= from && (seg + 1 >= h.n || h.startOf(seg + 1) > from);
         this.checkpoints.offer(seg, seg < h.n ? h.startOf(seg) : r.steps, () => copyKernel(k, this.shared), near);
       }
       if (seg + 1 < h.n) {
