@@ -1,6 +1,6 @@
 // Bundles the entry points with esbuild: the command (dist/cli.js), the debug adapter on its own
-// (dist/dap.js loading dist/dap-core.js) and the VS Code extension (dist/extension.js, which loads
-// the adapter's code only when it runs the adapter inline).
+// (dist/dap.js loading dist/dap-core.js), the VS Code extension (dist/extension.js, which loads
+// the adapter's code only when it runs the adapter inline) and its webviews' pages.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 
@@ -24,4 +24,8 @@ await build({ ...common, minify: true, entryPoints: ['src/adapter/main.ts'], out
 await build({ ...common, minify: true, entryPoints: ['src/adapter/dap.ts'], outfile: 'dist/dap.js' });
 // The extension: `vscode` is the editor's own module, and the adapter runs in a process of its own.
 await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+// The webviews' pages (the Wire view, the frame bytes): for a browser, with nothing of Node.js or VS Code.
+const page = { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true, logLevel: 'warning' };
+await build({ ...page, entryPoints: ['src/extension/webview/browser/wire.ts'], outfile: 'dist/wire-view.js' });
+await build({ ...page, entryPoints: ['src/extension/webview/browser/bytes.ts'], outfile: 'dist/frame-bytes.js' });
 chmodSync('dist/cli.js', 0o755);

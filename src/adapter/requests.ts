@@ -4,6 +4,11 @@
 
 import type { Runtime } from '../debugger/runtime';
 import { framesRequest } from './frames';
+import { dropsRequest } from './drops';
+import { wireRequest } from './wire';
+import { frameDetailRequest } from './detail';
+import { packetRequest } from './packet';
+import { exportPcapRequest } from './pcap';
 
 /** What a kpath/* request sees: the runtime of the launched scenario (null before a launch). */
 export interface RequestContext {
@@ -15,4 +20,9 @@ export type CustomRequest = (ctx: RequestContext, args: Record<string, unknown>)
 
 export const CUSTOM_REQUESTS: Readonly<Record<string, CustomRequest>> = {
   'kpath/frames': framesRequest,
+  'kpath/drops': dropsRequest,
+  'kpath/wire': wireRequest,
+  'kpath/frameDetail': frameDetailRequest,
+  'kpath/packet': packetRequest,
+  'kpath/exportPcap': exportPcapRequest,
 };

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { KpathAdapterFactory } from './adapter';
 import { KpathConfigurationProvider, scenarioConfiguration } from './configuration';
+import { registerWire } from './wire/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('kpath.debugScenario', (uri?: vscode.Uri) => startScenario(uri, false)),
     vscode.commands.registerCommand('kpath.runScenario', (uri?: vscode.Uri) => startScenario(uri, true)),
   );
+  registerWire(context);
 }
 
 export function deactivate(): void {

@@ -29,10 +29,13 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'io': ['node'],
   // The message catalogues (src/l10n, with l10n/*.json): any layer that shows messages may use them.
   'l10n': ['@vscode/l10n', 'l10n bundles'],
-  'adapter': ['debugger', 'model/*', 'io', 'l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
+  // @vscode/l10n itself too: @vscode/l10n-dev finds l10n.t calls only in files that import it.
+  'adapter': ['debugger', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
   'capture': ['model/*', 'io', 'l10n', 'node'],
   'cli': ['adapter', 'debugger', 'capture', 'model/*', 'io', 'l10n', 'node'],
-  'extension': ['adapter', 'vscode', 'node'],
+  'extension': ['adapter', 'vscode', 'node', 'extension/webview'],
+  // The webviews' pages and what they share with the extension: no VS Code, no Node.js.
+  'extension/webview': [],
 };
 
 /** The layer of a file or folder under src/: the longest key of MAY_IMPORT that contains it. */
