@@ -7,6 +7,11 @@ import type { Listings } from './listings';
 import { framesRequest } from './frames';
 import { skbRequest } from './skb';
 import { pathRequest, functionSourceRequest } from './path';
+import { dropsRequest } from './drops';
+import { wireRequest } from './wire';
+import { frameDetailRequest } from './detail';
+import { packetRequest } from './packet';
+import { exportPcapRequest } from './pcap';
 
 /** What a kpath/* request sees: the runtime and listings of the launched scenario (null before a launch). */
 export interface RequestContext {
@@ -24,4 +29,9 @@ export const CUSTOM_REQUESTS: Readonly<Record<string, CustomRequest>> = {
   'kpath/skb': skbRequest,
   'kpath/path': pathRequest,
   'kpath/functionSource': functionSourceRequest,
+  'kpath/drops': dropsRequest,
+  'kpath/wire': wireRequest,
+  'kpath/frameDetail': frameDetailRequest,
+  'kpath/packet': packetRequest,
+  'kpath/exportPcap': exportPcapRequest,
 };

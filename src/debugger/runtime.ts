@@ -30,9 +30,11 @@ import { Recorder, StopSignal, Decide } from './recorder';
 import { Breakpoints } from './breakpoints';
 import { stopEnv, emptyEnv } from './env';
 import type { CallRecord } from './path';
-import type { Stop, StopResult, StopReason, StepInfo, Hit, WireFrame, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
+import { wireRows, WireRowRef } from './wirelog';
+import type { Stop, StopResult, StopReason, StepInfo, Hit, WireFrame, WireDrop, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
 
-export type { Stop, StopResult, StopReason, Frame, WireFrame, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
+export type { Stop, StopResult, StopReason, Frame, WireFrame, WireDrop, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
+export type { WireRowRef } from './wirelog';
 export { stopEnv } from './env';
 
 export interface RuntimeOptions {
@@ -252,6 +254,7 @@ export class Runtime {
     this.history.truncate(this.curSeg + 1);
     this.checkpoints.truncate(this.curSeg);
     if (this.wire.length > cur.frameCount) this.wire.length = cur.frameCount;
+    if (this.dropLog.length > cur.dropCount) this.dropLog.length = cur.dropCount;
     apply(cur);
   }
 
@@ -263,6 +266,23 @@ export class Runtime {
     const total = this.current ? this.current.frameCount : this.wire.length;
     const from = Math.max(0, Math.min(start, total));
     return { frames: this.wire.slice(from, Math.min(total, from + Math.max(0, count))), total };
+  }
+
+  /**
+   * The packets dropped up to the current position (the whole run once it has ended), from
+   * `start`, at most `count`; and how many there are in all.
+   */
+  drops(start: number, count: number): { drops: readonly WireDrop[]; total: number } {
+    const total = this.current ? this.current.dropCount : this.dropLog.length;
+    const from = Math.max(0, Math.min(start, total));
+    return { drops: this.dropLog.slice(from, Math.min(total, from + Math.max(0, count))), total };
+  }
+
+  /** Rows of the frames and drops up to the current position in the order they happened (wirelog.ts). */
+  wireRows(start: number, count: number): { rows: WireRowRef[]; frames: number; drops: number } {
+    const frames = this.frames(0, 0).total;
+    const drops = this.drops(0, 0).total;
+    return { rows: wireRows(frames, this.dropLog, drops, start, count), frames, drops };
   }
 
   /** What the index of the run costs: segments known, steps they cover, bytes held; checkpoints. */
@@ -338,6 +358,7 @@ export class Runtime {
   private readonly checkpoints = new Checkpoints();
   private readonly shared = new Shared();
   private readonly wire: WireFrame[] = [];
+  private readonly dropLog: WireDrop[] = [];
   /** The segment the current stop is in, and its step points up to the stop. */
   private curSeg = 0;
   private curInfos: StepInfo[] | null = null;
@@ -449,7 +470,7 @@ export class Runtime {
       const total = totalCalls(this.scenario);
       k.progress = () => onProgress(k.callCount, total);
     }
-    const r = new Recorder(k, from, decide, hooks, this.interventions, h, wire);
+    const r = new Recorder(k, from, decide, hooks, this.interventions, h, wire, this.dropLog);
     rec = r;
     if (opts.keepInfos) r.segInfos = [];
     const knobs = [...this.interventions.keys()];

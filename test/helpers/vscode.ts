@@ -538,6 +538,26 @@ export function scenarioWorkspace(parent: string): string {
   return dir;
 }
 
+/**
+ * A workbench on a new workspace holding the default scenario as default.kpath, its editor open
+ * and pinned (the model's listings opened while debugging do not replace it as a preview would),
+ * once kpath has activated (F5 pressed before the extension host is up does nothing at all).
+ */
+export async function openScenarioWorkbench(server: CodeServer): Promise<{ wb: Workbench; folder: string }> {
+  const folder = scenarioWorkspace(server.root);
+  const wb = await openWorkbench(server, folder);
+  try {
+    await wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'default.kpath' }).dblclick();
+    await openFile(wb.page, 'default.kpath');
+    await activationMs(wb.page, KPATH_EXTENSION_ID);
+    await runCommand(wb.page, 'View: Close Editor');
+  } catch (e) {
+    await wb.close();
+    throw e;
+  }
+  return { wb, folder };
+}
+
 export interface ActivationMeasurement {
   /** VS Code's number for kpath (Show Running Extensions), ms. */
   activationMs: number;

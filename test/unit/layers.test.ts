@@ -35,8 +35,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'adapter': ['source', 'debugger', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
   'capture': ['model/*', 'io', 'l10n', 'node'],
   'cli': ['adapter', 'source', 'debugger', 'capture', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
-  // The picture webviews' scripts (extension/webview) bundle ELK for the path picture's layout.
-  'extension': ['adapter', 'source', 'vscode', 'node', 'elkjs'],
+  'extension': ['adapter', 'source', 'vscode', 'node', 'extension/webview'],
+  // What the webviews and the extension share (the messages between them, layouts): no VS Code, no
+  // Node.js, types of the adapter's answers.
+  'extension/webview': ['adapter'],
+  // The webviews' pages: browser code only; ELK lays out the path picture.
+  'extension/webview/browser': ['extension/webview', 'adapter', 'elkjs'],
 };
 
 /** The layer of a file or folder under src/: the longest key of MAY_IMPORT that contains it. */
