@@ -501,9 +501,11 @@ export async function activationMs(page: Page, name: string): Promise<number> {
   if ((await row.count()) === 0) await list.focus();
   while ((await row.count()) === 0) {
     if (Date.now() > deadline) throw new Error(`${name} has no activation time in Running Extensions`);
-    const focused = rows.and(page.locator('.focused'));
-    const atEnd = (await focused.count()) > 0 &&
-      (await focused.first().getAttribute('aria-posinset')) === (await focused.first().getAttribute('aria-setsize'));
+    // The focused row can be re-rendered between two reads: a read that misses it counts as not at the end.
+    const focused = rows.and(page.locator('.focused')).first();
+    const attr = (name: string): Promise<string | null> => focused.getAttribute(name, { timeout: 1000 }).catch(() => null);
+    const pos = await attr('aria-posinset');
+    const atEnd = pos !== null && pos === (await attr('aria-setsize'));
     await page.keyboard.press(atEnd ? 'Home' : 'ArrowDown');
     await sleep(100);
   }

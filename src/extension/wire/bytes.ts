@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { FromBytes, ToBytes } from '../webview/protocol';
-import { webviewHtml, webviewOptions } from './html';
+import { webviewHtml, webviewOptions } from '../html';
 import type { WireView } from './view';
 
 export class FrameBytesPanel implements vscode.Disposable {
@@ -28,7 +28,7 @@ export class FrameBytesPanel implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel('kpath.frameBytes', vscode.l10n.t('Frame Bytes'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.extensionUri));
     this.panel = panel;
     this.ready = false;
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'frame-bytes.js', 'bytes.css', vscode.l10n.t('Frame Bytes'), {});
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'frame-bytes.js', style: 'bytes.css', title: vscode.l10n.t('Frame Bytes') });
     panel.webview.onDidReceiveMessage((m: FromBytes) => {
       if (m.type === 'ready') {
         this.ready = true;

@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { FromWebview, ToWebview, WireRow, WireState, WireStrings, ByteRange } from '../webview/protocol';
-import { webviewHtml, webviewOptions } from './html';
+import { webviewHtml, webviewOptions } from '../html';
 import type { WireSession, WireSessions } from './sessions';
 import { focusStackFrame } from './focus';
 
@@ -40,7 +40,7 @@ export class WireView implements vscode.WebviewViewProvider, vscode.Disposable {
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     view.webview.options = webviewOptions(this.extensionUri);
-    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'wire-view.js', 'wire.css', vscode.l10n.t('Wire'), strings());
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, { script: 'wire-view.js', style: 'wire.css', title: vscode.l10n.t('Wire'), data: strings() });
     this.shownGeneration = -1;
     view.webview.onDidReceiveMessage((m: FromWebview) => void this.receive(m));
     view.onDidDispose(() => {
