@@ -24,4 +24,6 @@ await build({ ...common, minify: true, entryPoints: ['src/adapter/main.ts'], out
 await build({ ...common, minify: true, entryPoints: ['src/adapter/dap.ts'], outfile: 'dist/dap.js' });
 // The extension: `vscode` is the editor's own module, and the adapter runs in a process of its own.
 await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+// The tutorial panel's page: runs in the webview, with no access to VS Code or Node.js.
+await build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', minify: true, entryPoints: ['src/extension/webview/tutorial.ts'], outfile: 'dist/tutorial.js' });
 chmodSync('dist/cli.js', 0o755);

@@ -4,6 +4,7 @@
 
 import type { Runtime } from '../debugger/runtime';
 import { framesRequest } from './frames';
+import { lessonStepRequest } from './lesson';
 
 /** What a kpath/* request sees: the runtime of the launched scenario (null before a launch). */
 export interface RequestContext {
@@ -15,4 +16,5 @@ export type CustomRequest = (ctx: RequestContext, args: Record<string, unknown>)
 
 export const CUSTOM_REQUESTS: Readonly<Record<string, CustomRequest>> = {
   'kpath/frames': framesRequest,
+  'kpath/lessonStep': lessonStepRequest,
 };

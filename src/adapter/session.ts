@@ -23,6 +23,7 @@ import { Listings } from './listings';
 import { Variables } from './variables';
 import { CUSTOM_REQUESTS, RequestContext } from './requests';
 import { FRAME_EVENT_LIMIT, frameBody } from './frames';
+import { applyKnobTexts, KnobError } from '../debugger/knob';
 
 /** The launch configuration (package.json's debugger schema). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -32,6 +33,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   kernel?: '6.18' | '4.9';
   /** Send the trace (one line per function entered) to the debug console. */
   trace?: boolean;
+  /** "What if" knobs applied to the scenario before it runs, in a lesson's words (`link veth0 mtu 576`). */
+  knobs?: string[];
 }
 
 const TASK_THREAD = 1;
@@ -463,7 +466,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       this.sendEvent(new TerminatedEvent());
       return;
     }
-    this.sendEvent(new Event('kpath/position', { step: stop.step, time: stop.time, frameCount: stop.frameCount, context: stop.context, event: stop.event }));
+    this.sendEvent(new Event('kpath/position', { step: stop.step, time: stop.time, frameCount: stop.frameCount, context: stop.context, event: stop.event, function: stop.frames[0]?.fn ?? null }));
     const reason = stop.exception ? 'exception' : r.reason;
     const ev = new StoppedEvent(reason, threadOf(stop), stop.exception ? describeException(stop.exception.kind, stop.exception.detail) : undefined) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
@@ -561,6 +564,15 @@ function loadScenario(args: LaunchArguments): Scenario {
   if (args.kernel !== undefined) {
     if (args.kernel !== '6.18' && args.kernel !== '4.9') throw new ErrorResponse(`kernel must be "6.18" or "4.9", not ${JSON.stringify(args.kernel)}`);
     s.kernel = args.kernel;
+  }
+  if (args.knobs !== undefined) {
+    if (!Array.isArray(args.knobs) || args.knobs.some((k) => typeof k !== 'string')) throw new ErrorResponse('knobs must be an array of strings, e.g. ["link veth0 mtu 576"]');
+    try {
+      s = applyKnobTexts(s, args.knobs);
+    } catch (e) {
+      if (e instanceof KnobError) throw new ErrorResponse(e.message);
+      throw e;
+    }
   }
   return s;
 }

@@ -4,8 +4,9 @@
 import type { SkBuff } from '../model/net/skbuff';
 import type { Watcher, ExceptionKind } from '../model/kernel/watch';
 import type { Kernel } from '../model/kernel/kernel';
-import type { Frame, Stop, StepInfo, StepKind, WireFrame, RuntimeHooks } from './types';
+import type { Frame, Stop, StepInfo, StepKind, WireFrame, CallRecord, RuntimeHooks } from './types';
 import type { History } from './history';
+import type { Scenario } from '../model/scenario/types';
 
 export class StopSignal {
   constructor(readonly stop: Stop) {}
@@ -37,6 +38,8 @@ export class Recorder implements Watcher {
     private readonly interventions: Map<number, ((s: Stop) => void)[]>,
     private readonly history: History,
     private readonly wire: readonly WireFrame[],
+    private readonly returnedCalls: readonly CallRecord[],
+    private readonly scenario: Scenario,
   ) {}
 
   private touch(name: string): void {
@@ -110,7 +113,7 @@ export class Recorder implements Watcher {
     return {
       step, kind, context: this.ctx, event: this.event, eventSeq: this.eventSeq, time: this.k.now,
       frames: this.stack.slice().reverse(), exception: this.pendingException, returned: kind === 'enter' ? undefined : this.returned,
-      frameCount: this.k.frameCount, wire: this.wire, kernel: this.k,
+      frameCount: this.k.frameCount, wire: this.wire, calls: this.returnedCalls, scenario: this.scenario, kernel: this.k,
     };
   }
 }

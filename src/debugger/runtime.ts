@@ -29,9 +29,9 @@ import { Checkpoints, Checkpoint } from './checkpoints';
 import { Recorder, StopSignal, Decide } from './recorder';
 import { Breakpoints } from './breakpoints';
 import { stopEnv, emptyEnv } from './env';
-import type { Stop, StopResult, StopReason, StepInfo, Hit, WireFrame, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
+import type { Stop, StopResult, StopReason, StepInfo, Hit, WireFrame, CallRecord, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
 
-export type { Stop, StopResult, StopReason, Frame, WireFrame, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
+export type { Stop, StopResult, StopReason, Frame, WireFrame, CallRecord, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
 export { stopEnv } from './env';
 
 export interface RuntimeOptions {
@@ -80,6 +80,15 @@ export class Runtime {
   /** Runs forward to the next breakpoint or exception (or to the end). */
   continue(): StopResult {
     return this.forward((info, rec, out) => this.bps.at(info, rec, out, true));
+  }
+
+  /**
+   * Runs forward to the first step point where `holds` is true of the stop it would be (a lesson's
+   * target), looking only at step points `where` accepts (all when absent); breakpoints are not
+   * stopped at. Returns a null stop when the run ends first.
+   */
+  until(holds: (stop: Stop) => boolean, where?: (info: StepInfo) => boolean): StopResult {
+    return this.forward((info, rec) => ((!where || where(info)) && holds(rec.snapshot(info.kind, info.step)) ? 'step' : null));
   }
 
   /** Next step point in this function or a caller (steps over calls). */
@@ -249,6 +258,8 @@ export class Runtime {
     this.history.truncate(this.curSeg + 1);
     this.checkpoints.truncate(this.curSeg);
     if (this.wire.length > cur.frameCount) this.wire.length = cur.frameCount;
+    const returned = cur.kernel.currentSend >= 0 ? cur.kernel.currentSend : cur.kernel.callCount;
+    if (this.calls.length > returned) this.calls.length = returned;
     apply(cur);
   }
 
@@ -286,6 +297,8 @@ export class Runtime {
   private readonly checkpoints = new Checkpoints();
   private readonly shared = new Shared();
   private readonly wire: WireFrame[] = [];
+  /** The socket calls that have returned, in order, logged by the first re-execution to make each. */
+  private readonly calls: CallRecord[] = [];
   /** The segment the current stop is in, and its step points up to the stop. */
   private curSeg = 0;
   private curInfos: StepInfo[] | null = null;
@@ -392,12 +405,16 @@ export class Runtime {
       if (k.frameCount > wire.length) wire.push({ time: t, dev, dir, bytes: bytes.slice(), packet: pkt });
       if (onFrame && rec && k.w === rec && rec.steps >= from) onFrame(t, dev, dir, bytes, pkt, k.frameCount - 1);
     });
+    const calls = this.calls;
+    k.onCall = (index, line, result) => {
+      if (index === calls.length) calls.push({ line, time: k.now, result });
+    };
     const onProgress = hooks.onProgress;
     if (onProgress) {
       const total = totalCalls(this.scenario);
       k.progress = () => onProgress(k.callCount, total);
     }
-    const r = new Recorder(k, from, decide, hooks, this.interventions, h, wire);
+    const r = new Recorder(k, from, decide, hooks, this.interventions, h, wire, calls, this.scenario);
     rec = r;
     if (opts.keepInfos) r.segInfos = [];
     const knobs = [...this.interventions.keys()];
@@ -470,6 +487,7 @@ export class Runtime {
         k.segment = null;
         k.frameSinks = [];
         k.progress = null;
+        k.onCall = null;
         return e.stop;
       }
       throw e;

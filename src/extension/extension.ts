@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { KpathAdapterFactory } from './adapter';
 import { KpathConfigurationProvider, scenarioConfiguration } from './configuration';
+import { registerTutorial } from './tutorial/panel';
+import { registerWalkthrough } from './tutorial/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -12,6 +14,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('kpath.debugScenario', (uri?: vscode.Uri) => startScenario(uri, false)),
     vscode.commands.registerCommand('kpath.runScenario', (uri?: vscode.Uri) => startScenario(uri, true)),
   );
+  registerTutorial(context);
+  registerWalkthrough(context);
 }
 
 export function deactivate(): void {

@@ -25,14 +25,18 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'model/peers': ['model/net', 'model/wire', 'model/core'],
   // run.ts, result.ts, report.ts, trace.ts: running a scenario and what it produces.
   'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario'],
-  'debugger': ['model/*'],
+  // The lesson format and the tutorial's progress: plain text and state, nothing of the model.
+  'tutorial': [],
+  'debugger': ['model/*', 'tutorial'],
   'io': ['node'],
   // The message catalogues (src/l10n, with l10n/*.json): any layer that shows messages may use them.
   'l10n': ['@vscode/l10n', 'l10n bundles'],
-  'adapter': ['debugger', 'model/*', 'io', 'l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
+  // Messages are written as l10n.t(...) with l10n imported from @vscode/l10n itself: that is the
+  // import @vscode/l10n-dev recognises when it exports the strings (src/l10n configures the same module).
+  'adapter': ['debugger', 'tutorial', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
   'capture': ['model/*', 'io', 'l10n', 'node'],
-  'cli': ['adapter', 'debugger', 'capture', 'model/*', 'io', 'l10n', 'node'],
-  'extension': ['adapter', 'vscode', 'node'],
+  'cli': ['adapter', 'debugger', 'tutorial', 'capture', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
+  'extension': ['adapter', 'tutorial', 'vscode', 'node'],
 };
 
 /** The layer of a file or folder under src/: the longest key of MAY_IMPORT that contains it. */
