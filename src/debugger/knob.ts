@@ -39,48 +39,45 @@ function valueOf(field: string, text: string): unknown {
 /** A scenario with the knob applied; throws KnobError with what is wrong. */
 export function applyKnob(s: Scenario, knob: Knob): Scenario {
   const c = JSON.parse(JSON.stringify(s)) as Scenario & Record<string, unknown>;
-  const set = (item: Record<string, unknown>, what: string): void => {
+  const where = `${knob.what} ${knob.selector}`;
+  const set = (item: object): void => {
     const field = fieldName(knob.field);
-    if (field === 'pos' || field === 'name') throw new KnobError(`the ${what}'s ${knob.field} cannot be changed by a knob`);
-    item[field] = valueOf(field, knob.value);
+    if (field === 'pos' || field === 'name') throw new KnobError(`the ${where}'s ${knob.field} cannot be changed by a knob`);
+    (item as Record<string, unknown>)[field] = valueOf(field, knob.value);
+  };
+  /** The item of a list whose key is `want`, or an error naming the ones there are. */
+  const named = <T extends object>(items: T[], keyOf: (x: T) => string, want: string): T => {
+    const item = items.find((x) => keyOf(x) === want);
+    if (!item) throw new KnobError(`the scenario has no ${knob.what} ${want} (${knob.what}s: ${items.map(keyOf).join(', ') || 'none'})`);
+    return item;
   };
   switch (knob.what) {
     case 'kernel':
       if (knob.value !== '6.18' && knob.value !== '4.9') throw new KnobError(`kernel must be 6.18 or 4.9, not "${knob.value}"`);
       c.kernel = knob.value;
       break;
-    case 'link': {
-      const l = c.links.find((x) => x.name === knob.selector);
-      if (!l) throw new KnobError(`the scenario has no link ${knob.selector} (links: ${c.links.map((x) => x.name).join(', ') || 'none'})`);
-      set(l as unknown as Record<string, unknown>, `link ${knob.selector}`);
+    case 'link':
+      set(named(c.links, (x) => x.name, knob.selector));
       break;
-    }
     case 'send': {
       const n = Number(knob.selector);
       const send = c.sends[n - 1];
       if (!send) throw new KnobError(`the scenario has ${c.sends.length} send line${c.sends.length === 1 ? '' : 's'}, not ${n}`);
-      set(send as unknown as Record<string, unknown>, `send ${n}`);
+      set(send);
       break;
     }
-    case 'sysctl': {
-      const v = Number(knob.value);
+    case 'sysctl':
       if (!/^\d+$/.test(knob.value)) throw new KnobError(`a sysctl takes a whole number, not "${knob.value}"`);
-      c.sysctls.push({ key: knob.selector, value: v } as Scenario['sysctls'][number]);
+      c.sysctls.push({ key: knob.selector, value: Number(knob.value) } as Scenario['sysctls'][number]);
       break;
-    }
     case 'route': {
       const sel = knob.selector === 'default' ? '0.0.0.0/0' : knob.selector.includes('/') ? knob.selector : `${knob.selector}/32`;
-      const r = c.routes.find((x) => `${x.dst}/${x.prefix}` === sel);
-      if (!r) throw new KnobError(`the scenario has no route to ${knob.selector} (routes: ${c.routes.map((x) => `${x.dst}/${x.prefix}`).join(', ') || 'none'})`);
-      set(r as unknown as Record<string, unknown>, `route ${knob.selector}`);
+      set(named(c.routes, (x) => `${x.dst}/${x.prefix}`, sel));
       break;
     }
-    case 'peer': {
-      const p = c.peers.find((x) => x.address === knob.selector);
-      if (!p) throw new KnobError(`the scenario has no peer ${knob.selector} (peers: ${c.peers.map((x) => x.address).join(', ') || 'none'})`);
-      set(p as unknown as Record<string, unknown>, `peer ${knob.selector}`);
+    case 'peer':
+      set(named(c.peers, (x) => x.address, knob.selector));
       break;
-    }
   }
   try {
     return validateScenario(c, s.file ?? '<lesson>');

@@ -27,6 +27,8 @@ export class RecordList implements ObjectValue {
     readonly typeName: string,
     private readonly make: () => ObjectValue[],
     private readonly subLists: Record<string, () => RecordList> = {},
+    /** The number of items, and the item at an index, when they are known without making every item. */
+    private readonly direct?: { size: () => number; at: (i: number) => ObjectValue },
   ) {}
 
   items(): ObjectValue[] {
@@ -35,18 +37,19 @@ export class RecordList implements ObjectValue {
   }
 
   get length(): number {
-    return this.items().length;
+    return this.cache || !this.direct ? this.items().length : this.direct.size();
   }
 
   get(field: string): Value | undefined {
-    if (field === 'count') return this.items().length;
-    if (field === 'first') return this.items()[0] ?? null;
-    if (field === 'last') return this.items()[this.items().length - 1] ?? null;
+    if (field === 'count') return this.length;
+    if (field === 'first') return this.index(0) ?? null;
+    if (field === 'last') return this.index(this.length - 1) ?? null;
     const sub = this.subLists[field];
     return sub ? sub() : undefined;
   }
 
   index(i: number): Value | undefined {
+    if (!this.cache && this.direct) return i >= 0 && i < this.direct.size() ? this.direct.at(i) : undefined;
     return this.items()[i];
   }
 
@@ -83,41 +86,41 @@ function decoded(f: WireFrame, index: number): FrameRecord {
   return r;
 }
 
-/** One frame on the wire, with its headers by the names Wireshark and the kernel use. */
+/** One frame on the wire, with its headers by the names Wireshark and the kernel use; decoded when first read. */
 export function frameView(f: WireFrame, index: number): View {
-  const r = decoded(f, index);
-  const d = r.decoded;
-  const line = `#${index} ${(r.time / 1e6).toFixed(3)} ms ${r.dev} ${r.dir} ${r.len} B ${r.src} > ${r.dst} ${r.protocol} ${r.info}`;
-  return record('frame', line, [
-    ['index', index],
-    ['time', r.time],
-    ['dev', r.dev],
-    ['dir', r.dir],
-    ['len', r.len],
-    ['protocol', r.protocol],
-    ['src', r.src],
-    ['dst', r.dst],
-    ['info', r.info],
-    ['packet', r.packet],
-    ['eth', () => (d.eth ? record('ethhdr', `${d.eth.src} > ${d.eth.dst}`, [['dst', d.eth.dst], ['src', d.eth.src], ['type', d.eth.type]]) : null)],
-    ['arp', () => (d.arp ? record('arphdr', `op ${d.arp.op} ${d.arp.spa} > ${d.arp.tpa}`, [
-      ['op', d.arp.op], ['sha', d.arp.sha], ['spa', d.arp.spa], ['tha', d.arp.tha], ['tpa', d.arp.tpa],
-    ]) : null)],
-    ['ip', () => (d.ip ? record('iphdr', `${d.ip.src} > ${d.ip.dst} id=${d.ip.id} tot_len=${d.ip.totLen}`, [
-      ['version', d.ip.version], ['ihl', d.ip.ihl], ['tos', d.ip.tos], ['tot_len', d.ip.totLen], ['id', d.ip.id],
-      ['DF', d.ip.df], ['MF', d.ip.mf], ['offset', d.ip.fragOffset], ['ttl', d.ip.ttl], ['protocol', d.ip.protocol],
-      ['saddr', d.ip.src], ['daddr', d.ip.dst], ['check_ok', d.ip.checkOk],
-    ]) : null)],
-    ['udp', () => (d.udp ? record('udphdr', `${d.udp.sport} > ${d.udp.dport} len ${d.udp.len}`, [
-      ['sport', d.udp.sport], ['dport', d.udp.dport], ['len', d.udp.len],
-    ]) : null)],
-    ['icmp', () => (d.icmp ? record('icmphdr', `type ${d.icmp.type} code ${d.icmp.code}`, [
-      ['type', d.icmp.type], ['code', d.icmp.code], ['mtu', d.icmp.mtu ?? null],
-    ]) : null)],
-    ['tcp', () => (d.tcp ? record('tcphdr', `${d.tcp.sport} > ${d.tcp.dport} ${d.tcp.flags}`, [
-      ['sport', d.tcp.sport], ['dport', d.tcp.dport], ['flags', d.tcp.flags], ['seq', d.tcp.seq], ['ack', d.tcp.ack], ['window', d.tcp.window],
-    ]) : null)],
-    ['payload_len', d.payloadLen ?? 0],
+  const r = (): FrameRecord => decoded(f, index);
+  const d = (): FrameRecord['decoded'] => r().decoded;
+  const line = (): string => {
+    const x = r();
+    return `#${index} ${(x.time / 1e6).toFixed(3)} ms ${x.dev} ${x.dir} ${x.len} B ${x.src} > ${x.dst} ${x.protocol} ${x.info}`;
+  };
+  const header = <T>(h: T | undefined, make: (h: T) => View): Value => (h ? make(h) : null);
+  return new View('frame', line, [
+    ['index', () => index],
+    ['time', () => f.time],
+    ['dev', () => f.dev],
+    ['dir', () => f.dir],
+    ['len', () => f.bytes.length],
+    ['protocol', () => r().protocol],
+    ['src', () => r().src],
+    ['dst', () => r().dst],
+    ['info', () => r().info],
+    ['packet', () => f.packet],
+    ['eth', () => header(d().eth, (e) => record('ethhdr', `${e.src} > ${e.dst}`, [['dst', e.dst], ['src', e.src], ['type', e.type]]))],
+    ['arp', () => header(d().arp, (a) => record('arphdr', `op ${a.op} ${a.spa} > ${a.tpa}`, [
+      ['op', a.op], ['sha', a.sha], ['spa', a.spa], ['tha', a.tha], ['tpa', a.tpa],
+    ]))],
+    ['ip', () => header(d().ip, (ip) => record('iphdr', `${ip.src} > ${ip.dst} id=${ip.id} tot_len=${ip.totLen}`, [
+      ['version', ip.version], ['ihl', ip.ihl], ['tos', ip.tos], ['tot_len', ip.totLen], ['id', ip.id],
+      ['DF', ip.df], ['MF', ip.mf], ['offset', ip.fragOffset], ['ttl', ip.ttl], ['protocol', ip.protocol],
+      ['saddr', ip.src], ['daddr', ip.dst], ['check_ok', ip.checkOk],
+    ]))],
+    ['udp', () => header(d().udp, (u) => record('udphdr', `${u.sport} > ${u.dport} len ${u.len}`, [['sport', u.sport], ['dport', u.dport], ['len', u.len]]))],
+    ['icmp', () => header(d().icmp, (c) => record('icmphdr', `type ${c.type} code ${c.code}`, [['type', c.type], ['code', c.code], ['mtu', c.mtu ?? null]]))],
+    ['tcp', () => header(d().tcp, (t) => record('tcphdr', `${t.sport} > ${t.dport} ${t.flags}`, [
+      ['sport', t.sport], ['dport', t.dport], ['flags', t.flags], ['seq', t.seq], ['ack', t.ack], ['window', t.window],
+    ]))],
+    ['payload_len', () => d().payloadLen ?? 0],
   ]);
 }
 
@@ -133,17 +136,21 @@ const FRAME_FILTERS: Record<string, (r: FrameRecord, f: WireFrame) => boolean> =
 };
 
 /** A list of frames (each keeps its index on the wire), with the filters as sub-lists. */
-function frameList(name: string, items: () => { f: WireFrame; i: number }[]): RecordList {
+function frameList(name: string, items: () => { f: WireFrame; i: number }[], direct?: { size: () => number; at: (i: number) => ObjectValue }): RecordList {
   const subs: Record<string, () => RecordList> = {};
   for (const [key, keep] of Object.entries(FRAME_FILTERS)) {
     subs[key] = () => frameList(`${name}.${key}`, () => items().filter(({ f, i }) => keep(decoded(f, i), f)));
   }
-  return new RecordList(name, () => items().map(({ f, i }) => frameView(f, i)), subs);
+  return new RecordList(name, () => items().map(({ f, i }) => frameView(f, i)), subs, direct);
 }
 
 /** The frames on the wire up to the stop, with sub-lists by direction and by protocol. */
 export function framesList(stop: Stop): RecordList {
-  return frameList('frames', () => stop.wire.slice(0, stop.frameCount).map((f, i) => ({ f, i })));
+  // The whole list counts and indexes without a view of every frame: a long run has millions.
+  return frameList('frames', () => stop.wire.slice(0, stop.frameCount).map((f, i) => ({ f, i })), {
+    size: () => stop.frameCount,
+    at: (i) => frameView(stop.wire[i], i),
+  });
 }
 
 // --- socket calls, drops, ICMP errors ----------------------------------------------------------

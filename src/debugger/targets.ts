@@ -5,7 +5,7 @@
 
 import type { Target } from '../tutorial/lesson';
 import type { ModelValue } from '../tutorial/judge';
-import { evaluate, parseExpr, truthy, formatValue, ExprError } from './expr';
+import { evaluate, parseExpr, truthy, formatValue, exprText, ExprError } from './expr';
 import type { Expr, ExprEnv, Value } from './expr';
 import type { Stop, StepInfo } from './types';
 import { stopEnv } from './env';
@@ -196,26 +196,5 @@ function prefixesOf(e: Expr): string[] {
     if (x.kind === 'member' || x.kind === 'index') x = x.object;
     else break;
   }
-  return list.map(show);
-}
-
-function show(e: Expr): string {
-  switch (e.kind) {
-    case 'name':
-      return e.name;
-    case 'member':
-      return `${show(e.object)}${e.op}${e.field}`;
-    case 'index':
-      return `${show(e.object)}[${show(e.index)}]`;
-    case 'call':
-      return `${e.fn}(${e.args.map(show).join(', ')})`;
-    case 'literal':
-      return typeof e.value === 'string' ? (e.ipv4 ? e.value : JSON.stringify(e.value)) : String(e.value);
-    case 'unary':
-      return `${e.op}${show(e.operand)}`;
-    case 'binary':
-      return `(${show(e.left)} ${e.op} ${show(e.right)})`;
-    case 'conditional':
-      return `(${show(e.test)} ? ${show(e.then)} : ${show(e.else)})`;
-  }
+  return list.map(exprText);
 }

@@ -60,8 +60,13 @@ export interface Knob extends Pos {
 
 export interface Question {
   ask: Text;
-  /** The answers offered; absent for a short answer typed by the learner. */
+  /**
+   * The answers offered, as the answer is compared with the model's (absent for a short answer
+   * typed by the learner): the choices written once for both languages, or the English ones.
+   */
   choices?: string[];
+  /** The choices as each language shows them, when a lesson writes them per language (`choices en` / `choices zh`). */
+  choiceLabels?: { en: string[]; zh: string[] };
   /** The correct answer: an expression evaluated where the step's target is reached. */
   answer: LessonExpr;
   /** The answer the lesson states; `kpath tutorial check` fails when the model disagrees. */
@@ -145,6 +150,8 @@ interface StepDraft {
   texts: Partial<Record<string, Partial<Record<Lang, { value: string; line: number }>>>>;
   target?: StepTarget;
   choices?: Pos & { items: string[] };
+  /** `choices en` / `choices zh`: the same choices in each language. */
+  choicesIn: Partial<Record<Lang, Pos & { items: string[] }>>;
   answer?: LessonExpr;
   expect?: Pos & { text: string };
   knob?: Knob;
@@ -212,6 +219,16 @@ class Reader {
       line.valueCol = restCol;
     } else if (key === 'en' || key === 'zh') {
       line.lang = key;
+    } else if (key === 'choices') {
+      // `choices A | B` for both languages, or `choices en ...` and `choices zh ...`.
+      const lm = /^(en|zh)(\s+|$)/.exec(rest);
+      if (lm) {
+        line.lang = lm[1] as Lang;
+        rest = rest.slice(lm[0].length);
+        restCol += lm[0].length;
+        line.value = rest.trimEnd();
+        line.valueCol = restCol;
+      }
     }
     this.handle(line);
   }
@@ -221,7 +238,7 @@ class Reader {
     if (l.key === 'step') {
       this.gathering = null;
       if (l.value) this.error(l.n, l.valueCol, `"step" stands alone on its line, found "${l.value}"`);
-      this.steps.push({ line: l.n, col: l.keyCol, texts: {}, seen: new Map() });
+      this.steps.push({ line: l.n, col: l.keyCol, texts: {}, choicesIn: {}, seen: new Map() });
       return;
     }
     if (HEADER_KEYS.includes(l.key)) {
@@ -251,12 +268,13 @@ class Reader {
       return;
     }
     this.gathering = null;
-    const first = step.seen.get(l.key);
+    const seenKey = l.lang ? `${l.key} ${l.lang}` : l.key;
+    const first = step.seen.get(seenKey);
     if (first !== undefined) {
-      this.error(l.n, l.keyCol, `${l.key} is given twice in this step (line ${first})`);
+      this.error(l.n, l.keyCol, `${seenKey} is given twice in this step (line ${first})`);
       return;
     }
-    step.seen.set(l.key, l.n);
+    step.seen.set(seenKey, l.n);
     if (!l.value) {
       this.error(l.n, l.valueCol, `${l.key} needs a value`);
       return;
@@ -278,6 +296,7 @@ class Reader {
         const items = l.value.split('|').map((x) => x.trim());
         if (items.some((x) => !x)) this.error(l.n, l.valueCol, 'choices are separated by "|" and none may be empty');
         else if (items.length < 2) this.error(l.n, l.valueCol, 'a multiple choice needs at least two choices, separated by "|"');
+        else if (l.lang) step.choicesIn[l.lang] = { items, line: l.n, col: l.valueCol };
         else step.choices = { items, line: l.n, col: l.valueCol };
         break;
       }
@@ -348,17 +367,31 @@ class Reader {
     return en && zh ? { en: en.value.trim(), zh: zh.value.trim() } : undefined;
   }
 
+  /** The choices of a step (canonical, English) and their labels per language, checked for consistency. */
+  private choicesOf(d: StepDraft): { items?: string[]; labels?: { en: string[]; zh: string[] }; line: number } | undefined {
+    const { en, zh } = d.choicesIn;
+    if (!en && !zh) return d.choices ? { items: d.choices.items, line: d.choices.line } : undefined;
+    const some = (en ?? zh)!;
+    if (d.choices) this.error(some.line, 1, `choices are given for both languages (line ${d.choices.line}) and per language; write one or the other`);
+    else if (!en || !zh) this.error(some.line, 1, `choices ${en ? 'en' : 'zh'} needs its other language: a line "choices ${en ? 'zh' : 'en'} ..." with as many choices`);
+    else if (en.items.length !== zh.items.length) this.error(zh.line, zh.col, `choices zh has ${zh.items.length} choices, choices en ${en.items.length} (line ${en.line})`);
+    else return { items: en.items, labels: { en: en.items, zh: zh.items }, line: en.line };
+    return { line: some.line };
+  }
+
   private question(d: StepDraft, ask: Text | undefined): Question | undefined {
     const askLine = d.texts.ask?.en?.line ?? d.texts.ask?.zh?.line;
+    const choices = this.choicesOf(d);
     if (d.texts.ask && !d.answer) this.error(askLine!, 1, 'a question needs its answer: a line "answer EXPR" (an expression over the run, e.g. frames.count)');
     if (d.answer && !d.texts.ask) this.error(d.answer.line, 1, 'answer without a question: add "ask en ..." and "ask zh ..."');
-    if (d.choices && !d.texts.ask) this.error(d.choices.line, 1, 'choices without a question: add "ask en ..." and "ask zh ..."');
+    if (choices && !d.texts.ask) this.error(choices.line, 1, 'choices without a question: add "ask en ..." and "ask zh ..."');
     if (d.expect && !d.answer) this.error(d.expect.line, 1, 'expect without an answer: add "answer EXPR"');
-    if (d.expect && d.choices && !d.choices.items.some((c) => normalizeAnswer(c) === normalizeAnswer(d.expect!.text))) {
-      this.error(d.expect.line, d.expect.col, `the expected answer "${d.expect.text}" is not among the choices (${d.choices.items.join(' | ')})`);
+    const items = choices?.items;
+    if (d.expect && items && !items.some((c) => normalizeAnswer(c) === normalizeAnswer(d.expect!.text))) {
+      this.error(d.expect.line, d.expect.col, `the expected answer "${d.expect.text}" is not among the choices (${items.join(' | ')})`);
     }
     if (!ask || !d.answer) return undefined;
-    return { ask, choices: d.choices?.items, answer: d.answer, expect: d.expect };
+    return { ask, choices: items, choiceLabels: choices?.labels, answer: d.answer, expect: d.expect };
   }
 }
 

@@ -5,7 +5,9 @@
 import type { Lesson, Lang } from './lesson';
 import type { Progress } from './progress';
 import { current, lessonProgress, verdictOf, isFinished, doneCount, knobsAt } from './progress';
-import { showValue } from './judge';
+import { showValue, sameAnswer } from './judge';
+import type { ModelValue } from './judge';
+import type { Question } from './lesson';
 
 /** The panel's words, already translated. */
 export interface PanelStrings {
@@ -66,7 +68,8 @@ export interface PanelView {
     status?: { kind: 'waiting' | 'reached' | 'done' | 'finished'; text: string };
     question?: {
       ask: string;
-      choices?: string[];
+      /** What each choice answers (sent back when chosen) and how it reads in the display language. */
+      choices?: { value: string; label: string }[];
       answer?: string;
       canAnswer: boolean;
       verdict?: { kind: 'correct' | 'wrong' | 'error'; text: string };
@@ -112,10 +115,14 @@ export function buildView(lessons: readonly Lesson[], broken: readonly BrokenLes
     const obs = sp?.observation;
     let verdict: { kind: 'correct' | 'wrong' | 'error'; text: string } | undefined;
     if (v === 'error') verdict = { kind: 'error', text: s.cannotEvaluate(obs?.error ?? '') };
-    else if (v && obs && obs.value !== undefined) verdict = { kind: v, text: v === 'correct' ? s.correct(showValue(obs.value)) : s.wrong(showValue(obs.value)) };
+    else if (v && obs && obs.value !== undefined) {
+      const value = labelOf(step.question, obs.value, lang);
+      verdict = { kind: v, text: v === 'correct' ? s.correct(value) : s.wrong(value) };
+    }
+    const labels = step.question.choiceLabels?.[lang];
     question = {
       ask: step.question.ask[lang],
-      choices: step.question.choices,
+      choices: step.question.choices?.map((value, i) => ({ value, label: labels?.[i] ?? value })),
       answer: sp?.answer,
       canAnswer: v === undefined,
       verdict,
@@ -143,6 +150,13 @@ export function buildView(lessons: readonly Lesson[], broken: readonly BrokenLes
     view.session.action = { kind: 'start', label: knobs.length ? s.session.rerun : s.session.start };
   }
   return view;
+}
+
+/** The model's value as the learner reads it: the label of the choice it is, in the display language. */
+function labelOf(q: Question, value: ModelValue, lang: Lang): string {
+  const i = q.choices?.findIndex((c) => sameAnswer(c, value)) ?? -1;
+  const labels = q.choiceLabels?.[lang];
+  return i >= 0 && labels ? labels[i] : showValue(value);
 }
 
 function sessionLine(session: SessionState, s: PanelStrings): PanelView['session'] {

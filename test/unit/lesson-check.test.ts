@@ -114,8 +114,8 @@ describe('knobs', () => {
     fails('link veth0 offload maybe', /offload takes on or off/);
     fails('send 2 size 10', /the scenario has 1 send line, not 2/);
     fails('kernel 5.4', /kernel must be 6.18 or 4.9/);
-    fails('route 10.0.0.0/8 mtu 1000', /no route to 10.0.0.0\/8 \(routes: 198.51.100.0\/24\)/);
-    fails('peer 192.0.2.9 silent on', /no peer 192.0.2.9/);
+    fails('route 10.0.0.0/8 mtu 1000', /no route 10.0.0.0\/8 \(routes: 198.51.100.0\/24\)/);
+    fails('peer 192.0.2.9 silent on', /no peer 192.0.2.9 \(peers: 192.0.2.2\)/);
     fails('link veth0 name eth0', /cannot be changed by a knob/);
     fails('sysctl net.ipv4.neigh.veth0.nosuch 1', /sysctls\[\d+\]/);
   });

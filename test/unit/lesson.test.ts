@@ -173,6 +173,19 @@ describe('the lesson format', () => {
     ]);
   });
 
+  it('choices per language: the English ones are what the answer is compared with', () => {
+    const head = 'title en  T\ntitle zh  T\nscenario  s.kpath\nstep\nen  e\nzh  z\nask en  q\nask zh  q\nanswer  x\n';
+    const l = parseLesson(`${head}choices en  yes | no\nchoices zh  是 | 否\nexpect  no\n`, 'c.lesson');
+    assert.deepEqual(l.steps[0].question?.choices, ['yes', 'no']);
+    assert.deepEqual(l.steps[0].question?.choiceLabels, { en: ['yes', 'no'], zh: ['是', '否'] });
+    assert.deepEqual(problems(`${head}choices en  yes | no\n`), ['x.lesson:10:1: choices en needs its other language: a line "choices zh ..." with as many choices']);
+    assert.deepEqual(problems(`${head}choices en  yes | no\nchoices zh  是\n`), ['x.lesson:11:13: a multiple choice needs at least two choices, separated by "|"', 'x.lesson:10:1: choices en needs its other language: a line "choices zh ..." with as many choices'].sort(byPosition));
+    assert.deepEqual(problems(`${head}choices en  a | b | c\nchoices zh  甲 | 乙\n`), ['x.lesson:11:13: choices zh has 2 choices, choices en 3 (line 10)']);
+    assert.deepEqual(problems(`${head}choices  a | b\nchoices zh  甲 | 乙\n`), ['x.lesson:11:1: choices are given for both languages (line 10) and per language; write one or the other']);
+    assert.deepEqual(problems(`${head}choices en  a | b\nchoices zh  甲 | 乙\nchoices zh  丙 | 丁\n`), ['x.lesson:12:1: choices zh is given twice in this step (line 11)']);
+    assert.deepEqual(problems(`${head}choices en  yes | no\nchoices zh  是 | 否\nexpect  是\n`), ['x.lesson:12:9: the expected answer "是" is not among the choices (yes | no)']);
+  });
+
   it('a lesson needs a title in both languages, a scenario and steps', () => {
     assert.deepEqual(problems(''), [
       'x.lesson:1:1: title is missing (one line in English and one in Chinese)',

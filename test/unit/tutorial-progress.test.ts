@@ -179,7 +179,7 @@ describe('the tutorial panel\'s view', () => {
     assert.equal(v.lesson?.text, '预测。');
     assert.equal(v.lesson?.target, 'return ip_do_fragment');
     assert.deepEqual(v.lesson?.status, { kind: 'waiting', text: 'waiting' });
-    assert.deepEqual(v.lesson?.question, { ask: '几个？', choices: ['2', '3'], answer: undefined, canAnswer: true, verdict: undefined, evidence: [] });
+    assert.deepEqual(v.lesson?.question, { ask: '几个？', choices: [{ value: '2', label: '2' }, { value: '3', label: '3' }], answer: undefined, canAnswer: true, verdict: undefined, evidence: [] });
     assert.deepEqual(v.session, { kind: 'stopped', text: 'stopped at ip_finish_output2' });
     assert.equal(v.lesson?.canBack, true);
   });
@@ -191,6 +191,16 @@ describe('the tutorial panel\'s view', () => {
     assert.deepEqual(q?.evidence, ['where', 'frames: 3 items']);
     assert.equal(q?.canAnswer, false);
     assert.equal(q?.answer, '2');
+  });
+
+  it('choices written per language read in the display language, and the verdict names the label', () => {
+    const yesNo = parseLesson(`title en  Y\ntitle zh  是\nscenario  y.kpath\nstep\nen  e\nzh  z\nask en  DF?\nask zh  DF？\nchoices en  yes | no\nchoices zh  是 | 否\nanswer  frames[0].ip.DF\n`, '/l/03-y.lesson');
+    const p = [{ type: 'open', lesson: '03-y' }, { type: 'answer', given: 'yes' }, seen(0, true, '03-y')].reduce((st, a) => reduce(st, a as Action, [yesNo]), EMPTY_PROGRESS);
+    const q = buildView([yesNo], [], p, STOPPED, 'zh', STRINGS).lesson?.question;
+    assert.deepEqual(q?.choices, [{ value: 'yes', label: '是' }, { value: 'no', label: '否' }]);
+    assert.equal(q?.answer, 'yes', 'the answer is the choice\'s value, whatever the language');
+    assert.deepEqual(q?.verdict, { kind: 'correct', text: 'right 是' });
+    assert.deepEqual(buildView([yesNo], [], p, STOPPED, 'en', STRINGS).lesson?.question?.verdict, { kind: 'correct', text: 'right yes' });
   });
 
   it('offers to start the lesson\'s session, and to run again at a knob', () => {

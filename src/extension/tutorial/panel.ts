@@ -4,6 +4,7 @@
 // workspace. The panel follows the session through the adapter only: the kpath/position event
 // at each stop, and the kpath/lessonStep request that judges a step at the current stop.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadLessons, LessonSet } from './lessons';
@@ -193,6 +194,9 @@ export class TutorialPanel {
     if (running?.type === 'kpath') await vscode.debug.stopDebugging(running);
     const scenario = this.set.scenarioOf(c.lesson);
     const knobs = knobsAt(c.lesson, c.step.index).map((k) => k.text);
+    // The scenario's editor in front, in the first group: the debugger shows its sources in the
+    // active group, which must not be the panel's (they would cover it).
+    await vscode.window.showTextDocument(vscode.Uri.file(scenario), { preview: false, viewColumn: vscode.ViewColumn.One });
     await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
       type: 'kpath',
       request: 'launch',
@@ -208,24 +212,30 @@ export class TutorialPanel {
     void this.panel.webview.postMessage({ type: 'view', view });
   }
 
+  /**
+   * The page, with its script and style inline under a nonce: nothing to fetch, so the page does
+   * not depend on the webview's resource loading (which code-server serves through a service
+   * worker that another webview's may shadow).
+   */
   private html(): string {
-    const w = this.panel.webview;
     const nonce = makeNonce();
-    const script = w.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'tutorial.js'));
-    const style = w.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'media', 'tutorial.css'));
+    const read = (...p: string[]): string => fs.readFileSync(path.join(this.context.extensionUri.fsPath, ...p), 'utf8');
+    // A script or style element ends at the first "</": keep any inside from ending it early.
+    const script = read('dist', 'tutorial.js').replace(/<\//g, '<\\/');
+    const style = read('media', 'tutorial.css').replace(/<\//g, '<\\/');
     const lang = lessonLanguage() === 'zh' ? 'zh-CN' : 'en';
     return `<!DOCTYPE html>
 <html lang="${lang}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${w.cspSource}; style-src ${w.cspSource}; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
+<style nonce="${nonce}">${style}</style>
 <title>kpath</title>
 </head>
 <body>
 <div id="app"></div>
-<script nonce="${nonce}" src="${script}"></script>
+<script nonce="${nonce}">${script}</script>
 </body>
 </html>`;
   }

@@ -31,7 +31,8 @@ export function registerWalkthrough(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('kpath.openExample', async () => {
       const file = vscode.Uri.joinPath(context.extensionUri, 'media', 'lessons', '01-first-stop.kpath');
-      await vscode.window.showTextDocument(file, { preview: false });
+      // Beside the walkthrough, which stays in view with its next steps.
+      await vscode.window.showTextDocument(file, { preview: false, viewColumn: vscode.ViewColumn.Beside });
     }),
     vscode.commands.registerCommand('kpath.walkthrough.addBreakpoint', () => {
       if (!hasFirstStopBreakpoint()) vscode.debug.addBreakpoints([new vscode.FunctionBreakpoint(FIRST_STOP)]);

@@ -124,8 +124,8 @@ function question(v: PanelView, q: NonNullable<PanelView['lesson']>['question'] 
   if (q.choices) {
     const choices = el('div', 'choices');
     for (const c of q.choices) {
-      const b = button(c, 'choice', () => send({ type: 'answer', given: c }), q.answer === c ? 'choice chosen' : 'choice');
-      b.setAttribute('data-choice', c);
+      const b = button(c.label, 'choice', () => send({ type: 'answer', given: c.value }), q.answer === c.value ? 'choice chosen' : 'choice');
+      b.setAttribute('data-choice', c.value);
       b.disabled = !q.canAnswer;
       choices.appendChild(b);
     }
