@@ -124,6 +124,16 @@ for (const words of [ENGLISH, CHINESE]) {
       return (await panel()).locator(selector, hasText === undefined ? {} : { hasText });
     }
 
+    /** A function breakpoint, added as a user does (Run and Debug's Breakpoints, +). */
+    async function addFunctionBreakpoint(name: string): Promise<void> {
+      await runCommand(page(), 'Add Function Breakpoint');
+      const input = page().locator('input[aria-label="Type function breakpoint."]');
+      await input.waitFor();
+      await input.fill(name);
+      await input.press('Enter');
+      await input.waitFor({ state: 'detached' });
+    }
+
     const walkthroughStep = (id: string): Locator => page().locator(`.getting-started-step[data-step-id="kpath.kpath#firstStop#${id}"]`);
     const debugToolbar = (): Locator => page().locator('.debug-toolbar');
     const thread = (): Locator => page().locator('.pane', { has: page().locator('.pane-header[aria-label="Call Stack Section"]') }).locator('.monaco-list-row[aria-label^="Thread task"]');
@@ -187,12 +197,7 @@ for (const words of [ENGLISH, CHINESE]) {
       assert.match(await (await inPanel('.step-text')).innerText(), words.secondStepText);
       await screenshot('step-2-after-the-stop-on-entry');
 
-      await runCommand(page(), 'Add Function Breakpoint');
-      const input = page().locator('input[aria-label="Type function breakpoint."]');
-      await input.waitFor();
-      await input.fill('ip_finish_output2');
-      await input.press('Enter');
-      await input.waitFor({ state: 'detached' });
+      await addFunctionBreakpoint('ip_finish_output2');
       await page().keyboard.press('F5');
       await thread().filter({ hasText: /ip_finish_output2/ }).waitFor();
       await (await inPanel('.step-label', words.stepOf(3))).waitFor();
@@ -238,12 +243,7 @@ for (const words of [ENGLISH, CHINESE]) {
       await thread().filter({ hasText: /udp_sendmsg/ }).waitFor();
       await (await inPanel('.session.stopped')).waitFor();
       await runCommand(page(), 'Remove All Breakpoints');
-      await runCommand(page(), 'Add Function Breakpoint');
-      const input = page().locator('input[aria-label="Type function breakpoint."]');
-      await input.waitFor();
-      await input.fill('ip_do_fragment');
-      await input.press('Enter');
-      await input.waitFor({ state: 'detached' });
+      await addFunctionBreakpoint('ip_do_fragment');
       await page().keyboard.press('F5');
       await thread().filter({ hasText: /ip_do_fragment/ }).waitFor();
       await page().keyboard.press('Shift+F11');

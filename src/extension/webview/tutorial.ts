@@ -21,6 +21,7 @@ interface El {
   setAttribute(name: string, value: string): void;
   addEventListener(type: string, listener: (e: { key?: string; preventDefault(): void }) => void): void;
   focus(): void;
+  scrollIntoView(options?: { block?: 'start' | 'center' | 'end' | 'nearest' }): void;
 }
 interface Doc {
   createElement(tag: string): El;
@@ -28,10 +29,13 @@ interface Doc {
 }
 declare const document: Doc;
 declare const window: { addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void };
+declare function setTimeout(f: () => void, ms: number): unknown;
 
 const vscode = acquireVsCodeApi();
 /** What the learner is typing, kept across redraws of the same step. */
 let draft = { step: '', text: '' };
+/** The step whose verdict was last brought into view. */
+let verdictShown = '';
 const send = (m: unknown): void => vscode.postMessage(m);
 
 function el(tag: string, cls?: string, text?: string): El {
@@ -159,6 +163,11 @@ function question(v: PanelView, q: NonNullable<PanelView['lesson']>['question'] 
     const verdict = el('div', `verdict ${q.verdict.kind}`, q.verdict.text);
     verdict.setAttribute('role', 'status');
     box.appendChild(verdict);
+    // A new verdict is brought into view once (after the page is drawn), not at every redraw.
+    if (verdictShown !== stepKey) {
+      verdictShown = stepKey;
+      setTimeout(() => box.scrollIntoView({ block: 'nearest' }), 0);
+    }
   }
   if (q.evidence.length) {
     box.appendChild(el('h4', 'evidence-title', v.labels.evidence));
