@@ -12,6 +12,7 @@ import { wireRequest } from './wire';
 import { frameDetailRequest } from './detail';
 import { packetRequest } from './packet';
 import { exportPcapRequest } from './pcap';
+import { lessonStepRequest } from './lesson';
 
 /** What a kpath/* request sees: the runtime and listings of the launched scenario (null before a launch). */
 export interface RequestContext {
@@ -34,4 +35,5 @@ export const CUSTOM_REQUESTS: Readonly<Record<string, CustomRequest>> = {
   'kpath/frameDetail': frameDetailRequest,
   'kpath/packet': packetRequest,
   'kpath/exportPcap': exportPcapRequest,
+  'kpath/lessonStep': lessonStepRequest,
 };

@@ -28,6 +28,7 @@ import { FRAME_EVENT_LIMIT, frameBody } from './frames';
 import { DROP_EVENT_LIMIT, dropBody } from './drops';
 import { frameDetail } from './detail';
 import { TASK_THREAD, SOFTIRQ_THREAD, threadOf } from './threads';
+import { applyKnobTexts, KnobError } from '../debugger/knob';
 
 /** The launch configuration (package.json's debugger schema). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -39,6 +40,8 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   trace?: boolean;
   /** A Linux source tree: frames and breakpoints use its files where the model's step points map to them. */
   kernelSource?: string;
+  /** "What if" knobs applied to the scenario before it runs, in a lesson's words (`link veth0 mtu 576`). */
+  knobs?: string[];
 }
 
 export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
@@ -530,7 +533,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       this.sendEvent(new TerminatedEvent());
       return;
     }
-    this.sendEvent(new Event('kpath/position', { step: stop.step, time: stop.time, frameCount: stop.frameCount, dropCount: stop.dropCount, context: stop.context, event: stop.event }));
+    this.sendEvent(new Event('kpath/position', { step: stop.step, time: stop.time, frameCount: stop.frameCount, dropCount: stop.dropCount, context: stop.context, event: stop.event, function: stop.frames[0]?.fn ?? null }));
     const reason = stop.exception ? 'exception' : r.reason;
     const ev = new StoppedEvent(reason, threadOf(stop), stop.exception ? describeException(stop.exception.kind, stop.exception.detail) : undefined) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
@@ -636,6 +639,15 @@ function loadScenario(args: LaunchArguments): Scenario {
   if (args.kernel !== undefined) {
     if (args.kernel !== '6.18' && args.kernel !== '4.9') throw new ErrorResponse(`kernel must be "6.18" or "4.9", not ${JSON.stringify(args.kernel)}`);
     s.kernel = args.kernel;
+  }
+  if (args.knobs !== undefined) {
+    if (!Array.isArray(args.knobs) || args.knobs.some((k) => typeof k !== 'string')) throw new ErrorResponse('knobs must be an array of strings, e.g. ["link veth0 mtu 576"]');
+    try {
+      s = applyKnobTexts(s, args.knobs);
+    } catch (e) {
+      if (e instanceof KnobError) throw new ErrorResponse(e.message);
+      throw e;
+    }
   }
   return s;
 }

@@ -4,8 +4,9 @@
 import type { SkBuff } from '../model/net/skbuff';
 import type { Watcher, ExceptionKind } from '../model/kernel/watch';
 import type { Kernel } from '../model/kernel/kernel';
-import type { Frame, Stop, StepInfo, StepKind, WireFrame, WireDrop, RuntimeHooks } from './types';
+import type { Frame, Stop, StepInfo, StepKind, WireFrame, WireDrop, SendRecord, RuntimeHooks } from './types';
 import type { History } from './history';
+import type { Scenario } from '../model/scenario/types';
 
 export class StopSignal {
   constructor(readonly stop: Stop) {}
@@ -38,6 +39,8 @@ export class Recorder implements Watcher {
     private readonly history: History,
     private readonly wire: readonly WireFrame[],
     private readonly drops: WireDrop[],
+    private readonly returnedCalls: readonly SendRecord[],
+    private readonly scenario: Scenario,
   ) {}
 
   private touch(name: string): void {
@@ -126,7 +129,7 @@ export class Recorder implements Watcher {
     return {
       step, kind, context: this.ctx, event: this.event, eventSeq: this.eventSeq, time: this.k.now,
       frames: this.stack.slice().reverse(), exception: this.pendingException, returned: kind === 'enter' ? undefined : this.returned,
-      frameCount: this.k.frameCount, dropCount: this.k.totals.drops, wire: this.wire, kernel: this.k,
+      frameCount: this.k.frameCount, dropCount: this.k.totals.drops, wire: this.wire, calls: this.returnedCalls, scenario: this.scenario, kernel: this.k,
     };
   }
 }

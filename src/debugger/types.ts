@@ -4,6 +4,7 @@
 import type { SkBuff } from '../model/net/skbuff';
 import type { ExceptionKind } from '../model/kernel/watch';
 import type { Kernel } from '../model/kernel/kernel';
+import type { Scenario } from '../model/scenario/types';
 
 export type StepKind = 'enter' | 'at' | 'leave' | 'exception';
 
@@ -42,7 +43,18 @@ export interface Stop {
   dropCount: number;
   /** The frames of the run as far as it is known; the first frameCount are this stop's. */
   wire: readonly WireFrame[];
+  /** The socket calls of the run that have returned, as far as it is known (see SendRecord). */
+  calls: readonly SendRecord[];
+  /** The scenario being run (its send lines name the calls). */
+  scenario: Scenario;
   kernel: Kernel;
+}
+
+/** A socket call that has returned: the scenario line of its send and its result ("ok" or an errno name). */
+export interface SendRecord {
+  line: number;
+  time: number;
+  result: string;
 }
 
 /** A frame on the wire, as the debugger keeps it for the Wire view. */

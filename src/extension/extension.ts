@@ -7,6 +7,8 @@ import { KpathConfigurationProvider, scenarioConfiguration } from './configurati
 import { registerPictures } from './pictures/register';
 import { registerKernelSource } from './source';
 import { registerWire } from './wire/register';
+import { registerTutorial } from './tutorial/panel';
+import { registerWalkthrough } from './tutorial/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -18,6 +20,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerPictures(context);
   registerKernelSource(context);
   registerWire(context);
+  registerTutorial(context);
+  registerWalkthrough(context);
 }
 
 export function deactivate(): void {
