@@ -36,6 +36,5 @@ await build({ ...page, entryPoints: ['src/extension/webview/browser/path.ts'], o
 await build({ ...page, entryPoints: ['src/extension/webview/browser/elk.ts'], outfile: 'dist/webview-elk.js' });
 await build({ ...page, entryPoints: ['src/extension/webview/browser/wire.ts'], outfile: 'dist/wire-view.js' });
 await build({ ...page, entryPoints: ['src/extension/webview/browser/bytes.ts'], outfile: 'dist/frame-bytes.js' });
-// The tutorial panel's page: runs in the webview, with no access to VS Code or Node.js.
-await build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', minify: true, entryPoints: ['src/extension/webview/tutorial.ts'], outfile: 'dist/tutorial.js' });
+await build({ ...page, entryPoints: ['src/extension/webview/browser/tutorial.ts'], outfile: 'dist/tutorial.js' });
 chmodSync('dist/cli.js', 0o755);

@@ -3,6 +3,7 @@
 // the script reads as text.
 
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 
 /** What a kpath webview may load: the extension's bundles and styles, nothing else. */
@@ -23,6 +24,11 @@ export interface Page {
   data?: unknown;
   /** Scripts of dist/ the page may load later, by name: their URIs are in data-NAME attributes of its body. */
   lazyScripts?: Record<string, string>;
+  /**
+   * The script and style written into the page instead of loaded: the page then loads nothing,
+   * which a browser-served VS Code (code-server) does not always manage for a panel opened early.
+   */
+  inline?: boolean;
 }
 
 /** The page that runs dist/`script` with media/webview/`style`. */
@@ -31,7 +37,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
   const uri = (...parts: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
   const csp = [
     "default-src 'none'",
-    `style-src ${webview.cspSource}`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `script-src 'nonce-${nonce}'`,
     `img-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
@@ -41,21 +47,32 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
     .join('');
   // In a JSON block "<" could close the element: written as \u003c it cannot.
   const json = JSON.stringify(page.data ?? {}).replace(/</g, '\\u003c');
+  const style = page.inline
+    ? `<style nonce="${nonce}">${inlined(extensionUri, 'media', 'webview', page.style)}</style>`
+    : `<link rel="stylesheet" href="${escapeAttr(uri('media', 'webview', page.style))}">`;
+  const script = page.inline
+    ? `<script nonce="${nonce}">${inlined(extensionUri, 'dist', page.script)}</script>`
+    : `<script nonce="${nonce}" src="${escapeAttr(uri('dist', page.script))}"></script>`;
   return `<!DOCTYPE html>
 <html lang="${escapeAttr(vscode.env.language)}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${escapeAttr(uri('media', 'webview', page.style))}">
+${style}
 <title>${escapeAttr(page.title)}</title>
 </head>
 <body${lazy}>
 <div id="root"></div>
 <script nonce="${nonce}" id="kpath-strings" type="application/json">${json}</script>
-<script nonce="${nonce}" src="${escapeAttr(uri('dist', page.script))}"></script>
+${script}
 </body>
 </html>`;
+}
+
+/** A file of the extension, to write into a script or style element ("</" written so it cannot end the element). */
+function inlined(extensionUri: vscode.Uri, ...parts: string[]): string {
+  return fs.readFileSync(vscode.Uri.joinPath(extensionUri, ...parts).fsPath, 'utf8').replace(/<\//g, '<\\/');
 }
 
 function escapeAttr(s: string): string {

@@ -4,8 +4,8 @@
 // workspace. The panel follows the session through the adapter only: the kpath/position event
 // at each stop, and the kpath/lessonStep request that judges a step at the current stop.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { webviewHtml, webviewOptions } from '../html';
 import * as vscode from 'vscode';
 import { loadLessons, LessonSet } from './lessons';
 import { panelStrings, lessonLanguage } from './strings';
@@ -50,12 +50,7 @@ export class TutorialPanel {
       TutorialPanel.current.panel.reveal();
       return TutorialPanel.current;
     }
-    const media = vscode.Uri.joinPath(context.extensionUri, 'media');
-    const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel('kpath.tutorial', vscode.l10n.t('kpath Tutorial'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [media, dist],
-    });
+    const panel = vscode.window.createWebviewPanel('kpath.tutorial', vscode.l10n.t('kpath Tutorial'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(context.extensionUri));
     TutorialPanel.current = new TutorialPanel(panel, context);
     return TutorialPanel.current;
   }
@@ -64,7 +59,7 @@ export class TutorialPanel {
     this.set = loadLessons(context.extensionUri.fsPath);
     this.progress = restore(context.workspaceState.get(STATE_KEY));
     if (!this.progress.lesson && this.set.lessons.length) this.progress = reduce(this.progress, { type: 'open', lesson: this.set.lessons[0].id }, this.set.lessons);
-    panel.webview.html = this.html();
+    panel.webview.html = webviewHtml(panel.webview, context.extensionUri, { script: 'tutorial.js', style: 'tutorial.css', title: vscode.l10n.t('kpath Tutorial'), inline: true });
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'tutorial.svg');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -211,41 +206,6 @@ export class TutorialPanel {
     const view = buildView(this.set.lessons, this.set.broken, this.progress, this.sessionState(), lessonLanguage(), panelStrings());
     void this.panel.webview.postMessage({ type: 'view', view });
   }
-
-  /**
-   * The page, with its script and style inline under a nonce: nothing to fetch, so the page does
-   * not depend on the webview's resource loading (which code-server serves through a service
-   * worker that another webview's may shadow).
-   */
-  private html(): string {
-    const nonce = makeNonce();
-    const read = (...p: string[]): string => fs.readFileSync(path.join(this.context.extensionUri.fsPath, ...p), 'utf8');
-    // A script or style element ends at the first "</": keep any inside from ending it early.
-    const script = read('dist', 'tutorial.js').replace(/<\//g, '<\\/');
-    const style = read('media', 'tutorial.css').replace(/<\//g, '<\\/');
-    const lang = lessonLanguage() === 'zh' ? 'zh-CN' : 'en';
-    return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">${style}</style>
-<title>kpath</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}">${script}</script>
-</body>
-</html>`;
-  }
-}
-
-function makeNonce(): string {
-  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let s = '';
-  for (let i = 0; i < 32; i++) s += chars[Math.floor(Math.random() * chars.length)];
-  return s;
 }
 
 /** Requests that set a stopped session going. */

@@ -2,34 +2,15 @@
 // the extension sends (src/tutorial/view.ts) and sends back the learner's clicks. Every text goes
 // in as textContent, never as markup: lesson text, answers and evidence are shown, never run.
 
-import type { PanelView } from '../../tutorial/view';
+import type { PanelView } from '../../../tutorial/view';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-// The page's DOM, typed loosely: the project compiles without the DOM library.
-interface El {
-  textContent: string | null;
-  className: string;
-  value: string;
-  disabled: boolean;
-  hidden: boolean;
-  appendChild(child: El): El;
-  replaceChildren(...children: El[]): void;
-  setAttribute(name: string, value: string): void;
-  addEventListener(type: string, listener: (e: { key?: string; preventDefault(): void }) => void): void;
-  focus(): void;
-  scrollIntoView(options?: { block?: 'start' | 'center' | 'end' | 'nearest' }): void;
-}
-interface Doc {
-  createElement(tag: string): El;
-  getElementById(id: string): El | null;
-}
-declare const document: Doc;
-declare const window: { addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void };
-declare function setTimeout(f: () => void, ms: number): unknown;
+// Buttons and inputs are read and written through one element type.
+type El = HTMLInputElement;
 
 const vscode = acquireVsCodeApi();
 /** What the learner is typing, kept across redraws of the same step. */
@@ -39,7 +20,7 @@ let verdictShown = '';
 const send = (m: unknown): void => vscode.postMessage(m);
 
 function el(tag: string, cls?: string, text?: string): El {
-  const e = document.createElement(tag);
+  const e = document.createElement(tag) as El;
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;
   return e;
@@ -60,7 +41,7 @@ function paragraphs(text: string, cls: string): El {
 }
 
 function render(v: PanelView): void {
-  const app = document.getElementById('app');
+  const app = document.getElementById('root');
   if (!app) return;
   const root = el('div', 'tutorial');
   root.setAttribute('lang', v.lang === 'zh' ? 'zh-CN' : 'en');
