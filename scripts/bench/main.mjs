@@ -24,10 +24,7 @@ const OPTIONS = ['--json', '--quick', '--no-kernel', '--editor'];
 
 /** A step, a step back or a reverse continue is answered within a screen frame (60 Hz), at the 99th percentile. */
 const STEP_TARGET_MS = 16;
-/**
- * The first stop of a small reference adapter (Microsoft's mock debug adapter, bundled) on the
- * machine of docs/performance.md, measured as firstStopMs is.
- */
+/** The first stop of a small reference adapter, measured as firstStopMs is (docs/performance.md). */
 const FIRST_STOP_TARGET_MS = 70;
 
 function parseOptions(argv) {
