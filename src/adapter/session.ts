@@ -10,7 +10,8 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { parseScenario } from '../model/scenario/parse';
-import { validateScenario, ScenarioError } from '../model/scenario/validate';
+import { validateScenario } from '../model/scenario/validate';
+import { ScenarioError } from '../model/scenario/errors';
 import type { Scenario } from '../model/scenario/types';
 import { Runtime, StopResult, Stop, ExceptionFilter } from '../debugger/runtime';
 import type { ExceptionKind } from '../model/kernel/watch';
