@@ -6,7 +6,8 @@
 import type { Scenario } from '../model/scenario/types';
 import type { Knob } from '../tutorial/lesson';
 import { parseKnob } from '../tutorial/lesson';
-import { validateScenario, ScenarioError } from '../model/scenario/validate';
+import { validateScenario } from '../model/scenario/validate';
+import { ScenarioError } from '../model/scenario/errors';
 
 export class KnobError extends Error {}
 
