@@ -38,6 +38,7 @@ import {
   icmpChecksum,
   inSubnet,
   ipOptionsFragment,
+  ip_fast_csum,
   ip_send_check,
   isMulticast,
   multicastMac,
@@ -298,6 +299,18 @@ test("skb header accessors view the bytes at the skb's header offsets", () => {
 });
 
 // ---- checksums of headers ----
+
+test('ip_fast_csum equals the generic checksum over ihl words, options and short buffers included', () => {
+  const r = rng(11);
+  for (let i = 0; i < 3000; i++) {
+    const ihl = 5 + (i % 11);
+    const off = i % 7;
+    const n = off + (i % 13 === 0 ? Math.floor(r() * ihl * 4) : ihl * 4);
+    const b = new Uint8Array(n);
+    for (let j = 0; j < n; j++) b[j] = i % 5 === 0 ? 0xff : Math.floor(r() * 256);
+    assert.equal(ip_fast_csum(b, off, ihl), checksum(b, off, ihl * 4), `ihl ${ihl} off ${off} len ${n}`);
+  }
+});
 
 test('IPv4 header checksum: known fragment vectors', () => {
   const vectors: [number, number, number][] = [

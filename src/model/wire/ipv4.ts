@@ -1,7 +1,7 @@
 // IPv4 (RFC 791): the header's constants and operations (the view is IpHdr in headers.ts), its
 // parsed form (Ipv4Repr) for inspection, and the options walks.
 
-import { checksum } from './checksum';
+import { ip_fast_csum } from './checksum';
 import { IPV4_MIN_HLEN, IpHdr, writeU32 } from './headers';
 
 export const IP_DF = 0x4000;
@@ -14,7 +14,7 @@ export const IPPROTO_UDP = 17;
 /** ip_send_check: computes the header checksum over ihl * 4 bytes and stores it. */
 export function ip_send_check(iph: IpHdr): void {
   iph.check = 0;
-  iph.check = checksum(iph.buf, iph.off, iph.ihl * 4);
+  iph.check = ip_fast_csum(iph.buf, iph.off, iph.ihl);
 }
 
 export interface Ipv4Repr {
