@@ -85,7 +85,7 @@ export interface HelperResult {
   /** /proc/net/snmp and /proc/net/netstat (IpExt) before and after: deltas, every key. */
   counters: Record<string, Record<string, number>>;
   devices: Record<string, Record<string, number>>;
-  /** `ip -s -j neigh show`, as printed. */
+  /** `ip -s -j neigh show nud all`, as printed (NOARP entries and lo's included). */
   neighbours: unknown;
   /** How late the calls were against their schedule, at most (ns). */
   maxLateness: number;
@@ -480,7 +480,7 @@ def mode_run():
         rec['errqueue'] = drain_errqueue(sk)
         sockets.append(rec)
     try:
-        neigh = json.loads(subprocess.run(['ip', '-s', '-j', 'neigh', 'show'], capture_output=True, timeout=10).stdout or b'[]')
+        neigh = json.loads(subprocess.run(['ip', '-s', '-j', 'neigh', 'show', 'nud', 'all'], capture_output=True, timeout=10).stdout or b'[]')
     except (OSError, ValueError, subprocess.TimeoutExpired):
         neigh = []
     devs = {}

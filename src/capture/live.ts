@@ -472,6 +472,7 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
     counters: nonZero(res.counters),
     devices: res.devices,
     neighbours,
+    neighboursNudAll: true,
     notes,
   };
   log(`captured ${frames.length} frames, ${sends.length} calls`);

@@ -151,7 +151,7 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
   // net/netfilter/core.c
   nf_hook_slow: { steps: { verdict: { assigns: 'verdict' } } },
   // include/net/arp.h
-  __ipv4_neigh_lookup_noref: {},
+  __ipv4_neigh_lookup_noref: { steps: { key: { assigns: 'key', value: /\bINADDR_ANY\b|^0$/ } } },
   // net/core/neighbour.c
   __neigh_create: {
     folds: ['___neigh_create'],

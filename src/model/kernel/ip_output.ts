@@ -9,8 +9,8 @@ import {
   SkBuff, CHECKSUM_NONE, CHECKSUM_PARTIAL, IPSKB_REROUTED, IPSKB_FRAG_PMTU, IPSKB_FRAG_COMPLETE, IPSKB_FORWARDED,
   SKB_GSO_UDP, skbTruesize, MAC_HEADER_UNSET, ip_hdr, icmp_hdr,
 } from '../net/skbuff';
-import { Rtable, dstMtu, RTN_MULTICAST, RTN_BROADCAST, RTCF_MULTICAST, RTCF_BROADCAST, RTCF_LOCAL } from '../net/route';
-import { LL_RESERVED_SPACE, NETIF_F_UFO, NETIF_F_HW_CSUM, IFF_LOOPBACK, IFF_POINTOPOINT } from '../net/device';
+import { Rtable, dstMtu, RTN_MULTICAST, RTN_BROADCAST, RTN_NAMES, RTCF_MULTICAST, RTCF_BROADCAST, RTCF_LOCAL } from '../net/route';
+import { LL_RESERVED_SPACE, NETIF_F_UFO, NETIF_F_HW_CSUM } from '../net/device';
 import {
   IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, IP_PMTUDISC_OMIT, PMTUDISC_NAMES,
 } from '../net/sock';
@@ -198,7 +198,9 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
     opts.set(sk.opt);
     recordRoute(opts, d.saddr);
   }
-  const id = ip_select_ident_segs(k, sk, skb, ufo ? skb.gso_segs : 1, df);
+  // 4.9's __ip_make_skb reserves one ID per datagram (ip_select_ident), UFO included: its
+  // segments are IP fragments sharing that ID.
+  const id = ip_select_ident_segs(k, sk, skb, 1, df);
   iph.id = id;
   if (iph.protocol === IPPROTO_ICMP) icmp_out_count(k, icmp_hdr(skb).type);
   if (w) {
@@ -640,10 +642,11 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
   const hh_len = LL_RESERVED_SPACE(dev);
   if (w) w.enter('ip_finish_output2', skb, { sk, skb });
   const c = k.net.counters.Ip;
-  if (rt.rt_type === RTN_MULTICAST) {
+  const type = rt.rt_type;
+  if (type === RTN_MULTICAST) {
     c.OutMcastPkts++;
     c.OutMcastOctets += skb.len;
-  } else if (rt.rt_type === RTN_BROADCAST) {
+  } else if (type === RTN_BROADCAST) {
     c.OutBcastPkts++;
     c.OutBcastOctets += skb.len;
   }
@@ -651,7 +654,12 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
     c.OutTransmits++;
     c.OutOctets += skb.len;
   }
-  if (w) w.at('stats', { hh_len });
+  if (w) {
+    w.at('stats', { hh_len, rt_type: RTN_NAMES[type] ?? type });
+    // The route type's own counters show in the line; unicast and local count nothing of their own.
+    if (type === RTN_MULTICAST) w.note(`RTN_MULTICAST: OutMcastPkts++, OutMcastOctets += ${skb.len}`);
+    else if (type === RTN_BROADCAST) w.note(`RTN_BROADCAST: OutBcastPkts++, OutBcastOctets += ${skb.len}`);
+  }
 
   // Be paranoid: the link header must fit in front of the IP header.
   if (skb.headroom < hh_len && dev.header_ops) {
@@ -664,8 +672,9 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
   }
 
   const daddr = ip_hdr(skb).daddr;
-  let nexthop = rt_nexthop(rt, daddr);
-  if (dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) nexthop = 0;
+  // On lo and point-to-point devices the lookup (and the entry arp_constructor keys) use 0.0.0.0;
+  // the next hop itself stays the route's address.
+  const nexthop = rt_nexthop(rt, daddr);
   if (w) w.at('nexthop', { nexthop: formatIpv4(nexthop) });
   let neigh = __ipv4_neigh_lookup_noref(k, dev, nexthop, skb);
   if (!neigh) {

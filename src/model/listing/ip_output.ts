@@ -298,8 +298,8 @@ export const IP_OUTPUT: ListingFile = {
               if (!skb)
                   return -ENOMEM;
           }
-          nexthop = dev->flags & (IFF_LOOPBACK | IFF_POINTOPOINT) ? 0 : rt_nexthop(rt, ip_hdr(skb)->daddr);  @@nexthop
-          neigh = __ipv4_neigh_lookup_noref(dev, nexthop);   /* the gateway's entry, or daddr's */
+          nexthop = rt_nexthop(rt, ip_hdr(skb)->daddr);  /* the gateway, or daddr itself */  @@nexthop
+          neigh = __ipv4_neigh_lookup_noref(dev, nexthop);   /* lo: looks up 0.0.0.0 */
           if (!neigh)
               neigh = __neigh_create(&arp_tbl, &nexthop, dev, false);
           if (IS_ERR(neigh)) {

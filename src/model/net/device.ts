@@ -73,7 +73,8 @@ export function deviceFromLink(ifindex: number, link: Link, mac: Uint8Array, v49
   const dev = new NetDevice(ifindex, link.name, link.type, link.mtu, mac, link.txqueuelen, link.qdisc);
   dev.features = NETIF_F_SG | NETIF_F_GSO;
   // TX checksum offload brings TSO with it; 4.9 devices with NETIF_F_GSO_SOFTWARE (veth) keep UFO
-  // only while they can checksum (netdev_fix_features drops UFO without it).
+  // only while they can checksum (netdev_fix_features drops UFO without it). The physical NIC has
+  // no UFO: in 4.9 hardware UFO was in a handful of drivers only (docs/kernel.md §4).
   if (link.offload) {
     dev.features |= NETIF_F_HW_CSUM | NETIF_F_TSO;
     if (v49 && link.type === 'veth') dev.features |= NETIF_F_UFO;
