@@ -41,6 +41,8 @@ export interface HelperSend {
   recverr: boolean;
   /** IP_OPTIONS bytes as hex. */
   ipOptions?: string;
+  /** UDP_SEGMENT. */
+  gso?: number;
 }
 
 export type HelperAction =
@@ -96,6 +98,8 @@ import sys, os, json, time, socket, struct, errno, subprocess, random, fcntl, ar
 
 SOL_IP = 0
 SOL_SOCKET = 1
+SOL_UDP = 17
+UDP_SEGMENT = 103
 IP_TOS = 1
 IP_TTL = 2
 IP_OPTIONS = 4
@@ -298,6 +302,8 @@ def do_send(socks, snd):
             pass
     if 'ipOptions' in snd:
         setopt(sk, refused, 'IP_OPTIONS', SOL_IP, IP_OPTIONS, bytes.fromhex(snd['ipOptions']))
+    if 'gso' in snd:
+        setopt(sk, refused, 'UDP_SEGMENT', SOL_UDP, UDP_SEGMENT, snd['gso'])
     rt = time.time_ns()
     try:
         if 'from' in snd and not sk.bound:

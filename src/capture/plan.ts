@@ -117,6 +117,7 @@ function helperSend(send: Send, index: number): HelperSend {
   if (send.multicastTtl !== undefined) h.multicastTtl = send.multicastTtl;
   if (send.multicastLoop !== undefined) h.multicastLoop = send.multicastLoop;
   if (send.ipOptions) h.ipOptions = hex(buildIpOptions(send.ipOptions));
+  if (send.gso !== undefined) h.gso = send.gso;
   return h;
 }
 

@@ -57,6 +57,8 @@ export const BEHAVIOURS: Record<string, string> = {
   'p-neigh-timer-floor': 'retrans_time_ms 100: ARP retransmits every ~100 ms (6.x timer floor HZ/100), FAILED after 3',
   'p-route-mtu': 'A route MTU of 1400 below the device MTU: WANT/DONT fragment to 1376 + 104, DO fits 1372 and refuses 1373, PROBE and OMIT use the device MTU',
   'p-offload-veth': 'TX offload on (6.18): 100 B leaves with only the pseudo-header seed as its UDP checksum; 3000 B still goes as IP fragments (no UFO), one ID per datagram',
+  'p-udp-gso': 'UDP_SEGMENT without offload: 3000 B with gso 1400 leaves as UDP datagrams 1400/1400/200 with IDs counting up (connected: the next datagram reuses ID + 1), DO segments carry DF and IDs 0, 1, 2; EMSGSIZE when 28 + min(size, gso) > MTU, EINVAL above 128 segments',
+  'p-udp-gso-offload': 'UDP_SEGMENT with offload on: the veth takes the GSO skb whole, one 3042-byte frame with the pseudo-header seed as its checksum',
   's11-01-udp-3000-known-neighbour': '3000 B with a known neighbour: 3 fragments 1514/1514/82, offsets 0/185/370, one ID, DF clear',
   's11-02-udp-3000-unknown-neighbour': 'The same with ARP first: request, reply, then the 3 queued fragments in order',
   's11-03-udp-1472': '1472 B: one 1514-byte frame, DF set',

@@ -7,7 +7,7 @@ import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import {
   SkBuff, CHECKSUM_NONE, CHECKSUM_PARTIAL, IPSKB_REROUTED, IPSKB_FRAG_PMTU, IPSKB_FRAG_COMPLETE, IPSKB_FORWARDED,
-  SKB_GSO_UDP, skbTruesize, MAC_HEADER_UNSET, ip_hdr, icmp_hdr,
+  SKB_GSO_UDP, SKB_GSO_UDP_L4, skbTruesize, MAC_HEADER_UNSET, ip_hdr, icmp_hdr, udp_hdr,
 } from '../net/skbuff';
 import { Rtable, dstMtu, RTN_MULTICAST, RTN_BROADCAST, RTN_NAMES, RTCF_MULTICAST, RTCF_BROADCAST, RTCF_LOCAL } from '../net/route';
 import { LL_RESERVED_SPACE, NETIF_F_UFO, NETIF_F_HW_CSUM } from '../net/device';
@@ -53,6 +53,8 @@ export interface DatagramSpec {
   fill: (buf: Uint8Array, off: number, d: DatagramSpec) => void;
   /** Source port, for protocols whose fill writes one. */
   sport?: number;
+  /** UDP_SEGMENT (cork->gso_size): the datagram may exceed the MTU, up to 64 KiB. */
+  gso_size?: number;
 }
 
 /** ip_sk_use_pmtu: does the socket follow the path MTU (pmtudisc below PROBE)? */
@@ -103,7 +105,8 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
   const dev = rt.dev;
   if (w) w.enter('ip_make_skb', null, { sk, length: d.length, transhdrlen: d.transhdrlen });
   const optlen = sk.opt ? sk.opt.length : 0;
-  const mtu = ip_sk_use_pmtu(sk) ? dstMtu(rt) : dev.mtu;
+  // cork->gso_size: the datagram is built whole, as if the MTU were 64 KiB (udp_send_skb checks it).
+  const mtu = d.gso_size ? IP_MAX_MTU : ip_sk_use_pmtu(sk) ? dstMtu(rt) : dev.mtu;
   const fragheaderlen = 20 + optlen;
   const maxfraglen = ((mtu - fragheaderlen) & ~7) + fragheaderlen;
   const ignoreDf = ip_sk_ignore_df(sk);
@@ -472,7 +475,8 @@ function finishOutputBody(k: Kernel, sk: Sock | null, skb: SkBuff, name: string)
 export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number): number {
   const w = k.w;
   if (w) w.enter('ip_finish_output_gso', skb, { sk, skb, mtu });
-  const seglen = (skb.transport_header - skb.network_header) + skb.gso_size;
+  // skb_gso_network_seglen: IP header, the UDP header for UDP GSO (UFO's gso_size includes it), payload.
+  const seglen = (skb.transport_header - skb.network_header) + (skb.gso_type === SKB_GSO_UDP_L4 ? 8 : 0) + skb.gso_size;
   if (w) w.at('seglen', { seglen, mtu });
   let ret: number;
   if (seglen <= mtu) {
@@ -493,18 +497,59 @@ export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mt
 }
 
 /**
- * skb_gso_segment for the GSO types the model makes (4.9 UFO): the datagram cut into IP fragments
- * with the UDP checksum completed first (udp4_ufo_fragment), sharing the datagram's ID.
+ * skb_gso_segment for the GSO types the model makes. 4.9 UFO: the datagram cut into IP fragments
+ * with the UDP checksum completed first (udp4_ufo_fragment), sharing the datagram's ID. UDP GSO:
+ * UDP datagrams of gso_size bytes (__udp_gso_segment), IDs counting up from the skb's.
  */
 export function skb_gso_segment(k: Kernel, skb: SkBuff): SkBuff[] {
+  if (skb.gso_type === SKB_GSO_UDP_L4) return udp_gso_segment(k, skb);
   if (skb.ip_summed === CHECKSUM_PARTIAL) skb_checksum_help(k, skb);
   const hlen = skb.transport_header - skb.network_header;
-  const payload = skb.len - hlen;
+  // From the IP header to the end (skb->data may already be at the link header).
+  const payload = skb.tail - skb.transport_header;
   const out: SkBuff[] = [];
   for (let off = 0; off < payload; off += skb.gso_size) {
     const len = Math.min(skb.gso_size, payload - off);
     out.push(makeFragment(k, skb, hlen, off, len, off + len < payload, false, off > 0));
   }
+  return out;
+}
+
+/**
+ * __udp_gso_segment with inet_gso_segment around it: each segment a copy of the IP and UDP headers
+ * and gso_size bytes of payload (the last gets the rest), with its own UDP length and checksum
+ * (computed here: the model's segments carry complete checksums), tot_len and ID + i.
+ */
+function udp_gso_segment(k: Kernel, skb: SkBuff): SkBuff[] {
+  const dev = skb.dst!.dev;
+  const ll = LL_RESERVED_SPACE(dev);
+  const nh = skb.network_header;
+  const ihl = skb.transport_header - nh;
+  const hlen = ihl + 8;
+  const payload = skb.tail - (nh + hlen);
+  const id0 = ip_hdr(skb).id;
+  const out: SkBuff[] = [];
+  for (let off = 0, i = 0; off < payload; off += skb.gso_size, i++) {
+    const n = Math.min(skb.gso_size, payload - off);
+    const buf = kmalloc_reserve(k, ll + hlen + n);
+    buf.set(skb.buf.subarray(nh, nh + hlen), ll);
+    buf.set(skb.buf.subarray(nh + hlen + off, nh + hlen + off + n), ll + hlen);
+    const seg = alloc_skb(k, buf, ll, hlen + n, skbTruesize(hlen + n + ll + 15, k.v49));
+    copyMetadata(seg, skb);
+    seg.network_header = ll;
+    seg.transport_header = ll + ihl;
+    seg.opt_len = skb.opt_len;
+    seg.ignore_df = skb.ignore_df;
+    const iph = ip_hdr(seg);
+    iph.tot_len = hlen + n;
+    iph.id = (id0 + i) & 0xffff;
+    ip_send_check(iph);
+    udp_hdr(seg).len = 8 + n;
+    seg.ip_summed = CHECKSUM_PARTIAL;
+    skb_checksum_help(k, seg);
+    out.push(seg);
+  }
+  consume_skb(k, skb);
   return out;
 }
 

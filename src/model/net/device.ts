@@ -9,6 +9,7 @@ export const NETIF_F_HW_CSUM = 1 << 1;
 export const NETIF_F_TSO = 1 << 2;
 export const NETIF_F_GSO = 1 << 3;
 export const NETIF_F_UFO = 1 << 4;
+export const NETIF_F_GSO_UDP_L4 = 1 << 5;
 
 export const IFF_UP = 0x1;
 export const IFF_BROADCAST = 0x2;
@@ -78,6 +79,8 @@ export function deviceFromLink(ifindex: number, link: Link, mac: Uint8Array, v49
   if (link.offload) {
     dev.features |= NETIF_F_HW_CSUM | NETIF_F_TSO;
     if (v49 && link.type === 'veth') dev.features |= NETIF_F_UFO;
+    // 6.x veth takes UDP GSO packets whole (NETIF_F_GSO_SOFTWARE); the physical NIC cuts them.
+    if (!v49 && link.type === 'veth') dev.features |= NETIF_F_GSO_UDP_L4;
   }
   if (!link.up) dev.flags &= ~IFF_UP;
   return dev;

@@ -34,6 +34,7 @@ import {
   linkNameProblem,
   neighbourAddrProblem,
   sendSizeProblem,
+  gsoProblem,
   socketNameProblem,
   sysctlKeyProblem,
 } from './values';
@@ -319,7 +320,7 @@ function readJoin(ctx: CheckContext, o: Obj, path: string): Join | undefined {
 
 const SEND_KEYS = [
   'at', 'proto', 'to', 'port', 'from', 'fromPort', 'size', 'df', 'ttl', 'tos', 'mark', 'count', 'every', 'socket',
-  'connected', 'broadcast', 'bindDev', 'multicastIf', 'multicastTtl', 'multicastLoop', 'recverr', 'ipOptions',
+  'connected', 'broadcast', 'bindDev', 'multicastIf', 'multicastTtl', 'multicastLoop', 'recverr', 'ipOptions', 'gso',
 ];
 
 function readSend(ctx: CheckContext, o: Obj, path: string): Send | undefined {
@@ -373,11 +374,13 @@ function readSend(ctx: CheckContext, o: Obj, path: string): Send | undefined {
       if (seen.length) ipOptions = seen;
     }
   }
+  const gso = r.int('gso', 'gso', LIMITS.gso, undefined);
+  if (gso !== undefined && proto !== undefined && proto !== 'udp') r.fail('gso', gsoProblem(proto));
   if (!r.ok || at === undefined || proto === undefined) return undefined;
   // orderKeys leaves out the options not given.
   const send = orderKeys<Send>({
     at, proto, to, port, from, fromPort, size, df, ttl, tos, mark, count, every, socket, connected, broadcast,
-    bindDev, multicastIf, multicastTtl, multicastLoop, recverr, ipOptions, pos: r.pos,
+    bindDev, multicastIf, multicastTtl, multicastLoop, recverr, ipOptions, gso, pos: r.pos,
   }, SEND_ORDER);
   return send;
 }
