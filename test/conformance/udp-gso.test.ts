@@ -4,7 +4,11 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, framesOf, sendOn, sendsOn, ip, udp } from '../helpers/conformance';
+import { run, framesOf, sendOn, sendsOn, ip, udp, loadScenario } from '../helpers/conformance';
+import { createKernel, runKernel, resultOf } from '../../src/model/run';
+import { Tracer } from '../../src/model/trace';
+import type { Kernel } from '../../src/model/kernel/kernel';
+import type { Watcher } from '../../src/model/kernel/watch';
 
 const HDR = 20 + 8;
 const seg = (n: number): number => 14 + HDR + n;
@@ -72,6 +76,43 @@ describe('p-udp-gso: UDP_SEGMENT without offload (6.18)', () => {
     const ib = framesOf(r, b).map((x) => ip(x).id);
     assert.equal(ia.length, 3);
     assert.equal(ib[0], (ia[0] + 1) & 0xffff);
+  });
+
+  it('segments above the MTU at ip_finish_output_gso (the MTU lowered after udp_send_skb): segmented there, each segment fragmented', () => {
+    // A local sender's route cannot change between udp_send_skb and ip_finish_output in the model
+    // yet (that takes a LOCAL_OUT reroute), so the test lowers the device MTU at that moment.
+    const scenario = { ...loadScenario(name), sends: loadScenario(name).sends.slice(0, 1) };
+    let k: Kernel | null = null;
+    const tracer = new Tracer(() => k!.now, null);
+    const t: Watcher = tracer;
+    const w: Watcher = {
+      enter(fn, skb, args) {
+        if (fn === '__ip_finish_output' && skb?.gso_size) skb.dst!.dev.mtu = 1200;
+        t.enter(fn, skb, args);
+      },
+      at: (label, locals) => t.at(label, locals),
+      note: (text) => t.note(text),
+      leave: (ret) => t.leave(ret),
+      exception: (kind, detail) => t.exception(kind, detail),
+      context: (ctx, label) => t.context(ctx, label),
+    };
+    k = createKernel(scenario, { watcher: w });
+    runKernel(k, scenario.run);
+    tracer.flush();
+    const r = resultOf(k, scenario);
+    const data = (1200 - 20) & ~7;
+    // Segments of 28 + 1400 bytes: fragments of 20 + 1176 and 20 + 232; the last segment (228) fits.
+    assert.deepEqual(r.frames.map((f) => f.len), [14 + 20 + data, 14 + 20 + 1408 - data, 14 + 20 + data, 14 + 20 + 1408 - data, 14 + 228]);
+    const ids = r.frames.map((f) => f.decoded.ip!.id);
+    assert.equal(ids[0], ids[1], 'fragments of one segment share its ID');
+    assert.equal(ids[2], (ids[0] + 1) & 0xffff);
+    assert.equal(ids[4], (ids[0] + 2) & 0xffff);
+    // ip_fragment runs on every segment, the one that fits too (a single 'fragment', offset 0, no MF).
+    assert.equal(r.counters.Ip.FragOKs, 3);
+    assert.equal(r.counters.Ip.FragCreates, 5);
+    assert.ok(r.frames.slice(0, 4).every((f, i) => f.decoded.ip!.mf === (i % 2 === 0)));
+    const gso = tracer.lines.find((l) => l.function === 'ip_finish_output_gso')!;
+    assert.match(gso.decision, /segments of 1428 exceed mtu 1200/);
   });
 
   it('4.9 has no UDP_SEGMENT: setsockopt says ENOPROTOOPT and the datagram is fragmented as usual', () => {
