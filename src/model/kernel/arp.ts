@@ -25,7 +25,7 @@ const ARPOP_REPLY = 2;
 export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: number, skb: SkBuff | null = null): number {
   const w = k.w;
   const dev = n.dev;
-  if (w) w.enter('arp_constructor', skb, { neigh: formatIpv4(n.key), dev: dev.name });
+  if (w) w.enter('arp_constructor', skb, { neigh: formatIpv4(n.key), dev: dev.name }, { addr: formatIpv4(n.key), dev });
   const addr = n.key;
   let type = 'unicast';
   if (isMulticast(addr)) type = 'multicast';
@@ -61,7 +61,7 @@ export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: numb
 export function arp_solicit(k: Kernel, n: Neighbour, skb: SkBuff | null): void {
   const w = k.w;
   const dev = n.dev;
-  if (w) w.enter('arp_solicit', skb, { neigh: formatIpv4(n.key), probes: n.probes });
+  if (w) w.enter('arp_solicit', skb, { neigh: formatIpv4(n.key), probes: n.probes }, { saddr: formatIpv4(0), target: formatIpv4(n.key), probes: n.probes, dst_ha: null });
   const target = n.key;
   let saddr = 0;
   // arp_announce 0: the queued packet's source if it is ours, else an address of the device.
@@ -83,14 +83,14 @@ export function arp_solicit(k: Kernel, n: Neighbour, skb: SkBuff | null): void {
       // neigh_app_ns: a user-space daemon would be asked; nothing goes on the wire.
       if (w) {
         w.note('app_solicit: ask user space (no request on the wire)');
-        w.leave(null);
+        w.leave(null, { probes });
       }
       return;
     }
     if (w) w.note(`broadcast who-has ${formatIpv4(target)} tell ${formatIpv4(saddr)}`);
   }
   arp_send(k, ARPOP_REQUEST, dev, target, dstHw, saddr, dev.dev_addr, null);
-  if (w) w.leave(null);
+  if (w) w.leave(null, { probes, dst_ha: dstHw ? formatMac(dstHw) : null });
 }
 
 /** arp_send_dst -> arp_create -> arp_xmit: an ARP packet straight to dev_queue_xmit. */
@@ -115,7 +115,10 @@ export function arp_send(k: Kernel, op: number, dev: NetDevice, tip: number, des
 export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastDst: boolean): number {
   const w = k.w;
   const arp = parseArp(frame, 14, frame.length - 14);
-  if (w) w.enter('arp_process', null, { dev: dev.name, op: arp?.op ?? null, sip: arp ? formatIpv4(arp.spa) : null });
+  if (w) {
+    const hdr = arp && { ar_op: arp.op, ar_sha: formatMac(arp.sha), ar_sip: formatIpv4(arp.spa), ar_tha: formatMac(arp.tha), ar_tip: formatIpv4(arp.tpa) };
+    w.enter('arp_process', null, { dev: dev.name, op: arp?.op ?? null, sip: arp ? formatIpv4(arp.spa) : null }, { arp: hdr, n: null });
+  }
   if (!arp) {
     if (w) w.leave(0);
     return 0;
@@ -129,7 +132,7 @@ export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastD
     const override = k.jiffies > n.updated + n.parms.locktime;
     // Broadcast replies and requests do not prove the neighbour can hear us.
     const state = arp.op !== ARPOP_REPLY || broadcastDst ? NUD_STALE : NUD_REACHABLE;
-    if (w) w.at('state', { state: nudName(state), override });
+    if (w) w.at('state', { n, state: nudName(state), override });
     if (w) w.note(`${arp.op === ARPOP_REPLY ? 'reply' : 'request'} from ${formatIpv4(arp.spa)} is-at ${formatMac(arp.sha)} -> ${nudName(state)}`);
     neigh_update(k, n, arp.sha, state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
   } else if (w) {

@@ -38,7 +38,11 @@ function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): number {
   const hlen = (ip[0] & 0x0f) * 4;
   const daddr = readU32(ip, 16);
   const proto = ip[9];
-  if (w) w.enter('ip_rcv', null, { dev: dev.name, saddr: formatIpv4(readU32(ip, 12)), daddr: formatIpv4(daddr), protocol: proto });
+  if (w) {
+    const saddr = formatIpv4(readU32(ip, 12));
+    const iph = { ihl: hlen / 4, tot_len: (ip[2] << 8) | ip[3], ttl: ip[8], protocol: proto, saddr, daddr: formatIpv4(daddr) };
+    w.enter('ip_rcv', null, { dev: dev.name, saddr, daddr: formatIpv4(daddr), protocol: proto }, { iph });
+  }
   if (!k.net.isLocal(daddr)) {
     if (w) w.leave(0);
     return 0;
