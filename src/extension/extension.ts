@@ -6,6 +6,7 @@ import { KpathAdapterFactory } from './adapter';
 import { KpathConfigurationProvider, scenarioConfiguration } from './configuration';
 import { registerPictures } from './pictures/register';
 import { registerKernelSource } from './source';
+import { registerAnnotations } from './annotate/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   registerPictures(context);
   registerKernelSource(context);
+  registerAnnotations(context);
 }
 
 export function deactivate(): void {
