@@ -21,9 +21,10 @@ export class AnnotationLens implements vscode.CodeLensProvider {
       if (f.line > doc.lineCount) continue;
       const range = new vscode.Range(f.line - 1, 0, f.line - 1, 0);
       const summary = f.summary.replace(/`/g, '');
+      // "Break here" first: the summary can be wider than the editor, and the action stays in view.
       lenses.push(
-        new vscode.CodeLens(range, { title: `kpath: ${f.in ? `${f.name} (${f.in})` : f.name}: ${summary}`, command: '', tooltip: f.text.replace(/`/g, '') }),
         new vscode.CodeLens(range, { title: vscode.l10n.t('Break here'), command: BREAK_HERE, arguments: [f.name], tooltip: vscode.l10n.t('Add a function breakpoint on {0}', f.name) }),
+        new vscode.CodeLens(range, { title: `kpath: ${f.in ? `${f.name} (${f.in})` : f.name}: ${summary}`, command: '', tooltip: f.text.replace(/`/g, '') }),
       );
     }
     return lenses;
