@@ -1,15 +1,16 @@
-// The annotated C source in a real VS Code (code-server) in a real browser (Debian's chromium), as
-// a user meets it: F5 on the default scenario to a function breakpoint on ip_finish_output2 in the
-// model listing; hovering the function's name explains it; the CodeLens above each modeled
-// function explains it too and its "Break here" adds a function breakpoint; stepping on, the
-// values of the names on the lines shown appear at their ends; step-point lines carry a gutter
-// mark, the lines the stop's packet ran are highlighted, and "kpath: Show Lines Run by Packet"
-// highlights those of a packet chosen from the run's. Then the same hover and inline values with
-// the setting kpath.kernelSource on Debian's Linux 6.1 tree. A screenshot of each test is kept
-// in test-artifacts/annotate/.
+// The explanations on the C source in a real VS Code (code-server) in a real browser (Debian's
+// chromium), as a user meets them: F5 on the default scenario to a function breakpoint on
+// ip_finish_output2 in the model listing; hovering the function's name explains it; the CodeLens
+// above each modeled function explains it too and its "Break here" adds a function breakpoint;
+// stepping on, the values of the names on the lines shown appear at their ends; step-point lines
+// carry a gutter mark, the lines the stop's packet ran are highlighted, and "kpath: Show Lines Run
+// by Packet" highlights those of a packet chosen from the run's. Then all of it again with the
+// setting kpath.kernelSource on Debian's Linux 6.1 tree: the stop in the real ip_output.c, its
+// hover, inline values, "Break here" and the lines run. A screenshot of each test is kept in
+// test-artifacts/explain/.
 //
-// Needs chromium and rg; the kernel-source tests need the linux-source-6.1 package (skipped
-// without it). Build first (npm run build).
+// Needs chromium and rg; the kernel-source tests need the linux-source-6.1 package (skipped,
+// saying so, without it). Build first (npm run build).
 
 import { describe, it, before, after } from 'node:test';
 import type { TestContext } from 'node:test';
@@ -32,7 +33,7 @@ import type { KernelSourceMap } from '../../src/source/map';
 const TEST_TIMEOUT_MS = 180_000;
 const SETUP_TIMEOUT_MS = 600_000;
 const SCENARIO = 'default.kpath';
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'annotate');
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'explain');
 
 const tree = linux61();
 let server: CodeServer | undefined;
@@ -70,7 +71,7 @@ function uiTest(name: string, shot: string, body: (t: TestContext) => Promise<vo
       const dir = await saveFailure(wb?.page, server, name);
       if (dir) {
         t.diagnostic(`screenshot and logs: ${dir}`);
-        process.stderr.write(`annotate test "${name}" failed: screenshot and logs in ${dir}\n`);
+        process.stderr.write(`explain test "${name}" failed: screenshot and logs in ${dir}\n`);
       }
       throw e;
     }
@@ -88,6 +89,24 @@ async function addFunctionBreakpoint(name: string): Promise<void> {
   await input.fill(name);
   await input.press('Enter');
   await input.waitFor({ state: 'detached' });
+}
+
+/** How many breakpoints the Breakpoints view lists (its rows' set size: it draws only those in view). */
+async function breakpointCount(): Promise<number> {
+  const size = await view('Breakpoints').locator('.monaco-list-row').first().getAttribute('aria-setsize');
+  return Number(size ?? 0);
+}
+
+/** Does `add`, then waits for one more breakpoint, on `name`, at the end of the Breakpoints view. */
+async function addsBreakpoint(name: string, add: () => Promise<void>): Promise<void> {
+  const before = await breakpointCount();
+  await add();
+  await page().waitForFunction(`Number(document.querySelector('.pane-header[aria-label="Breakpoints Section"]')
+    ?.parentElement?.querySelector('.monaco-list-row')?.getAttribute('aria-setsize')) === ${before + 1}`);
+  // The newest is the last row: scroll there.
+  await view('Breakpoints').locator('.monaco-list').first().focus();
+  await page().keyboard.press('End');
+  await view('Breakpoints').locator('.monaco-list-row', { hasText: new RegExp(`^${name}\\b`) }).waitFor();
 }
 
 /** Go to Line in the editor in front (the editor scrolls the line into view). */
@@ -130,29 +149,29 @@ async function stepUntil(what: RegExp): Promise<void> {
   await thread().filter({ hasText: what }).waitFor();
 }
 
-/** How many lines of the editor in front have the highlight of the lines run (its theme colour as background). */
-async function linesRunShown(): Promise<number> {
-  return page().evaluate<number>(`(() => {
+/** Waits until at least `n` lines of the editor in front have the highlight of the lines run (its theme colour as background). */
+async function waitForLinesRun(n: number): Promise<void> {
+  await page().waitForFunction(`(() => {
     const wb = document.querySelector('.monaco-workbench');
     const want = wb ? getComputedStyle(wb).getPropertyValue('--vscode-kpath-linesRunBackground').trim() : '';
     const ed = document.querySelector('.editor-group-container.active .editor-instance .monaco-editor');
-    if (!ed || !want) return -1;
+    if (!ed || !want) return false;
     const probe = document.createElement('div');
     probe.style.backgroundColor = want;
     document.body.appendChild(probe);
     const color = getComputedStyle(probe).backgroundColor;
     probe.remove();
-    return [...ed.querySelectorAll('.view-overlays > div > div')].filter((d) => getComputedStyle(d).backgroundColor === color).length;
+    return [...ed.querySelectorAll('.view-overlays > div > div')].filter((d) => getComputedStyle(d).backgroundColor === color).length >= ${n};
   })()`);
 }
 
-/** How many gutter marks of step points the editor in front shows. */
-async function gutterMarks(): Promise<number> {
-  return page().evaluate<number>(`[...document.querySelectorAll('.editor-group-container.active .editor-instance .monaco-editor .margin div')]
-    .filter((d) => /step-point\\.svg/.test(getComputedStyle(d).backgroundImage)).length`);
+/** Waits until the editor in front shows at least `n` gutter marks of step points. */
+async function waitForGutterMarks(n: number): Promise<void> {
+  await page().waitForFunction(`[...document.querySelectorAll('.editor-group-container.active .editor-instance .monaco-editor .margin div')]
+    .filter((d) => /step-point\\.svg/.test(getComputedStyle(d).backgroundImage)).length >= ${n}`);
 }
 
-describe('the annotated C source (code-server + chromium)', () => {
+describe('explanations, inline values and lines run on the C source (code-server + chromium)', () => {
   before(async () => {
     try {
       server = await startCodeServer();
@@ -201,8 +220,7 @@ describe('the annotated C source (code-server + chromium)', () => {
     await goToLine(stepLine('6.18', 'ip_fragment', 'enter')!.line);
     const fragLens = editor().locator('.codelens-decoration', { hasText: 'kpath: ip_fragment:' });
     await fragLens.waitFor();
-    await fragLens.locator('a', { hasText: 'Break here' }).click();
-    await view('Breakpoints').locator('.monaco-list-row', { hasText: /^ip_fragment/ }).waitFor();
+    await addsBreakpoint('ip_fragment', () => fragLens.locator('a', { hasText: 'Break here' }).click());
   });
 
   uiTest('stepping on in ip_finish_output2: inline values on the lines shown, gutter marks, the lines the packet ran', 'listing-inline-values', async () => {
@@ -215,11 +233,9 @@ describe('the annotated C source (code-server + chromium)', () => {
     await line('struct net_device *dev = rt->dst.dev;').filter({ hasText: words('dev = eth0 mtu 1500') }).waitFor();
     await line('IPSTATS_MIB_OUTMCAST').filter({ hasText: words('skb->len = 128') }).waitFor();
     // Every step-point line of the listing shown has its gutter mark.
-    assert.ok((await gutterMarks()) >= 3, 'gutter marks on the step-point lines');
+    await waitForGutterMarks(3);
     // The lines the packet ran to get here are highlighted: in view, the signature and hh_len's line.
-    const deadline = Date.now() + 30_000;
-    while ((await linesRunShown()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    assert.ok((await linesRunShown()) >= 2, `${await linesRunShown()} lines highlighted`);
+    await waitForLinesRun(2);
   });
 
   uiTest('"kpath: Show Lines Run by Packet" highlights the lines a chosen packet ran', 'lines-run-by-packet', async () => {
@@ -239,9 +255,7 @@ describe('the annotated C source (code-server + chromium)', () => {
     const neigh = stepLine('6.18', 'ip_finish_output2', 'neigh')!.line;
     assert.match(listing[neigh - 1], /neigh_output\(/);
     await goToLine(neigh);
-    const deadline = Date.now() + 30_000;
-    while ((await linesRunShown()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    assert.ok((await linesRunShown()) >= 2, `${await linesRunShown()} lines highlighted`);
+    await waitForLinesRun(2);
   });
 
   let map: KernelSourceMap | undefined;
@@ -268,7 +282,9 @@ describe('the annotated C source (code-server + chromium)', () => {
     await line('static int ip_finish_output2(struct net *net, struct sock *sk, struct sk_buff *skb)').waitFor();
     assert.equal(await line("kpath's model listing").count(), 0, 'the real file, not the listing');
     await editor().locator('.codelens-decoration', { hasText: 'kpath: ip_finish_output2:' }).waitFor();
-    await hoverWord('static int ip_finish_output2(', 'ip_finish_output2', 'The last IP step');
+    const hover = await hoverWord('static int ip_finish_output2(', 'ip_finish_output2', 'The last IP step');
+    const summary = noteText(functionNotes('ip_finish_output2')!.summary, '6.18', 'en');
+    assert.match(await hover.innerText(), new RegExp(summary.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   }, tree.skip);
 
   uiTest('with kpath.kernelSource: stepping on, the inline values and marks on the real lines', 'source-inline-values', async () => {
@@ -280,6 +296,40 @@ describe('the annotated C source (code-server + chromium)', () => {
     await line('unsigned int hh_len = LL_RESERVED_SPACE(dev);').filter({ hasText: words('hh_len = 16') }).waitFor();
     await line('struct net_device *dev = ').filter({ hasText: words('dev = eth0 mtu 1500') }).waitFor();
     await line('IPSTATS_MIB_OUTMCAST').filter({ hasText: words('skb->len = 128') }).waitFor();
-    assert.ok((await gutterMarks()) >= 3, 'gutter marks on the real step-point lines');
+    await waitForGutterMarks(3);
+    // The lines the packet ran to get here, on the real lines: the signature and hh_len's line.
+    await waitForLinesRun(2);
+  }, tree.skip);
+
+  uiTest('with kpath.kernelSource: "Break here" in the real ip_output.c adds a breakpoint the run stops at', 'source-break-here', async () => {
+    assert.ok(map);
+    await page().mouse.move(5, 5);
+    const frag = map!.position('ip_fragment', 'enter')!;
+    assert.match(frag.path, /net\/ipv4\/ip_output\.c$/);
+    await goToLine(frag.line);
+    await line('static int ip_fragment(').waitFor();
+    const lens = editor().locator('.codelens-decoration', { hasText: 'kpath: ip_fragment:' });
+    await lens.waitFor();
+    await addsBreakpoint('ip_fragment', () => lens.locator('a', { hasText: 'Break here' }).click());
+    // The breakpoint holds: the run stops at ip_fragment, on its line in the real file.
+    await debugAction('Continue');
+    await thread().filter({ hasText: /function breakpoint at ip_fragment/i }).waitFor();
+    await view('Call Stack').locator(`.monaco-list-row[aria-label="Stack Frame ip_fragment, line ${frag.line}, ip_output.c"]`).waitFor();
+  }, tree.skip);
+
+  uiTest('with kpath.kernelSource: "kpath: Show Lines Run by Packet" highlights the real lines a packet ran', 'source-lines-run', async () => {
+    assert.ok(map);
+    await runCommand(page(), 'Remove All Breakpoints');
+    await runCommand(page(), 'kpath: Show Lines Run by Packet');
+    const picker = page().locator('.quick-input-widget');
+    await picker.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: "the stop's packet" }).waitFor();
+    await picker.locator('input').fill('#1');
+    await picker.locator('.quick-input-list .monaco-list-row', { hasText: /^#1(?!\d)/ }).first().click();
+    await page().locator('.statusbar', { hasText: /kpath: packet #1 ran \d+ lines in \d+ files/ }).waitFor();
+    // Packet #1 ran ip_finish_output2 to neigh_output in the kernel's own file: highlighted there.
+    const neigh = map!.position('ip_finish_output2', 'neigh')!;
+    await goToLine(neigh.line);
+    await line('neigh_output(neigh, skb').waitFor();
+    await waitForLinesRun(2);
   }, tree.skip);
 });
