@@ -81,10 +81,26 @@ async function waitRows(n: number): Promise<string[]> {
   }
 }
 
-/** Continue (F5) once VS Code has the session stopped (the toolbar offers Continue). */
+/**
+ * Continue (F5) from the current stop, and wait until the Wire view's status moves on. The view
+ * hears of a stop before VS Code has fetched its threads, so an F5 pressed at once can find VS Code
+ * still running: such a key does nothing, the session stays at the same stop with the toolbar
+ * offering Continue, and the key is pressed again.
+ */
 async function continueRun(): Promise<void> {
-  await page().locator('.debug-toolbar [aria-label^="Continue"]').waitFor();
-  await page().keyboard.press('F5');
+  const f = await wire();
+  const before = (await f.locator('.status').textContent()) ?? '';
+  const moved = f.locator('.status').filter({ hasNotText: before });
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  for (;;) {
+    await page().locator('.debug-toolbar [aria-label^="Continue"]').waitFor();
+    await page().keyboard.press('F5');
+    const taken = await moved.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+    if (taken) return;
+    const lost = await page().locator('.debug-toolbar [aria-label^="Continue"]').isVisible();
+    if (!lost || Date.now() > deadline) break;
+  }
+  await moved.waitFor();
 }
 
 /** The stopped thread's row in the Call Stack, with `text` in its status. */
