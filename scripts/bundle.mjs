@@ -1,7 +1,7 @@
 // Bundles the entry points with esbuild: the command (dist/cli.js), the debug adapter on its own
 // (dist/dap.js loading dist/dap-core.js), the VS Code extension (dist/extension.js, which loads
-// the adapter's code only when it runs the adapter inline) and the picture webviews' scripts
-// (dist/webview-*.js, run in the webviews' browser frames; ELK in a script of its own).
+// the adapter's code only when it runs the adapter inline) and its webviews' pages (dist/webview-*.js,
+// run in the webviews' browser frames; ELK in a script of its own).
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
 
@@ -29,9 +29,12 @@ copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.
 copyFileSync('node_modules/tree-sitter-c/tree-sitter-c.wasm', 'dist/tree-sitter-c.wasm');
 // The extension: `vscode` is the editor's own module, and the adapter runs in a process of its own.
 await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
-// The picture webviews: browser scripts, no Node.js, no source maps in the package.
-const webview = { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true, logLevel: 'warning' };
-await build({ ...webview, entryPoints: ['src/extension/webview/skb.ts'], outfile: 'dist/webview-skb.js' });
-await build({ ...webview, entryPoints: ['src/extension/webview/path.ts'], outfile: 'dist/webview-path.js' });
-await build({ ...webview, entryPoints: ['src/extension/webview/elk.ts'], outfile: 'dist/webview-elk.js' });
+// The webviews' pages: for a browser, with nothing of Node.js or VS Code.
+const page = { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true, logLevel: 'warning' };
+await build({ ...page, entryPoints: ['src/extension/webview/browser/skb.ts'], outfile: 'dist/webview-skb.js' });
+await build({ ...page, entryPoints: ['src/extension/webview/browser/path.ts'], outfile: 'dist/webview-path.js' });
+await build({ ...page, entryPoints: ['src/extension/webview/browser/elk.ts'], outfile: 'dist/webview-elk.js' });
+await build({ ...page, entryPoints: ['src/extension/webview/browser/wire.ts'], outfile: 'dist/wire-view.js' });
+await build({ ...page, entryPoints: ['src/extension/webview/browser/bytes.ts'], outfile: 'dist/frame-bytes.js' });
+await build({ ...page, entryPoints: ['src/extension/webview/browser/tutorial.ts'], outfile: 'dist/tutorial.js' });
 chmodSync('dist/cli.js', 0o755);

@@ -4,6 +4,7 @@
 import { frameRecord } from '../model/run';
 import type { WireFrame } from '../debugger/types';
 import type { RequestContext } from './requests';
+import { pageArgs } from './args';
 
 /** At most this many kpath/frame events per run between two stops; the rest by kpath/frames. */
 export const FRAME_EVENT_LIMIT = 1000;
@@ -18,11 +19,8 @@ export function frameBody(f: WireFrame, index: number): Record<string, unknown> 
 
 /** kpath/frames {start, count}: frames on the wire up to the current position, decoded. */
 export function framesRequest(ctx: RequestContext, args: { start?: unknown; count?: unknown }): object {
-  const start = args.start ?? 0;
-  const count = args.count ?? FRAME_PAGE_LIMIT;
-  if (!Number.isInteger(start) || (start as number) < 0) throw new Error('kpath/frames: start must be an integer >= 0');
-  if (!Number.isInteger(count) || (count as number) < 0 || (count as number) > FRAME_PAGE_LIMIT) throw new Error(`kpath/frames: count must be an integer from 0 to ${FRAME_PAGE_LIMIT}`);
+  const { start, count } = pageArgs('kpath/frames', args, FRAME_PAGE_LIMIT);
   if (!ctx.runtime) throw new Error('no scenario is running (launch first)');
-  const page = ctx.runtime.frames(start as number, count as number);
-  return { total: page.total, frames: page.frames.map((f, i) => frameBody(f, (start as number) + i)) };
+  const page = ctx.runtime.frames(start, count);
+  return { total: page.total, frames: page.frames.map((f, i) => frameBody(f, start + i)) };
 }

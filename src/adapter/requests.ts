@@ -11,6 +11,12 @@ import { pathRequest, functionSourceRequest } from './path';
 import { annotationsRequest } from './annotations';
 import { inlineValuesRequest } from './inline-values';
 import { linesRunRequest, packetsRequest } from './lines-run';
+import { dropsRequest } from './drops';
+import { wireRequest } from './wire';
+import { frameDetailRequest } from './detail';
+import { packetRequest } from './packet';
+import { exportPcapRequest } from './pcap';
+import { lessonStepRequest } from './lesson';
 
 /** What a kpath/* request sees: the runtime and listings of the launched scenario (null before a launch). */
 export interface RequestContext {
@@ -34,4 +40,10 @@ export const CUSTOM_REQUESTS: Readonly<Record<string, CustomRequest>> = {
   'kpath/inlineValues': inlineValuesRequest,
   'kpath/linesRun': linesRunRequest,
   'kpath/packets': packetsRequest,
+  'kpath/drops': dropsRequest,
+  'kpath/wire': wireRequest,
+  'kpath/frameDetail': frameDetailRequest,
+  'kpath/packet': packetRequest,
+  'kpath/exportPcap': exportPcapRequest,
+  'kpath/lessonStep': lessonStepRequest,
 };

@@ -10,7 +10,8 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { parseScenario } from '../model/scenario/parse';
-import { validateScenario, ScenarioError } from '../model/scenario/validate';
+import { validateScenario } from '../model/scenario/validate';
+import { ScenarioError } from '../model/scenario/errors';
 import type { Scenario } from '../model/scenario/types';
 import { Runtime, StopResult, Stop, ExceptionFilter } from '../debugger/runtime';
 import type { ExceptionKind } from '../model/kernel/watch';
@@ -25,6 +26,10 @@ import { resolveTreePath } from '../source/load';
 import { Variables } from './variables';
 import { CUSTOM_REQUESTS, RequestContext } from './requests';
 import { FRAME_EVENT_LIMIT, frameBody } from './frames';
+import { DROP_EVENT_LIMIT, dropBody } from './drops';
+import { frameDetail } from './detail';
+import { TASK_THREAD, SOFTIRQ_THREAD, threadOf } from './threads';
+import { applyKnobTexts, KnobError } from '../debugger/knob';
 
 /** The launch configuration (package.json's debugger schema). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -36,10 +41,9 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   trace?: boolean;
   /** A Linux source tree: frames and breakpoints use its files where the model's step points map to them. */
   kernelSource?: string;
+  /** "What if" knobs applied to the scenario before it runs, in a lesson's words (`link veth0 mtu 576`). */
+  knobs?: string[];
 }
-
-const TASK_THREAD = 1;
-const SOFTIRQ_THREAD = 2;
 
 export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
   { filter: 'drop', label: 'Packet dropped', description: 'Stop where a packet is freed, with its drop reason', supportsCondition: true, conditionDescription: 'e.g. reason == "NEIGH_FAILED"' },
@@ -175,9 +179,13 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
             this.framesOmitted++;
             return;
           }
-          this.sendEvent(new Event('kpath/frame', frameBody({ time, dev, dir, bytes, packet }, index)));
+          const f = { time, dev, dir, bytes, packet };
+          // With its layers: a client keeps what it needs to show the frame after the run ends.
+          this.sendEvent(new Event('kpath/frame', { ...frameBody(f, index), layers: frameDetail(f, index).layers }));
         },
-        onDrop: (detail) => this.sendEvent(new Event('kpath/drop', detail)),
+        onDrop: (drop, index) => {
+          if (this.dropEvents++ < DROP_EVENT_LIMIT) this.sendEvent(new Event('kpath/drop', dropBody(drop, index)));
+        },
         onProgress: (calls, total) => this.progress(calls, total),
         onTrace: args.trace ? (line) => this.sendEvent(new OutputEvent(line + '\n', 'console')) : undefined,
       };
@@ -495,9 +503,10 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     }
   }
 
-  /** Frame events sent during the run going on, and frames past the limit not sent. */
+  /** Frame events sent during the run going on, and frames past the limit not sent; drop events sent. */
   private frameEvents = 0;
   private framesOmitted = 0;
+  private dropEvents = 0;
 
   /** Sends what a stop (or the end) means to the client. */
   private report(r: StopResult, first: boolean): void {
@@ -511,17 +520,21 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     }
     this.frameEvents = 0;
     this.framesOmitted = 0;
+    this.dropEvents = 0;
     for (const line of r.output) this.sendEvent(new OutputEvent(line + '\n', 'console'));
     this.vars.reset();
     this.frameHandles.reset();
     const stop = r.stop;
     if (!stop) {
+      // What the run put on the wire and dropped in all: the client can no longer ask once it has ended.
+      const rt = this.runtime!;
+      this.sendEvent(new Event('kpath/ended', { frameCount: rt.frames(0, 0).total, dropCount: rt.drops(0, 0).total }));
       for (const line of this.endOfRun()) this.sendEvent(new OutputEvent(line + '\n', 'console'));
       this.sendEvent(new ExitedEvent(0));
       this.sendEvent(new TerminatedEvent());
       return;
     }
-    this.sendEvent(new Event('kpath/position', { step: stop.step, time: stop.time, frameCount: stop.frameCount, context: stop.context, event: stop.event }));
+    this.sendEvent(new Event('kpath/position', { step: stop.step, time: stop.time, frameCount: stop.frameCount, dropCount: stop.dropCount, context: stop.context, event: stop.event, function: stop.frames[0]?.fn ?? null }));
     const reason = stop.exception ? 'exception' : r.reason;
     const ev = new StoppedEvent(reason, threadOf(stop), stop.exception ? describeException(stop.exception.kind, stop.exception.detail) : undefined) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
@@ -628,11 +641,16 @@ function loadScenario(args: LaunchArguments): Scenario {
     if (args.kernel !== '6.18' && args.kernel !== '4.9') throw new ErrorResponse(`kernel must be "6.18" or "4.9", not ${JSON.stringify(args.kernel)}`);
     s.kernel = args.kernel;
   }
+  if (args.knobs !== undefined) {
+    if (!Array.isArray(args.knobs) || args.knobs.some((k) => typeof k !== 'string')) throw new ErrorResponse('knobs must be an array of strings, e.g. ["link veth0 mtu 576"]');
+    try {
+      s = applyKnobTexts(s, args.knobs);
+    } catch (e) {
+      if (e instanceof KnobError) throw new ErrorResponse(e.message);
+      throw e;
+    }
+  }
   return s;
-}
-
-function threadOf(stop: Stop): number {
-  return stop.context === 'task' ? TASK_THREAD : SOFTIRQ_THREAD;
 }
 
 function describeException(kind: ExceptionKind, d: Record<string, unknown>): string {

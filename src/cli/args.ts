@@ -25,6 +25,7 @@ Usage:
   kpath dap                        the debug adapter on stdin/stdout (see: kpath dap --help)
   kpath capture FILE.kpath OUTDIR  run it on this machine's kernel, as root (see: kpath capture --help)
   kpath compare FILE.kpath         the model against the real kernel (see: kpath compare --help)
+  kpath tutorial check [DIR|FILE]  check lessons against the model (see: kpath tutorial --help)
   kpath functions                  list the modeled kernel functions
   kpath --help                     this text
   kpath --version                  the version
@@ -33,7 +34,8 @@ A scenario (.kpath) describes one host, its links, routes, neighbours, netfilter
 on its links, and timed socket calls. The language is documented in docs/scenario.md.
 
 Exit status: 0 the scenario ran; 2 bad scenario or bad arguments; 1 a fault in kpath itself
-(kpath compare: 1 when the model and the kernel differ).`;
+(kpath compare: 1 when the model and the kernel differ; kpath tutorial check: 1 when a lesson
+fails against the model).`;
 
 export const RUN_HELP = `Usage: kpath run FILE.kpath [--pcap OUT.pcap] [--trace] [--json] [--break FUNC]... [--kernel 6.18|4.9] [--kernel-source DIR] [--counts|--records]
 

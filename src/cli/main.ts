@@ -5,6 +5,7 @@ import { captureCommand, reportError } from './capture';
 import { compareCommand } from './compare';
 import { runCommand } from './run';
 import { kernelSourceFor, profileOf } from './kernel-source';
+import { tutorialCommand, TUTORIAL_HELP } from './tutorial';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
 import { useLanguage, languageFromEnv } from '../l10n';
 import { serveStdio } from '../adapter/stdio';
@@ -60,6 +61,13 @@ function main(argv: string[]): number | undefined {
       // These run real processes and wait on them: the exit status comes when they are done.
       void (cmd === 'capture' ? captureCommand(rest, write) : compareCommand(rest, write)).then((c) => (process.exitCode = c));
       return undefined;
+    }
+    if (cmd === 'tutorial') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        write(TUTORIAL_HELP + '\n');
+        return 0;
+      }
+      return tutorialCommand(rest, write, (s) => process.stderr.write(s));
     }
     if (cmd === 'functions') {
       for (const f of MODELED_FUNCTIONS) write(`${f.name.padEnd(28)} ${f.source.padEnd(26)} ${f.profiles.join(', ')}\n`);

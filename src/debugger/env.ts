@@ -1,10 +1,16 @@
 // The names an expression can use at a stop (a frame's arguments and locals, the packet, the
-// stop's globals) and the functions it can call (ip_hdr, skb_headroom, ...).
+// stop's globals, among them what the run has done so far: frames, sends, drops, counters) and
+// the functions it can call (ip_hdr, skb_headroom, neigh, ...).
 
 import type { SkBuff } from '../model/net/skbuff';
 import type { Value, ExprEnv } from './expr';
 import { wrap, ipHeaderView, skbView, rtView } from './inspect';
 import type { Stop } from './types';
+import { ExprError } from './expr';
+import { formatIpv4 } from '../model/wire/addr';
+import {
+  framesList, stackList, sendsList, dropsList, icmpList, countersView, neighboursList, findNeigh, neighEntryView, deviceByName, socketByName,
+} from './run-views';
 
 export const emptyEnv: ExprEnv = { lookup: () => undefined, names: () => [] };
 
@@ -17,6 +23,14 @@ export function stopEnv(stop: Stop, frameIndex: number): ExprEnv {
     now: () => k.now,
     reason: () => stop.exception?.detail.reason,
     exception: () => stop.exception?.kind,
+    kernel: () => k.profile,
+    frames: () => framesList(stop),
+    stack: () => stackList(stop),
+    sends: () => sendsList(stop),
+    drops: () => dropsList(k),
+    icmp: () => icmpList(k),
+    counters: () => countersView(k),
+    neighbours: () => neighboursList(k),
   };
   const lookup = (name: string): Value | undefined => {
     if (frame) {
@@ -66,11 +80,24 @@ export function stopEnv(stop: Stop, frameIndex: number): ExprEnv {
       case 'ntohl':
       case 'htonl':
         return a;
+      case 'neigh': {
+        // neigh("192.0.2.2") or neigh(192.0.2.2): the entry for that address, NULL when there is none.
+        const addr = typeof a === 'number' ? formatIpv4(a >>> 0) : a;
+        if (args.length !== 1 || typeof addr !== 'string') throw new ExprError('neigh expects one IPv4 address, e.g. neigh("192.0.2.2")');
+        const n = findNeigh(k, addr);
+        return n ? neighEntryView(n, k) : null;
+      }
+      case 'dev':
+        if (args.length !== 1 || typeof a !== 'string') throw new ExprError('dev expects one device name, e.g. dev("veth0")');
+        return deviceByName(k, a);
+      case 'sock':
+        if (args.length !== 1 || typeof a !== 'string') throw new ExprError('sock expects one socket name from the scenario, e.g. sock("s")');
+        return socketByName(k, a);
       default:
         return undefined;
     }
   };
-  return { lookup, names, call, functions: () => ['ip_hdr', 'skb_dst', 'skb_rtable', 'skb_headroom', 'skb_tailroom', 'ntohs', 'htons', 'ntohl', 'htonl'] };
+  return { lookup, names, call, functions: () => ['ip_hdr', 'skb_dst', 'skb_rtable', 'skb_headroom', 'skb_tailroom', 'ntohs', 'htons', 'ntohl', 'htonl', 'neigh', 'dev', 'sock'] };
 }
 
 /** The packet's network header holds an IPv4 header (not an ARP packet's). */

@@ -443,6 +443,11 @@ function brief(e: Expr): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
+/** Source-like text of a parsed expression, with parentheses only where they are needed. */
+export function exprText(e: Expr): string {
+  return show(e);
+}
+
 function show(e: Expr): string {
   const wrap = (x: Expr): string => (x.kind === 'binary' || x.kind === 'conditional' || x.kind === 'unary' ? `(${show(x)})` : show(x));
   switch (e.kind) {

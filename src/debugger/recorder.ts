@@ -4,8 +4,9 @@
 import type { SkBuff } from '../model/net/skbuff';
 import type { Watcher, ExceptionKind } from '../model/kernel/watch';
 import type { Kernel } from '../model/kernel/kernel';
-import type { Frame, Stop, StepInfo, StepKind, WireFrame, RuntimeHooks } from './types';
+import type { Frame, Stop, StepInfo, StepKind, WireFrame, WireDrop, SendRecord, RuntimeHooks } from './types';
 import type { History } from './history';
+import type { Scenario } from '../model/scenario/types';
 
 export class StopSignal {
   constructor(readonly stop: Stop) {}
@@ -37,6 +38,9 @@ export class Recorder implements Watcher {
     private readonly interventions: Map<number, ((s: Stop) => void)[]>,
     private readonly history: History,
     private readonly wire: readonly WireFrame[],
+    private readonly drops: WireDrop[],
+    private readonly returnedCalls: readonly SendRecord[],
+    private readonly scenario: Scenario,
   ) {}
 
   private touch(name: string): void {
@@ -90,12 +94,27 @@ export class Recorder implements Watcher {
   }
 
   exception(kind: ExceptionKind, detail: Record<string, unknown>): void {
-    if (kind === 'drop' && this.steps >= this.from) this.hooks.onDrop?.(detail);
+    if (kind === 'drop') this.dropped(detail);
     this.touch('!' + kind);
     this.pendingException = { kind, detail };
     const top = this.stack[this.stack.length - 1];
     this.point('exception', top?.fn ?? '', 'exception');
     this.pendingException = undefined;
+  }
+
+  /**
+   * Logs a drop the first time a re-execution passes it (every part of the run is first run with
+   * a recorder), and reports it when it comes after the current position.
+   */
+  private dropped(detail: Record<string, unknown>): void {
+    const k = this.k;
+    const index = k.totals.drops - 1;
+    let drop = this.drops[index];
+    if (drop === undefined && index === this.drops.length) {
+      drop = { time: k.now, packet: detail.packet as number, function: detail.function as string, reason: detail.reason as string, len: detail.len as number, frame: k.frameCount };
+      this.drops.push(drop);
+    }
+    if (drop && this.steps >= this.from) this.hooks.onDrop?.(drop, index);
   }
 
   private point(kind: StepKind, fn: string, label: string): void {
@@ -111,7 +130,7 @@ export class Recorder implements Watcher {
     return {
       step, kind, context: this.ctx, event: this.event, eventSeq: this.eventSeq, time: this.k.now,
       frames: this.stack.slice().reverse(), exception: this.pendingException, returned: kind === 'enter' ? undefined : this.returned,
-      frameCount: this.k.frameCount, wire: this.wire, kernel: this.k,
+      frameCount: this.k.frameCount, dropCount: this.k.totals.drops, wire: this.wire, calls: this.returnedCalls, scenario: this.scenario, kernel: this.k,
     };
   }
 }

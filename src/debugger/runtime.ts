@@ -30,9 +30,11 @@ import { Recorder, StopSignal, Decide } from './recorder';
 import { Breakpoints } from './breakpoints';
 import { stopEnv, emptyEnv } from './env';
 import type { CallRecord, StepRecord } from './path';
-import type { Stop, StopResult, StopReason, StepInfo, Hit, WireFrame, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
+import { wireRows, WireRowRef } from './wirelog';
+import type { Stop, StopResult, StopReason, StepInfo, Hit, WireFrame, WireDrop, SendRecord, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
 
-export type { Stop, StopResult, StopReason, Frame, WireFrame, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
+export type { Stop, StopResult, StopReason, Frame, WireFrame, WireDrop, SendRecord, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
+export type { WireRowRef } from './wirelog';
 export { stopEnv } from './env';
 
 export interface RuntimeOptions {
@@ -83,6 +85,15 @@ export class Runtime {
   /** Runs forward to the next breakpoint or exception (or to the end). */
   continue(): StopResult {
     return this.forward((info, rec, out) => this.bps.at(info, rec, out, true));
+  }
+
+  /**
+   * Runs forward to the first step point where `holds` is true of the stop it would be (a lesson's
+   * target), looking only at step points `where` accepts (all when absent); breakpoints are not
+   * stopped at. Returns a null stop when the run ends first.
+   */
+  until(holds: (stop: Stop) => boolean, where?: (info: StepInfo) => boolean): StopResult {
+    return this.forward((info, rec) => ((!where || where(info)) && holds(rec.snapshot(info.kind, info.step)) ? 'step' : null));
   }
 
   /** Next step point in this function or a caller (steps over calls). */
@@ -252,6 +263,9 @@ export class Runtime {
     this.history.truncate(this.curSeg + 1);
     this.checkpoints.truncate(this.curSeg);
     if (this.wire.length > cur.frameCount) this.wire.length = cur.frameCount;
+    if (this.dropLog.length > cur.dropCount) this.dropLog.length = cur.dropCount;
+    const returned = cur.kernel.currentSend >= 0 ? cur.kernel.currentSend : cur.kernel.callCount;
+    if (this.calls.length > returned) this.calls.length = returned;
     apply(cur);
   }
 
@@ -263,6 +277,23 @@ export class Runtime {
     const total = this.current ? this.current.frameCount : this.wire.length;
     const from = Math.max(0, Math.min(start, total));
     return { frames: this.wire.slice(from, Math.min(total, from + Math.max(0, count))), total };
+  }
+
+  /**
+   * The packets dropped up to the current position (the whole run once it has ended), from
+   * `start`, at most `count`; and how many there are in all.
+   */
+  drops(start: number, count: number): { drops: readonly WireDrop[]; total: number } {
+    const total = this.current ? this.current.dropCount : this.dropLog.length;
+    const from = Math.max(0, Math.min(start, total));
+    return { drops: this.dropLog.slice(from, Math.min(total, from + Math.max(0, count))), total };
+  }
+
+  /** Rows of the frames and drops up to the current position in the order they happened (wirelog.ts). */
+  wireRows(start: number, count: number): { rows: WireRowRef[]; frames: number; drops: number } {
+    const frames = this.frames(0, 0).total;
+    const drops = this.drops(0, 0).total;
+    return { rows: wireRows(frames, this.dropLog, drops, start, count), frames, drops };
   }
 
   /** What the index of the run costs: segments known, steps they cover, bytes held; checkpoints. */
@@ -361,6 +392,9 @@ export class Runtime {
   private readonly checkpoints = new Checkpoints();
   private readonly shared = new Shared();
   private readonly wire: WireFrame[] = [];
+  private readonly dropLog: WireDrop[] = [];
+  /** The socket calls that have returned, in order, logged by the first re-execution to make each. */
+  private readonly calls: SendRecord[] = [];
   /** The segment the current stop is in, and its step points up to the stop. */
   private curSeg = 0;
   private curInfos: StepInfo[] | null = null;
@@ -467,12 +501,16 @@ export class Runtime {
       if (k.frameCount > wire.length) wire.push({ time: t, dev, dir, bytes: bytes.slice(), packet: pkt });
       if (onFrame && rec && k.w === rec && rec.steps >= from) onFrame(t, dev, dir, bytes, pkt, k.frameCount - 1);
     });
+    const calls = this.calls;
+    k.onCall = (index, line, result) => {
+      if (index === calls.length) calls.push({ line, time: k.now, result });
+    };
     const onProgress = hooks.onProgress;
     if (onProgress) {
       const total = totalCalls(this.scenario);
       k.progress = () => onProgress(k.callCount, total);
     }
-    const r = new Recorder(k, from, decide, hooks, this.interventions, h, wire);
+    const r = new Recorder(k, from, decide, hooks, this.interventions, h, wire, this.dropLog, calls, this.scenario);
     rec = r;
     if (opts.keepInfos) r.segInfos = [];
     const knobs = [...this.interventions.keys()];
@@ -546,6 +584,7 @@ export class Runtime {
         k.segment = null;
         k.frameSinks = [];
         k.progress = null;
+        k.onCall = null;
         return e.stop;
       }
       throw e;

@@ -5,7 +5,7 @@
 //
 // What is not copied: functions (module-level code, shared), the scenario and whatever else is
 // marked shared (never changed by a run), and what belongs to the one run that watches the kernel
-// (its watcher, frame sinks, segment hook, progress callback and recycled buffers).
+// (its watcher, frame sinks, segment hook, progress and call callbacks, and recycled buffers).
 
 import { Kernel } from '../model/kernel/kernel';
 
@@ -46,7 +46,7 @@ export interface KernelCopy {
 
 /**
  * A deep copy of `k`, which must be between events (not inside a call). The copy has no watcher,
- * no frame sinks, no segment hook and no progress callback: the run that resumes it attaches its own.
+ * no frame sinks, no segment hook and no progress or call callback: the run that resumes it attaches its own.
  */
 export function copyKernel(k: Kernel, shared: Shared): KernelCopy {
   // Detach what belongs to the run, copy, then put it back on the original.
@@ -54,12 +54,14 @@ export function copyKernel(k: Kernel, shared: Shared): KernelCopy {
   const sinks = k.frameSinks;
   const segment = k.segment;
   const progress = k.progress;
+  const onCall = k.onCall;
   const pool = k.pool;
   k.pool = new Map();
   k.w = null;
   k.frameSinks = [];
   k.segment = null;
   k.progress = null;
+  k.onCall = null;
   try {
     const c = new Copier(shared);
     const kernel = c.copy(k) as Kernel;
@@ -69,6 +71,7 @@ export function copyKernel(k: Kernel, shared: Shared): KernelCopy {
     k.frameSinks = sinks;
     k.segment = segment;
     k.progress = progress;
+    k.onCall = onCall;
     k.pool = pool;
   }
 }

@@ -4,6 +4,7 @@
 import type { SkBuff } from '../model/net/skbuff';
 import type { ExceptionKind } from '../model/kernel/watch';
 import type { Kernel } from '../model/kernel/kernel';
+import type { Scenario } from '../model/scenario/types';
 
 export type StepKind = 'enter' | 'at' | 'leave' | 'exception';
 
@@ -38,9 +39,22 @@ export interface Stop {
   returned?: { fn: string; value: unknown };
   /** Frames on the wire before this stop. */
   frameCount: number;
+  /** Packets dropped before this stop (kfree_skb_reason). */
+  dropCount: number;
   /** The frames of the run as far as it is known; the first frameCount are this stop's. */
   wire: readonly WireFrame[];
+  /** The socket calls of the run that have returned, as far as it is known (see SendRecord). */
+  calls: readonly SendRecord[];
+  /** The scenario being run (its send lines name the calls). */
+  scenario: Scenario;
   kernel: Kernel;
+}
+
+/** A socket call that has returned: the scenario line of its send and its result ("ok" or an errno name). */
+export interface SendRecord {
+  line: number;
+  time: number;
+  result: string;
 }
 
 /** A frame on the wire, as the debugger keeps it for the Wire view. */
@@ -50,6 +64,17 @@ export interface WireFrame {
   dir: 'tx' | 'rx';
   bytes: Uint8Array;
   packet: number;
+}
+
+/** A dropped packet, as the debugger keeps it for the Wire view. */
+export interface WireDrop {
+  time: number;
+  packet: number;
+  function: string;
+  reason: string;
+  len: number;
+  /** Frames on the wire before the drop: where it goes in the list of frames. */
+  frame: number;
 }
 
 export interface Breakpoint {
@@ -103,8 +128,8 @@ export interface Hit {
 export interface RuntimeHooks {
   /** A frame went on the wire after the current position (for a live capture view). */
   onFrame?: (time: number, dev: string, dir: 'tx' | 'rx', bytes: Uint8Array, packet: number, index: number) => void;
-  /** A packet was dropped after the current position. */
-  onDrop?: (detail: Record<string, unknown>) => void;
+  /** A packet was dropped after the current position (`index`: its number among the run's drops). */
+  onDrop?: (drop: WireDrop, index: number) => void;
   /** A trace line (a function entered) after the current position. */
   onTrace?: (line: string) => void;
   /** A long run forward has made `calls` of the scenario's `total` socket calls (every 65,536). */

@@ -7,6 +7,9 @@ import { KpathConfigurationProvider, scenarioConfiguration } from './configurati
 import { registerPictures } from './pictures/register';
 import { registerKernelSource } from './source';
 import { registerAnnotations } from './annotate/register';
+import { registerWire } from './wire/register';
+import { registerTutorial } from './tutorial/panel';
+import { registerWalkthrough } from './tutorial/walkthrough';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
@@ -18,6 +21,9 @@ export function activate(context: vscode.ExtensionContext): void {
   registerPictures(context);
   registerKernelSource(context);
   registerAnnotations(context);
+  registerWire(context);
+  registerTutorial(context);
+  registerWalkthrough(context);
 }
 
 export function deactivate(): void {

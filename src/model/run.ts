@@ -195,6 +195,7 @@ function doSend(k: Kernel, line: SendLine, st: LineState): void {
     }
   }
   k.currentSend = -1;
+  if (k.onCall !== null) k.onCall(idx, send.pos.line, r < 0 ? errnoName(r) : 'ok');
   if (k.progress !== null && (k.callCount & 0xffff) === 0) k.progress();
 }
 

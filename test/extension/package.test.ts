@@ -53,7 +53,7 @@ describe('the .vsix package', () => {
 
   it('holds the bundles, the grammar, the docs and the default scenario, and no sources or node_modules', () => {
     const files = filesUnder(installed);
-    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/dap.js', 'dist/dap-core.js', 'dist/source-worker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'dist/webview-skb.js', 'dist/webview-path.js', 'dist/webview-elk.js', 'media/webview/pictures.css', 'package.json', 'readme.md', 'LICENSE.txt', 'syntaxes/kpath.tmLanguage.json', 'syntaxes/language-configuration.json', 'media/scenarios/default.kpath', 'docs/scenario.md']) {
+    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/dap.js', 'dist/dap-core.js', 'dist/source-worker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'dist/webview-skb.js', 'dist/webview-path.js', 'dist/webview-elk.js', 'media/webview/pictures.css', 'package.json', 'readme.md', 'LICENSE.txt', 'syntaxes/kpath.tmLanguage.json', 'syntaxes/language-configuration.json', 'media/scenarios/default.kpath', 'docs/scenario.md', 'docs/lessons.md', 'dist/tutorial.js', 'media/webview/tutorial.css', 'media/lessons/01-first-stop.lesson', 'media/lessons/01-first-stop.kpath', 'media/walkthrough/open.md']) {
       assert.ok(files.includes(f), `${f} is missing from the package: ${files.join(', ')}`);
     }
     const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|\.vscode-test|\.ci|test-artifacts)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
@@ -69,6 +69,16 @@ describe('the .vsix package', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, / ip_output .* net\/ipv4\/ip_output\.c:1$/m);
     assert.ok(fs.readdirSync(path.join(cache, 'kpath', 'source-map')).length === 1, 'the mapping is cached');
+  });
+
+  it('its command checks the lessons it ships, and they pass', () => {
+    const lessons = filesUnder(installed).filter((f) => /^media\/lessons\/.*\.lesson$/.test(f));
+    assert.ok(lessons.length >= 14, `${lessons.length} lessons in the package`);
+    const env = { ...process.env };
+    delete env.NODE_TEST_CONTEXT;
+    const r = spawnSync(process.execPath, [path.join(installed, 'dist', 'cli.js'), 'tutorial', 'check'], { cwd: tmp, encoding: 'utf8', env });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`\\n${lessons.length} lessons, ${lessons.length} passed\\n$`));
   });
 
   it('its adapter runs with nothing else installed, and debugs the default scenario to a stop and to the end', async () => {

@@ -303,8 +303,27 @@ function codeServerEnv(home: string): NodeJS.ProcessEnv {
   return env;
 }
 
+export interface CodeServerOptions {
+  /**
+   * VS Code's display language (code-server's --locale), e.g. "zh-cn". VS Code takes a display
+   * language only when a language pack for it is installed (otherwise it stays English, and so does
+   * vscode.env.language); the server gets an empty one, registered in the user data's
+   * languagepacks.json as an installed pack would be: VS Code's own words stay English, while the
+   * extension's follow vscode.env.language.
+   */
+  locale?: string;
+}
+
+/** Registers an empty language pack for `locale` in a user data folder (see CodeServerOptions). */
+function emptyLanguagePack(root: string, userData: string, locale: string): void {
+  const translations = path.join(root, `language-pack-${locale}.json`);
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const pack = { hash: `kpath-test-${locale}`, extensions: [{ extensionIdentifier: { id: `kpath-test.language-pack-${locale}` }, version: '0.0.1' }], translations: { vscode: translations }, label: locale };
+  fs.writeFileSync(path.join(userData, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
+}
+
 /** Starts code-server on a free port of 127.0.0.1, with nothing shared with other runs. */
-export async function startCodeServer(): Promise<CodeServer> {
+export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
   const entry = await ensureCodeServer();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-vscode-'));
   const dirs = {
@@ -314,6 +333,7 @@ export async function startCodeServer(): Promise<CodeServer> {
   };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'));
+  if (opts.locale) emptyLanguagePack(root, dirs.userData, opts.locale);
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
   // An empty config file: otherwise code-server writes one with a generated password.
   const config = path.join(root, 'config.yaml');
@@ -341,6 +361,7 @@ export async function startCodeServer(): Promise<CodeServer> {
         '--disable-workspace-trust',
         '--user-data-dir', dirs.userData,
         '--extensions-dir', dirs.extensions,
+        ...(opts.locale ? ['--locale', opts.locale] : []),
       ],
       // detached: a process group of its own, so that stop() reaches the extension hosts and the
       // debug adapters too.
@@ -501,9 +522,11 @@ export async function activationMs(page: Page, name: string): Promise<number> {
   if ((await row.count()) === 0) await list.focus();
   while ((await row.count()) === 0) {
     if (Date.now() > deadline) throw new Error(`${name} has no activation time in Running Extensions`);
-    const focused = rows.and(page.locator('.focused'));
-    const atEnd = (await focused.count()) > 0 &&
-      (await focused.first().getAttribute('aria-posinset')) === (await focused.first().getAttribute('aria-setsize'));
+    // The focused row can be re-rendered between two reads: a read that misses it counts as not at the end.
+    const focused = rows.and(page.locator('.focused')).first();
+    const attr = (name: string): Promise<string | null> => focused.getAttribute(name, { timeout: 1000 }).catch(() => null);
+    const pos = await attr('aria-posinset');
+    const atEnd = pos !== null && pos === (await attr('aria-setsize'));
     await page.keyboard.press(atEnd ? 'Home' : 'ArrowDown');
     await sleep(100);
   }
@@ -536,6 +559,26 @@ export function scenarioWorkspace(parent: string): string {
   const dir = fs.mkdtempSync(path.join(parent, 'workspace-'));
   fs.copyFileSync(DEFAULT_SCENARIO, path.join(dir, 'default.kpath'));
   return dir;
+}
+
+/**
+ * A workbench on a new workspace holding the default scenario as default.kpath, its editor open
+ * and pinned (the model's listings opened while debugging do not replace it as a preview would),
+ * once kpath has activated (F5 pressed before the extension host is up does nothing at all).
+ */
+export async function openScenarioWorkbench(server: CodeServer): Promise<{ wb: Workbench; folder: string }> {
+  const folder = scenarioWorkspace(server.root);
+  const wb = await openWorkbench(server, folder);
+  try {
+    await wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'default.kpath' }).dblclick();
+    await openFile(wb.page, 'default.kpath');
+    await activationMs(wb.page, KPATH_EXTENSION_ID);
+    await runCommand(wb.page, 'View: Close Editor');
+  } catch (e) {
+    await wb.close();
+    throw e;
+  }
+  return { wb, folder };
 }
 
 export interface ActivationMeasurement {

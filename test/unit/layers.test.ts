@@ -25,18 +25,25 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'model/peers': ['model/net', 'model/wire', 'model/core'],
   // run.ts, result.ts, report.ts, trace.ts: running a scenario and what it produces.
   'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario'],
-  'debugger': ['model/*'],
+  // The lesson format and the tutorial's progress: plain text and state, nothing of the model.
+  'tutorial': [],
+  'debugger': ['model/*', 'tutorial'],
   'io': ['node'],
   // The message catalogues (src/l10n, with l10n/*.json): any layer that shows messages may use them.
   'l10n': ['@vscode/l10n', 'l10n bundles'],
   // The mapping of step points to a real Linux tree (tree-sitter's C parser runs in its worker).
-  // Files with messages import @vscode/l10n itself, where `npm run l10n` looks for l10n.t calls.
+  // Messages are written as l10n.t(...) with l10n imported from @vscode/l10n itself: that is the
+  // import @vscode/l10n-dev recognises when it exports the strings (src/l10n configures the same module).
   'source': ['model/*', 'io', 'l10n', '@vscode/l10n', 'node', 'web-tree-sitter'],
-  'adapter': ['source', 'debugger', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
+  'adapter': ['source', 'debugger', 'tutorial', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
   'capture': ['model/*', 'io', 'l10n', 'node'],
-  'cli': ['adapter', 'source', 'debugger', 'capture', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
-  // The picture webviews' scripts (extension/webview) bundle ELK for the path picture's layout.
-  'extension': ['adapter', 'source', 'vscode', 'node', 'elkjs'],
+  'cli': ['adapter', 'source', 'debugger', 'tutorial', 'capture', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
+  'extension': ['adapter', 'source', 'tutorial', 'vscode', 'node', 'extension/webview'],
+  // What the webviews and the extension share (the messages between them, layouts): no VS Code, no
+  // Node.js, types of the adapter's answers.
+  'extension/webview': ['adapter', 'tutorial'],
+  // The webviews' pages: browser code only; ELK lays out the path picture.
+  'extension/webview/browser': ['extension/webview', 'adapter', 'tutorial', 'elkjs'],
 };
 
 /** The layer of a file or folder under src/: the longest key of MAY_IMPORT that contains it. */

@@ -83,7 +83,7 @@ function visits(s: Scenario, out: Map<string, Visit[]>, seen: Set<string>): void
     list.push({ fn, step: info.label, missing });
     out.set(key, list);
     return false;
-  }, {}, new Map(), new History(), []);
+  }, {}, new Map(), new History(), [], [], [], s);
   k.w = rec;
   runKernel(k, s.run);
 }

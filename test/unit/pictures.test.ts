@@ -18,7 +18,7 @@ import { packetPath, CallRecord } from '../../src/debugger/path';
 import { skbPicture, pictureFrame } from '../../src/adapter/skb';
 import type { SkbPicture } from '../../src/adapter/pictures';
 import { ChangeMarker, changedFields } from '../../src/extension/pictures/changes';
-import { elkGraph, fromElk, ElkGraph } from '../../src/extension/pictures/layout';
+import { elkGraph, fromElk, ElkGraph } from '../../src/extension/webview/path-layout';
 
 const DEFAULT = path.join(REPO_ROOT, 'media', 'scenarios', 'default.kpath');
 const SCENARIOS = path.join(REPO_ROOT, 'test', 'scenarios');

@@ -2,20 +2,14 @@
 // load, nothing remote, resources only from the extension's media/ and dist/), a page that draws
 // what it is sent, and a refresh at each change of the followed stop, one request at a time.
 
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DebugFollower, Target } from './follow';
-import type { FromWebview, ToWebview, Labels } from './messages';
+import { webviewHtml, webviewOptions, Page } from '../html';
+import type { FromWebview, ToWebview, Labels } from '../webview/picture-messages';
 
-export interface PanelSpec {
+export interface PanelSpec extends Page {
   /** The webview's type (and the panel's identity). */
   viewType: string;
-  title: string;
-  /** The page's script in dist/ and its style sheet in media/. */
-  script: string;
-  style: string;
-  /** Scripts of dist/ the page may load later, by name (the page finds their URIs in data-* attributes of its body). */
-  lazyScripts?: Record<string, string>;
 }
 
 export abstract class PicturePanel implements vscode.Disposable {
@@ -33,40 +27,9 @@ export abstract class PicturePanel implements vscode.Disposable {
     protected readonly follower: DebugFollower,
     spec: PanelSpec,
   ) {
-    const media = vscode.Uri.joinPath(extensionUri, 'media');
-    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
-    this.panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [media, dist],
-    });
+    this.panel = vscode.window.createWebviewPanel(spec.viewType, spec.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
     const webview = this.panel.webview;
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, spec.script));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, spec.style));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-      `img-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-    ].join('; ');
-    const lazy = Object.entries(spec.lazyScripts ?? {})
-      .map(([name, file]) => ` data-${name}="${webview.asWebviewUri(vscode.Uri.joinPath(dist, file))}"`)
-      .join('');
-    webview.html = `<!DOCTYPE html>
-<html lang="${vscode.env.language}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>${escapeHtml(spec.title)}</title>
-</head>
-<body${lazy}>
-<main id="root" aria-live="polite"></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    webview.html = webviewHtml(webview, extensionUri, spec);
     this.disposables.push(
       this.panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((m: FromWebview) => this.receive(m)),
@@ -155,6 +118,3 @@ export abstract class PicturePanel implements vscode.Disposable {
   }
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

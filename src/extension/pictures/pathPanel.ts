@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { PathPicture } from '../../adapter/pictures';
 import type { DebugFollower, Target } from './follow';
-import type { FromWebview, Labels, PathLayout, ToWebview } from './messages';
+import type { FromWebview, Labels, PathLayout, ToWebview } from '../webview/picture-messages';
 import { PicturePanel } from './panel';
 
 /** Layouts by graph key, for the extension host's lifetime: each profile is laid out once. */
@@ -17,7 +17,7 @@ export class PathPanel extends PicturePanel {
 
   constructor(extensionUri: vscode.Uri, follower: DebugFollower) {
     super(extensionUri, follower, {
-      viewType: 'kpath.path', title: vscode.l10n.t('kpath: path'), script: 'webview-path.js', style: 'webview/pictures.css',
+      viewType: 'kpath.path', title: vscode.l10n.t('kpath: path'), script: 'webview-path.js', style: 'pictures.css',
       lazyScripts: { elk: 'webview-elk.js' },
     });
   }

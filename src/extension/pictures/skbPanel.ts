@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { SkbPicture, NoSkb } from '../../adapter/pictures';
 import type { DebugFollower, Target } from './follow';
-import type { Labels, ToWebview } from './messages';
+import type { Labels, ToWebview } from '../webview/picture-messages';
 import { ChangeMarker } from './changes';
 import { PicturePanel } from './panel';
 
@@ -14,7 +14,7 @@ export class SkbPanel extends PicturePanel {
   private run: string | null = null;
 
   constructor(extensionUri: vscode.Uri, follower: DebugFollower) {
-    super(extensionUri, follower, { viewType: 'kpath.skb', title: vscode.l10n.t('kpath: sk_buff'), script: 'webview-skb.js', style: 'webview/pictures.css' });
+    super(extensionUri, follower, { viewType: 'kpath.skb', title: vscode.l10n.t('kpath: sk_buff'), script: 'webview-skb.js', style: 'pictures.css' });
   }
 
   protected async render(target: Target): Promise<ToWebview> {

@@ -56,6 +56,11 @@ export class Kernel {
   /** Called every 65536 socket calls (RunOptions.progress). */
   progress: (() => void) | null = null;
   /**
+   * Told the result of each socket call as it returns ("ok" or an errno name), with the scenario
+   * line of its send: the debugger keeps them for `sends` in expressions, even in counts mode.
+   */
+  onCall: ((index: number, line: number, result: string) => void) | null = null;
+  /**
    * Called where the run may be resumed by a watcher that was not attached before: at the start
    * of every event (`event` true, with its label), and between the back-to-back calls of a send
    * line repeated at one instant. The debugger's runtime uses it to skip over the part of the run

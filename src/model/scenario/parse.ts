@@ -24,52 +24,48 @@ import type {
   Sysctl,
 } from './types';
 import { findSysctl } from './sysctl';
+import { formatIpv4, parseIpv4 } from '../wire/addr';
+import { newContext, type CheckContext, type ItemKind } from './context';
+import { ScenarioError, sortErrors } from './errors';
+import { orderKeys, ROUTE_ORDER, SEND_ORDER } from './key-order';
+import { formatNftRule, isVerdict, nftStatementTableProblem } from './nft';
+import { checkSemantics } from './semantics';
 import {
-  checkSemantics,
+  canonicalMac,
+  durationValue,
+  formatDuration,
+  gatewayProblem,
+  groupProblem,
+  hostAddrProblem,
+  hostBitsProblem,
+  linkMacProblem,
+  linkNameProblem,
+  MAC_EXPECTED,
+  neighbourAddrProblem,
+  parseIntText,
+  rangeProblem,
+  sendSizeProblem,
+  socketNameProblem,
+  sysctlKeyProblem,
+} from './values';
+import {
   defaultMac,
   defaultQdisc,
   defaultSize,
   DEFAULTS,
   DSCP_NAMES,
   dscpName,
-  durationValue,
-  formatDuration,
-  formatIPv4,
-  formatNftRule,
-  gatewayProblem,
-  groupProblem,
-  hostAddrProblem,
-  hostBitsProblem,
-  isVerdict,
   KERNELS,
   LIMITS,
   LINK_TYPES,
-  linkMacProblem,
-  linkNameProblem,
-  MAC_EXPECTED,
-  neighbourAddrProblem,
-  newContext,
-  nftStatementTableProblem,
   NUD_STATES,
-  orderKeys,
-  parseIntText,
-  parseIPv4,
-  parseMac,
   PMTU_MODES,
   QDISCS,
-  rangeProblem,
-  ROUTE_ORDER,
-  SEND_ORDER,
-  sendSizeProblem,
-  socketNameProblem,
-  sortErrors,
-  sysctlKeyProblem,
-  type CheckContext,
-  type ItemKind,
-  ScenarioError,
-} from './validate';
+} from './vocabulary';
 
-export { ScenarioError, parseDuration, formatDuration, validateScenario, validateScenarioAll } from './validate';
+export { ScenarioError } from './errors';
+export { parseDuration, formatDuration } from './values';
+export { validateScenario, validateScenarioAll } from './validate';
 
 /** The words a statement may start with, in the order the reference lists them. */
 export const STATEMENTS = ['kernel', 'link', 'addr', 'route', 'neigh', 'sysctl', 'nft', 'peer', 'join', 'at', 'run'] as const;
@@ -218,9 +214,9 @@ class Cursor {
 
   /** An IPv4 address written as `text` at `offset` in `tok`, in canonical form. */
   addressIn(tok: Token, text: string, offset = 0, check?: (a: number, text: string) => string | undefined): string {
-    const a = parseIPv4(text);
+    const a = parseIpv4(text);
     if (a === undefined) this.fail(tok, `expected an IPv4 address, found "${text}"`, offset);
-    const canon = formatIPv4(a);
+    const canon = formatIpv4(a);
     const p = check?.(a, canon);
     if (p) this.fail(tok, p, offset);
     return canon;
@@ -254,7 +250,7 @@ class Cursor {
 
   mac(): string {
     const t = this.next();
-    const m = t && t.kind === 'word' ? parseMac(t.text) : undefined;
+    const m = t && t.kind === 'word' ? canonicalMac(t.text) : undefined;
     if (!t || m === undefined) this.fail(t, `expected ${MAC_EXPECTED}, found ${found(t)}`);
     return m;
   }
@@ -382,7 +378,7 @@ function parseRoute(c: Cursor, b: Builder, first: Token): void {
     if (!t || t.kind !== 'word') c.fail(t, `expected a destination (PREFIX/LEN, an address or default), found ${found(t)}`);
     const slash = t.text.indexOf('/');
     const addrText = slash < 0 ? t.text : t.text.slice(0, slash);
-    if (parseIPv4(addrText) === undefined) {
+    if (parseIpv4(addrText) === undefined) {
       c.fail(t, `expected a destination (PREFIX/LEN, an address or default), found "${addrText}"`);
     }
     // Same reading as an address with an optional prefix; then host bits must be clear.
@@ -390,7 +386,7 @@ function parseRoute(c: Cursor, b: Builder, first: Token): void {
     const r = c.prefixed(true);
     dst = r.address;
     prefix = r.prefix;
-    const p = hostBitsProblem(parseIPv4(dst) ?? 0, prefix, `${dst}/${prefix}`);
+    const p = hostBitsProblem(parseIpv4(dst) ?? 0, prefix, `${dst}/${prefix}`);
     if (p) c.fail(t, p);
   }
   const fields: Record<string, Pos> = { dst: posOf(dstTok as Token) };
@@ -492,7 +488,7 @@ function parseNft(c: Cursor, b: Builder, first: Token): void {
         const what = c.oneOf('a word after ip', ['daddr', 'saddr', 'protocol', 'ttl', 'dscp'] as const);
         if (what === 'daddr' || what === 'saddr') {
           const r = c.prefixed(true);
-          const p = hostBitsProblem(parseIPv4(r.address) ?? 0, r.prefix, `${r.address}/${r.prefix}`);
+          const p = hostBitsProblem(parseIpv4(r.address) ?? 0, r.prefix, `${r.address}/${r.prefix}`);
           if (p) c.fail(r.tok, p);
           match(t, { kind: 'addr', field: what, address: r.address, prefix: r.prefix });
         } else if (what === 'protocol') {
@@ -641,7 +637,7 @@ function parseAt(c: Cursor, b: Builder, first: Token): void {
   if (proto === 'icmp') {
     if (!dt || dt.kind !== 'word') c.fail(dt, `expected an IPv4 address, found ${found(dt)}`);
     const colon = dt.text.indexOf(':');
-    if (colon >= 0 && parseIPv4(dt.text.slice(0, colon)) !== undefined) {
+    if (colon >= 0 && parseIpv4(dt.text.slice(0, colon)) !== undefined) {
       c.fail(dt, `an icmp echo has no port; expected an IPv4 address, found "${dt.text}"`, colon);
     }
     to = c.addressIn(dt, dt.text);
@@ -756,21 +752,12 @@ function parseAt(c: Cursor, b: Builder, first: Token): void {
       }
     }
   });
-  const send: Send = {
-    at, proto, to, port, size, df, count, every, connected, broadcast, recverr, pos: posOf(first),
-  };
-  if (from !== undefined) send.from = from;
-  if (fromPort !== undefined) send.fromPort = fromPort;
-  if (ttl !== undefined) send.ttl = ttl;
-  if (tos !== undefined) send.tos = tos;
-  if (mark !== undefined) send.mark = mark;
-  if (socket !== undefined) send.socket = socket;
-  if (bindDev !== undefined) send.bindDev = bindDev;
-  if (multicastIf !== undefined) send.multicastIf = multicastIf;
-  if (multicastTtl !== undefined) send.multicastTtl = multicastTtl;
-  if (multicastLoop !== undefined) send.multicastLoop = multicastLoop;
-  if (ipOptions !== undefined) send.ipOptions = ipOptions;
-  add(b, b.s.sends, orderKeys(send, SEND_ORDER), fields);
+  // orderKeys leaves out the options not given.
+  const send = orderKeys<Send>({
+    at, proto, to, port, from, fromPort, size, df, ttl, tos, mark, count, every, socket, connected, broadcast,
+    bindDev, multicastIf, multicastTtl, multicastLoop, recverr, ipOptions, pos: posOf(first),
+  }, SEND_ORDER);
+  add(b, b.s.sends, send, fields);
 }
 
 function portIn(c: Cursor, tok: Token, text: string, offset: number): number {

@@ -34,9 +34,10 @@ export function append(parent: Element, ...children: (Node | string | null | und
   for (const c of children) if (c !== null && c !== undefined && c !== false) parent.append(c);
 }
 
-/** The page's root, emptied. */
+/** The page's root, emptied; a screen reader announces what it shows next. */
 export function root(): HTMLElement {
   const r = document.getElementById('root')!;
+  r.setAttribute('aria-live', 'polite');
   r.replaceChildren();
   return r;
 }

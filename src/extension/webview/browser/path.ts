@@ -3,8 +3,8 @@
 // comes from the extension when it has one for the graph; otherwise this page loads ELK (once),
 // lays the graph out and sends the layout back to be kept.
 
-import type { PathMessage, PathLayout, ToWebview } from '../pictures/messages';
-import { elkGraph, fromElk, ElkGraph } from '../pictures/layout';
+import type { PathMessage, PathLayout, ToWebview } from '../picture-messages';
+import { elkGraph, fromElk, ElkGraph } from '../path-layout';
 import { el, svg, fmt, root, showNotice, append } from './dom';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };

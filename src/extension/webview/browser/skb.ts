@@ -3,8 +3,8 @@
 // under it, the frag_list members and GSO segments when there are any, and the fields, with those
 // that changed since the packet was last shown marked.
 
-import type { SkbMessage, ToWebview, Labels } from '../pictures/messages';
-import type { SkbPicture } from '../../adapter/pictures';
+import type { SkbMessage, ToWebview, Labels } from '../picture-messages';
+import type { SkbPicture } from '../../../adapter/pictures';
 import { el, fmt, root, showNotice, append } from './dom';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void };

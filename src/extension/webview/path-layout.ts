@@ -3,7 +3,7 @@
 // functions and of each function's calls where it can, so a row reads in the kernel's call order.
 
 import type { PathPicture } from '../../adapter/pictures';
-import type { PathLayout } from './messages';
+import type { PathLayout } from './picture-messages';
 
 /** The part of ELK's graph format used here (elkjs's ElkGraph, ElkExtendedEdge). */
 export interface ElkGraph {

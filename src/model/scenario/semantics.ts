@@ -1,0 +1,202 @@
+// The checks between the items of a scenario (links that must exist, addresses the host must own,
+// gateways on a connected subnet, duplicates, the time order of the sends, ...), run on a parsed
+// scenario and on one given as an object alike. The parser records the positions of the words, so
+// that the column points at the word at fault.
+
+import { inSubnet, parseIpv4 } from '../wire/addr';
+import type { CheckContext, Item } from './context';
+import { ScenarioError } from './errors';
+import { orderKeys, ROUTE_ORDER } from './key-order';
+import { findSysctl } from './sysctl';
+import type { Addr, Join, Link, Peer, Route, Scenario, Send, StaticNeigh } from './types';
+import { formatDuration } from './values';
+import { LOOPBACK } from './vocabulary';
+
+function report(ctx: CheckContext, item: Item, field: string | undefined, problem: string): void {
+  const pos = (field !== undefined ? ctx.fieldPos.get(item)?.[field] : undefined) ?? item.pos ?? { line: 1, col: 1 };
+  let msg = problem;
+  if (ctx.mode === 'object') {
+    const path = ctx.paths.get(item) ?? '';
+    const where = field === undefined ? path : field.startsWith('[') ? path + field : `${path}.${field}`;
+    msg = `${where}: ${problem}`;
+  }
+  ctx.errors.push(new ScenarioError(ctx.file, pos.line, pos.col, msg));
+}
+
+/** How to refer to another item in a message: "line 2" or "links[0]". */
+function where(ctx: CheckContext, item: Item): string {
+  if (ctx.mode === 'object') return ctx.paths.get(item) ?? '?';
+  return `line ${item.pos.line}`;
+}
+
+/**
+ * The checks between items. Fills in what depends on other items (a peer's link, a route's
+ * device from its gateway). Errors go to ctx.errors.
+ */
+export function checkSemantics(s: Scenario, ctx: CheckContext): void {
+  const linksLost = ctx.failed.has('links');
+  const addrsLost = linksLost || ctx.failed.has('addrs');
+
+  // Links
+  const links = new Map<string, Link>();
+  for (const link of s.links) {
+    const prev = links.get(link.name);
+    if (prev) report(ctx, link, 'name', `a link named ${link.name} already exists (${where(ctx, prev)})`);
+    else links.set(link.name, link);
+  }
+  const linkList = ['lo', ...links.keys()].join(', ');
+  const hasDev = (name: string): boolean => name === LOOPBACK.name || links.has(name);
+  const needDev = (item: Item, field: string, name: string): boolean => {
+    if (hasDev(name)) return true;
+    if (!linksLost) report(ctx, item, field, `no link named ${name} (links: ${linkList})`);
+    return false;
+  };
+
+  // Addresses
+  const addrs = new Map<number, Addr>();
+  const goodAddrs: { a: number; addr: Addr }[] = [];
+  for (const addr of s.addrs) {
+    const a = parseIpv4(addr.address) ?? 0;
+    const devOk = needDev(addr, 'dev', addr.dev);
+    if (addr.address === LOOPBACK.address) {
+      report(ctx, addr, 'address', `${addr.address} is already an address of this host (lo always has 127.0.0.1/8)`);
+      continue;
+    }
+    const prev = addrs.get(a);
+    if (prev) {
+      report(ctx, addr, 'address', `${addr.address} is already an address of this host (${where(ctx, prev)})`);
+      continue;
+    }
+    addrs.set(a, addr);
+    if (devOk) goodAddrs.push({ a, addr });
+  }
+  const addrList = (): string =>
+    goodAddrs.length ? `addresses: ${goodAddrs.map((g) => g.addr.address).join(', ')}` : 'no addresses besides lo\'s 127.0.0.1/8';
+  /** A local address: one of the host's, anything in 127.0.0.0/8, or (where allowed) 0.0.0.0 for "any". */
+  const owns = (text: string, anyOk: boolean): boolean => {
+    const a = parseIpv4(text);
+    if (a === undefined) return false;
+    if (anyOk && a === 0) return true;
+    return a >>> 24 === 127 || addrs.has(a);
+  };
+  const needOwned = (item: Item, field: string, text: string, anyOk: boolean): void => {
+    if (owns(text, anyOk) || addrsLost) return;
+    report(ctx, item, field, `the host does not own ${text} (${addrList()})`);
+  };
+  /** The host address whose subnet holds `a` on a link with a wire (not lo), longest prefix first. */
+  const connected = (a: number, dev?: string): Addr | undefined => {
+    let best: Addr | undefined;
+    for (const g of goodAddrs) {
+      if (g.addr.dev === LOOPBACK.name) continue;
+      if (dev !== undefined && g.addr.dev !== dev) continue;
+      if (!inSubnet(a, g.a, g.addr.prefix)) continue;
+      if (!best || g.addr.prefix > best.prefix) best = g.addr;
+    }
+    return best;
+  };
+
+  // Routes
+  const routes = new Map<string, Route>();
+  for (const route of s.routes) {
+    const key = `${route.dst}/${route.prefix}`;
+    const prev = routes.get(key);
+    if (prev) {
+      const name = route.prefix === 0 ? 'default' : key;
+      report(ctx, route, 'dst', `a route to ${name} already exists (${where(ctx, prev)})`);
+    } else routes.set(key, route);
+    const devOk = route.dev === undefined || needDev(route, 'dev', route.dev);
+    if (route.via !== undefined) {
+      const gw = parseIpv4(route.via) ?? 0;
+      if (addrs.has(gw)) {
+        report(ctx, route, 'via', `gateway ${route.via} is this host's own address`);
+      } else if (devOk) {
+        const on = connected(gw, route.dev);
+        if (on) {
+          if (route.dev === undefined) route.dev = on.dev;
+        } else if (!addrsLost) {
+          const onDev = route.dev !== undefined ? ` of ${route.dev}` : '';
+          report(ctx, route, 'via', `gateway ${route.via} is not on a connected subnet${onDev}`);
+        }
+      }
+    }
+    if (route.src !== undefined) needOwned(route, 'src', route.src, false);
+  }
+
+  // Static neighbours
+  const neighs = new Map<string, StaticNeigh>();
+  for (const n of s.neighs) {
+    needDev(n, 'dev', n.dev);
+    const key = `${n.address}%${n.dev}`;
+    const prev = neighs.get(key);
+    if (prev) report(ctx, n, 'address', `a neighbour ${n.address} on ${n.dev} already exists (${where(ctx, prev)})`);
+    else neighs.set(key, n);
+  }
+
+  // Sysctls: the device part must name a link (or lo, or default)
+  for (const sc of s.sysctls) {
+    const found = findSysctl(sc.key);
+    if (found?.dev !== undefined && found.dev !== 'default' && !hasDev(found.dev) && !linksLost) {
+      report(ctx, sc, 'key', `no link named ${found.dev} (links: ${linkList}; or default for every link)`);
+    }
+  }
+
+  // nft: interfaces named in matches
+  for (const rule of s.nft) {
+    rule.matches.forEach((m, i) => {
+      if (m.kind === 'oif') needDev(rule, `matches[${i}]`, m.name);
+    });
+  }
+
+  // A device filled in from the gateway goes where it would have been written.
+  s.routes = s.routes.map((r) => orderKeys(r, ROUTE_ORDER));
+
+  // Peers
+  const peers = new Map<string, Peer>();
+  for (const peer of s.peers) {
+    const a = parseIpv4(peer.address) ?? 0;
+    if (addrs.has(a) || a >>> 24 === 127) {
+      report(ctx, peer, 'address', `${peer.address} is this host's own address; a peer needs another`);
+      continue;
+    }
+    const prev = peers.get(peer.address);
+    if (prev) report(ctx, peer, 'address', `a peer ${peer.address} already exists (${where(ctx, prev)})`);
+    else peers.set(peer.address, peer);
+    if (peer.dev) {
+      if (peer.dev === LOOPBACK.name) report(ctx, peer, 'dev', 'a peer sits on a link with a wire; lo has none');
+      else needDev(peer, 'dev', peer.dev);
+    } else {
+      const on = connected(a);
+      if (on) peer.dev = on.dev;
+      else if (!addrsLost) report(ctx, peer, 'address', `${peer.address} is not on any link's subnet; add dev NAME`);
+    }
+  }
+
+  // Joined groups
+  const joins = new Map<string, Join>();
+  for (const j of s.joins) {
+    needDev(j, 'dev', j.dev);
+    const key = `${j.group}%${j.dev}`;
+    const prev = joins.get(key);
+    if (prev) report(ctx, j, 'group', `${j.group} is already joined on ${j.dev} (${where(ctx, prev)})`);
+    else joins.set(key, j);
+  }
+
+  // Sends
+  const sockets = new Map<string, Send>();
+  let prevAt: number | undefined;
+  for (const send of s.sends) {
+    if (prevAt !== undefined && send.at < prevAt) {
+      report(ctx, send, 'at', `time goes backwards: ${formatDuration(send.at)} is before the previous send at ${formatDuration(prevAt)}`);
+    } else prevAt = send.at;
+    if (send.from !== undefined) needOwned(send, 'from', send.from, true);
+    if (send.multicastIf !== undefined) needOwned(send, 'multicastIf', send.multicastIf, true);
+    if (send.bindDev !== undefined) needDev(send, 'bindDev', send.bindDev);
+    if (send.socket !== undefined) {
+      const first = sockets.get(send.socket);
+      if (!first) sockets.set(send.socket, send);
+      else if (first.proto !== send.proto) {
+        report(ctx, send, 'socket', `socket ${send.socket} is a ${first.proto} socket (${where(ctx, first)})`);
+      }
+    }
+  }
+}

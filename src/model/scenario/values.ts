@@ -1,0 +1,142 @@
+// Single values of a scenario, read and judged on their own: integers and their ranges, durations,
+// MAC addresses, link and socket names, the addresses an item may hold, sizes, sysctl keys. Each
+// check returns the problem in words (or undefined), for the parser and the object reader alike.
+
+import { formatIpv4, formatMac, isMulticast, parseMac, prefixMask } from '../wire/addr';
+import { findSysctl, SYSCTLS } from './sysctl';
+import type { Send } from './types';
+import { LOOPBACK } from './vocabulary';
+
+/** aa:bb:cc:dd:ee:ff (any case) in lower case; undefined when it is not a MAC address. */
+export function canonicalMac(text: string): string | undefined {
+  const m = parseMac(text);
+  return m && formatMac(m);
+}
+
+/** Why a link cannot have this MAC (a device address must be unicast and not all zero). */
+export function linkMacProblem(mac: string): string | undefined {
+  if (parseInt(mac.slice(0, 2), 16) & 1) {
+    return `a link needs a unicast MAC address (first byte even), found ${mac}`;
+  }
+  if (mac === '00:00:00:00:00:00') return 'a link needs a MAC address other than 00:00:00:00:00:00';
+  return undefined;
+}
+
+export const MAC_EXPECTED = 'a MAC address like 02:00:00:00:00:01';
+
+/** Why a name cannot be a link's name (the kernel's IFNAMSIZ and the names it reserves). */
+export function linkNameProblem(name: string): string | undefined {
+  if (name === LOOPBACK.name) return 'lo always exists; it cannot be added';
+  if (name === 'default' || name === 'all') {
+    return `${name} is reserved (sysctl keys use it for every link); expected another link name`;
+  }
+  if (name === '.' || name === '..') return `expected a link name, found "${name}"`;
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
+    return `expected a link name (letters, digits, _ . -), found "${name}"`;
+  }
+  if (name.length > 15) return `a link name is 1..15 characters, found "${name}" (${name.length})`;
+  return undefined;
+}
+
+/** Why a word cannot name a socket. */
+export function socketNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
+    return `expected a socket name (1..64 letters, digits, _ . -), found "${name}"`;
+  }
+  return undefined;
+}
+
+/** `what must be MIN..MAX, found TEXT`, or undefined when in range. */
+export function rangeProblem(what: string, value: number | bigint, min: number, max: number, text?: string): string | undefined {
+  const v = typeof value === 'bigint' ? value : BigInt(value);
+  if (v < BigInt(min) || v > BigInt(max)) return `${what} must be ${min}..${max}, found ${text ?? String(value)}`;
+  return undefined;
+}
+
+/** An integer written in decimal (optionally negative, so a range error can be given) or, when allowed, 0x hex. */
+export function parseIntText(text: string, hex = false): bigint | undefined {
+  if (/^-?\d+$/.test(text)) return BigInt(text);
+  if (hex && /^0[xX][0-9a-fA-F]+$/.test(text)) return BigInt(text);
+  return undefined;
+}
+
+const DURATION_UNITS: Record<string, bigint> = { ns: 1n, us: 1000n, ms: 1000000n, s: 1000000000n };
+
+/** A duration, or the problem with it. */
+export function durationValue(text: string): { ns: number } | { problem: string } {
+  const m = /^(\d+)(?:\.(\d+))?(ns|us|ms|s)$/.exec(text);
+  if (!m) return { problem: `expected a duration like 10ms (units ns, us, ms, s), found "${text}"` };
+  const unit = DURATION_UNITS[m[3]];
+  const frac = m[2] ?? '';
+  const scaled = BigInt(m[1] + frac) * unit;
+  const div = 10n ** BigInt(frac.length);
+  if (scaled % div !== 0n) return { problem: `${text} is not a whole number of nanoseconds` };
+  const ns = scaled / div;
+  if (ns > BigInt(Number.MAX_SAFE_INTEGER)) {
+    return { problem: `${text} is too long; a duration is at most ${Number.MAX_SAFE_INTEGER}ns` };
+  }
+  return { ns: Number(ns) };
+}
+
+/**
+ * A duration written as in a scenario (`300ms`, `1.5s`, `250us`, `10ns`) in nanoseconds.
+ * Throws an Error whose message says what was expected.
+ */
+export function parseDuration(text: string): number {
+  const r = durationValue(text);
+  if ('problem' in r) throw new Error(r.problem);
+  return r.ns;
+}
+
+/** Nanoseconds in the largest unit that keeps them whole: 10000000 -> "10ms", 1500000000 -> "1500ms". */
+export function formatDuration(ns: number): string {
+  if (ns === 0) return '0ms';
+  if (ns % 1e9 === 0) return `${ns / 1e9}s`;
+  if (ns % 1e6 === 0) return `${ns / 1e6}ms`;
+  if (ns % 1e3 === 0) return `${ns / 1e3}us`;
+  return `${ns}ns`;
+}
+
+function unicastProblem(a: number, text: string, what: string): string | undefined {
+  if (isMulticast(a) || a === 0xffffffff || a === 0) return `expected a unicast address for ${what}, found ${text}`;
+  return undefined;
+}
+
+/** Why an address cannot be the host's own address. */
+export function hostAddrProblem(a: number, text: string): string | undefined {
+  return unicastProblem(a, text, 'the host');
+}
+
+/** Why an address cannot be a peer's or a gateway's or a static neighbour's. */
+export function neighbourAddrProblem(a: number, text: string): string | undefined {
+  return unicastProblem(a, text, 'a neighbour');
+}
+
+/** Why an address cannot be a gateway. */
+export function gatewayProblem(a: number, text: string): string | undefined {
+  return unicastProblem(a, text, 'a gateway');
+}
+
+/** Why an address cannot be a multicast group. */
+export function groupProblem(a: number, text: string): string | undefined {
+  return isMulticast(a) ? undefined : `expected a multicast group (224.0.0.0/4), found ${text}`;
+}
+
+/** Why NET/PREFIX is not a network address; suggests the one meant. */
+export function hostBitsProblem(a: number, prefix: number, written: string): string | undefined {
+  const net = (a & prefixMask(prefix)) >>> 0;
+  if (net === a) return undefined;
+  return `${written} has host bits set; did you mean ${formatIpv4(net)}/${prefix}?`;
+}
+
+/** Why a send's payload size does not suit its protocol. */
+export function sendSizeProblem(proto: Send['proto'], size: number): string | undefined {
+  if (proto === 'tcp' && size !== 0) return `a tcp syn carries no payload; size must be 0, found ${size}`;
+  return undefined;
+}
+
+/** Why a sysctl key is not one the model knows. */
+export function sysctlKeyProblem(key: string): string | undefined {
+  if (findSysctl(key)) return undefined;
+  return `unknown sysctl "${key}"; expected one of: ${SYSCTLS.map((s) => s.key).join(', ')} (DEV is a link name or default)`;
+}

@@ -1,0 +1,77 @@
+// The words, ranges and defaults of the scenario language, shared by the .kpath parser and the
+// reader of scenario objects so that both accept the same things.
+
+import type { KernelProfile, Link, PmtuDisc, Send, StaticNeigh } from './types';
+
+export const KERNELS: readonly KernelProfile[] = ['6.18', '4.9'];
+export const LINK_TYPES = ['veth', 'ethernet'] as const;
+export const QDISCS = ['noqueue', 'pfifo_fast'] as const;
+export const NUD_STATES = ['permanent', 'reachable', 'stale', 'noarp'] as const;
+export const PMTU_MODES: readonly PmtuDisc[] = ['do', 'dont', 'want', 'probe', 'interface', 'omit'];
+export const NFT_TABLES = ['filter', 'nat', 'mangle'] as const;
+export const NFT_PROTOCOLS = ['udp', 'tcp', 'icmp'] as const;
+export const IP_OPTIONS = ['ra', 'rr'] as const;
+export const SEND_PROTOS = ['udp', 'icmp', 'tcp'] as const;
+
+/** Inclusive ranges, named as the option that carries them. */
+export const LIMITS = {
+  mtu: [68, 65535],
+  txqueuelen: [0, 1000000],
+  prefix: [0, 32],
+  port: [1, 65535],
+  nftPort: [0, 65535],
+  size: [0, 65535],
+  ttl: [0, 255],
+  tos: [0, 255],
+  mark: [0, 4294967295],
+  count: [1, 10000000],
+  dscp: [0, 63],
+} as const satisfies Record<string, readonly [number, number]>;
+
+/** Defaults the language and the JSON shape fill in. */
+export const DEFAULTS = {
+  kernel: '6.18' as KernelProfile,
+  linkType: 'veth' as Link['type'],
+  mtu: 1500,
+  txqueuelen: 1000,
+  nud: 'permanent' as StaticNeigh['nud'],
+  df: 'want' as PmtuDisc,
+  count: 1,
+  every: 0,
+};
+
+/** Default qdisc: a veth has none (noqueue), a physical NIC gets pfifo_fast. */
+export function defaultQdisc(type: Link['type']): Link['qdisc'] {
+  return type === 'veth' ? 'noqueue' : 'pfifo_fast';
+}
+
+/** Default payload size of a send: 100 B of UDP, 56 B of ICMP echo data (as ping), none for a SYN. */
+export function defaultSize(proto: Send['proto']): number {
+  return proto === 'udp' ? 100 : proto === 'icmp' ? 56 : 0;
+}
+
+/** Default MAC of the link at `index` (0-based): 02:00:00:00:00:01 for the first, and so on. */
+export function defaultMac(index: number): string {
+  const n = index + 1;
+  const bytes = [2, 0, (n / 2 ** 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** The loopback device every host has. */
+export const LOOPBACK = { name: 'lo', address: '127.0.0.1', prefix: 8, mtu: 65536 } as const;
+
+/** DSCP code points by their nft names (no prototype, so that only these names are found). */
+export const DSCP_NAMES: Readonly<Record<string, number>> = Object.assign(Object.create(null) as Record<string, number>, {
+  cs0: 0, cs1: 8, cs2: 16, cs3: 24, cs4: 32, cs5: 40, cs6: 48, cs7: 56,
+  af11: 10, af12: 12, af13: 14,
+  af21: 18, af22: 20, af23: 22,
+  af31: 26, af32: 28, af33: 30,
+  af41: 34, af42: 36, af43: 38,
+  ef: 46,
+});
+
+/** The name of a DSCP value, when it has one. */
+export function dscpName(value: number): string | undefined {
+  for (const [name, v] of Object.entries(DSCP_NAMES)) if (v === value) return name;
+  return undefined;
+}
