@@ -12,17 +12,14 @@
 // Needs chromium and rg; the kernel-source tests need the linux-source-6.1 package (skipped,
 // saying so, without it). Build first (npm run build).
 
-import { describe, it, before, after } from 'node:test';
+import { describe } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import {
-  CodeServer, Workbench, KPATH_EXTENSION_ID,
-  startCodeServer, openWorkbench, scenarioWorkspace, runCommand, openFile, activationMs, saveFailure,
-} from '../helpers/vscode';
-import { REPO_ROOT } from '../helpers/cli';
+import type { Locator } from 'playwright-core';
+import { runCommand } from '../helpers/vscode';
+import { uiSuite, view as sideView, addFunctionBreakpoint } from '../helpers/ui-suite';
 import { linux61 } from '../helpers/linux-tree';
 import { stepLine, renderedListing } from '../../src/model/listing';
 import { functionNotes, noteText } from '../../src/model/listing/notes';
@@ -30,23 +27,29 @@ import { loadSourceMap } from '../../src/source/load';
 import { computeSourceMap } from '../../src/source/compute';
 import type { KernelSourceMap } from '../../src/source/map';
 
-const TEST_TIMEOUT_MS = 180_000;
-const SETUP_TIMEOUT_MS = 600_000;
 const SCENARIO = 'default.kpath';
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'explain');
 
 const tree = linux61();
-let server: CodeServer | undefined;
-let wb: Workbench | undefined;
-let folder = '';
-const page = (): Page => {
-  if (!wb) throw new Error('the workbench did not open (see the before hook)');
-  return wb.page;
-};
+const ui = uiSuite({
+  artifacts: 'explain',
+  async setup(page) {
+    await page.locator('.tabs-container .tab', { hasText: SCENARIO }).click();
+  },
+});
+const { page } = ui;
 
-function view(name: string): Locator {
-  return page().locator('.pane', { has: page().locator(`.pane-header[aria-label="${name} Section"]`) });
+/** A test with its screenshot; `skip` (a reason) skips it, saying why. */
+function uiTest(name: string, shot: string, body: (t: TestContext) => Promise<void>, skip?: string): void {
+  ui.test(name, async (t) => {
+    if (skip) {
+      t.skip(skip);
+      return;
+    }
+    await body(t);
+  }, shot);
 }
+
+const view = (name: string): Locator => sideView(page(), name);
 const thread = (): Locator => view('Call Stack').locator('.monaco-list-row[aria-label^="Thread task"], .monaco-list-row[aria-label^="Thread softirq"]');
 const topFrame = (): Locator => view('Call Stack').locator('.monaco-list-row[aria-label^="Stack Frame "]').first();
 /** The editor in front. */
@@ -56,39 +59,8 @@ const line = (text: string): Locator => editor().locator('.view-line', { hasText
 /** `text` as a pattern whose spaces match the editor's (no-break) spaces. */
 const words = (text: string): RegExp => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ +/g, '\\s+'));
 
-async function screenshot(name: string): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page().screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-}
-
-function uiTest(name: string, shot: string, body: (t: TestContext) => Promise<void>, skip?: string): void {
-  it(name, { timeout: TEST_TIMEOUT_MS, skip }, async (t) => {
-    try {
-      await body(t);
-      await screenshot(shot);
-    } catch (e) {
-      await screenshot(`${shot}-failed`).catch(() => undefined);
-      const dir = await saveFailure(wb?.page, server, name);
-      if (dir) {
-        t.diagnostic(`screenshot and logs: ${dir}`);
-        process.stderr.write(`explain test "${name}" failed: screenshot and logs in ${dir}\n`);
-      }
-      throw e;
-    }
-  });
-}
-
 async function debugAction(label: string): Promise<void> {
   await page().locator(`.debug-toolbar .action-label[aria-label^="${label}"]:not(.disabled)`).first().click();
-}
-
-async function addFunctionBreakpoint(name: string): Promise<void> {
-  await runCommand(page(), 'Add Function Breakpoint');
-  const input = view('Breakpoints').locator('input[aria-label="Type function breakpoint."]');
-  await input.waitFor();
-  await input.fill(name);
-  await input.press('Enter');
-  await input.waitFor({ state: 'detached' });
 }
 
 /** How many breakpoints the Breakpoints view lists (its rows' set size: it draws only those in view). */
@@ -172,33 +144,11 @@ async function waitForGutterMarks(n: number): Promise<void> {
 }
 
 describe('explanations, inline values and lines run on the C source (code-server + chromium)', () => {
-  before(async () => {
-    try {
-      server = await startCodeServer();
-      folder = scenarioWorkspace(server.root);
-      wb = await openWorkbench(server, folder);
-      await page().locator('.explorer-folders-view .monaco-list-row', { hasText: SCENARIO }).dblclick();
-      await openFile(page(), SCENARIO);
-      await activationMs(page(), KPATH_EXTENSION_ID);
-      await runCommand(page(), 'View: Close Editor');
-      await page().locator('.tabs-container .tab', { hasText: SCENARIO }).click();
-    } catch (e) {
-      const dir = await saveFailure(wb?.page, server, 'before');
-      if (dir) process.stderr.write(`the workbench did not open: screenshot and logs in ${dir}\n`);
-      throw e;
-    }
-  }, { timeout: SETUP_TIMEOUT_MS });
-
-  after(async () => {
-    await wb?.close();
-    await server?.stop();
-  });
-
   uiTest('stopped at ip_finish_output2 in the listing: hovering the function name shows its explanation', 'listing-hover', async () => {
     await page().locator('.tabs-container .tab', { hasText: SCENARIO }).click();
     await page().locator('.editor-instance .monaco-editor .view-lines').first().click();
     await runCommand(page(), 'View: Show Run and Debug');
-    await addFunctionBreakpoint('ip_finish_output2');
+    await addFunctionBreakpoint(page(), 'ip_finish_output2');
     await page().keyboard.press('F5');
     await thread().filter({ hasText: /paused on entry/i }).waitFor();
     await debugAction('Continue');
@@ -267,11 +217,11 @@ describe('explanations, inline values and lines run on the C source (code-server
     await page().mouse.move(5, 5);
     await debugAction('Stop');
     await page().locator('.debug-toolbar').waitFor({ state: 'hidden' });
-    fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
-    fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'kpath.kernelSource': tree.root }, null, 2));
+    fs.mkdirSync(path.join(ui.folder(), '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(ui.folder(), '.vscode', 'settings.json'), JSON.stringify({ 'kpath.kernelSource': tree.root }, null, 2));
     await page().locator('.tabs-container .tab', { hasText: SCENARIO }).click();
     await page().locator('.editor-instance .monaco-editor .view-lines').first().click();
-    await addFunctionBreakpoint('ip_finish_output2');
+    await addFunctionBreakpoint(page(), 'ip_finish_output2');
     await page().keyboard.press('F5');
     await thread().filter({ hasText: /paused on entry/i }).waitFor();
     // The tree is new to this VS Code: its frames move to the real file once it is mapped.
