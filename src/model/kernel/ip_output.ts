@@ -590,7 +590,7 @@ export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number 
     off += sizes[i];
   }
   for (let i = 0; i < frags.length; i++) {
-    if (w) w.at('output', { fragment: i, offset: ip_hdr(frags[i]).frag_off & 0xff });
+    if (w) w.at('output', { fragment: i, offset: (ip_hdr(frags[i]).frag_off & IP_OFFSET) << 3 });
     err = ip_finish_output2(k, sk, frags[i]);
     if (err) {
       for (let j = i + 1; j < frags.length; j++) kfree_skb_reason(k, frags[j], 'ip_do_fragment', 'NOT_SPECIFIED');
