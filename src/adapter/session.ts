@@ -78,6 +78,14 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
     this.configured = new Promise((resolve) => (this.markConfigured = resolve));
+    // The base class ends the process on any 'error'. A message that is not JSON, or not a DAP
+    // message, is ignored instead (said on stderr); a broken stream still ends the session.
+    this.removeAllListeners('error');
+    this.on('error', (e: { body?: unknown }) => {
+      const text = String(e?.body ?? e);
+      if (text.startsWith('Error handling data')) process.stderr.write(`kpath: ignored a message: ${text.slice(0, 200)}\n`);
+      else this.shutdown();
+    });
   }
 
   private clientColumnsStartAt1 = true;
@@ -445,7 +453,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
-    const handler = CUSTOM_REQUESTS[command];
+    // Own entries only: "constructor" or "toString" name no request.
+    const handler = Object.hasOwn(CUSTOM_REQUESTS, command) ? CUSTOM_REQUESTS[command] : undefined;
     if (!handler) return this.fail(response, `unknown request "${command}"`);
     try {
       response.body = handler(this, (args && typeof args === 'object' ? args : {}) as Record<string, unknown>);

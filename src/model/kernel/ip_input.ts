@@ -14,7 +14,7 @@ import { isMulticast, formatIpv4 } from '../wire/addr';
 import { IP_MF, IP_OFFSET } from '../wire/ipv4';
 import { readU32 } from '../wire/bytes';
 import { NET_RX_DROP } from './errno';
-import { alloc_skb } from './skbuff';
+import { alloc_skb, consume_skb } from './skbuff';
 
 /** __netif_receive_skb: dispatch a received Ethernet frame by its EtherType. */
 export function netif_receive_skb(k: Kernel, dev: NetDevice, frame: Uint8Array, countRx = true): void {
@@ -99,4 +99,6 @@ function portUnreachable(k: Kernel, dev: NetDevice, ip: Uint8Array): void {
   skb.dev = dev;
   skb.dst = { rt_type: RTN_LOCAL, rt_flags: RTCF_LOCAL >>> 0, dev: k.net.lo, rt_gw4: 0, mtu: 0, mtuLocked: false, output: 'ip_output', saddr: readU32(ip, 16), daddr: readU32(ip, 16) };
   icmp_send(k, skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+  // The error carries its own copy of the datagram's start: the received skb is done with.
+  consume_skb(k, skb);
 }
