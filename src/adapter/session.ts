@@ -225,6 +225,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     if (!args.source || typeof args.source !== 'object') return this.fail(response, 'setBreakpoints needs a source');
     if (args.breakpoints !== undefined && !Array.isArray(args.breakpoints)) return this.fail(response, 'setBreakpoints: breakpoints must be an array');
     if (args.lines !== undefined && !Array.isArray(args.lines)) return this.fail(response, 'setBreakpoints: lines must be an array');
+    if (args.source.path !== undefined && typeof args.source.path !== 'string') return this.fail(response, 'setBreakpoints: source.path must be a string');
     const path = args.source.path ?? '';
     const bps = (args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))).map((bp) => ({ id: this.nextBpId++, bp }));
     if (bps.some((b) => typeof b.bp?.line !== 'number')) return this.fail(response, 'setBreakpoints: every breakpoint needs a line number');

@@ -116,6 +116,9 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 /** A session: initialize or not, then the actions; the last request is always `threads`, to see the adapter still answers. */
 const session = fc.record({ initialize: fc.boolean(), actions: fc.array(action, { minLength: 1, maxLength: 60 }) });
 
+/** What JavaScript says when a handler trips over an argument it did not check. */
+const JS_ERROR = /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not defined|must be of type|Invalid array length|Maximum call stack|\[object Object\]/;
+
 /** Fields that hold a reference to something the adapter handed out. */
 const REF_KEYS = ['frameId', 'variablesReference', 'memoryReference', 'threadId'] as const;
 
@@ -190,6 +193,8 @@ async function runSession(s: { initialize: boolean; actions: Action[] }): Promis
     for (const seq of seqs) {
       const r = dap.responses.get(seq)!;
       if (!r.success) assert.ok(typeof r.message === 'string' && r.message.length > 0, `a failure without a message: ${JSON.stringify(r)}`);
+      // A message for a person, not a JavaScript exception's.
+      if (!r.success) assert.doesNotMatch(r.message!, JS_ERROR, `${r.command}: ${r.message}, after:${where()}`);
     }
   } finally {
     await dap.close();
@@ -262,6 +267,8 @@ describe('the adapter, fuzzed over stdio', () => {
           dap.request('configurationDone', {}),
         ];
         assert.deepEqual(await dap.answered(seqs), [], JSON.stringify(bad));
+        assert.equal(dap.responses.get(seqs[1])!.success, false, `setBreakpoints took path ${JSON.stringify(bad)}`);
+        assert.equal(dap.responses.get(seqs[2])!.success, true, `launch after a bad setBreakpoints: ${dap.responses.get(seqs[2])!.message}`);
         // The stop (or the launch's failure) has had its turn: the adapter still answers.
         const more = [dap.request('stackTrace', { threadId: 1 }), dap.request('next', { threadId: 1 }), dap.request('threads')];
         assert.deepEqual(await dap.answered(more), [], JSON.stringify(bad));
