@@ -1,4 +1,4 @@
-// fast-check arbitraries of valid scenarios, as .kpath text: one or two links, addresses, routes
+// fast-check arbitraries of valid scenarios, as .kpath text: one or two links (now and then down), addresses, routes
 // (with via, mtu), static neighbours, sysctls, nft rules of the three tables, peers (silent, late,
 // slow), multicast joins, and sends of udp, icmp echo and tcp syn with their options, in both
 // kernel profiles. Sizes and counts stay small so that a case runs in milliseconds.
@@ -22,7 +22,8 @@ const link = (name: string, offload: boolean) =>
     txqueuelen: fc.constantFrom(1000, 1, 2, 10),
     qdisc: fc.constantFrom('', 'noqueue', 'pfifo_fast'),
     offload: offload ? fc.boolean() : fc.constant(false),
-  }).map((l) => `link add ${name} type ${l.type} mtu ${l.mtu} txqueuelen ${l.txqueuelen}${l.qdisc ? ` qdisc ${l.qdisc}` : ''}${l.offload ? ' offload on' : ''}`);
+    down: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+  }).map((l) => `link add ${name} type ${l.type} mtu ${l.mtu} txqueuelen ${l.txqueuelen}${l.qdisc ? ` qdisc ${l.qdisc}` : ''}${l.offload ? ' offload on' : ''}${l.down ? ' down' : ''}`);
 
 const duration = fc.oneof(fc.constantFrom('0ms', '1ms', '10us', '500us', '2ms', '1s'), fc.integer({ min: 0, max: 3000 }).map((n) => `${n}us`));
 

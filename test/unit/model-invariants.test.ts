@@ -1,8 +1,9 @@
 // Invariants of the model on random valid scenarios (test/helpers/scenario-gen.ts), in both
 // kernel profiles: every skb ends once (on the wire, freed with a drop reason, or in a queue when
 // the run ends); the fragments of a datagram add up to it; every checksum on the wire is valid
-// (offload off); the devices' counters agree with the frames, and OutTransmits with the skbs that
-// went through ip_finish_output2; a run is the same run twice, watched or not; and stepping back
+// (offload off); the devices' counters agree with the frames, OutTransmits with the skbs that went
+// through ip_finish_output2, and tx_dropped, unresolved_discards, FragOKs + FragFails with the drops
+// and fragmentations that count them; a run is the same run twice, watched or not; and stepping back
 // then forward comes back to the same stop. Cases: fuzzParams (KPATH_FUZZ_SCALE, docs/testing.md).
 
 import { describe, test } from 'node:test';
@@ -126,6 +127,14 @@ function checkWire(text: string): void {
     const header = name === 'lo' ? 14 : 0;
     assert.equal(st.tx_bytes, sent.reduce((n, f) => n + f.bytes.length - header, 0), `${name} tx_bytes against its frames in:\n${text}`);
   }
+  // Counters against the drops that count them.
+  const drops = (fn: string, reason: string): number => result.drops.filter((d) => d.function === fn && d.reason === reason).length;
+  const txDropped = Object.values(result.counters.devices).reduce((n, st) => n + st.tx_dropped, 0);
+  assert.equal(txDropped, drops('dev_queue_xmit', 'DEV_READY'), `tx_dropped against the drops of a device that is down in:\n${text}`);
+  assert.equal(result.counters.ArpCache.unresolved_discards, drops('__neigh_event_send', 'NEIGH_QUEUEFULL'), `unresolved_discards against NEIGH_QUEUEFULL drops in:\n${text}`);
+  const fragmented = [...w.lives.values()].filter((l) => l.through.includes('ip_do_fragment')).length;
+  const ip = result.counters.Ip;
+  assert.equal(ip.FragOKs + ip.FragFails, fragmented + drops('ip_fragment', 'PKT_TOO_BIG'), `FragOKs + FragFails against the datagrams fragmented or refused in:\n${text}`);
   // OutTransmits (6.x): one per skb through ip_finish_output2, each of which reached the driver,
   // was dropped, or waits in a queue.
   if (s.kernel === '6.18') {
