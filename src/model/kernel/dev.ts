@@ -2,9 +2,9 @@
 // driver, the taps that see what the driver gets, and the receive side's entry (netif_rx).
 
 import type { Kernel } from './kernel';
-import { SkBuff, CHECKSUM_PARTIAL, CHECKSUM_NONE, PACKET_LOOPBACK, MAC_HEADER_UNSET } from '../net/skbuff';
+import { SkBuff, CHECKSUM_PARTIAL, CHECKSUM_NONE, PACKET_LOOPBACK, MAC_HEADER_UNSET, ip_hdr, tcp_hdr, udp_hdr } from '../net/skbuff';
 import { checksum, pseudoHeaderSum } from '../wire/checksum';
-import { readU32, writeU16 } from '../wire/bytes';
+import { IPPROTO_TCP, IPPROTO_UDP } from '../wire/ipv4';
 import type { NetDevice } from '../net/device';
 import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO } from '../net/device';
 import { skb_copy_bits, consume_skb, kfree_skb_reason } from './skbuff';
@@ -240,18 +240,15 @@ export function dev_loopback_xmit(k: Kernel, skb: SkBuff, via: 'multicast-loop' 
 export function skb_checksum_help(k: Kernel, skb: SkBuff): number {
   const w = k.w;
   if (w) w.enter('skb_checksum_help', skb, { skb });
-  const nh = skb.network_header;
+  const iph = ip_hdr(skb);
+  const proto = iph.protocol;
   const th = skb.transport_header;
-  const proto = skb.buf[nh + 9];
   const l4len = skb.tail - th;
-  const checkOff = proto === 6 ? th + 16 : th + 6;
-  skb.buf[checkOff] = 0;
-  skb.buf[checkOff + 1] = 0;
-  const src = readU32(skb.buf, nh + 12);
-  const dst = readU32(skb.buf, nh + 16);
-  let c = checksum(skb.buf, th, l4len, pseudoHeaderSum(src, dst, proto, l4len));
-  if (proto === 17 && c === 0) c = 0xffff;
-  writeU16(skb.buf, checkOff, c);
+  const l4 = proto === IPPROTO_TCP ? tcp_hdr(skb) : udp_hdr(skb);
+  l4.check = 0;
+  let c = checksum(skb.buf, th, l4len, pseudoHeaderSum(iph.saddr, iph.daddr, proto, l4len));
+  if (proto === IPPROTO_UDP && c === 0) c = 0xffff;
+  l4.check = c;
   skb.ip_summed = CHECKSUM_NONE;
   if (w) w.at('csum', { check: c });
   if (w) w.leave(0);

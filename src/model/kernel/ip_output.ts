@@ -7,7 +7,7 @@ import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import {
   SkBuff, CHECKSUM_NONE, CHECKSUM_PARTIAL, IPSKB_REROUTED, IPSKB_FRAG_PMTU, IPSKB_FRAG_COMPLETE, IPSKB_FORWARDED,
-  SKB_GSO_UDP, skbTruesize, MAC_HEADER_UNSET,
+  SKB_GSO_UDP, skbTruesize, MAC_HEADER_UNSET, ip_hdr, icmp_hdr,
 } from '../net/skbuff';
 import { Rtable, dstMtu, RTN_MULTICAST, RTN_BROADCAST, RTCF_MULTICAST, RTCF_BROADCAST, RTCF_LOCAL } from '../net/route';
 import { LL_RESERVED_SPACE, NETIF_F_UFO, NETIF_F_HW_CSUM, IFF_LOOPBACK, IFF_POINTOPOINT } from '../net/device';
@@ -17,9 +17,9 @@ import {
 import {
   EMSGSIZE, ENOBUFS, ENOMEM, EINVAL, NET_XMIT_CN, errnoName,
 } from './errno';
-import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, ipSendCheck, ipOptionsFragment } from '../wire/ipv4';
+import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, IPPROTO_TCP, ip_send_check, ipOptionsFragment, recordRoute } from '../wire/ipv4';
+import { ip_copy_addrs } from '../wire/headers';
 import { formatIpv4 } from '../wire/addr';
-import { readU32, writeU16, writeU32 } from '../wire/bytes';
 import { nudName } from '../net/neigh';
 import { nf_hook_postrouting } from './netfilter';
 import { dst_output } from './dst';
@@ -184,22 +184,23 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
   const df = sk.pmtudisc === IP_PMTUDISC_DO || sk.pmtudisc === IP_PMTUDISC_PROBE || (total <= dstMtu(rt) && ip_dont_fragment(sk, rt));
   let ttl = d.ttl;
   if (!ttl) ttl = rt.rt_type === RTN_MULTICAST ? sk.mc_ttl : sk.uc_ttl >= 0 ? sk.uc_ttl : k.net.ip_default_ttl;
-  const nh = skb.network_header;
-  buf[nh] = 0x40 | (fragheaderlen >> 2);
-  buf[nh + 1] = d.tos;
-  buf[nh + 6] = df ? 0x40 : 0;
-  buf[nh + 7] = 0;
-  buf[nh + 8] = ttl;
-  buf[nh + 9] = d.protocol;
-  writeU32(buf, nh + 12, d.saddr);
-  writeU32(buf, nh + 16, d.daddr);
+  const iph = ip_hdr(skb);
+  iph.version = 4;
+  iph.ihl = fragheaderlen >> 2;
+  iph.tos = d.tos;
+  iph.frag_off = df ? IP_DF : 0;
+  iph.ttl = ttl;
+  iph.protocol = d.protocol;
+  ip_copy_addrs(iph, d.saddr, d.daddr);
   if (sk.opt) {
-    buf.set(sk.opt, nh + 20);
-    recordRouteSelf(buf, nh + 20, optlen, d.saddr);
+    // ip_options_build: the socket's options, and our own address in the record route slot.
+    const opts = iph.options;
+    opts.set(sk.opt);
+    recordRoute(opts, d.saddr);
   }
   const id = ip_select_ident_segs(k, sk, skb, ufo ? skb.gso_segs : 1, df);
-  writeU16(buf, nh + 4, id);
-  if (d.protocol === IPPROTO_ICMP) icmp_out_count(k, buf[skb.transport_header]);
+  iph.id = id;
+  if (iph.protocol === IPPROTO_ICMP) icmp_out_count(k, icmp_hdr(skb).type);
   if (w) {
     w.at('iph', { df, ttl, id, ignore_df: ignoreDf });
     w.note(`len ${total}${fragList ? ` as frag_list ${headLen - fragheaderlen}+${fragList.join('+')}` : ''}${ufo ? ` UFO gso_size ${skb.gso_size}` : ''}, ${df ? 'DF' : 'no DF'}, ID ${id}, TTL ${ttl}`);
@@ -208,46 +209,25 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
   return skb;
 }
 
-/** IP_OPTIONS record route: the sender notes its own address in the first free slot. */
-function recordRouteSelf(buf: Uint8Array, off: number, len: number, addr: number): void {
-  let p = off;
-  const end = off + len;
-  while (p < end) {
-    const t = buf[p];
-    if (t === 0) break;
-    if (t === 1) { p++; continue; }
-    const olen = buf[p + 1];
-    if (olen < 2 || p + olen > end) break;
-    if (t === 7) {
-      const ptr = buf[p + 2];
-      if (ptr >= 4 && ptr + 3 <= olen) {
-        writeU32(buf, p + ptr - 1, addr);
-        buf[p + 2] = ptr + 4;
-      }
-    }
-    p += olen;
-  }
-}
-
 /** ip_queue_xmit: TCP's IP header (DF per ip_dont_fragment, the socket's ID counter), then ip_local_out. */
 export function ip_queue_xmit(k: Kernel, sk: Sock, skb: SkBuff): number {
   const w = k.w;
   if (w) w.enter('ip_queue_xmit', skb, { sk, skb });
   const rt = skb.dst!;
-  const b = skb.buf;
-  const nh = skb.network_header;
+  const iph = ip_hdr(skb);
   const df = sk.pmtudisc === 2 || (sk.pmtudisc === 1 && !rt.mtuLocked);
-  b[nh] = 0x45;
-  b[nh + 1] = sk.tos;
-  b[nh + 6] = df ? 0x40 : 0;
-  b[nh + 8] = sk.uc_ttl >= 0 ? sk.uc_ttl : k.net.ip_default_ttl;
-  b[nh + 9] = 6;
-  writeU32(b, nh + 12, rt.saddr);
-  writeU32(b, nh + 16, sk.inet_daddr);
+  iph.version = 4;
+  iph.ihl = 5;
+  iph.tos = sk.tos;
+  iph.frag_off = df ? IP_DF : 0;
+  iph.ttl = sk.uc_ttl >= 0 ? sk.uc_ttl : k.net.ip_default_ttl;
+  iph.protocol = IPPROTO_TCP;
+  iph.saddr = rt.saddr;
+  iph.daddr = sk.inet_daddr;
   const id = ip_select_ident_segs(k, sk, skb, 1, df);
-  writeU16(b, nh + 4, id);
-  ipSendCheck(b, nh);
-  if (w) w.at('iph', { df, ttl: b[nh + 8], id });
+  iph.id = id;
+  ip_send_check(iph);
+  if (w) w.at('iph', { df, ttl: iph.ttl, id });
   const ret = ip_local_out(k, sk, skb);
   if (w) w.leave(ret);
   return ret;
@@ -255,10 +235,10 @@ export function ip_queue_xmit(k: Kernel, sk: Sock, skb: SkBuff): number {
 
 /** ip_select_ident_segs: the IP ID policy of the profile. */
 function ip_select_ident_segs(k: Kernel, sk: Sock | null, skb: SkBuff, segs: number, df: boolean): number {
-  const nh = skb.network_header;
-  const daddr = readU32(skb.buf, nh + 16);
-  const saddr = readU32(skb.buf, nh + 12);
-  const proto = skb.buf[nh + 9];
+  const iph = ip_hdr(skb);
+  const daddr = iph.daddr;
+  const saddr = iph.saddr;
+  const proto = iph.protocol;
   if (k.v49) {
     // 4.9: only DF datagrams that may not be fragmented avoid the hashed generator.
     if (df && !skb.ignore_df) {
@@ -317,10 +297,10 @@ export function ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
 export function __ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const w = k.w;
   if (w) w.enter('__ip_local_out', skb, { sk, skb });
-  const nh = skb.network_header;
+  const iph = ip_hdr(skb);
   const len = skb.len;
-  writeU16(skb.buf, nh + 2, len);
-  ipSendCheck(skb.buf, nh);
+  iph.tot_len = len;
+  ip_send_check(iph);
   if (!k.v49) k.net.counters.Ip.OutRequests++;
   skb.protocol = 0x0800;
   if (w) {
@@ -376,11 +356,11 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   if (rt.rt_flags & RTCF_MULTICAST) {
     const loop = sk ? sk.mc_loop : true;
     if (loop && ((rt.rt_flags & RTCF_LOCAL) || !(skb.ipcb_flags & IPSKB_FORWARDED))) {
-      if (w) w.at('mc_loop', { mc_loop: loop, ttl: skb.buf[skb.network_header + 8] });
+      if (w) w.at('mc_loop', { mc_loop: loop, ttl: ip_hdr(skb).ttl });
       if (w) w.note('IP_MULTICAST_LOOP and a local member: loop a clone back');
       loopClone(k, sk, skb, 'multicast-loop');
     }
-    if (skb.buf[skb.network_header + 8] === 0) {
+    if (ip_hdr(skb).ttl === 0) {
       kfree_skb_reason(k, skb, 'ip_mc_output', 'NOT_SPECIFIED');
       if (w) {
         w.note('TTL 0: the datagram stays on this host');
@@ -530,11 +510,10 @@ export function skb_gso_segment(k: Kernel, skb: SkBuff): SkBuff[] {
 export function ip_fragment(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number): number {
   const w = k.w;
   if (w) w.enter('ip_fragment', skb, { sk, skb, mtu });
-  const nh = skb.network_header;
-  const fragOff = (skb.buf[nh + 6] << 8) | skb.buf[nh + 7];
-  if (w) w.at('df', { df: (fragOff & IP_DF) !== 0, ignore_df: skb.ignore_df, frag_max_size: skb.frag_max_size });
+  const df = (ip_hdr(skb).frag_off & IP_DF) !== 0;
+  if (w) w.at('df', { df, ignore_df: skb.ignore_df, frag_max_size: skb.frag_max_size });
   let ret: number;
-  if ((fragOff & IP_DF) === 0) {
+  if (!df) {
     if (w) w.note('DF clear -> ip_do_fragment');
     ret = ip_do_fragment(k, sk, skb);
   } else if (!skb.ignore_df || (skb.frag_max_size && skb.frag_max_size > mtu)) {
@@ -565,11 +544,11 @@ export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number 
   }
   let mtu = ip_skb_dst_mtu(sk, skb);
   if (skb.frag_max_size && skb.frag_max_size < mtu) mtu = skb.frag_max_size;
-  const nh = skb.network_header;
-  const hlen = (skb.buf[nh] & 0x0f) * 4;
+  const iph = ip_hdr(skb);
+  const hlen = iph.ihl * 4;
   const dataSpace = mtu - hlen;
   skb.ipcb_flags |= IPSKB_FRAG_COMPLETE;
-  const origFragOff = (skb.buf[nh + 6] << 8) | skb.buf[nh + 7];
+  const origFragOff = iph.frag_off;
   const startOffset = (origFragOff & IP_OFFSET) * 8;
   const origMf = (origFragOff & IP_MF) !== 0;
   const dfOut = (skb.ipcb_flags & IPSKB_FRAG_PMTU) !== 0;
@@ -599,7 +578,7 @@ export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number 
     off += sizes[i];
   }
   for (let i = 0; i < frags.length; i++) {
-    if (w) w.at('output', { fragment: i, offset: frags[i].buf[frags[i].network_header + 7] });
+    if (w) w.at('output', { fragment: i, offset: ip_hdr(frags[i]).frag_off & 0xff });
     err = ip_finish_output2(k, sk, frags[i]);
     if (err) {
       for (let j = i + 1; j < frags.length; j++) kfree_skb_reason(k, frags[j], 'ip_do_fragment', 'NOT_SPECIFIED');
@@ -638,7 +617,6 @@ function makeFragment(k: Kernel, skb: SkBuff, hlen: number, off: number, len: nu
   const buf = kmalloc_reserve(k, ll + hlen + len);
   const nh = skb.network_header;
   buf.set(skb.buf.subarray(nh, nh + hlen), ll);
-  if (later && hlen > 20) buf.set(ipOptionsFragment(skb.buf.subarray(nh + 20, nh + hlen)), ll + 20);
   buf.set(skb.buf.subarray(nh + hlen + off, nh + hlen + off + len), ll + hlen);
   const frag = alloc_skb(k, buf, ll, hlen + len, skbTruesize(hlen + len + ll + 15, k.v49), keepId);
   copyMetadata(frag, skb);
@@ -646,11 +624,11 @@ function makeFragment(k: Kernel, skb: SkBuff, hlen: number, off: number, len: nu
   frag.transport_header = ll + hlen;
   frag.opt_len = hlen - 20;
   frag.ignore_df = skb.ignore_df;
-  const tot = hlen + len;
-  writeU16(buf, ll + 2, tot);
-  const field = (((startOffset + off) >> 3) & IP_OFFSET) | (mf ? IP_MF : 0) | (df ? IP_DF : 0);
-  writeU16(buf, ll + 6, field);
-  ipSendCheck(buf, ll);
+  const iph = ip_hdr(frag);
+  if (later && hlen > 20) iph.options.set(ipOptionsFragment(ip_hdr(skb).options));
+  iph.frag_off = (((startOffset + off) >> 3) & IP_OFFSET) | (mf ? IP_MF : 0) | (df ? IP_DF : 0);
+  iph.tot_len = hlen + len;
+  ip_send_check(iph);
   return frag;
 }
 
@@ -685,7 +663,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
     }
   }
 
-  const daddr = readU32(skb.buf, skb.network_header + 16);
+  const daddr = ip_hdr(skb).daddr;
   let nexthop = rt_nexthop(rt, daddr);
   if (dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) nexthop = 0;
   if (w) w.at('nexthop', { nexthop: formatIpv4(nexthop) });

@@ -17,7 +17,9 @@ import { arp_constructor, arp_solicit, arp_error_report } from './arp';
 import { dev_queue_xmit } from './dev';
 import { ENOBUFS, ENETDOWN, NET_XMIT_DROP, EPERM } from './errno';
 import { formatIpv4, formatMac } from '../wire/addr';
+import { ETH_P_IP } from '../wire/ethernet';
 import { kfree_skb_reason } from './skbuff';
+import { ETH_HLEN, EthHdr } from '../wire/headers';
 
 export const NEIGH_UPDATE_F_OVERRIDE = 0x1;
 export const NEIGH_UPDATE_F_ADMIN = 0x80000000;
@@ -130,7 +132,7 @@ export function callOutput(k: Kernel, n: Neighbour, skb: SkBuff): number {
 /** neigh_hh_output: copy the cached 16-byte header block in front of data, push 14, transmit. */
 export function neigh_hh_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('neigh_hh_output', skb, { hh: formatMac(n.hh_data, 2), skb });
+  if (w) w.enter('neigh_hh_output', skb, { hh: formatMac(hh_eth(n).h_dest), skb });
   const hh_alen = 16;
   if (skb.headroom < hh_alen) {
     kfree_skb_reason(k, skb, 'neigh_hh_output', 'NOMEM');
@@ -177,11 +179,10 @@ export function neigh_connected_output(k: Kernel, n: Neighbour, skb: SkBuff): nu
 
 /** eth_header: push the 14-byte Ethernet header. */
 function eth_header(skb: SkBuff, src: Uint8Array, dst: Uint8Array): void {
-  const o = skb.push(14);
-  skb.buf.set(dst, o);
-  skb.buf.set(src, o + 6);
-  skb.buf[o + 12] = 0x08;
-  skb.buf[o + 13] = 0x00;
+  const eth = new EthHdr(skb.buf, skb.push(ETH_HLEN));
+  eth.h_proto = ETH_P_IP;
+  eth.h_source = src;
+  eth.h_dest = dst;
 }
 
 /** neigh_hh_init: fill the header cache (eth_header_cache) for ETH_P_IP. */
@@ -191,13 +192,17 @@ function neigh_hh_init(k: Kernel, n: Neighbour): void {
 }
 
 function fillHh(n: Neighbour): void {
-  // The 14-byte header sits at the end of the 16-byte block, so it ends where the IP header starts.
   n.hh_data.fill(0);
-  n.hh_data.set(n.ha, 2);
-  n.hh_data.set(n.dev.dev_addr, 8);
-  n.hh_data[14] = 0x08;
-  n.hh_data[15] = 0x00;
-  n.hh_len = 14;
+  const eth = hh_eth(n);
+  eth.h_proto = ETH_P_IP;
+  eth.h_source = n.dev.dev_addr;
+  eth.h_dest = n.ha;
+  n.hh_len = ETH_HLEN;
+}
+
+/** The cached Ethernet header: at the end of the 16-byte block, so it ends where the IP header starts. */
+function hh_eth(n: Neighbour): EthHdr {
+  return new EthHdr(n.hh_data, n.hh_data.length - ETH_HLEN);
 }
 
 /** neigh_event_send: note the use; entries that are not CONNECTED, DELAY or PROBE need work. */
