@@ -231,26 +231,13 @@ describe('the adapter, fuzzed over stdio', () => {
     }
   });
 
-  test('a body shorter than its Content-Length does not end the adapter', async () => {
-    const dap = new RawDap(tmp);
-    try {
-      dap.raw('Content-Length: 60\r\n\r\n{"seq":1}');
-      // The requests after it are read as the rest of that body, whose bad JSON is ignored.
-      [1, 2, 3].map(() => dap.request('threads'));
-      assert.ok(await dap.stillUp(), `the adapter exited (${JSON.stringify(dap.exit)}): ${dap.stderr}`);
-    } finally {
-      await dap.close();
-    }
-  });
-
-  // The DAP library's reader looks for Content-Length only at the start of a header line: once a
-  // short body has taken part of the next message, no later header is found.
-  test('after a short body the reader gets back in step', { todo: 'the DAP library\'s reader does not find the next header' }, async () => {
+  test('a body shorter than its Content-Length: the requests it took are answered all the same', async () => {
     const dap = new RawDap(tmp);
     try {
       dap.raw('Content-Length: 60\r\n\r\n{"seq":1}');
       const seqs = [1, 2, 3, 4, 5].map(() => dap.request('threads'));
-      assert.deepEqual(await dap.answered(seqs.slice(-1), 2000), []);
+      assert.deepEqual(await dap.answered(seqs, 5000), [], dap.stderr);
+      assert.ok(await dap.stillUp(), `the adapter exited (${JSON.stringify(dap.exit)}): ${dap.stderr}`);
     } finally {
       await dap.close();
     }
