@@ -39,7 +39,11 @@ function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): number {
   const hlen = iph.ihl * 4;
   const daddr = iph.daddr;
   const proto = iph.protocol;
-  if (w) w.enter('ip_rcv', null, { dev: dev.name, saddr: formatIpv4(iph.saddr), daddr: formatIpv4(daddr), protocol: proto });
+  if (w) {
+    const saddr = formatIpv4(iph.saddr);
+    const hdr = { ihl: iph.ihl, tot_len: iph.tot_len, ttl: iph.ttl, protocol: proto, saddr, daddr: formatIpv4(daddr) };
+    w.enter('ip_rcv', null, { dev: dev.name, saddr, daddr: formatIpv4(daddr), protocol: proto }, { iph: hdr });
+  }
   if (!k.net.isLocal(daddr)) {
     if (w) w.leave(0);
     return 0;
