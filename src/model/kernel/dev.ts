@@ -209,6 +209,8 @@ function loopback_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   dev.stats.rx_packets++;
   dev.stats.rx_bytes += frame.length - 14;
   k.later(k.now, 'netif_rx lo', netif_receive_skb, [k, dev, frame, false]);
+  // The receive side goes on with its own copy of the bytes: this skb is used up.
+  consume_skb(k, skb);
   return NET_XMIT_SUCCESS;
 }
 
@@ -226,6 +228,7 @@ export function dev_loopback_xmit(k: Kernel, skb: SkBuff, via: 'multicast-loop' 
   const bytes = skb.buf.slice(skb.network_header, skb.tail);
   const dev = skb.dev!;
   k.later(k.now, 'netif_rx loop', ip_local_deliver_loop, [k, dev, bytes, via]);
+  consume_skb(k, skb);
   if (w) w.leave(0);
   return 0;
 }

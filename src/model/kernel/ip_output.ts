@@ -721,7 +721,12 @@ function expandHead(k: Kernel, skb: SkBuff, need: number): boolean {
   skb.network_header += extra;
   skb.transport_header += extra;
   if (skb.mac_header !== MAC_HEADER_UNSET) skb.mac_header += extra;
-  if (k.v49) skb.id = alloc_skb(k, buf, skb.data, skb.len, skb.truesize).id; // a new skb replaces the old
+  if (k.v49) {
+    // A new skb replaces the old: the model keeps this object under the new one's id.
+    const fresh = alloc_skb(k, buf, skb.data, skb.len, skb.truesize);
+    skb.id = fresh.id;
+    if (k.w !== null && k.w.skb !== undefined) k.w.skb('consume', fresh);
+  }
   return true;
 }
 

@@ -22,4 +22,11 @@ export interface Watcher {
   exception(kind: ExceptionKind, detail: Record<string, unknown>): void;
   /** The event loop starts running an event in a context (the sending task or softirq). */
   context(ctx: 'task' | 'softirq', label: string): void;
+  /**
+   * Optional, for checks of skb lifetimes: an skb is allocated, used up (consume_skb) or freed
+   * with a drop reason (kfree_skb_reason). Called only with a watcher attached.
+   */
+  skb?(event: SkbEvent, skb: SkBuff): void;
 }
+
+export type SkbEvent = 'alloc' | 'consume' | 'drop';
