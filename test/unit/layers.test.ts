@@ -38,7 +38,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'adapter': ['source', 'debugger', 'tutorial', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
   'capture': ['model/*', 'io', 'l10n', 'node'],
   'cli': ['adapter', 'source', 'debugger', 'tutorial', 'capture', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
-  'extension': ['adapter', 'source', 'tutorial', 'vscode', 'node', 'extension/webview'],
+  // The .kpath editor's help: the parser and the words of the language (pure, no I/O), with the
+  // messages in the display language. The one way in for the extension to the model: bundled on its
+  // own (dist/language.js) and loaded on the first .kpath document.
+  'language': ['model/scenario', 'model/wire', 'l10n', '@vscode/l10n'],
+  // Deliberate exception: the extension may use src/language (and so, through it, the parser).
+  'extension': ['adapter', 'source', 'tutorial', 'language', 'vscode', 'node', 'extension/webview'],
   // What the webviews and the extension share (the messages between them, layouts): no VS Code, no
   // Node.js, types of the adapter's answers.
   'extension/webview': ['adapter', 'tutorial'],

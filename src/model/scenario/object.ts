@@ -40,6 +40,24 @@ import {
 
 const TOP_KEYS = ['file', 'kernel', 'links', 'addrs', 'routes', 'neighs', 'sysctls', 'nft', 'peers', 'joins', 'sends', 'run'];
 
+/** The fields of each kind of item (and `pos`), as the reader accepts them; the launch.json schema lists the same. */
+export const ITEM_FIELDS = {
+  links: ['name', 'type', 'mtu', 'address', 'qdisc', 'txqueuelen', 'offload', 'up'],
+  addrs: ['address', 'prefix', 'dev'],
+  routes: ['dst', 'prefix', 'via', 'dev', 'mtu', 'src'],
+  neighs: ['address', 'lladdr', 'dev', 'nud'],
+  sysctls: ['key', 'value'],
+  nft: ['table', 'chain', 'matches', 'statements', 'text'],
+  peers: ['address', 'lladdr', 'dev', 'silent', 'upAt', 'replyDelay'],
+  joins: ['group', 'dev'],
+  sends: [
+    'at', 'proto', 'to', 'port', 'from', 'fromPort', 'size', 'df', 'ttl', 'tos', 'mark', 'count', 'every', 'socket',
+    'connected', 'broadcast', 'bindDev', 'multicastIf', 'multicastTtl', 'multicastLoop', 'recverr', 'ipOptions',
+  ],
+} as const satisfies Record<ItemKind, readonly string[]>;
+
+export const SCENARIO_FIELDS: readonly string[] = TOP_KEYS;
+
 function readArray(ctx: CheckContext, top: Obj, key: ItemKind, read: (o: Obj, path: string, index: number) => Item | undefined): Item[] {
   const v = top[key];
   if (v === undefined || v === null) return [];
@@ -67,7 +85,7 @@ function readArray(ctx: CheckContext, top: Obj, key: ItemKind, read: (o: Obj, pa
 }
 
 function readLink(ctx: CheckContext, o: Obj, path: string, index: number): Link | undefined {
-  const r = new Reader(ctx, o, path, ['name', 'type', 'mtu', 'address', 'qdisc', 'txqueuelen', 'offload', 'up']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.links);
   const name = r.string('name', 'a link name', true);
   if (r.has('name') && typeof o.name === 'string') {
     const p = linkNameProblem(name);
@@ -89,7 +107,7 @@ function readLink(ctx: CheckContext, o: Obj, path: string, index: number): Link 
 }
 
 function readAddr(ctx: CheckContext, o: Obj, path: string): Addr | undefined {
-  const r = new Reader(ctx, o, path, ['address', 'prefix', 'dev']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.addrs);
   const address = r.ipv4('address', true, hostAddrProblem);
   const prefix = r.required('prefix', 'prefix', LIMITS.prefix, 'a prefix length 0..32');
   const dev = r.linkName('dev', true) ?? '';
@@ -97,7 +115,7 @@ function readAddr(ctx: CheckContext, o: Obj, path: string): Addr | undefined {
 }
 
 function readRoute(ctx: CheckContext, o: Obj, path: string): Route | undefined {
-  const r = new Reader(ctx, o, path, ['dst', 'prefix', 'via', 'dev', 'mtu', 'src']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.routes);
   const dst = r.ipv4('dst', true);
   const prefix = r.required('prefix', 'prefix', LIMITS.prefix, 'a prefix length 0..32');
   if (r.ok) {
@@ -119,7 +137,7 @@ function readRoute(ctx: CheckContext, o: Obj, path: string): Route | undefined {
 }
 
 function readNeigh(ctx: CheckContext, o: Obj, path: string): StaticNeigh | undefined {
-  const r = new Reader(ctx, o, path, ['address', 'lladdr', 'dev', 'nud']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.neighs);
   const address = r.ipv4('address', true, neighbourAddrProblem);
   const lladdr = r.mac('lladdr', true);
   const dev = r.linkName('dev', true) ?? '';
@@ -128,7 +146,7 @@ function readNeigh(ctx: CheckContext, o: Obj, path: string): StaticNeigh | undef
 }
 
 function readSysctl(ctx: CheckContext, o: Obj, path: string): Sysctl | undefined {
-  const r = new Reader(ctx, o, path, ['key', 'value']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.sysctls);
   const key = r.string('key', 'a sysctl key', true);
   let value = 0;
   if (r.ok) {
@@ -262,7 +280,7 @@ function prefixErrors(ctx: CheckContext, from: number, path: string): void {
 }
 
 function readNft(ctx: CheckContext, o: Obj, path: string): NftRule | undefined {
-  const r = new Reader(ctx, o, path, ['table', 'chain', 'matches', 'statements', 'text']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.nft);
   const table = r.oneOf('table', 'a table', NFT_TABLES, undefined);
   const chain = r.raw('chain');
   if (chain !== undefined && chain !== 'postrouting') r.fail('chain', `only the postrouting chain is modeled, found ${describeValue(chain)}`);
@@ -300,7 +318,7 @@ function readNft(ctx: CheckContext, o: Obj, path: string): NftRule | undefined {
 }
 
 function readPeer(ctx: CheckContext, o: Obj, path: string): Peer | undefined {
-  const r = new Reader(ctx, o, path, ['address', 'lladdr', 'dev', 'silent', 'upAt', 'replyDelay']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.peers);
   const address = r.ipv4('address', true, neighbourAddrProblem);
   const lladdr = r.mac('lladdr', true);
   const dev = r.raw('dev') === '' ? '' : r.linkName('dev', false) ?? '';
@@ -311,19 +329,16 @@ function readPeer(ctx: CheckContext, o: Obj, path: string): Peer | undefined {
 }
 
 function readJoin(ctx: CheckContext, o: Obj, path: string): Join | undefined {
-  const r = new Reader(ctx, o, path, ['group', 'dev']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.joins);
   const group = r.ipv4('group', true, groupProblem);
   const dev = r.linkName('dev', true) ?? '';
   return r.ok ? { group, dev, pos: r.pos } : undefined;
 }
 
-const SEND_KEYS = [
-  'at', 'proto', 'to', 'port', 'from', 'fromPort', 'size', 'df', 'ttl', 'tos', 'mark', 'count', 'every', 'socket',
-  'connected', 'broadcast', 'bindDev', 'multicastIf', 'multicastTtl', 'multicastLoop', 'recverr', 'ipOptions',
-];
+
 
 function readSend(ctx: CheckContext, o: Obj, path: string): Send | undefined {
-  const r = new Reader(ctx, o, path, SEND_KEYS);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.sends);
   const at = r.duration('at', undefined);
   if (at === undefined) r.missing('at', 'the time of the send (ns, or a duration like "10ms")');
   const proto = r.oneOf('proto', 'a protocol', SEND_PROTOS, undefined);

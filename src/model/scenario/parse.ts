@@ -62,29 +62,26 @@ import {
   PMTU_MODES,
   QDISCS,
 } from './vocabulary';
+import { ADDR_WORDS, LINK_WORDS, NEIGH_WORDS, NFT_RULE_WORDS, PEER_WORDS, ROUTE_WORDS, SEND_WORDS, STATEMENT_WORDS, wordsOf, type StatementWord } from './words';
 
 export { ScenarioError } from './errors';
 export { parseDuration, formatDuration } from './values';
 export { validateScenario, validateScenarioAll } from './validate';
 
+// The words of the statements and their options are the keys of words.ts's tables, where their
+// documentation is.
 /** The words a statement may start with, in the order the reference lists them. */
-export const STATEMENTS = ['kernel', 'link', 'addr', 'route', 'neigh', 'sysctl', 'nft', 'peer', 'join', 'at', 'run'] as const;
+export const STATEMENTS = wordsOf(STATEMENT_WORDS);
 
-export const LINK_OPTIONS = ['type', 'mtu', 'address', 'qdisc', 'txqueuelen', 'offload', 'down'] as const;
-export const ROUTE_OPTIONS = ['via', 'dev', 'mtu', 'src'] as const;
-export const NEIGH_OPTIONS = ['lladdr', 'dev', 'nud'] as const;
-export const PEER_OPTIONS = ['lladdr', 'dev', 'silent', 'up-at', 'reply-delay'] as const;
-export const SEND_OPTIONS = [
-  'from', 'size', 'df', 'ttl', 'tos', 'mark', 'count', 'every', 'socket', 'connected', 'broadcast', 'bind-dev',
-  'multicast-if', 'multicast-ttl', 'multicast-loop', 'recverr', 'ip-options',
-] as const;
+export const LINK_OPTIONS = wordsOf(LINK_WORDS);
+export const ROUTE_OPTIONS = wordsOf(ROUTE_WORDS);
+export const NEIGH_OPTIONS = wordsOf(NEIGH_WORDS);
+export const PEER_OPTIONS = wordsOf(PEER_WORDS);
+export const SEND_OPTIONS = wordsOf(SEND_WORDS);
 /** Send options that take no value. */
-const SEND_FLAGS = new Set(['connected', 'broadcast', 'recverr']);
+const SEND_FLAGS = new Set<string>(SEND_OPTIONS.filter((w) => !('takes' in SEND_WORDS[w])));
 
-export const NFT_WORDS = [
-  'udp', 'tcp', 'ip', 'meta', 'mark', 'oif', 'oifname',
-  'accept', 'drop', 'counter', 'snat', 'masquerade',
-] as const;
+export const NFT_WORDS = wordsOf(NFT_RULE_WORDS);
 
 const KIND_OF = new Map<string, ItemKind>([
   ['link', 'links'],
@@ -354,7 +351,7 @@ function parseAddr(c: Cursor, b: Builder, first: Token): void {
   const { address, prefix, tok } = c.prefixed(true, hostAddrProblem);
   const fields: Record<string, Pos> = { address: posOf(tok) };
   let dev: string | undefined;
-  c.options(['dev'], () => {
+  c.options(wordsOf(ADDR_WORDS), () => {
     const t = c.devName();
     fields.dev = posOf(t);
     dev = t.text;
@@ -777,7 +774,7 @@ function parseRun(c: Cursor, b: Builder, first: Token): void {
   b.runLine = first.line;
 }
 
-const PARSERS: Record<(typeof STATEMENTS)[number], (c: Cursor, b: Builder, first: Token) => void> = {
+const PARSERS: Record<StatementWord, (c: Cursor, b: Builder, first: Token) => void> = {
   kernel: parseKernel,
   link: parseLink,
   addr: parseAddr,
@@ -800,7 +797,7 @@ function parseLine(ln: LexedLine, b: Builder): void {
   if (first.kind !== 'word' || !(STATEMENTS as readonly string[]).includes(first.text)) {
     c.fail(first, unknownWord(first, STATEMENTS));
   }
-  PARSERS[first.text as (typeof STATEMENTS)[number]](c, b, first);
+  PARSERS[first.text as StatementWord](c, b, first);
 }
 
 /** Edit distance, to guess which statement a misspelled first word meant. */
@@ -823,7 +820,7 @@ function noteFailed(ln: LexedLine, ctx: CheckContext): void {
     ctx.failed.add(kind);
     return;
   }
-  if (STATEMENTS.includes(w as (typeof STATEMENTS)[number])) return;
+  if ((STATEMENTS as readonly string[]).includes(w)) return;
   // A misspelled statement word: it may have been meant as any nearby statement.
   for (const [word, k] of KIND_OF) if (distance(w, word) <= 2) ctx.failed.add(k);
 }
