@@ -19,7 +19,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'model/wire': [],
   'model/core': [],
   'model/listing': [],
-  'model/scenario': ['model/wire'],
+  // The scenario checks write their messages as l10n.t(...): a pure lookup in the bundle that
+  // src/l10n configured (the model itself does no I/O), so that the CLI, the debug console and the
+  // editor show them in the user's language.
+  'model/scenario': ['model/wire', '@vscode/l10n'],
   'model/net': ['model/wire', 'model/core', 'model/scenario'],
   'model/kernel': ['model/net', 'model/wire', 'model/core', 'model/scenario', 'model'],
   'model/peers': ['model/net', 'model/wire', 'model/core'],
