@@ -30,7 +30,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario'],
   // The lesson format and the tutorial's progress: plain text and state, nothing of the model.
   'tutorial': [],
-  'debugger': ['model/*', 'tutorial'],
+  // Messages for the user (expression errors, "not stopped") are l10n.t(...) calls, as the adapter's.
+  'debugger': ['model/*', 'tutorial', '@vscode/l10n'],
   'io': ['node'],
   // The message catalogues (src/l10n, with l10n/*.json): any layer that shows messages may use them.
   'l10n': ['@vscode/l10n', 'l10n bundles'],
