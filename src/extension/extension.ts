@@ -7,6 +7,7 @@ import { KpathConfigurationProvider, scenarioConfiguration } from './configurati
 import { registerPictures } from './pictures/register';
 import { registerLanguage } from './language';
 import { registerKernelSource } from './source';
+import { registerAnnotations } from './annotate/register';
 import { registerWire } from './wire/register';
 import { registerTutorial } from './tutorial/panel';
 import { registerWalkthrough } from './tutorial/walkthrough';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   registerPictures(context);
   registerKernelSource(context);
+  registerAnnotations(context);
   registerWire(context);
   registerTutorial(context);
   registerWalkthrough(context);
