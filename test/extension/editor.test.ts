@@ -10,17 +10,15 @@
 // Each test saves a screenshot under test-artifacts/editor/. Needs chromium and rg (see
 // extension.test.ts); build first (npm run build).
 
-import { describe, it, before, after } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { CodeServer, Workbench, UI_TIMEOUT_MS, startCodeServer, openScenarioWorkbench, openFile, runCommand, exactly, saveFailure } from '../helpers/vscode';
+import { openFile, runCommand, exactly } from '../helpers/vscode';
+import { uiSuite, view, webviewWith, addFunctionBreakpoint, type UiSuite } from '../helpers/ui-suite';
 import { REPO_ROOT } from '../helpers/cli';
 
-const TEST_TIMEOUT_MS = 180_000;
-const SETUP_TIMEOUT_MS = 600_000;
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'editor');
 /** The README's pictures: written by these tests only when asked (KPATH_SCREENSHOTS=1). */
 const README_SHOTS = process.env.KPATH_SCREENSHOTS === '1' ? path.join(REPO_ROOT, 'media', 'screenshots') : undefined;
 
@@ -47,53 +45,28 @@ function chinese(key: string, ...args: (string | number)[]): string {
   return zh[key].replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]));
 }
 
-/** One workbench on a workspace holding the default scenario and FILE, in a display language. */
+/** A workbench on a workspace holding the default scenario and FILE, in a display language, and the gestures of these tests. */
 class Session {
-  server: CodeServer | undefined;
-  wb: Workbench | undefined;
-  folder = '';
-  constructor(readonly lang: string) {}
+  readonly suite: UiSuite;
+  constructor(readonly lang: string) {
+    this.suite = uiSuite({
+      artifacts: 'editor',
+      prefix: `${lang}-`,
+      server: lang === 'en' ? {} : { locale: lang },
+      setup: async () => fs.writeFileSync(path.join(this.suite.folder(), FILE), LINES.join('\n') + '\n'),
+    });
+  }
 
   get page(): Page {
-    if (!this.wb) throw new Error('the workbench did not open (see the before hook)');
-    return this.wb.page;
+    return this.suite.page();
   }
 
-  async open(): Promise<void> {
-    try {
-      this.server = await startCodeServer(this.lang === 'en' ? {} : { locale: this.lang });
-      ({ wb: this.wb, folder: this.folder } = await openScenarioWorkbench(this.server));
-      fs.writeFileSync(path.join(this.folder, FILE), LINES.join('\n') + '\n');
-    } catch (e) {
-      const dir = await saveFailure(this.wb?.page, this.server, `${this.lang}-before`);
-      if (dir) process.stderr.write(`the workbench did not open: screenshot and logs in ${dir}\n`);
-      throw e;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.wb?.close();
-    await this.server?.stop();
-  }
-
-  async screenshot(name: string): Promise<void> {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await this.page.screenshot({ path: path.join(ARTIFACTS, `${this.lang}-${name}.png`) });
-  }
-
-  /** A test that saves a screenshot when it ends, and the server's logs too when it fails. */
   test(name: string, shot: string, body: () => Promise<void>): void {
-    it(name, { timeout: TEST_TIMEOUT_MS }, async () => {
-      try {
-        await body();
-        await this.screenshot(shot);
-      } catch (e) {
-        await this.screenshot(`${shot}-failed`).catch(() => undefined);
-        const dir = await saveFailure(this.wb?.page, this.server, name);
-        if (dir) process.stderr.write(`editor test "${name}" failed: screenshot and logs in ${dir}\n`);
-        throw e;
-      }
-    });
+    this.suite.test(name, body, shot);
+  }
+
+  screenshot(name: string): Promise<string> {
+    return this.suite.screenshot(name);
   }
 
   /** Opens a file of the workspace (the Explorer lists a file written after it opened once it has seen it). */
@@ -134,20 +107,11 @@ class Session {
   }
 
   view(name: string): Locator {
-    return this.page.locator('.pane', { has: this.page.locator(`.pane-header[aria-label="${name} Section"]`) });
+    return view(this.page, name);
   }
 
-  /** The page inside a webview that shows `selector` (views and panels nest theirs in two iframes). */
-  async webviewWith(selector: string): Promise<Frame> {
-    const deadline = Date.now() + UI_TIMEOUT_MS;
-    for (;;) {
-      for (const f of this.page.frames()) {
-        if (f.isDetached()) continue;
-        if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
-      }
-      if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+  webviewWith(selector: string): Promise<Frame> {
+    return webviewWith(this.page, selector);
   }
 
   /** Folds or unfolds views of Run and Debug so that the ones wanted have room. */
@@ -159,12 +123,8 @@ class Session {
     }
   }
 
-  async addFunctionBreakpoint(name: string): Promise<void> {
-    await runCommand(this.page, 'Add Function Breakpoint');
-    const input = this.view('Breakpoints').locator('input[aria-label="Type function breakpoint."]');
-    await input.fill(name);
-    await input.press('Enter');
-    await input.waitFor({ state: 'detached' });
+  addFunctionBreakpoint(name: string): Promise<void> {
+    return addFunctionBreakpoint(this.page, name);
   }
 
   /** Clicks a button of the debug toolbar (a click does not depend on where the keyboard focus is). */
@@ -184,8 +144,6 @@ async function readmeShot(s: Session, name: string, part?: Locator): Promise<voi
 
 describe('the .kpath editor in VS Code (code-server + chromium)', () => {
   const s = new Session('en');
-  before(() => s.open(), { timeout: SETUP_TIMEOUT_MS });
-  after(() => s.close());
 
   s.test('a bad line is underlined with the parser\'s message, and the Problems panel names its line and column', 'problem', async () => {
     await s.openFile(FILE);
@@ -292,8 +250,6 @@ describe('the .kpath editor in VS Code (code-server + chromium)', () => {
 
 describe('the .kpath editor and the views with the display language zh-cn', () => {
   const s = new Session('zh-cn');
-  before(() => s.open(), { timeout: SETUP_TIMEOUT_MS });
-  after(() => s.close());
 
   s.test('the problem is in Chinese, at the same line and column', 'problem', async () => {
     await s.openFile(FILE);
