@@ -3,6 +3,7 @@
 // the extension or standalone on stdin/stdout (`kpath dap`) for any DAP client.
 
 import * as fs from 'node:fs';
+import * as l10n from '@vscode/l10n';
 import {
   DebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Event, Thread, StackFrame, Scope,
   Source, Handles, ExitedEvent, BreakpointEvent,
@@ -45,12 +46,16 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   knobs?: string[];
 }
 
-export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
-  { filter: 'drop', label: 'Packet dropped', description: 'Stop where a packet is freed, with its drop reason', supportsCondition: true, conditionDescription: 'e.g. reason == "NEIGH_FAILED"' },
-  { filter: 'icmp', label: 'ICMP error generated', description: 'Stop where the host generates an ICMP error', supportsCondition: true, conditionDescription: 'e.g. type == 3 && code == 4' },
-  { filter: 'neigh-failed', label: 'Neighbour failed', description: 'Stop where a neighbour entry becomes FAILED', supportsCondition: true, conditionDescription: 'e.g. neigh == "192.0.2.2"' },
-  { filter: 'nf-drop', label: 'Netfilter DROP', description: 'Stop where a netfilter rule drops a packet', supportsCondition: true, conditionDescription: 'e.g. rule == "udp dport 9999 drop"' },
-];
+/** The exception filters, in the language in use (so made when asked, not when the module loads). */
+export function exceptionFilters(): DebugProtocol.ExceptionBreakpointsFilter[] {
+  const eg = (example: string): string => l10n.t('e.g. {0}', example);
+  return [
+    { filter: 'drop', label: l10n.t('Packet dropped'), description: l10n.t('Stop where a packet is freed, with its drop reason'), supportsCondition: true, conditionDescription: eg('reason == "NEIGH_FAILED"') },
+    { filter: 'icmp', label: l10n.t('ICMP error generated'), description: l10n.t('Stop where the host generates an ICMP error'), supportsCondition: true, conditionDescription: eg('type == 3 && code == 4') },
+    { filter: 'neigh-failed', label: l10n.t('Neighbour failed'), description: l10n.t('Stop where a neighbour entry becomes FAILED'), supportsCondition: true, conditionDescription: eg('neigh == "192.0.2.2"') },
+    { filter: 'nf-drop', label: l10n.t('Netfilter DROP'), description: l10n.t('Stop where a netfilter rule drops a packet'), supportsCondition: true, conditionDescription: eg('rule == "udp dport 9999 drop"') },
+  ];
+}
 
 class ErrorResponse extends Error {}
 
@@ -114,7 +119,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       supportsStepInTargetsRequest: true,
       supportsExceptionInfoRequest: true,
       supportsExceptionFilterOptions: true,
-      exceptionBreakpointFilters: EXCEPTION_FILTERS,
+      exceptionBreakpointFilters: exceptionFilters(),
       supportsCompletionsRequest: true,
       completionTriggerCharacters: ['>', '.'],
       supportsReadMemoryRequest: true,
@@ -204,7 +209,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   /** The view of the launch's kernelSource: the one already loaded if the tree and profile are the same. */
   private sourceFor(args: LaunchArguments, profile: Scenario['kernel']): KernelSourceView | null {
     if (args.kernelSource === undefined || args.kernelSource === null || args.kernelSource === '') return null;
-    if (typeof args.kernelSource !== 'string') throw new ErrorResponse('kernelSource must be the path of a Linux source tree');
+    if (typeof args.kernelSource !== 'string') throw new ErrorResponse(l10n.t('kernelSource must be the path of a Linux source tree'));
     const old = this.kernelSource;
     if (old && old.profile === profile && old.root === resolveTreePath(args.kernelSource)) return old;
     const view = new KernelSourceView(args.kernelSource, profile, (text, data) => this.sendEvent(new OutputEvent(text + '\n', 'kpath', data)));
@@ -222,13 +227,13 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
-    if (!args.source || typeof args.source !== 'object') return this.fail(response, 'setBreakpoints needs a source');
-    if (args.breakpoints !== undefined && !Array.isArray(args.breakpoints)) return this.fail(response, 'setBreakpoints: breakpoints must be an array');
-    if (args.lines !== undefined && !Array.isArray(args.lines)) return this.fail(response, 'setBreakpoints: lines must be an array');
-    if (args.source.path !== undefined && typeof args.source.path !== 'string') return this.fail(response, 'setBreakpoints: source.path must be a string');
+    if (!args.source || typeof args.source !== 'object') return this.fail(response, l10n.t('setBreakpoints needs a source'));
+    if (args.breakpoints !== undefined && !Array.isArray(args.breakpoints)) return this.fail(response, l10n.t('{0}: {1} must be an array', 'setBreakpoints', 'breakpoints'));
+    if (args.lines !== undefined && !Array.isArray(args.lines)) return this.fail(response, l10n.t('{0}: {1} must be an array', 'setBreakpoints', 'lines'));
+    if (args.source.path !== undefined && typeof args.source.path !== 'string') return this.fail(response, l10n.t('{0}: {1} must be a string', 'setBreakpoints', 'source.path'));
     const path = args.source.path ?? '';
     const bps = (args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))).map((bp) => ({ id: this.nextBpId++, bp }));
-    if (bps.some((b) => typeof b.bp?.line !== 'number')) return this.fail(response, 'setBreakpoints: every breakpoint needs a line number');
+    if (bps.some((b) => typeof b.bp?.line !== 'number')) return this.fail(response, l10n.t('setBreakpoints: every breakpoint needs a line number'));
     this.pendingStepBps.set(path, bps);
     response.body = { breakpoints: this.resolveStepBreakpoints(path, bps) };
     this.applyBreakpoints();
@@ -236,8 +241,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    if (!Array.isArray(args?.breakpoints)) return this.fail(response, 'setFunctionBreakpoints needs a breakpoints array');
-    if (args.breakpoints.some((b) => typeof b?.name !== 'string')) return this.fail(response, 'setFunctionBreakpoints: every breakpoint needs a name');
+    if (!Array.isArray(args?.breakpoints)) return this.fail(response, l10n.t('setFunctionBreakpoints needs a breakpoints array'));
+    if (args.breakpoints.some((b) => typeof b?.name !== 'string')) return this.fail(response, l10n.t('setFunctionBreakpoints: every breakpoint needs a name'));
     this.pendingFnBps = args.breakpoints.map((bp) => ({ id: this.nextBpId++, bp }));
     response.body = { breakpoints: this.resolveFunctionBreakpoints().map((b) => b.dap) };
     this.applyBreakpoints();
@@ -245,18 +250,18 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
-    if (args.filters !== undefined && !Array.isArray(args.filters)) return this.fail(response, 'setExceptionBreakpoints: filters must be an array');
-    if (args.filterOptions !== undefined && !Array.isArray(args.filterOptions)) return this.fail(response, 'setExceptionBreakpoints: filterOptions must be an array');
-    const known = new Set(EXCEPTION_FILTERS.map((f) => f.filter));
+    if (args.filters !== undefined && !Array.isArray(args.filters)) return this.fail(response, l10n.t('{0}: {1} must be an array', 'setExceptionBreakpoints', 'filters'));
+    if (args.filterOptions !== undefined && !Array.isArray(args.filterOptions)) return this.fail(response, l10n.t('{0}: {1} must be an array', 'setExceptionBreakpoints', 'filterOptions'));
+    const known = new Set(exceptionFilters().map((f) => f.filter));
     const filters: ExceptionFilter[] = [];
     const out: DebugProtocol.Breakpoint[] = [];
     for (const f of args.filters ?? []) {
-      out.push({ verified: known.has(f), message: known.has(f) ? undefined : `unknown exception filter ${f}` });
+      out.push({ verified: known.has(f), message: known.has(f) ? undefined : l10n.t('unknown exception filter {0}', f) });
       if (known.has(f)) filters.push({ kind: f as ExceptionKind });
     }
     for (const o of args.filterOptions ?? []) {
       const ok = known.has(o.filterId);
-      let message: string | undefined = ok ? undefined : `unknown exception filter ${o.filterId}`;
+      let message: string | undefined = ok ? undefined : l10n.t('unknown exception filter {0}', o.filterId);
       if (ok && o.condition) {
         try {
           evaluateCheck(o.condition);
@@ -274,7 +279,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: [new Thread(TASK_THREAD, 'task (socket calls)'), new Thread(SOFTIRQ_THREAD, 'softirq (timers, receive)')] };
+    response.body = { threads: [new Thread(TASK_THREAD, l10n.t('task (socket calls)')), new Thread(SOFTIRQ_THREAD, l10n.t('softirq (timers, receive)'))] };
     this.sendResponse(response);
   }
 
@@ -303,14 +308,14 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const h = this.frameHandles.get(args.frameId);
-    if (!h) return this.fail(response, `no frame ${args.frameId}`);
+    if (!h) return this.fail(response, l10n.t('no frame {0}', args.frameId));
     response.body = { scopes: this.vars.scopes(h.stop, h.index).map((s) => new Scope(s.name, s.ref, s.expensive)) };
     this.sendResponse(response);
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const list = this.vars.children(args.variablesReference);
-    if (!list) return this.fail(response, `no variables ${args.variablesReference}`);
+    if (!list) return this.fail(response, l10n.t('no variables {0}', args.variablesReference));
     const start = args.start ?? 0;
     response.body = { variables: args.count ? list.slice(start, start + args.count) : list.slice(start) };
     this.sendResponse(response);
@@ -328,9 +333,9 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    if (typeof args?.expression !== 'string') return this.fail(response, 'evaluate needs an expression');
+    if (typeof args?.expression !== 'string') return this.fail(response, l10n.t('evaluate needs an expression'));
     const rt = this.runtime;
-    if (!rt || !rt.current) return this.fail(response, 'not stopped: nothing to evaluate');
+    if (!rt || !rt.current) return this.fail(response, l10n.t('not stopped: nothing to evaluate'));
     const h = args.frameId !== undefined ? this.frameHandles.get(args.frameId) : undefined;
     try {
       const v: Value = evaluate(args.expression, rt.env(h?.index ?? 0));
@@ -342,7 +347,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
-    if (typeof args.text !== 'string') return this.fail(response, 'completions needs the text typed so far');
+    if (typeof args.text !== 'string') return this.fail(response, l10n.t('completions needs the text typed so far'));
     const rt = this.runtime;
     const h = args.frameId !== undefined ? this.frameHandles.get(args.frameId) : undefined;
     const base = this.clientColumnsStartAt1 ? 1 : 0;
@@ -353,7 +358,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
     const bytes = this.vars.memory(args.memoryReference);
-    if (!bytes) return this.fail(response, `no memory at ${args.memoryReference}`);
+    if (!bytes) return this.fail(response, l10n.t('no memory at {0}', args.memoryReference));
     const offset = args.offset ?? 0;
     const count = Math.max(0, Math.min(args.count ?? 0, bytes.length - offset));
     if (offset < 0 || offset > bytes.length) {
@@ -418,7 +423,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const stop = this.runtime?.current;
-    if (!stop?.exception) return this.fail(response, 'not stopped on an exception');
+    if (!stop?.exception) return this.fail(response, l10n.t('not stopped on an exception'));
     const { kind, detail } = stop.exception;
     response.body = {
       exceptionId: kind,
@@ -456,7 +461,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     // Own entries only: "constructor" or "toString" name no request.
     const handler = Object.hasOwn(CUSTOM_REQUESTS, command) ? CUSTOM_REQUESTS[command] : undefined;
-    if (!handler) return this.fail(response, `unknown request "${command}"`);
+    if (!handler) return this.fail(response, l10n.t('unknown request "{0}"', command));
     try {
       response.body = handler(this, (args && typeof args === 'object' ? args : {}) as Record<string, unknown>);
     } catch (e) {
@@ -473,7 +478,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   // --- helpers -------------------------------------------------------------------------------
 
   private mustRuntime(): Runtime {
-    if (!this.runtime) throw new ErrorResponse('no scenario is running (launch first)');
+    if (!this.runtime) throw new ErrorResponse(l10n.t('no scenario is running (launch first)'));
     return this.runtime;
   }
 
@@ -481,7 +486,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     let r: StopResult;
     try {
       const rt = this.mustRuntime();
-      if (rt.ended && !allowEnded) throw new ErrorResponse('the scenario has run to its end; restart to run it again');
+      if (rt.ended && !allowEnded) throw new ErrorResponse(l10n.t('the scenario has run to its end; restart to run it again'));
       r = f(rt);
     } catch (e) {
       return this.fail(response, messageOf(e));
@@ -499,10 +504,10 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   private progress(calls: number, total: number): void {
     if (!this.clientProgress) return;
     const percentage = total > 0 ? Math.min(100, Math.floor((calls * 100) / total)) : undefined;
-    const message = `${calls.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} socket calls`;
+    const message = l10n.t('{0} of {1} socket calls', calls.toLocaleString('en-US'), total.toLocaleString('en-US'));
     if (this.progressId === null) {
       this.progressId = `kpath-run-${++this.progressSeq}`;
-      const ev: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(this.progressId, 'kpath: running the scenario', message);
+      const ev: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(this.progressId, l10n.t('kpath: running the scenario'), message);
       ev.body.percentage = percentage;
       ev.body.cancellable = false;
       this.sendEvent(ev);
@@ -561,11 +566,12 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   /** What the debug console shows when a run ends: the frames it put on the wire, as a table. */
   private endOfRun(): string[] {
     const { frames, total } = this.runtime!.frames(0, END_REPORT_FRAMES);
-    const lines = [`kpath: the run ended with ${total} frame${total === 1 ? '' : 's'} on the wire${total ? ':' : '.'}`];
+    const lines = [total === 0 ? l10n.t('kpath: the run ended with {0} frames on the wire.', total)
+      : total === 1 ? l10n.t('kpath: the run ended with 1 frame on the wire:') : l10n.t('kpath: the run ended with {0} frames on the wire:', total)];
     if (!total) return lines;
     lines.push(FRAME_TABLE_HEADER);
     frames.forEach((f, i) => lines.push(frameLine(frameRecord(f, i))));
-    if (total > frames.length) lines.push(`  ... and ${total - frames.length} more (the kpath/frames request pages through them all)`);
+    if (total > frames.length) lines.push(`  ${l10n.t('... and {0} more (the kpath/frames request pages through them all)', total - frames.length)}`);
     return lines;
   }
 
@@ -576,7 +582,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   private resolveStepBreakpoints(path: string, bps: { id: number; bp: DebugProtocol.SourceBreakpoint }[]): DebugProtocol.Breakpoint[] {
     return bps.map(({ id, bp }) => {
-      if (!this.listings) return { id, verified: false, line: bp.line, message: 'the scenario has not been launched yet' };
+      if (!this.listings) return { id, verified: false, line: bp.line, message: l10n.t('the scenario has not been launched yet') };
       const r = this.resolveLine(path, bp.line);
       const problem = conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition);
       if (problem) return { id, verified: false, line: bp.line, message: problem };
@@ -595,8 +601,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     return this.pendingFnBps.map(({ id, bp }) => {
       const f = findFunction(bp.name);
       let message: string | undefined;
-      if (!f) message = `${bp.name} is not a modeled function`;
-      else if (this.scenario && !f.profiles.includes(profile)) message = `${bp.name} is not on the ${profile} path (it runs in ${f.profiles.join(', ')})`;
+      if (!f) message = l10n.t('{0} is not a modeled function', bp.name);
+      else if (this.scenario && !f.profiles.includes(profile)) message = l10n.t('{0} is not on the {1} path (it runs in {2})', bp.name, profile, f.profiles.join(', '));
       message = message ?? conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition);
       const pos = f && this.listings ? this.kernelSource?.position(bp.name, 'enter') ?? this.listings.position(bp.name, 'enter') : undefined;
       return { id, bp, dap: { id, verified: !message, message, source: pos ? new Source(pos.name, pos.path) : undefined, line: pos?.line } };
@@ -633,7 +639,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
 function loadScenario(args: LaunchArguments): Scenario {
   if (!args || (typeof args.scenario !== 'string' && (typeof args.scenario !== 'object' || args.scenario === null))) {
-    throw new ErrorResponse('launch needs "scenario": a .kpath file or a scenario object');
+    throw new ErrorResponse(l10n.t('launch needs "scenario": a .kpath file or a scenario object'));
   }
   let s: Scenario;
   if (typeof args.scenario === 'string') {
@@ -641,18 +647,18 @@ function loadScenario(args: LaunchArguments): Scenario {
     try {
       text = fs.readFileSync(args.scenario, 'utf8');
     } catch (e) {
-      throw new ErrorResponse(`cannot read ${args.scenario}: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}`);
+      throw new ErrorResponse(l10n.t('cannot read {0}: {1}', args.scenario, (e as NodeJS.ErrnoException).code ?? messageOf(e)));
     }
     s = parseScenario(text, args.scenario);
   } else {
     s = validateScenario(args.scenario, '<inline>');
   }
   if (args.kernel !== undefined) {
-    if (args.kernel !== '6.18' && args.kernel !== '4.9') throw new ErrorResponse(`kernel must be "6.18" or "4.9", not ${JSON.stringify(args.kernel)}`);
+    if (args.kernel !== '6.18' && args.kernel !== '4.9') throw new ErrorResponse(l10n.t('kernel must be "6.18" or "4.9", not {0}', JSON.stringify(args.kernel)));
     s.kernel = args.kernel;
   }
   if (args.knobs !== undefined) {
-    if (!Array.isArray(args.knobs) || args.knobs.some((k) => typeof k !== 'string')) throw new ErrorResponse('knobs must be an array of strings, e.g. ["link veth0 mtu 576"]');
+    if (!Array.isArray(args.knobs) || args.knobs.some((k) => typeof k !== 'string')) throw new ErrorResponse(l10n.t('knobs must be an array of strings, e.g. {0}', '["link veth0 mtu 576"]'));
     try {
       s = applyKnobTexts(s, args.knobs);
     } catch (e) {
@@ -665,17 +671,31 @@ function loadScenario(args: LaunchArguments): Scenario {
 
 function describeException(kind: ExceptionKind, d: Record<string, unknown>): string {
   switch (kind) {
-    case 'drop': return `packet #${d.packet} dropped in ${d.function}: ${d.reason}`;
-    case 'icmp': return `ICMP error type ${d.type} code ${d.code} to ${d.to} about packet #${d.packet}`;
-    case 'neigh-failed': return `neighbour ${d.neigh} on ${d.dev} FAILED with ${d.queued} packets queued`;
-    case 'nf-drop': return `netfilter DROP of packet #${d.packet} by "${d.rule}"`;
+    case 'drop': return l10n.t('packet #{0} dropped in {1}: {2}', String(d.packet), String(d.function), String(d.reason));
+    case 'icmp': return l10n.t('ICMP error type {0} code {1} to {2} about packet #{3}', String(d.type), String(d.code), String(d.to), String(d.packet));
+    case 'neigh-failed': return l10n.t('neighbour {0} on {1} FAILED with {2} packets queued', String(d.neigh), String(d.dev), String(d.queued));
+    case 'nf-drop': return l10n.t('netfilter DROP of packet #{0} by "{1}"', String(d.packet), String(d.rule));
   }
 }
 
 function describeStop(stop: Stop, reason: string, first: boolean): string {
   const f = stop.frames[0];
-  const where = f ? `${f.fn}${f.step !== 'enter' && f.step !== 'leave' ? ' (' + f.step + ')' : f.step === 'leave' ? ' (return)' : ''}` : stop.event;
-  return `${first && reason === 'entry' ? 'Paused on entry' : reason} at ${where}, t=${(stop.time / 1e6).toFixed(6)} ms`;
+  const where = f ? `${f.fn}${f.step !== 'enter' && f.step !== 'leave' ? ' (' + f.step + ')' : f.step === 'leave' ? ` (${l10n.t('return')})` : ''}` : stop.event;
+  return l10n.t('{0} at {1}, t={2} ms', first && reason === 'entry' ? l10n.t('Paused on entry') : reasonText(reason), where, (stop.time / 1e6).toFixed(6));
+}
+
+/** A stop's reason in words. */
+function reasonText(reason: string): string {
+  switch (reason) {
+    case 'step': return l10n.t('step');
+    case 'breakpoint': return l10n.t('breakpoint');
+    case 'function breakpoint': return l10n.t('function breakpoint');
+    case 'exception': return l10n.t('exception');
+    case 'pause': return l10n.t('pause');
+    case 'entry': return l10n.t('entry');
+    case 'goto': return l10n.t('goto');
+    default: return reason;
+  }
 }
 
 function conditionProblem(cond: string | undefined): string | undefined {
@@ -694,7 +714,7 @@ function hitProblem(cond: string | undefined): string | undefined {
     checkHitCondition(cond, 1);
     return undefined;
   } catch (e) {
-    return `hit count "${cond}": ${messageOf(e)}`;
+    return l10n.t('hit count "{0}": {1}', cond, messageOf(e));
   }
 }
 

@@ -1,5 +1,6 @@
 // `kpath capture FILE.kpath OUTDIR`: the scenario on this machine's real kernel (src/capture).
 
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
 import { printable } from '../model/scenario/errors';
@@ -14,7 +15,7 @@ export function loadScenarioFile(file: string): { scenario: Scenario; text: stri
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(l10n.t('cannot read {0}: {1}', file, (e as NodeJS.ErrnoException).code ?? (e as Error).message));
   }
   const parsed = parseScenarioAll(text, file);
   if (!parsed.scenario) throw parsed.errors[0];
@@ -31,7 +32,7 @@ export function reportError(e: unknown): number {
     process.stderr.write(`kpath: ${printableLines(e.message)}\n`);
     return 2;
   }
-  process.stderr.write(`kpath: internal error: ${printableLines((e as Error)?.stack ?? String(e))}\n`);
+  process.stderr.write(`kpath: ${printableLines(l10n.t('internal error: {0}', (e as Error)?.stack ?? String(e)))}\n`);
   return 1;
 }
 
@@ -44,8 +45,8 @@ export async function captureCommand(argv: string[], write: (s: string) => void)
   try {
     const pos = argv.filter((a) => !a.startsWith('-'));
     const bad = argv.find((a) => a.startsWith('-'));
-    if (bad) throw new UsageError(`unknown option ${bad} (see kpath capture --help)`);
-    if (pos.length !== 2) throw new UsageError('kpath capture needs a scenario file and an output directory (see kpath capture --help)');
+    if (bad) throw new UsageError(l10n.t('unknown option {0} (see {1})', bad, 'kpath capture --help'));
+    if (pos.length !== 2) throw new UsageError(l10n.t('{0} needs a scenario file and an output directory (see {1})', 'kpath capture', 'kpath capture --help'));
     const [file, outDir] = pos;
     const { scenario } = loadScenarioFile(file);
     const pre = preflight(scenario);
@@ -53,13 +54,13 @@ export async function captureCommand(argv: string[], write: (s: string) => void)
     const end = captureEnd(scenario);
     const log = (l: string): void => void process.stderr.write(`kpath capture: ${l}\n`);
     const doc = await captureScenario(scenario, outDir, { end, scenarioPath: file, log });
-    write(`Kernel ${doc.kernel}, ${file}, ran to ${(doc.endTime / 1e6).toFixed(3)} ms\n\nSocket calls:\n`);
+    write(`${l10n.t('Kernel {0}, {1}, ran to {2} ms', doc.kernel, file, (doc.endTime / 1e6).toFixed(3))}\n\n${l10n.t('Socket calls:')}\n`);
     for (const s of doc.sends) {
       write(`  ${(s.time / 1e6).toFixed(6).padStart(14)} ms  line ${String(s.line).padEnd(4)} ${s.proto} to ${s.to} size ${s.size} [${s.socket}] -> ${s.result}` +
         `${s.setsockopt ? ` (${s.setsockopt.map((x) => `${x.option}: ${x.result}`).join(', ')})` : ''}\n`);
     }
     for (const n of doc.notes) write(`\nNote: ${n}\n`);
-    write(`\nWrote ${doc.frames.length} frames to ${outDir}/capture.pcap and the results to ${outDir}/result.json\n`);
+    write(`\n${l10n.t('Wrote {0} frames to {1} and the results to {2}', doc.frames.length, `${outDir}/capture.pcap`, `${outDir}/result.json`)}\n`);
     return 0;
   } catch (e) {
     return reportError(e);

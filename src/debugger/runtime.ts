@@ -19,6 +19,7 @@
 // start, so a stop costs the same at step 100 and at step 1,000,000.
 
 
+import * as l10n from '@vscode/l10n';
 import type { Scenario } from '../model/scenario/types';
 import type { Kernel } from '../model/kernel/kernel';
 import { createKernel, runKernel, sendLines, totalCalls } from '../model/run';
@@ -252,7 +253,7 @@ export class Runtime {
    */
   intervene(apply: (s: Stop) => void): void {
     const cur = this.current;
-    if (!cur) throw new Error('not stopped');
+    if (!cur) throw new Error(l10n.t('not stopped'));
     const list = this.interventions.get(cur.step) ?? [];
     list.push(apply);
     this.config++;
