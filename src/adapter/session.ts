@@ -130,11 +130,24 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       return;
     }
     this.sendResponse(response);
-    this.announceBreakpoints();
-    await this.configured;
-    await this.waitForSource();
-    // Run Without Debugging: no stop on entry and no breakpoints (applyBreakpoints), to the end.
-    this.report(this.runtime!.start(!!args.stopOnEntry && !args.noDebug), true);
+    try {
+      this.announceBreakpoints();
+      await this.configured;
+      await this.waitForSource();
+      // Run Without Debugging: no stop on entry and no breakpoints (applyBreakpoints), to the end.
+      const rt = this.runtime;
+      if (!rt) return;
+      this.report(rt.start(!!args.stopOnEntry && !args.noDebug), true);
+    } catch (e) {
+      // The launch was answered already: the error goes to the debug console and the session ends.
+      this.abandon(e);
+    }
+  }
+
+  /** A run that cannot go on: say why in the debug console, and end the session (the adapter stays up). */
+  private abandon(e: unknown): void {
+    this.sendEvent(new OutputEvent(`kpath: ${messageOf(e)}\n`, 'stderr'));
+    this.sendEvent(new TerminatedEvent());
   }
 
   /**
@@ -165,7 +178,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   /** Loads the scenario and builds the runtime for a launch (or a restart with new arguments). */
   private setup(args: LaunchArguments): void {
-    {
+    const before = { scenario: this.scenario, args: this.args, listings: this.listings, kernelSource: this.kernelSource, runtime: this.runtime };
+    try {
       const scenario = loadScenario(args);
       this.scenario = scenario;
       this.args = args;
@@ -190,6 +204,10 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
         onTrace: args.trace ? (line) => this.sendEvent(new OutputEvent(line + '\n', 'console')) : undefined,
       };
       this.applyBreakpoints();
+    } catch (e) {
+      // A launch that fails leaves the session as it was.
+      ({ scenario: this.scenario, args: this.args, listings: this.listings, kernelSource: this.kernelSource, runtime: this.runtime } = before);
+      throw e;
     }
   }
 
@@ -200,7 +218,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     const old = this.kernelSource;
     if (old && old.profile === profile && old.root === resolveTreePath(args.kernelSource)) return old;
     const view = new KernelSourceView(args.kernelSource, profile, (text, data) => this.sendEvent(new OutputEvent(text + '\n', 'kpath', data)));
-    void view.ready.then(() => this.sourceLoaded(view));
+    void view.ready.then(() => this.sourceLoaded(view)).catch((e: unknown) => this.sendEvent(new OutputEvent(`kpath: ${messageOf(e)}\n`, 'stderr')));
     return view;
   }
 
@@ -217,11 +235,16 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     if (!args.source || typeof args.source !== 'object') return this.fail(response, 'setBreakpoints needs a source');
     if (args.breakpoints !== undefined && !Array.isArray(args.breakpoints)) return this.fail(response, 'setBreakpoints: breakpoints must be an array');
     if (args.lines !== undefined && !Array.isArray(args.lines)) return this.fail(response, 'setBreakpoints: lines must be an array');
+    if (args.source.path !== undefined && typeof args.source.path !== 'string') return this.fail(response, 'setBreakpoints: source.path must be a string');
     const path = args.source.path ?? '';
     const bps = (args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))).map((bp) => ({ id: this.nextBpId++, bp }));
     if (bps.some((b) => typeof b.bp?.line !== 'number')) return this.fail(response, 'setBreakpoints: every breakpoint needs a line number');
-    this.pendingStepBps.set(path, bps);
+    const text = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+    if (bps.some(({ bp }) => { const b = bp as DebugProtocol.SourceBreakpoint; return !text(b.condition) || !text(b.hitCondition) || !text(b.logMessage); })) {
+      return this.fail(response, 'setBreakpoints: condition, hitCondition and logMessage must be strings');
+    }
     response.body = { breakpoints: this.resolveStepBreakpoints(path, bps) };
+    this.pendingStepBps.set(path, bps);
     this.applyBreakpoints();
     this.sendResponse(response);
   }
@@ -229,6 +252,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     if (!Array.isArray(args?.breakpoints)) return this.fail(response, 'setFunctionBreakpoints needs a breakpoints array');
     if (args.breakpoints.some((b) => typeof b?.name !== 'string')) return this.fail(response, 'setFunctionBreakpoints: every breakpoint needs a name');
+    const text = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+    if (args.breakpoints.some((b) => !text(b.condition) || !text(b.hitCondition))) return this.fail(response, 'setFunctionBreakpoints: condition and hitCondition must be strings');
     this.pendingFnBps = args.breakpoints.map((bp) => ({ id: this.nextBpId++, bp }));
     response.body = { breakpoints: this.resolveFunctionBreakpoints().map((b) => b.dap) };
     this.applyBreakpoints();
@@ -399,10 +424,10 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       // belonged to the old run and are dropped with it.
       try {
         this.setup(next);
+        await this.waitForSource();
       } catch (e) {
         return this.fail(response, messageOf(e));
       }
-      await this.waitForSource();
     }
     this.exec(response, (rt) => rt.restart(!!this.args?.stopOnEntry), undefined, true);
   }

@@ -1,5 +1,6 @@
 // DAP on stdin/stdout: one session per process, as VS Code and other DAP clients start it.
 
+import { OutputEvent } from '@vscode/debugadapter';
 import { KpathDebugSession } from './session';
 import { useLanguage, languageFromEnv } from '../l10n';
 
@@ -9,5 +10,18 @@ export function serveStdio(afterFirstStop?: () => void): void {
   const session = new KpathDebugSession();
   if (afterFirstStop) session.afterFirstStop = afterFirstStop;
   process.on('SIGTERM', () => session.shutdown());
+  // The last guard: an error no handler caught is logged and the session keeps serving, so that a
+  // client is never left talking to a process that died.
+  const survive = (e: unknown): void => {
+    const text = e instanceof Error ? e.stack ?? e.message : String(e);
+    process.stderr.write(`kpath dap: internal error (the session goes on): ${text}\n`);
+    try {
+      session.sendEvent(new OutputEvent(`kpath: internal error: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr'));
+    } catch {
+      // the client is gone
+    }
+  };
+  process.on('uncaughtException', survive);
+  process.on('unhandledRejection', survive);
   session.start(process.stdin, process.stdout);
 }

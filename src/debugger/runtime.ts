@@ -253,6 +253,8 @@ export class Runtime {
   intervene(apply: (s: Stop) => void): void {
     const cur = this.current;
     if (!cur) throw new Error('not stopped');
+    // Applied first: a change that fails is never recorded, so later re-executions do not repeat it.
+    apply(cur);
     const list = this.interventions.get(cur.step) ?? [];
     list.push(apply);
     this.config++;
@@ -266,7 +268,6 @@ export class Runtime {
     if (this.dropLog.length > cur.dropCount) this.dropLog.length = cur.dropCount;
     const returned = cur.kernel.currentSend >= 0 ? cur.kernel.currentSend : cur.kernel.callCount;
     if (this.calls.length > returned) this.calls.length = returned;
-    apply(cur);
   }
 
   /**
