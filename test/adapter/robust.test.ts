@@ -127,3 +127,48 @@ describe('setVariable on the Sysctl scope', () => {
     await stillUp();
   });
 });
+
+describe('a long continue', () => {
+  /** A scenario of two million calls: minutes under the debugger, so a pause or a disconnect comes in the middle. */
+  function longScenario(): Record<string, unknown> {
+    return {
+      links: [{ name: 'eth0' }],
+      addrs: [{ address: '192.0.2.1', prefix: 24, dev: 'eth0' }],
+      neighs: [{ address: '192.0.2.2', lladdr: '02:00:00:00:00:02', dev: 'eth0', nud: 'permanent' }],
+      sends: [{ at: 0, proto: 'udp', to: '192.0.2.2', port: 9000, size: 10, count: 2_000_000, every: 1000, socket: 's' }],
+    };
+  }
+
+  it('is answered at once and pause stops it at a step point, where stepping goes on', async () => {
+    const launch = await a.request('launch', { scenario: longScenario(), stopOnEntry: true });
+    assert.equal(launch.success, true, launch.message);
+    await a.request('configurationDone', {});
+    await a.waitFor((m) => m.type === 'event' && (m as DebugProtocol.Event).event === 'stopped', 'the stop on entry');
+    const c = await a.request('continue', { threadId: 1 });
+    assert.equal(c.success, true);
+    // Served while the run goes on: threads, and a step request refused with a reason.
+    await stillUp();
+    const next = await a.request('next', { threadId: 1 });
+    assert.equal(next.success, false);
+    assert.match(next.message ?? '', /running: pause it first/);
+    const p = await a.request('pause', { threadId: 1 });
+    assert.equal(p.success, true);
+    const stopped = (await a.waitFor((m) => m.type === 'event' && (m as DebugProtocol.Event).event === 'stopped' && m.seq > p.seq, 'the stop after pause')) as DebugProtocol.StoppedEvent;
+    assert.equal(stopped.body.reason, 'pause');
+    const st = await a.request('stackTrace', { threadId: stopped.body.threadId });
+    assert.ok((st.body as DebugProtocol.StackTraceResponse['body']).stackFrames.length > 0);
+    const after = await a.request('next', { threadId: 1 });
+    assert.equal(after.success, true, after.message);
+  });
+
+  it('a disconnect in the middle of it ends the process', async () => {
+    const launch = await a.request('launch', { scenario: longScenario() });
+    assert.equal(launch.success, true, launch.message);
+    await a.request('configurationDone', {});
+    await stillUp();
+    const d = await a.request('disconnect', {});
+    assert.equal(d.success, true);
+    const { code } = await a.exited;
+    assert.equal(code, 0);
+  });
+});
