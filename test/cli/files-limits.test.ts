@@ -8,7 +8,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { parseScenario } from '../../src/model/scenario/parse';
+import { preflight, preflightMessage } from '../../src/capture/live';
 import { CLI, describeRun, kpath, makeTempDir, removeTempDir, stackLines, KpathRun } from '../helpers/cli';
 import { BASE, writeScenario } from '../helpers/scenarios';
 
@@ -131,4 +133,40 @@ test('10,000,000 calls without a socket name run in bounded memory (each call cl
   const doc = JSON.parse(r.stdout) as { sockets: unknown[]; totals: { calls: number } };
   assert.equal(doc.totals.calls, 1_000_000);
   assert.deepEqual(doc.sockets, []);
+});
+
+// ---- kpath compare's temporary capture (live: root, tools and namespaces) ----
+
+function liveSkip(): string | false {
+  if (process.env.KPATH_LIVE === '0') return 'KPATH_LIVE=0';
+  const pre = preflight(parseScenario(`${BASE}\nat 0ms send udp to 192.0.2.2:9000\n`));
+  if (pre.problems.length || pre.missing.length) return `live capture not possible here: ${preflightMessage(pre).replace(/\n/g, '; ')}`;
+  const probe = `kpath-${process.pid}-probe`;
+  if (spawnSync('ip', ['netns', 'add', probe]).status !== 0) return 'cannot create a network namespace';
+  spawnSync('ip', ['netns', 'del', probe]);
+  return false;
+}
+
+test('kpath compare (live) leaves no temporary folder, after a comparison and after Ctrl-C', { skip: liveSkip() }, async () => {
+  const tmp = fs.mkdtempSync(path.join(dir, 'compare-tmp-'));
+  const scenario = writeScenario(dir, 'compare.kpath', `${BASE}\nat 0ms send udp to 192.0.2.2:9000\n`);
+  const r = kpath(['compare', scenario], { env: { TMPDIR: tmp } });
+  assert.ok(r.status === 0 || r.status === 1, describeRun(r));
+  assert.deepEqual(fs.readdirSync(tmp), [], 'nothing left in TMPDIR');
+
+  // Interrupted while it captures (a long run: the capture lasts until its end).
+  const slow = writeScenario(dir, 'compare-slow.kpath', `${BASE}\nat 0ms send udp to 192.0.2.2:9000\nrun 20s\n`);
+  const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
+  delete env.NODE_TEST_CONTEXT;
+  const child = spawn(process.execPath, [CLI, 'compare', slow], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  await until(() => /namespaces .* ready/.test(stderr), 60_000, 'the capture under way');
+  assert.ok(fs.readdirSync(tmp).some((f) => f.startsWith('kpath-compare-')), 'the temporary capture folder exists meanwhile');
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  assert.deepEqual(fs.readdirSync(tmp), [], 'nothing left in TMPDIR');
+  const ns = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+  assert.ok(!ns.includes(`kpath-${child.pid}-`), `no namespace of the interrupted compare is left:\n${ns}`);
 });
