@@ -61,7 +61,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   private args: LaunchArguments | null = null;
   listings: Listings | null = null;
   /** The user's Linux checkout, when the launch names one. */
-  private kernelSource: KernelSourceView | null = null;
+  kernelSource: KernelSourceView | null = null;
   private vars = new Variables();
   private frameHandles = new Handles<{ stop: Stop; index: number }>();
   private configured!: Promise<void>;

@@ -3,7 +3,8 @@
 // offsets and the bytes), the frag_list members and the GSO geometry, and its sizes.
 
 import { SkBuff, MAC_HEADER_UNSET, SKB_GSO_TCPV4, SKB_GSO_UDP } from '../model/net/skbuff';
-import { ETH_HLEN, ETH_P_ARP } from '../model/wire/ethernet';
+import { ETH_P_ARP } from '../model/wire/ethernet';
+import { ETH_HLEN } from '../model/wire/headers';
 import type { Stop } from '../debugger/types';
 import * as l10n from '@vscode/l10n';
 import type { RequestContext } from './requests';

@@ -3,14 +3,14 @@
 // Variables view and by the expression language (`skb->len`, `ip_hdr(skb)->ttl`).
 
 import type { Value, ObjectValue } from './expr';
-import { SkBuff } from '../model/net/skbuff';
+import { SkBuff, ip_hdr } from '../model/net/skbuff';
 import { NetDevice } from '../model/net/device';
 import { Neighbour, nudName } from '../model/net/neigh';
 import { Sock, PMTUDISC_NAMES } from '../model/net/sock';
 import type { Rtable } from '../model/net/route';
 import { RTN_NAMES, RTCF_LOCAL, RTCF_BROADCAST, RTCF_MULTICAST } from '../model/net/route';
 import { formatIpv4, formatMac } from '../model/wire/addr';
-import { readU32 } from '../model/wire/bytes';
+import { IP_DF, IP_MF, IP_OFFSET } from '../model/wire/ipv4';
 import type { Kernel } from '../model/kernel/kernel';
 
 /** An object view built from an ordered list of (field, value) getters. */
@@ -144,24 +144,22 @@ function ipcbView(skb: SkBuff): View {
 
 /** ip_hdr(skb): the IP header fields as they are in the packet's bytes now. */
 export function ipHeaderView(skb: SkBuff): View {
-  const b = skb.buf;
-  const o = skb.network_header;
-  const u16 = (p: number) => (b[o + p] << 8) | b[o + p + 1];
-  return new View('struct iphdr *', () => `{${formatIpv4(readU32(b, o + 12))} > ${formatIpv4(readU32(b, o + 16))} id=${u16(4)} tot_len=${u16(2)}}`, [
-    ['version', () => b[o] >> 4],
-    ['ihl', () => b[o] & 0x0f],
-    ['tos', () => hex(b[o + 1], 2)],
-    ['tot_len', () => u16(2)],
-    ['id', () => u16(4)],
-    ['frag_off', () => hex(u16(6))],
-    ['DF', () => (u16(6) & 0x4000) !== 0],
-    ['MF', () => (u16(6) & 0x2000) !== 0],
-    ['offset', () => (u16(6) & 0x1fff) * 8],
-    ['ttl', () => b[o + 8]],
-    ['protocol', () => b[o + 9]],
-    ['check', () => hex(u16(10))],
-    ['saddr', () => formatIpv4(readU32(b, o + 12))],
-    ['daddr', () => formatIpv4(readU32(b, o + 16))],
+  const iph = ip_hdr(skb);
+  return new View('struct iphdr *', () => `{${formatIpv4(iph.saddr)} > ${formatIpv4(iph.daddr)} id=${iph.id} tot_len=${iph.tot_len}}`, [
+    ['version', () => iph.version],
+    ['ihl', () => iph.ihl],
+    ['tos', () => hex(iph.tos, 2)],
+    ['tot_len', () => iph.tot_len],
+    ['id', () => iph.id],
+    ['frag_off', () => hex(iph.frag_off)],
+    ['DF', () => (iph.frag_off & IP_DF) !== 0],
+    ['MF', () => (iph.frag_off & IP_MF) !== 0],
+    ['offset', () => (iph.frag_off & IP_OFFSET) * 8],
+    ['ttl', () => iph.ttl],
+    ['protocol', () => iph.protocol],
+    ['check', () => hex(iph.check)],
+    ['saddr', () => formatIpv4(iph.saddr)],
+    ['daddr', () => formatIpv4(iph.daddr)],
   ], skb);
 }
 
@@ -188,6 +186,11 @@ export function rtView(rt: Rtable): View {
     ['rt_type', () => RTN_NAMES[rt.rt_type] ?? rt.rt_type],
     ['rt_flags', () => flagNames(rt.rt_flags, [[RTCF_LOCAL, 'RTCF_LOCAL'], [RTCF_BROADCAST, 'RTCF_BROADCAST'], [RTCF_MULTICAST, 'RTCF_MULTICAST']])],
     ['dev', () => devView(rt.dev)],
+    // struct rtable starts with its dst_entry: rt->dst.dev, rt->dst.output as the listings write them.
+    ['dst', () => new View('struct dst_entry', () => `dev ${rt.dev.name} output ${rt.output}`, [
+      ['dev', () => devView(rt.dev)],
+      ['output', () => rt.output],
+    ], rt)],
     ['rt_gw4', () => formatIpv4(rt.rt_gw4)],
     ['mtu', () => rt.mtu || rt.dev.mtu],
     ['output', () => rt.output],

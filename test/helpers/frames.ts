@@ -1,32 +1,32 @@
 // Builders for well-formed test frames (Ethernet + ARP/IPv4 + UDP/ICMP/TCP) on top of the wire layer.
 
 import {
+  ArpHdr,
   BROADCAST_MAC,
   ETH_HLEN,
   ETH_P_ARP,
   ETH_P_IP,
+  EthHdr,
   ICMP_ECHO,
+  ICMP_HLEN,
   IPPROTO_ICMP,
   IPPROTO_TCP,
   IPPROTO_UDP,
   IP_MF,
+  IcmpHdr,
+  IpHdr,
   TCP_SYN,
+  TcpHdr,
   UDP_HLEN,
+  UdpHdr,
   ZERO_MAC,
   buildSynOptions,
+  checksum,
   emitArp,
-  emitEthernet,
-  emitIcmp,
-  emitIpv4,
-  emitTcp,
-  emitUdp,
   icmpChecksum,
-  ipSendCheck,
-  setIcmpCheck,
-  setTcpCheck,
-  setUdpCheck,
+  ip_send_check,
+  pseudoHeaderSum,
   tcpChecksum,
-  udpChecksum,
 } from '../../src/model/wire';
 
 export const MAC_A = new Uint8Array([0xa6, 0x31, 0x3b, 0x42, 0x88, 0xc9]);
@@ -35,17 +35,27 @@ export const IP_A = 0x0a000001; // 10.0.0.1
 export const IP_B = 0x0a000002; // 10.0.0.2
 const NO_OPTS = new Uint8Array(0);
 
+/** Sets the named fields of a header view through its setters; returns the view. */
+export function put<T extends object>(view: T, fields: Partial<T>): T {
+  return Object.assign(view, fields);
+}
+
+/** An Ethernet frame of `len` bytes after the header. */
+export function ethFrame(dst: Uint8Array, src: Uint8Array, proto: number, len: number): Uint8Array {
+  const f = new Uint8Array(ETH_HLEN + len);
+  put(new EthHdr(f, 0), { h_dest: dst, h_source: src, h_proto: proto });
+  return f;
+}
+
 export function arpRequest(sha: Uint8Array, spa: number, tpa: number): Uint8Array {
-  const f = new Uint8Array(ETH_HLEN + 28);
-  emitEthernet(f, 0, { dst: BROADCAST_MAC, src: sha, ethertype: ETH_P_ARP });
-  emitArp(f, ETH_HLEN, { op: 1, sha, spa, tha: ZERO_MAC, tpa });
+  const f = ethFrame(BROADCAST_MAC, sha, ETH_P_ARP, 28);
+  emitArp(new ArpHdr(f, ETH_HLEN), { op: 1, sha, spa, tha: ZERO_MAC, tpa });
   return f;
 }
 
 export function arpReply(sha: Uint8Array, spa: number, tha: Uint8Array, tpa: number): Uint8Array {
-  const f = new Uint8Array(ETH_HLEN + 28);
-  emitEthernet(f, 0, { dst: tha, src: sha, ethertype: ETH_P_ARP });
-  emitArp(f, ETH_HLEN, { op: 2, sha, spa, tha, tpa });
+  const f = ethFrame(tha, sha, ETH_P_ARP, 28);
+  emitArp(new ArpHdr(f, ETH_HLEN), { op: 2, sha, spa, tha, tpa });
   return f;
 }
 
@@ -67,40 +77,36 @@ interface IpOpts {
 function ipFrame(l4len: number, protocol: number, src: number, dst: number, o: IpOpts): { f: Uint8Array; l4: number } {
   const options = o.options ?? NO_OPTS;
   const hlen = 20 + options.length;
-  const f = new Uint8Array(ETH_HLEN + hlen + l4len);
-  emitEthernet(f, 0, { dst: MAC_B, src: MAC_A, ethertype: ETH_P_IP });
-  emitIpv4(f, ETH_HLEN, {
-    ihl: hlen / 4,
-    tos: o.tos ?? 0,
-    totLen: hlen + l4len,
-    id: o.id ?? 1,
-    fragOff: o.fragOff ?? 0,
-    ttl: o.ttl ?? 64,
-    protocol,
-    check: 0,
-    src,
-    dst,
-    options,
+  const f = ethFrame(MAC_B, MAC_A, ETH_P_IP, hlen + l4len);
+  const iph = put(new IpHdr(f, ETH_HLEN), {
+    version: 4, ihl: hlen / 4, tos: o.tos ?? 0, tot_len: hlen + l4len, id: o.id ?? 1,
+    frag_off: o.fragOff ?? 0, ttl: o.ttl ?? 64, protocol, saddr: src, daddr: dst,
   });
-  ipSendCheck(f, ETH_HLEN);
+  iph.options.set(options);
+  ip_send_check(iph);
   return { f, l4: ETH_HLEN + hlen };
 }
 
 export function udpFrame(src: number, dst: number, sport: number, dport: number, payload: Uint8Array, o: IpOpts = {}): Uint8Array {
   const len = UDP_HLEN + payload.length;
   const { f, l4 } = ipFrame(len, IPPROTO_UDP, src, dst, o);
-  emitUdp(f, l4, { sport, dport, len, check: 0 });
+  const uh = put(new UdpHdr(f, l4), { source: sport, dest: dport, len });
   f.set(payload, l4 + UDP_HLEN);
-  setUdpCheck(f, l4, udpChecksum(f, ETH_HLEN, l4, len, src, dst));
+  uh.check = udpChecksum(f, l4, len, src, dst);
   return f;
 }
 
+/** The UDP checksum of the `len`-byte datagram at `off` whose check field is 0 (0 is sent as 0xffff). */
+export function udpChecksum(f: Uint8Array, off: number, len: number, src: number, dst: number): number {
+  return checksum(f, off, len, pseudoHeaderSum(src, dst, IPPROTO_UDP, len)) || 0xffff;
+}
+
 export function icmpEcho(src: number, dst: number, id: number, seq: number, payload: Uint8Array, o: IpOpts = {}): Uint8Array {
-  const len = 8 + payload.length;
+  const len = ICMP_HLEN + payload.length;
   const { f, l4 } = ipFrame(len, IPPROTO_ICMP, src, dst, o);
-  emitIcmp(f, l4, { type: ICMP_ECHO, code: 0, check: 0, rest: ((id << 16) | seq) >>> 0 });
-  f.set(payload, l4 + 8);
-  setIcmpCheck(f, l4, icmpChecksum(f, l4, len));
+  const icmph = put(new IcmpHdr(f, l4), { type: ICMP_ECHO, echo_id: id, echo_sequence: seq });
+  f.set(payload, l4 + ICMP_HLEN);
+  icmph.checksum = icmpChecksum(f, l4, len);
   return f;
 }
 
@@ -108,8 +114,9 @@ export function tcpSyn(src: number, dst: number, sport: number, dport: number, s
   const options = buildSynOptions(1460, 1, 0, 10);
   const len = 20 + options.length;
   const { f, l4 } = ipFrame(len, IPPROTO_TCP, src, dst, { ...o });
-  emitTcp(f, l4, { sport, dport, seq, ack: 0, dataOff: len / 4, flags: TCP_SYN, window: 64240, check: 0, urg: 0, options });
-  setTcpCheck(f, l4, tcpChecksum(f, ETH_HLEN, l4, len, src, dst));
+  const th = put(new TcpHdr(f, l4), { source: sport, dest: dport, seq, doff: len / 4, flags: TCP_SYN, window: 64240 });
+  th.options.set(options);
+  th.check = tcpChecksum(f, l4, len, src, dst);
   return f;
 }
 

@@ -12,8 +12,6 @@ import type * as Parse from '../../src/model/scenario/parse';
 import type * as Run from '../../src/model/run';
 import type * as Functions from '../../src/model/kernel/functions';
 import type * as IpInput from '../../src/model/kernel/ip_input';
-import type * as Ethernet from '../../src/model/wire/ethernet';
-import type * as Arp from '../../src/model/wire/arp';
 import type * as Addr from '../../src/model/wire/addr';
 
 /** The repository root (this file runs from out/test/helpers). */
@@ -33,10 +31,6 @@ export interface InstrumentedModel {
   MODELED_FUNCTIONS: typeof Functions.MODELED_FUNCTIONS;
   /** The receive side's entry, for frames a test hands to a device. */
   netif_receive_skb: typeof IpInput.netif_receive_skb;
-  emitEthernet: typeof Ethernet.emitEthernet;
-  ETH_P_ARP: typeof Ethernet.ETH_P_ARP;
-  emitArp: typeof Arp.emitArp;
-  ARP_LEN: typeof Arp.ARP_LEN;
   parseIpv4: typeof Addr.parseIpv4;
   parseMac: typeof Addr.parseMac;
   probe: Probe;
@@ -122,8 +116,6 @@ export function instrumentedModel(): Promise<InstrumentedModel> {
     "export { createKernel, runKernel } from './src/model/run';",
     "export { MODELED_FUNCTIONS } from './src/model/kernel/functions';",
     "export { netif_receive_skb } from './src/model/kernel/ip_input';",
-    "export { emitEthernet, ETH_P_ARP } from './src/model/wire/ethernet';",
-    "export { emitArp, ARP_LEN } from './src/model/wire/arp';",
     "export { parseIpv4, parseMac } from './src/model/wire/addr';",
     "export { probe } from 'kpath-returns-probe';",
   ].join('\n');

@@ -19,8 +19,9 @@ import { createKernel, runKernel } from '../../src/model/run';
 import type { Watcher } from '../../src/model/kernel/watch';
 import { netif_receive_skb } from '../../src/model/kernel/ip_input';
 import { EPERM } from '../../src/model/kernel/errno';
-import { emitEthernet, ETH_P_ARP } from '../../src/model/wire/ethernet';
-import { emitArp, ARP_LEN } from '../../src/model/wire/arp';
+import { ETH_P_ARP } from '../../src/model/wire/ethernet';
+import { emitArp } from '../../src/model/wire/arp';
+import { ARP_LEN, ETH_HLEN, EthHdr, ArpHdr } from '../../src/model/wire/headers';
 import { parseIpv4, parseMac, formatMac } from '../../src/model/wire/addr';
 import { nudName } from '../../src/model/net/neigh';
 
@@ -64,15 +65,19 @@ interface Extra {
 }
 
 /** What unsolicitedArpReply needs of the model (the instrumented bundle, or the compiled model). */
-type ArpParts = Pick<InstrumentedModel, 'netif_receive_skb' | 'emitEthernet' | 'ETH_P_ARP' | 'emitArp' | 'ARP_LEN' | 'parseIpv4' | 'parseMac'>;
+type ArpParts = Pick<InstrumentedModel, 'netif_receive_skb'>;
 
 /** Puts an ARP reply from 192.0.2.2 (is-at 02:00:00:00:00:22) on veth0's link at 10 ms. */
 function unsolicitedArpReply(model: ArpParts, k: Kernel): void {
   const dev = k.net.devices.find((d) => d.name === 'veth0')!;
-  const frame = new Uint8Array(14 + model.ARP_LEN);
-  const sha = model.parseMac('02:00:00:00:00:22')!;
-  model.emitEthernet(frame, 0, { dst: dev.dev_addr, src: sha, ethertype: model.ETH_P_ARP });
-  model.emitArp(frame, 14, { op: 2, sha, spa: model.parseIpv4('192.0.2.2')!, tha: dev.dev_addr, tpa: model.parseIpv4('192.0.2.1')! });
+  // The frame is data: built with the wire layer, which the probe does not instrument.
+  const frame = new Uint8Array(ETH_HLEN + ARP_LEN);
+  const sha = parseMac('02:00:00:00:00:22')!;
+  const eth = new EthHdr(frame, 0);
+  eth.h_dest = dev.dev_addr;
+  eth.h_source = sha;
+  eth.h_proto = ETH_P_ARP;
+  emitArp(new ArpHdr(frame, ETH_HLEN), { op: 2, sha, spa: parseIpv4('192.0.2.2')!, tha: dev.dev_addr, tpa: parseIpv4('192.0.2.1')! });
   k.later(10_000_000, 'unsolicited ARP reply from 192.0.2.2', model.netif_receive_skb, [k, dev, frame]);
 }
 
@@ -288,7 +293,7 @@ describe('neigh_update on a PERMANENT entry, from an ARP reply', () => {
         context() {},
       };
       const k = createKernel(s, { watcher });
-      unsolicitedArpReply({ netif_receive_skb, emitEthernet, ETH_P_ARP, emitArp, ARP_LEN, parseIpv4, parseMac }, k);
+      unsolicitedArpReply({ netif_receive_skb }, k);
       runKernel(k, s.run);
       const updates = seen.filter((f) => f.fn === 'neigh_update');
       assert.equal(updates.length, 1);

@@ -2,18 +2,28 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ARP_LEN,
+  ArpHdr,
+  arpIsEthernetIpv4,
   BROADCAST_MAC,
   ETH_HLEN,
+  ETH_P_ARP,
   ETH_P_IP,
+  EthHdr,
   ICMP_DEST_UNREACH,
   ICMP_ECHOREPLY,
   ICMP_FRAG_NEEDED,
   ICMP_HOST_UNREACH,
+  IPPROTO_TCP,
   IPPROTO_UDP,
   IP_DF,
+  IcmpHdr,
+  IpHdr,
   TCP_ACK,
+  TCP_AE,
   TCP_RST,
   TCP_SYN,
+  TcpHdr,
+  UdpHdr,
   ZERO_MAC,
   buildIpOptions,
   buildSynOptions,
@@ -22,21 +32,14 @@ import {
   csumReplace4,
   decodeFrame,
   emitArp,
-  emitEthernet,
-  emitIcmp,
-  emitIpv4,
-  emitTcp,
-  emitUdp,
   fold,
   formatIpv4,
   formatMac,
   icmpChecksum,
   inSubnet,
   ipOptionsFragment,
-  ipSendCheck,
-  ipv4Check,
-  ipv4Src,
-  ipv4Ttl,
+  ip_fast_csum,
+  ip_send_check,
   isMulticast,
   multicastMac,
   parseArp,
@@ -51,19 +54,32 @@ import {
   prefixMask,
   pseudoHeaderSum,
   recordRoute,
-  setIpv4Check,
-  setIpv4Src,
-  setIpv4Ttl,
-  setUdpCheck,
   sum16,
   summarize,
-  udpCheck,
-  udpChecksum,
+  tcpChecksum,
   verify,
+  type IcmpRepr,
   type Ipv4Repr,
   type TcpRepr,
+  type UdpRepr,
 } from '../../src/model/wire';
-import { IP_A, IP_B, MAC_A, MAC_B, arpReply, arpRequest, icmpEcho, pattern, tcpSyn, udpFragments, udpFrame } from '../helpers/frames';
+import { SkBuff, arp_hdr, icmp_hdr, ip_hdr, tcp_hdr, udp_hdr } from '../../src/model/net/skbuff';
+import {
+  IP_A,
+  IP_B,
+  MAC_A,
+  MAC_B,
+  arpReply,
+  arpRequest,
+  ethFrame,
+  icmpEcho,
+  pattern,
+  put,
+  tcpSyn,
+  udpChecksum,
+  udpFragments,
+  udpFrame,
+} from '../helpers/frames';
 
 /** Deterministic generator (mulberry32) so failures reproduce. */
 function rng(seed: number): () => number {
@@ -165,6 +181,137 @@ test('sum16 pads an odd trailing byte and fold/checksum/verify agree', () => {
   assert.ok(!verify(withCheck, 0, 10));
 });
 
+// ---- header views ----
+
+// The parsed forms written back through the views (the other half of a round trip).
+
+function writeIpv4(buf: Uint8Array, off: number, r: Ipv4Repr): IpHdr {
+  const iph = put(new IpHdr(buf, off), {
+    version: 4, ihl: r.ihl, tos: r.tos, tot_len: r.totLen, id: r.id, frag_off: r.fragOff,
+    ttl: r.ttl, protocol: r.protocol, check: r.check, saddr: r.src, daddr: r.dst,
+  });
+  iph.options.fill(0).set(r.options);
+  return iph;
+}
+
+function writeUdp(buf: Uint8Array, off: number, r: UdpRepr): void {
+  put(new UdpHdr(buf, off), { source: r.sport, dest: r.dport, len: r.len, check: r.check });
+}
+
+function writeIcmp(buf: Uint8Array, off: number, r: IcmpRepr): void {
+  put(new IcmpHdr(buf, off), { type: r.type, code: r.code, checksum: r.check, gateway: r.rest });
+}
+
+function writeTcp(buf: Uint8Array, off: number, r: TcpRepr): void {
+  const th = put(new TcpHdr(buf, off), {
+    source: r.sport, dest: r.dport, seq: r.seq, ack_seq: r.ack, doff: r.dataOff, flags: r.flags,
+    window: r.window, check: r.check, urg_ptr: r.urg,
+  });
+  th.options.fill(0).set(r.options);
+}
+
+test('the IPv4 view writes each iphdr field at its place, in network order', () => {
+  const b = new Uint8Array(40).fill(0xee);
+  const iph = put(new IpHdr(b, 2), {
+    version: 4, ihl: 5, tos: 0xb8, tot_len: 0x0102, id: 0x0304, frag_off: IP_DF | 0x0005,
+    ttl: 64, protocol: IPPROTO_UDP, check: 0xabcd, saddr: 0xc0000201, daddr: 0xc6336407,
+  });
+  assert.equal(hex(b.subarray(2, 22)), '45 b8 01 02 03 04 40 05 40 11 ab cd c0 00 02 01 c6 33 64 07');
+  assert.equal(b[0], 0xee, 'nothing written before the header');
+  assert.deepEqual(
+    [iph.version, iph.ihl, iph.tos, iph.tot_len, iph.id, iph.frag_off, iph.ttl, iph.protocol, iph.check, iph.saddr, iph.daddr],
+    [4, 5, 0xb8, 0x0102, 0x0304, 0x4005, 64, 17, 0xabcd, 0xc0000201, 0xc6336407],
+  );
+  // version and ihl share a byte: each keeps the other.
+  iph.ihl = 8;
+  assert.equal(iph.version, 4);
+  iph.version = 6;
+  assert.equal(iph.ihl, 8);
+  assert.equal(iph.options.length, 12);
+  assert.equal(iph.options.byteOffset, b.byteOffset + 22, 'options are a view of the header');
+});
+
+test('the UDP, ICMP and TCP views write each field at its place', () => {
+  const u = new Uint8Array(8);
+  put(new UdpHdr(u, 0), { source: 40000, dest: 9000, len: 108, check: 0x1234 });
+  assert.equal(hex(u), '9c 40 23 28 00 6c 12 34');
+
+  const i = new Uint8Array(8);
+  const icmph = put(new IcmpHdr(i, 0), { type: 8, code: 0, checksum: 0xf00d, echo_id: 0x0102, echo_sequence: 0x0304 });
+  assert.equal(hex(i), '08 00 f0 0d 01 02 03 04');
+  assert.equal(icmph.gateway, 0x01020304, 'un.gateway is the whole union');
+  icmph.frag_mtu = 1400;
+  assert.equal(icmph.echo_sequence, 1400, 'un.frag.mtu is the union\'s low half');
+  assert.equal(icmph.echo_id, 0x0102);
+
+  const t = new Uint8Array(24);
+  const th = put(new TcpHdr(t, 0), {
+    source: 40000, dest: 80, seq: 0x01020304, ack_seq: 0x05060708, doff: 6,
+    flags: TCP_SYN | TCP_ACK | TCP_AE, window: 64240, check: 0xbeef, urg_ptr: 7,
+  });
+  assert.equal(hex(t.subarray(0, 20)), '9c 40 00 50 01 02 03 04 05 06 07 08 61 12 fa f0 be ef 00 07');
+  assert.equal(th.flags, TCP_SYN | TCP_ACK | TCP_AE);
+  th.doff = 5;
+  assert.equal(th.flags & TCP_AE, TCP_AE, 'doff keeps the AE bit');
+  th.flags = TCP_RST;
+  assert.equal(th.doff, 5, 'flags keep doff');
+  assert.equal(th.options.length, 0);
+});
+
+test('the Ethernet and ARP views, and their address predicates', () => {
+  const f = ethFrame(BROADCAST_MAC, MAC_A, ETH_P_ARP, ARP_LEN);
+  const eth = new EthHdr(f, 0);
+  assert.equal(formatMac(eth.h_dest), 'ff:ff:ff:ff:ff:ff');
+  assert.equal(formatMac(eth.h_source), formatMac(MAC_A));
+  assert.equal(eth.h_proto, ETH_P_ARP);
+  assert.ok(eth.isBroadcastDest() && eth.isMulticastDest());
+  eth.h_dest = multicastMac(parseIpv4('239.1.2.3')!);
+  assert.ok(!eth.isBroadcastDest() && eth.isMulticastDest());
+  eth.h_dest = MAC_B;
+  assert.ok(!eth.isBroadcastDest() && !eth.isMulticastDest());
+  assert.ok(eth.destEquals(MAC_B) && !eth.destEquals(MAC_A));
+
+  const arp = new ArpHdr(f, ETH_HLEN);
+  emitArp(arp, { op: 2, sha: MAC_A, spa: IP_A, tha: MAC_B, tpa: IP_B });
+  assert.deepEqual([arp.ar_hrd, arp.ar_pro, arp.ar_hln, arp.ar_pln, arp.ar_op], [1, ETH_P_IP, 6, 4, 2]);
+  assert.equal(formatMac(arp.ar_sha), formatMac(MAC_A));
+  assert.equal(formatMac(arp.ar_tha), formatMac(MAC_B));
+  assert.deepEqual([arp.ar_sip, arp.ar_tip], [IP_A, IP_B]);
+  assert.ok(arpIsEthernetIpv4(arp, ARP_LEN));
+  assert.ok(!arpIsEthernetIpv4(arp, ARP_LEN - 1), 'too short');
+  assert.ok(!arpIsEthernetIpv4(new ArpHdr(f.subarray(0, ETH_HLEN + ARP_LEN - 1), ETH_HLEN), ARP_LEN), 'past the buffer');
+  arp.ar_pln = 16;
+  assert.ok(!arpIsEthernetIpv4(arp, ARP_LEN), 'not IPv4');
+});
+
+test("skb header accessors view the bytes at the skb's header offsets", () => {
+  const f = udpFrame(IP_A, IP_B, 40000, 9000, pattern(4));
+  const skb = new SkBuff(1, 0, f, 0, f.length, 0);
+  skb.network_header = ETH_HLEN;
+  skb.transport_header = ETH_HLEN + 20;
+  assert.equal(ip_hdr(skb).daddr, IP_B);
+  assert.equal(udp_hdr(skb).dest, 9000);
+  assert.equal(tcp_hdr(skb).dest, 9000, 'TCP and UDP ports share their place');
+  assert.equal(icmp_hdr(skb).type, 40000 >> 8);
+  assert.equal(arp_hdr(skb).ar_hrd, 0x4500);
+  ip_hdr(skb).ttl = 1;
+  assert.equal(f[ETH_HLEN + 8], 1, 'writes go to the packet');
+});
+
+// ---- checksums of headers ----
+
+test('ip_fast_csum equals the generic checksum over ihl words, options and short buffers included', () => {
+  const r = rng(11);
+  for (let i = 0; i < 3000; i++) {
+    const ihl = 5 + (i % 11);
+    const off = i % 7;
+    const n = off + (i % 13 === 0 ? Math.floor(r() * ihl * 4) : ihl * 4);
+    const b = new Uint8Array(n);
+    for (let j = 0; j < n; j++) b[j] = i % 5 === 0 ? 0xff : Math.floor(r() * 256);
+    assert.equal(ip_fast_csum(b, off, ihl), checksum(b, off, ihl * 4), `ihl ${ihl} off ${off} len ${n}`);
+  }
+});
+
 test('IPv4 header checksum: known fragment vectors', () => {
   const vectors: [number, number, number][] = [
     [1500, 0x2000, 0x48ac],
@@ -173,9 +320,9 @@ test('IPv4 header checksum: known fragment vectors', () => {
   ];
   for (const [totLen, fragOff, want] of vectors) {
     const b = new Uint8Array(20);
-    emitIpv4(b, 0, { ihl: 5, tos: 0, totLen, id: 0xf862, fragOff, ttl: 64, protocol: IPPROTO_UDP, check: 0xbeef, src: IP_A, dst: IP_B, options: new Uint8Array(0) });
-    ipSendCheck(b, 0);
-    assert.equal(ipv4Check(b, 0), want, `tot_len ${totLen} frag_off 0x${fragOff.toString(16)}`);
+    const iph = writeIpv4(b, 0, { ihl: 5, tos: 0, totLen, id: 0xf862, fragOff, ttl: 64, protocol: IPPROTO_UDP, check: 0xbeef, src: IP_A, dst: IP_B, options: new Uint8Array(0) });
+    ip_send_check(iph);
+    assert.equal(iph.check, want, `tot_len ${totLen} frag_off 0x${fragOff.toString(16)}`);
     assert.ok(verify(b, 0, 20));
   }
 });
@@ -185,23 +332,23 @@ test('incremental checksum update equals full recompute (SNAT 10.1.0.1 -> 10.2.0
   const to = parseIpv4('10.2.0.254')!;
   const dst = parseIpv4('198.51.100.7')!;
   const f = udpFrame(from, dst, 40000, 9000, pattern(100));
-  const ip = ETH_HLEN;
-  const udp = ETH_HLEN + 20;
-  const ipCheck = ipv4Check(f, ip);
-  const uCheck = udpCheck(f, udp);
+  const iph = new IpHdr(f, ETH_HLEN);
+  const uh = new UdpHdr(f, ETH_HLEN + 20);
 
-  setIpv4Src(f, ip, to);
-  setIpv4Check(f, ip, csumReplace4(ipCheck, from, to));
+  iph.saddr = to;
+  iph.check = csumReplace4(iph.check, from, to);
   // The UDP checksum covers the source address through the pseudo-header.
-  setUdpCheck(f, udp, csumReplace4(uCheck, from, to));
+  uh.check = csumReplace4(uh.check, from, to);
 
-  const incIp = ipv4Check(f, ip);
-  const incUdp = udpCheck(f, udp);
-  ipSendCheck(f, ip);
-  assert.equal(incIp, ipv4Check(f, ip));
-  assert.equal(incUdp, udpChecksum(f, ip, udp, 108, to, dst));
-  assert.equal(ipv4Src(f, ip), to);
-  assert.ok(verify(f, ip, 20));
+  const incIp = iph.check;
+  const incUdp = uh.check;
+  ip_send_check(iph);
+  uh.check = 0;
+  assert.equal(incIp, iph.check);
+  assert.equal(incUdp, udpChecksum(f, uh.off, 108, to, dst));
+  uh.check = incUdp;
+  assert.equal(iph.saddr, to);
+  assert.ok(verify(f, ETH_HLEN, 20));
   assert.deepEqual(decodeFrame(f).problems, []);
 });
 
@@ -211,18 +358,27 @@ test('incremental checksum update keeps headers valid (random addresses, TTL and
     const b = new Uint8Array(20);
     for (let j = 0; j < 20; j++) b[j] = Math.floor(r() * 256);
     b[0] = 0x45;
-    ipSendCheck(b, 0);
-    const from = ipv4Src(b, 0);
+    const iph = new IpHdr(b, 0);
+    ip_send_check(iph);
+    const from = iph.saddr;
     const to = Math.floor(r() * 2 ** 32) >>> 0;
-    setIpv4Src(b, 0, to);
-    setIpv4Check(b, 0, csumReplace4(ipv4Check(b, 0), from, to));
+    iph.saddr = to;
+    iph.check = csumReplace4(iph.check, from, to);
     assert.ok(verify(b, 0, 20), `address rewrite ${i}`);
     // TTL decrement: the 16-bit word holding TTL and protocol changes.
-    const oldWord = (b[8] << 8) | b[9];
-    setIpv4Ttl(b, 0, (ipv4Ttl(b, 0) - 1) & 0xff);
-    const newWord = (b[8] << 8) | b[9];
-    setIpv4Check(b, 0, csumReplace2(ipv4Check(b, 0), oldWord, newWord));
+    const oldWord = (iph.ttl << 8) | iph.protocol;
+    iph.ttl = (iph.ttl - 1) & 0xff;
+    iph.check = csumReplace2(iph.check, oldWord, (iph.ttl << 8) | iph.protocol);
     assert.ok(verify(b, 0, 20), `ttl rewrite ${i}`);
+    // The same change counted on the changed byte alone gives the same checksum.
+    const check = iph.check;
+    const before = iph.ttl;
+    iph.ttl = (before - 1) & 0xff;
+    const byWord = csumReplace2(check, (before << 8) | iph.protocol, (iph.ttl << 8) | iph.protocol);
+    assert.equal(csumReplace2(check, before << 8, iph.ttl << 8), byWord, `ttl byte ${i}`);
+    const tos = iph.tos;
+    const vihl = b[0] << 8;
+    assert.equal(csumReplace2(check, tos, (tos + 4) & 0xff), csumReplace2(check, vihl | tos, vihl | ((tos + 4) & 0xff)), `tos byte ${i}`);
   }
 });
 
@@ -230,8 +386,26 @@ test('pseudo-header sum of UDP matches the checksum a datagram verifies with', (
   const f = udpFrame(IP_A, IP_B, 1, 2, pattern(33));
   const l4 = ETH_HLEN + 20;
   assert.ok(verify(f, l4, 41, pseudoHeaderSum(IP_A, IP_B, IPPROTO_UDP, 41)));
-  // Computing again ignores the stored field.
-  assert.equal(udpChecksum(f, ETH_HLEN, l4, 41), udpCheck(f, l4));
+  const uh = new UdpHdr(f, l4);
+  const stored = uh.check;
+  uh.check = 0;
+  assert.equal(checksum(f, l4, 41, pseudoHeaderSum(IP_A, IP_B, IPPROTO_UDP, 41)), stored);
+});
+
+test('tcpChecksum and icmpChecksum skip the stored field', () => {
+  const s = tcpSyn(IP_A, IP_B, 40000, 80, 5);
+  const th = new TcpHdr(s, ETH_HLEN + 20);
+  const want = th.check;
+  th.check = 0x5a5a;
+  assert.equal(tcpChecksum(s, th.off, 40, IP_A, IP_B), want);
+  th.check = 0;
+  assert.equal(checksum(s, th.off, 40, pseudoHeaderSum(IP_A, IP_B, IPPROTO_TCP, 40)), want);
+  const e = icmpEcho(IP_A, IP_B, 1, 1, pattern(56));
+  const icmph = new IcmpHdr(e, ETH_HLEN + 20);
+  assert.ok(verify(e, icmph.off, 64));
+  const stored = icmph.checksum;
+  icmph.checksum = 0x1234;
+  assert.equal(icmpChecksum(e, icmph.off, 64), stored, 'the field is not summed');
 });
 
 // ---- Ethernet and ARP ----
@@ -247,11 +421,13 @@ test('ARP request bytes are exact', () => {
 
 test('Ethernet and ARP round trip', () => {
   const buf = new Uint8Array(50);
-  const eth = { dst: MAC_B, src: MAC_A, ethertype: 0x0806 };
-  emitEthernet(buf, 3, eth);
-  assert.deepEqual(parseEthernet(buf, 3, 14), eth);
+  const eth = new EthHdr(buf, 3);
+  eth.h_dest = MAC_B;
+  eth.h_source = MAC_A;
+  eth.h_proto = 0x0806;
+  assert.deepEqual(parseEthernet(buf, 3, 14), { dst: MAC_B, src: MAC_A, ethertype: 0x0806 });
   const arp = { op: 2, sha: MAC_A, spa: 0xc0000201, tha: MAC_B, tpa: 0xc0000202 };
-  emitArp(buf, 17, arp);
+  emitArp(new ArpHdr(buf, 17), arp);
   assert.deepEqual(parseArp(buf, 17, ARP_LEN), arp);
   assert.equal(parseEthernet(buf, 3, 13), undefined);
   assert.equal(parseArp(buf, 17, ARP_LEN - 1), undefined);
@@ -285,7 +461,7 @@ test('IPv4 header round trip, with and without options', () => {
   for (let i = 0; i < 200; i++) {
     const repr = randomIpv4(r, i % 2 === 1);
     const buf = new Uint8Array(80);
-    emitIpv4(buf, 5, repr);
+    writeIpv4(buf, 5, repr);
     assert.deepEqual(parseIpv4Header(buf, 5, repr.ihl * 4), repr);
   }
 });
@@ -293,7 +469,7 @@ test('IPv4 header round trip, with and without options', () => {
 test('IPv4 parse validates version, IHL, length and total length', () => {
   const repr = randomIpv4(rng(4), true);
   const buf = new Uint8Array(repr.ihl * 4);
-  emitIpv4(buf, 0, repr);
+  writeIpv4(buf, 0, repr);
   for (let n = 0; n < buf.length; n++) assert.equal(parseIpv4Header(buf, 0, n), undefined, `prefix ${n}`);
   assert.equal(parseIpv4Header(buf.subarray(0, 20), 0, 32), undefined, 'len beyond buffer');
   const v6 = buf.slice();
@@ -319,20 +495,26 @@ test('IP options: RA + RR, and what later fragments carry', () => {
   assert.equal(hex(frag), '94 04 00 00 01 01 01 01 01 01 01 00');
   assert.equal(hex(o), '94 04 00 00 07 07 04 00 00 00 00 00', 'input untouched');
   assert.equal(hex(ipOptionsFragment(rr)), '01 01 01 01 01 01 01 00');
+  // A malformed length stops the walk: what follows stays as it was.
+  assert.equal(hex(ipOptionsFragment(new Uint8Array([0x07, 0x03, 0x04, 0x07, 0x01, 0x00]))), '01 01 01 07 01 00');
+  assert.equal(hex(ipOptionsFragment(new Uint8Array([0x44, 0x04, 0x05, 0x00, 0x07]))), '01 01 01 01 07');
   assert.throws(() => buildIpOptions(['rr', 'rr', 'rr', 'rr', 'rr', 'rr']), RangeError);
 });
 
 test('recordRoute fills the first free slot once', () => {
   const o = buildIpOptions(['ra', 'rr']);
   const pkt = new Uint8Array(32);
-  emitIpv4(pkt, 0, { ihl: 8, tos: 0, totLen: 32, id: 1, fragOff: 0, ttl: 1, protocol: 17, check: 0, src: IP_A, dst: IP_B, options: o });
-  recordRoute(pkt.subarray(20, 32), 0xc0000201);
+  const iph = writeIpv4(pkt, 0, { ihl: 8, tos: 0, totLen: 32, id: 1, fragOff: 0, ttl: 1, protocol: 17, check: 0, src: IP_A, dst: IP_B, options: o });
+  recordRoute(iph.options, 0xc0000201);
   assert.equal(hex(pkt.subarray(20, 32)), '94 04 00 00 07 07 08 c0 00 02 01 00');
-  recordRoute(pkt.subarray(20, 32), 0x01020304); // full: unchanged
+  recordRoute(iph.options, 0x01020304); // full: unchanged
   assert.equal(hex(pkt.subarray(20, 32)), '94 04 00 00 07 07 08 c0 00 02 01 00');
   const none = buildIpOptions(['ra']);
   recordRoute(none, 1);
   assert.equal(hex(none), '94 04 00 00');
+  const short = new Uint8Array([0x01, 0x07, 0x02, 0x00]);
+  recordRoute(short, 1);
+  assert.equal(hex(short), '01 07 02 00', 'an RR option too short for a pointer is left alone');
 });
 
 // ---- UDP, ICMP, TCP ----
@@ -340,27 +522,27 @@ test('recordRoute fills the first free slot once', () => {
 test('UDP round trip and truncation', () => {
   const buf = new Uint8Array(12);
   const u = { sport: 40000, dport: 9000, len: 108, check: 0xabcd };
-  emitUdp(buf, 2, u);
+  writeUdp(buf, 2, u);
   assert.deepEqual(parseUdp(buf, 2, 8), u);
   for (let n = 0; n < 8; n++) assert.equal(parseUdp(buf, 2, n), undefined);
-  emitUdp(buf, 2, { ...u, len: 7 });
+  writeUdp(buf, 2, { ...u, len: 7 });
   assert.equal(parseUdp(buf, 2, 8), undefined);
 });
 
-test('udpChecksum sends a zero result as 0xffff', () => {
+test('a UDP datagram whose sum is zero carries 0xffff and verifies', () => {
   // Find a payload whose checksum computes to zero by adjusting two bytes.
   const f = udpFrame(IP_A, IP_B, 1000, 2000, new Uint8Array(2));
   const l4 = ETH_HLEN + 20;
-  const c = udpCheck(f, l4);
-  // Adding ~0 - ... : set payload word so that the one's complement sum becomes 0xffff.
-  const sumWithout = fold(pseudoHeaderSum(IP_A, IP_B, IPPROTO_UDP, 10) + sum16(f, l4, 6));
+  const uh = new UdpHdr(f, l4);
+  assert.notEqual(uh.check, 0);
+  uh.check = 0;
+  const sumWithout = fold(pseudoHeaderSum(IP_A, IP_B, IPPROTO_UDP, 10) + sum16(f, l4, 10));
   const word = ~sumWithout & 0xffff; // sum + word = 0xffff -> checksum 0
   f[l4 + 8] = word >> 8;
   f[l4 + 9] = word & 0xff;
-  assert.equal(udpChecksum(f, ETH_HLEN, l4, 10), 0xffff);
-  assert.notEqual(c, 0);
-  setUdpCheck(f, l4, 0xffff);
-  ipSendCheck(f, ETH_HLEN);
+  assert.equal(checksum(f, l4, 10, pseudoHeaderSum(IP_A, IP_B, IPPROTO_UDP, 10)), 0);
+  uh.check = 0xffff;
+  ip_send_check(new IpHdr(f, ETH_HLEN));
   const d = decodeFrame(f);
   assert.equal(d.udp?.checkOk, true);
 });
@@ -368,8 +550,9 @@ test('udpChecksum sends a zero result as 0xffff', () => {
 test('ICMP round trip and checksum', () => {
   const buf = new Uint8Array(8);
   const ic = { type: ICMP_DEST_UNREACH, code: ICMP_FRAG_NEEDED, check: 0x1234, rest: 1400 };
-  emitIcmp(buf, 0, ic);
+  writeIcmp(buf, 0, ic);
   assert.deepEqual(parseIcmp(buf, 0, 8), ic);
+  assert.equal(new IcmpHdr(buf, 0).frag_mtu, 1400);
   assert.equal(parseIcmp(buf, 0, 7), undefined);
   const f = icmpEcho(IP_A, IP_B, 1, 1, pattern(56));
   assert.ok(verify(f, ETH_HLEN + 20, 64));
@@ -392,7 +575,7 @@ test('TCP round trip, SYN options bytes and option listing', () => {
     options: opts,
   };
   const buf = new Uint8Array(44);
-  emitTcp(buf, 4, t);
+  writeTcp(buf, 4, t);
   assert.deepEqual(parseTcp(buf, 4, 40), t);
   for (let n = 0; n < 40; n++) assert.equal(parseTcp(buf, 4, n), undefined, `prefix ${n}`);
   assert.deepEqual(parseTcpOptions(opts), [
@@ -451,14 +634,14 @@ test('decodeFrame and summarize: UDP, fragments, ICMP, TCP', () => {
 test('decodeFrame: ICMP errors, TCP flags and bad checksums', () => {
   const f = icmpEcho(IP_A, IP_B, 1, 1, pattern(28));
   const l4 = ETH_HLEN + 20;
-  emitIcmp(f, l4, { type: ICMP_DEST_UNREACH, code: ICMP_HOST_UNREACH, check: 0, rest: 0 });
+  writeIcmp(f, l4, { type: ICMP_DEST_UNREACH, code: ICMP_HOST_UNREACH, check: 0, rest: 0 });
   f[l4 + 2] = icmpChecksum(f, l4, 36) >> 8;
   f[l4 + 3] = icmpChecksum(f, l4, 36) & 0xff;
   assert.equal(summarize(decodeFrame(f)).info, 'Destination unreachable (Host unreachable)');
-  emitIcmp(f, l4, { type: ICMP_DEST_UNREACH, code: ICMP_FRAG_NEEDED, check: 0, rest: 1400 });
+  writeIcmp(f, l4, { type: ICMP_DEST_UNREACH, code: ICMP_FRAG_NEEDED, check: 0, rest: 1400 });
   assert.equal(decodeFrame(f).icmp?.mtu, 1400);
   assert.ok(decodeFrame(f).problems.includes('bad ICMP checksum'));
-  emitIcmp(f, l4, { type: ICMP_ECHOREPLY, code: 0, check: 0, rest: 0x00070002 });
+  writeIcmp(f, l4, { type: ICMP_ECHOREPLY, code: 0, check: 0, rest: 0x00070002 });
   assert.equal(summarize(decodeFrame(f)).info.startsWith('Echo (ping) reply id=0x0007, seq=2'), true);
 
   const t = tcpSyn(IP_A, IP_B, 40000, 80, 5);
@@ -477,12 +660,11 @@ test('decodeFrame: ICMP errors, TCP flags and bad checksums', () => {
 });
 
 test('decodeFrame reports the IP options and ignores Ethernet padding', () => {
-  const f = new Uint8Array(60);
+  const f = ethFrame(MAC_B, MAC_A, ETH_P_IP, 60 - ETH_HLEN);
   const opts = buildIpOptions(['ra']);
-  emitEthernet(f, 0, { dst: MAC_B, src: MAC_A, ethertype: ETH_P_IP });
-  emitIpv4(f, ETH_HLEN, { ihl: 6, tos: 0xc0, totLen: 24 + 8, id: 9, fragOff: 0, ttl: 1, protocol: IPPROTO_UDP, check: 0, src: IP_A, dst: IP_B, options: opts });
-  ipSendCheck(f, ETH_HLEN);
-  emitUdp(f, ETH_HLEN + 24, { sport: 1, dport: 2, len: 8, check: 0 });
+  const iph = writeIpv4(f, ETH_HLEN, { ihl: 6, tos: 0xc0, totLen: 24 + 8, id: 9, fragOff: 0, ttl: 1, protocol: IPPROTO_UDP, check: 0, src: IP_A, dst: IP_B, options: opts });
+  ip_send_check(iph);
+  writeUdp(f, ETH_HLEN + 24, { sport: 1, dport: 2, len: 8, check: 0 });
   const d = decodeFrame(f);
   assert.equal(d.ip?.options, '94040000');
   assert.deepEqual(d.problems, []);
@@ -544,10 +726,12 @@ test('truncated and garbage input never throws; parsers return undefined, decode
 
 test('views over short buffers read zeros and never throw', () => {
   const b = new Uint8Array(3);
-  assert.equal(ipv4Src(b, 0), 0);
-  assert.equal(ipv4Check(b, 0), 0);
-  assert.equal(udpCheck(b, 2), 0);
-  setIpv4Src(b, 0, 0xffffffff); // writes past the end are dropped
+  assert.equal(new IpHdr(b, 0).saddr, 0);
+  assert.equal(new IpHdr(b, 0).check, 0);
+  assert.equal(new UdpHdr(b, 2).check, 0);
+  assert.equal(new TcpHdr(b, 0).options.length, 0);
+  assert.equal(new IpHdr(b, 0).options.length, 0);
+  new IpHdr(b, 0).saddr = 0xffffffff; // writes past the end are dropped
   assert.equal(b.length, 3);
 });
 

@@ -4,6 +4,7 @@
 
 import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
+import { ip_hdr, arp_hdr } from '../net/skbuff';
 import type { NetDevice } from '../net/device';
 import { IFF_NOARP, IFF_LOOPBACK, IFF_POINTOPOINT } from '../net/device';
 import type { Rtable } from '../net/route';
@@ -13,19 +14,16 @@ import { dev_queue_xmit } from './dev';
 import { icmp_send } from './icmp';
 import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH } from '../wire/icmp';
 import { isMulticast, multicastMac, formatIpv4, formatMac, BROADCAST_MAC, ZERO_MAC } from '../wire/addr';
-import { emitArp, parseArp, ARP_LEN } from '../wire/arp';
-import { emitEthernet, ETH_P_ARP } from '../wire/ethernet';
-import { readU32 } from '../wire/bytes';
+import { arpIsEthernetIpv4, emitArp, ARPOP_REQUEST, ARPOP_REPLY } from '../wire/arp';
+import { ETH_P_ARP } from '../wire/ethernet';
 import { alloc_skb, kfree_skb_reason } from './skbuff';
-
-const ARPOP_REQUEST = 1;
-const ARPOP_REPLY = 2;
+import { ARP_LEN, ArpHdr, ETH_HLEN, EthHdr } from '../wire/headers';
 
 /** arp_constructor: state, address and output routine of a new entry, from the address type. */
 export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: number, skb: SkBuff | null = null): number {
   const w = k.w;
   const dev = n.dev;
-  if (w) w.enter('arp_constructor', skb, { neigh: formatIpv4(n.key), dev: dev.name });
+  if (w) w.enter('arp_constructor', skb, { neigh: formatIpv4(n.key), dev: dev.name }, { addr: formatIpv4(n.key), dev });
   const addr = n.key;
   let type = 'unicast';
   if (isMulticast(addr)) type = 'multicast';
@@ -61,12 +59,12 @@ export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: numb
 export function arp_solicit(k: Kernel, n: Neighbour, skb: SkBuff | null): void {
   const w = k.w;
   const dev = n.dev;
-  if (w) w.enter('arp_solicit', skb, { neigh: formatIpv4(n.key), probes: n.probes });
+  if (w) w.enter('arp_solicit', skb, { neigh: formatIpv4(n.key), probes: n.probes }, { saddr: formatIpv4(0), target: formatIpv4(n.key), probes: n.probes, dst_ha: null });
   const target = n.key;
   let saddr = 0;
   // arp_announce 0: the queued packet's source if it is ours, else an address of the device.
   if (skb) {
-    const s = readU32(skb.buf, skb.network_header + 12);
+    const s = ip_hdr(skb).saddr;
     if (k.net.isLocal(s)) saddr = s;
   }
   if (!saddr) saddr = k.net.selectAddr(dev, target);
@@ -83,27 +81,31 @@ export function arp_solicit(k: Kernel, n: Neighbour, skb: SkBuff | null): void {
       // neigh_app_ns: a user-space daemon would be asked; nothing goes on the wire.
       if (w) {
         w.note('app_solicit: ask user space (no request on the wire)');
-        w.leave(null);
+        w.leave(null, { probes });
       }
       return;
     }
     if (w) w.note(`broadcast who-has ${formatIpv4(target)} tell ${formatIpv4(saddr)}`);
   }
   arp_send(k, ARPOP_REQUEST, dev, target, dstHw, saddr, dev.dev_addr, null);
-  if (w) w.leave(null);
+  if (w) w.leave(null, { probes, dst_ha: dstHw ? formatMac(dstHw) : null });
 }
 
 /** arp_send_dst -> arp_create -> arp_xmit: an ARP packet straight to dev_queue_xmit. */
 export function arp_send(k: Kernel, op: number, dev: NetDevice, tip: number, destHw: Uint8Array | null, sip: number, srcHw: Uint8Array, targetHw: Uint8Array | null): void {
   const w = k.w;
-  const len = 14 + ARP_LEN;
+  const len = ETH_HLEN + ARP_LEN;
   const buf = new Uint8Array(16 + len);
   const skb = alloc_skb(k, buf, 16, len, 832);
   skb.dev = dev;
   skb.protocol = ETH_P_ARP;
-  skb.network_header = 16 + 14;
-  emitEthernet(buf, 16, { dst: destHw ?? BROADCAST_MAC, src: srcHw, ethertype: ETH_P_ARP });
-  emitArp(buf, 30, { op, sha: srcHw, spa: sip, tha: targetHw ?? ZERO_MAC, tpa: tip });
+  skb.network_header = 16 + ETH_HLEN;
+  // arp_create: the ARP packet, then the link header in front of it (dev_hard_header).
+  emitArp(arp_hdr(skb), { op, sha: srcHw, spa: sip, tha: targetHw ?? ZERO_MAC, tpa: tip });
+  const eth = new EthHdr(buf, skb.data);
+  eth.h_dest = destHw ?? BROADCAST_MAC;
+  eth.h_source = srcHw;
+  eth.h_proto = ETH_P_ARP;
   if (w) w.enter('arp_xmit', skb, { skb, op: op === ARPOP_REQUEST ? 'request' : 'reply' });
   // NF_ARP_OUT has no rules in the model: straight to the device. arp_xmit is void: the
   // device's verdict goes nowhere.
@@ -114,24 +116,30 @@ export function arp_send(k: Kernel, op: number, dev: NetDevice, tip: number, des
 /** arp_rcv / arp_process: a reply (or request) from the link updates the sender's entry; 0 (NET_RX_SUCCESS). */
 export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastDst: boolean): number {
   const w = k.w;
-  const arp = parseArp(frame, 14, frame.length - 14);
-  if (w) w.enter('arp_process', null, { dev: dev.name, op: arp?.op ?? null, sip: arp ? formatIpv4(arp.spa) : null });
-  if (!arp) {
+  const arp = new ArpHdr(frame, ETH_HLEN);
+  const ok = arpIsEthernetIpv4(arp, frame.length - ETH_HLEN);
+  if (w) {
+    const hdr = ok ? { ar_op: arp.ar_op, ar_sha: formatMac(arp.ar_sha), ar_sip: formatIpv4(arp.ar_sip), ar_tha: formatMac(arp.ar_tha), ar_tip: formatIpv4(arp.ar_tip) } : null;
+    w.enter('arp_process', null, { dev: dev.name, op: ok ? arp.ar_op : null, sip: ok ? formatIpv4(arp.ar_sip) : null }, { arp: hdr, n: null });
+  }
+  if (!ok) {
     if (w) w.leave(0);
     return 0;
   }
   // neigh_lookup (through __neigh_lookup) counts lookups and hits.
   const tbl = k.net.arp_tbl;
   tbl.stats.lookups++;
-  const n = tbl.get(dev, arp.spa);
+  const sip = arp.ar_sip;
+  const n = tbl.get(dev, sip);
   if (n) tbl.stats.hits++;
   if (n) {
     const override = k.jiffies > n.updated + n.parms.locktime;
     // Broadcast replies and requests do not prove the neighbour can hear us.
-    const state = arp.op !== ARPOP_REPLY || broadcastDst ? NUD_STALE : NUD_REACHABLE;
-    if (w) w.at('state', { state: nudName(state), override });
-    if (w) w.note(`${arp.op === ARPOP_REPLY ? 'reply' : 'request'} from ${formatIpv4(arp.spa)} is-at ${formatMac(arp.sha)} -> ${nudName(state)}`);
-    neigh_update(k, n, arp.sha, state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
+    const reply = arp.ar_op === ARPOP_REPLY;
+    const state = !reply || broadcastDst ? NUD_STALE : NUD_REACHABLE;
+    if (w) w.at('state', { n, state: nudName(state), override });
+    if (w) w.note(`${reply ? 'reply' : 'request'} from ${formatIpv4(sip)} is-at ${formatMac(arp.ar_sha)} -> ${nudName(state)}`);
+    neigh_update(k, n, arp.ar_sha, state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
   } else if (w) {
     w.note('no entry for the sender: nothing to update');
   }
@@ -149,4 +157,3 @@ export function arp_error_report(k: Kernel, n: Neighbour, skb: SkBuff): void {
   if (w) w.leave(null);
 }
 
-export { ARPOP_REQUEST, ARPOP_REPLY };

@@ -2,9 +2,9 @@
 // driver, the taps that see what the driver gets, and the receive side's entry (netif_rx).
 
 import type { Kernel } from './kernel';
-import { SkBuff, CHECKSUM_PARTIAL, CHECKSUM_NONE, PACKET_LOOPBACK, MAC_HEADER_UNSET } from '../net/skbuff';
+import { SkBuff, CHECKSUM_PARTIAL, CHECKSUM_NONE, PACKET_LOOPBACK, MAC_HEADER_UNSET, ip_hdr, tcp_hdr, udp_hdr } from '../net/skbuff';
 import { checksum, pseudoHeaderSum } from '../wire/checksum';
-import { readU32, writeU16 } from '../wire/bytes';
+import { IPPROTO_TCP, IPPROTO_UDP } from '../wire/ipv4';
 import type { NetDevice } from '../net/device';
 import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO } from '../net/device';
 import { skb_copy_bits, consume_skb, kfree_skb_reason } from './skbuff';
@@ -20,7 +20,7 @@ const PRIO2BAND = [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
 export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
   const w = k.w;
   const dev = skb.dev!;
-  if (w) w.enter('dev_queue_xmit', skb, { skb, dev: dev.name });
+  if (w) w.enter('dev_queue_xmit', skb, { skb, dev: dev.name }, { dev, q: dev.qdisc.kind });
   skb.mac_header = skb.data;
   // The kernel releases the dst here (IFF_XMIT_DST_RELEASE); the model keeps it so that a stop
   // below this point can still show the route.
@@ -37,7 +37,7 @@ export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
     if (w) w.note(`${dev.name} is down -> ENETDOWN`);
     rc = -ENETDOWN;
   }
-  if (w) w.leave(rc);
+  if (w) w.leave(rc, { rc });
   return rc;
 }
 
@@ -106,7 +106,7 @@ function xmitValidated(k: Kernel, skb: SkBuff, dev: NetDevice): number {
  */
 export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuff | SkBuff[] {
   const w = k.w;
-  if (w) w.enter('validate_xmit_skb', skb, { skb, dev: dev.name });
+  if (w) w.enter('validate_xmit_skb', skb, { skb, dev: dev.name }, { features: dev.features });
   if (skb.gso_size) {
     const ok = (skb.gso_type === SKB_GSO_UDP && dev.features & NETIF_F_UFO) || (skb.gso_type === SKB_GSO_TCPV4 && dev.features & NETIF_F_TSO);
     if (!ok) {
@@ -236,21 +236,19 @@ export function dev_loopback_xmit(k: Kernel, skb: SkBuff, via: 'multicast-loop' 
  */
 export function skb_checksum_help(k: Kernel, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('skb_checksum_help', skb, { skb });
-  const nh = skb.network_header;
   const th = skb.transport_header;
-  const proto = skb.buf[nh + 9];
+  if (w) w.enter('skb_checksum_help', skb, { skb }, { offset: th - skb.data });
+  const iph = ip_hdr(skb);
+  const proto = iph.protocol;
   const l4len = skb.tail - th;
-  const checkOff = proto === 6 ? th + 16 : th + 6;
-  skb.buf[checkOff] = 0;
-  skb.buf[checkOff + 1] = 0;
-  const src = readU32(skb.buf, nh + 12);
-  const dst = readU32(skb.buf, nh + 16);
-  let c = checksum(skb.buf, th, l4len, pseudoHeaderSum(src, dst, proto, l4len));
-  if (proto === 17 && c === 0) c = 0xffff;
-  writeU16(skb.buf, checkOff, c);
+  const l4 = proto === IPPROTO_TCP ? tcp_hdr(skb) : udp_hdr(skb);
+  l4.check = 0;
+  let c = checksum(skb.buf, th, l4len, pseudoHeaderSum(iph.saddr, iph.daddr, proto, l4len));
+  if (proto === IPPROTO_UDP && c === 0) c = 0xffff;
+  l4.check = c;
   skb.ip_summed = CHECKSUM_NONE;
-  if (w) w.at('csum', { check: c });
+  // csum: a sum whose fold is the check field.
+  if (w) w.at('csum', { csum: ~c & 0xffff, check: c });
   if (w) w.leave(0);
   return 0;
 }

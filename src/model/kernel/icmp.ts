@@ -3,21 +3,21 @@
 
 import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
-import { PACKET_HOST } from '../net/skbuff';
+import { PACKET_HOST, ip_hdr } from '../net/skbuff';
 import { RTCF_BROADCAST, RTCF_MULTICAST, dstMtu } from '../net/route';
 import { IP_PMTUDISC_DONT } from '../net/sock';
 import { IFF_LOOPBACK } from '../net/device';
 import { HZ } from '../core/clock';
 import { ip_route_output } from './route';
 import { ip_make_skb, ip_send_skb } from './ip_output';
-import { IP_OFFSET, IPPROTO_ICMP } from '../wire/ipv4';
+import { IP_OFFSET, IPPROTO_ICMP, IPPROTO_UDP } from '../wire/ipv4';
 import {
   ICMP_ECHO, ICMP_ECHOREPLY, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_FRAG_NEEDED, ICMP_PORT_UNREACH,
   icmpChecksum,
 } from '../wire/icmp';
 import { formatIpv4 } from '../wire/addr';
 import { udp_err } from './udp';
-import { readU32, writeU16, writeU32 } from '../wire/bytes';
+import { ICMP_HLEN, IcmpHdr, IpHdr } from '../wire/headers';
 
 const NAMES: Record<string, string> = {
   '3/0': 'net unreachable', '3/1': 'host unreachable', '3/3': 'port unreachable', '3/4': 'fragmentation needed',
@@ -43,19 +43,16 @@ export function icmp_out_count(k: Kernel, type: number): void {
  */
 export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, info: number): void {
   const w = k.w;
-  if (w) w.enter('__icmp_send', skbIn, { skb_in: skbIn, type, code, info });
-  const b = skbIn.buf;
-  const nh = skbIn.network_header;
+  if (w) w.enter('__icmp_send', skbIn, { skb_in: skbIn, type, code, info }, { rt: skbIn.dst });
+  const iph = ip_hdr(skbIn);
   const rt = skbIn.dst;
-  const fragOff = (b[nh + 6] << 8) | b[nh + 7];
-  const proto = b[nh + 9];
-  const hlen = (b[nh] & 0x0f) * 4;
+  const hlen = iph.ihl * 4;
   let why = '';
   if (!rt) why = 'no route on the packet';
   else if (skbIn.pkt_type !== PACKET_HOST) why = 'pkt_type is not HOST';
   else if (rt.rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) why = 'about a broadcast or multicast packet';
-  else if (fragOff & IP_OFFSET) why = 'about a non-first fragment';
-  else if (proto === IPPROTO_ICMP && !isInformational(b[nh + hlen])) why = 'about an ICMP error';
+  else if (iph.frag_off & IP_OFFSET) why = 'about a non-first fragment';
+  else if (iph.protocol === IPPROTO_ICMP && !isInformational(new IcmpHdr(iph.buf, iph.off + hlen).type)) why = 'about an ICMP error';
   if (why) {
     if (w) {
       w.note(`no ICMP: ${why}`);
@@ -73,9 +70,9 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
     }
     return;
   }
-  const origSaddr = readU32(b, nh + 12);
-  const origDaddr = readU32(b, nh + 16);
-  const tos = (b[nh + 1] & 0x1e) | 0xc0;
+  const origSaddr = iph.saddr;
+  const origDaddr = iph.daddr;
+  const tos = (iph.tos & 0x1e) | 0xc0;
   // Source: the offending packet's destination when that is us, else let the route choose.
   const saddr = k.net.isLocal(origDaddr) ? origDaddr : 0;
   const rt2 = ip_route_output(k, { daddr: origSaddr, saddr, oif: 0, tos, mark: skbIn.mark });
@@ -84,8 +81,7 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
     return;
   }
   const room = Math.min(dstMtu(rt2), 576) - 20 - 8;
-  const origLen = ((b[nh + 2] << 8) | b[nh + 3]);
-  const quoted = Math.min(origLen, skbIn.tail - nh, room);
+  const quoted = Math.min(iph.tot_len, skbIn.tail - iph.off, room);
   if (w) w.at('quote', { saddr: formatIpv4(rt2.saddr), room, quoted });
   const icmpSock = k.net.icmpSock;
   icmpSock.pmtudisc = IP_PMTUDISC_DONT;
@@ -96,16 +92,15 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
   k.exception('icmp', { type, code, info, packet: skbIn.id, to: formatIpv4(origSaddr) });
   const skb = ip_make_skb(k, icmpSock, {
     rt: rt2, saddr: rt2.saddr, daddr: origSaddr, dport: 0, protocol: IPPROTO_ICMP, ttl: 0, tos,
-    transhdrlen: 0, length: 8 + quoted,
+    transhdrlen: 0, length: ICMP_HLEN + quoted,
     fill: (buf, off) => {
-      buf[off] = type;
-      buf[off + 1] = code;
-      buf[off + 2] = 0;
-      buf[off + 3] = 0;
-      writeU32(buf, off + 4, info);
-      buf.set(b.subarray(nh, nh + quoted), off + 8);
-      const c = icmpChecksum(buf, off, 8 + quoted);
-      writeU16(buf, off + 2, c);
+      const icmph = new IcmpHdr(buf, off);
+      icmph.type = type;
+      icmph.code = code;
+      icmph.checksum = 0;
+      icmph.gateway = info;
+      buf.set(iph.buf.subarray(iph.off, iph.off + quoted), off + ICMP_HLEN);
+      icmph.checksum = icmpChecksum(buf, off, ICMP_HLEN + quoted);
     },
   });
   if (typeof skb !== 'number') ip_send_skb(k, skb);
@@ -117,19 +112,20 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
 export function icmp_rcv(k: Kernel, ip: Uint8Array, hlen: number): number {
   const w = k.w;
   const c = k.net.counters.Icmp;
-  const type = ip[hlen];
-  const code = ip[hlen + 1];
-  if (w) w.enter('icmp_rcv', null, { type, code });
+  const icmph = new IcmpHdr(ip, hlen);
+  const type = icmph.type;
+  const code = icmph.code;
+  if (w) w.enter('icmp_rcv', null, { type, code }, { icmph: { type, code } });
   c.InMsgs++;
   if (type === ICMP_ECHOREPLY) c.InEchoReps++;
   if (type === ICMP_DEST_UNREACH) {
     c.InDestUnreachs++;
-    const inner = hlen + 8;
-    const ihl = (ip[inner] & 0x0f) * 4;
-    const proto = ip[inner + 9];
-    const info = readU32(ip, hlen + 4);
-    if (proto === 17 && ip.length >= inner + ihl + 4) {
-      udp_err(k, ip.subarray(inner), ihl, type, code, code === ICMP_FRAG_NEEDED ? info & 0xffff : 0, readU32(ip, 12));
+    // icmp_unreach: the error goes to the protocol of the header it quotes.
+    const inner = new IpHdr(ip, hlen + ICMP_HLEN);
+    const ihl = inner.ihl * 4;
+    if (inner.protocol === IPPROTO_UDP && ip.length >= inner.off + ihl + 4) {
+      const info = code === ICMP_FRAG_NEEDED ? icmph.frag_mtu : 0;
+      udp_err(k, ip.subarray(inner.off), ihl, type, code, info, new IpHdr(ip, 0).saddr);
     }
   }
   if (w) w.leave(0);

@@ -11,39 +11,44 @@ import { skbTruesize } from '../net/skbuff';
 import { tcp_v4_rcv } from './tcp_ipv4';
 import { ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
 import { isMulticast, formatIpv4 } from '../wire/addr';
-import { IP_MF, IP_OFFSET } from '../wire/ipv4';
-import { readU32 } from '../wire/bytes';
+import { IP_MF, IP_OFFSET, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from '../wire/ipv4';
 import { NET_RX_DROP } from './errno';
 import { alloc_skb } from './skbuff';
+import { ETH_HLEN, EthHdr, IPV4_MIN_HLEN, IpHdr } from '../wire/headers';
 
 /** __netif_receive_skb: dispatch a received Ethernet frame by its EtherType. */
 export function netif_receive_skb(k: Kernel, dev: NetDevice, frame: Uint8Array, countRx = true): void {
-  if (frame.length < 14) return;
+  if (frame.length < ETH_HLEN) return;
   if (countRx) {
     dev.stats.rx_packets++;
     dev.stats.rx_bytes += frame.length;
   }
-  const type = (frame[12] << 8) | frame[13];
-  const bcast = frame[0] === 0xff && frame[1] === 0xff && frame[2] === 0xff && frame[3] === 0xff && frame[4] === 0xff && frame[5] === 0xff;
-  if (type === ETH_P_ARP) arp_rcv(k, dev, frame, bcast);
-  else if (type === ETH_P_IP) ip_rcv(k, dev, frame.subarray(14));
+  const eth = new EthHdr(frame, 0);
+  const type = eth.h_proto;
+  if (type === ETH_P_ARP) arp_rcv(k, dev, frame, eth.isBroadcastDest());
+  else if (type === ETH_P_IP) ip_rcv(k, dev, frame.subarray(ETH_HLEN));
 }
 
 /** ip_rcv -> ip_local_deliver: only packets for this host matter here. */
 function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): number {
   const w = k.w;
-  if (ip.length < 20) return NET_RX_DROP;
+  if (ip.length < IPV4_MIN_HLEN) return NET_RX_DROP;
   const c = k.net.counters.Ip;
   c.InReceives++;
-  const hlen = (ip[0] & 0x0f) * 4;
-  const daddr = readU32(ip, 16);
-  const proto = ip[9];
-  if (w) w.enter('ip_rcv', null, { dev: dev.name, saddr: formatIpv4(readU32(ip, 12)), daddr: formatIpv4(daddr), protocol: proto });
+  const iph = new IpHdr(ip, 0);
+  const hlen = iph.ihl * 4;
+  const daddr = iph.daddr;
+  const proto = iph.protocol;
+  if (w) {
+    const saddr = formatIpv4(iph.saddr);
+    const hdr = { ihl: iph.ihl, tot_len: iph.tot_len, ttl: iph.ttl, protocol: proto, saddr, daddr: formatIpv4(daddr) };
+    w.enter('ip_rcv', null, { dev: dev.name, saddr, daddr: formatIpv4(daddr), protocol: proto }, { iph: hdr });
+  }
   if (!k.net.isLocal(daddr)) {
     if (w) w.leave(0);
     return 0;
   }
-  const frag = (ip[6] << 8) | ip[7];
+  const frag = iph.frag_off;
   if (frag & (IP_MF | IP_OFFSET)) {
     // Reassembly: the model delivers the whole datagram when its first fragment arrives.
     if (frag & IP_OFFSET) {
@@ -52,14 +57,14 @@ function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): number {
     }
   }
   c.InDelivers++;
-  if (proto === 1) icmp_rcv(k, ip, hlen);
-  else if (proto === 6) tcp_v4_rcv(k, ip, hlen);
-  else if (proto === 17) {
+  if (proto === IPPROTO_ICMP) icmp_rcv(k, ip, hlen);
+  else if (proto === IPPROTO_TCP) tcp_v4_rcv(k, ip, hlen);
+  else if (proto === IPPROTO_UDP) {
     // No socket of the scenario listens: __udp4_lib_rcv counts NoPorts and answers with ICMP
     // port unreachable (to this host itself, over lo).
     k.net.counters.Udp.NoPorts++;
     if (dev.type === 'loopback') {
-      k.recordDelivery({ time: k.now, dev: dev.name, via: 'loopback', src: formatIpv4(readU32(ip, 12)), dst: formatIpv4(daddr), protocol: proto, len: (ip[2] << 8) | ip[3], accepted: false });
+      k.recordDelivery({ time: k.now, dev: dev.name, via: 'loopback', src: formatIpv4(iph.saddr), dst: formatIpv4(daddr), protocol: proto, len: iph.tot_len, accepted: false });
     }
     portUnreachable(k, dev, ip);
   }
@@ -71,8 +76,9 @@ function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): number {
 export function ip_local_deliver_loop(k: Kernel, dev: NetDevice, ip: Uint8Array, via: 'multicast-loop' | 'broadcast-loop'): void {
   const c = k.net.counters;
   c.Ip.InReceives++;
-  const daddr = readU32(ip, 16);
-  const proto = ip[9];
+  const iph = new IpHdr(ip, 0);
+  const daddr = iph.daddr;
+  const proto = iph.protocol;
   let accepted = false;
   if (isMulticast(daddr)) {
     c.Ip.InMcastPkts++;
@@ -80,23 +86,23 @@ export function ip_local_deliver_loop(k: Kernel, dev: NetDevice, ip: Uint8Array,
   } else {
     c.Ip.InBcastPkts++;
   }
-  if (proto === 17) {
+  if (proto === IPPROTO_UDP) {
     c.Ip.InDelivers++;
     // A joined group has a member socket; a broadcast with no bound listener is ignored.
     if (accepted) c.Udp.InDatagrams++;
     else c.Udp.IgnoredMulti++;
   }
-  k.recordDelivery({ time: k.now, dev: dev.name, via, src: formatIpv4(readU32(ip, 12)), dst: formatIpv4(daddr), protocol: proto, len: (ip[2] << 8) | ip[3], accepted });
+  k.recordDelivery({ time: k.now, dev: dev.name, via, src: formatIpv4(iph.saddr), dst: formatIpv4(daddr), protocol: proto, len: iph.tot_len, accepted });
 }
 
 /** icmp_send(ICMP_DEST_UNREACH, ICMP_PORT_UNREACH) about a received datagram, on its input route. */
 function portUnreachable(k: Kernel, dev: NetDevice, ip: Uint8Array): void {
-  const len = (ip[2] << 8) | ip[3];
-  const buf = ip.slice(0, Math.min(len, ip.length));
+  const iph = new IpHdr(ip, 0);
+  const buf = ip.slice(0, Math.min(iph.tot_len, ip.length));
   const skb = alloc_skb(k, buf, 0, buf.length, skbTruesize(buf.length, k.v49));
   skb.network_header = 0;
-  skb.transport_header = (ip[0] & 0x0f) * 4;
+  skb.transport_header = iph.ihl * 4;
   skb.dev = dev;
-  skb.dst = { rt_type: RTN_LOCAL, rt_flags: RTCF_LOCAL >>> 0, dev: k.net.lo, rt_gw4: 0, mtu: 0, mtuLocked: false, output: 'ip_output', saddr: readU32(ip, 16), daddr: readU32(ip, 16) };
+  skb.dst = { rt_type: RTN_LOCAL, rt_flags: RTCF_LOCAL >>> 0, dev: k.net.lo, rt_gw4: 0, mtu: 0, mtuLocked: false, output: 'ip_output', saddr: iph.daddr, daddr: iph.daddr };
   icmp_send(k, skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
 }

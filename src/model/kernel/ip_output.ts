@@ -7,7 +7,7 @@ import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import {
   SkBuff, CHECKSUM_NONE, CHECKSUM_PARTIAL, IPSKB_REROUTED, IPSKB_FRAG_PMTU, IPSKB_FRAG_COMPLETE, IPSKB_FORWARDED,
-  SKB_GSO_UDP, skbTruesize, MAC_HEADER_UNSET,
+  SKB_GSO_UDP, skbTruesize, MAC_HEADER_UNSET, ip_hdr, icmp_hdr,
 } from '../net/skbuff';
 import { Rtable, dstMtu, RTN_MULTICAST, RTN_BROADCAST, RTCF_MULTICAST, RTCF_BROADCAST, RTCF_LOCAL } from '../net/route';
 import { LL_RESERVED_SPACE, NETIF_F_UFO, NETIF_F_HW_CSUM, IFF_LOOPBACK, IFF_POINTOPOINT } from '../net/device';
@@ -17,9 +17,9 @@ import {
 import {
   EMSGSIZE, ENOBUFS, ENOMEM, EINVAL, NET_XMIT_CN, errnoName,
 } from './errno';
-import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, ipSendCheck, ipOptionsFragment } from '../wire/ipv4';
+import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, IPPROTO_TCP, ip_send_check, ipOptionsFragment, recordRoute } from '../wire/ipv4';
+import { ip_copy_addrs } from '../wire/headers';
 import { formatIpv4 } from '../wire/addr';
-import { readU32, writeU16, writeU32 } from '../wire/bytes';
 import { nudName } from '../net/neigh';
 import { nf_hook_postrouting } from './netfilter';
 import { dst_output } from './dst';
@@ -184,22 +184,23 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
   const df = sk.pmtudisc === IP_PMTUDISC_DO || sk.pmtudisc === IP_PMTUDISC_PROBE || (total <= dstMtu(rt) && ip_dont_fragment(sk, rt));
   let ttl = d.ttl;
   if (!ttl) ttl = rt.rt_type === RTN_MULTICAST ? sk.mc_ttl : sk.uc_ttl >= 0 ? sk.uc_ttl : k.net.ip_default_ttl;
-  const nh = skb.network_header;
-  buf[nh] = 0x40 | (fragheaderlen >> 2);
-  buf[nh + 1] = d.tos;
-  buf[nh + 6] = df ? 0x40 : 0;
-  buf[nh + 7] = 0;
-  buf[nh + 8] = ttl;
-  buf[nh + 9] = d.protocol;
-  writeU32(buf, nh + 12, d.saddr);
-  writeU32(buf, nh + 16, d.daddr);
+  const iph = ip_hdr(skb);
+  iph.version = 4;
+  iph.ihl = fragheaderlen >> 2;
+  iph.tos = d.tos;
+  iph.frag_off = df ? IP_DF : 0;
+  iph.ttl = ttl;
+  iph.protocol = d.protocol;
+  ip_copy_addrs(iph, d.saddr, d.daddr);
   if (sk.opt) {
-    buf.set(sk.opt, nh + 20);
-    recordRouteSelf(buf, nh + 20, optlen, d.saddr);
+    // ip_options_build: the socket's options, and our own address in the record route slot.
+    const opts = iph.options;
+    opts.set(sk.opt);
+    recordRoute(opts, d.saddr);
   }
   const id = ip_select_ident_segs(k, sk, skb, ufo ? skb.gso_segs : 1, df);
-  writeU16(buf, nh + 4, id);
-  if (d.protocol === IPPROTO_ICMP) icmp_out_count(k, buf[skb.transport_header]);
+  iph.id = id;
+  if (iph.protocol === IPPROTO_ICMP) icmp_out_count(k, icmp_hdr(skb).type);
   if (w) {
     w.at('iph', { df, ttl, id, ignore_df: ignoreDf });
     w.note(`len ${total}${fragList ? ` as frag_list ${headLen - fragheaderlen}+${fragList.join('+')}` : ''}${ufo ? ` UFO gso_size ${skb.gso_size}` : ''}, ${df ? 'DF' : 'no DF'}, ID ${id}, TTL ${ttl}`);
@@ -208,46 +209,25 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
   return skb;
 }
 
-/** IP_OPTIONS record route: the sender notes its own address in the first free slot. */
-function recordRouteSelf(buf: Uint8Array, off: number, len: number, addr: number): void {
-  let p = off;
-  const end = off + len;
-  while (p < end) {
-    const t = buf[p];
-    if (t === 0) break;
-    if (t === 1) { p++; continue; }
-    const olen = buf[p + 1];
-    if (olen < 2 || p + olen > end) break;
-    if (t === 7) {
-      const ptr = buf[p + 2];
-      if (ptr >= 4 && ptr + 3 <= olen) {
-        writeU32(buf, p + ptr - 1, addr);
-        buf[p + 2] = ptr + 4;
-      }
-    }
-    p += olen;
-  }
-}
-
 /** ip_queue_xmit: TCP's IP header (DF per ip_dont_fragment, the socket's ID counter), then ip_local_out. */
 export function ip_queue_xmit(k: Kernel, sk: Sock, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('ip_queue_xmit', skb, { sk, skb });
+  if (w) w.enter('ip_queue_xmit', skb, { sk, skb }, { rt: skb.dst });
   const rt = skb.dst!;
-  const b = skb.buf;
-  const nh = skb.network_header;
+  const iph = ip_hdr(skb);
   const df = sk.pmtudisc === 2 || (sk.pmtudisc === 1 && !rt.mtuLocked);
-  b[nh] = 0x45;
-  b[nh + 1] = sk.tos;
-  b[nh + 6] = df ? 0x40 : 0;
-  b[nh + 8] = sk.uc_ttl >= 0 ? sk.uc_ttl : k.net.ip_default_ttl;
-  b[nh + 9] = 6;
-  writeU32(b, nh + 12, rt.saddr);
-  writeU32(b, nh + 16, sk.inet_daddr);
+  iph.version = 4;
+  iph.ihl = 5;
+  iph.tos = sk.tos;
+  iph.frag_off = df ? IP_DF : 0;
+  iph.ttl = sk.uc_ttl >= 0 ? sk.uc_ttl : k.net.ip_default_ttl;
+  iph.protocol = IPPROTO_TCP;
+  iph.saddr = rt.saddr;
+  iph.daddr = sk.inet_daddr;
   const id = ip_select_ident_segs(k, sk, skb, 1, df);
-  writeU16(b, nh + 4, id);
-  ipSendCheck(b, nh);
-  if (w) w.at('iph', { df, ttl: b[nh + 8], id });
+  iph.id = id;
+  ip_send_check(iph);
+  if (w) w.at('iph', { df, ttl: iph.ttl, id });
   const ret = ip_local_out(k, sk, skb);
   if (w) w.leave(ret);
   return ret;
@@ -255,10 +235,10 @@ export function ip_queue_xmit(k: Kernel, sk: Sock, skb: SkBuff): number {
 
 /** ip_select_ident_segs: the IP ID policy of the profile. */
 function ip_select_ident_segs(k: Kernel, sk: Sock | null, skb: SkBuff, segs: number, df: boolean): number {
-  const nh = skb.network_header;
-  const daddr = readU32(skb.buf, nh + 16);
-  const saddr = readU32(skb.buf, nh + 12);
-  const proto = skb.buf[nh + 9];
+  const iph = ip_hdr(skb);
+  const daddr = iph.daddr;
+  const saddr = iph.saddr;
+  const proto = iph.protocol;
   if (k.v49) {
     // 4.9: only DF datagrams that may not be fragmented avoid the hashed generator.
     if (df && !skb.ignore_df) {
@@ -299,7 +279,7 @@ export function ip_send_skb(k: Kernel, skb: SkBuff): number {
       if (w) w.note(`${errnoName(err)} -> OutDiscards++`);
     }
   }
-  if (w) w.leave(err);
+  if (w) w.leave(err, { err });
   return err;
 }
 
@@ -309,7 +289,7 @@ export function ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   if (w) w.enter('ip_local_out', skb, { sk, skb });
   let err = __ip_local_out(k, sk, skb);
   if (err === 1) err = dst_output(k, sk, skb);
-  if (w) w.leave(err);
+  if (w) w.leave(err, { err });
   return err;
 }
 
@@ -317,10 +297,10 @@ export function ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
 export function __ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const w = k.w;
   if (w) w.enter('__ip_local_out', skb, { sk, skb });
-  const nh = skb.network_header;
+  const iph = ip_hdr(skb);
   const len = skb.len;
-  writeU16(skb.buf, nh + 2, len);
-  ipSendCheck(skb.buf, nh);
+  iph.tot_len = len;
+  ip_send_check(iph);
   if (!k.v49) k.net.counters.Ip.OutRequests++;
   skb.protocol = 0x0800;
   if (w) {
@@ -335,20 +315,23 @@ export function __ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number 
 export function ip_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const w = k.w;
   const dev = skb.dst!.dev;
-  if (w) w.enter('ip_output', skb, { sk, skb });
+  if (w) w.enter('ip_output', skb, { sk, skb }, { dev, indev: skb.dev });
   if (k.v49) {
     k.net.counters.Ip.OutRequests++;
     k.net.counters.Ip.OutOctets += skb.len;
-    if (w) w.note(`OutRequests++, OutOctets += ${skb.len}`);
+    if (w) {
+      w.at('stats');
+      w.note(`OutRequests++, OutOctets += ${skb.len}`);
+    }
   }
   const indev = skb.dev;
   skb.dev = dev;
   skb.protocol = 0x0800;
-  if (w) w.at('set_dev', { dev: dev.name, indev: indev?.name ?? null });
+  if (w) w.at('set_dev');
   const rerouted = (skb.ipcb_flags & IPSKB_REROUTED) !== 0;
   if (w) w.note(rerouted ? 'IPSKB_REROUTED: skip POST_ROUTING' : `dev ${dev.name}; NF_HOOK_COND(POST_ROUTING)`);
   const ret = NF_HOOK_COND(k, sk, skb, !rerouted);
-  if (w) w.leave(ret);
+  if (w) w.leave(ret, { ret });
   return ret;
 }
 
@@ -356,7 +339,7 @@ export function ip_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
 function NF_HOOK_COND(k: Kernel, sk: Sock | null, skb: SkBuff, cond: boolean): number {
   if (!cond) return ip_finish_output(k, sk, skb);
   const v = nf_hook_postrouting(k, skb);
-  if (k.w) k.w.at('nf_hook', { verdict: v === 1 ? 'NF_ACCEPT' : 'NF_DROP' });
+  if (k.w) k.w.at('nf_hook', { ret: v, verdict: v === 1 ? 'NF_ACCEPT' : 'NF_DROP' });
   if (v === 1) return ip_finish_output(k, sk, skb);
   return v;
 }
@@ -366,7 +349,7 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const w = k.w;
   const rt = skb.dst!;
   const dev = rt.dev;
-  if (w) w.enter('ip_mc_output', skb, { sk, skb });
+  if (w) w.enter('ip_mc_output', skb, { sk, skb }, { rt, dev });
   if (k.v49) {
     k.net.counters.Ip.OutRequests++;
     k.net.counters.Ip.OutOctets += skb.len;
@@ -376,15 +359,15 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   if (rt.rt_flags & RTCF_MULTICAST) {
     const loop = sk ? sk.mc_loop : true;
     if (loop && ((rt.rt_flags & RTCF_LOCAL) || !(skb.ipcb_flags & IPSKB_FORWARDED))) {
-      if (w) w.at('mc_loop', { mc_loop: loop, ttl: skb.buf[skb.network_header + 8] });
+      if (w) w.at('mc_loop', { mc_loop: loop, ttl: ip_hdr(skb).ttl });
       if (w) w.note('IP_MULTICAST_LOOP and a local member: loop a clone back');
       loopClone(k, sk, skb, 'multicast-loop');
     }
-    if (skb.buf[skb.network_header + 8] === 0) {
+    if (ip_hdr(skb).ttl === 0) {
       kfree_skb_reason(k, skb, 'ip_mc_output', 'NOT_SPECIFIED');
       if (w) {
         w.note('TTL 0: the datagram stays on this host');
-        w.leave(0);
+        w.leave(0, { ret: 0 });
       }
       return 0;
     }
@@ -396,7 +379,7 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   }
   const rerouted = (skb.ipcb_flags & IPSKB_REROUTED) !== 0;
   const ret = NF_HOOK_COND(k, sk, skb, !rerouted);
-  if (w) w.leave(ret);
+  if (w) w.leave(ret, { ret });
   return ret;
 }
 
@@ -458,7 +441,8 @@ export function ip_finish_output(k: Kernel, sk: Sock | null, skb: SkBuff): numbe
   // BPF_CGROUP_RUN_PROG_INET_EGRESS: no program is attached, so NET_XMIT_SUCCESS.
   if (w) w.note('cgroup BPF egress: no program -> __ip_finish_output');
   const ret = finishOutputBody(k, sk, skb, '__ip_finish_output');
-  if (w) w.leave(ret);
+  // ret is what the BPF program returned: NET_XMIT_SUCCESS.
+  if (w) w.leave(ret, { ret: 0 });
   return ret;
 }
 
@@ -466,15 +450,21 @@ export function ip_finish_output(k: Kernel, sk: Sock | null, skb: SkBuff): numbe
 function finishOutputBody(k: Kernel, sk: Sock | null, skb: SkBuff, name: string): number {
   const w = k.w;
   if (w) w.enter(name, skb, { sk, skb });
+  // No xfrm in the model: the route never carries an IPsec policy, so the packet is not rerouted.
+  if (w) w.at('xfrm');
   const mtu = ip_skb_dst_mtu(sk, skb);
   if (w) w.at('mtu', { mtu });
   let ret: number;
   if (skb.gso_size) {
-    if (w) w.note(`GSO skb (gso_size ${skb.gso_size}) -> ip_finish_output_gso`);
+    if (w) {
+      w.at('gso', { mtu });
+      w.note(`GSO skb (gso_size ${skb.gso_size}) -> ip_finish_output_gso`);
+    }
     ret = ip_finish_output_gso(k, sk, skb, mtu);
   } else {
     const fragTrigger = k.v49 ? (skb.ipcb_flags & IPSKB_FRAG_PMTU) !== 0 : skb.frag_max_size !== 0;
     if (skb.len > mtu || fragTrigger) {
+      if (w) w.at('fragment', { mtu });
       if (w) w.note(skb.len > mtu ? `len ${skb.len} > mtu ${mtu} -> ip_fragment` : `${k.v49 ? 'IPSKB_FRAG_PMTU' : 'frag_max_size'} set -> ip_fragment`);
       ret = ip_fragment(k, sk, skb, mtu);
     } else {
@@ -489,10 +479,12 @@ function finishOutputBody(k: Kernel, sk: Sock | null, skb: SkBuff, name: string)
 /** ip_finish_output_gso: a GSO skb whose segments fit goes on whole; otherwise segment and fragment. */
 export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number): number {
   const w = k.w;
-  if (w) w.enter('ip_finish_output_gso', skb, { sk, skb, mtu });
+  if (w) w.enter('ip_finish_output_gso', skb, { sk, skb, mtu }, { ret: 0 });
   const seglen = (skb.transport_header - skb.network_header) + skb.gso_size;
   if (w) w.at('seglen', { seglen, mtu });
   let ret: number;
+  // The listing's err: the last segment's result (none when the skb goes on whole).
+  let err: number | null = null;
   if (seglen <= mtu) {
     if (w) w.note(`segments of ${seglen} fit mtu ${mtu} -> ip_finish_output2 with the whole GSO skb`);
     ret = ip_finish_output2(k, sk, skb);
@@ -501,12 +493,12 @@ export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mt
     const segs = skb_gso_segment(k, skb);
     ret = 0;
     for (const [i, seg] of segs.entries()) {
-      if (w) w.at('segment', { i, len: seg.len });
-      const err = ip_fragment(k, sk, seg, mtu);
+      if (w) w.at('segment', { i, len: seg.len, err, ret });
+      err = ip_fragment(k, sk, seg, mtu);
       if (err && !ret) ret = err;
     }
   }
-  if (w) w.leave(ret);
+  if (w) w.leave(ret, { err, ret });
   return ret;
 }
 
@@ -530,11 +522,10 @@ export function skb_gso_segment(k: Kernel, skb: SkBuff): SkBuff[] {
 export function ip_fragment(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number): number {
   const w = k.w;
   if (w) w.enter('ip_fragment', skb, { sk, skb, mtu });
-  const nh = skb.network_header;
-  const fragOff = (skb.buf[nh + 6] << 8) | skb.buf[nh + 7];
-  if (w) w.at('df', { df: (fragOff & IP_DF) !== 0, ignore_df: skb.ignore_df, frag_max_size: skb.frag_max_size });
+  const df = (ip_hdr(skb).frag_off & IP_DF) !== 0;
+  if (w) w.at('df', { df, max: skb.frag_max_size, ignore_df: skb.ignore_df, frag_max_size: skb.frag_max_size });
   let ret: number;
-  if ((fragOff & IP_DF) === 0) {
+  if (!df) {
     if (w) w.note('DF clear -> ip_do_fragment');
     ret = ip_do_fragment(k, sk, skb);
   } else if (!skb.ignore_df || (skb.frag_max_size && skb.frag_max_size > mtu)) {
@@ -565,11 +556,11 @@ export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number 
   }
   let mtu = ip_skb_dst_mtu(sk, skb);
   if (skb.frag_max_size && skb.frag_max_size < mtu) mtu = skb.frag_max_size;
-  const nh = skb.network_header;
-  const hlen = (skb.buf[nh] & 0x0f) * 4;
+  const iph = ip_hdr(skb);
+  const hlen = iph.ihl * 4;
   const dataSpace = mtu - hlen;
   skb.ipcb_flags |= IPSKB_FRAG_COMPLETE;
-  const origFragOff = (skb.buf[nh + 6] << 8) | skb.buf[nh + 7];
+  const origFragOff = iph.frag_off;
   const startOffset = (origFragOff & IP_OFFSET) * 8;
   const origMf = (origFragOff & IP_MF) !== 0;
   const dfOut = (skb.ipcb_flags & IPSKB_FRAG_PMTU) !== 0;
@@ -599,7 +590,7 @@ export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number 
     off += sizes[i];
   }
   for (let i = 0; i < frags.length; i++) {
-    if (w) w.at('output', { fragment: i, offset: frags[i].buf[frags[i].network_header + 7] });
+    if (w) w.at('output', { fragment: i, offset: ip_hdr(frags[i]).frag_off & 0xff });
     err = ip_finish_output2(k, sk, frags[i]);
     if (err) {
       for (let j = i + 1; j < frags.length; j++) kfree_skb_reason(k, frags[j], 'ip_do_fragment', 'NOT_SPECIFIED');
@@ -638,7 +629,6 @@ function makeFragment(k: Kernel, skb: SkBuff, hlen: number, off: number, len: nu
   const buf = kmalloc_reserve(k, ll + hlen + len);
   const nh = skb.network_header;
   buf.set(skb.buf.subarray(nh, nh + hlen), ll);
-  if (later && hlen > 20) buf.set(ipOptionsFragment(skb.buf.subarray(nh + 20, nh + hlen)), ll + 20);
   buf.set(skb.buf.subarray(nh + hlen + off, nh + hlen + off + len), ll + hlen);
   const frag = alloc_skb(k, buf, ll, hlen + len, skbTruesize(hlen + len + ll + 15, k.v49), keepId);
   copyMetadata(frag, skb);
@@ -646,11 +636,11 @@ function makeFragment(k: Kernel, skb: SkBuff, hlen: number, off: number, len: nu
   frag.transport_header = ll + hlen;
   frag.opt_len = hlen - 20;
   frag.ignore_df = skb.ignore_df;
-  const tot = hlen + len;
-  writeU16(buf, ll + 2, tot);
-  const field = (((startOffset + off) >> 3) & IP_OFFSET) | (mf ? IP_MF : 0) | (df ? IP_DF : 0);
-  writeU16(buf, ll + 6, field);
-  ipSendCheck(buf, ll);
+  const iph = ip_hdr(frag);
+  if (later && hlen > 20) iph.options.set(ipOptionsFragment(ip_hdr(skb).options));
+  iph.frag_off = (((startOffset + off) >> 3) & IP_OFFSET) | (mf ? IP_MF : 0) | (df ? IP_DF : 0);
+  iph.tot_len = hlen + len;
+  ip_send_check(iph);
   return frag;
 }
 
@@ -660,24 +650,31 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
   const rt = skb.dst!;
   const dev = rt.dev;
   const hh_len = LL_RESERVED_SPACE(dev);
-  if (w) w.enter('ip_finish_output2', skb, { sk, skb });
+  if (w) {
+    w.enter('ip_finish_output2', skb, { sk, skb }, { rt, dev });
+    w.at('stats', { hh_len });
+  }
   const c = k.net.counters.Ip;
   if (rt.rt_type === RTN_MULTICAST) {
     c.OutMcastPkts++;
     c.OutMcastOctets += skb.len;
+    if (w) w.at('mcast');
   } else if (rt.rt_type === RTN_BROADCAST) {
     c.OutBcastPkts++;
     c.OutBcastOctets += skb.len;
+    if (w) w.at('bcast');
   }
   if (!k.v49) {
     c.OutTransmits++;
     c.OutOctets += skb.len;
   }
-  if (w) w.at('stats', { hh_len });
 
   // Be paranoid: the link header must fit in front of the IP header.
   if (skb.headroom < hh_len && dev.header_ops) {
-    if (w) w.note(`headroom ${skb.headroom} < ${hh_len} -> ${k.v49 ? 'skb_realloc_headroom' : 'skb_expand_head'}`);
+    if (w) {
+      w.at('headroom', { headroom: skb.headroom });
+      w.note(`headroom ${skb.headroom} < ${hh_len} -> ${k.v49 ? 'skb_realloc_headroom' : 'skb_expand_head'}`);
+    }
     if (!expandHead(k, skb, hh_len)) {
       kfree_skb_reason(k, skb, 'ip_finish_output2', 'NOMEM');
       if (w) w.leave(-ENOMEM);
@@ -685,7 +682,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
     }
   }
 
-  const daddr = readU32(skb.buf, skb.network_header + 16);
+  const daddr = ip_hdr(skb).daddr;
   let nexthop = rt_nexthop(rt, daddr);
   if (dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) nexthop = 0;
   if (w) w.at('nexthop', { nexthop: formatIpv4(nexthop) });
@@ -694,6 +691,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
     const n = __neigh_create(k, dev, nexthop, rt, daddr, skb);
     if (typeof n === 'number') {
       const err = k.v49 ? -EINVAL : n;
+      if (w) w.at('no_neigh', { neigh: `ERR_PTR(-${errnoName(n)})` });
       kfree_skb_reason(k, skb, 'ip_finish_output2', 'NEIGH_CREATEFAIL');
       if (w) {
         w.note(`no neighbour: ${errnoName(err)}`);
@@ -704,7 +702,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
     neigh = n;
   }
   if (w) {
-    w.at('neigh', { neigh, nud_state: nudName(neigh.nud_state), output: neigh.output, hh_len: neigh.hh_len });
+    w.at('neigh', { neigh, nud_state: nudName(neigh.nud_state), output: neigh.output });
     w.note(`nexthop ${formatIpv4(nexthop)} -> ${k.v49 ? 'dst_neigh_output' : 'neigh_output'}`);
   }
   const ret = k.v49 ? dst_neigh_output(k, neigh, skb) : neigh_output(k, neigh, skb, false);

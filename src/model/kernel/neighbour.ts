@@ -17,8 +17,10 @@ import { arp_constructor, arp_solicit, arp_error_report } from './arp';
 import { dev_queue_xmit } from './dev';
 import { ENOBUFS, ENETDOWN, NET_XMIT_DROP, EPERM } from './errno';
 import { formatIpv4, formatMac } from '../wire/addr';
+import { ETH_P_IP } from '../wire/ethernet';
 import { kfree_skb_reason } from './skbuff';
 import { LIMITS, LimitError, countText } from '../scenario/limits';
+import { ETH_HLEN, EthHdr } from '../wire/headers';
 
 export const NEIGH_UPDATE_F_OVERRIDE = 0x1;
 export const NEIGH_UPDATE_F_ADMIN = 0x80000000;
@@ -36,7 +38,7 @@ export function __ipv4_neigh_lookup_noref(k: Kernel, dev: NetDevice, key: number
   const n = k.net.arp_tbl.get(dev, key);
   if (w) {
     w.note(n ? `found ${formatIpv4(key)} ${nudName(n.nud_state)}` : `no entry for ${formatIpv4(key)}`);
-    w.leave(n ?? null);
+    w.leave(n ?? null, { n: n ?? null });
   }
   return n;
 }
@@ -51,7 +53,7 @@ export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtabl
     tbl.stats.table_fulls++;
     if (w) {
       w.note('neighbor table overflow! -> ENOBUFS');
-      w.leave(-ENOBUFS);
+      w.leave(-ENOBUFS, { n: null });
     }
     return -ENOBUFS;
   }
@@ -62,7 +64,7 @@ export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtabl
   n.used = now;
   n.confirmed = now - (parms.base_reachable_time << 1);
   tbl.stats.allocs++;
-  if (w) w.at('alloc', { nud_state: 'NONE', output: 'neigh_blackhole' });
+  if (w) w.at('alloc', { n, nud_state: 'NONE', output: 'neigh_blackhole' });
   arp_constructor(k, n, rt, daddr, skb);
   tbl.entries.set(NeighTable.key(dev, key), n);
   if (w) {
@@ -108,7 +110,9 @@ export function dst_neigh_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
 /** Only CONNECTED entries with a filled header cache take the fast path. */
 function chooseOutput(k: Kernel, n: Neighbour, skb: SkBuff, useCache: boolean): number {
   const w = k.w;
-  if (useCache && n.nud_state & NUD_CONNECTED && n.hh_len) {
+  const cached = useCache && (n.nud_state & NUD_CONNECTED) !== 0 && n.hh_len !== 0;
+  if (w) w.at('connected', { cached, nud_state: nudName(n.nud_state), hh_len: n.hh_len });
+  if (cached) {
     if (w) w.note(`${nudName(n.nud_state)} and hh_len ${n.hh_len} -> neigh_hh_output`);
     return neigh_hh_output(k, n, skb);
   }
@@ -131,8 +135,8 @@ export function callOutput(k: Kernel, n: Neighbour, skb: SkBuff): number {
 /** neigh_hh_output: copy the cached 16-byte header block in front of data, push 14, transmit. */
 export function neigh_hh_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('neigh_hh_output', skb, { hh: formatMac(n.hh_data, 2), skb });
   const hh_alen = 16;
+  if (w) w.enter('neigh_hh_output', skb, { hh: formatMac(hh_eth(n).h_dest), skb }, { hh_alen });
   if (skb.headroom < hh_alen) {
     kfree_skb_reason(k, skb, 'neigh_hh_output', 'NOMEM');
     if (w) w.leave(NET_XMIT_DROP);
@@ -149,7 +153,7 @@ export function neigh_hh_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
 /** neigh_resolve_output: resolve first (neigh_event_send), then build the header and transmit. */
 export function neigh_resolve_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('neigh_resolve_output', skb, { n: formatIpv4(n.key), skb });
+  if (w) w.enter('neigh_resolve_output', skb, { n: formatIpv4(n.key), skb }, { dev: n.dev, rc: 0 });
   let rc = 0;
   if (!neigh_event_send(k, n, skb)) {
     if (n.dev.header_ops && !n.hh_len) neigh_hh_init(k, n);
@@ -161,7 +165,7 @@ export function neigh_resolve_output(k: Kernel, n: Neighbour, skb: SkBuff): numb
   } else if (w) {
     w.note(`${nudName(n.nud_state)}: packet queued or dropped -> 0`);
   }
-  if (w) w.leave(rc);
+  if (w) w.leave(rc, { rc });
   return rc;
 }
 
@@ -178,11 +182,10 @@ export function neigh_connected_output(k: Kernel, n: Neighbour, skb: SkBuff): nu
 
 /** eth_header: push the 14-byte Ethernet header. */
 function eth_header(skb: SkBuff, src: Uint8Array, dst: Uint8Array): void {
-  const o = skb.push(14);
-  skb.buf.set(dst, o);
-  skb.buf.set(src, o + 6);
-  skb.buf[o + 12] = 0x08;
-  skb.buf[o + 13] = 0x00;
+  const eth = new EthHdr(skb.buf, skb.push(ETH_HLEN));
+  eth.h_proto = ETH_P_IP;
+  eth.h_source = src;
+  eth.h_dest = dst;
 }
 
 /** neigh_hh_init: fill the header cache (eth_header_cache) for ETH_P_IP. */
@@ -192,13 +195,17 @@ function neigh_hh_init(k: Kernel, n: Neighbour): void {
 }
 
 function fillHh(n: Neighbour): void {
-  // The 14-byte header sits at the end of the 16-byte block, so it ends where the IP header starts.
   n.hh_data.fill(0);
-  n.hh_data.set(n.ha, 2);
-  n.hh_data.set(n.dev.dev_addr, 8);
-  n.hh_data[14] = 0x08;
-  n.hh_data[15] = 0x00;
-  n.hh_len = 14;
+  const eth = hh_eth(n);
+  eth.h_proto = ETH_P_IP;
+  eth.h_source = n.dev.dev_addr;
+  eth.h_dest = n.ha;
+  n.hh_len = ETH_HLEN;
+}
+
+/** The cached Ethernet header: at the end of the 16-byte block, so it ends where the IP header starts. */
+function hh_eth(n: Neighbour): EthHdr {
+  return new EthHdr(n.hh_data, n.hh_data.length - ETH_HLEN);
 }
 
 /** neigh_event_send: note the use; entries that are not CONNECTED, DELAY or PROBE need work. */
@@ -215,7 +222,10 @@ export function neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null): n
  */
 export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null): number {
   const w = k.w;
-  if (w) w.enter('__neigh_event_send', skb, { neigh: formatIpv4(n.key), nud_state: nudName(n.nud_state), skb });
+  if (w) {
+    const state = nudName(n.nud_state);
+    w.enter('__neigh_event_send', skb, { neigh: formatIpv4(n.key), nud_state: state, skb }, { state, new_state: state, immediate_probe: false });
+  }
   const p = n.parms;
   let rc = 0;
   let immediateProbe = false;
@@ -230,13 +240,13 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
     if (p.mcast_probes + p.app_probes) {
       n.probes = p.ucast_probes;
       neighDelTimer(n);
-      setState(k, n, NUD_INCOMPLETE);
+      setState(k, n, NUD_INCOMPLETE, w && { new_state: 'INCOMPLETE', immediate_probe: true });
       n.updated = k.jiffies;
       immediateProbe = true;
       neighAddTimer(k, n, k.jiffies + Math.max(p.retrans_time, timerFloor(k)));
       if (w) w.note(`start resolution: INCOMPLETE, probes = ucast_solicit ${p.ucast_probes}, probe now`);
     } else {
-      setState(k, n, NUD_FAILED);
+      setState(k, n, NUD_FAILED, w && { new_state: 'FAILED' });
       n.updated = k.jiffies;
       if (skb) kfree_skb_reason(k, skb, '__neigh_event_send', 'NEIGH_FAILED');
       if (w) {
@@ -247,7 +257,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
     }
   } else if (n.nud_state & NUD_STALE) {
     neighDelTimer(n);
-    setState(k, n, NUD_DELAY);
+    setState(k, n, NUD_DELAY, w && { new_state: 'DELAY' });
     n.updated = k.jiffies;
     neighAddTimer(k, n, k.jiffies + p.delay_probe_time);
     if (w) w.note('STALE -> DELAY: send now with the cached address, probe later');
@@ -277,17 +287,18 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
 /** neigh_probe: solicit with a clone of the newest queued packet, then count the probe. */
 export function neigh_probe(k: Kernel, n: Neighbour): void {
   const w = k.w;
-  if (w) w.enter('neigh_probe', n.arp_queue.length ? n.arp_queue[n.arp_queue.length - 1] : null, { neigh: formatIpv4(n.key), probes: n.probes });
   const skb = n.arp_queue.length ? n.arp_queue[n.arp_queue.length - 1] : null;
+  if (w) w.enter('neigh_probe', skb, { neigh: formatIpv4(n.key), probes: n.probes }, { skb });
   arp_solicit(k, n, skb);
   n.probes++;
   if (w) w.leave(null);
 }
 
-function setState(k: Kernel, n: Neighbour, state: number): void {
+/** Writes nud_state: the step point 'nud_state', with the caller's own locals that change with it (`extra`). */
+function setState(k: Kernel, n: Neighbour, state: number, extra?: Record<string, unknown> | null): void {
   const old = n.nud_state;
   n.nud_state = state;
-  if (k.w && old !== state) k.w.at('nud_state', { nud_state: nudName(state), from: nudName(old) });
+  if (k.w && old !== state) k.w.at('nud_state', { nud_state: nudName(state), from: nudName(old), ...extra });
 }
 
 function neighDelTimer(n: Neighbour): void {
@@ -316,13 +327,13 @@ function maxProbes(n: Neighbour): number {
 /** neigh_timer_handler: the entry's timer, in softirq context. */
 export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
   const w = k.w;
-  if (w) w.enter('neigh_timer_handler', null, { neigh: formatIpv4(n.key), nud_state: nudName(n.nud_state), probes: n.probes });
-  n.timer = null;
-  n.timerExpires = 0;
   const p = n.parms;
   const now = k.jiffies;
   const state = n.nud_state;
   let next = now + HZ;
+  if (w) w.enter('neigh_timer_handler', null, { neigh: formatIpv4(n.key), nud_state: nudName(state), probes: n.probes }, { now, next, state: nudName(state), new_state: nudName(state) });
+  n.timer = null;
+  n.timerExpires = 0;
   if (!(state & NUD_IN_TIMER)) {
     if (w) w.leave(null);
     return;
@@ -332,28 +343,28 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
       next = n.confirmed + p.reachable_time;
       if (w) w.note('still reachable (confirmed recently)');
     } else if (now <= n.used + p.delay_probe_time) {
-      setState(k, n, NUD_DELAY);
+      next = now + p.delay_probe_time;
+      setState(k, n, NUD_DELAY, w && { new_state: 'DELAY', next });
       n.updated = now;
       n.output = 'neigh_resolve_output';
-      next = now + p.delay_probe_time;
       if (w) w.note('REACHABLE expired, used recently -> DELAY');
     } else {
-      setState(k, n, NUD_STALE);
+      setState(k, n, NUD_STALE, w && { new_state: 'STALE' });
       n.updated = now;
       n.output = 'neigh_resolve_output';
       if (w) w.note('REACHABLE expired, unused -> STALE');
     }
   } else if (state & NUD_DELAY) {
     if (now <= n.confirmed + p.delay_probe_time) {
-      setState(k, n, NUD_REACHABLE);
-      n.updated = now;
       next = n.confirmed + p.reachable_time;
+      setState(k, n, NUD_REACHABLE, w && { new_state: 'REACHABLE', next });
+      n.updated = now;
       if (w) w.note('confirmed during DELAY -> REACHABLE');
     } else {
-      setState(k, n, NUD_PROBE);
+      next = now + Math.max(p.retrans_time, timerFloor(k));
+      setState(k, n, NUD_PROBE, w && { new_state: 'PROBE', next });
       n.updated = now;
       n.probes = 0;
-      next = now + Math.max(p.retrans_time, timerFloor(k));
       if (w) w.note('no confirmation in DELAY -> PROBE (unicast probes)');
     }
   } else {
@@ -362,7 +373,7 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
   }
 
   if (n.nud_state & (NUD_INCOMPLETE | NUD_PROBE) && n.probes >= maxProbes(n)) {
-    setState(k, n, NUD_FAILED);
+    setState(k, n, NUD_FAILED, w && { new_state: 'FAILED', next });
     if (w) w.note(`probes ${n.probes} >= ${maxProbes(n)} -> FAILED`);
     k.exception('neigh-failed', { neigh: formatIpv4(n.key), dev: n.dev.name, queued: n.arp_queue.length });
     neigh_invalidate(k, n);
@@ -372,7 +383,7 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
   if (n.nud_state & NUD_IN_TIMER) {
     if (next < now + timerFloor(k)) next = now + timerFloor(k);
     neighAddTimer(k, n, next);
-    if (w) w.at('mod_timer', { expires: next, runs_at_ms: (n.timerExpires - k.jiffies) * 4 });
+    if (w) w.at('mod_timer', { next, expires: next, runs_at_ms: (n.timerExpires - k.jiffies) * 4 });
   }
   if (n.nud_state & (NUD_INCOMPLETE | NUD_PROBE)) {
     if (w) w.note(`probe ${n.probes + 1 - (n.nud_state & NUD_INCOMPLETE ? p.ucast_probes : 0)} (probes ${n.probes})`);
@@ -396,7 +407,7 @@ export function neigh_invalidate(k: Kernel, n: Neighbour): void {
   }
   n.arp_queue = [];
   n.arp_queue_len_bytes = 0;
-  if (w) w.leave(null);
+  if (w) w.leave(null, { skb: null });
 }
 
 /**
@@ -405,7 +416,10 @@ export function neigh_invalidate(k: Kernel, n: Neighbour): void {
  */
 export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null, newState: number, flags: number): number {
   const w = k.w;
-  if (w) w.enter('neigh_update', null, { neigh: formatIpv4(n.key), lladdr: lladdr ? formatMac(lladdr) : null, new: nudName(newState) });
+  if (w) {
+    const same = !lladdr || ((n.nud_state & NUD_VALID) !== 0 && sameMac(lladdr, n.ha));
+    w.enter('neigh_update', null, { neigh: formatIpv4(n.key), lladdr: lladdr ? formatMac(lladdr) : null, new: nudName(newState) }, { old: nudName(n.nud_state), same });
+  }
   const old = n.nud_state;
   const now = k.jiffies;
   // __neigh_update (4.9 and 6.x): err starts at -EPERM and this check jumps to out with it.

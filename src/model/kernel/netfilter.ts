@@ -4,14 +4,15 @@
 
 import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
-import { CHECKSUM_PARTIAL } from '../net/skbuff';
+import { CHECKSUM_PARTIAL, ip_hdr, icmp_hdr, tcp_hdr, udp_hdr } from '../net/skbuff';
 import type { NftMatch, NftStatement } from '../scenario/types';
 import { EPERM } from './errno';
 
 import { parseIpv4, prefixMask, formatIpv4 } from '../wire/addr';
 import { csumReplace4, csumReplace2 } from '../wire/checksum';
 import { rt_nexthop } from './route';
-import { readU32, writeU16, writeU32 } from '../wire/bytes';
+import { IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from '../wire/ipv4';
+import type { UdpHdr, TcpHdr } from '../wire/headers';
 import { kfree_skb_reason } from './skbuff';
 
 /** NF_HOOK(POST_ROUTING): 1 when every chain accepted; -EPERM after a DROP (the skb is freed). */
@@ -65,7 +66,7 @@ export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
     }
   }
   nf.verdicts.accept++;
-  if (w) w.leave(1);
+  if (w) w.leave(1, { verdict: 'accept' });
   return 1;
 }
 
@@ -81,35 +82,38 @@ function dropped(k: Kernel, skb: SkBuff, rule: string): number {
 }
 
 function flowOf(skb: SkBuff): string {
-  const b = skb.buf;
-  const nh = skb.network_header;
-  const th = skb.transport_header;
-  const proto = b[nh + 9];
-  const ports = proto === 17 || proto === 6 ? ((b[th] << 24) | (b[th + 1] << 16) | (b[th + 2] << 8) | b[th + 3]) >>> 0 : proto === 1 ? (b[th + 4] << 8) | b[th + 5] : 0;
-  return `${proto}:${readU32(b, nh + 12)}:${readU32(b, nh + 16)}:${ports}`;
+  const iph = ip_hdr(skb);
+  const proto = iph.protocol;
+  const l4 = l4hdr(skb, proto);
+  const ports = l4 ? ((l4.source << 16) | l4.dest) >>> 0 : proto === IPPROTO_ICMP ? icmp_hdr(skb).echo_id : 0;
+  return `${proto}:${iph.saddr}:${iph.daddr}:${ports}`;
+}
+
+/** The UDP or TCP header of the skb, or null for another protocol. */
+function l4hdr(skb: SkBuff, proto: number): UdpHdr | TcpHdr | null {
+  return proto === IPPROTO_UDP ? udp_hdr(skb) : proto === IPPROTO_TCP ? tcp_hdr(skb) : null;
 }
 
 function matches(k: Kernel, skb: SkBuff, ms: NftMatch[]): boolean {
-  const b = skb.buf;
-  const nh = skb.network_header;
-  const th = skb.transport_header;
-  const proto = b[nh + 9];
+  const iph = ip_hdr(skb);
+  const proto = iph.protocol;
   for (const m of ms) {
     switch (m.kind) {
       case 'l4port': {
-        if ((m.proto === 'udp' ? 17 : 6) !== proto) return false;
-        const port = m.field === 'sport' ? (b[th] << 8) | b[th + 1] : (b[th + 2] << 8) | b[th + 3];
+        if ((m.proto === 'udp' ? IPPROTO_UDP : IPPROTO_TCP) !== proto) return false;
+        const l4 = l4hdr(skb, proto)!;
+        const port = m.field === 'sport' ? l4.source : l4.dest;
         if (port !== m.value) return false;
         break;
       }
       case 'addr': {
-        const a = readU32(b, nh + (m.field === 'saddr' ? 12 : 16));
+        const a = m.field === 'saddr' ? iph.saddr : iph.daddr;
         const mask = prefixMask(m.prefix);
         if (((a ^ parseIpv4(m.address)!) & mask) !== 0) return false;
         break;
       }
       case 'protocol':
-        if ({ udp: 17, tcp: 6, icmp: 1 }[m.value] !== proto) return false;
+        if ({ udp: IPPROTO_UDP, tcp: IPPROTO_TCP, icmp: IPPROTO_ICMP }[m.value] !== proto) return false;
         break;
       case 'oif':
         if (skb.dev?.name !== m.name) return false;
@@ -130,7 +134,7 @@ function natStatement(k: Kernel, skb: SkBuff, sts: NftStatement[]): number | 'dr
     if (st.kind === 'masquerade') {
       // MASQUERADE: the out interface's address for this next hop.
       const rt = skb.dst!;
-      const nexthop = rt_nexthop(rt, readU32(skb.buf, skb.network_header + 16));
+      const nexthop = rt_nexthop(rt, ip_hdr(skb).daddr);
       return k.net.selectAddr(rt.dev, nexthop);
     }
     if (st.kind === 'drop') return 'drop';
@@ -141,42 +145,42 @@ function natStatement(k: Kernel, skb: SkBuff, sts: NftStatement[]): number | 'dr
 
 /** nf_nat_ipv4_manip_pkt for the source: new saddr, IP checksum and L4 checksum fixed incrementally. */
 function snat(skb: SkBuff, to: number): void {
-  const b = skb.buf;
-  const nh = skb.network_header;
-  const th = skb.transport_header;
-  const from = readU32(b, nh + 12);
+  const iph = ip_hdr(skb);
+  const from = iph.saddr;
   if (from === to) return;
-  writeU32(b, nh + 12, to);
-  const ipc = (b[nh + 10] << 8) | b[nh + 11];
-  const nipc = csumReplace4(ipc, from, to);
-  writeU16(b, nh + 10, nipc);
-  const proto = b[nh + 9];
-  const off = proto === 17 ? th + 6 : proto === 6 ? th + 16 : -1;
-  if (off < 0) return;
-  const c = (b[off] << 8) | b[off + 1];
-  if (proto === 17 && c === 0) return; // no checksum stays no checksum
+  iph.saddr = to;
+  iph.check = csumReplace4(iph.check, from, to);
+  const proto = iph.protocol;
+  const l4 = l4hdr(skb, proto);
+  if (!l4) return;
+  const c = l4.check;
+  if (proto === IPPROTO_UDP && c === 0) return; // no checksum stays no checksum
   let n: number;
   if (skb.ip_summed === CHECKSUM_PARTIAL) {
     // Only the pseudo-header seed is stored: it moves the other way (inet_proto_csum_replace4).
     n = (~csumReplace4(~c & 0xffff, from, to)) & 0xffff;
   } else {
     n = csumReplace4(c, from, to);
-    if (proto === 17 && n === 0) n = 0xffff;
+    if (proto === IPPROTO_UDP && n === 0) n = 0xffff;
   }
-  writeU16(b, off, n);
+  l4.check = n;
 }
 
 /** meta mark set, ip ttl set, ip dscp set (with the IP checksum updated). */
 function mangle(skb: SkBuff, st: NftStatement): void {
-  const b = skb.buf;
-  const nh = skb.network_header;
-  if (st.kind === 'mark-set') skb.mark = st.value >>> 0;
-  else if (st.kind === 'ttl-set' || st.kind === 'dscp-set') {
-    const oldWord = st.kind === 'ttl-set' ? (b[nh + 8] << 8) | b[nh + 9] : (b[nh] << 8) | b[nh + 1];
-    if (st.kind === 'ttl-set') b[nh + 8] = st.value;
-    else b[nh + 1] = (st.value << 2) | (b[nh + 1] & 3);
-    const newWord = st.kind === 'ttl-set' ? (b[nh + 8] << 8) | b[nh + 9] : (b[nh] << 8) | b[nh + 1];
-    const c = csumReplace2((b[nh + 10] << 8) | b[nh + 11], oldWord, newWord);
-    writeU16(b, nh + 10, c);
+  if (st.kind === 'mark-set') {
+    skb.mark = st.value >>> 0;
+  } else if (st.kind === 'ttl-set') {
+    // TTL is the high byte of its 16-bit word of the header.
+    const iph = ip_hdr(skb);
+    const old = iph.ttl;
+    iph.ttl = st.value;
+    iph.check = csumReplace2(iph.check, old << 8, iph.ttl << 8);
+  } else if (st.kind === 'dscp-set') {
+    // ipv4_change_dsfield: DSCP is the high six bits of tos, ECN the low two.
+    const iph = ip_hdr(skb);
+    const old = iph.tos;
+    iph.tos = (st.value << 2) | (old & 3);
+    iph.check = csumReplace2(iph.check, old, iph.tos);
   }
 }

@@ -9,19 +9,20 @@ import { ip_make_skb, ip_send_skb, fillPayload } from './ip_output';
 import { ENETUNREACH, EACCES, EMSGSIZE, errnoName } from './errno';
 import { isMulticast, formatIpv4 } from '../wire/addr';
 import { icmpChecksum, ICMP_ECHO } from '../wire/icmp';
-import { writeU16 } from '../wire/bytes';
+import { IPPROTO_ICMP } from '../wire/ipv4';
+import { ICMP_HLEN, IcmpHdr } from '../wire/headers';
 
 export function raw_sendmsg(k: Kernel, sk: Sock, daddr: number, len: number): number {
   const w = k.w;
-  if (w) w.enter('raw_sendmsg', null, { sk, daddr: formatIpv4(daddr), len: len + 8 });
+  if (w) w.enter('raw_sendmsg', null, { sk, daddr: formatIpv4(daddr), len: len + 8 }, { inet: sk, rt: null });
   const done = (r: number): number => {
     if (w) {
       if (r < 0) w.note(`returns ${errnoName(r)}`);
-      w.leave(r);
+      w.leave(r, { err: r < 0 ? r : 0 });
     }
     return r;
   };
-  const total = 8 + len;
+  const total = ICMP_HLEN + len;
   if (total > 0xffff) return done(-EMSGSIZE);
   let oif = sk.bound_dev_if;
   let saddr = sk.inet_saddr;
@@ -37,17 +38,18 @@ export function raw_sendmsg(k: Kernel, sk: Sock, daddr: number, len: number): nu
   if (rt.rt_flags & RTCF_BROADCAST && !sk.broadcast) return done(-EACCES);
   const seq = ++sk.echoSeq;
   const id = sk.echoId;
-  if (w) w.at('echo', { id, seq });
+  if (w) w.at('echo', { id, seq, rt });
   const skb = ip_make_skb(k, sk, {
-    rt, saddr: rt.saddr, daddr, dport: 0, protocol: 1, ttl: 0, tos: sk.tos, transhdrlen: 0, length: total,
+    rt, saddr: rt.saddr, daddr, dport: 0, protocol: IPPROTO_ICMP, ttl: 0, tos: sk.tos, transhdrlen: 0, length: total,
     fill: (buf, off) => {
-      buf[off] = ICMP_ECHO;
-      buf[off + 1] = 0;
-      writeU16(buf, off + 4, id);
-      writeU16(buf, off + 6, seq);
-      fillPayload(buf, off + 8, len);
-      const c = icmpChecksum(buf, off, total);
-      writeU16(buf, off + 2, c);
+      // The application's echo request.
+      const icmph = new IcmpHdr(buf, off);
+      icmph.type = ICMP_ECHO;
+      icmph.code = 0;
+      icmph.echo_id = id;
+      icmph.echo_sequence = seq;
+      fillPayload(buf, off + ICMP_HLEN, len);
+      icmph.checksum = icmpChecksum(buf, off, total);
     },
   });
   if (typeof skb === 'number') return done(skb);

@@ -5,18 +5,19 @@
 
 import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
-import { CHECKSUM_PARTIAL, CHECKSUM_NONE } from '../net/skbuff';
+import { CHECKSUM_PARTIAL, CHECKSUM_NONE, tcp_hdr } from '../net/skbuff';
 import { RTCF_BROADCAST, RTCF_MULTICAST, dstMtu } from '../net/route';
 import { NETIF_F_HW_CSUM, LL_RESERVED_SPACE } from '../net/device';
 import { ip_route_output } from './route';
 import { ip_queue_xmit } from './ip_output';
 import { ENETUNREACH, ECONNREFUSED, errnoName } from './errno';
 import { formatIpv4 } from '../wire/addr';
-import { buildSynOptions, tcpChecksum } from '../wire/tcp';
+import { buildSynOptions, tcpChecksum, TCP_SYN, TCP_RST } from '../wire/tcp';
+import { IPPROTO_TCP } from '../wire/ipv4';
 import { pseudoHeaderSum, fold } from '../wire/checksum';
 import { autobind } from './socket';
-import { readU32, writeU16, writeU32 } from '../wire/bytes';
 import { alloc_skb } from './skbuff';
+import { IpHdr, TCP_HLEN, TcpHdr } from '../wire/headers';
 
 /** MAX_TCP_HEADER on x86-64: the headroom TCP reserves in front of its header. */
 const MAX_TCP_HEADER = 256;
@@ -24,11 +25,11 @@ const MAX_TCP_HEADER = 256;
 /** tcp_v4_connect -> tcp_connect -> tcp_transmit_skb -> ip_queue_xmit. Returns 0 or -errno. */
 export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number): number {
   const w = k.w;
-  if (w) w.enter('tcp_v4_connect', null, { sk, daddr: formatIpv4(daddr), dport });
+  if (w) w.enter('tcp_v4_connect', null, { sk, daddr: formatIpv4(daddr), dport }, { inet: sk, rt: null });
   const done = (r: number): number => {
     if (w) {
       if (r < 0) w.note(`returns ${errnoName(r)}`);
-      w.leave(r);
+      w.leave(r, { err: r });
     }
     return r;
   };
@@ -48,7 +49,7 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
   sk.tsOffset = k.rng.u32();
   sk.tcpState = 'SYN_SENT';
   k.net.counters.Tcp.ActiveOpens++;
-  if (w) w.at('syn_sent', { sport: sk.inet_sport, snd_nxt: sk.snd_nxt, inet_id: sk.inet_id });
+  if (w) w.at('syn_sent', { rt, sport: sk.inet_sport, snd_nxt: sk.snd_nxt, inet_id: sk.inet_id });
 
   // tcp_transmit_skb: the SYN with MSS from the route MTU. tcp_select_initial_window offers
   // 64 KiB rounded down to whole segments on 6.x (64240 at MSS 1460) and 20 segments on 4.9; the
@@ -58,7 +59,7 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
   const wscale = k.v49 ? 7 : 10;
   const tsval = (sk.tsOffset + Math.floor(k.now / 1e6)) >>> 0;
   const opts = buildSynOptions(mss, tsval, 0, wscale);
-  const thlen = 20 + opts.length;
+  const thlen = TCP_HLEN + opts.length;
   const len = 20 + thlen;
   const headroom = MAX_TCP_HEADER - thlen - 20 + LL_RESERVED_SPACE(rt.dev) - 16;
   const buf = new Uint8Array(headroom + len + 64);
@@ -69,26 +70,23 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
   skb.priority = sk.priority;
   skb.network_header = headroom;
   skb.transport_header = headroom + 20;
-  const th = skb.transport_header;
+  const th = tcp_hdr(skb);
   const sport = sk.inet_sport;
-  writeU16(buf, th, sport);
-  writeU16(buf, th + 2, dport);
-  const seq = sk.snd_nxt;
-  writeU32(buf, th + 4, seq);
-  buf[th + 12] = (thlen / 4) << 4;
-  buf[th + 13] = 0x02; // SYN
-  writeU16(buf, th + 14, window);
-  buf.set(opts, th + 20);
+  th.source = sport;
+  th.dest = dport;
+  th.seq = sk.snd_nxt;
+  th.doff = thlen / 4;
+  th.flags = TCP_SYN;
+  th.window = window;
+  th.options.set(opts);
   if (rt.dev.features & NETIF_F_HW_CSUM) {
     skb.ip_summed = CHECKSUM_PARTIAL;
-    const seed = fold(pseudoHeaderSum(rt.saddr, daddr, 6, thlen));
-    writeU16(buf, th + 16, seed);
+    th.check = fold(pseudoHeaderSum(rt.saddr, daddr, IPPROTO_TCP, thlen));
   } else {
     skb.ip_summed = CHECKSUM_NONE;
-    const c = tcpChecksum(buf, headroom, th, thlen, rt.saddr, daddr);
-    writeU16(buf, th + 16, c);
+    th.check = tcpChecksum(buf, th.off, thlen, rt.saddr, daddr);
   }
-  if (w) w.at('syn', { mss, ip_summed: skb.ip_summed, check: (buf[th + 16] << 8) | buf[th + 17] });
+  if (w) w.at('syn', { mss, ip_summed: skb.ip_summed, check: th.check });
   sk.snd_nxt = (sk.snd_nxt + 1) >>> 0;
   k.net.counters.Tcp.OutSegs++;
   if (w) w.note(`SYN ${formatIpv4(rt.saddr)}:${sport} -> ${formatIpv4(daddr)}:${dport}, mss ${mss}`);
@@ -99,13 +97,14 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
 /** tcp_v4_rcv for the one thing the model receives: the peer's RST|ACK to our SYN. */
 export function tcp_v4_rcv(k: Kernel, ip: Uint8Array, hlen: number): void {
   k.net.counters.Tcp.InSegs++;
-  const flags = ip[hlen + 13];
-  const sport = (ip[hlen] << 8) | ip[hlen + 1];
-  const dport = (ip[hlen + 2] << 8) | ip[hlen + 3];
-  const saddr = readU32(ip, 12);
+  const th = new TcpHdr(ip, hlen);
+  const flags = th.flags;
+  const sport = th.source;
+  const dport = th.dest;
+  const saddr = new IpHdr(ip, 0).saddr;
   for (const sk of k.net.sockets.values()) {
     if (sk.protocol !== 'tcp' || sk.inet_sport !== dport || sk.inet_dport !== sport || sk.inet_daddr !== saddr) continue;
-    if (flags & 0x04 && sk.tcpState === 'SYN_SENT') {
+    if (flags & TCP_RST && sk.tcpState === 'SYN_SENT') {
       sk.tcpState = 'CLOSE';
       sk.sk_err = ECONNREFUSED;
       k.net.counters.Tcp.AttemptFails++;

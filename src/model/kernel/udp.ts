@@ -4,7 +4,8 @@
 import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import { IP_PMTUDISC_DONT } from '../net/sock';
-import { CHECKSUM_PARTIAL } from '../net/skbuff';
+import { CHECKSUM_PARTIAL, udp_hdr } from '../net/skbuff';
+import type { SkBuff } from '../net/skbuff';
 import { RTCF_BROADCAST } from '../net/route';
 import { ip_route_output } from './route';
 import { ip_make_skb, ip_send_skb, fillPayload } from './ip_output';
@@ -14,13 +15,14 @@ import { isMulticast, formatIpv4 } from '../wire/addr';
 import { checksum, pseudoHeaderSum, fold } from '../wire/checksum';
 import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREACH, ICMP_PORT_UNREACH } from '../wire/icmp';
 import { autobind } from './socket';
-import { readU32, writeU16 } from '../wire/bytes';
+import { IPPROTO_UDP } from '../wire/ipv4';
+import { IpHdr, UDP_CHECK_OFFSET, UDP_HLEN, UdpHdr } from '../wire/headers';
 
 /** udp_sendmsg: one datagram of `len` payload bytes to daddr:dport (0 = the connected peer). */
 export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: number, len: number): number {
   const w = k.w;
   const c = k.net.counters;
-  if (w) w.enter('udp_sendmsg', null, { sk, daddr: formatIpv4(daddrArg || sk.inet_daddr), dport: dportArg || sk.inet_dport, len });
+  if (w) w.enter('udp_sendmsg', null, { sk, daddr: formatIpv4(daddrArg || sk.inet_daddr), dport: dportArg || sk.inet_dport, len }, { rt: null });
   if (len > 0xffff) return udpDone(k, -EMSGSIZE);
   const daddr = daddrArg || sk.inet_daddr;
   const dport = dportArg || sk.inet_dport;
@@ -48,11 +50,11 @@ export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: num
   }
   autobind(k, sk);
   const sport = sk.inet_sport;
-  if (w) w.at('autobind', { sport });
+  if (w) w.at('autobind', { sport, rt });
   const src = rt.saddr;
-  const ulen = 8 + len;
+  const ulen = UDP_HLEN + len;
   const skb = ip_make_skb(k, sk, {
-    rt, saddr: src, daddr, dport, protocol: 17, ttl: 0, tos: sk.tos, transhdrlen: 8, length: ulen, fill: udpFill, sport,
+    rt, saddr: src, daddr, dport, protocol: IPPROTO_UDP, ttl: 0, tos: sk.tos, transhdrlen: UDP_HLEN, length: ulen, fill: udpFill, sport,
   });
   if (typeof skb === 'number') return udpDone(k, skb);
   udp_send_skb(k, skb, src, daddr, ulen);
@@ -70,13 +72,11 @@ export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: num
 
 /** The UDP header (checksum left to udp_send_skb) and the payload pattern. */
 function udpFill(buf: Uint8Array, off: number, d: DatagramSpec): void {
-  const sport = d.sport!;
-  const dport = d.dport;
-  const ulen = d.length;
-  writeU16(buf, off, sport);
-  writeU16(buf, off + 2, dport);
-  writeU16(buf, off + 4, ulen);
-  fillPayload(buf, off + 8, ulen - 8);
+  const uh = new UdpHdr(buf, off);
+  uh.source = d.sport!;
+  uh.dest = d.dport;
+  uh.len = d.length;
+  fillPayload(buf, off + UDP_HLEN, d.length - UDP_HLEN);
 }
 
 /** udp_sendmsg's way out: the error path counts ENOBUFS it returns (with IP_RECVERR) as well. */
@@ -85,27 +85,25 @@ function udpDone(k: Kernel, r: number): number {
   const w = k.w;
   if (w) {
     if (r < 0) w.note(`returns ${errnoName(r)}`);
-    w.leave(r);
+    w.leave(r, { err: r < 0 ? r : 0 });
   }
   return r;
 }
 
 /** udp_send_skb: the checksum: the pseudo-header seed for offload, else the full sum in software. */
-function udp_send_skb(k: Kernel, skb: import('../net/skbuff').SkBuff, saddr: number, daddr: number, ulen: number): void {
-  const b = skb.buf;
-  const th = skb.transport_header;
+function udp_send_skb(k: Kernel, skb: SkBuff, saddr: number, daddr: number, ulen: number): void {
+  const uh = udp_hdr(skb);
   let csum: number;
   if (skb.ip_summed === CHECKSUM_PARTIAL) {
-    csum = fold(pseudoHeaderSum(saddr, daddr, 17, ulen));
-    skb.csum_start = th;
-    skb.csum_offset = 6;
+    csum = fold(pseudoHeaderSum(saddr, daddr, IPPROTO_UDP, ulen));
+    skb.csum_start = skb.transport_header;
+    skb.csum_offset = UDP_CHECK_OFFSET;
   } else {
-    b[th + 6] = 0;
-    b[th + 7] = 0;
-    csum = checksum(b, th, ulen, pseudoHeaderSum(saddr, daddr, 17, ulen));
+    uh.check = 0;
+    csum = checksum(skb.buf, skb.transport_header, ulen, pseudoHeaderSum(saddr, daddr, IPPROTO_UDP, ulen));
     if (csum === 0) csum = 0xffff;
   }
-  writeU16(b, th + 6, csum);
+  uh.check = csum;
   if (k.w) k.w.at('udp_send_skb', { check: csum, ip_summed: skb.ip_summed });
 }
 
@@ -114,10 +112,12 @@ function udp_send_skb(k: Kernel, skb: import('../net/skbuff').SkBuff, saddr: num
  * the pending socket error; without it only hard errors on connected sockets are reported.
  */
 export function udp_err(k: Kernel, inner: Uint8Array, ihl: number, type: number, code: number, info: number, icmpFrom: number): void {
-  const saddr = readU32(inner, 12);
-  const daddr = readU32(inner, 16);
-  const sport = (inner[ihl] << 8) | inner[ihl + 1];
-  const dport = (inner[ihl + 2] << 8) | inner[ihl + 3];
+  const iph = new IpHdr(inner, 0);
+  const uh = new UdpHdr(inner, ihl);
+  const saddr = iph.saddr;
+  const daddr = iph.daddr;
+  const sport = uh.source;
+  const dport = uh.dest;
   let sk: Sock | undefined;
   for (const s of k.net.sockets.values()) {
     if (s.protocol === 'udp' && s.inet_sport === sport && (!s.inet_saddr || s.inet_saddr === saddr) && (!s.inet_daddr || (s.inet_daddr === daddr && s.inet_dport === dport))) {
@@ -143,7 +143,7 @@ export function udp_err(k: Kernel, inner: Uint8Array, ihl: number, type: number,
   if (!sk.recverr) {
     if (!harderr || !sk.inet_daddr) return;
   } else {
-    const payloadLen = Math.max(0, ((inner[ihl + 4] << 8) | inner[ihl + 5]) - 8);
+    const payloadLen = Math.max(0, uh.len - UDP_HLEN);
     sk.errqueue.push({ time: k.now, errno: errnoName(err), origin: 'icmp', type, code, info, offender: formatIpv4(icmpFrom), payloadLen });
   }
   sk.sk_err = err;

@@ -6,6 +6,7 @@
 import type { NetDevice } from './device';
 import type { Rtable } from './route';
 import type { Sock } from './sock';
+import { ArpHdr, IcmpHdr, IpHdr, TcpHdr, UdpHdr } from '../wire/headers';
 
 export const CHECKSUM_NONE = 0;
 export const CHECKSUM_UNNECESSARY = 1;
@@ -108,6 +109,29 @@ export class SkBuff {
   bytes(): Uint8Array {
     return this.buf.subarray(this.data, this.tail);
   }
+}
+
+// The headers of an skb in the kernel's words (include/linux/ip.h, udp.h, icmp.h, tcp.h,
+// if_arp.h): a view of the bytes at the skb's header offsets as they are now.
+
+export function arp_hdr(skb: SkBuff): ArpHdr {
+  return new ArpHdr(skb.buf, skb.network_header);
+}
+
+export function ip_hdr(skb: SkBuff): IpHdr {
+  return new IpHdr(skb.buf, skb.network_header);
+}
+
+export function udp_hdr(skb: SkBuff): UdpHdr {
+  return new UdpHdr(skb.buf, skb.transport_header);
+}
+
+export function icmp_hdr(skb: SkBuff): IcmpHdr {
+  return new IcmpHdr(skb.buf, skb.transport_header);
+}
+
+export function tcp_hdr(skb: SkBuff): TcpHdr {
+  return new TcpHdr(skb.buf, skb.transport_header);
 }
 
 // Memory accounting, so that the neighbour queue limit (unres_qlen_bytes, counted in truesize)

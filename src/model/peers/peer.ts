@@ -7,12 +7,12 @@
 
 import type { NetDevice } from '../net/device';
 import type { Net, PeerHost } from '../net/netns';
-import { ETH_P_ARP, ETH_P_IP, emitEthernet } from '../wire/ethernet';
-import { parseArp, emitArp, ARP_LEN } from '../wire/arp';
-import { readU32, writeU16, writeU32 } from '../wire/bytes';
-import { ipSendCheck } from '../wire/ipv4';
-import { icmpChecksum } from '../wire/icmp';
-import { tcpChecksum } from '../wire/tcp';
+import { ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
+import { arpIsEthernetIpv4, emitArp, ARPOP_REPLY, ARPOP_REQUEST } from '../wire/arp';
+import { ip_send_check, IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, IPPROTO_TCP } from '../wire/ipv4';
+import { icmpChecksum, ICMP_ECHO, ICMP_ECHOREPLY } from '../wire/icmp';
+import { tcpChecksum, TCP_ACK, TCP_RST, TCP_SYN } from '../wire/tcp';
+import { ARP_LEN, ArpHdr, ETH_HLEN, EthHdr, IPV4_MIN_HLEN, IcmpHdr, IpHdr, TCP_HLEN, TcpHdr } from '../wire/headers';
 
 /** A frame a peer sends back: after `delay` ns, labelled with the peer it comes from. */
 export interface PeerFrame {
@@ -26,102 +26,109 @@ const NONE: readonly PeerFrame[] = [];
 /** The peers on `dev`'s link receive `frame` at time `now`: what they send back. */
 export function peersReceive(now: number, net: Net, dev: NetDevice, frame: Uint8Array): readonly PeerFrame[] {
   const peers = net.peers;
-  if (!peers.length || frame.length < 14) return NONE;
-  const type = (frame[12] << 8) | frame[13];
+  if (!peers.length || frame.length < ETH_HLEN) return NONE;
+  const eth = new EthHdr(frame, 0);
+  const type = eth.h_proto;
   if (type === ETH_P_ARP) {
-    const arp = parseArp(frame, 14, frame.length - 14);
-    if (!arp || arp.op !== 1) return NONE;
+    const arp = new ArpHdr(frame, ETH_HLEN);
+    if (!arpIsEthernetIpv4(arp, frame.length - ETH_HLEN) || arp.ar_op !== ARPOP_REQUEST) return NONE;
+    const tip = arp.ar_tip;
     for (const p of peers) {
-      if (p.dev !== dev || p.address !== arp.tpa || !hears(frame, p)) continue;
+      if (p.dev !== dev || p.address !== tip || !hears(eth, p)) continue;
       if (p.spec.silent || now < p.spec.upAt) continue;
-      const reply = new Uint8Array(14 + ARP_LEN);
-      emitEthernet(reply, 0, { dst: arp.sha, src: p.mac, ethertype: ETH_P_ARP });
-      emitArp(reply, 14, { op: 2, sha: p.mac, spa: p.address, tha: arp.sha, tpa: arp.spa });
+      const reply = ethFrame(arp.ar_sha, p, ETH_P_ARP, ARP_LEN);
+      emitArp(new ArpHdr(reply, ETH_HLEN), { op: ARPOP_REPLY, sha: p.mac, spa: p.address, tha: arp.ar_sha, tpa: arp.ar_sip });
       return [reply_(p, reply)];
     }
     return NONE;
   }
-  if (type !== ETH_P_IP || frame.length < 34) return NONE;
-  const daddr = readU32(frame, 14 + 16);
+  if (type !== ETH_P_IP || frame.length < ETH_HLEN + IPV4_MIN_HLEN) return NONE;
+  const fiph = new IpHdr(frame, ETH_HLEN);
+  const daddr = fiph.daddr;
   let p: PeerHost | undefined;
   for (let i = 0; i < peers.length; i++) {
     const x = peers[i];
-    if (x.dev === dev && x.address === daddr && hears(frame, x)) {
+    if (x.dev === dev && x.address === daddr && hears(eth, x)) {
       p = x;
       break;
     }
   }
   if (!p || now < p.spec.upAt) return NONE;
-  const proto = frame[14 + 9];
+  const proto = fiph.protocol;
   // A datagram the peer does not answer (UDP here: it drops it) needs nothing more.
-  if (proto !== 1 && proto !== 6) return NONE;
-  let ip = frame.subarray(14);
-  const src = frame.subarray(6, 12);
-  if (((ip[6] << 8) | ip[7]) & 0x3fff) {
+  if (proto !== IPPROTO_ICMP && proto !== IPPROTO_TCP) return NONE;
+  let ip = frame.subarray(ETH_HLEN);
+  if (fiph.frag_off & (IP_MF | IP_OFFSET)) {
     const whole = reassemble(p, ip);
     if (!whole) return NONE;
     ip = whole;
   }
-  const hlen = (ip[0] & 0x0f) * 4;
-  if (proto === 1 && ip[hlen] === 8) {
+  const iph = new IpHdr(ip, 0);
+  const hlen = iph.ihl * 4;
+  const src = eth.h_source;
+  if (proto === IPPROTO_ICMP && new IcmpHdr(ip, hlen).type === ICMP_ECHO) {
     // Echo reply: same id, sequence and data; no DF, as a Linux host answers.
-    const totLen = (ip[2] << 8) | ip[3];
+    const totLen = iph.tot_len;
     const icmpLen = totLen - hlen;
-    const reply = new Uint8Array(20 + icmpLen);
-    reply[0] = 0x45;
-    writeU16(reply, 2, reply.length);
-    reply[8] = 64;
-    reply[9] = 1;
-    writeU32(reply, 12, daddr);
-    writeU32(reply, 16, readU32(ip, 12));
-    reply.set(ip.subarray(hlen, totLen), 20);
-    reply[20] = 0;
-    reply[22] = 0;
-    reply[23] = 0;
-    const c = icmpChecksum(reply, 20, icmpLen);
-    writeU16(reply, 22, c);
+    const reply = new Uint8Array(IPV4_MIN_HLEN + icmpLen);
+    replyHeader(new IpHdr(reply, 0), reply.length, 0, IPPROTO_ICMP, daddr, iph.saddr);
+    reply.set(ip.subarray(hlen, totLen), IPV4_MIN_HLEN);
+    const icmph = new IcmpHdr(reply, IPV4_MIN_HLEN);
+    icmph.type = ICMP_ECHOREPLY;
+    icmph.checksum = 0;
+    icmph.checksum = icmpChecksum(reply, IPV4_MIN_HLEN, icmpLen);
     p.ipId = (p.ipId + 1) & 0xffff;
+    const peer = p;
     return fragmentReply(reply, dev.mtu, p.ipId).map((f) => {
-      const out = new Uint8Array(14 + f.length);
-      emitEthernet(out, 0, { dst: src, src: p.mac, ethertype: ETH_P_IP });
-      out.set(f, 14);
-      return reply_(p, out);
+      const out = ethFrame(src, peer, ETH_P_IP, f.length);
+      out.set(f, ETH_HLEN);
+      return reply_(peer, out);
     });
   }
-  if (proto === 6 && ip[hlen + 13] & 0x02) {
+  const req = proto === IPPROTO_TCP ? new TcpHdr(ip, hlen) : null;
+  if (req && req.flags & TCP_SYN) {
     // A SYN to a port nobody listens on: RST|ACK, IP ID 0, DF.
-    const out = new Uint8Array(14 + 40);
-    emitEthernet(out, 0, { dst: src, src: p.mac, ethertype: ETH_P_IP });
-    const o = 14;
-    out[o] = 0x45;
-    out[o + 3] = 40;
-    out[o + 6] = 0x40;
-    out[o + 8] = 64;
-    out[o + 9] = 6;
-    writeU32(out, o + 12, daddr);
-    writeU32(out, o + 16, readU32(ip, 12));
-    const t = o + 20;
-    out[t] = ip[hlen + 2];
-    out[t + 1] = ip[hlen + 3];
-    out[t + 2] = ip[hlen];
-    out[t + 3] = ip[hlen + 1];
-    const ack = (readU32(ip, hlen + 4) + 1) >>> 0;
-    writeU32(out, t + 8, ack);
-    out[t + 12] = 0x50;
-    out[t + 13] = 0x14;
-    const c = tcpChecksum(out, o, t, 20, daddr, readU32(ip, 12));
-    writeU16(out, t + 16, c);
-    ipSendCheck(out, o);
+    const out = ethFrame(src, p, ETH_P_IP, IPV4_MIN_HLEN + TCP_HLEN);
+    const oiph = new IpHdr(out, ETH_HLEN);
+    replyHeader(oiph, IPV4_MIN_HLEN + TCP_HLEN, IP_DF, IPPROTO_TCP, daddr, iph.saddr);
+    const th = new TcpHdr(out, ETH_HLEN + IPV4_MIN_HLEN);
+    th.source = req.dest;
+    th.dest = req.source;
+    th.ack_seq = (req.seq + 1) >>> 0;
+    th.doff = TCP_HLEN / 4;
+    th.flags = TCP_RST | TCP_ACK;
+    th.check = tcpChecksum(out, th.off, TCP_HLEN, daddr, iph.saddr);
+    ip_send_check(oiph);
     return [reply_(p, out)];
   }
   return NONE;
 }
 
 /** A peer takes frames addressed to its MAC, broadcasts and multicasts. */
-function hears(frame: Uint8Array, p: PeerHost): boolean {
-  if (frame[0] & 1) return true;
-  for (let i = 0; i < 6; i++) if (frame[i] !== p.mac[i]) return false;
-  return true;
+function hears(eth: EthHdr, p: PeerHost): boolean {
+  return eth.isMulticastDest() || eth.destEquals(p.mac);
+}
+
+/** A frame of `len` bytes after an Ethernet header from peer `p` to `dest`. */
+function ethFrame(dest: Uint8Array, p: PeerHost, proto: number, len: number): Uint8Array {
+  const frame = new Uint8Array(ETH_HLEN + len);
+  const eth = new EthHdr(frame, 0);
+  eth.h_dest = dest;
+  eth.h_source = p.mac;
+  eth.h_proto = proto;
+  return frame;
+}
+
+/** The IPv4 header of a peer's reply, without options: TTL 64, ID and checksum left to the caller. */
+function replyHeader(iph: IpHdr, totLen: number, fragOff: number, protocol: number, saddr: number, daddr: number): void {
+  iph.version = 4;
+  iph.ihl = IPV4_MIN_HLEN / 4;
+  iph.tot_len = totLen;
+  iph.frag_off = fragOff;
+  iph.ttl = 64;
+  iph.protocol = protocol;
+  iph.saddr = saddr;
+  iph.daddr = daddr;
 }
 
 function reply_(p: PeerHost, frame: Uint8Array): PeerFrame {
@@ -133,20 +140,20 @@ function reply_(p: PeerHost, frame: Uint8Array): PeerFrame {
  * byte before it have come; then the whole datagram (header of the first fragment, offset 0).
  */
 function reassemble(p: PeerHost, frag: Uint8Array): Uint8Array | null {
-  const hlen = (frag[0] & 0x0f) * 4;
-  const totLen = (frag[2] << 8) | frag[3];
-  const field = (frag[6] << 8) | frag[7];
-  const off = (field & 0x1fff) * 8;
-  const key = `${readU32(frag, 12)}:${(frag[4] << 8) | frag[5]}:${frag[9]}`;
+  const iph = new IpHdr(frag, 0);
+  const hlen = iph.ihl * 4;
+  const field = iph.frag_off;
+  const off = (field & IP_OFFSET) * 8;
+  const key = `${iph.saddr}:${iph.id}:${iph.protocol}`;
   let q = p.fragments.get(key);
   if (!q) {
     q = { parts: [], end: -1, header: null };
     p.fragments.set(key, q);
   }
-  const data = frag.slice(hlen, totLen);
+  const data = frag.slice(hlen, iph.tot_len);
   q.parts.push({ off, data });
   if (off === 0) q.header = frag.slice(0, hlen);
-  if (!(field & 0x2000)) q.end = off + data.length;
+  if (!(field & IP_MF)) q.end = off + data.length;
   if (q.end < 0 || !q.header) return null;
   let have = 0;
   for (const part of q.parts) have += part.data.length;
@@ -156,29 +163,27 @@ function reassemble(p: PeerHost, frag: Uint8Array): Uint8Array | null {
   const whole = new Uint8Array(hl + q.end);
   whole.set(q.header, 0);
   for (const part of q.parts) whole.set(part.data, hl + part.off);
-  writeU16(whole, 2, whole.length);
-  whole[6] = 0;
-  whole[7] = 0;
+  const wh = new IpHdr(whole, 0);
+  wh.tot_len = whole.length;
+  wh.frag_off = 0;
   return whole;
 }
 
 /** ip_fragment on the peer: the reply cut to its link's MTU, same ID, offsets and MF, DF clear. */
 function fragmentReply(ip: Uint8Array, mtu: number, id: number): Uint8Array[] {
   const out: Uint8Array[] = [];
-  const payload = ip.length - 20;
-  const room = ip.length <= mtu ? payload : (mtu - 20) & ~7;
+  const payload = ip.length - IPV4_MIN_HLEN;
+  const room = ip.length <= mtu ? payload : (mtu - IPV4_MIN_HLEN) & ~7;
   for (let off = 0; off < payload; off += room) {
     const len = Math.min(room, payload - off);
-    const f = new Uint8Array(20 + len);
-    f.set(ip.subarray(0, 20), 0);
-    f.set(ip.subarray(20 + off, 20 + off + len), 20);
-    writeU16(f, 2, f.length);
-    writeU16(f, 4, id);
-    const field = (off >> 3) | (off + len < payload ? 0x2000 : 0);
-    writeU16(f, 6, field);
-    f[10] = 0;
-    f[11] = 0;
-    ipSendCheck(f, 0);
+    const f = new Uint8Array(IPV4_MIN_HLEN + len);
+    f.set(ip.subarray(0, IPV4_MIN_HLEN), 0);
+    f.set(ip.subarray(IPV4_MIN_HLEN + off, IPV4_MIN_HLEN + off + len), IPV4_MIN_HLEN);
+    const iph = new IpHdr(f, 0);
+    iph.tot_len = f.length;
+    iph.id = id;
+    iph.frag_off = (off >> 3) | (off + len < payload ? IP_MF : 0);
+    ip_send_check(iph);
     out.push(f);
   }
   return out;

@@ -83,11 +83,6 @@ export function isMulticast(a: number): boolean {
   return (a & 0xf0000000) >>> 0 === 0xe0000000;
 }
 
-/** 255.255.255.255. */
-export function isLimitedBroadcast(a: number): boolean {
-  return a >>> 0 === 0xffffffff;
-}
-
 /**
  * The Ethernet address a multicast group maps to (RFC 1112 section 6.4): 01:00:5e followed by the
  * low 23 bits of the group, so 32 groups share each MAC address.
@@ -101,10 +96,4 @@ export function multicastMac(group: number): Uint8Array<ArrayBuffer> {
   m[4] = (group >>> 8) & 0xff;
   m[5] = group & 0xff;
   return m;
-}
-
-/** Byte-wise equality of two MAC addresses (or any 6 bytes at the given offsets). */
-export function macEqual(a: Uint8Array, b: Uint8Array, aOff = 0, bOff = 0): boolean {
-  for (let i = 0; i < 6; i++) if (a[aOff + i] !== b[bOff + i]) return false;
-  return true;
 }

@@ -1,23 +1,12 @@
-// ARP for IPv4 over Ethernet (RFC 826): the only hardware/protocol pair the model speaks.
+// ARP for IPv4 over Ethernet (RFC 826): the only hardware/protocol pair the model speaks (the view
+// is ArpHdr in headers.ts).
 
 import { ETH_P_IP } from './ethernet';
-import { readU16, readU32, writeU16, writeU32 } from './bytes';
+import { ARP_LEN, ETH_ALEN, ArpHdr } from './headers';
 
-export const ARP_LEN = 28;
 export const ARPHRD_ETHER = 1;
 export const ARPOP_REQUEST = 1;
 export const ARPOP_REPLY = 2;
-
-/** Field offsets within the packet. */
-export const ARP_HTYPE = 0;
-export const ARP_PTYPE = 2;
-export const ARP_HLEN = 4;
-export const ARP_PLEN = 5;
-export const ARP_OP = 6;
-export const ARP_SHA = 8;
-export const ARP_SPA = 14;
-export const ARP_THA = 18;
-export const ARP_TPA = 24;
 
 export interface ArpRepr {
   /** 1 request, 2 reply. */
@@ -28,43 +17,31 @@ export interface ArpRepr {
   tpa: number;
 }
 
-export function arpOp(buf: Uint8Array, off: number): number {
-  return readU16(buf, off + ARP_OP);
-}
-export function arpSpa(buf: Uint8Array, off: number): number {
-  return readU32(buf, off + ARP_SPA);
-}
-export function arpTpa(buf: Uint8Array, off: number): number {
-  return readU32(buf, off + ARP_TPA);
-}
-
-/** Writes the 28-byte Ethernet/IPv4 ARP packet at `off`. */
-export function emitArp(buf: Uint8Array, off: number, repr: ArpRepr): void {
-  writeU16(buf, off + ARP_HTYPE, ARPHRD_ETHER);
-  writeU16(buf, off + ARP_PTYPE, ETH_P_IP);
-  buf[off + ARP_HLEN] = 6;
-  buf[off + ARP_PLEN] = 4;
-  writeU16(buf, off + ARP_OP, repr.op);
-  for (let i = 0; i < 6; i++) buf[off + ARP_SHA + i] = repr.sha[i];
-  writeU32(buf, off + ARP_SPA, repr.spa);
-  for (let i = 0; i < 6; i++) buf[off + ARP_THA + i] = repr.tha[i];
-  writeU32(buf, off + ARP_TPA, repr.tpa);
-}
-
 /**
- * The packet of the `len` bytes at `off`, or undefined unless it is Ethernet/IPv4 ARP (htype 1,
- * ptype 0x0800, hlen 6, plen 4) and at least 28 bytes long. The operation is not checked.
+ * Are the `len` bytes of `arp` an Ethernet/IPv4 ARP packet (hrd 1, pro 0x0800, hln 6, pln 4, at
+ * least 28 bytes, all inside the buffer)? The operation is not checked.
  */
+export function arpIsEthernetIpv4(arp: ArpHdr, len: number): boolean {
+  if (len < ARP_LEN || arp.off < 0 || arp.off + ARP_LEN > arp.buf.length) return false;
+  return arp.ar_hrd === ARPHRD_ETHER && arp.ar_pro === ETH_P_IP && arp.ar_hln === ETH_ALEN && arp.ar_pln === 4;
+}
+
+/** arp_create's fill: the 28-byte Ethernet/IPv4 ARP packet of `repr`. */
+export function emitArp(arp: ArpHdr, repr: ArpRepr): void {
+  arp.ar_hrd = ARPHRD_ETHER;
+  arp.ar_pro = ETH_P_IP;
+  arp.ar_hln = ETH_ALEN;
+  arp.ar_pln = 4;
+  arp.ar_op = repr.op;
+  arp.ar_sha = repr.sha;
+  arp.ar_sip = repr.spa;
+  arp.ar_tha = repr.tha;
+  arp.ar_tip = repr.tpa;
+}
+
+/** The packet of the `len` bytes at `off` (addresses copied), or undefined unless arpIsEthernetIpv4. */
 export function parseArp(buf: Uint8Array, off: number, len: number): ArpRepr | undefined {
-  if (len < ARP_LEN || off < 0 || off + ARP_LEN > buf.length) return undefined;
-  if (readU16(buf, off + ARP_HTYPE) !== ARPHRD_ETHER) return undefined;
-  if (readU16(buf, off + ARP_PTYPE) !== ETH_P_IP) return undefined;
-  if (buf[off + ARP_HLEN] !== 6 || buf[off + ARP_PLEN] !== 4) return undefined;
-  return {
-    op: readU16(buf, off + ARP_OP),
-    sha: buf.slice(off + ARP_SHA, off + ARP_SHA + 6),
-    spa: readU32(buf, off + ARP_SPA),
-    tha: buf.slice(off + ARP_THA, off + ARP_THA + 6),
-    tpa: readU32(buf, off + ARP_TPA),
-  };
+  const arp = new ArpHdr(buf, off);
+  if (!arpIsEthernetIpv4(arp, len)) return undefined;
+  return { op: arp.ar_op, sha: arp.ar_sha.slice(), spa: arp.ar_sip, tha: arp.ar_tha.slice(), tpa: arp.ar_tip };
 }

@@ -5,63 +5,16 @@
 import { BROADCAST_MAC, formatIpv4, formatMac } from './addr';
 import { formatHex } from './bytes';
 import { pseudoHeaderSum, verify } from './checksum';
-import { ETH_HLEN, ETH_P_ARP, ETH_P_IP, ethType } from './ethernet';
-import { ARP_LEN, ARPOP_REPLY, ARPOP_REQUEST, parseArp } from './arp';
+import { ETH_P_ARP, ETH_P_IP } from './ethernet';
+import { ARPOP_REPLY, ARPOP_REQUEST, parseArp } from './arp';
+import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from './ipv4';
+import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_FRAG_NEEDED, ICMP_TIME_EXCEEDED } from './icmp';
 import {
-  IP_DF,
-  IP_MF,
-  IP_OFFSET,
-  IPPROTO_ICMP,
-  IPPROTO_TCP,
-  IPPROTO_UDP,
-  ipv4Check,
-  ipv4Dst,
-  ipv4FragOff,
-  ipv4Id,
-  ipv4Ihl,
-  ipv4Protocol,
-  ipv4Src,
-  ipv4Tos,
-  ipv4TotLen,
-  ipv4Ttl,
-  ipv4Version,
-} from './ipv4';
-import { UDP_HLEN, udpCheck, udpDport, udpLen, udpSport } from './udp';
-import {
-  ICMP_DEST_UNREACH,
-  ICMP_ECHO,
-  ICMP_ECHOREPLY,
-  ICMP_FRAG_NEEDED,
-  ICMP_HLEN,
-  ICMP_TIME_EXCEEDED,
-  icmpCheck,
-  icmpCode,
-  icmpRest,
-  icmpType,
-} from './icmp';
-import {
-  TCP_ACK,
-  TCP_AE,
-  TCP_CWR,
-  TCP_ECE,
-  TCP_FIN,
-  TCP_HLEN,
-  TCP_OPTIONS,
-  TCP_PSH,
-  TCP_RST,
-  TCP_SYN,
-  TCP_URG,
-  formatTcpOption,
-  parseTcpOptions,
-  tcpAck,
-  tcpCheck,
-  tcpDataOff,
-  tcpDport,
-  tcpFlags,
-  tcpSeq,
-  tcpSport,
-  tcpWindow,
+  TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG, formatTcpOption, parseTcpOptions,
 } from './tcp';
+import {
+  ARP_LEN, ETH_HLEN, EthHdr, ICMP_HLEN, IcmpHdr, IpHdr, TCP_HLEN, TcpHdr, UDP_HLEN, UdpHdr,
+} from './headers';
 
 export interface DecodedEth {
   dst: string;
@@ -184,8 +137,9 @@ function decodeInto(frame: Uint8Array, d: DecodedFrame): void {
     d.problems.push('truncated Ethernet header');
     return;
   }
-  const type = ethType(frame, 0);
-  d.eth = { dst: formatMac(frame, 0), src: formatMac(frame, 6), type };
+  const eth = new EthHdr(frame, 0);
+  const type = eth.h_proto;
+  d.eth = { dst: formatMac(eth.h_dest), src: formatMac(eth.h_source), type };
   if (type === ETH_P_ARP) decodeArp(frame, d);
   else if (type === ETH_P_IP) decodeIpv4(frame, ETH_HLEN, d);
   else d.payloadLen = len - ETH_HLEN;
@@ -212,12 +166,13 @@ function decodeIpv4(frame: Uint8Array, off: number, d: DecodedFrame): void {
     d.problems.push('truncated IPv4 header');
     return;
   }
-  const version = ipv4Version(frame, off);
+  const iph = new IpHdr(frame, off);
+  const version = iph.version;
   if (version !== 4) {
     d.problems.push(`IP version ${version}, not 4`);
     return;
   }
-  const ihl = ipv4Ihl(frame, off);
+  const ihl = iph.ihl;
   const hlen = ihl * 4;
   if (ihl < 5) {
     d.problems.push(`bad IHL ${ihl}`);
@@ -227,29 +182,29 @@ function decodeIpv4(frame: Uint8Array, off: number, d: DecodedFrame): void {
     d.problems.push('truncated IPv4 header');
     return;
   }
-  const fragField = ipv4FragOff(frame, off);
-  const totLen = ipv4TotLen(frame, off);
-  const protocol = ipv4Protocol(frame, off);
+  const fragField = iph.frag_off;
+  const totLen = iph.tot_len;
+  const protocol = iph.protocol;
   const checkOk = verify(frame, off, hlen);
-  const src = ipv4Src(frame, off);
-  const dst = ipv4Dst(frame, off);
+  const src = iph.saddr;
+  const dst = iph.daddr;
   const ip: DecodedIp = {
     version,
     ihl,
-    tos: ipv4Tos(frame, off),
+    tos: iph.tos,
     totLen,
-    id: ipv4Id(frame, off),
+    id: iph.id,
     df: (fragField & IP_DF) !== 0,
     mf: (fragField & IP_MF) !== 0,
     fragOffset: (fragField & IP_OFFSET) * 8,
-    ttl: ipv4Ttl(frame, off),
+    ttl: iph.ttl,
     protocol,
-    check: ipv4Check(frame, off),
+    check: iph.check,
     checkOk,
     src: formatIpv4(src),
     dst: formatIpv4(dst),
   };
-  if (ihl > 5) ip.options = formatHex(frame, off + 20, hlen - 20);
+  if (ihl > 5) ip.options = formatHex(iph.options);
   d.ip = ip;
   if (!checkOk) d.problems.push('bad IP checksum');
   if (totLen < hlen) {
@@ -292,9 +247,10 @@ function decodeUdp(
     d.payloadLen = avail;
     return;
   }
-  const len = udpLen(frame, off);
-  const check = udpCheck(frame, off);
-  const u: DecodedUdp = { sport: udpSport(frame, off), dport: udpDport(frame, off), len, check };
+  const uh = new UdpHdr(frame, off);
+  const len = uh.len;
+  const check = uh.check;
+  const u: DecodedUdp = { sport: uh.source, dport: uh.dest, len, check };
   d.udp = u;
   d.payloadLen = avail - UDP_HLEN;
   if (len < UDP_HLEN) {
@@ -318,15 +274,15 @@ function decodeIcmp(frame: Uint8Array, off: number, avail: number, whole: boolea
     d.payloadLen = avail;
     return;
   }
-  const type = icmpType(frame, off);
-  const code = icmpCode(frame, off);
-  const rest = icmpRest(frame, off);
-  const ic: DecodedIcmp = { type, code, check: icmpCheck(frame, off) };
+  const icmph = new IcmpHdr(frame, off);
+  const type = icmph.type;
+  const code = icmph.code;
+  const ic: DecodedIcmp = { type, code, check: icmph.checksum };
   if (type === ICMP_ECHO || type === ICMP_ECHOREPLY) {
-    ic.id = rest >>> 16;
-    ic.seq = rest & 0xffff;
+    ic.id = icmph.echo_id;
+    ic.seq = icmph.echo_sequence;
   } else if (type === ICMP_DEST_UNREACH && code === ICMP_FRAG_NEEDED) {
-    ic.mtu = rest & 0xffff;
+    ic.mtu = icmph.frag_mtu;
   }
   d.icmp = ic;
   d.payloadLen = avail - ICMP_HLEN;
@@ -349,16 +305,17 @@ function decodeTcp(
     d.payloadLen = avail;
     return;
   }
-  const dataOff = tcpDataOff(frame, off);
+  const th = new TcpHdr(frame, off);
+  const dataOff = th.doff;
   const hlen = dataOff * 4;
   const t: DecodedTcp = {
-    sport: tcpSport(frame, off),
-    dport: tcpDport(frame, off),
-    seq: tcpSeq(frame, off),
-    ack: tcpAck(frame, off),
-    flags: tcpFlagNames(tcpFlags(frame, off)).join('|'),
-    window: tcpWindow(frame, off),
-    check: tcpCheck(frame, off),
+    sport: th.source,
+    dport: th.dest,
+    seq: th.seq,
+    ack: th.ack_seq,
+    flags: tcpFlagNames(th.flags).join('|'),
+    window: th.window,
+    check: th.check,
     options: [],
   };
   d.tcp = t;
@@ -372,7 +329,7 @@ function decodeTcp(
     d.payloadLen = 0;
     return;
   }
-  const opts = parseTcpOptions(frame.subarray(off + TCP_OPTIONS, off + hlen));
+  const opts = parseTcpOptions(th.options);
   t.options = opts.map(formatTcpOption);
   if (opts.some((o) => o.kind === 'malformed')) d.problems.push('malformed TCP options');
   d.payloadLen = avail - hlen;

@@ -2,19 +2,15 @@
 // pane lists them: what the Wire view expands a frame into, and what its hex view highlights.
 // Values come from decodeFrame (so both agree); this file adds where they are. Never throws.
 
-import { formatHex, readU16 } from './bytes';
+import { formatHex } from './bytes';
 import { decodeFrame, DecodedFrame } from './decode';
-import { ETH_DST, ETH_HLEN, ETH_P_ARP, ETH_P_IP, ETH_SRC, ETH_TYPE } from './ethernet';
-import { ARP_HLEN, ARP_HTYPE, ARP_OP, ARP_PLEN, ARP_PTYPE, ARP_SHA, ARP_SPA, ARP_THA, ARP_TPA, ARPOP_REPLY, ARPOP_REQUEST } from './arp';
+import { readU16, ETH_HLEN, UDP_HLEN, ICMP_HLEN, TCP_HLEN, IPV4_MIN_HLEN, EthOff, ArpOff, IpOff, UdpOff, IcmpOff, TcpOff } from './headers';
+import { ETH_P_ARP, ETH_P_IP } from './ethernet';
+import { ARPOP_REPLY, ARPOP_REQUEST } from './arp';
+import { IP_DF, IP_MF, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from './ipv4';
+import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_FRAG_NEEDED } from './icmp';
 import {
-  IP_DF, IP_MF, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP, IPV4_CHECK, IPV4_DST, IPV4_FRAG_OFF, IPV4_ID, IPV4_OPTIONS,
-  IPV4_PROTOCOL, IPV4_SRC, IPV4_TOS, IPV4_TOT_LEN, IPV4_TTL, IPV4_VER_IHL,
-} from './ipv4';
-import { UDP_CHECK, UDP_DPORT, UDP_HLEN, UDP_LEN, UDP_SPORT } from './udp';
-import { ICMP_CHECK, ICMP_CODE, ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_FRAG_NEEDED, ICMP_HLEN, ICMP_REST, ICMP_TYPE } from './icmp';
-import {
-  TCP_ACK, TCP_ACK_SEQ, TCP_AE, TCP_CHECK, TCP_CWR, TCP_DOFF, TCP_DPORT, TCP_ECE, TCP_FIN, TCP_HLEN, TCP_OPTIONS, TCP_PSH,
-  TCP_RST, TCP_SEQ, TCP_SPORT, TCP_SYN, TCP_URG, TCP_URG_PTR, TCP_WINDOW, TCPOPT_EOL, TCPOPT_NOP, formatTcpOption, parseTcpOptions,
+  TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG, TCPOPT_EOL, TCPOPT_NOP, formatTcpOption, parseTcpOptions,
 } from './tcp';
 
 export interface WireField {
@@ -77,9 +73,9 @@ function dissectInto(frame: Uint8Array, d: DecodedFrame, layers: WireLayer[]): v
   if (!eth) return;
   const type = ETHER_TYPES[eth.type];
   const ethFields: WireField[] = [
-    { name: 'Destination', value: eth.dst, offset: ETH_DST, length: 6 },
-    { name: 'Source', value: eth.src, offset: ETH_SRC, length: 6 },
-    { name: 'Type', value: type ? `${type} (${hex(eth.type, 4)})` : hex(eth.type, 4), offset: ETH_TYPE, length: 2 },
+    { name: 'Destination', value: eth.dst, offset: EthOff.H_DEST, length: 6 },
+    { name: 'Source', value: eth.src, offset: EthOff.H_SOURCE, length: 6 },
+    { name: 'Type', value: type ? `${type} (${hex(eth.type, 4)})` : hex(eth.type, 4), offset: EthOff.H_PROTO, length: 2 },
   ];
   layers.push({ name: 'Ethernet II', brief: [{ name: 'Source', value: eth.src }, { name: 'Destination', value: eth.dst }], offset: 0, length: ETH_HLEN, fields: ethFields });
   let end = ETH_HLEN;
@@ -100,15 +96,15 @@ function arpLayer(frame: Uint8Array, d: DecodedFrame, layers: WireLayer[]): numb
     offset: o,
     length: 28,
     fields: [
-      { name: 'Hardware type', value: `Ethernet (${readU16(frame, o + ARP_HTYPE)})`, offset: o + ARP_HTYPE, length: 2 },
-      { name: 'Protocol type', value: `IPv4 (${hex(readU16(frame, o + ARP_PTYPE), 4)})`, offset: o + ARP_PTYPE, length: 2 },
-      { name: 'Hardware size', value: String(frame[o + ARP_HLEN]), offset: o + ARP_HLEN, length: 1 },
-      { name: 'Protocol size', value: String(frame[o + ARP_PLEN]), offset: o + ARP_PLEN, length: 1 },
-      { name: 'Opcode', value: `${op} (${a.op})`, offset: o + ARP_OP, length: 2 },
-      { name: 'Sender MAC address', value: a.sha, offset: o + ARP_SHA, length: 6 },
-      { name: 'Sender IP address', value: a.spa, offset: o + ARP_SPA, length: 4 },
-      { name: 'Target MAC address', value: a.tha, offset: o + ARP_THA, length: 6 },
-      { name: 'Target IP address', value: a.tpa, offset: o + ARP_TPA, length: 4 },
+      { name: 'Hardware type', value: `Ethernet (${readU16(frame, o + ArpOff.AR_HRD)})`, offset: o + ArpOff.AR_HRD, length: 2 },
+      { name: 'Protocol type', value: `IPv4 (${hex(readU16(frame, o + ArpOff.AR_PRO), 4)})`, offset: o + ArpOff.AR_PRO, length: 2 },
+      { name: 'Hardware size', value: String(frame[o + ArpOff.AR_HLN]), offset: o + ArpOff.AR_HLN, length: 1 },
+      { name: 'Protocol size', value: String(frame[o + ArpOff.AR_PLN]), offset: o + ArpOff.AR_PLN, length: 1 },
+      { name: 'Opcode', value: `${op} (${a.op})`, offset: o + ArpOff.AR_OP, length: 2 },
+      { name: 'Sender MAC address', value: a.sha, offset: o + ArpOff.AR_SHA, length: 6 },
+      { name: 'Sender IP address', value: a.spa, offset: o + ArpOff.AR_SIP, length: 4 },
+      { name: 'Target MAC address', value: a.tha, offset: o + ArpOff.AR_THA, length: 6 },
+      { name: 'Target IP address', value: a.tpa, offset: o + ArpOff.AR_TIP, length: 4 },
     ],
   });
   return o + 28;
@@ -118,36 +114,36 @@ function ipLayers(frame: Uint8Array, d: DecodedFrame, layers: WireLayer[]): numb
   const ip = d.ip!;
   const o = ETH_HLEN;
   const hlen = ip.ihl * 4;
-  const raw = readU16(frame, o + IPV4_FRAG_OFF);
+  const raw = readU16(frame, o + IpOff.FRAG_OFF);
   const proto = IP_PROTOCOLS[ip.protocol];
   const fields: WireField[] = [
-    { name: 'Version', value: String(ip.version), offset: o + IPV4_VER_IHL, length: 1, mask: 0xf0 },
-    { name: 'Header Length', value: `${hlen} bytes (${ip.ihl})`, offset: o + IPV4_VER_IHL, length: 1, mask: 0x0f },
+    { name: 'Version', value: String(ip.version), offset: o + IpOff.VERSION_IHL, length: 1, mask: 0xf0 },
+    { name: 'Header Length', value: `${hlen} bytes (${ip.ihl})`, offset: o + IpOff.VERSION_IHL, length: 1, mask: 0x0f },
     {
-      name: 'Type of Service', value: hex(ip.tos, 2), offset: o + IPV4_TOS, length: 1,
+      name: 'Type of Service', value: hex(ip.tos, 2), offset: o + IpOff.TOS, length: 1,
       children: [
-        { name: 'DSCP', value: String(ip.tos >> 2), offset: o + IPV4_TOS, length: 1, mask: 0xfc },
-        { name: 'ECN', value: String(ip.tos & 3), offset: o + IPV4_TOS, length: 1, mask: 0x03 },
+        { name: 'DSCP', value: String(ip.tos >> 2), offset: o + IpOff.TOS, length: 1, mask: 0xfc },
+        { name: 'ECN', value: String(ip.tos & 3), offset: o + IpOff.TOS, length: 1, mask: 0x03 },
       ],
     },
-    { name: 'Total Length', value: String(ip.totLen), offset: o + IPV4_TOT_LEN, length: 2 },
-    { name: 'Identification', value: `${hex(ip.id, 4)} (${ip.id})`, offset: o + IPV4_ID, length: 2 },
+    { name: 'Total Length', value: String(ip.totLen), offset: o + IpOff.TOT_LEN, length: 2 },
+    { name: 'Identification', value: `${hex(ip.id, 4)} (${ip.id})`, offset: o + IpOff.ID, length: 2 },
     {
-      name: 'Flags', value: hex(raw >> 13, 1), offset: o + IPV4_FRAG_OFF, length: 1, mask: 0xe0,
+      name: 'Flags', value: hex(raw >> 13, 1), offset: o + IpOff.FRAG_OFF, length: 1, mask: 0xe0,
       children: [
-        { name: 'Reserved bit', value: '', flag: (raw & 0x8000) !== 0, offset: o + IPV4_FRAG_OFF, length: 1, mask: 0x80 },
-        { name: "Don't fragment", value: '', flag: (raw & IP_DF) !== 0, offset: o + IPV4_FRAG_OFF, length: 1, mask: 0x40 },
-        { name: 'More fragments', value: '', flag: (raw & IP_MF) !== 0, offset: o + IPV4_FRAG_OFF, length: 1, mask: 0x20 },
+        { name: 'Reserved bit', value: '', flag: (raw & 0x8000) !== 0, offset: o + IpOff.FRAG_OFF, length: 1, mask: 0x80 },
+        { name: "Don't fragment", value: '', flag: (raw & IP_DF) !== 0, offset: o + IpOff.FRAG_OFF, length: 1, mask: 0x40 },
+        { name: 'More fragments', value: '', flag: (raw & IP_MF) !== 0, offset: o + IpOff.FRAG_OFF, length: 1, mask: 0x20 },
       ],
     },
-    { name: 'Fragment Offset', value: String(ip.fragOffset), offset: o + IPV4_FRAG_OFF, length: 2, mask: 0x1fff },
-    { name: 'Time to Live', value: String(ip.ttl), offset: o + IPV4_TTL, length: 1 },
-    { name: 'Protocol', value: proto ? `${proto} (${ip.protocol})` : String(ip.protocol), offset: o + IPV4_PROTOCOL, length: 1 },
-    { name: 'Header Checksum', value: hex(ip.check, 4), ok: ip.checkOk, offset: o + IPV4_CHECK, length: 2 },
-    { name: 'Source Address', value: ip.src, offset: o + IPV4_SRC, length: 4 },
-    { name: 'Destination Address', value: ip.dst, offset: o + IPV4_DST, length: 4 },
+    { name: 'Fragment Offset', value: String(ip.fragOffset), offset: o + IpOff.FRAG_OFF, length: 2, mask: 0x1fff },
+    { name: 'Time to Live', value: String(ip.ttl), offset: o + IpOff.TTL, length: 1 },
+    { name: 'Protocol', value: proto ? `${proto} (${ip.protocol})` : String(ip.protocol), offset: o + IpOff.PROTOCOL, length: 1 },
+    { name: 'Header Checksum', value: hex(ip.check, 4), ok: ip.checkOk, offset: o + IpOff.CHECK, length: 2 },
+    { name: 'Source Address', value: ip.src, offset: o + IpOff.SADDR, length: 4 },
+    { name: 'Destination Address', value: ip.dst, offset: o + IpOff.DADDR, length: 4 },
   ];
-  if (hlen > 20) fields.push({ name: 'Options', value: ip.options ?? '', offset: o + IPV4_OPTIONS, length: hlen - 20 });
+  if (hlen > 20) fields.push({ name: 'Options', value: ip.options ?? '', offset: o + IPV4_MIN_HLEN, length: hlen - 20 });
   layers.push({ name: 'Internet Protocol Version 4', brief: [{ name: 'Source Address', value: ip.src }, { name: 'Destination Address', value: ip.dst }], offset: o, length: hlen, fields });
   // The packet ends at tot_len (or at the frame's end when it is cut short).
   const end = Math.min(frame.length, o + Math.max(ip.totLen, hlen));
@@ -167,10 +163,10 @@ function udpLayer(d: DecodedFrame, o: number, layers: WireLayer[]): number {
     offset: o,
     length: UDP_HLEN,
     fields: [
-      { name: 'Source Port', value: String(u.sport), offset: o + UDP_SPORT, length: 2 },
-      { name: 'Destination Port', value: String(u.dport), offset: o + UDP_DPORT, length: 2 },
-      { name: 'Length', value: String(u.len), offset: o + UDP_LEN, length: 2 },
-      { name: 'Checksum', value: hex(u.check, 4), ok: u.checkOk, offset: o + UDP_CHECK, length: 2 },
+      { name: 'Source Port', value: String(u.sport), offset: o + UdpOff.SOURCE, length: 2 },
+      { name: 'Destination Port', value: String(u.dport), offset: o + UdpOff.DEST, length: 2 },
+      { name: 'Length', value: String(u.len), offset: o + UdpOff.LEN, length: 2 },
+      { name: 'Checksum', value: hex(u.check, 4), ok: u.checkOk, offset: o + UdpOff.CHECK, length: 2 },
     ],
   });
   return o + UDP_HLEN;
@@ -180,18 +176,18 @@ function icmpLayer(frame: Uint8Array, d: DecodedFrame, o: number, layers: WireLa
   const ic = d.icmp!;
   const typeName = ICMP_TYPES[ic.type];
   const fields: WireField[] = [
-    { name: 'Type', value: typeName ? `${ic.type} (${typeName})` : String(ic.type), offset: o + ICMP_TYPE, length: 1 },
-    { name: 'Code', value: String(ic.code), offset: o + ICMP_CODE, length: 1 },
-    { name: 'Checksum', value: hex(ic.check, 4), ok: ic.checkOk, offset: o + ICMP_CHECK, length: 2 },
+    { name: 'Type', value: typeName ? `${ic.type} (${typeName})` : String(ic.type), offset: o + IcmpOff.TYPE, length: 1 },
+    { name: 'Code', value: String(ic.code), offset: o + IcmpOff.CODE, length: 1 },
+    { name: 'Checksum', value: hex(ic.check, 4), ok: ic.checkOk, offset: o + IcmpOff.CHECKSUM, length: 2 },
   ];
   if (ic.type === ICMP_ECHO || ic.type === ICMP_ECHOREPLY) {
-    fields.push({ name: 'Identifier', value: `${hex(ic.id ?? 0, 4)} (${ic.id ?? 0})`, offset: o + ICMP_REST, length: 2 });
-    fields.push({ name: 'Sequence Number', value: String(ic.seq ?? 0), offset: o + ICMP_REST + 2, length: 2 });
+    fields.push({ name: 'Identifier', value: `${hex(ic.id ?? 0, 4)} (${ic.id ?? 0})`, offset: o + IcmpOff.UN, length: 2 });
+    fields.push({ name: 'Sequence Number', value: String(ic.seq ?? 0), offset: o + IcmpOff.UN + 2, length: 2 });
   } else if (ic.type === ICMP_DEST_UNREACH && ic.code === ICMP_FRAG_NEEDED) {
-    fields.push({ name: 'Unused', value: hex(readU16(frame, o + ICMP_REST), 4), offset: o + ICMP_REST, length: 2 });
-    fields.push({ name: 'MTU of next hop', value: String(ic.mtu ?? 0), offset: o + ICMP_REST + 2, length: 2 });
+    fields.push({ name: 'Unused', value: hex(readU16(frame, o + IcmpOff.UN), 4), offset: o + IcmpOff.UN, length: 2 });
+    fields.push({ name: 'MTU of next hop', value: String(ic.mtu ?? 0), offset: o + IcmpOff.UN + 2, length: 2 });
   } else {
-    fields.push({ name: 'Rest of header', value: formatHex(frame, o + ICMP_REST, 4), offset: o + ICMP_REST, length: 4 });
+    fields.push({ name: 'Rest of header', value: formatHex(frame, o + IcmpOff.UN, 4), offset: o + IcmpOff.UN, length: 4 });
   }
   layers.push({ name: 'Internet Control Message Protocol', brief: [{ name: 'Type', value: String(ic.type) }, { name: 'Code', value: String(ic.code) }], offset: o, length: ICMP_HLEN, fields });
   return o + ICMP_HLEN;
@@ -199,24 +195,24 @@ function icmpLayer(frame: Uint8Array, d: DecodedFrame, o: number, layers: WireLa
 
 function tcpLayer(frame: Uint8Array, d: DecodedFrame, o: number, end: number, layers: WireLayer[]): number {
   const t = d.tcp!;
-  const dataOff = frame[o + TCP_DOFF] >> 4;
+  const dataOff = frame[o + TcpOff.DOFF] >> 4;
   const hlen = Math.max(TCP_HLEN, Math.min(dataOff * 4, end - o));
-  const bits = readU16(frame, o + TCP_DOFF) & 0x01ff;
+  const bits = readU16(frame, o + TcpOff.DOFF) & 0x01ff;
   const fields: WireField[] = [
-    { name: 'Source Port', value: String(t.sport), offset: o + TCP_SPORT, length: 2 },
-    { name: 'Destination Port', value: String(t.dport), offset: o + TCP_DPORT, length: 2 },
-    { name: 'Sequence Number', value: String(t.seq), offset: o + TCP_SEQ, length: 4 },
-    { name: 'Acknowledgment Number', value: String(t.ack), offset: o + TCP_ACK_SEQ, length: 4 },
-    { name: 'Header Length', value: `${dataOff * 4} bytes (${dataOff})`, offset: o + TCP_DOFF, length: 1, mask: 0xf0 },
+    { name: 'Source Port', value: String(t.sport), offset: o + TcpOff.SOURCE, length: 2 },
+    { name: 'Destination Port', value: String(t.dport), offset: o + TcpOff.DEST, length: 2 },
+    { name: 'Sequence Number', value: String(t.seq), offset: o + TcpOff.SEQ, length: 4 },
+    { name: 'Acknowledgment Number', value: String(t.ack), offset: o + TcpOff.ACK_SEQ, length: 4 },
+    { name: 'Header Length', value: `${dataOff * 4} bytes (${dataOff})`, offset: o + TcpOff.DOFF, length: 1, mask: 0xf0 },
     {
-      name: 'Flags', value: `${hex(bits, 3)}${t.flags ? ` (${t.flags.split('|').join(', ')})` : ''}`, offset: o + TCP_DOFF, length: 2, mask: 0x01ff,
-      children: TCP_FLAG_BITS.map(([bit, name]) => ({ name, value: '', flag: (bits & bit) !== 0, offset: o + TCP_DOFF, length: 2, mask: bit })),
+      name: 'Flags', value: `${hex(bits, 3)}${t.flags ? ` (${t.flags.split('|').join(', ')})` : ''}`, offset: o + TcpOff.DOFF, length: 2, mask: 0x01ff,
+      children: TCP_FLAG_BITS.map(([bit, name]) => ({ name, value: '', flag: (bits & bit) !== 0, offset: o + TcpOff.DOFF, length: 2, mask: bit })),
     },
-    { name: 'Window', value: String(t.window), offset: o + TCP_WINDOW, length: 2 },
-    { name: 'Checksum', value: hex(t.check, 4), ok: t.checkOk, offset: o + TCP_CHECK, length: 2 },
-    { name: 'Urgent Pointer', value: String(readU16(frame, o + TCP_URG_PTR)), offset: o + TCP_URG_PTR, length: 2 },
+    { name: 'Window', value: String(t.window), offset: o + TcpOff.WINDOW, length: 2 },
+    { name: 'Checksum', value: hex(t.check, 4), ok: t.checkOk, offset: o + TcpOff.CHECK, length: 2 },
+    { name: 'Urgent Pointer', value: String(readU16(frame, o + TcpOff.URG_PTR)), offset: o + TcpOff.URG_PTR, length: 2 },
   ];
-  if (hlen > TCP_HLEN) fields.push({ name: 'Options', value: `${hlen - TCP_HLEN} bytes`, offset: o + TCP_OPTIONS, length: hlen - TCP_HLEN, children: tcpOptions(frame, o + TCP_OPTIONS, o + hlen) });
+  if (hlen > TCP_HLEN) fields.push({ name: 'Options', value: `${hlen - TCP_HLEN} bytes`, offset: o + TCP_HLEN, length: hlen - TCP_HLEN, children: tcpOptions(frame, o + TCP_HLEN, o + hlen) });
   layers.push({ name: 'Transmission Control Protocol', brief: [{ name: 'Source Port', value: String(t.sport) }, { name: 'Destination Port', value: String(t.dport) }], offset: o, length: hlen, fields });
   return o + hlen;
 }

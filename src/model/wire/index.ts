@@ -2,6 +2,7 @@
 // plus frame decoding for display and pcap output.
 
 export * from './bytes';
+export * from './headers';
 export * from './addr';
 export * from './checksum';
 export * from './ethernet';

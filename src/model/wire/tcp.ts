@@ -1,10 +1,10 @@
-// TCP header (RFC 9293) and the options a SYN carries.
+// TCP (RFC 9293): flags, the parsed form of the header, its checksum and the options a SYN carries
+// (the view is TcpHdr in headers.ts).
 
 import { fold, pseudoHeaderSum, sum16 } from './checksum';
-import { ipv4Dst, ipv4Src, IPPROTO_TCP } from './ipv4';
-import { formatHex, readU16, readU32, writeU16, writeU32 } from './bytes';
-
-export const TCP_HLEN = 20;
+import { IPPROTO_TCP } from './ipv4';
+import { formatHex } from './bytes';
+import { TCP_CHECK_OFFSET, TCP_HLEN, TcpHdr, readU16, readU32, writeU16, writeU32 } from './headers';
 
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;
@@ -16,18 +16,6 @@ export const TCP_ECE = 0x40;
 export const TCP_CWR = 0x80;
 /** Accurate ECN (the former NS bit), the low bit of byte 12. */
 export const TCP_AE = 0x100;
-
-/** Field offsets within the header. */
-export const TCP_SPORT = 0;
-export const TCP_DPORT = 2;
-export const TCP_SEQ = 4;
-export const TCP_ACK_SEQ = 8;
-export const TCP_DOFF = 12;
-export const TCP_FLAGS = 13;
-export const TCP_WINDOW = 14;
-export const TCP_CHECK = 16;
-export const TCP_URG_PTR = 18;
-export const TCP_OPTIONS = 20;
 
 export const TCPOPT_EOL = 0;
 export const TCPOPT_NOP = 1;
@@ -53,94 +41,40 @@ export interface TcpRepr {
   options: Uint8Array;
 }
 
-export function tcpSport(buf: Uint8Array, off: number): number {
-  return readU16(buf, off + TCP_SPORT);
-}
-export function tcpDport(buf: Uint8Array, off: number): number {
-  return readU16(buf, off + TCP_DPORT);
-}
-export function tcpSeq(buf: Uint8Array, off: number): number {
-  return readU32(buf, off + TCP_SEQ);
-}
-export function tcpAck(buf: Uint8Array, off: number): number {
-  return readU32(buf, off + TCP_ACK_SEQ);
-}
-/** Header length in 32-bit words. */
-export function tcpDataOff(buf: Uint8Array, off: number): number {
-  return buf[off + TCP_DOFF] >>> 4;
-}
-export function tcpFlags(buf: Uint8Array, off: number): number {
-  return ((buf[off + TCP_DOFF] & 1) << 8) | buf[off + TCP_FLAGS];
-}
-export function tcpWindow(buf: Uint8Array, off: number): number {
-  return readU16(buf, off + TCP_WINDOW);
-}
-export function tcpCheck(buf: Uint8Array, off: number): number {
-  return readU16(buf, off + TCP_CHECK);
-}
-export function setTcpCheck(buf: Uint8Array, off: number, check: number): void {
-  writeU16(buf, off + TCP_CHECK, check);
-}
-export function tcpUrg(buf: Uint8Array, off: number): number {
-  return readU16(buf, off + TCP_URG_PTR);
-}
-
-/** Writes the header (dataOff * 4 bytes) at `off`, every field as given. */
-export function emitTcp(buf: Uint8Array, off: number, repr: TcpRepr): void {
-  writeU16(buf, off + TCP_SPORT, repr.sport);
-  writeU16(buf, off + TCP_DPORT, repr.dport);
-  writeU32(buf, off + TCP_SEQ, repr.seq);
-  writeU32(buf, off + TCP_ACK_SEQ, repr.ack);
-  buf[off + TCP_DOFF] = ((repr.dataOff & 0x0f) << 4) | ((repr.flags >>> 8) & 1);
-  buf[off + TCP_FLAGS] = repr.flags;
-  writeU16(buf, off + TCP_WINDOW, repr.window);
-  writeU16(buf, off + TCP_CHECK, repr.check);
-  writeU16(buf, off + TCP_URG_PTR, repr.urg);
-  const optLen = repr.dataOff * 4 - TCP_HLEN;
-  const opts = repr.options;
-  for (let i = 0; i < optLen; i++) buf[off + TCP_OPTIONS + i] = i < opts.length ? opts[i] : 0;
-}
-
 /**
  * The header of the `len` bytes at `off`, or undefined unless the data offset is at least 5 and
  * all dataOff * 4 bytes are present. The checksum is reported, not verified.
  */
 export function parseTcp(buf: Uint8Array, off: number, len: number): TcpRepr | undefined {
   if (off < 0 || len < TCP_HLEN || off + TCP_HLEN > buf.length) return undefined;
-  const dataOff = tcpDataOff(buf, off);
+  const th = new TcpHdr(buf, off);
+  const dataOff = th.doff;
   const hlen = dataOff * 4;
   if (dataOff < 5 || len < hlen || off + hlen > buf.length) return undefined;
   return {
-    sport: tcpSport(buf, off),
-    dport: tcpDport(buf, off),
-    seq: tcpSeq(buf, off),
-    ack: tcpAck(buf, off),
+    sport: th.source,
+    dport: th.dest,
+    seq: th.seq,
+    ack: th.ack_seq,
     dataOff,
-    flags: tcpFlags(buf, off),
-    window: tcpWindow(buf, off),
-    check: tcpCheck(buf, off),
-    urg: tcpUrg(buf, off),
-    options: buf.slice(off + TCP_OPTIONS, off + hlen),
+    flags: th.flags,
+    window: th.window,
+    check: th.check,
+    urg: th.urg_ptr,
+    options: th.options.slice(),
   };
 }
 
 /**
- * The checksum to store for the `tcpLen` bytes of segment at `tcpOff` (header and payload, all
- * present in `buf`) sent from `src` to `dst`. The stored checksum field is skipped, so it need
- * not be cleared first. `ipOff` locates the IPv4 header the addresses come from when
- * `src`/`dst` are not given.
+ * The checksum to store for the `len` bytes of segment at `off` (header and payload, all present
+ * in `buf`) sent from `saddr` to `daddr`. The stored checksum field is skipped, so it need not be
+ * cleared first.
  */
-export function tcpChecksum(
-  buf: Uint8Array,
-  ipOff: number,
-  tcpOff: number,
-  tcpLen: number,
-  src: number = ipv4Src(buf, ipOff),
-  dst: number = ipv4Dst(buf, ipOff),
-): number {
-  let sum = pseudoHeaderSum(src, dst, IPPROTO_TCP, tcpLen);
-  sum = sum16(buf, tcpOff, TCP_CHECK, sum);
-  sum = sum16(buf, tcpOff + TCP_URG_PTR, tcpLen - TCP_URG_PTR, sum);
+export function tcpChecksum(buf: Uint8Array, off: number, len: number, saddr: number, daddr: number): number {
+  let sum = pseudoHeaderSum(saddr, daddr, IPPROTO_TCP, len);
+  const after = TCP_CHECK_OFFSET + 2;
+  sum = sum16(buf, off, TCP_CHECK_OFFSET, sum);
+  sum = sum16(buf, off + after, len - after, sum);
   return ~fold(sum) & 0xffff;
 }
 
