@@ -14,7 +14,8 @@ import { parseScenario } from '../model/scenario/parse';
 import { validateScenario } from '../model/scenario/validate';
 import { ScenarioError } from '../model/scenario/errors';
 import type { Scenario } from '../model/scenario/types';
-import { Runtime, StopResult, Stop, ExceptionFilter } from '../debugger/runtime';
+import { Runtime, StopResult, Stop, ExceptionFilter, RunCancelled } from '../debugger/runtime';
+import { LIMITS, LimitError } from '../model/scenario/limits';
 import type { ExceptionKind } from '../model/kernel/watch';
 import { findFunction } from '../model/kernel/functions';
 import { evaluate, formatValue, complete, parseExpr, checkHitCondition, ExprError } from '../debugger/expr';
@@ -143,11 +144,26 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       return;
     }
     this.sendResponse(response);
-    this.announceBreakpoints();
-    await this.configured;
-    await this.waitForSource();
-    // Run Without Debugging: no stop on entry and no breakpoints (applyBreakpoints), to the end.
-    this.report(this.runtime!.start(!!args.stopOnEntry && !args.noDebug), true);
+    try {
+      this.announceBreakpoints();
+      await this.configured;
+      await this.waitForSource();
+      // Run Without Debugging: no stop on entry and no breakpoints (applyBreakpoints), to the end.
+      const rt = this.runtime;
+      if (!rt) return;
+      const r = await rt.startAsync(!!args.stopOnEntry && !args.noDebug);
+      if (rt === this.runtime) this.report(r, true);
+    } catch (e) {
+      if (e instanceof RunCancelled) return;
+      // The launch was answered already: the error goes to the debug console and the session ends.
+      this.abandon(e);
+    }
+  }
+
+  /** A run that cannot go on: say why in the debug console, and end the session (the adapter stays up). */
+  private abandon(e: unknown): void {
+    this.sendEvent(new OutputEvent(`kpath: ${messageOf(e)}\n`, 'stderr'));
+    this.sendEvent(new TerminatedEvent());
   }
 
   /**
@@ -178,7 +194,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   /** Loads the scenario and builds the runtime for a launch (or a restart with new arguments). */
   private setup(args: LaunchArguments): void {
-    {
+    const before = { scenario: this.scenario, args: this.args, listings: this.listings, kernelSource: this.kernelSource, runtime: this.runtime };
+    try {
       const scenario = loadScenario(args);
       this.scenario = scenario;
       this.args = args;
@@ -200,9 +217,16 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
           if (this.dropEvents++ < DROP_EVENT_LIMIT) this.sendEvent(new Event('kpath/drop', dropBody(drop, index)));
         },
         onProgress: (calls, total) => this.progress(calls, total),
-        onTrace: args.trace ? (line) => this.sendEvent(new OutputEvent(line + '\n', 'console')) : undefined,
+        onTrace: args.trace ? (line) => {
+          // At most LIMITS.consoleLines trace lines between two stops (report() says how many more).
+          if (this.traceLines++ < LIMITS.consoleLines) this.sendEvent(new OutputEvent(line + '\n', 'console'));
+        } : undefined,
       };
       this.applyBreakpoints();
+    } catch (e) {
+      // A launch that fails leaves the session as it was.
+      ({ scenario: this.scenario, args: this.args, listings: this.listings, kernelSource: this.kernelSource, runtime: this.runtime } = before);
+      throw e;
     }
   }
 
@@ -213,7 +237,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     const old = this.kernelSource;
     if (old && old.profile === profile && old.root === resolveTreePath(args.kernelSource)) return old;
     const view = new KernelSourceView(args.kernelSource, profile, (text, data) => this.sendEvent(new OutputEvent(text + '\n', 'kpath', data)));
-    void view.ready.then(() => this.sourceLoaded(view));
+    void view.ready.then(() => this.sourceLoaded(view)).catch((e: unknown) => this.sendEvent(new OutputEvent(`kpath: ${messageOf(e)}\n`, 'stderr')));
     return view;
   }
 
@@ -234,8 +258,12 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     const path = args.source.path ?? '';
     const bps = (args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))).map((bp) => ({ id: this.nextBpId++, bp }));
     if (bps.some((b) => typeof b.bp?.line !== 'number')) return this.fail(response, l10n.t('setBreakpoints: every breakpoint needs a line number'));
-    this.pendingStepBps.set(path, bps);
+    const text = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+    if (bps.some(({ bp }) => { const b = bp as DebugProtocol.SourceBreakpoint; return !text(b.condition) || !text(b.hitCondition) || !text(b.logMessage); })) {
+      return this.fail(response, l10n.t('{0}: {1} must be strings', 'setBreakpoints', 'condition, hitCondition and logMessage'));
+    }
     response.body = { breakpoints: this.resolveStepBreakpoints(path, bps) };
+    this.pendingStepBps.set(path, bps);
     this.applyBreakpoints();
     this.sendResponse(response);
   }
@@ -243,6 +271,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
     if (!Array.isArray(args?.breakpoints)) return this.fail(response, l10n.t('setFunctionBreakpoints needs a breakpoints array'));
     if (args.breakpoints.some((b) => typeof b?.name !== 'string')) return this.fail(response, l10n.t('setFunctionBreakpoints: every breakpoint needs a name'));
+    const text = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+    if (args.breakpoints.some((b) => !text(b.condition) || !text(b.hitCondition))) return this.fail(response, l10n.t('{0}: {1} must be strings', 'setFunctionBreakpoints', 'condition and hitCondition'));
     this.pendingFnBps = args.breakpoints.map((bp) => ({ id: this.nextBpId++, bp }));
     response.body = { breakpoints: this.resolveFunctionBreakpoints().map((b) => b.dap) };
     this.applyBreakpoints();
@@ -370,7 +400,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
-    this.exec(response, (rt) => rt.continue(), { allThreadsContinued: true });
+    void this.execAsync(response, (rt) => rt.continueAsync(), { allThreadsContinued: true });
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse): void {
@@ -400,9 +430,12 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
-    // Execution between stops is synchronous, so the debuggee is always stopped when this arrives.
     this.sendResponse(response);
-    const stop = this.runtime?.current;
+    const rt = this.runtime;
+    // A run going on stops at its next step point (its report sends the stop); otherwise the
+    // debuggee is stopped already.
+    if (rt?.busy) return rt.pause();
+    const stop = rt?.current;
     if (stop) this.sendEvent(new StoppedEvent('pause', threadOf(stop)));
   }
 
@@ -412,13 +445,15 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       // New launch arguments (or a changed scenario file): start over from them; knob changes
       // belonged to the old run and are dropped with it.
       try {
+        await this.runtime?.cancel();
         this.setup(next);
+        await this.waitForSource();
       } catch (e) {
         return this.fail(response, messageOf(e));
       }
-      await this.waitForSource();
     }
-    this.exec(response, (rt) => rt.restart(!!this.args?.stopOnEntry), undefined, true);
+    await this.runtime?.cancel();
+    await this.execAsync(response, (rt) => rt.startAsync(!!this.args?.stopOnEntry), undefined, true);
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
@@ -435,11 +470,13 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    void this.runtime?.cancel();
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    void this.runtime?.cancel();
     this.runtime = null;
     this.sendResponse(response);
     this.shutdown();
@@ -484,17 +521,67 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   private exec(response: DebugProtocol.Response, f: (rt: Runtime) => StopResult, body?: object, allowEnded = false): void {
     let r: StopResult;
+    let rt: Runtime;
     try {
-      const rt = this.mustRuntime();
+      rt = this.mustRuntime();
       if (rt.ended && !allowEnded) throw new ErrorResponse(l10n.t('the scenario has run to its end; restart to run it again'));
+      if (rt.busy) throw new ErrorResponse(l10n.t('the scenario is running: pause it first'));
       r = f(rt);
     } catch (e) {
+      if (e instanceof LimitError) {
+        // The position is unchanged: say why in the debug console as well as in the response.
+        this.sendEvent(new OutputEvent(`kpath: ${e.message}\n`, 'stderr'));
+      }
       return this.fail(response, messageOf(e));
     }
     if (body) response.body = body;
     // On stdio the response and the events of the stop leave in one write (stdio.ts).
     this.sendResponse(response);
     this.report(r, false);
+  }
+
+  /**
+   * A request that may run long (continue, restart): answered at once, run in slices so that
+   * pause, disconnect and progress are served meanwhile; the stop is reported when it comes.
+   */
+  private async execAsync(response: DebugProtocol.Response, f: (rt: Runtime) => Promise<StopResult>, body?: object, allowEnded = false): Promise<void> {
+    let p: Promise<StopResult>;
+    let rt: Runtime;
+    try {
+      rt = this.mustRuntime();
+      if (rt.ended && !allowEnded) throw new ErrorResponse('the scenario has run to its end; restart to run it again');
+      if (rt.busy) throw new ErrorResponse('the scenario is running: pause it first');
+      p = f(rt);
+    } catch (e) {
+      return this.fail(response, messageOf(e));
+    }
+    if (body) response.body = body;
+    this.sendResponse(response);
+    try {
+      const r = await p;
+      if (rt === this.runtime) this.report(r, false);
+    } catch (e) {
+      if (e instanceof RunCancelled || rt !== this.runtime) return;
+      this.runFailed(rt, e);
+    }
+  }
+
+  /**
+   * A run that stopped on an error (a limit): the message in the debug console, and the client
+   * shown the position the run started from (or the session ends if there is none).
+   */
+  private runFailed(rt: Runtime, e: unknown): void {
+    if (this.progressId !== null) {
+      this.sendEvent(new ProgressEndEvent(this.progressId));
+      this.progressId = null;
+    }
+    this.sendEvent(new OutputEvent(`kpath: ${messageOf(e)}\n`, 'stderr'));
+    const stop = rt.current;
+    if (!stop) return void this.sendEvent(new TerminatedEvent());
+    const ev = new StoppedEvent('exception', threadOf(stop), messageOf(e)) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    ev.body.description = messageOf(e);
+    this.sendEvent(ev);
   }
 
   /**
@@ -522,6 +609,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   private frameEvents = 0;
   private framesOmitted = 0;
   private dropEvents = 0;
+  private traceLines = 0;
 
   /** Sends what a stop (or the end) means to the client. */
   private report(r: StopResult, first: boolean): void {
@@ -533,9 +621,13 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       const frameCount = r.stop ? r.stop.frameCount : this.runtime!.frames(0, 0).total;
       this.sendEvent(new Event('kpath/framesOmitted', { count: this.framesOmitted, first: frameCount - this.framesOmitted, frameCount }));
     }
+    if (this.traceLines > LIMITS.consoleLines) {
+      this.sendEvent(new OutputEvent(`kpath: ${this.traceLines - LIMITS.consoleLines} more trace lines not shown (at most ${LIMITS.consoleLines} between two stops)\n`, 'console'));
+    }
     this.frameEvents = 0;
     this.framesOmitted = 0;
     this.dropEvents = 0;
+    this.traceLines = 0;
     for (const line of r.output) this.sendEvent(new OutputEvent(line + '\n', 'console'));
     this.vars.reset();
     this.frameHandles.reset();

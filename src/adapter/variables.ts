@@ -13,6 +13,8 @@ import { wrap, skbView, devView, rtView, neighView, View, ListView } from '../de
 import { SkBuff } from '../model/net/skbuff';
 import { NetDevice } from '../model/net/device';
 import { Neighbour, NUD_BY_NAME, nudName } from '../model/net/neigh';
+import type { NeighParms } from '../model/net/neigh';
+import { findSysctl } from '../model/scenario/sysctl';
 import { formatIpv4 } from '../model/wire/addr';
 import { formatHex } from '../model/wire/bytes';
 import { decodeFrame, summarize } from '../model/wire/decode';
@@ -160,13 +162,14 @@ export class Variables {
    * sysctls. The change is made through the runtime so that it survives re-execution.
    */
   setVariable(rt: Runtime, ref: number, name: string, value: string): string {
+    if (typeof name !== 'string' || typeof value !== 'string') throw new Error('setVariable needs a name and a value (strings)');
     const e = this.handles.get(ref);
     if (!e || e.kind !== 'object' || !(e.value instanceof View)) throw new Error(l10n.t('{0} cannot be set here', name));
     const target = e.value.target;
     if (target instanceof NetDevice && name === 'mtu') {
-      const mtu = parseInt(value, 0);
+      const mtu = integerOf(value);
       const max = target.type === 'loopback' ? 65536 : 65535;
-      if (!Number.isInteger(mtu) || mtu < 68 || mtu > max) throw new Error(l10n.t('{0} must be an integer {1}..{2}, not "{3}"', 'mtu', 68, max, value));
+      if (mtu === undefined || mtu < 68 || mtu > max) throw new Error(l10n.t('{0} must be an integer {1}..{2}, not "{3}"', 'mtu', 68, max, value));
       const devName = target.name;
       rt.intervene((s) => {
         const d = s.kernel.net.dev(devName);
@@ -175,40 +178,59 @@ export class Variables {
       return String(mtu);
     }
     if (target instanceof Neighbour && name === 'nud_state') {
-      const state = NUD_BY_NAME[value.replace(/^"|"$/g, '').toUpperCase().replace(/^NUD_/, '')];
-      if (state === undefined) throw new Error(l10n.t('{0} must be one of {1}, not "{2}"', 'nud_state', Object.keys(NUD_BY_NAME).join(', '), value));
+      const key = value.replace(/^"|"$/g, '').toUpperCase().replace(/^NUD_/, '');
+      // Own keys only: a name such as "constructor" is no state.
+      const state = Object.hasOwn(NUD_BY_NAME, key) ? NUD_BY_NAME[key] : undefined;
+      if (typeof state !== 'number') throw new Error(l10n.t('{0} must be one of {1}, not "{2}"', 'nud_state', Object.keys(NUD_BY_NAME).join(', '), value));
       const dev = target.dev.name;
-      const key = target.key;
+      const nkey = target.key;
       rt.intervene((s) => {
         const d = s.kernel.net.dev(dev);
-        const n = d ? s.kernel.net.arp_tbl.get(d, key) : undefined;
+        const n = d ? s.kernel.net.arp_tbl.get(d, nkey) : undefined;
         if (n) n.nud_state = state;
       });
       return nudName(state);
     }
     const sys = target as { sysctlDev?: string } | undefined;
-    if (sys && typeof sys === 'object' && 'sysctlDev' in sys) {
-      const n = parseInt(value, 0);
-      if (!Number.isInteger(n) || n < 0) throw new Error(l10n.t('{0} must be a non-negative integer, not "{1}"', name, value));
-      const field: Record<string, (p: import('../model/net/neigh').NeighParms) => void> = {
-        mcast_solicit: (p) => (p.mcast_probes = n), ucast_solicit: (p) => (p.ucast_probes = n), app_solicit: (p) => (p.app_probes = n),
-        mcast_resolicit: (p) => (p.mcast_reprobes = n), retrans_time_ms: (p) => (p.retrans_time = msToJiffies(n)),
-        base_reachable_time_ms: (p) => (p.base_reachable_time = msToJiffies(n)), delay_first_probe_time: (p) => (p.delay_probe_time = n * 250),
-        unres_qlen_bytes: (p) => (p.queue_len_bytes = n),
-      };
-      const set = field[name];
-      if (!set) throw new Error(l10n.t('{0} cannot be set (settable: {1})', name, Object.keys(field).join(', ')));
-      if (name === 'retrans_time_ms' && n < 1) throw new Error(l10n.t('{0} must be at least {1}', 'retrans_time_ms', 1));
-      const dev = sys.sysctlDev!;
+    if (sys && typeof sys === 'object' && typeof sys.sysctlDev === 'string') {
+      const set = SETTABLE_SYSCTLS.get(name);
+      if (!set) throw new Error(l10n.t('{0} cannot be set (settable: {1})', name, [...SETTABLE_SYSCTLS.keys()].join(', ')));
+      const dev = sys.sysctlDev;
+      // The range the scenario language allows for the same sysctl.
+      const spec = findSysctl(`net.ipv4.neigh.${dev}.${name}`)?.spec;
+      const n = integerOf(value);
+      if (n === undefined || !spec || n < spec.min || n > spec.max) {
+        throw new Error(spec ? l10n.t('{0} must be an integer {1}..{2}, not "{3}"', name, spec.min, spec.max, value) : l10n.t('{0} cannot be set (settable: {1})', name, [...SETTABLE_SYSCTLS.keys()].join(', ')));
+      }
       rt.intervene((s) => {
         const d = s.kernel.net.dev(dev);
         const p = d ? s.kernel.net.parms.get(d) : undefined;
-        if (p) set(p);
+        if (p) set(p, n);
       });
       return String(n);
     }
     throw new Error(l10n.t('{0} is not a knob that can be set (settable: {1})', name, l10n.t('dev->mtu, a neighbour\'s nud_state, net.ipv4.neigh.* sysctls')));
   }
+}
+
+/** The neighbour sysctls setVariable changes, by the name the Sysctl scope shows. */
+const SETTABLE_SYSCTLS = new Map<string, (p: NeighParms, n: number) => void>([
+  ['mcast_solicit', (p, n) => (p.mcast_probes = n)],
+  ['ucast_solicit', (p, n) => (p.ucast_probes = n)],
+  ['app_solicit', (p, n) => (p.app_probes = n)],
+  ['mcast_resolicit', (p, n) => (p.mcast_reprobes = n)],
+  ['retrans_time_ms', (p, n) => (p.retrans_time = msToJiffies(n))],
+  ['base_reachable_time_ms', (p, n) => (p.base_reachable_time = msToJiffies(n))],
+  ['delay_first_probe_time', (p, n) => (p.delay_probe_time = n * 250)],
+  ['unres_qlen_bytes', (p, n) => (p.queue_len_bytes = n)],
+]);
+
+/** A whole number written in decimal or 0x hex, or undefined for anything else ("12abc", "1e3", ""). */
+function integerOf(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 export { formatIpv4, formatHex };

@@ -126,7 +126,7 @@ breakpoints take), the kernel source file it comes from, and the kernel profiles
 }
 
 export function captureHelp(): string {
-  return l10n.t(`Usage: kpath capture FILE.kpath OUTDIR
+  return l10n.t(`Usage: kpath capture FILE.kpath OUTDIR [--force]
 
 Runs the scenario on this machine's kernel and records what it did, for comparing with the model
 (kpath compare). Needs root and network namespaces. It builds the scenario in namespaces of its
@@ -140,13 +140,17 @@ until the scenario's run time (or until the model goes quiet, plus 0.5 s), and w
   OUTDIR/result.json    the calls' results, the device and direction of each frame, the sockets'
                         error queues, the SNMP counters that changed, the final neighbour table
 
+OUTDIR is checked before the capture starts (made if missing; it must be a folder kpath can
+write in), and a capture already there is kept unless --force replaces it. The files appear
+complete or not at all.
+
 Traffic stays inside those namespaces, and they are deleted at the end, on errors and on Ctrl-C.
 Nothing is installed: without tcpdump, iproute2, python3 (or nftables when the scenario has nft
 rules) it names the Debian packages to install and exits 2; without root or namespaces, too.`);
 }
 
 export function compareHelp(): string {
-  return l10n.t(`Usage: kpath compare FILE.kpath [--capture DIR] [--keep DIR] [--json]
+  return l10n.t(`Usage: kpath compare FILE.kpath [--capture DIR] [--keep DIR [--force]] [--json]
 
 Runs the scenario on the model and compares it with the real kernel frame by frame, then the
 calls' results, error queues, counters and the neighbour table. Fields the kernel randomises are
@@ -158,6 +162,7 @@ granularity: an ARP retransmit 1000..1032 ms after the request, later ones 1024 
 Options:
   --capture DIR   compare with a capture made earlier by kpath capture (no root needed)
   --keep DIR      capture live (as root) and keep the capture in DIR
+  --force         with --keep: replace a capture already in DIR
   --json          print {agree, differences, ignored, rows} as JSON
 
 Exit status: 0 they agree; 1 they differ; 2 bad input, or a live capture is not possible here.`);

@@ -7,6 +7,8 @@ import { printable } from '../model/scenario/errors';
 import type { Scenario } from '../model/scenario/types';
 import { captureEnd, captureScenario, CaptureEnvironmentError, preflight, preflightMessage } from '../capture/live';
 import { UsageError } from './args';
+import { LimitError } from '../model/scenario/limits';
+import { OutDirError, prepareOutDir } from '../capture/outdir';
 import { ScenarioErrors } from './run';
 
 /** Reads and parses a scenario file; errors are UsageError (unreadable) or ScenarioError. */
@@ -28,7 +30,7 @@ export function reportError(e: unknown): number {
     process.stderr.write(`${e instanceof CaptureEnvironmentError ? 'kpath: ' : ''}${printableLines(e.message)}\n`);
     return 2;
   }
-  if (e instanceof UsageError) {
+  if (e instanceof UsageError || e instanceof LimitError || e instanceof OutDirError) {
     process.stderr.write(`kpath: ${printableLines(e.message)}\n`);
     return 2;
   }
@@ -43,12 +45,15 @@ export function printableLines(text: string): string {
 
 export async function captureCommand(argv: string[], write: (s: string) => void): Promise<number> {
   try {
+    const force = argv.includes('--force');
     const pos = argv.filter((a) => !a.startsWith('-'));
-    const bad = argv.find((a) => a.startsWith('-'));
+    const bad = argv.find((a) => a.startsWith('-') && a !== '--force');
     if (bad) throw new UsageError(l10n.t('unknown option {0} (see {1})', bad, 'kpath capture --help'));
     if (pos.length !== 2) throw new UsageError(l10n.t('{0} needs a scenario file and an output directory (see {1})', 'kpath capture', 'kpath capture --help'));
     const [file, outDir] = pos;
     const { scenario } = loadScenarioFile(file);
+    // Before the capture: a result that could not be written would be lost after it.
+    prepareOutDir(outDir, force);
     const pre = preflight(scenario);
     if (pre.problems.length || pre.missing.length) throw new CaptureEnvironmentError(preflightMessage(pre));
     const end = captureEnd(scenario);

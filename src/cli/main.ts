@@ -10,6 +10,7 @@ import { tutorialCommand, tutorialHelp } from './tutorial';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
 import { useLanguage, languageFromEnv } from '../l10n';
 import { serveStdio } from '../adapter/stdio';
+import { exitOnSignals } from '../io/files';
 
 declare const KPATH_VERSION: string | undefined;
 
@@ -35,14 +36,14 @@ function main(argv: string[]): number | undefined {
         return 0;
       }
       const a = parseRunArgs(rest);
-      if (a.kernelSource && profileOf(a.file)) {
-        // The tree's mapping loads first (a worker parses it the first time), then the run.
-        void kernelSourceFor(a.kernelSource, a.kernel ?? profileOf(a.file)!)
-          .then((sourceOf) => (process.exitCode = runCommand(a, write, sourceOf)))
-          .catch((e: unknown) => (process.exitCode = reportError(e)));
-        return undefined;
-      }
-      return runCommand(a, write);
+      exitOnSignals();
+      // The tree's mapping loads first (a worker parses it the first time), then the run.
+      const sourceOf = a.kernelSource && profileOf(a.file) ? kernelSourceFor(a.kernelSource, a.kernel ?? profileOf(a.file)!) : Promise.resolve(undefined);
+      void sourceOf
+        .then((of) => runCommand(a, write, of))
+        .then((c) => (process.exitCode = c))
+        .catch((e: unknown) => (process.exitCode = reportError(e)));
+      return undefined;
     }
     if (cmd === 'dap') {
       if (rest.includes('-h') || rest.includes('--help')) {

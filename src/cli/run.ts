@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
-import { createKernel, runKernel, resultOf, totalCalls } from '../model/run';
+import { createKernel, runKernelSlice, resultOf, totalCalls } from '../model/run';
 import { Tracer, formatTraceLine, TraceLine } from '../model/trace';
 import { findFunction, MODELED_FUNCTIONS } from '../model/kernel/functions';
 import { PcapWriter } from '../model/wire/pcap';
@@ -14,7 +14,7 @@ import { formatReport } from './format';
 /** Where a trace line's function is in a Linux tree (`kpath run --kernel-source`): `path:line`, or undefined. */
 export type SourceOf = (fn: string) => string | undefined;
 
-export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: SourceOf): number {
+export async function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: SourceOf): Promise<number> {
   let text: string;
   try {
     text = fs.readFileSync(a.file, 'utf8');
@@ -64,7 +64,9 @@ export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: So
     });
     if (tracer && !a.json && a.trace) write(`${l10n.t('Trace (time, context, packet, function, len, decision):')}\n`);
     try {
-      runKernel(k, scenario.run);
+      // In slices, so that Ctrl-C (and SIGTERM) is handled during a long run and its temporaries removed.
+      const done = { events: 0 };
+      while (!runKernelSlice(k, scenario.run, SLICE_EVENTS, done)) await new Promise((r) => setImmediate(r));
     } finally {
       progress?.clear();
     }
@@ -97,6 +99,9 @@ export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: So
     throw e;
   }
 }
+
+/** Events run between two looks at the event loop (signals): a few milliseconds' worth. */
+const SLICE_EVENTS = 1 << 14;
 
 /** A trace line with the function's place in the kernel source appended. */
 function withSource(line: string, source: string | undefined): string {

@@ -31,6 +31,7 @@ import { ScenarioError, sortErrors } from './errors';
 import { orderKeys, ROUTE_ORDER, SEND_ORDER } from './key-order';
 import { formatNftRule, isVerdict, nftStatementTableProblem } from './nft';
 import { checkSemantics } from './semantics';
+import { checkLimits, textTooLong } from './limits';
 import {
   canonicalMac,
   durationValue,
@@ -840,6 +841,8 @@ export function parseScenarioAll(text: string, file = '<input>'): { scenario?: S
   const ctx = newContext(file, 'text');
   const s: Scenario = file === '<input>' ? emptyScenario() : { file, ...emptyScenario() };
   const b: Builder = { s, ctx };
+  const long = textTooLong(text);
+  if (long) return { errors: [new ScenarioError(file, 1, 1, long)] };
   for (const ln of lex(text)) {
     if (ln.problem) {
       ctx.errors.push(new ScenarioError(file, ln.line, ln.problem.col, ln.problem.problem));
@@ -855,6 +858,7 @@ export function parseScenarioAll(text: string, file = '<input>'): { scenario?: S
     }
   }
   checkSemantics(s, ctx);
+  checkLimits(s, ctx);
   const errors = sortErrors(ctx.errors);
   return errors.length ? { errors } : { scenario: s, errors };
 }
