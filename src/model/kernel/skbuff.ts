@@ -61,7 +61,11 @@ export function kfree_skb_reason(k: Kernel, skb: SkBuff, fn: string, reason: str
   } else {
     k.drops.push(rec);
   }
-  if (k.w) k.w.exception('drop', { packet: skb.id, function: fn, reason, len: skb.len });
+  const w = k.w;
+  if (w) {
+    if (w.tracepoint) w.tracepoint({ event: 'kfree_skb', reason, function: fn, len: skb.len, packet: skb.id });
+    w.exception('drop', { packet: skb.id, function: fn, reason, len: skb.len });
+  }
 }
 
 /** Recycled buffers kept per size: enough for a datagram's fragments and a queue flush. */
