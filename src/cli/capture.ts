@@ -37,7 +37,8 @@ export function reportError(e: unknown): number {
 export async function captureCommand(argv: string[], write: (s: string) => void): Promise<number> {
   try {
     const pos = argv.filter((a) => !a.startsWith('-'));
-    const bad = argv.find((a) => a.startsWith('-'));
+    const keepTrace = argv.includes('--trace');
+    const bad = argv.find((a) => a.startsWith('-') && a !== '--trace');
     if (bad) throw new UsageError(`unknown option ${bad} (see kpath capture --help)`);
     if (pos.length !== 2) throw new UsageError('kpath capture needs a scenario file and an output directory (see kpath capture --help)');
     const [file, outDir] = pos;
@@ -46,12 +47,13 @@ export async function captureCommand(argv: string[], write: (s: string) => void)
     if (pre.problems.length || pre.missing.length) throw new CaptureEnvironmentError(preflightMessage(pre));
     const end = captureEnd(scenario);
     const log = (l: string): void => void process.stderr.write(`kpath capture: ${l}\n`);
-    const doc = await captureScenario(scenario, outDir, { end, scenarioPath: file, log });
+    const doc = await captureScenario(scenario, outDir, { end, scenarioPath: file, log, keepTrace });
     write(`Kernel ${doc.kernel}, ${file}, ran to ${(doc.endTime / 1e6).toFixed(3)} ms\n\nSocket calls:\n`);
     for (const s of doc.sends) {
       write(`  ${(s.time / 1e6).toFixed(6).padStart(14)} ms  line ${String(s.line).padEnd(4)} ${s.proto} to ${s.to} size ${s.size} [${s.socket}] -> ${s.result}` +
         `${s.setsockopt ? ` (${s.setsockopt.map((x) => `${x.option}: ${x.result}`).join(', ')})` : ''}\n`);
     }
+    if (doc.events) write(`\nKernel events: ${doc.events.length} for the host namespace\n`);
     for (const n of doc.notes) write(`\nNote: ${n}\n`);
     write(`\nWrote ${doc.frames.length} frames to ${outDir}/capture.pcap and the results to ${outDir}/result.json\n`);
     return 0;
