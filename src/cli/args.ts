@@ -107,7 +107,7 @@ Launch arguments: "scenario" (a .kpath path or a scenario object), "stopOnEntry"
 tree: frames and line breakpoints in its files, docs/kernel-source.md). The adapter exits when its
 client closes the connection. docs/debugging.md shows an nvim-dap configuration.`;
 
-export const CAPTURE_HELP = `Usage: kpath capture FILE.kpath OUTDIR
+export const CAPTURE_HELP = `Usage: kpath capture FILE.kpath OUTDIR [--trace]
 
 Runs the scenario on this machine's kernel and records what it did, for comparing with the model
 (kpath compare). Needs root and network namespaces. It builds the scenario in namespaces of its
@@ -119,7 +119,10 @@ until the scenario's run time (or until the model goes quiet, plus 0.5 s), and w
 
   OUTDIR/capture.pcap   the frames, Ethernet, ns timestamps, time 0 = the first call minus its at
   OUTDIR/result.json    the calls' results, the device and direction of each frame, the sockets'
-                        error queues, the SNMP counters that changed, the final neighbour table
+                        error queues, the SNMP counters that changed, the final neighbour table,
+                        and the kernel's events for the host namespace (tracepoints through
+                        tracefs: neighbour states, drops with their reasons, device transmits)
+  OUTDIR/trace.txt      with --trace: the kernel's trace as tracefs wrote it, every namespace's
 
 Traffic stays inside those namespaces, and they are deleted at the end, on errors and on Ctrl-C.
 Nothing is installed: without tcpdump, iproute2, python3 (or nftables when the scenario has nft
@@ -128,7 +131,9 @@ rules) it names the Debian packages to install and exits 2; without root or name
 export const COMPARE_HELP = `Usage: kpath compare FILE.kpath [--capture DIR] [--keep DIR] [--json]
 
 Runs the scenario on the model and compares it with the real kernel frame by frame, then the
-calls' results, error queues, counters and the neighbour table. Fields the kernel randomises are
+calls' results, error queues, counters, the neighbour table and, when the capture recorded them,
+the kernel's events (each neighbour's state transitions, each drop's reason, each device's
+transmits; docs/conformance.md says by which rules). Fields the kernel randomises are
 compared by their rules: IP IDs by their relations (zero, shared by fragments, ascending, unrelated),
 ephemeral ports, echo identifiers and TCP sequence numbers by consistency, times within tolerances
 (a frame sent at once within 5 ms of its cause, a timer's frame within the timer wheel's

@@ -46,7 +46,7 @@ export async function compareCommand(argv: string[], write: (s: string) => void)
   try {
     const a = parseCompareArgs(argv);
     const { scenario } = loadScenarioFile(a.file);
-    const result = runScenario(scenario);
+    const result = runScenario(scenario, { events: true });
     let dir = a.capture;
     let tmp: string | null = null;
     if (!dir) {
@@ -74,7 +74,7 @@ export async function compareCommand(argv: string[], write: (s: string) => void)
     const kernel = sideFromCapture(stored);
     const c = compare(model, kernel, { fixedPorts: scenario.sends.flatMap((x) => (x.fromPort ? [x.fromPort] : [])) });
     if (a.json) {
-      write(JSON.stringify({ agree: c.agree, kernel: stored.doc.kernel, differences: c.differences, ignored: c.ignored, rows: c.rows.map((r) => ({ model: r.model, kernel: r.kernel, differ: r.differences.length > 0 })) }, null, 2) + '\n');
+      write(JSON.stringify({ agree: c.agree, kernel: stored.doc.kernel, differences: c.differences, ignored: c.ignored, eventsCompared: c.eventsCompared, rows: c.rows.map((r) => ({ model: r.model, kernel: r.kernel, differ: r.differences.length > 0 })) }, null, 2) + '\n');
     } else {
       write(`Model (kernel profile ${scenario.kernel}) against ${stored.doc.kernel} (${a.capture ? dir : 'captured now'}), ${a.file}\n\n`);
       write(formatComparison(c, model, kernel) + '\n');

@@ -19,6 +19,7 @@ import { runScenario } from '../../src/model/run';
 import { readCapture, scenarioDigest, type StoredCapture } from '../../src/capture/capture-doc';
 import { compare, type Difference } from '../../src/capture/compare';
 import { sideFromCapture, sideFromRun } from '../../src/capture/sides';
+import { eventSummary } from '../../src/capture/compare-events';
 import { captureEnd, captureScenario, preflight, preflightMessage } from '../../src/capture/live';
 import { BEHAVIOURS, KNOWN, NOT_AS_WRITTEN, NOT_REPEATABLE } from './suite';
 import { attribution, conformanceMarkdown, type CaseResult } from './report';
@@ -69,7 +70,7 @@ describe('the model against the real kernel (test/captures)', () => {
       });
 
       it('the model does what the kernel did, known differences aside', (t) => {
-        const model = sideFromRun(runScenario(c.scenario));
+        const model = sideFromRun(runScenario(c.scenario, { events: true }));
         const kernel = sideFromCapture(c.stored);
         const cmp = compare(model, kernel, { fixedPorts: c.scenario.sends.flatMap((x) => (x.fromPort ? [x.fromPort] : [])) });
         const known = new Set<string>();
@@ -89,6 +90,7 @@ describe('the model against the real kernel (test/captures)', () => {
           name: c.name, scenario: c.scenarioPath, adjusted: c.adjusted, behaviour: BEHAVIOURS[c.name] ?? '',
           kernel: c.stored.doc.kernel, modelFrames: model.frames.length, kernelFrames: kernel.frames.length,
           calls: model.sends.length, differences: cmp.differences, known: [...known],
+          events: cmp.eventsCompared ? { model: eventSummary(model.events!), kernel: eventSummary(kernel.events!), reasons: [...new Set(kernel.events!.filter((e) => e.event === 'kfree_skb').map((e) => e.reason!))] } : undefined,
         });
         assert.deepEqual(unexpected.map(fmt), [], `the model and the kernel differ in ${c.name} (kpath compare ${c.scenarioPath} --capture test/captures/${c.name})`);
       });

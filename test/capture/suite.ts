@@ -25,6 +25,10 @@ const frameOf = (d: Difference, sides: { model: CmpSide; kernel: CmpSide }): Cmp
 
 const counterIn = (d: Difference, names: string[]): boolean => d.kind === 'counter' && names.includes(d.field);
 
+/** Captures with a packet sent over lo (an ICMP error to the host itself, or a datagram to it). */
+const LO_NEIGH = ['p-icmp-about-fragments', 'p-neigh-timer-floor', 's11-11-resolution-failure', 's11-12-queue-overflow',
+  's11-12-queue-overflow-as-written', 's11-17-loopback', 's13-d-peer-absent'];
+
 export const KNOWN: KnownDifference[] = [
   {
     id: 'lo-checksum',
@@ -42,12 +46,22 @@ export const KNOWN: KnownDifference[] = [
     matches: (d, sides) => {
       if (d.kind === 'missing' || d.kind === 'extra') return frameOf(d, sides)?.decoded.icmp?.type === 3;
       if (d.kind === 'device') return d.field.startsWith('lo.');
+      if (d.kind === 'event') return d.field === 'dev.transmit' && d.where.startsWith('device lo');
       return counterIn(d, ['Ip.InReceives', 'Ip.InDelivers', 'Ip.OutRequests', 'Ip.OutTransmits', 'Ip.OutOctets', 'Icmp.InMsgs',
         'Icmp.InDestUnreachs', 'Icmp.OutMsgs', 'Icmp.OutDestUnreachs']);
     },
     right: "The kernel. All 92 queued datagrams are reported at failure, but this 6.18 kernel sent 43, 57 and 58 host-unreachables in three runs: a different number each run (docs/kernel.md §10.2).",
     reason: "__icmp_send applies the global limit (icmp_global_allow: net.ipv4.icmp_msgs_per_sec 1000, icmp_msgs_burst 50) unless the offending packet came in on a loopback device; these came from veth0. Each message then spends 0, 1 or 2 credits at random (icmp_global_consume, get_random_u32_below(3)), so of 92 errors sent at once about 50 pass, at least 25. (The per-destination limit does not apply: the errors are routed over lo.) The model applies the same limit with its seeded generator, so its count is one draw of the same rule and differs from each capture's by a few.",
     model: '__icmp_send in src/model/kernel/icmp.ts: a per-namespace credit of icmp_msgs_burst, refilled at icmp_msgs_per_sec, each message spending a random 0..2 (from the model\'s seeded generator).',
+  },
+  {
+    id: 'lo-neigh-key',
+    title: "The neighbour entry of a packet sent over lo is keyed by the route's address on a real kernel",
+    scenarios: LO_NEIGH,
+    matches: (d) => d.kind === 'event' && d.field === 'neigh.transitions' && / dev lo$/.test(d.where),
+    right: "The kernel. For lo (and point-to-point devices) __ipv4_neigh_lookup_noref zeroes only the key it looks up; ip_finish_output2's nexthop, and the key __neigh_create stores and neigh_create traces, stay the route's address (here the host's own, the ICMP error's destination).",
+    reason: "The model zeroes nexthop in ip_finish_output2 itself, so its lo entry is 0.0.0.0. ip neigh hides lo's NOARP entries, so only the kernel's events show it.",
+    model: 'ip_finish_output2 in src/model/kernel/ip_output.ts and __ipv4_neigh_lookup_noref in src/model/kernel/neighbour.ts (issue 19, item 3).',
   },
 ];
 
