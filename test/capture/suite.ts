@@ -69,6 +69,8 @@ export const KNOWN: KnownDifference[] = [
 export const BEHAVIOURS: Record<string, string> = {
   'p-icmp-about-fragments': 'A 3000 B datagram to a silent neighbour: its 3 fragments wait for ARP; at FAILED only the first fragment gets an ICMP host unreachable (576 bytes)',
   'p-neigh-timer-floor': 'retrans_time_ms 100: ARP retransmits every ~100 ms (6.x timer floor HZ/100), FAILED after 3',
+  'p-neigh-no-solicit': 'mcast_solicit 0: the new entry goes NONE -> FAILED at once, each datagram freed with NEIGH_FAILED, no ARP, no timer, no ICMP',
+  'p-qdisc-pfifo-fast': 'A veth with pfifo_fast: the empty qdisc is bypassed (no qdisc_enqueue/dequeue in the trace), the same frames as noqueue',
   'p-route-mtu': 'A route MTU of 1400 below the device MTU: WANT/DONT fragment to 1376 + 104, DO fits 1372 and refuses 1373, PROBE and OMIT use the device MTU',
   's11-01-udp-3000-known-neighbour': '3000 B with a known neighbour: 3 fragments 1514/1514/82, offsets 0/185/370, one ID, DF clear',
   's11-02-udp-3000-unknown-neighbour': 'The same with ARP first: request, reply, then the 3 queued fragments in order',
