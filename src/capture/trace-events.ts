@@ -13,13 +13,13 @@
 //   by the host's lo (a packet the host sent on a link belongs to the peer from then on, and its
 //   drop is the peer's). Packets consumed without a drop are not traced, so an address seen
 //   longer ago may be a new packet's;
-// - else, when the nearest event of the capture on the same CPU, in the same context and within
-//   2 ms, is the host's (a transmit on a host link counts as the peer's: the peer's receive runs
-//   next in the same softirq).
+// - else, in softirq context, when it is a neighbour timer's drop of its queue (NEIGH_FAILED,
+//   NEIGH_DEAD) that the host's neigh_timer_handler event closes on the same CPU.
 // A drop at skb_release_data (a datagram's frag_list part, freed with it) is its head's side.
 // Other drops are set aside as other namespaces' (counted in `setAside`). What cannot be told
-// apart: a drop in softirq context of a packet never seen on a device, next to the capture's
-// events on the same CPU, may belong to another namespace whose timer ran in the same tick.
+// apart: another namespace's packet freed at an address the capture saw less than LIFE_NS before
+// (the slab reuses addresses at once), or another namespace's neighbour timer drop just before
+// the capture's own timer on the same CPU.
 
 import type { KernelEvent } from '../model/result';
 
@@ -158,11 +158,14 @@ export interface HostEvents {
 
 type Side = 'host' | 'peer' | 'other';
 
-/** Drops of the same context on the same CPU this close to an event of the capture count as its side's. */
+/** A datagram's frag_list parts are freed this soon after it. */
 const NEAR_NS = 2_000_000;
 
+/** Drop reasons of the neighbour timer freeing its queue. */
+const TIMER_REASONS = new Set(['NEIGH_FAILED', 'NEIGH_DEAD']);
+
 /** How long after a packet was seen on a device its address still names it (a peer frees what it gets within microseconds). */
-const LIFE_NS = 50_000_000;
+const LIFE_NS = 10_000_000;
 
 /** Picks the host namespace's events out of a trace (see the top of this file). */
 export function hostEvents(raw: readonly RawTraceEvent[], w: Whose): HostEvents {
@@ -202,15 +205,10 @@ export function hostEvents(raw: readonly RawTraceEvent[], w: Whose): HostEvents 
     else undecided.push(i);
   });
 
-  // Drops in softirq context: by the nearest decided event of the same CPU and context. A
-  // transmit on a host link hands the packet to a peer, whose receive runs next in the same
-  // softirq: what is freed right after it is the peer's (a reassembled datagram's parts).
-  const near = side.map((s, i) => {
-    const p = parsed[i];
-    const e = raw[i];
-    if (s === 'host' && p && e.event === 'net_dev_xmit' && p.event.rc === 0 && p.dev !== w.lo) return 'peer';
-    return s;
-  });
+  // Drops in softirq context of packets never seen on a device of the capture: the host's only
+  // when the neighbour timer freed its queue (neigh_invalidate: NEIGH_FAILED, NEIGH_DEAD), which
+  // the host's neigh_timer_handler event then closes on the same CPU. Anything else is another
+  // namespace's: its packets went through devices the trace's filters leave out.
   const byCpu = new Map<number, number[]>();
   raw.forEach((e, i) => {
     if (parsed[i]) (byCpu.get(e.cpu) ?? byCpu.set(e.cpu, []).get(e.cpu)!).push(i);
@@ -219,21 +217,16 @@ export function hostEvents(raw: readonly RawTraceEvent[], w: Whose): HostEvents 
   for (const list of byCpu.values()) list.forEach((idx, pos) => posInCpu.set(idx, pos));
   for (const i of undecided) {
     const e = raw[i];
+    side[i] = 'other';
+    if (!TIMER_REASONS.has(parsed[i]!.event.reason ?? '')) continue;
     const list = byCpu.get(e.cpu)!;
-    const pos = posInCpu.get(i)!;
-    let best: { dt: number; s: Side } | undefined;
-    for (const dir of [-1, 1]) {
-      for (let j = pos + dir; j >= 0 && j < list.length; j += dir) {
-        const o = raw[list[j]];
-        const dt = Math.abs(o.ts - e.ts);
-        if (dt > NEAR_NS || o.pid !== e.pid || o.irq !== e.irq) break;
-        const s = near[list[j]];
-        if (s === undefined) continue; // another undecided drop
-        if (s !== 'other' && (!best || dt < best.dt)) best = { dt, s };
-        break;
-      }
+    for (let j = posInCpu.get(i)! + 1; j < list.length; j++) {
+      const o = raw[list[j]];
+      if (o.ts - e.ts > LIFE_NS || o.pid !== e.pid || o.irq !== e.irq) break;
+      if (!o.event.startsWith('neigh_')) continue;
+      if (o.event === 'neigh_timer_handler' && side[list[j]] === 'host') side[i] = 'host';
+      break;
     }
-    side[i] = best ? best.s : 'other';
   }
 
   // A datagram's frag_list parts are freed with it (skb_release_data), right after its own
