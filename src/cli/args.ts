@@ -142,6 +142,6 @@ granularity: an ARP retransmit 1000..1032 ms after the request, later ones 1024 
 Options:
   --capture DIR   compare with a capture made earlier by kpath capture (no root needed)
   --keep DIR      capture live (as root) and keep the capture in DIR
-  --json          print {agree, differences, ignored, rows} as JSON
+  --json          print {agree, differences, ignored, eventsCompared, rows} as JSON
 
 Exit status: 0 they agree; 1 they differ; 2 bad input, or a live capture is not possible here.`;

@@ -84,8 +84,9 @@ export function conformanceMarkdown(results: CaseResult[], known: KnownDifferenc
   out.push('timestamps. `result.json` (`CaptureDoc` in `src/capture/capture-doc.ts`): `sends` (each call\'s time and');
   out.push('result, "ok" or the errno name, and the options refused), `frames` (the device and direction of each pcap');
   out.push('record), `sockets` (their error queues and pending errors), `counters` and `devices` (the non-zero deltas),');
-  out.push('`neighbours` (the final table), `notes` (what could not be as the scenario says), `kernel` (`uname -r`) and');
-  out.push('`scenarioDigest` (of the parsed scenario: the test reports a capture whose scenario has changed since).');
+  out.push('`neighbours` (the final table), `notes` (what could not be as the scenario says), `kernel` (`uname -r`),');
+  out.push('`scenarioDigest` (of the parsed scenario: the test reports a capture whose scenario has changed since),');
+  out.push("and `events` and `eventInfo` (the kernel's tracepoints, below).");
   out.push('');
   out.push('## How they are compared');
   out.push('');
