@@ -28,12 +28,12 @@ export const ROUTE_AUDIT: AuditRow[] = [
   {
     case: 'A destination that is one of the host\'s addresses, or in 127/8',
     kernel: 'the local table gives RTN_LOCAL: output over lo, RTCF_LOCAL; saddr = the local route\'s prefsrc',
-    model: 'isLocal: RTN_LOCAL over lo; saddr = the destination', captures: ['s11-17-loopback'], modeled: true,
+    model: 'isLocal: RTN_LOCAL over lo; saddr = the local route\'s prefsrc (below)', captures: ['s11-17-loopback', 'p-route-src'], modeled: true,
   },
   {
     case: 'Local destination: the source of a secondary address or of 127.0.0.5',
     kernel: 'saddr = the local route\'s prefsrc: the primary address of that subnet; 127.0.0.1 for the rest of 127/8',
-    model: 'saddr = the destination itself', captures: [], modeled: false,
+    model: 'localSource: the primary address of that subnet on its device, 127.0.0.1 for 127/8', captures: ['p-route-src'], modeled: true,
   },
   {
     case: 'Subnet-directed broadcast (10.0.0.255 on a /24)',
@@ -108,7 +108,7 @@ export const ROUTE_AUDIT: AuditRow[] = [
   {
     case: 'A route `src` (prefsrc)',
     kernel: 'fib_select_path: saddr = the route\'s prefsrc',
-    model: 'saddr = the entry\'s prefsrc (connected routes have their address as prefsrc)', captures: [], modeled: true,
+    model: 'saddr = the entry\'s prefsrc (connected routes have their address as prefsrc)', captures: ['p-route-src'], modeled: true,
   },
   {
     case: 'Source of a route without `src` (inet_select_addr)',
@@ -118,7 +118,7 @@ export const ROUTE_AUDIT: AuditRow[] = [
   {
     case: 'Secondary addresses',
     kernel: 'inet_select_addr skips IFA_F_SECONDARY; a secondary\'s local route has the primary as prefsrc',
-    model: 'no secondary flag: the first address of a subnet is found first, which is the primary; the local-route case above differs', captures: [], modeled: false,
+    model: 'no secondary flag, but the first address of a subnet (the primary) is found first, by selectAddr and by the connected route\'s prefsrc', captures: ['p-route-src'], modeled: true,
   },
   {
     case: 'A device without an address',

@@ -27,13 +27,13 @@ const counterIn = (d: Difference, names: string[]): boolean => d.kind === 'count
 
 /** Captures with a packet sent over lo (an ICMP error to the host itself, or a datagram to it). */
 const LO_NEIGH = ['p-icmp-about-fragments', 'p-neigh-timer-floor', 's11-11-resolution-failure', 's11-12-queue-overflow',
-  's11-12-queue-overflow-as-written', 's11-17-loopback', 's13-d-peer-absent'];
+  's11-12-queue-overflow-as-written', 's11-17-loopback', 's13-d-peer-absent', 'p-route-src'];
 
 export const KNOWN: KnownDifference[] = [
   {
     id: 'lo-checksum',
     title: 'UDP on lo carries an unfinished checksum on a real kernel',
-    scenarios: ['s11-17-loopback'],
+    scenarios: ['s11-17-loopback', 'p-route-src'],
     matches: (d, sides) => frameOf(d, sides)?.dev === 'lo' && (d.field === 'udp.checkOk' || d.field === 'problems'),
     right: 'The kernel; the model differs on purpose (src/model/net/device.ts says so) so that every frame it writes verifies.',
     reason: "lo's TX checksum offload is fixed on (NETIF_F_HW_CSUM; SIOCETHTOOL refuses to turn it off), so UDP sent over lo stays CHECKSUM_PARTIAL and the captured frame carries only the pseudo-header seed (tcpdump: \"bad udp cksum\"). The model completes the checksum.",
@@ -71,6 +71,7 @@ export const BEHAVIOURS: Record<string, string> = {
   'p-neigh-timer-floor': 'retrans_time_ms 100: ARP retransmits every ~100 ms (6.x timer floor HZ/100), FAILED after 3',
   'p-neigh-no-solicit': 'mcast_solicit 0: the new entry goes NONE -> FAILED at once, each datagram freed with NEIGH_FAILED, no ARP, no timer, no ICMP',
   'p-qdisc-pfifo-fast': 'A veth with pfifo_fast: the empty qdisc is bypassed (no qdisc_enqueue/dequeue in the trace), the same frames as noqueue',
+  'p-route-src': 'Source addresses: a route `src` that is a secondary address (also the ARP sender), the primary for the connected route, and the primary for a datagram to the secondary itself over lo',
   'p-route-mtu': 'A route MTU of 1400 below the device MTU: WANT/DONT fragment to 1376 + 104, DO fits 1372 and refuses 1373, PROBE and OMIT use the device MTU',
   's11-01-udp-3000-known-neighbour': '3000 B with a known neighbour: 3 fragments 1514/1514/82, offsets 0/185/370, one ID, DF clear',
   's11-02-udp-3000-unknown-neighbour': 'The same with ARP first: request, reply, then the 3 queued fragments in order',
