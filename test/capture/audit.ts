@@ -123,7 +123,7 @@ export const ROUTE_AUDIT: AuditRow[] = [
   {
     case: 'A device without an address',
     kernel: 'inet_select_addr falls back to another device\'s address of a fitting scope (lo first, whose 127.0.0.1 is host scope)',
-    model: 'the first address on a device other than lo', captures: [], modeled: true,
+    model: 'the first address on a device other than lo', captures: ['p-route-noaddr'], modeled: true,
   },
   {
     case: 'Policy routing (ip rule, tables, fwmark), multipath, several default routes, blackhole/unreachable/prohibit routes, nexthop exceptions (learnt PMTU), VRF',

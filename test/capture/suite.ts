@@ -71,6 +71,7 @@ export const BEHAVIOURS: Record<string, string> = {
   'p-neigh-timer-floor': 'retrans_time_ms 100: ARP retransmits every ~100 ms (6.x timer floor HZ/100), FAILED after 3',
   'p-neigh-no-solicit': 'mcast_solicit 0: the new entry goes NONE -> FAILED at once, each datagram freed with NEIGH_FAILED, no ARP, no timer, no ICMP',
   'p-qdisc-pfifo-fast': 'A veth with pfifo_fast: the empty qdisc is bypassed (no qdisc_enqueue/dequeue in the trace), the same frames as noqueue',
+  'p-route-noaddr': 'A route out of a device without an address: the source (and the ARP sender) is another device\'s address',
   'p-route-src': 'Source addresses: a route `src` that is a secondary address (also the ARP sender), the primary for the connected route, and the primary for a datagram to the secondary itself over lo',
   'p-route-mtu': 'A route MTU of 1400 below the device MTU: WANT/DONT fragment to 1376 + 104, DO fits 1372 and refuses 1373, PROBE and OMIT use the device MTU',
   's11-01-udp-3000-known-neighbour': '3000 B with a known neighbour: 3 fragments 1514/1514/82, offsets 0/185/370, one ID, DF clear',
