@@ -4,7 +4,10 @@
 //   npm run bench -- --json        one JSON object of numbers, for tools
 //   npm run bench -- --quick       fewer and shorter rounds: a smoke run, not for the record
 //   npm run bench -- --no-kernel   leave the real kernel out (it needs root and network namespaces)
-//   npm run bench -- --editor      also the extension's activation in a real VS Code (chromium)
+//   npm run bench -- --editor      also the extension's activation and the Wire view on a long run
+//                                  in a real VS Code (chromium)
+//   npm run bench -- --tree DIR    the Linux tree for the kernelSource rows (by default the 6.1
+//                                  tree the tests unpack from Debian's linux-source-6.1)
 //
 // It measures the built code (out/ and dist/: run `npm run build` first). What each figure means,
 // and today's figures, are in docs/performance.md.
@@ -17,8 +20,11 @@ import { fastPath } from './fast-path.mjs';
 import { kernelRates } from './kernel.mjs';
 import { log, ROOT, round2 } from './measure.mjs';
 import { millionPackets } from './million.mjs';
+import { pictures } from './pictures.mjs';
+import { kernelSource } from './source.mjs';
 import { stepping } from './stepping.mjs';
 import { activation, bundles } from './weight.mjs';
+import { wireView } from './wire-view.mjs';
 
 const OPTIONS = ['--json', '--quick', '--no-kernel', '--editor'];
 
@@ -28,13 +34,18 @@ const STEP_TARGET_MS = 16;
 const FIRST_STOP_TARGET_MS = 70;
 
 function parseOptions(argv) {
-  for (const a of argv) {
-    if (!OPTIONS.includes(a)) {
-      process.stderr.write(`bench: unknown option ${a} (${OPTIONS.join(', ')})\n`);
-      process.exit(2);
-    }
+  const bad = (why) => {
+    process.stderr.write(`bench: ${why} (${OPTIONS.join(', ')}, --tree DIR)\n`);
+    process.exit(2);
+  };
+  let tree;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--tree') {
+      tree = argv[++i];
+      if (!tree) bad('--tree needs a folder');
+    } else if (!OPTIONS.includes(argv[i])) bad(`unknown option ${argv[i]}`);
   }
-  return { json: argv.includes('--json'), quick: argv.includes('--quick'), kernel: !argv.includes('--no-kernel'), editor: argv.includes('--editor') };
+  return { json: argv.includes('--json'), quick: argv.includes('--quick'), kernel: !argv.includes('--no-kernel'), editor: argv.includes('--editor'), tree };
 }
 
 function machine() {
@@ -91,6 +102,14 @@ function rows(r) {
     ['deepAdapterPeakRssMb', "the adapter's peak memory there", 'MB'],
     ['historyBytesPerStep', 'memory the debugger keeps per step of history', 'B'],
     ['checkpoints', 'checkpoints kept at that depth', ''],
+    ['pictureSkbP99Ms', 'sk_buff picture (kpath/skb) deep in a long run, 99th percentile', 'ms', r.pictureSkbP99Ms !== undefined && `under ${STEP_TARGET_MS}: ${met(r.pictureSkbP99Ms < STEP_TARGET_MS)}`],
+    ['picturePathP99Ms', 'path picture (kpath/path), first at a stop, 99th percentile', 'ms', r.picturePathP99Ms !== undefined && `under ${STEP_TARGET_MS}: ${met(r.picturePathP99Ms < STEP_TARGET_MS)}`],
+    ['picturePathAgainP99Ms', '... again for another frame of the stop', 'ms'],
+    ['pictureWaitedPathP99Ms', '... of a packet that waited for ARP while thousands went', 'ms'],
+    ['sourceFirstStopMs', 'first stop with kernelSource (mapping cached), median', 'ms'],
+    ['sourceFirstStopExtraMs', '... more than without kernelSource', 'ms', r.sourceFirstStopExtraMs !== undefined && `at most 200: ${met(r.sourceFirstStopExtraMs <= 200)}`],
+    ['sourceColdFirstStopMs', 'first stop with kernelSource, no cached mapping (model listing)', 'ms'],
+    ['sourceColdLinesMs', '... until the real lines replace it', 'ms'],
     ['millionPacketsSeconds', 'kpath run, 1,000,000 packets, pcap to disk', 's'],
     ['millionPacketsPeakRssMb', '... its peak memory', 'MB'],
     ['millionPacketsFirstProgressMs', '... until its progress bar shows', 'ms'],
@@ -100,6 +119,17 @@ function rows(r) {
     ['cliBundleBytes', 'the kpath command (dist/cli.js)', 'bytes'],
     ['activationMs', 'extension activation, as VS Code reports it', 'ms'],
     ['workbenchToActivatedMs', '... from opening the workbench to kpath active', 'ms'],
+    ['wireFrames', 'Wire view: frames in the run', 'frames'],
+    ['wireRunToStopS', '... continue to the stop after the last frame', 's'],
+    ['wireOpenMs', '... open the view, first rows shown', 'ms'],
+    ['wireEndMs', '... End: the last rows shown', 'ms'],
+    ['wireMiddleMs', '... the scroll bar to the middle, rows shown', 'ms'],
+    ['wirePageDownMaxMs', '... Page Down, slowest of ten', 'ms'],
+    ['wireOpenFrameMs', '... open the last frame into its layers', 'ms'],
+    ['wireRenderFrameMaxMs', "... the view's slowest animation frame", 'ms', r.wireRenderFrameMaxMs !== undefined && `under ${STEP_TARGET_MS}: ${met(r.wireRenderFrameMaxMs < STEP_TARGET_MS)}`],
+    ['wireLongestTaskMs', '... the longest task of the workbench or the view', 'ms'],
+    ['wireExportMs', '... Export pcap, Enter to the notification', 'ms'],
+    ['wireExportLongestTaskMs', "... the workbench's longest task meanwhile", 'ms'],
   ];
 }
 
@@ -141,13 +171,19 @@ async function main() {
   await stepping(ctx);
   log('a million steps of history...');
   await deepHistory(ctx);
+  log('the pictures deep in a long run...');
+  await pictures(ctx);
+  log('the first stop with kernelSource...');
+  await kernelSource(ctx);
   log('a million packets through kpath run...');
   await millionPackets(ctx);
   bundles(ctx);
   if (options.editor) {
     log('the extension activating in VS Code...');
     await activation(ctx);
-  } else ctx.notes.push('activation not measured: --editor measures it (code-server in chromium)');
+    log('the Wire view on a long run...');
+    await wireView(ctx);
+  } else ctx.notes.push('activation and the Wire view not measured: --editor measures them (code-server in chromium)');
   if (options.json) process.stdout.write(JSON.stringify({ ...ctx.results, nproc: m.nproc }) + '\n');
   else process.stdout.write(table(m, ctx.results, ctx.notes, options.quick));
 }

@@ -3,4 +3,5 @@
 
 export { KpathDebugSession } from './session';
 export { serveStdio } from './stdio';
-export { useLanguage } from '../l10n';
+export { useLanguage, languageOf } from '../l10n';
+export { listingAnnotations, noteLanguage } from './annotations';

@@ -4,9 +4,13 @@
 
 import type { Runtime } from '../debugger/runtime';
 import type { Listings } from './listings';
+import type { KernelSourceView } from './kernel-source';
 import { framesRequest } from './frames';
 import { skbRequest } from './skb';
 import { pathRequest, functionSourceRequest } from './path';
+import { annotationsRequest } from './annotations';
+import { inlineValuesRequest } from './inline-values';
+import { linesRunRequest, packetsRequest } from './lines-run';
 import { dropsRequest } from './drops';
 import { wireRequest } from './wire';
 import { frameDetailRequest } from './detail';
@@ -18,6 +22,8 @@ import { lessonStepRequest } from './lesson';
 export interface RequestContext {
   runtime: Runtime | null;
   listings: Listings | null;
+  /** The launch's Linux tree (kernelSource), when it names one. */
+  kernelSource: KernelSourceView | null;
   /** The index in the current stop's stack of a frame id from a stackTrace response; undefined for a frame of an earlier stop. */
   frameIndex(frameId: number): number | undefined;
 }
@@ -30,6 +36,10 @@ export const CUSTOM_REQUESTS: Readonly<Record<string, CustomRequest>> = {
   'kpath/skb': skbRequest,
   'kpath/path': pathRequest,
   'kpath/functionSource': functionSourceRequest,
+  'kpath/annotations': annotationsRequest,
+  'kpath/inlineValues': inlineValuesRequest,
+  'kpath/linesRun': linesRunRequest,
+  'kpath/packets': packetsRequest,
   'kpath/drops': dropsRequest,
   'kpath/wire': wireRequest,
   'kpath/frameDetail': frameDetailRequest,

@@ -60,7 +60,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   private args: LaunchArguments | null = null;
   listings: Listings | null = null;
   /** The user's Linux checkout, when the launch names one. */
-  private kernelSource: KernelSourceView | null = null;
+  kernelSource: KernelSourceView | null = null;
   private vars = new Variables();
   private frameHandles = new Handles<{ stop: Stop; index: number }>();
   private configured!: Promise<void>;
@@ -78,6 +78,14 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
     this.configured = new Promise((resolve) => (this.markConfigured = resolve));
+    // The base class ends the process on any 'error'. A message that is not JSON, or not a DAP
+    // message, is ignored instead (said on stderr); a broken stream still ends the session.
+    this.removeAllListeners('error');
+    this.on('error', (e: { body?: unknown }) => {
+      const text = String(e?.body ?? e);
+      if (text.startsWith('Error handling data')) process.stderr.write(`kpath: ignored a message: ${text.slice(0, 200)}\n`);
+      else this.shutdown();
+    });
   }
 
   private clientColumnsStartAt1 = true;
@@ -217,6 +225,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     if (!args.source || typeof args.source !== 'object') return this.fail(response, 'setBreakpoints needs a source');
     if (args.breakpoints !== undefined && !Array.isArray(args.breakpoints)) return this.fail(response, 'setBreakpoints: breakpoints must be an array');
     if (args.lines !== undefined && !Array.isArray(args.lines)) return this.fail(response, 'setBreakpoints: lines must be an array');
+    if (args.source.path !== undefined && typeof args.source.path !== 'string') return this.fail(response, 'setBreakpoints: source.path must be a string');
     const path = args.source.path ?? '';
     const bps = (args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))).map((bp) => ({ id: this.nextBpId++, bp }));
     if (bps.some((b) => typeof b.bp?.line !== 'number')) return this.fail(response, 'setBreakpoints: every breakpoint needs a line number');
@@ -445,7 +454,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
-    const handler = CUSTOM_REQUESTS[command];
+    // Own entries only: "constructor" or "toString" name no request.
+    const handler = Object.hasOwn(CUSTOM_REQUESTS, command) ? CUSTOM_REQUESTS[command] : undefined;
     if (!handler) return this.fail(response, `unknown request "${command}"`);
     try {
       response.body = handler(this, (args && typeof args === 'object' ? args : {}) as Record<string, unknown>);

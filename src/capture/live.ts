@@ -18,6 +18,7 @@ import { HELPER_PY, type HelperResult } from './helper-py';
 import { planCapture, type CapturePlan } from './plan';
 import type { CaptureDoc, CaptureFrameMeta } from './capture-doc';
 import { CAPTURE_DOC_VERSION, formatCaptureDoc, scenarioDigest } from './capture-doc';
+import { OWNERS_DIR, OWN_NS_RE, forgetOwner, ownerGone, ownersDir, readOwner, recordOwner, recordedNamespaces, selfOwner, type Owner } from './owners';
 import { tracefsRoot, openTrace, startTrace, stopTrace, readTrace, closeTrace, staleInstances, type TraceInstance } from './tracefs';
 import { parseTrace, hostEvents } from './trace-events';
 
@@ -50,19 +51,23 @@ export function findTool(name: string): string | undefined {
   return undefined;
 }
 
-let pythonPath: string | undefined;
-
 /**
- * The Python interpreter itself: `python3` may be a wrapper script (pyenv and the like) that
- * costs half a second per start, and the capture starts it several times.
+ * The system's Python, never whichever `python3` PATH finds first: the helper runs as root. It
+ * runs isolated (`-I`: no PYTHON* variables, no user site, not the script's folder on the path)
+ * and in `/` (CAPTURE_CWD), so that nothing of the current folder or the user's set-up is imported.
  */
-export function python(): string {
-  if (pythonPath) return pythonPath;
-  const found = findTool('python3') ?? 'python3';
-  const r = spawnSync(found, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', timeout: 30_000 });
-  const exe = r.status === 0 ? r.stdout.trim() : '';
-  pythonPath = exe && path.isAbsolute(exe) ? exe : found;
-  return pythonPath;
+export const PYTHON = '/usr/bin/python3';
+
+/** The folder every command of a capture runs in. */
+export const CAPTURE_CWD = '/';
+
+function executable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export interface Preflight {
@@ -104,10 +109,11 @@ export function preflight(s: Scenario): Preflight {
       `of this machine (gc_thresh1/2/3 128/512/1024): capturing it could push out this machine's own entries or make new ones ` +
       `fail, so kpath capture takes at most ${MAX_NEIGHBOURS}`);
   }
-  const tools = ['ip', 'tcpdump', 'python3'];
+  const tools = ['ip', 'tcpdump'];
   if (s.nft.length) tools.push('nft');
   if (s.links.some((l) => l.qdisc === 'pfifo_fast')) tools.push('tc');
   const missing = tools.filter((t) => !findTool(t)).map((tool) => ({ tool, pkg: TOOL_PACKAGES[tool] }));
+  if (!executable(PYTHON)) missing.push({ tool: PYTHON, pkg: TOOL_PACKAGES.python3 });
   return { problems, missing };
 }
 
@@ -124,10 +130,8 @@ export function preflightMessage(p: Preflight): string {
 
 // ---- namespaces: ours only, always removed ----
 
-const NS_RE = /^kpath-(\d+)-/;
-
 function listNamespaces(): string[] {
-  const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8', cwd: CAPTURE_CWD });
   if (r.status !== 0) return [];
   return r.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
 }
@@ -145,29 +149,57 @@ export function alive(pid: number): boolean {
 /** Captures in progress in this process. */
 const live = new Set<Holdings>();
 
-/** Removes trace instances left by kpath processes that no longer exist. Returns their paths. */
-export function removeStaleTraces(): string[] {
+/**
+ * Removes the trace instances (`kpath-<pid>-<seq>`) of captures whose process is gone, by the
+ * record of their host namespace (`...-h`, owners.ts): an instance without one stays. Called
+ * before removeStaleNamespaces, which forgets those records. Returns their paths.
+ */
+export function removeStaleTraces(dir: string = OWNERS_DIR, self: Owner = selfOwner()): string[] {
   let root: string;
   try {
     root = tracefsRoot();
   } catch {
     return [];
   }
-  const gone = staleInstances(root, alive);
-  for (const dir of gone) closeTrace({ dir, enabled: [], missing: [] });
+  const gone = staleInstances(root, (name) => ownerGone(readOwner(dir, `${name}-h`), self));
+  for (const d of gone) closeTrace({ dir: d, enabled: [], missing: [] });
   return gone;
 }
 
-/** Deletes namespaces left by kpath processes that no longer exist. Returns their names. */
-export function removeStaleNamespaces(): string[] {
+export interface StaleOptions {
+  /** The records' folder (owners.ts). */
+  dir?: string;
+  /** The namespaces there are (`ip netns list`). */
+  list?: () => string[];
+  /** Deletes a namespace (`ip netns del`); true when it is gone. */
+  del?: (name: string) => boolean;
+  /** This process as a record names it. */
+  self?: Owner;
+  startOf?: (pid: number) => string | undefined;
+}
+
+/**
+ * Deletes the namespaces this machine's kpath made for a process that is gone (in this PID
+ * namespace), and their records; any other namespace stays, whatever its name. Returns their names.
+ */
+export function removeStaleNamespaces(o: StaleOptions = {}): string[] {
+  const dir = o.dir ?? OWNERS_DIR;
+  const self = o.self ?? selfOwner();
+  const del = o.del ?? ((name: string) => spawnSync('ip', ['netns', 'del', name], { cwd: CAPTURE_CWD }).status === 0);
+  const held = new Set([...live].flatMap((h) => h.namespaces));
   const gone: string[] = [];
-  for (const name of listNamespaces()) {
-    const m = NS_RE.exec(name);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    // Our own pid: left by an earlier process that had it, unless a capture of ours holds it.
-    if (pid === process.pid ? [...live].some((h) => h.namespaces.includes(name)) : alive(pid)) continue;
-    if (spawnSync('ip', ['netns', 'del', name]).status === 0) gone.push(name);
+  const names = (o.list ?? listNamespaces)();
+  for (const name of names) {
+    if (held.has(name) || !OWN_NS_RE.test(name)) continue;
+    if (!ownerGone(readOwner(dir, name), self, o.startOf)) continue;
+    if (del(name)) {
+      gone.push(name);
+      forgetOwner(dir, name);
+    }
+  }
+  // Records of namespaces that are gone already.
+  for (const name of recordedNamespaces(dir)) {
+    if (!names.includes(name) && !held.has(name) && ownerGone(readOwner(dir, name), self, o.startOf)) forgetOwner(dir, name);
   }
   return gone;
 }
@@ -177,6 +209,8 @@ class Holdings {
   namespaces: string[] = [];
   children = new Set<ChildProcess>();
   tmpDir: string | null = null;
+  /** Where the namespaces' records are (owners.ts). */
+  ownersDir: string | null = null;
   trace: TraceInstance | null = null;
 
   release(): void {
@@ -194,7 +228,9 @@ class Holdings {
       }
     }
     this.children.clear();
-    for (const ns of this.namespaces.splice(0).reverse()) spawnSync('ip', ['netns', 'del', ns]);
+    for (const ns of this.namespaces.splice(0).reverse()) {
+      if (spawnSync('ip', ['netns', 'del', ns], { cwd: CAPTURE_CWD }).status === 0 && this.ownersDir) forgetOwner(this.ownersDir, ns);
+    }
     if (this.tmpDir) {
       fs.rmSync(this.tmpDir, { recursive: true, force: true });
       this.tmpDir = null;
@@ -249,7 +285,7 @@ export interface CaptureOptions {
 }
 
 function run(argv: string[], input?: string): { ok: boolean; out: string; err: string } {
-  const r = spawnSync(argv[0], argv.slice(1), { input, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(argv[0], argv.slice(1), { input, encoding: 'utf8', timeout: 30_000, cwd: CAPTURE_CWD });
   return { ok: r.status === 0, out: r.stdout ?? '', err: (r.stderr ?? '').trim() || (r.error ? r.error.message : `exit status ${r.status}`) };
 }
 
@@ -331,12 +367,20 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
   const pre = preflight(s);
   if (pre.problems.length || pre.missing.length) throw new CaptureEnvironmentError(preflightMessage(pre));
   installHandlers();
-  const stale = removeStaleNamespaces();
-  if (stale.length) log(`removed namespaces left by earlier runs: ${stale.join(', ')}`);
-  const staleTraces = removeStaleTraces();
+  let records: string;
+  try {
+    records = ownersDir();
+  } catch (e) {
+    throw new CaptureEnvironmentError((e as Error).message);
+  }
+  const staleTraces = removeStaleTraces(records);
   if (staleTraces.length) log(`removed trace instances left by earlier runs: ${staleTraces.join(', ')}`);
+  const stale = removeStaleNamespaces({ dir: records });
+  if (stale.length) log(`removed namespaces left by earlier runs: ${stale.join(', ')}`);
 
   const h = new Holdings();
+  h.ownersDir = records;
+  const self = selfOwner();
   live.add(h);
   try {
     h.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `kpath-${process.pid}-`));
@@ -345,14 +389,17 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
     const seq = sequence++;
     const prefix = `kpath-${process.pid}-${seq}`;
     const plan = planCapture(s, {
-      prefix, helperPath, python: python(), end: o.end, ethtool: findTool('ethtool') !== undefined,
+      prefix, helperPath, python: PYTHON, end: o.end, ethtool: findTool('ethtool') !== undefined,
       devicePrefix: devicePrefix(process.pid, seq), ifindexBase: ifindexBase(process.pid, seq),
     });
     for (const n of plan.notes) log(`note: ${n}`);
 
     // Namespaces are recorded before they exist, so that a failure half-way still removes them.
     for (const st of plan.setup) {
-      if (st.argv[0] === 'ip' && st.argv[1] === 'netns' && st.argv[2] === 'add') h.namespaces.push(st.argv[3]);
+      if (st.argv[0] === 'ip' && st.argv[1] === 'netns' && st.argv[2] === 'add') {
+        recordOwner(records, st.argv[3], self);
+        h.namespaces.push(st.argv[3]);
+      }
       const r = run(st.argv, st.input);
       if (!r.ok) {
         if (st === plan.setup[0]) throw new CaptureEnvironmentError(`cannot create a network namespace: ${r.err}`);
@@ -406,8 +453,7 @@ function openCaptureTrace(plan: CapturePlan, h: Holdings): string | undefined {
 }
 
 async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: CaptureOptions, log: (l: string) => void): Promise<{ doc: CaptureDoc; frames: Uint8Array[]; trace?: string }> {
-  const py = python();
-  const helper = spawn('ip', ['netns', 'exec', plan.hostNs, py, path.join(h.tmpDir!, 'helper.py'), 'run'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const helper = spawn('ip', ['netns', 'exec', plan.hostNs, PYTHON, '-I', path.join(h.tmpDir!, 'helper.py'), 'run'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: CAPTURE_CWD });
   h.children.add(helper);
   let helperErr = '';
   helper.stderr!.on('data', (c: Buffer) => (helperErr += c.toString()));
@@ -423,7 +469,7 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
   const tcpdump = findTool('tcpdump')!;
   const dumps = plan.devices.map((d) => {
     const c = spawn('ip', ['netns', 'exec', plan.hostNs, tcpdump, '-i', d.kernel, '-n', '-U', '--immediate-mode',
-      '--time-stamp-precision=nano', '-B', '8192', '-s', '262144', '-w', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--time-stamp-precision=nano', '-B', '8192', '-s', '262144', '-w', '-'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: CAPTURE_CWD });
     h.children.add(c);
     const chunks: Buffer[] = [];
     let err = '';

@@ -59,6 +59,7 @@ export interface PlanOptions {
   prefix: string;
   /** Path of the helper program (helper-py.ts written to a file). */
   helperPath: string;
+  /** The Python interpreter (live.ts: /usr/bin/python3), run with -I. */
   python?: string;
   /** Use `ethtool -K` (when installed) instead of the helper's ioctl. */
   ethtool?: boolean;
@@ -142,7 +143,7 @@ function helperSend(send: Send, index: number, kn: (dev: string) => string): Hel
 }
 
 export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
-  const py = o.python ?? 'python3';
+  const py = o.python ?? '/usr/bin/python3';
   const hostNs = `${o.prefix}-h`;
   const peerNs = s.links.map((l, i) => ({ link: l.name, ns: `${o.prefix}-p${i}` }));
   const nsOf = (link: string): string => peerNs.find((p) => p.link === link)!.ns;
@@ -231,7 +232,7 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
     }
     if (l.qdisc === 'pfifo_fast') {
       tc = true;
-      step(`link ${l.name}: qdisc pfifo_fast`, ['tc', '-n', hostNs, 'qdisc', 'replace', 'dev', dev, 'root', 'pfifo_fast']);
+      step(`link ${l.name}: qdisc pfifo_fast`, inNs(hostNs, ['tc', 'qdisc', 'replace', 'dev', dev, 'root', 'pfifo_fast']));
     }
     if (!l.up) notes.push(`link ${l.name} is down: nothing is captured on it`);
     if (l.type === 'ethernet') {
@@ -242,7 +243,7 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
   for (const sc of s.sysctls) for (const p of sysctlPaths(sc.key, s.links, kn)) later(hostNs, `${p}=${sc.value}`);
   for (const [ns, items] of nsSetup) {
     const what = ns === hostNs ? 'host: sysctls and offloads' : `link ${peerNs.find((p) => p.ns === ns)!.link}: the peers' sysctls and offload`;
-    step(what, inNs(ns, [py, o.helperPath, 'setup', ...items]));
+    step(what, inNs(ns, [py, '-I', o.helperPath, 'setup', ...items]));
   }
 
   for (const a of s.addrs) step(`addr ${a.address}/${a.prefix} on ${a.dev}`, ['ip', '-n', hostNs, 'addr', 'add', `${a.address}/${a.prefix}`, 'dev', kn(a.dev)]);

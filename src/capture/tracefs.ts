@@ -135,8 +135,8 @@ export function closeTrace(t: TraceInstance): void {
   }
 }
 
-/** Instances named kpath-<pid>-... whose process no longer exists (left by a killed capture). */
-export function staleInstances(root: string, alive: (pid: number) => boolean): string[] {
+/** Instances named kpath-<pid>-<seq> (a capture's) that `stale` says were left by a process that is gone. */
+export function staleInstances(root: string, stale: (name: string) => boolean): string[] {
   const dir = path.join(root, 'instances');
   let names: string[];
   try {
@@ -144,10 +144,5 @@ export function staleInstances(root: string, alive: (pid: number) => boolean): s
   } catch {
     return [];
   }
-  const out: string[] = [];
-  for (const n of names) {
-    const m = /^kpath-(\d+)-/.exec(n);
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) out.push(path.join(dir, n));
-  }
-  return out;
+  return names.filter((n) => /^kpath-\d+-\d+$/.test(n) && stale(n)).map((n) => path.join(dir, n));
 }

@@ -81,8 +81,11 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (arg.startsWith('--pcap=')) a.pcap = arg.slice(7);
     else if (arg === '--trace') a.trace = true;
     else if (arg === '--json') a.json = true;
-    else if (arg === '--counts') a.record = 'counts';
-    else if (arg === '--records') a.record = 'all';
+    else if (arg === '--counts' || arg === '--records') {
+      const want = arg === '--counts' ? 'counts' : 'all';
+      if (a.record && a.record !== want) throw new UsageError('--counts and --records contradict each other: give one of them');
+      a.record = want;
+    }
     else if (arg === '--break') a.breaks.push(value());
     else if (arg.startsWith('--break=')) a.breaks.push(arg.slice(8));
     else if (arg === '--kernel-source') a.kernelSource = value();
@@ -106,6 +109,11 @@ Launch arguments: "scenario" (a .kpath path or a scenario object), "stopOnEntry"
 ("6.18" or "4.9"), "trace" (trace lines to the debug console), "kernelSource" (a Linux source
 tree: frames and line breakpoints in its files, docs/kernel-source.md). The adapter exits when its
 client closes the connection. docs/debugging.md shows an nvim-dap configuration.`;
+
+export const FUNCTIONS_HELP = `Usage: kpath functions
+
+Lists the modeled kernel functions, one a line: the kernel's name (what --break and function
+breakpoints take), the kernel source file it comes from, and the kernel profiles it runs in.`;
 
 export const CAPTURE_HELP = `Usage: kpath capture FILE.kpath OUTDIR [--trace]
 

@@ -2,6 +2,7 @@
 
 import * as fs from 'node:fs';
 import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
+import { printable } from '../model/scenario/errors';
 import type { Scenario } from '../model/scenario/types';
 import { captureEnd, captureScenario, CaptureEnvironmentError, preflight, preflightMessage } from '../capture/live';
 import { UsageError } from './args';
@@ -23,15 +24,20 @@ export function loadScenarioFile(file: string): { scenario: Scenario; text: stri
 /** Exit status for an error thrown by any command, after saying what it was. */
 export function reportError(e: unknown): number {
   if (e instanceof ScenarioError || e instanceof ScenarioErrors || e instanceof CaptureEnvironmentError) {
-    process.stderr.write(`${e instanceof CaptureEnvironmentError ? 'kpath: ' : ''}${e.message}\n`);
+    process.stderr.write(`${e instanceof CaptureEnvironmentError ? 'kpath: ' : ''}${printableLines(e.message)}\n`);
     return 2;
   }
   if (e instanceof UsageError) {
-    process.stderr.write(`kpath: ${e.message}\n`);
+    process.stderr.write(`kpath: ${printableLines(e.message)}\n`);
     return 2;
   }
-  process.stderr.write(`kpath: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.stderr.write(`kpath: internal error: ${printableLines((e as Error)?.stack ?? String(e))}\n`);
   return 1;
+}
+
+/** A message that may quote arguments or file contents, its lines kept and nothing in them a terminal would obey. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
 }
 
 export async function captureCommand(argv: string[], write: (s: string) => void): Promise<number> {

@@ -1,7 +1,7 @@
 // The `kpath` command.
 
-import { MAIN_HELP, RUN_HELP, DAP_HELP, CAPTURE_HELP, COMPARE_HELP, parseRunArgs, UsageError } from './args';
-import { captureCommand, reportError } from './capture';
+import { MAIN_HELP, RUN_HELP, DAP_HELP, CAPTURE_HELP, COMPARE_HELP, FUNCTIONS_HELP, parseRunArgs, UsageError } from './args';
+import { captureCommand, printableLines, reportError } from './capture';
 import { compareCommand } from './compare';
 import { runCommand } from './run';
 import { kernelSourceFor, profileOf } from './kernel-source';
@@ -67,9 +67,15 @@ function main(argv: string[]): number | undefined {
         write(TUTORIAL_HELP + '\n');
         return 0;
       }
-      return tutorialCommand(rest, write, (s) => process.stderr.write(s));
+      // A lesson's problems quote its text: shown, never obeyed by the terminal.
+      return tutorialCommand(rest, write, (s) => process.stderr.write(printableLines(s)));
     }
     if (cmd === 'functions') {
+      if (rest.length === 1 && (rest[0] === '-h' || rest[0] === '--help')) {
+        write(FUNCTIONS_HELP + '\n');
+        return 0;
+      }
+      if (rest.length) throw new UsageError(`kpath functions takes no arguments, not "${rest[0]}" (see kpath --help)`);
       for (const f of MODELED_FUNCTIONS) write(`${f.name.padEnd(28)} ${f.source.padEnd(26)} ${f.profiles.join(', ')}\n`);
       return 0;
     }

@@ -4,7 +4,7 @@
 
 import type { SkBuff } from '../model/net/skbuff';
 import type { Value, ExprEnv } from './expr';
-import { wrap, ipHeaderView, skbView } from './inspect';
+import { wrap, ipHeaderView, skbView, rtView } from './inspect';
 import type { Stop } from './types';
 import { ExprError } from './expr';
 import { formatIpv4 } from '../model/wire/addr';
@@ -42,6 +42,8 @@ export function stopEnv(stop: Stop, frameIndex: number): ExprEnv {
         return wrap(v, k);
       }
       if (name === 'skb' && frame.skb) return skbView(frame.skb, k);
+      // `iph = ip_hdr(skb)`, as the listings declare it, for the frame's packet.
+      if (name === 'iph' && frame.skb && isIpv4(frame.skb)) return ipHeaderView(frame.skb);
     }
     if (stop.exception && name in stop.exception.detail) return wrap(stop.exception.detail[name], k);
     if (name in globals) return wrap(globals[name](), k);
@@ -53,6 +55,7 @@ export function stopEnv(stop: Stop, frameIndex: number): ExprEnv {
       Object.keys(frame.locals).forEach((x) => n.add(x));
       Object.keys(frame.args).forEach((x) => n.add(x));
       if (frame.skb) n.add('skb');
+      if (frame.skb && isIpv4(frame.skb)) n.add('iph');
     }
     if (stop.exception) Object.keys(stop.exception.detail).forEach((x) => n.add(x));
     Object.keys(globals).forEach((x) => n.add(x));
@@ -64,6 +67,10 @@ export function stopEnv(stop: Stop, frameIndex: number): ExprEnv {
     switch (fn) {
       case 'ip_hdr':
         return target && (target as SkBuff).network_header !== undefined ? ipHeaderView(target as SkBuff) : undefined;
+      case 'skb_dst':
+      case 'skb_rtable':
+        if (!target || (target as SkBuff).network_header === undefined) return undefined;
+        return (target as SkBuff).dst ? rtView((target as SkBuff).dst!) : null;
       case 'skb_headroom':
         return target ? (target as SkBuff).headroom : undefined;
       case 'skb_tailroom':
@@ -90,5 +97,10 @@ export function stopEnv(stop: Stop, frameIndex: number): ExprEnv {
         return undefined;
     }
   };
-  return { lookup, names, call, functions: () => ['ip_hdr', 'skb_headroom', 'skb_tailroom', 'ntohs', 'htons', 'ntohl', 'htonl', 'neigh', 'dev', 'sock'] };
+  return { lookup, names, call, functions: () => ['ip_hdr', 'skb_dst', 'skb_rtable', 'skb_headroom', 'skb_tailroom', 'ntohs', 'htons', 'ntohl', 'htonl', 'neigh', 'dev', 'sock'] };
+}
+
+/** The packet's network header holds an IPv4 header (not an ARP packet's). */
+function isIpv4(skb: SkBuff): boolean {
+  return skb.buf[skb.network_header] >> 4 === 4;
 }

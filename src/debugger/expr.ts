@@ -667,7 +667,8 @@ function evalBinary(op: BinaryOp, le: Expr, re: Expr, col: number, env: ExprEnv)
 }
 
 /**
- * C-like equality. NULL equals NULL, 0 and false; objects compare by identity; strings by text;
+ * C-like equality. NULL equals NULL, 0 and false; objects compare by what they point at (two
+ * views of one device are the same pointer); strings by text;
  * a dotted IPv4 string equals the integer with its value. Other mixes of types are errors.
  */
 function equals(l: Value, r: Value, col: number): boolean {
@@ -676,7 +677,7 @@ function equals(l: Value, r: Value, col: number): boolean {
     return other === null || other === 0 || other === false;
   }
   if (isObject(l) || isObject(r)) {
-    if (isObject(l) && isObject(r)) return l === r;
+    if (isObject(l) && isObject(r)) return l === r || (l.typeName === r.typeName && targetOf(l) !== undefined && targetOf(l) === targetOf(r));
     throw new ExprError(`cannot compare ${typeWord(l)} with ${typeWord(r)}`, col);
   }
   if (typeof l === 'string' && typeof r === 'string') return l === r;
@@ -687,6 +688,11 @@ function equals(l: Value, r: Value, col: number): boolean {
     throw new ExprError(`cannot compare ${typeWord(l)} with ${typeWord(r)}`, col);
   }
   return toNumber(l, '==', col) === toNumber(r, '==', col);
+}
+
+/** The model object an object value shows, if it says. */
+function targetOf(v: ObjectValue): unknown {
+  return (v as { target?: unknown }).target;
 }
 
 /** The number `v` orders as in `<`-like comparisons: numbers, booleans, and IPv4 strings. */

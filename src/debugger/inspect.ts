@@ -186,6 +186,11 @@ export function rtView(rt: Rtable): View {
     ['rt_type', () => RTN_NAMES[rt.rt_type] ?? rt.rt_type],
     ['rt_flags', () => flagNames(rt.rt_flags, [[RTCF_LOCAL, 'RTCF_LOCAL'], [RTCF_BROADCAST, 'RTCF_BROADCAST'], [RTCF_MULTICAST, 'RTCF_MULTICAST']])],
     ['dev', () => devView(rt.dev)],
+    // struct rtable starts with its dst_entry: rt->dst.dev, rt->dst.output as the listings write them.
+    ['dst', () => new View('struct dst_entry', () => `dev ${rt.dev.name} output ${rt.output}`, [
+      ['dev', () => devView(rt.dev)],
+      ['output', () => rt.output],
+    ], rt)],
     ['rt_gw4', () => formatIpv4(rt.rt_gw4)],
     ['mtu', () => rt.mtu || rt.dev.mtu],
     ['output', () => rt.output],

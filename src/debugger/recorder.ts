@@ -56,9 +56,9 @@ export class Recorder implements Watcher {
     this.stack = [];
   }
 
-  enter(fn: string, skb: SkBuff | null, args: Record<string, unknown>): void {
+  enter(fn: string, skb: SkBuff | null, args: Record<string, unknown>, locals?: Record<string, unknown>): void {
     this.touch(fn);
-    this.stack.push({ call: ++this.calls, fn, args, locals: {}, skb, step: 'enter', decisions: [], returned: false });
+    this.stack.push({ call: ++this.calls, fn, args, locals: locals ?? {}, skb, step: 'enter', decisions: [], returned: false });
     if (this.steps + 1 > this.from && this.hooks.onTrace) {
       this.hooks.onTrace(`${(this.k.now / 1e6).toFixed(6)}ms ${this.ctx} ${skb ? '#' + skb.id : ''} ${'  '.repeat(this.stack.length - 1)}${fn}${skb ? ' len ' + skb.len : ''}`);
     }
@@ -80,9 +80,10 @@ export class Recorder implements Watcher {
     if (top) top.decisions.push(text);
   }
 
-  leave(ret: unknown): void {
+  leave(ret: unknown, locals?: Record<string, unknown>): void {
     const top = this.stack[this.stack.length - 1];
     if (top) {
+      if (locals) Object.assign(top.locals, locals);
       top.ret = ret;
       top.returned = true;
       top.step = 'leave';

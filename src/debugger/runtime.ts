@@ -29,7 +29,7 @@ import { Checkpoints, Checkpoint } from './checkpoints';
 import { Recorder, StopSignal, Decide } from './recorder';
 import { Breakpoints } from './breakpoints';
 import { stopEnv, emptyEnv } from './env';
-import type { CallRecord } from './path';
+import type { CallRecord, StepRecord } from './path';
 import { wireRows, WireRowRef } from './wirelog';
 import type { Stop, StopResult, StopReason, StepInfo, Hit, WireFrame, WireDrop, SendRecord, RuntimeHooks, FunctionBreakpoint, StepBreakpoint, ExceptionFilter } from './types';
 
@@ -316,6 +316,22 @@ export class Runtime {
    * current one) and the segments between left out. Either way about the cost of a step or two.
    */
   packetCalls(packet: number | null): { calls: CallRecord[]; skipped: number } {
+    const { calls, skipped } = this.packetRun(packet, null, ['neigh_timer_handler']);
+    return { calls, skipped };
+  }
+
+  /**
+   * As packetCalls, with the step points each call ran (its entry, its w.at labels, its return),
+   * in order; the segments between also those where a neighbour update sent the packets that
+   * waited for ARP.
+   */
+  packetSteps(packet: number | null): { calls: CallRecord[]; steps: StepRecord[]; skipped: number } {
+    const steps: StepRecord[] = [];
+    const { calls, skipped } = this.packetRun(packet, steps, ['neigh_timer_handler', 'neigh_update']);
+    return { calls, steps, skipped };
+  }
+
+  private packetRun(packet: number | null, steps: StepRecord[] | null, between: string[]): { calls: CallRecord[]; skipped: number } {
     const cur = this.current;
     if (!cur) return { calls: [], skipped: 0 };
     const h = this.history;
@@ -323,32 +339,39 @@ export class Runtime {
     const first = packet === null ? last : Math.min(last, h.segmentOfPacket(packet));
     const calls: CallRecord[] = [];
     if (h.startOf(last) - h.startOf(first) > (this.options.pathSteps ?? PATH_STEPS)) {
-      this.collectCalls(first, first, () => true, cur.step, calls);
-      this.collectCalls(last, last, () => true, cur.step, calls);
+      this.collectCalls(first, first, () => true, cur.step, calls, steps);
+      this.collectCalls(last, last, () => true, cur.step, calls, steps);
       return { calls, skipped: last - first - 1 };
     }
-    const probes = h.mask(['neigh_timer_handler']);
-    const chosen = (seg: number): boolean => seg === first || seg === last || h.touches(seg, probes);
+    const mask = h.mask(between);
+    const chosen = (seg: number): boolean => seg === first || seg === last || h.touches(seg, mask);
     let skipped = 0;
     for (let seg = first + 1; seg < last; seg++) if (!chosen(seg)) skipped++;
-    this.collectCalls(first, last, chosen, cur.step, calls);
+    this.collectCalls(first, last, chosen, cur.step, calls, steps);
     return { calls, skipped };
   }
 
-  /** Appends the calls of the `chosen` segments from `lo` to `hi`, up to step `upTo`, to `out`. */
-  private collectCalls(lo: number, hi: number, chosen: (seg: number) => boolean, upTo: number, out: CallRecord[]): void {
+  /** Appends the calls of the `chosen` segments from `lo` to `hi`, up to step `upTo`, to `out`; their step points to `steps`. */
+  private collectCalls(lo: number, hi: number, chosen: (seg: number) => boolean, upTo: number, out: CallRecord[], steps: StepRecord[] | null = null): void {
     const index = new Map<number, number>();
     try {
       // From the start of `hi` on, everything is recorded; before it, only the chosen segments.
       this.replay(this.history.startOf(hi), false, (info, rec) => {
         if (info.step > upTo) throw new EndOfHistory();
         const seg = this.replaySeg;
-        if (info.kind !== 'enter' || seg < lo || !chosen(seg)) return false;
+        if (info.kind === 'exception' || seg < lo || !chosen(seg)) return false;
         const st = rec.stack;
         const f = st[st.length - 1];
-        const caller = st.length > 1 ? index.get(st[st.length - 2].call) : undefined;
-        index.set(f.call, out.length);
-        out.push({ fn: f.fn, parent: caller ?? -1, packet: f.skb ? f.skb.id : 0 });
+        if (info.kind === 'enter') {
+          const caller = st.length > 1 ? index.get(st[st.length - 2].call) : undefined;
+          index.set(f.call, out.length);
+          out.push({ fn: f.fn, parent: caller ?? -1, packet: f.skb ? f.skb.id : 0 });
+        }
+        if (steps && f) {
+          const call = index.get(f.call);
+          const state = f.locals.nud_state;
+          if (call !== undefined) steps.push(typeof state === 'string' ? { call, step: info.label, nud_state: state } : { call, step: info.label });
+        }
         return false;
       }, { firstSeg: lo, lastSeg: hi, record: (seg) => seg >= lo && chosen(seg) });
     } catch (e) {

@@ -6,6 +6,7 @@ import { KpathAdapterFactory } from './adapter';
 import { KpathConfigurationProvider, scenarioConfiguration } from './configuration';
 import { registerPictures } from './pictures/register';
 import { registerKernelSource } from './source';
+import { registerAnnotations } from './annotate/register';
 import { registerWire } from './wire/register';
 import { registerTutorial } from './tutorial/panel';
 import { registerWalkthrough } from './tutorial/walkthrough';
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   registerPictures(context);
   registerKernelSource(context);
+  registerAnnotations(context);
   registerWire(context);
   registerTutorial(context);
   registerWalkthrough(context);

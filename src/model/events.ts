@@ -4,7 +4,7 @@
 // fire tracepoints only while a watcher is attached. Another watcher (a tracer, the debugger's)
 // still sees everything through it.
 
-import type { Watcher, ExceptionKind } from './kernel/watch';
+import type { Watcher, ExceptionKind, SkbEvent } from './kernel/watch';
 import type { SkBuff } from './net/skbuff';
 import type { KernelEvent, TracepointFields } from './result';
 
@@ -22,8 +22,8 @@ export class EventRecorder implements Watcher {
     this.inner?.tracepoint?.(fields);
   }
 
-  enter(fn: string, skb: SkBuff | null, args: Record<string, unknown>): void {
-    this.inner?.enter(fn, skb, args);
+  enter(fn: string, skb: SkBuff | null, args: Record<string, unknown>, locals?: Record<string, unknown>): void {
+    this.inner?.enter(fn, skb, args, locals);
   }
 
   at(label: string, locals?: Record<string, unknown>): void {
@@ -34,8 +34,12 @@ export class EventRecorder implements Watcher {
     this.inner?.note(text);
   }
 
-  leave(ret: unknown): void {
-    this.inner?.leave(ret);
+  leave(ret: unknown, locals?: Record<string, unknown>): void {
+    this.inner?.leave(ret, locals);
+  }
+
+  skb(event: SkbEvent, skb: SkBuff): void {
+    this.inner?.skb?.(event, skb);
   }
 
   exception(kind: ExceptionKind, detail: Record<string, unknown>): void {

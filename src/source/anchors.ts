@@ -53,6 +53,14 @@ export interface FunctionAnchors {
   calls?: Record<string, Anchor>;
 }
 
+/** ip_finish_output (4.9) and __ip_finish_output (5.3 on): the xfrm reroute, the MTU, the GSO and fragmentation branches. */
+const FINISH_OUTPUT_STEPS: Record<string, StepAnchor> = {
+  xfrm: { tests: /->xfrm\b/ },
+  mtu: { assigns: 'mtu' },
+  gso: { calls: 'ip_finish_output_gso' },
+  fragment: { calls: 'ip_fragment' },
+};
+
 const nud = (state: string): Anchor => ({ assigns: 'neigh->nud_state', value: new RegExp(`\\bNUD_${state}\\b`) });
 
 export const ANCHORS: Record<string, FunctionAnchors> = {
@@ -100,6 +108,8 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
   },
   ip_output: {
     steps: {
+      // 4.9 counts OutRequests and OutOctets here (IPSTATS_MIB_OUT); 6.x does not.
+      stats: { calls: 'IP_UPD_PO_STATS' },
       set_dev: { assigns: 'skb->dev' },
       nf_hook: { calls: 'NF_HOOK_COND' },
     },
@@ -117,9 +127,9 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
   ip_finish_output: {
     // 4.9 computes the MTU here; from 5.3 on the body moved to __ip_finish_output.
     folds: ['__ip_finish_output'],
-    steps: { mtu: { assigns: 'mtu' } },
+    steps: FINISH_OUTPUT_STEPS,
   },
-  __ip_finish_output: { steps: { mtu: { assigns: 'mtu' } } },
+  __ip_finish_output: { steps: FINISH_OUTPUT_STEPS },
   ip_finish_output_gso: {
     steps: {
       seglen: { tests: /\bskb_gso_validate_(network_len|mtu)\(/ },
@@ -138,7 +148,13 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
   },
   ip_finish_output2: {
     steps: {
+      mcast: { calls: 'IP_UPD_PO_STATS', args: /\bIPSTATS_MIB_OUTMCAST\b/ },
+      bcast: { calls: 'IP_UPD_PO_STATS', args: /\bIPSTATS_MIB_OUTBCAST\b/ },
       stats: { assigns: 'hh_len' },
+      // 4.9 makes a new skb with room; 5.15 on grow the skb in place.
+      headroom: { '6.18': { calls: 'skb_expand_head' }, '4.9': { calls: 'skb_realloc_headroom' } },
+      // 4.9 also frees the skb when skb_realloc_headroom fails: the drop of no neighbour is the last.
+      no_neigh: { '6.18': { calls: 'kfree_skb_reason', args: /\bSKB_DROP_REASON_NEIGH_CREATEFAIL\b/ }, '4.9': { calls: 'kfree_skb', pick: 'last' } },
       nexthop: { '6.18': { anyOf: [{ calls: 'ip_neigh_for_gw' }, { assigns: 'nexthop' }] }, '4.9': { assigns: 'nexthop' } },
       // 4.11 to 4.19 call neigh_output where 4.9 called dst_neigh_output.
       neigh: { '6.18': { calls: 'neigh_output' }, '4.9': { anyOf: [{ calls: 'dst_neigh_output' }, { calls: 'neigh_output' }] } },
@@ -146,8 +162,12 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
     calls: { __ipv4_neigh_lookup_noref: { calls: 'ip_neigh_for_gw' }, __neigh_create: { calls: 'ip_neigh_for_gw' } },
   },
   // include/net/dst.h
-  dst_output: { calls: { ip_output: { text: /->output\b/ }, ip_mc_output: { text: /->output\b/ } } },
-  dst_neigh_output: { calls: { neigh_resolve_output: { calls: 'output' }, neigh_connected_output: { calls: 'output' } } },
+  // 5.x on call the route's output through INDIRECT_CALL_INET(skb_dst(skb)->output, ...).
+  dst_output: { steps: { output: { text: /->output\b/ } }, calls: { ip_output: { text: /->output\b/ }, ip_mc_output: { text: /->output\b/ } } },
+  dst_neigh_output: {
+    steps: { connected: { tests: /\bNUD_CONNECTED\b/ } },
+    calls: { neigh_resolve_output: { calls: 'output' }, neigh_connected_output: { calls: 'output' } },
+  },
   // net/netfilter/core.c
   nf_hook_slow: { steps: { verdict: { assigns: 'verdict' } } },
   // include/net/arp.h
@@ -202,7 +222,10 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
   },
   neigh_connected_output: {},
   // include/net/neighbour.h
-  neigh_output: { calls: { neigh_resolve_output: { calls: 'output' }, neigh_connected_output: { calls: 'output' } } },
+  neigh_output: {
+    steps: { connected: { tests: /\bNUD_CONNECTED\b/ } },
+    calls: { neigh_resolve_output: { calls: 'output' }, neigh_connected_output: { calls: 'output' } },
+  },
   neigh_hh_output: { steps: { push: { calls: '__skb_push' } } },
   // net/ipv4/arp.c
   arp_constructor: { steps: { state: { tests: /nud_state\s*&\s*NUD_VALID/ } } },

@@ -9,38 +9,22 @@
 // .vscode-test/ on first use (test/helpers/vscode.ts). VS Code loads the extension from dist/:
 // build first (npm run build).
 
-import { describe, it, before, after } from 'node:test';
-import type { TestContext } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import {
-  CodeServer, Workbench, UI_TIMEOUT_MS, KPATH_EXTENSION_ID,
-  startCodeServer, openWorkbench, scenarioWorkspace, runCommand, openFile, activationMs, exactly, saveFailure,
-} from '../helpers/vscode';
-
-/** One test: the UI waits in it are each bounded by UI_TIMEOUT_MS; this bounds their sum. */
-const TEST_TIMEOUT_MS = 180_000;
-/** Start-up: the first run installs code-server (about a minute), then server, browser, workbench. */
-const SETUP_TIMEOUT_MS = 600_000;
+import type { Locator } from 'playwright-core';
+import { UI_TIMEOUT_MS, KPATH_EXTENSION_ID, runCommand, activationMs, exactly } from '../helpers/vscode';
+import { uiSuite, view as sideView } from '../helpers/ui-suite';
 
 const SCENARIO = 'default.kpath';
 
-let server: CodeServer | undefined;
-let wb: Workbench | undefined;
-let folder = '';
-/** The workbench's page; only used once before() has succeeded. */
-const page = (): Page => {
-  if (!wb) throw new Error('the workbench did not open (see the before hook)');
-  return wb.page;
-};
-
+// One workbench for the whole file: the scenario's editor in front, the keyboard in it.
+const ui = uiSuite({ artifacts: 'extension', setup: () => focusScenario() });
+const { page, test: uiTest } = ui;
 /** A view of the side bar by the name on its header ("Call Stack", "Variables", "Breakpoints"). */
-function view(name: string): Locator {
-  return page().locator('.pane', { has: page().locator(`.pane-header[aria-label="${name} Section"]`) });
-}
+const view = (name: string): Locator => sideView(page(), name);
 
 /** The Call Stack's frame rows, top frame first; each is labelled "Stack Frame FUNCTION, line N, FILE". */
 function frames(): Locator {
@@ -79,11 +63,12 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>): Pr
  * server's (its process group): other test files run adapters too.
  */
 function adapterProcesses(): number[] {
+  const server = ui.server();
   if (!server) return [];
   const ps = execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' });
   return ps.split('\n')
     .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
-    .filter((m): m is RegExpExecArray => !!m && Number(m[2]) === server!.pid && /\/dist\/dap\.js$/.test(m[3]))
+    .filter((m): m is RegExpExecArray => !!m && Number(m[2]) === server.pid && /\/dist\/dap\.js$/.test(m[3]))
     .map((m) => Number(m[1]));
 }
 
@@ -126,50 +111,7 @@ async function recordShown(selector: string): Promise<() => Promise<void>> {
   };
 }
 
-/** A test whose failure leaves a screenshot and the server's logs behind, and says where. */
-function uiTest(name: string, body: (t: TestContext) => Promise<void>): void {
-  it(name, { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    try {
-      await body(t);
-    } catch (e) {
-      const dir = await saveFailure(wb?.page, server, name);
-      if (dir) {
-        t.diagnostic(`screenshot and logs: ${dir}`);
-        process.stderr.write(`extension test "${name}" failed: screenshot and logs in ${dir}\n`);
-      }
-      throw e;
-    }
-  });
-}
-
 describe('the extension in VS Code (code-server + chromium)', () => {
-  before(async () => {
-    try {
-      server = await startCodeServer();
-      folder = scenarioWorkspace(server.root);
-      wb = await openWorkbench(server, folder);
-      // Pinned (a double click), so that the model's listings opened while debugging do not
-      // replace it as a preview would.
-      await page().locator('.explorer-folders-view .monaco-list-row', { hasText: SCENARIO }).dblclick();
-      await openFile(page(), SCENARIO);
-      // F5 pressed before the extension host is up does nothing at all; a user would not notice,
-      // a test must wait. kpath's row in Running Extensions with a time means it has activated
-      // (onLanguage:kpath, from the editor just opened).
-      await activationMs(page(), KPATH_EXTENSION_ID);
-      await runCommand(page(), 'View: Close Editor');
-      await focusScenario();
-    } catch (e) {
-      const dir = await saveFailure(wb?.page, server, 'before');
-      if (dir) process.stderr.write(`the workbench did not open: screenshot and logs in ${dir}\n`);
-      throw e;
-    }
-  }, { timeout: SETUP_TIMEOUT_MS });
-
-  after(async () => {
-    await wb?.close();
-    await server?.stop();
-  });
-
   uiTest('a .kpath file opens in the kpath language, coloured by its grammar, with Run and Debug buttons', async () => {
     // The status bar's language indicator shows the language's name (its first alias).
     const mode = page().locator('[id="status.editor.mode"]');
@@ -266,9 +208,9 @@ describe('the extension in VS Code (code-server + chromium)', () => {
 
   uiTest('a launch configuration without "scenario" gets the extension\'s message', async () => {
     const name = 'kpath: no scenario';
-    fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+    fs.mkdirSync(path.join(ui.folder(), '.vscode'), { recursive: true });
     fs.writeFileSync(
-      path.join(folder, '.vscode', 'launch.json'),
+      path.join(ui.folder(), '.vscode', 'launch.json'),
       JSON.stringify({ version: '0.2.0', configurations: [{ type: 'kpath', request: 'launch', name }] }, null, 2),
     );
     // VS Code has read the new launch.json when the Run and Debug view offers the configuration.
@@ -289,7 +231,7 @@ describe('the extension in VS Code (code-server + chromium)', () => {
   });
 
   uiTest('with kpath.debugAdapter "inline", F5 debugs in the extension host: a stop on entry, no adapter process', async () => {
-    const settings = path.join(folder, '.vscode', 'settings.json');
+    const settings = path.join(ui.folder(), '.vscode', 'settings.json');
     fs.mkdirSync(path.dirname(settings), { recursive: true });
     fs.writeFileSync(settings, JSON.stringify({ 'kpath.debugAdapter': 'inline' }, null, 2));
     try {

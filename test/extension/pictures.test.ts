@@ -7,38 +7,28 @@
 //
 // Needs chromium and rg (Debian: apt-get install chromium ripgrep); build first (npm run build).
 
-import { describe, it, before, after } from 'node:test';
-import type { TestContext } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Locator, Page } from 'playwright-core';
-import {
-  CodeServer, Workbench, KPATH_EXTENSION_ID, UI_TIMEOUT_MS,
-  startCodeServer, openWorkbench, scenarioWorkspace, runCommand, openFile, activationMs, exactly, saveFailure,
-} from '../helpers/vscode';
-import { REPO_ROOT, DEFAULT_SCENARIO } from '../helpers/cli';
+import type { Frame, Locator } from 'playwright-core';
+import { UI_TIMEOUT_MS, runCommand, exactly } from '../helpers/vscode';
+import { uiSuite, view as sideView, addFunctionBreakpoint as addBreakpoint } from '../helpers/ui-suite';
+import { DEFAULT_SCENARIO } from '../helpers/cli';
 import { parseScenario } from '../../src/model/scenario/parse';
 import { Runtime } from '../../src/debugger/runtime';
 import { stepLine, renderedListing } from '../../src/model/listing';
 
-const TEST_TIMEOUT_MS = 180_000;
-const SETUP_TIMEOUT_MS = 600_000;
 const SCENARIO = 'default.kpath';
-/** Where the screenshots of these tests go (kept after the run; .gitignore'd). */
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'pictures');
 
-let server: CodeServer | undefined;
-let wb: Workbench | undefined;
-const page = (): Page => {
-  if (!wb) throw new Error('the workbench did not open (see the before hook)');
-  return wb.page;
-};
-
-/** A view of the side bar by the name on its header. */
-function view(name: string): Locator {
-  return page().locator('.pane', { has: page().locator(`.pane-header[aria-label="${name} Section"]`) });
-}
+const ui = uiSuite({
+  artifacts: 'pictures',
+  setup: (page) => page.locator('.tabs-container .tab', { hasText: SCENARIO }).click(),
+});
+const { page } = ui;
+const uiTest = (name: string, shot: string, body: Parameters<typeof ui.test>[1]): void => ui.test(name, body, shot);
+const view = (name: string): Locator => sideView(page(), name);
+const addFunctionBreakpoint = (name: string): Promise<void> => addBreakpoint(page(), name);
 
 /**
  * The page inside the webview panel with this title (VS Code nests it in two iframes, and loads it
@@ -68,38 +58,6 @@ function modelStop(fn: string): NonNullable<ReturnType<Runtime['start']>['stop']
   return r.stop;
 }
 
-async function screenshot(name: string): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page().screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-}
-
-/** A test that saves a screenshot when it ends, and the server's logs too when it fails. */
-function uiTest(name: string, shot: string, body: (t: TestContext) => Promise<void>): void {
-  it(name, { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    try {
-      await body(t);
-      await screenshot(shot);
-    } catch (e) {
-      await screenshot(`${shot}-failed`).catch(() => undefined);
-      const dir = await saveFailure(wb?.page, server, name);
-      if (dir) {
-        t.diagnostic(`screenshot and logs: ${dir}`);
-        process.stderr.write(`pictures test "${name}" failed: screenshot and logs in ${dir}\n`);
-      }
-      throw e;
-    }
-  });
-}
-
-async function addFunctionBreakpoint(name: string): Promise<void> {
-  await runCommand(page(), 'Add Function Breakpoint');
-  const input = view('Breakpoints').locator('input[aria-label="Type function breakpoint."]');
-  await input.waitFor();
-  await input.fill(name);
-  await input.press('Enter');
-  await input.waitFor({ state: 'detached' });
-}
-
 /**
  * Clicks a button of the debug toolbar (Continue, Step Over, Stop): unlike its key, a click does not
  * depend on where the keyboard focus is (an editor, or a picture's webview).
@@ -120,28 +78,6 @@ function band(skb: Frame, kind: string): Locator {
 }
 
 describe('the sk_buff and path pictures (code-server + chromium)', () => {
-  before(async () => {
-    try {
-      server = await startCodeServer();
-      const folder = scenarioWorkspace(server.root);
-      wb = await openWorkbench(server, folder);
-      await page().locator('.explorer-folders-view .monaco-list-row', { hasText: SCENARIO }).dblclick();
-      await openFile(page(), SCENARIO);
-      await activationMs(page(), KPATH_EXTENSION_ID);
-      await runCommand(page(), 'View: Close Editor');
-      await page().locator('.tabs-container .tab', { hasText: SCENARIO }).click();
-    } catch (e) {
-      const dir = await saveFailure(wb?.page, server, 'before');
-      if (dir) process.stderr.write(`the workbench did not open: screenshot and logs in ${dir}\n`);
-      throw e;
-    }
-  }, { timeout: SETUP_TIMEOUT_MS });
-
-  after(async () => {
-    await wb?.close();
-    await server?.stop();
-  });
-
   uiTest('with no session, "kpath: Show sk_buff" says that no kpath session is stopped', 'skb-no-session', async () => {
     await runCommand(page(), 'kpath: Show sk_buff');
     await (await webview(SKB)).locator('.notice', { hasText: 'No kpath debug session is stopped' }).waitFor();

@@ -6,99 +6,45 @@
 //
 // Needs chromium and rg, and the linux-source-6.1 package (skipped without it). Build first.
 
-import { describe, it, before, after } from 'node:test';
-import type { TestContext } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import {
-  CodeServer, Workbench, KPATH_EXTENSION_ID,
-  startCodeServer, openWorkbench, scenarioWorkspace, runCommand, openFile, activationMs, exactly, saveFailure,
-} from '../helpers/vscode';
-import { REPO_ROOT } from '../helpers/cli';
+import type { Locator } from 'playwright-core';
+import { openScenarioWorkbench, runCommand, exactly } from '../helpers/vscode';
+import { uiSuite, view as sideView, addFunctionBreakpoint } from '../helpers/ui-suite';
 import { linux61 } from '../helpers/linux-tree';
 import { loadSourceMap } from '../../src/source/load';
 import { computeSourceMap } from '../../src/source/compute';
 import type { KernelSourceMap } from '../../src/source/map';
 
-const TEST_TIMEOUT_MS = 180_000;
-const SETUP_TIMEOUT_MS = 600_000;
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'extension-source');
-
 const tree = linux61();
-let server: CodeServer | undefined;
-let wb: Workbench | undefined;
 let map: KernelSourceMap;
 
-const page = (): Page => {
-  if (!wb) throw new Error('the workbench did not open (see the before hook)');
-  return wb.page;
-};
-function view(name: string): Locator {
-  return page().locator('.pane', { has: page().locator(`.pane-header[aria-label="${name} Section"]`) });
-}
+const ui = uiSuite({
+  artifacts: 'extension-source',
+  skip: tree.skip,
+  open: (server) => openScenarioWorkbench(server, { settings: { 'kpath.kernelSource': tree.root } }),
+  async setup(page) {
+    const r = await loadSourceMap(tree.root!, '6.18', { compute: computeSourceMap });
+    assert.ok(!('problem' in r));
+    map = r.map;
+    await page.locator('.tabs-container .tab', { hasText: 'default.kpath' }).click();
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  },
+});
+const { page } = ui;
+const uiTest = (name: string, shot: string, body: Parameters<typeof ui.test>[1]): void => ui.test(name, body, shot);
+const view = (name: string): Locator => sideView(page(), name);
 function frames(): Locator {
   return view('Call Stack').locator('.monaco-list-row[aria-label^="Stack Frame "]');
 }
 const thread = (): Locator => view('Call Stack').locator('.monaco-list-row[aria-label^="Thread task"]');
 
-async function screenshot(name: string): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page().screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-}
-
-function uiTest(name: string, shot: string, body: (t: TestContext) => Promise<void>): void {
-  it(name, { timeout: TEST_TIMEOUT_MS, skip: tree.skip }, async (t) => {
-    try {
-      await body(t);
-      await screenshot(shot);
-    } catch (e) {
-      const dir = await saveFailure(wb?.page, server, name);
-      if (dir) process.stderr.write(`extension test "${name}" failed: screenshot and logs in ${dir}\n`);
-      throw e;
-    }
-  });
-}
-
 describe('the kernel source in VS Code (code-server + chromium)', { skip: tree.skip }, () => {
-  before(async () => {
-    const r = await loadSourceMap(tree.root!, '6.18', { compute: computeSourceMap });
-    assert.ok(!('problem' in r));
-    map = r.map;
-    try {
-      server = await startCodeServer();
-      const folder = scenarioWorkspace(server.root);
-      fs.mkdirSync(path.join(folder, '.vscode'));
-      fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'kpath.kernelSource': tree.root }, null, 2));
-      wb = await openWorkbench(server, folder);
-      await page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'default.kpath' }).dblclick();
-      await openFile(page(), 'default.kpath');
-      await activationMs(page(), KPATH_EXTENSION_ID);
-      await runCommand(page(), 'View: Close Editor');
-      await page().locator('.tabs-container .tab', { hasText: 'default.kpath' }).click();
-      await page().locator('.editor-instance .monaco-editor .view-lines').first().click();
-    } catch (e) {
-      const dir = await saveFailure(wb?.page, server, 'before');
-      if (dir) process.stderr.write(`the workbench did not open: screenshot and logs in ${dir}\n`);
-      throw e;
-    }
-  }, { timeout: SETUP_TIMEOUT_MS });
-
-  after(async () => {
-    await wb?.close();
-    await server?.stop();
-  });
-
   uiTest('F5 with a function breakpoint on ip_finish_output2 stops in the real ip_output.c on the function\'s line', 'function-breakpoint', async () => {
     const enter = map.position('ip_finish_output2', 'enter')!;
     await runCommand(page(), 'View: Show Run and Debug');
-    await runCommand(page(), 'Add Function Breakpoint');
-    const input = view('Breakpoints').locator('input[aria-label="Type function breakpoint."]');
-    await input.waitFor();
-    await input.fill('ip_finish_output2');
-    await input.press('Enter');
-    await input.waitFor({ state: 'detached' });
+    await addFunctionBreakpoint(page(), 'ip_finish_output2');
     await page().locator('.tabs-container .tab', { hasText: 'default.kpath' }).click();
     await page().locator('.editor-instance .monaco-editor .view-lines').first().click();
     await page().keyboard.press('F5');

@@ -9,20 +9,11 @@
 // Needs chromium and rg (test/helpers/vscode.ts); VS Code loads the extension from dist/: build
 // first (npm run build).
 
-import { describe, it, before, after } from 'node:test';
-import type { TestContext } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { Frame, Locator, Page } from 'playwright-core';
-import {
-  CodeServer, Workbench, UI_TIMEOUT_MS, startCodeServer, openWorkbench, scenarioWorkspace, runCommand, exactly, saveFailure,
-} from '../helpers/vscode';
-import { REPO_ROOT } from '../helpers/cli';
-
-const TEST_TIMEOUT_MS = 240_000;
-const SETUP_TIMEOUT_MS = 600_000;
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'tutorial');
+import type { Frame, Locator } from 'playwright-core';
+import { UI_TIMEOUT_MS, openWorkbench, scenarioWorkspace, runCommand, exactly } from '../helpers/vscode';
+import { uiSuite, addFunctionBreakpoint as addBreakpoint } from '../helpers/ui-suite';
 
 /** The words the test looks for, in each display language (the extension's own strings). */
 interface Words {
@@ -72,37 +63,21 @@ const CHINESE: Words = {
 for (const words of [ENGLISH, CHINESE]) {
   const lang = words.locale ?? 'en';
   describe(`the walkthrough and the tutorial panel (display language ${lang})`, () => {
-    let server: CodeServer | undefined;
-    let wb: Workbench | undefined;
-    const page = (): Page => {
-      if (!wb) throw new Error('the workbench did not open (see the before hook)');
-      return wb.page;
-    };
-    let shot = 0;
     /** The page's console messages, for the message of a failure. */
     const consoleLines: string[] = [];
-
-    /** Saves a screenshot of the workbench as test-artifacts/tutorial/LANG-NN-name.png. */
-    async function screenshot(name: string): Promise<string> {
-      fs.mkdirSync(ARTIFACTS, { recursive: true });
-      const file = path.join(ARTIFACTS, `${lang}-${String(++shot).padStart(2, '0')}-${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.png`);
-      await page().screenshot({ path: file });
-      return file;
-    }
-
-    function uiTest(name: string, body: (t: TestContext) => Promise<void>): void {
-      it(name, { timeout: TEST_TIMEOUT_MS }, async (t) => {
-        try {
-          await body(t);
-          t.diagnostic(`screenshot: ${await screenshot(name)}`);
-        } catch (e) {
-          await screenshot(`FAILED-${name}`).catch(() => undefined);
-          const dir = await saveFailure(wb?.page, server, name);
-          if (dir) process.stderr.write(`tutorial test "${name}" failed: screenshot and logs in ${dir}\n`);
-          throw e;
-        }
-      });
-    }
+    // A workbench on an empty workspace (the lessons bring their scenarios), in the display language.
+    const ui = uiSuite({
+      artifacts: 'tutorial',
+      prefix: `${lang}-`,
+      server: { locale: words.locale },
+      testTimeoutMs: 240_000,
+      open: async (server) => {
+        const folder = scenarioWorkspace(server.root);
+        return { wb: await openWorkbench(server, folder), folder };
+      },
+      setup: async (page) => void page.on('console', (m) => void consoleLines.push(`${m.type()}: ${m.text().slice(0, 300)}`)),
+    });
+    const { page, screenshot, test: uiTest } = ui;
 
     /** The tutorial panel's page: the webview frame that holds its .tutorial element. */
     async function panel(): Promise<Frame> {
@@ -124,36 +99,11 @@ for (const words of [ENGLISH, CHINESE]) {
       return (await panel()).locator(selector, hasText === undefined ? {} : { hasText });
     }
 
-    /** A function breakpoint, added as a user does (Run and Debug's Breakpoints, +). */
-    async function addFunctionBreakpoint(name: string): Promise<void> {
-      await runCommand(page(), 'Add Function Breakpoint');
-      const input = page().locator('input[aria-label="Type function breakpoint."]');
-      await input.waitFor();
-      await input.fill(name);
-      await input.press('Enter');
-      await input.waitFor({ state: 'detached' });
-    }
+    const addFunctionBreakpoint = (name: string): Promise<void> => addBreakpoint(page(), name);
 
     const walkthroughStep = (id: string): Locator => page().locator(`.getting-started-step[data-step-id="kpath.kpath#firstStop#${id}"]`);
     const debugToolbar = (): Locator => page().locator('.debug-toolbar');
     const thread = (): Locator => page().locator('.pane', { has: page().locator('.pane-header[aria-label="Call Stack Section"]') }).locator('.monaco-list-row[aria-label^="Thread task"]');
-
-    before(async () => {
-      try {
-        server = await startCodeServer({ locale: words.locale });
-        wb = await openWorkbench(server, scenarioWorkspace(server.root));
-        wb.page.on('console', (m) => void consoleLines.push(`${m.type()}: ${m.text().slice(0, 300)}`));
-      } catch (e) {
-        const dir = await saveFailure(wb?.page, server, 'before');
-        if (dir) process.stderr.write(`the workbench did not open: screenshot and logs in ${dir}\n`);
-        throw e;
-      }
-    }, { timeout: SETUP_TIMEOUT_MS });
-
-    after(async () => {
-      await wb?.close();
-      await server?.stop();
-    });
 
     uiTest('the walkthrough opens from the Welcome page, and its first step completes when done', async () => {
       // The Welcome page lists the walkthroughs; kpath's opens from there.

@@ -7,54 +7,37 @@
 //
 // Needs chromium and rg (see extension.test.ts); build first (npm run build).
 
-import { describe, it, before, after } from 'node:test';
-import type { TestContext } from 'node:test';
+import { describe } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Locator, Page } from 'playwright-core';
-import { CodeServer, Workbench, UI_TIMEOUT_MS, startCodeServer, openScenarioWorkbench, runCommand, saveFailure } from '../helpers/vscode';
-import { REPO_ROOT } from '../helpers/cli';
+import type { Frame, Locator } from 'playwright-core';
+import { UI_TIMEOUT_MS, runCommand } from '../helpers/vscode';
+import { uiSuite, view as sideView, addFunctionBreakpoint, webviewWith } from '../helpers/ui-suite';
 import { readPcap } from '../../src/model/wire/pcap';
 import { tsharkAvailable, tsharkCheck } from '../helpers/tshark';
 
-const TEST_TIMEOUT_MS = 180_000;
-const SETUP_TIMEOUT_MS = 600_000;
 const SCENARIO = 'default.kpath';
-/** Where each test's screenshot goes (kept; the folder is in .gitignore). */
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'wire');
 
-let server: CodeServer | undefined;
-let wb: Workbench | undefined;
-let folder = '';
-const page = (): Page => {
-  if (!wb) throw new Error('the workbench did not open (see the before hook)');
-  return wb.page;
-};
-
-function view(name: string): Locator {
-  return page().locator('.pane', { has: page().locator(`.pane-header[aria-label="${name} Section"]`) });
-}
+// Hooks at the file's top level: one workbench for all of the file's tests.
+const ui = uiSuite({
+  artifacts: 'wire',
+  async setup(page) {
+    // The views of Run and Debug, with the function breakpoint the tests stop at.
+    await runCommand(page, 'View: Show Run and Debug');
+    await addFunctionBreakpoint(page, 'ip_finish_output2');
+    await focusScenario();
+  },
+});
+const { page, test: uiTest } = ui;
+const view = (name: string): Locator => sideView(page(), name);
 
 async function focusScenario(): Promise<void> {
   await page().locator('.tabs-container .tab', { hasText: SCENARIO }).click();
   await page().locator('.editor-instance .monaco-editor .view-lines').first().click();
 }
 
-/** The page inside a webview (its inner frame) that shows `selector`. */
-async function webviewWith(selector: string): Promise<Frame> {
-  const deadline = Date.now() + UI_TIMEOUT_MS;
-  for (;;) {
-    for (const f of page().frames()) {
-      if (f.isDetached()) continue;
-      if ((await f.locator(selector).count().catch(() => 0)) > 0) return f;
-    }
-    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const wire = (): Promise<Frame> => webviewWith('.viewport[role="treegrid"]');
+const wire = (): Promise<Frame> => webviewWith(page(), '.viewport[role="treegrid"]');
 /** Where a user clicks a line: near its left end (its middle may be far to the right, off view). */
 const AT_LEFT = { position: { x: 40, y: 11 } };
 
@@ -81,59 +64,32 @@ async function waitRows(n: number): Promise<string[]> {
   }
 }
 
-/** Continue (F5) once VS Code has the session stopped (the toolbar offers Continue). */
+/**
+ * Continue (F5) from the current stop, and wait until the Wire view's status moves on. The view
+ * hears of a stop before VS Code has fetched its threads, so an F5 pressed at once can find VS Code
+ * still running: such a key does nothing, the session stays at the same stop with the toolbar
+ * offering Continue, and the key is pressed again.
+ */
 async function continueRun(): Promise<void> {
-  await page().locator('.debug-toolbar [aria-label^="Continue"]').waitFor();
-  await page().keyboard.press('F5');
+  const f = await wire();
+  const before = (await f.locator('.status').textContent()) ?? '';
+  const moved = f.locator('.status').filter({ hasNotText: before });
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  for (;;) {
+    await page().locator('.debug-toolbar [aria-label^="Continue"]').waitFor();
+    await page().keyboard.press('F5');
+    const taken = await moved.waitFor({ timeout: 3_000 }).then(() => true, () => false);
+    if (taken) return;
+    const lost = await page().locator('.debug-toolbar [aria-label^="Continue"]').isVisible();
+    if (!lost || Date.now() > deadline) break;
+  }
+  await moved.waitFor();
 }
 
 /** The stopped thread's row in the Call Stack, with `text` in its status. */
 const threadRow = (text: RegExp): Locator => view('Call Stack').locator('.monaco-list-row[aria-label^="Thread "]').filter({ hasText: text });
 
-async function screenshot(name: string): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page().screenshot({ path: path.join(ARTIFACTS, `${name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80)}.png`) });
-}
-
-function uiTest(name: string, body: (t: TestContext) => Promise<void>): void {
-  it(name, { timeout: TEST_TIMEOUT_MS }, async (t) => {
-    try {
-      await body(t);
-      await screenshot(name);
-    } catch (e) {
-      await screenshot(name).catch(() => undefined);
-      const dir = await saveFailure(wb?.page, server, name);
-      if (dir) process.stderr.write(`wire test "${name}" failed: screenshot and logs in ${dir}\n`);
-      throw e;
-    }
-  });
-}
-
 describe('the Wire view in VS Code (code-server + chromium)', () => {
-  before(async () => {
-    try {
-      server = await startCodeServer();
-      ({ wb, folder } = await openScenarioWorkbench(server));
-      // The views of Run and Debug, with the function breakpoint the tests stop at.
-      await runCommand(page(), 'View: Show Run and Debug');
-      await runCommand(page(), 'Add Function Breakpoint');
-      const input = view('Breakpoints').locator('input[aria-label="Type function breakpoint."]');
-      await input.fill('ip_finish_output2');
-      await input.press('Enter');
-      await input.waitFor({ state: 'detached' });
-      await focusScenario();
-    } catch (e) {
-      const dir = await saveFailure(wb?.page, server, 'before');
-      if (dir) process.stderr.write(`the workbench did not open: screenshot and logs in ${dir}\n`);
-      throw e;
-    }
-  }, { timeout: SETUP_TIMEOUT_MS });
-
-  after(async () => {
-    await wb?.close();
-    await server?.stop();
-  });
-
   uiTest('F5 to ip_finish_output2: the Wire view lists the ARP request and reply', async () => {
     await page().keyboard.press('F5');
     await threadRow(/paused on entry/i).waitFor();
@@ -195,7 +151,7 @@ describe('the Wire view in VS Code (code-server + chromium)', () => {
   });
 
   uiTest('"kpath: Export pcap" writes a pcap that tshark reads with no malformed packet and valid checksums', async () => {
-    const target = path.join(folder, 'capture.pcap');
+    const target = path.join(ui.folder(), 'capture.pcap');
     await runCommand(page(), 'kpath: Export pcap');
     // VS Code's own save dialog: a path to type.
     const input = page().locator('.quick-input-widget input');
@@ -208,7 +164,7 @@ describe('the Wire view in VS Code (code-server + chromium)', () => {
     await toast.waitFor();
     const packets = readPcap(fs.readFileSync(target));
     assert.deepEqual(packets.map((p) => p.frame.length), [42, 42, 142, 1514]);
-    assert.deepEqual(fs.readdirSync(folder).filter((n) => n.includes('capture')), ['capture.pcap'], 'no temporary file left');
+    assert.deepEqual(fs.readdirSync(ui.folder()).filter((n) => n.includes('capture')), ['capture.pcap'], 'no temporary file left');
     if (tsharkAvailable()) {
       const t = tsharkCheck(target);
       assert.equal(t.frames, 4);
@@ -222,7 +178,7 @@ describe('the Wire view in VS Code (code-server + chromium)', () => {
     const details = f.locator('.block .line.detail');
     await details.filter({ hasText: /^Fragment Offset: 0$/ }).click(AT_LEFT);
     await runCommand(page(), 'kpath: Show Frame Bytes');
-    const bytes = await webviewWith('.dump .hexline');
+    const bytes = await webviewWith(page(), '.dump .hexline');
     await bytes.locator('.title', { hasText: /^Frame 4: Fragment Offset \(bytes 20 to 21\)$/ }).waitFor();
     assert.equal(await bytes.locator('.hexline').count(), Math.ceil(1514 / 16));
     // Flags and fragment offset: bytes 20-21 of the frame (0x20 0x00: MF set, offset 0).
@@ -234,7 +190,7 @@ describe('the Wire view in VS Code (code-server + chromium)', () => {
     // A click on a byte selects the field that holds it.
     await bytes.locator('.hex span[data-at="22"]').click();
     await f.locator('.line.selected', { hasText: /^Time to Live: 64$/ }).waitFor();
-    await screenshot('frame bytes panel');
+    await ui.screenshot('frame bytes panel');
     await runCommand(page(), 'View: Close Editor');
   });
 

@@ -562,12 +562,16 @@ export function scenarioWorkspace(parent: string): string {
 }
 
 /**
- * A workbench on a new workspace holding the default scenario as default.kpath, its editor open
- * and pinned (the model's listings opened while debugging do not replace it as a preview would),
+ * A workbench on a new workspace holding the default scenario as default.kpath (and the workspace
+ * settings given), its editor open and pinned (the model's listings opened while debugging do not replace it as a preview would),
  * once kpath has activated (F5 pressed before the extension host is up does nothing at all).
  */
-export async function openScenarioWorkbench(server: CodeServer): Promise<{ wb: Workbench; folder: string }> {
+export async function openScenarioWorkbench(server: CodeServer, opts: { settings?: Record<string, unknown> } = {}): Promise<{ wb: Workbench; folder: string }> {
   const folder = scenarioWorkspace(server.root);
+  if (opts.settings) {
+    fs.mkdirSync(path.join(folder, '.vscode'));
+    fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify(opts.settings, null, 2));
+  }
   const wb = await openWorkbench(server, folder);
   try {
     await wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'default.kpath' }).dblclick();

@@ -40,6 +40,11 @@ const SHARED_BODIES: Record<string, { fn: string; profiles: ListingProfile[] }[]
   ],
 };
 
+/** w.at labels the model reports in one profile only (under `if (k.v49)`): fn:label -> profile. */
+const ONLY_IN: Record<string, ListingProfile> = {
+  'ip_output:stats': '4.9',
+};
+
 interface TsFunction {
   file: string;
   name: string;
@@ -116,7 +121,7 @@ function modelSteps(): Map<string, Map<ListingProfile, Set<string>>> {
       for (const p of o.profiles.filter((p) => PROFILES_OF.get(o.fn)?.includes(p))) {
         const set = byProfile.get(p) ?? new Set<string>();
         byProfile.set(p, set);
-        for (const label of f.ats) set.add(label);
+        for (const label of f.ats) if ((ONLY_IN[`${o.fn}:${label}`] ?? p) === p) set.add(label);
       }
     }
   }

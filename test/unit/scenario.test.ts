@@ -375,10 +375,14 @@ describe('parseScenarioAll', () => {
 });
 
 describe('the language', () => {
-  test('an empty file is an empty scenario', () => {
-    assert.deepEqual(parseScenario('\n# nothing\n   \n'), {
-      kernel: '6.18', links: [], addrs: [], routes: [], neighs: [], sysctls: [], nft: [], peers: [], joins: [], sends: [],
-    });
+  test('an empty scenario is reported, not run', () => {
+    for (const text of ['', '\n# nothing\n   \n', 'kernel 4.9\nrun 5s\n']) {
+      assert.throws(() => parseScenario(text, 'e.kpath'), { message: /^e\.kpath:1:1: the scenario is empty: / });
+    }
+    assert.throws(() => validateScenario({}), { message: /^<inline>:1:1: the scenario is empty: / });
+    assert.throws(() => validateScenario({ kernel: '4.9', sends: [] }), { message: /^<inline>:1:1: the scenario is empty: / });
+    // A line with an error is the error, not emptiness.
+    assert.deepEqual(parseScenarioAll('lnk add eth0').errors.map((e) => e.problem).filter((p) => p.includes('empty')), []);
   });
 
   test('statements may come in any order', () => {

@@ -38,6 +38,13 @@ static int ip_finish_output(struct net *net, struct sock *sk, struct sk_buff *sk
 {
 	unsigned int mtu;
 
+#if defined(CONFIG_NETFILTER) && defined(CONFIG_XFRM)
+	/* Policy lookup after SNAT yielded a new policy */
+	if (skb_dst(skb)->xfrm) {
+		IPCB(skb)->flags |= IPSKB_REROUTED;
+		return dst_output(net, sk, skb);
+	}
+#endif
 	mtu = ip_skb_dst_mtu(sk, skb);
 	if (skb_is_gso(skb))
 		return ip_finish_output_gso(net, sk, skb, mtu);
@@ -80,6 +87,11 @@ static int ip_finish_output2(struct net *net, struct sock *sk, struct sk_buff *s
 	unsigned int hh_len = LL_RESERVED_SPACE(dev);
 	struct neighbour *neigh;
 	u32 nexthop;
+
+	if (rt->rt_type == RTN_MULTICAST) {
+		IP_UPD_PO_STATS(net, IPSTATS_MIB_OUTMCAST, skb->len);
+	} else if (rt->rt_type == RTN_BROADCAST)
+		IP_UPD_PO_STATS(net, IPSTATS_MIB_OUTBCAST, skb->len);
 
 	/* not enough room for the link header: a bigger copy */
 	if (unlikely(skb_headroom(skb) < hh_len && dev->header_ops)) {
@@ -256,6 +268,19 @@ test('a 4.9-like tree: 4.9 functions map to what their step points model', async
   assert.equal(map.version, '4.9.0');
   assert.ok(map.inRange);
   assert.equal(at(map, 'ip_finish_output', 'mtu'), 'mtu = ip_skb_dst_mtu(sk, skb);');
+  // The seed's path: the xfrm reroute (inside #if), the GSO and fragmentation branches.
+  assert.equal(at(map, 'ip_finish_output', 'xfrm'), 'if (skb_dst(skb)->xfrm) {');
+  assert.equal(at(map, 'ip_finish_output', 'gso'), 'return ip_finish_output_gso(net, sk, skb, mtu);');
+  assert.equal(at(map, 'ip_finish_output', 'fragment'), 'return ip_fragment(net, sk, skb, mtu, ip_finish_output2);');
+  assert.equal(at(map, 'ip_output', 'stats'), 'IP_UPD_PO_STATS(net, IPSTATS_MIB_OUT, skb->len);');
+  assert.equal(at(map, 'ip_finish_output2', 'mcast'), 'IP_UPD_PO_STATS(net, IPSTATS_MIB_OUTMCAST, skb->len);');
+  assert.equal(at(map, 'ip_finish_output2', 'bcast'), 'IP_UPD_PO_STATS(net, IPSTATS_MIB_OUTBCAST, skb->len);');
+  assert.equal(at(map, 'ip_finish_output2', 'headroom'), 'skb2 = skb_realloc_headroom(skb, LL_RESERVED_SPACE(dev));');
+  // Two kfree_skb: the one after the neighbour lookup is the drop of no neighbour.
+  assert.equal(at(map, 'ip_finish_output2', 'no_neigh'), 'kfree_skb(skb);');
+  assert.ok(map.position('ip_finish_output2', 'no_neigh')!.line > map.position('ip_finish_output2', 'neigh')!.line);
+  assert.equal(at(map, 'dst_output', 'output'), 'return skb_dst(skb)->output(net, sk, skb);');
+  assert.equal(at(map, 'dst_neigh_output', 'connected'), 'if ((n->nud_state & NUD_CONNECTED) && hh->hh_len)');
   assert.equal(map.position('ip_finish_output', 'mtu')!.in, 'ip_finish_output');
   assert.equal(at(map, 'ip_finish_output2', 'stats'), 'unsigned int hh_len = LL_RESERVED_SPACE(dev);');
   assert.equal(at(map, 'ip_finish_output2', 'nexthop'), 'nexthop = (__force u32) rt_nexthop(rt, ip_hdr(skb)->daddr);');

@@ -26,7 +26,7 @@ function setup(file: string, text?: string) {
   const calls: string[] = [];
   const request = async (command: string, args: object): Promise<unknown> => {
     calls.push(`${command} ${JSON.stringify(args)}`);
-    return CUSTOM_REQUESTS[command]({ runtime: rt, listings: null, frameIndex: () => undefined }, args as Record<string, unknown>);
+    return CUSTOM_REQUESTS[command]({ runtime: rt, listings: null, kernelSource: null, frameIndex: () => undefined }, args as Record<string, unknown>);
   };
   return { rt, request, calls };
 }

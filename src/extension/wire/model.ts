@@ -30,6 +30,8 @@ export class WireModel {
   drops = 0;
   /** Virtual time of the current stop (ns), or of the end. */
   time = 0;
+  /** The model's step number at the current stop (0 before the first). */
+  step = 0;
   /** The session can still be asked (it has not ended). */
   live = true;
   /** The run has reached its end (the totals are the whole run's). */
@@ -60,8 +62,9 @@ export class WireModel {
   }
 
   /** A stop: `frames` frames and `drops` drops before it. What lies beyond them is forgotten. */
-  position(frames: number, drops: number, time: number): void {
+  position(frames: number, drops: number, time: number, step = 0): void {
     this.moveTo(frames, drops, time, false);
+    this.step = step;
   }
 
   /** The run has ended with `frames` frames and `drops` drops in all. */
@@ -84,7 +87,7 @@ export class WireModel {
     this.pages.clear();
     this.pending.clear();
     this.details.clear();
-    this.frames = this.drops = this.time = 0;
+    this.frames = this.drops = this.time = this.step = 0;
     this.nextFrame = this.nextDrop = 0;
     this.ended = false;
     this.keepRows = this.keepFrames = 0;

@@ -59,7 +59,7 @@ export class WireSession {
         return false;
       case 'kpath/position':
         this.stopped = true;
-        this.model.position(b.frameCount as number, b.dropCount as number, b.time as number);
+        this.model.position(b.frameCount as number, b.dropCount as number, b.time as number, b.step as number);
         return true;
       case 'kpath/ended':
         this.stopped = false;

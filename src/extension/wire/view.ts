@@ -173,7 +173,8 @@ function statusOf(s: WireSession | null): string {
   const counts = vscode.l10n.t('{0} frames, {1} drops', m.frames.toLocaleString(vscode.env.language), m.drops.toLocaleString(vscode.env.language));
   if (m.ended) return `${counts} · ${vscode.l10n.t('the run has ended')}`;
   if (!m.live) return `${counts} · ${vscode.l10n.t('the session has ended')}`;
-  return `${counts} · ${vscode.l10n.t('t = {0} ms', (m.time / 1e6).toFixed(6))}`;
+  const step = vscode.l10n.t('step {0}', m.step.toLocaleString(vscode.env.language));
+  return `${counts} · ${vscode.l10n.t('t = {0} ms', (m.time / 1e6).toFixed(6))} · ${step}`;
 }
 
 function strings(): WireStrings {

@@ -23,7 +23,7 @@ import { ARP_LEN, ArpHdr, ETH_HLEN, EthHdr } from '../wire/headers';
 export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: number, skb: SkBuff | null = null): number {
   const w = k.w;
   const dev = n.dev;
-  if (w) w.enter('arp_constructor', skb, { neigh: formatIpv4(n.key), dev: dev.name });
+  if (w) w.enter('arp_constructor', skb, { neigh: formatIpv4(n.key), dev: dev.name }, { addr: formatIpv4(n.key), dev });
   const addr = n.key;
   let type = 'unicast';
   if (isMulticast(addr)) type = 'multicast';
@@ -59,7 +59,7 @@ export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: numb
 export function arp_solicit(k: Kernel, n: Neighbour, skb: SkBuff | null): void {
   const w = k.w;
   const dev = n.dev;
-  if (w) w.enter('arp_solicit', skb, { neigh: formatIpv4(n.key), probes: n.probes });
+  if (w) w.enter('arp_solicit', skb, { neigh: formatIpv4(n.key), probes: n.probes }, { saddr: formatIpv4(0), target: formatIpv4(n.key), probes: n.probes, dst_ha: null });
   const target = n.key;
   let saddr = 0;
   // arp_announce 0: the queued packet's source if it is ours, else an address of the device.
@@ -81,14 +81,14 @@ export function arp_solicit(k: Kernel, n: Neighbour, skb: SkBuff | null): void {
       // neigh_app_ns: a user-space daemon would be asked; nothing goes on the wire.
       if (w) {
         w.note('app_solicit: ask user space (no request on the wire)');
-        w.leave(null);
+        w.leave(null, { probes });
       }
       return;
     }
     if (w) w.note(`broadcast who-has ${formatIpv4(target)} tell ${formatIpv4(saddr)}`);
   }
   arp_send(k, ARPOP_REQUEST, dev, target, dstHw, saddr, dev.dev_addr, null);
-  if (w) w.leave(null);
+  if (w) w.leave(null, { probes, dst_ha: dstHw ? formatMac(dstHw) : null });
 }
 
 /** arp_send_dst -> arp_create -> arp_xmit: an ARP packet straight to dev_queue_xmit. */
@@ -118,7 +118,10 @@ export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastD
   const w = k.w;
   const arp = new ArpHdr(frame, ETH_HLEN);
   const ok = arpIsEthernetIpv4(arp, frame.length - ETH_HLEN);
-  if (w) w.enter('arp_process', null, { dev: dev.name, op: ok ? arp.ar_op : null, sip: ok ? formatIpv4(arp.ar_sip) : null });
+  if (w) {
+    const hdr = ok ? { ar_op: arp.ar_op, ar_sha: formatMac(arp.ar_sha), ar_sip: formatIpv4(arp.ar_sip), ar_tha: formatMac(arp.ar_tha), ar_tip: formatIpv4(arp.ar_tip) } : null;
+    w.enter('arp_process', null, { dev: dev.name, op: ok ? arp.ar_op : null, sip: ok ? formatIpv4(arp.ar_sip) : null }, { arp: hdr, n: null });
+  }
   if (!ok) {
     if (w) w.leave(0);
     return 0;
@@ -134,7 +137,7 @@ export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastD
     // Broadcast replies and requests do not prove the neighbour can hear us.
     const reply = arp.ar_op === ARPOP_REPLY;
     const state = !reply || broadcastDst ? NUD_STALE : NUD_REACHABLE;
-    if (w) w.at('state', { state: nudName(state), override });
+    if (w) w.at('state', { n, state: nudName(state), override });
     if (w) w.note(`${reply ? 'reply' : 'request'} from ${formatIpv4(sip)} is-at ${formatMac(arp.ar_sha)} -> ${nudName(state)}`);
     neigh_update(k, n, arp.ar_sha, state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
   } else if (w) {

@@ -20,7 +20,7 @@ const PRIO2BAND = [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
 export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
   const w = k.w;
   const dev = skb.dev!;
-  if (w) w.enter('dev_queue_xmit', skb, { skb, dev: dev.name });
+  if (w) w.enter('dev_queue_xmit', skb, { skb, dev: dev.name }, { dev, q: dev.qdisc.kind });
   skb.mac_header = skb.data;
   if (w !== null && w.tracepoint !== undefined) w.tracepoint({ event: 'net_dev_queue', dev: dev.name, len: skb.len, packet: skb.id });
   // The kernel releases the dst here (IFF_XMIT_DST_RELEASE); the model keeps it so that a stop
@@ -38,7 +38,7 @@ export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
     if (w) w.note(`${dev.name} is down -> ENETDOWN`);
     rc = -ENETDOWN;
   }
-  if (w) w.leave(rc);
+  if (w) w.leave(rc, { rc });
   return rc;
 }
 
@@ -113,7 +113,7 @@ function xmitValidated(k: Kernel, skb: SkBuff, dev: NetDevice): number {
  */
 export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuff | SkBuff[] {
   const w = k.w;
-  if (w) w.enter('validate_xmit_skb', skb, { skb, dev: dev.name });
+  if (w) w.enter('validate_xmit_skb', skb, { skb, dev: dev.name }, { features: dev.features });
   if (skb.gso_size) {
     const ok = (skb.gso_type === SKB_GSO_UDP && dev.features & NETIF_F_UFO) || (skb.gso_type === SKB_GSO_TCPV4 && dev.features & NETIF_F_TSO);
     if (!ok) {
@@ -220,6 +220,8 @@ function loopback_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   dev.stats.rx_packets++;
   dev.stats.rx_bytes += frame.length - 14;
   k.later(k.now, 'netif_rx lo', netif_receive_skb, [k, dev, frame, false]);
+  // The receive side goes on with its own copy of the bytes: this skb is used up.
+  consume_skb(k, skb);
   return NET_XMIT_SUCCESS;
 }
 
@@ -237,6 +239,7 @@ export function dev_loopback_xmit(k: Kernel, skb: SkBuff, via: 'multicast-loop' 
   const bytes = skb.buf.slice(skb.network_header, skb.tail);
   const dev = skb.dev!;
   k.later(k.now, 'netif_rx loop', ip_local_deliver_loop, [k, dev, bytes, via]);
+  consume_skb(k, skb);
   if (w) w.leave(0);
   return 0;
 }
@@ -247,10 +250,10 @@ export function dev_loopback_xmit(k: Kernel, skb: SkBuff, via: 'multicast-loop' 
  */
 export function skb_checksum_help(k: Kernel, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('skb_checksum_help', skb, { skb });
+  const th = skb.transport_header;
+  if (w) w.enter('skb_checksum_help', skb, { skb }, { offset: th - skb.data });
   const iph = ip_hdr(skb);
   const proto = iph.protocol;
-  const th = skb.transport_header;
   const l4len = skb.tail - th;
   const l4 = proto === IPPROTO_TCP ? tcp_hdr(skb) : udp_hdr(skb);
   l4.check = 0;
@@ -258,7 +261,8 @@ export function skb_checksum_help(k: Kernel, skb: SkBuff): number {
   if (proto === IPPROTO_UDP && c === 0) c = 0xffff;
   l4.check = c;
   skb.ip_summed = CHECKSUM_NONE;
-  if (w) w.at('csum', { check: c });
+  // csum: a sum whose fold is the check field.
+  if (w) w.at('csum', { csum: ~c & 0xffff, check: c });
   if (w) w.leave(0);
   return 0;
 }

@@ -10,6 +10,7 @@ export function dst_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const out = skb.dst!.output;
   if (w) {
     w.enter('dst_output', skb, { sk, skb });
+    w.at('output', { output: out });
     w.note(`skb_dst(skb)->output = ${out}`);
   }
   const ret = out === 'ip_output' ? ip_output(k, sk, skb) : ip_mc_output(k, sk, skb);

@@ -43,7 +43,7 @@ export function icmp_out_count(k: Kernel, type: number): void {
  */
 export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, info: number): void {
   const w = k.w;
-  if (w) w.enter('__icmp_send', skbIn, { skb_in: skbIn, type, code, info });
+  if (w) w.enter('__icmp_send', skbIn, { skb_in: skbIn, type, code, info }, { rt: skbIn.dst });
   const iph = ip_hdr(skbIn);
   const rt = skbIn.dst;
   const hlen = iph.ihl * 4;
@@ -115,7 +115,7 @@ export function icmp_rcv(k: Kernel, ip: Uint8Array, hlen: number): number {
   const icmph = new IcmpHdr(ip, hlen);
   const type = icmph.type;
   const code = icmph.code;
-  if (w) w.enter('icmp_rcv', null, { type, code });
+  if (w) w.enter('icmp_rcv', null, { type, code }, { icmph: { type, code } });
   c.InMsgs++;
   if (type === ICMP_ECHOREPLY) {
     c.InEchoReps++;

@@ -13,7 +13,7 @@ import { ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
 import { isMulticast, formatIpv4 } from '../wire/addr';
 import { IP_MF, IP_OFFSET, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from '../wire/ipv4';
 import { NET_RX_DROP } from './errno';
-import { alloc_skb } from './skbuff';
+import { alloc_skb, consume_skb } from './skbuff';
 import { ETH_HLEN, EthHdr, IPV4_MIN_HLEN, IpHdr } from '../wire/headers';
 
 /** __netif_receive_skb: dispatch a received Ethernet frame by its EtherType. */
@@ -39,7 +39,11 @@ function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): number {
   const hlen = iph.ihl * 4;
   const daddr = iph.daddr;
   const proto = iph.protocol;
-  if (w) w.enter('ip_rcv', null, { dev: dev.name, saddr: formatIpv4(iph.saddr), daddr: formatIpv4(daddr), protocol: proto });
+  if (w) {
+    const saddr = formatIpv4(iph.saddr);
+    const hdr = { ihl: iph.ihl, tot_len: iph.tot_len, ttl: iph.ttl, protocol: proto, saddr, daddr: formatIpv4(daddr) };
+    w.enter('ip_rcv', null, { dev: dev.name, saddr, daddr: formatIpv4(daddr), protocol: proto }, { iph: hdr });
+  }
   if (!k.net.isLocal(daddr)) {
     if (w) w.leave(0);
     return 0;
@@ -103,4 +107,6 @@ function portUnreachable(k: Kernel, dev: NetDevice, ip: Uint8Array): void {
   skb.dev = dev;
   skb.dst = { rt_type: RTN_LOCAL, rt_flags: RTCF_LOCAL >>> 0, dev: k.net.lo, rt_gw4: 0, mtu: 0, mtuLocked: false, output: 'ip_output', saddr: iph.daddr, daddr: iph.daddr };
   icmp_send(k, skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+  // The error carries its own copy of the datagram's start: the received skb is done with.
+  consume_skb(k, skb);
 }

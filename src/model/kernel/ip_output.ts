@@ -212,7 +212,7 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
 /** ip_queue_xmit: TCP's IP header (DF per ip_dont_fragment, the socket's ID counter), then ip_local_out. */
 export function ip_queue_xmit(k: Kernel, sk: Sock, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('ip_queue_xmit', skb, { sk, skb });
+  if (w) w.enter('ip_queue_xmit', skb, { sk, skb }, { rt: skb.dst });
   const rt = skb.dst!;
   const iph = ip_hdr(skb);
   const df = sk.pmtudisc === 2 || (sk.pmtudisc === 1 && !rt.mtuLocked);
@@ -279,7 +279,7 @@ export function ip_send_skb(k: Kernel, skb: SkBuff): number {
       if (w) w.note(`${errnoName(err)} -> OutDiscards++`);
     }
   }
-  if (w) w.leave(err);
+  if (w) w.leave(err, { err });
   return err;
 }
 
@@ -289,7 +289,7 @@ export function ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   if (w) w.enter('ip_local_out', skb, { sk, skb });
   let err = __ip_local_out(k, sk, skb);
   if (err === 1) err = dst_output(k, sk, skb);
-  if (w) w.leave(err);
+  if (w) w.leave(err, { err });
   return err;
 }
 
@@ -315,20 +315,23 @@ export function __ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number 
 export function ip_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const w = k.w;
   const dev = skb.dst!.dev;
-  if (w) w.enter('ip_output', skb, { sk, skb });
+  if (w) w.enter('ip_output', skb, { sk, skb }, { dev, indev: skb.dev });
   if (k.v49) {
     k.net.counters.Ip.OutRequests++;
     k.net.counters.Ip.OutOctets += skb.len;
-    if (w) w.note(`OutRequests++, OutOctets += ${skb.len}`);
+    if (w) {
+      w.at('stats');
+      w.note(`OutRequests++, OutOctets += ${skb.len}`);
+    }
   }
   const indev = skb.dev;
   skb.dev = dev;
   skb.protocol = 0x0800;
-  if (w) w.at('set_dev', { dev: dev.name, indev: indev?.name ?? null });
+  if (w) w.at('set_dev');
   const rerouted = (skb.ipcb_flags & IPSKB_REROUTED) !== 0;
   if (w) w.note(rerouted ? 'IPSKB_REROUTED: skip POST_ROUTING' : `dev ${dev.name}; NF_HOOK_COND(POST_ROUTING)`);
   const ret = NF_HOOK_COND(k, sk, skb, !rerouted);
-  if (w) w.leave(ret);
+  if (w) w.leave(ret, { ret });
   return ret;
 }
 
@@ -336,7 +339,7 @@ export function ip_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
 function NF_HOOK_COND(k: Kernel, sk: Sock | null, skb: SkBuff, cond: boolean): number {
   if (!cond) return ip_finish_output(k, sk, skb);
   const v = nf_hook_postrouting(k, skb);
-  if (k.w) k.w.at('nf_hook', { verdict: v === 1 ? 'NF_ACCEPT' : 'NF_DROP' });
+  if (k.w) k.w.at('nf_hook', { ret: v, verdict: v === 1 ? 'NF_ACCEPT' : 'NF_DROP' });
   if (v === 1) return ip_finish_output(k, sk, skb);
   return v;
 }
@@ -346,7 +349,7 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   const w = k.w;
   const rt = skb.dst!;
   const dev = rt.dev;
-  if (w) w.enter('ip_mc_output', skb, { sk, skb });
+  if (w) w.enter('ip_mc_output', skb, { sk, skb }, { rt, dev });
   if (k.v49) {
     k.net.counters.Ip.OutRequests++;
     k.net.counters.Ip.OutOctets += skb.len;
@@ -364,7 +367,7 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
       kfree_skb_reason(k, skb, 'ip_mc_output', 'NOT_SPECIFIED');
       if (w) {
         w.note('TTL 0: the datagram stays on this host');
-        w.leave(0);
+        w.leave(0, { ret: 0 });
       }
       return 0;
     }
@@ -376,7 +379,7 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   }
   const rerouted = (skb.ipcb_flags & IPSKB_REROUTED) !== 0;
   const ret = NF_HOOK_COND(k, sk, skb, !rerouted);
-  if (w) w.leave(ret);
+  if (w) w.leave(ret, { ret });
   return ret;
 }
 
@@ -438,7 +441,8 @@ export function ip_finish_output(k: Kernel, sk: Sock | null, skb: SkBuff): numbe
   // BPF_CGROUP_RUN_PROG_INET_EGRESS: no program is attached, so NET_XMIT_SUCCESS.
   if (w) w.note('cgroup BPF egress: no program -> __ip_finish_output');
   const ret = finishOutputBody(k, sk, skb, '__ip_finish_output');
-  if (w) w.leave(ret);
+  // ret is what the BPF program returned: NET_XMIT_SUCCESS.
+  if (w) w.leave(ret, { ret: 0 });
   return ret;
 }
 
@@ -446,15 +450,21 @@ export function ip_finish_output(k: Kernel, sk: Sock | null, skb: SkBuff): numbe
 function finishOutputBody(k: Kernel, sk: Sock | null, skb: SkBuff, name: string): number {
   const w = k.w;
   if (w) w.enter(name, skb, { sk, skb });
+  // No xfrm in the model: the route never carries an IPsec policy, so the packet is not rerouted.
+  if (w) w.at('xfrm');
   const mtu = ip_skb_dst_mtu(sk, skb);
   if (w) w.at('mtu', { mtu });
   let ret: number;
   if (skb.gso_size) {
-    if (w) w.note(`GSO skb (gso_size ${skb.gso_size}) -> ip_finish_output_gso`);
+    if (w) {
+      w.at('gso', { mtu });
+      w.note(`GSO skb (gso_size ${skb.gso_size}) -> ip_finish_output_gso`);
+    }
     ret = ip_finish_output_gso(k, sk, skb, mtu);
   } else {
     const fragTrigger = k.v49 ? (skb.ipcb_flags & IPSKB_FRAG_PMTU) !== 0 : skb.frag_max_size !== 0;
     if (skb.len > mtu || fragTrigger) {
+      if (w) w.at('fragment', { mtu });
       if (w) w.note(skb.len > mtu ? `len ${skb.len} > mtu ${mtu} -> ip_fragment` : `${k.v49 ? 'IPSKB_FRAG_PMTU' : 'frag_max_size'} set -> ip_fragment`);
       ret = ip_fragment(k, sk, skb, mtu);
     } else {
@@ -469,10 +479,12 @@ function finishOutputBody(k: Kernel, sk: Sock | null, skb: SkBuff, name: string)
 /** ip_finish_output_gso: a GSO skb whose segments fit goes on whole; otherwise segment and fragment. */
 export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number): number {
   const w = k.w;
-  if (w) w.enter('ip_finish_output_gso', skb, { sk, skb, mtu });
+  if (w) w.enter('ip_finish_output_gso', skb, { sk, skb, mtu }, { ret: 0 });
   const seglen = (skb.transport_header - skb.network_header) + skb.gso_size;
   if (w) w.at('seglen', { seglen, mtu });
   let ret: number;
+  // The listing's err: the last segment's result (none when the skb goes on whole).
+  let err: number | null = null;
   if (seglen <= mtu) {
     if (w) w.note(`segments of ${seglen} fit mtu ${mtu} -> ip_finish_output2 with the whole GSO skb`);
     ret = ip_finish_output2(k, sk, skb);
@@ -481,12 +493,12 @@ export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mt
     const segs = skb_gso_segment(k, skb);
     ret = 0;
     for (const [i, seg] of segs.entries()) {
-      if (w) w.at('segment', { i, len: seg.len });
-      const err = ip_fragment(k, sk, seg, mtu);
+      if (w) w.at('segment', { i, len: seg.len, err, ret });
+      err = ip_fragment(k, sk, seg, mtu);
       if (err && !ret) ret = err;
     }
   }
-  if (w) w.leave(ret);
+  if (w) w.leave(ret, { err, ret });
   return ret;
 }
 
@@ -511,7 +523,7 @@ export function ip_fragment(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number
   const w = k.w;
   if (w) w.enter('ip_fragment', skb, { sk, skb, mtu });
   const df = (ip_hdr(skb).frag_off & IP_DF) !== 0;
-  if (w) w.at('df', { df, ignore_df: skb.ignore_df, frag_max_size: skb.frag_max_size });
+  if (w) w.at('df', { df, max: skb.frag_max_size, ignore_df: skb.ignore_df, frag_max_size: skb.frag_max_size });
   let ret: number;
   if (!df) {
     if (w) w.note('DF clear -> ip_do_fragment');
@@ -578,7 +590,7 @@ export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number 
     off += sizes[i];
   }
   for (let i = 0; i < frags.length; i++) {
-    if (w) w.at('output', { fragment: i, offset: ip_hdr(frags[i]).frag_off & 0xff });
+    if (w) w.at('output', { fragment: i, offset: (ip_hdr(frags[i]).frag_off & IP_OFFSET) << 3 });
     err = ip_finish_output2(k, sk, frags[i]);
     if (err) {
       for (let j = i + 1; j < frags.length; j++) kfree_skb_reason(k, frags[j], 'ip_do_fragment', 'NOT_SPECIFIED');
@@ -638,24 +650,31 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
   const rt = skb.dst!;
   const dev = rt.dev;
   const hh_len = LL_RESERVED_SPACE(dev);
-  if (w) w.enter('ip_finish_output2', skb, { sk, skb });
+  if (w) {
+    w.enter('ip_finish_output2', skb, { sk, skb }, { rt, dev });
+    w.at('stats', { hh_len });
+  }
   const c = k.net.counters.Ip;
   if (rt.rt_type === RTN_MULTICAST) {
     c.OutMcastPkts++;
     c.OutMcastOctets += skb.len;
+    if (w) w.at('mcast');
   } else if (rt.rt_type === RTN_BROADCAST) {
     c.OutBcastPkts++;
     c.OutBcastOctets += skb.len;
+    if (w) w.at('bcast');
   }
   if (!k.v49) {
     c.OutTransmits++;
     c.OutOctets += skb.len;
   }
-  if (w) w.at('stats', { hh_len });
 
   // Be paranoid: the link header must fit in front of the IP header.
   if (skb.headroom < hh_len && dev.header_ops) {
-    if (w) w.note(`headroom ${skb.headroom} < ${hh_len} -> ${k.v49 ? 'skb_realloc_headroom' : 'skb_expand_head'}`);
+    if (w) {
+      w.at('headroom', { headroom: skb.headroom });
+      w.note(`headroom ${skb.headroom} < ${hh_len} -> ${k.v49 ? 'skb_realloc_headroom' : 'skb_expand_head'}`);
+    }
     if (!expandHead(k, skb, hh_len)) {
       kfree_skb_reason(k, skb, 'ip_finish_output2', 'NOMEM');
       if (w) w.leave(-ENOMEM);
@@ -672,6 +691,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
     const n = __neigh_create(k, dev, nexthop, rt, daddr, skb);
     if (typeof n === 'number') {
       const err = k.v49 ? -EINVAL : n;
+      if (w) w.at('no_neigh', { neigh: `ERR_PTR(-${errnoName(n)})` });
       kfree_skb_reason(k, skb, 'ip_finish_output2', 'NEIGH_CREATEFAIL');
       if (w) {
         w.note(`no neighbour: ${errnoName(err)}`);
@@ -682,7 +702,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
     neigh = n;
   }
   if (w) {
-    w.at('neigh', { neigh, nud_state: nudName(neigh.nud_state), output: neigh.output, hh_len: neigh.hh_len });
+    w.at('neigh', { neigh, nud_state: nudName(neigh.nud_state), output: neigh.output });
     w.note(`nexthop ${formatIpv4(nexthop)} -> ${k.v49 ? 'dst_neigh_output' : 'neigh_output'}`);
   }
   const ret = k.v49 ? dst_neigh_output(k, neigh, skb) : neigh_output(k, neigh, skb, false);
@@ -701,7 +721,12 @@ function expandHead(k: Kernel, skb: SkBuff, need: number): boolean {
   skb.network_header += extra;
   skb.transport_header += extra;
   if (skb.mac_header !== MAC_HEADER_UNSET) skb.mac_header += extra;
-  if (k.v49) skb.id = alloc_skb(k, buf, skb.data, skb.len, skb.truesize).id; // a new skb replaces the old
+  if (k.v49) {
+    // A new skb replaces the old: the model keeps this object under the new one's id.
+    const fresh = alloc_skb(k, buf, skb.data, skb.len, skb.truesize);
+    skb.id = fresh.id;
+    if (k.w !== null && k.w.skb !== undefined) k.w.skb('consume', fresh);
+  }
   return true;
 }
 

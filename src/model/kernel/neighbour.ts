@@ -49,7 +49,7 @@ export function __ipv4_neigh_lookup_noref(k: Kernel, dev: NetDevice, key: number
   const n = k.net.arp_tbl.get(dev, key);
   if (w) {
     w.note(n ? `found ${formatIpv4(key)} ${nudName(n.nud_state)}` : `no entry for ${formatIpv4(key)}`);
-    w.leave(n ?? null);
+    w.leave(n ?? null, { n: n ?? null });
   }
   return n;
 }
@@ -65,7 +65,7 @@ export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtabl
     if (w) {
       if (w.tracepoint) w.tracepoint({ event: 'neigh_create', dev: dev.name, neigh: formatIpv4(key), created: false });
       w.note('neighbor table overflow! -> ENOBUFS');
-      w.leave(-ENOBUFS);
+      w.leave(-ENOBUFS, { n: null });
     }
     return -ENOBUFS;
   }
@@ -79,7 +79,7 @@ export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtabl
   if (w) {
     // trace_neigh_create: right after neigh_alloc, before the constructor.
     if (w.tracepoint) w.tracepoint({ event: 'neigh_create', dev: dev.name, neigh: formatIpv4(key), created: true });
-    w.at('alloc', { nud_state: 'NONE', output: 'neigh_blackhole' });
+    w.at('alloc', { n, nud_state: 'NONE', output: 'neigh_blackhole' });
   }
   arp_constructor(k, n, rt, daddr, skb);
   tbl.entries.set(NeighTable.key(dev, key), n);
@@ -126,7 +126,9 @@ export function dst_neigh_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
 /** Only CONNECTED entries with a filled header cache take the fast path. */
 function chooseOutput(k: Kernel, n: Neighbour, skb: SkBuff, useCache: boolean): number {
   const w = k.w;
-  if (useCache && n.nud_state & NUD_CONNECTED && n.hh_len) {
+  const cached = useCache && (n.nud_state & NUD_CONNECTED) !== 0 && n.hh_len !== 0;
+  if (w) w.at('connected', { cached, nud_state: nudName(n.nud_state), hh_len: n.hh_len });
+  if (cached) {
     if (w) w.note(`${nudName(n.nud_state)} and hh_len ${n.hh_len} -> neigh_hh_output`);
     return neigh_hh_output(k, n, skb);
   }
@@ -149,8 +151,8 @@ export function callOutput(k: Kernel, n: Neighbour, skb: SkBuff): number {
 /** neigh_hh_output: copy the cached 16-byte header block in front of data, push 14, transmit. */
 export function neigh_hh_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('neigh_hh_output', skb, { hh: formatMac(hh_eth(n).h_dest), skb });
   const hh_alen = 16;
+  if (w) w.enter('neigh_hh_output', skb, { hh: formatMac(hh_eth(n).h_dest), skb }, { hh_alen });
   if (skb.headroom < hh_alen) {
     kfree_skb_reason(k, skb, 'neigh_hh_output', 'NOMEM');
     if (w) w.leave(NET_XMIT_DROP);
@@ -167,7 +169,7 @@ export function neigh_hh_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
 /** neigh_resolve_output: resolve first (neigh_event_send), then build the header and transmit. */
 export function neigh_resolve_output(k: Kernel, n: Neighbour, skb: SkBuff): number {
   const w = k.w;
-  if (w) w.enter('neigh_resolve_output', skb, { n: formatIpv4(n.key), skb });
+  if (w) w.enter('neigh_resolve_output', skb, { n: formatIpv4(n.key), skb }, { dev: n.dev, rc: 0 });
   let rc = 0;
   if (!neigh_event_send(k, n, skb)) {
     if (n.dev.header_ops && !n.hh_len) neigh_hh_init(k, n);
@@ -179,7 +181,7 @@ export function neigh_resolve_output(k: Kernel, n: Neighbour, skb: SkBuff): numb
   } else if (w) {
     w.note(`${nudName(n.nud_state)}: packet queued or dropped -> 0`);
   }
-  if (w) w.leave(rc);
+  if (w) w.leave(rc, { rc });
   return rc;
 }
 
@@ -236,7 +238,10 @@ export function neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null): n
  */
 export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null): number {
   const w = k.w;
-  if (w) w.enter('__neigh_event_send', skb, { neigh: formatIpv4(n.key), nud_state: nudName(n.nud_state), skb });
+  if (w) {
+    const state = nudName(n.nud_state);
+    w.enter('__neigh_event_send', skb, { neigh: formatIpv4(n.key), nud_state: state, skb }, { state, new_state: state, immediate_probe: false });
+  }
   const p = n.parms;
   let rc = 0;
   let immediateProbe = false;
@@ -254,13 +259,13 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
     if (p.mcast_probes + p.app_probes) {
       n.probes = p.ucast_probes;
       neighDelTimer(n);
-      setState(k, n, NUD_INCOMPLETE);
+      setState(k, n, NUD_INCOMPLETE, w && { new_state: 'INCOMPLETE', immediate_probe: true });
       n.updated = k.jiffies;
       immediateProbe = true;
       neighAddTimer(k, n, k.jiffies + Math.max(p.retrans_time, timerFloor(k)));
       if (w) w.note(`start resolution: INCOMPLETE, probes = ucast_solicit ${p.ucast_probes}, probe now`);
     } else {
-      setState(k, n, NUD_FAILED);
+      setState(k, n, NUD_FAILED, w && { new_state: 'FAILED' });
       n.updated = k.jiffies;
       if (skb) kfree_skb_reason(k, skb, '__neigh_event_send', 'NEIGH_FAILED');
       if (w) {
@@ -271,7 +276,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
     }
   } else if (n.nud_state & NUD_STALE) {
     neighDelTimer(n);
-    setState(k, n, NUD_DELAY);
+    setState(k, n, NUD_DELAY, w && { new_state: 'DELAY' });
     n.updated = k.jiffies;
     neighAddTimer(k, n, k.jiffies + p.delay_probe_time);
     if (w) w.note('STALE -> DELAY: send now with the cached address, probe later');
@@ -303,17 +308,18 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
 /** neigh_probe: solicit with a clone of the newest queued packet, then count the probe. */
 export function neigh_probe(k: Kernel, n: Neighbour): void {
   const w = k.w;
-  if (w) w.enter('neigh_probe', n.arp_queue.length ? n.arp_queue[n.arp_queue.length - 1] : null, { neigh: formatIpv4(n.key), probes: n.probes });
   const skb = n.arp_queue.length ? n.arp_queue[n.arp_queue.length - 1] : null;
+  if (w) w.enter('neigh_probe', skb, { neigh: formatIpv4(n.key), probes: n.probes }, { skb });
   arp_solicit(k, n, skb);
   n.probes++;
   if (w) w.leave(null);
 }
 
-function setState(k: Kernel, n: Neighbour, state: number): void {
+/** Writes nud_state: the step point 'nud_state', with the caller's own locals that change with it (`extra`). */
+function setState(k: Kernel, n: Neighbour, state: number, extra?: Record<string, unknown> | null): void {
   const old = n.nud_state;
   n.nud_state = state;
-  if (k.w && old !== state) k.w.at('nud_state', { nud_state: nudName(state), from: nudName(old) });
+  if (k.w && old !== state) k.w.at('nud_state', { nud_state: nudName(state), from: nudName(old), ...extra });
 }
 
 function neighDelTimer(n: Neighbour): void {
@@ -342,13 +348,13 @@ function maxProbes(n: Neighbour): number {
 /** neigh_timer_handler: the entry's timer, in softirq context. */
 export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
   const w = k.w;
-  if (w) w.enter('neigh_timer_handler', null, { neigh: formatIpv4(n.key), nud_state: nudName(n.nud_state), probes: n.probes });
-  n.timer = null;
-  n.timerExpires = 0;
   const p = n.parms;
   const now = k.jiffies;
   const state = n.nud_state;
   let next = now + HZ;
+  if (w) w.enter('neigh_timer_handler', null, { neigh: formatIpv4(n.key), nud_state: nudName(state), probes: n.probes }, { now, next, state: nudName(state), new_state: nudName(state) });
+  n.timer = null;
+  n.timerExpires = 0;
   if (!(state & NUD_IN_TIMER)) {
     if (w) {
       traceNeigh(k, 'neigh_timer_handler', n);
@@ -361,28 +367,28 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
       next = n.confirmed + p.reachable_time;
       if (w) w.note('still reachable (confirmed recently)');
     } else if (now <= n.used + p.delay_probe_time) {
-      setState(k, n, NUD_DELAY);
+      next = now + p.delay_probe_time;
+      setState(k, n, NUD_DELAY, w && { new_state: 'DELAY', next });
       n.updated = now;
       n.output = 'neigh_resolve_output';
-      next = now + p.delay_probe_time;
       if (w) w.note('REACHABLE expired, used recently -> DELAY');
     } else {
-      setState(k, n, NUD_STALE);
+      setState(k, n, NUD_STALE, w && { new_state: 'STALE' });
       n.updated = now;
       n.output = 'neigh_resolve_output';
       if (w) w.note('REACHABLE expired, unused -> STALE');
     }
   } else if (state & NUD_DELAY) {
     if (now <= n.confirmed + p.delay_probe_time) {
-      setState(k, n, NUD_REACHABLE);
-      n.updated = now;
       next = n.confirmed + p.reachable_time;
+      setState(k, n, NUD_REACHABLE, w && { new_state: 'REACHABLE', next });
+      n.updated = now;
       if (w) w.note('confirmed during DELAY -> REACHABLE');
     } else {
-      setState(k, n, NUD_PROBE);
+      next = now + Math.max(p.retrans_time, timerFloor(k));
+      setState(k, n, NUD_PROBE, w && { new_state: 'PROBE', next });
       n.updated = now;
       n.probes = 0;
-      next = now + Math.max(p.retrans_time, timerFloor(k));
       if (w) w.note('no confirmation in DELAY -> PROBE (unicast probes)');
     }
   } else {
@@ -391,7 +397,7 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
   }
 
   if (n.nud_state & (NUD_INCOMPLETE | NUD_PROBE) && n.probes >= maxProbes(n)) {
-    setState(k, n, NUD_FAILED);
+    setState(k, n, NUD_FAILED, w && { new_state: 'FAILED', next });
     if (w) w.note(`probes ${n.probes} >= ${maxProbes(n)} -> FAILED`);
     k.exception('neigh-failed', { neigh: formatIpv4(n.key), dev: n.dev.name, queued: n.arp_queue.length });
     neigh_invalidate(k, n);
@@ -404,7 +410,7 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
   if (n.nud_state & NUD_IN_TIMER) {
     if (next < now + timerFloor(k)) next = now + timerFloor(k);
     neighAddTimer(k, n, next);
-    if (w) w.at('mod_timer', { expires: next, runs_at_ms: (n.timerExpires - k.jiffies) * 4 });
+    if (w) w.at('mod_timer', { next, expires: next, runs_at_ms: (n.timerExpires - k.jiffies) * 4 });
   }
   if (n.nud_state & (NUD_INCOMPLETE | NUD_PROBE)) {
     if (w) w.note(`probe ${n.probes + 1 - (n.nud_state & NUD_INCOMPLETE ? p.ucast_probes : 0)} (probes ${n.probes})`);
@@ -431,7 +437,7 @@ export function neigh_invalidate(k: Kernel, n: Neighbour): void {
   }
   n.arp_queue = [];
   n.arp_queue_len_bytes = 0;
-  if (w) w.leave(null);
+  if (w) w.leave(null, { skb: null });
 }
 
 /**
@@ -441,7 +447,8 @@ export function neigh_invalidate(k: Kernel, n: Neighbour): void {
 export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null, newState: number, flags: number): number {
   const w = k.w;
   if (w) {
-    w.enter('neigh_update', null, { neigh: formatIpv4(n.key), lladdr: lladdr ? formatMac(lladdr) : null, new: nudName(newState) });
+    const same = !lladdr || ((n.nud_state & NUD_VALID) !== 0 && sameMac(lladdr, n.ha));
+    w.enter('neigh_update', null, { neigh: formatIpv4(n.key), lladdr: lladdr ? formatMac(lladdr) : null, new: nudName(newState) }, { old: nudName(n.nud_state), same });
     traceNeigh(k, 'neigh_update', n, { new: nudName(newState), ...(lladdr ? { lladdr: formatMac(lladdr) } : {}) });
   }
   const old = n.nud_state;

@@ -66,7 +66,7 @@ export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
     }
   }
   nf.verdicts.accept++;
-  if (w) w.leave(1);
+  if (w) w.leave(1, { verdict: 'accept' });
   return 1;
 }
 

@@ -14,11 +14,11 @@ import { ICMP_HLEN, IcmpHdr } from '../wire/headers';
 
 export function raw_sendmsg(k: Kernel, sk: Sock, daddr: number, len: number): number {
   const w = k.w;
-  if (w) w.enter('raw_sendmsg', null, { sk, daddr: formatIpv4(daddr), len: len + 8 });
+  if (w) w.enter('raw_sendmsg', null, { sk, daddr: formatIpv4(daddr), len: len + 8 }, { inet: sk, rt: null });
   const done = (r: number): number => {
     if (w) {
       if (r < 0) w.note(`returns ${errnoName(r)}`);
-      w.leave(r);
+      w.leave(r, { err: r < 0 ? r : 0 });
     }
     return r;
   };
@@ -38,7 +38,7 @@ export function raw_sendmsg(k: Kernel, sk: Sock, daddr: number, len: number): nu
   if (rt.rt_flags & RTCF_BROADCAST && !sk.broadcast) return done(-EACCES);
   const seq = ++sk.echoSeq;
   const id = sk.echoId;
-  if (w) w.at('echo', { id, seq });
+  if (w) w.at('echo', { id, seq, rt });
   const skb = ip_make_skb(k, sk, {
     rt, saddr: rt.saddr, daddr, dport: 0, protocol: IPPROTO_ICMP, ttl: 0, tos: sk.tos, transhdrlen: 0, length: total,
     fill: (buf, off) => {

@@ -24,7 +24,7 @@ const LBCAST = 0xffffffff;
 export function ip_route_output(k: Kernel, fl: Flow): Rtable | number {
   const net = k.net;
   const w = k.w;
-  if (w) w.enter('ip_route_output_flow', null, { daddr: formatIpv4(fl.daddr), saddr: formatIpv4(fl.saddr), oif: fl.oif });
+  if (w) w.enter('ip_route_output_flow', null, { daddr: formatIpv4(fl.daddr), saddr: formatIpv4(fl.saddr), oif: fl.oif }, { dev_out: null });
   let rt: Rtable | number;
   const devOut = fl.oif ? net.devByIndex(fl.oif) : undefined;
   if (fl.oif && !devOut) {
@@ -67,7 +67,7 @@ export function ip_route_output(k: Kernel, fl: Flow): Rtable | number {
     }
   }
   if (w) {
-    if (typeof rt !== 'number') w.at('route', { type: rt.rt_type, dev: rt.dev.name, gw: formatIpv4(rt.rt_gw4), saddr: formatIpv4(rt.saddr), rt_flags: rt.rt_flags, output: rt.output });
+    if (typeof rt !== 'number') w.at('route', { dev_out: rt.dev, type: rt.rt_type, dev: rt.dev.name, gw: formatIpv4(rt.rt_gw4), saddr: formatIpv4(rt.saddr), rt_flags: rt.rt_flags, output: rt.output });
     w.leave(rt);
   }
   return rt;

@@ -10,9 +10,9 @@ import { SkBuff } from '../net/skbuff';
  * next packet id, or `id` when it carries on an existing packet (a fragment keeps its datagram's).
  */
 export function alloc_skb(k: Kernel, buf: Uint8Array, data: number, len: number, truesize: number, id = 0): SkBuff {
-  if (id) return new SkBuff(id, k.currentSend, buf, data, len, truesize);
-  const skb = new SkBuff(k.nextSkbId++, k.currentSend, buf, data, len, truesize);
-  if (k.currentSend >= 0 && k.ctx === 'task' && !k.countsOnly) k.sends[k.currentSend].packets.push(skb.id);
+  const skb = new SkBuff(id || k.nextSkbId++, k.currentSend, buf, data, len, truesize);
+  if (!id && k.currentSend >= 0 && k.ctx === 'task' && !k.countsOnly) k.sends[k.currentSend].packets.push(skb.id);
+  if (k.w !== null && k.w.skb !== undefined) k.w.skb('alloc', skb);
   return skb;
 }
 
@@ -41,7 +41,11 @@ export function skb_copy_bits(skb: SkBuff): Uint8Array {
  * watcher is attached: a watcher such as the debugger's may hold on to the skb.
  */
 export function consume_skb(k: Kernel, skb: SkBuff): void {
-  if (!k.reuseBuffers || k.w !== null) return;
+  if (k.w !== null) {
+    if (k.w.skb !== undefined) k.w.skb('consume', skb);
+    return;
+  }
+  if (!k.reuseBuffers) return;
   const b = skb.buf;
   let free = k.pool.get(b.length);
   if (free === undefined) {
@@ -64,6 +68,7 @@ export function kfree_skb_reason(k: Kernel, skb: SkBuff, fn: string, reason: str
   const w = k.w;
   if (w) {
     if (w.tracepoint) w.tracepoint({ event: 'kfree_skb', reason, function: fn, len: skb.len, packet: skb.id });
+    if (w.skb !== undefined) w.skb('drop', skb);
     w.exception('drop', { packet: skb.id, function: fn, reason, len: skb.len });
   }
 }

@@ -25,11 +25,11 @@ const MAX_TCP_HEADER = 256;
 /** tcp_v4_connect -> tcp_connect -> tcp_transmit_skb -> ip_queue_xmit. Returns 0 or -errno. */
 export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number): number {
   const w = k.w;
-  if (w) w.enter('tcp_v4_connect', null, { sk, daddr: formatIpv4(daddr), dport });
+  if (w) w.enter('tcp_v4_connect', null, { sk, daddr: formatIpv4(daddr), dport }, { inet: sk, rt: null });
   const done = (r: number): number => {
     if (w) {
       if (r < 0) w.note(`returns ${errnoName(r)}`);
-      w.leave(r);
+      w.leave(r, { err: r });
     }
     return r;
   };
@@ -49,7 +49,7 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
   sk.tsOffset = k.rng.u32();
   sk.tcpState = 'SYN_SENT';
   k.net.counters.Tcp.ActiveOpens++;
-  if (w) w.at('syn_sent', { sport: sk.inet_sport, snd_nxt: sk.snd_nxt, inet_id: sk.inet_id });
+  if (w) w.at('syn_sent', { rt, sport: sk.inet_sport, snd_nxt: sk.snd_nxt, inet_id: sk.inet_id });
 
   // tcp_transmit_skb: the SYN with MSS from the route MTU. tcp_select_initial_window offers
   // 64 KiB rounded down to whole segments on 6.x (64240 at MSS 1460) and 20 segments on 4.9; the

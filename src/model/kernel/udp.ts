@@ -22,7 +22,7 @@ import { IpHdr, UDP_CHECK_OFFSET, UDP_HLEN, UdpHdr } from '../wire/headers';
 export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: number, len: number): number {
   const w = k.w;
   const c = k.net.counters;
-  if (w) w.enter('udp_sendmsg', null, { sk, daddr: formatIpv4(daddrArg || sk.inet_daddr), dport: dportArg || sk.inet_dport, len });
+  if (w) w.enter('udp_sendmsg', null, { sk, daddr: formatIpv4(daddrArg || sk.inet_daddr), dport: dportArg || sk.inet_dport, len }, { rt: null });
   if (len > 0xffff) return udpDone(k, -EMSGSIZE);
   const daddr = daddrArg || sk.inet_daddr;
   const dport = dportArg || sk.inet_dport;
@@ -50,7 +50,7 @@ export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: num
   }
   autobind(k, sk);
   const sport = sk.inet_sport;
-  if (w) w.at('autobind', { sport });
+  if (w) w.at('autobind', { sport, rt });
   const src = rt.saddr;
   const ulen = UDP_HLEN + len;
   const skb = ip_make_skb(k, sk, {
@@ -85,7 +85,7 @@ function udpDone(k: Kernel, r: number): number {
   const w = k.w;
   if (w) {
     if (r < 0) w.note(`returns ${errnoName(r)}`);
-    w.leave(r);
+    w.leave(r, { err: r < 0 ? r : 0 });
   }
   return r;
 }

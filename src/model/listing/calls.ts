@@ -10,6 +10,8 @@
 //     on the same line starts with the name of the function it reaches (`/* ip_finish_output2 */`,
 //     `/* validate_xmit_skb, then dev_hard_start_xmit */`);
 //   - a chain `a -> b` in a comment.
+// A line whose comment says "never in kpath" is a branch the model never takes (the xfrm reroute
+// back to dst_output): its calls are no edges.
 
 import type { ListingProfile } from './types';
 import { LISTINGS } from './index';
@@ -42,6 +44,8 @@ const WRAPPERS: ReadonlyMap<string, string> = new Map([
 ]);
 
 const CALL = /([A-Za-z_]\w*)\s*\(/g;
+/** The comment of a line the model never runs. */
+const NEVER = /\bnever in kpath\b/;
 const POINTER_CALL = /->\s*[A-Za-z_]\w*\s*\(/;
 const WORD = /[A-Za-z_]\w*/g;
 const ARROW = /->\s*([A-Za-z_]\w*)/g;
@@ -95,6 +99,7 @@ export function callGraph(profile: ListingProfile): CallGraph {
     // The signature's line names the function itself and its parameters, never a call.
     const parts = lines.slice(1).map(split);
     parts.forEach(({ code, comment }, i) => {
+      if (NEVER.test(comment)) return;
       // Each target with where the line names it, so that a line's calls keep their order.
       const targets: [string, number][] = [];
       const text = code + ' ' + comment;

@@ -12,7 +12,7 @@ export const DST_H: ListingFile = {
       {
           /* __mkroute_output chose it when the route was made: ip_output for ordinary routes, */
           /* ip_mc_output for broadcast and joined multicast (RTCF_LOCAL) on a real device */
-          return skb_dst(skb)->output(net, sk, skb);
+          return skb_dst(skb)->output(net, sk, skb);  @@output
       }  @@leave
     `),
 
@@ -20,7 +20,7 @@ export const DST_H: ListingFile = {
       static inline int dst_neigh_output(struct dst_entry *dst, struct neighbour *n, struct sk_buff *skb)  @@enter
       {
           /* (a pending dst confirmation would refresh n->confirmed here; the model has none) */
-          bool cached = (n->nud_state & NUD_CONNECTED) && n->hh.hh_len;
+          bool cached = (n->nud_state & NUD_CONNECTED) && n->hh.hh_len;  @@connected
 
           if (cached)                          /* REACHABLE, PERMANENT or NOARP with a header */
               return neigh_hh_output(&n->hh, skb);

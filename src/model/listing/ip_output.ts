@@ -111,7 +111,7 @@ export const IP_OUTPUT: ListingFile = {
           struct net_device *dev = skb_dst(skb)->dev, *indev = skb->dev;
           int ret;
 
-          IP_UPD_PO_STATS(net, IPSTATS_MIB_OUT, skb->len);  /* 4.9: OutRequests, OutOctets per datagram */  @4.9
+          IP_UPD_PO_STATS(net, IPSTATS_MIB_OUT, skb->len);  /* 4.9: OutRequests, OutOctets per datagram */  @4.9 @@stats
           skb->dev = dev;                  /* leave through the route's device */  @@set_dev
           skb->protocol = htons(ETH_P_IP);
 
@@ -181,12 +181,15 @@ export const IP_OUTPUT: ListingFile = {
           if (ret != NET_XMIT_SUCCESS && ret != NET_XMIT_CN)  @6.18
               return ret;                               /* a program dropped it */  @6.18
           return __ip_finish_output(net, sk, skb);      /* the old ip_finish_output body */  @6.18
-          /* (the model has no xfrm, so the IPsec reroute check is left out) */  @4.9
+          if (skb_dst(skb)->xfrm) {        /* NAT gave the packet an IPsec policy */  @4.9 @@xfrm
+              IPCB(skb)->flags |= IPSKB_REROUTED;   /* POST_ROUTING has run: not again */  @4.9
+              return dst_output(net, sk, skb);      /* through the xfrm route (never in kpath) */  @4.9
+          }  @4.9
           mtu = ip_skb_dst_mtu(sk, skb);   /* PMTU for sockets that follow it, else dev->mtu */  @4.9 @@mtu
           if (skb_is_gso(skb))  @4.9
-              return ip_finish_output_gso(net, sk, skb, mtu);   /* check the segments, not the skb */  @4.9
+              return ip_finish_output_gso(net, sk, skb, mtu);   /* check the segments, not the skb */  @4.9 @@gso
           if (skb->len > mtu || (IPCB(skb)->flags & IPSKB_FRAG_PMTU))  @4.9
-              return ip_fragment(net, sk, skb, mtu, ip_finish_output2);  @4.9
+              return ip_fragment(net, sk, skb, mtu, ip_finish_output2);  @4.9 @@fragment
           return ip_finish_output2(net, sk, skb);  @4.9
       }  @@leave
     `),
@@ -194,12 +197,17 @@ export const IP_OUTPUT: ListingFile = {
     fn('__ip_finish_output', NEW, `
       static int __ip_finish_output(struct net *net, struct sock *sk, struct sk_buff *skb)  @@enter
       {
-          unsigned int mtu = ip_skb_dst_mtu(sk, skb);  /* PMTU for sockets that follow it, else dev->mtu */  @@mtu
+          unsigned int mtu;
 
+          if (skb_dst(skb)->xfrm) {        /* NAT gave the packet an IPsec policy */  @@xfrm
+              IPCB(skb)->flags |= IPSKB_REROUTED;   /* POST_ROUTING has run: not again */
+              return dst_output(net, sk, skb);      /* through the xfrm route (never in kpath) */
+          }
+          mtu = ip_skb_dst_mtu(sk, skb);   /* PMTU for sockets that follow it, else dev->mtu */  @@mtu
           if (skb_is_gso(skb))
-              return ip_finish_output_gso(net, sk, skb, mtu);   /* check the segments, not the skb */
+              return ip_finish_output_gso(net, sk, skb, mtu);   /* check the segments, not the skb */  @@gso
           if (skb->len > mtu || IPCB(skb)->frag_max_size)    /* frag_max_size: refragment a forward */
-              return ip_fragment(net, sk, skb, mtu, ip_finish_output2);
+              return ip_fragment(net, sk, skb, mtu, ip_finish_output2);  @@fragment
           return ip_finish_output2(net, sk, skb);
       }  @@leave
     `),
@@ -283,28 +291,36 @@ export const IP_OUTPUT: ListingFile = {
       {
           struct rtable *rt = skb_rtable(skb);
           struct net_device *dev = rt->dst.dev;
+          unsigned int hh_len = LL_RESERVED_SPACE(dev);   /* room for the link header: 16 on Ethernet */  @@stats
           struct neighbour *neigh;
           u32 nexthop;
 
           if (rt->rt_type == RTN_MULTICAST)
-              IP_UPD_PO_STATS(net, IPSTATS_MIB_OUTMCAST, skb->len);
+              IP_UPD_PO_STATS(net, IPSTATS_MIB_OUTMCAST, skb->len);  @@mcast
           else if (rt->rt_type == RTN_BROADCAST)
-              IP_UPD_PO_STATS(net, IPSTATS_MIB_OUTBCAST, skb->len);
+              IP_UPD_PO_STATS(net, IPSTATS_MIB_OUTBCAST, skb->len);  @@bcast
           IP_UPD_PO_STATS(net, IPSTATS_MIB_OUT, skb->len);  /* OutTransmits: per fragment, before ARP */  @6.18
-          hh_len = LL_RESERVED_SPACE(dev);         /* room the link header needs: 16 on Ethernet */  @@stats
           if (skb_headroom(skb) < hh_len && dev->header_ops) {   /* it must fit in front of IP */
-              skb = skb_expand_head(skb, hh_len);  /* grows this skb */  @6.18
-              skb = skb_realloc_headroom(skb, hh_len);  /* a new skb replaces this one */  @4.9
-              if (!skb)
-                  return -ENOMEM;
+              skb = skb_expand_head(skb, hh_len);  /* grows this skb in place (or frees it) */  @6.18 @@headroom
+              if (!skb)  @6.18
+                  return -ENOMEM;  @6.18
+              skb2 = skb_realloc_headroom(skb, LL_RESERVED_SPACE(dev));  /* a copy with room */  @4.9 @@headroom
+              if (!skb2) {  @4.9
+                  kfree_skb(skb);  @4.9
+                  return -ENOMEM;  @4.9
+              }  @4.9
+              if (skb->sk)  @4.9
+                  skb_set_owner_w(skb2, skb->sk);  /* the copy is charged to the socket */  @4.9
+              consume_skb(skb);                /* the old skb is done with, not dropped */  @4.9
+              skb = skb2;  @4.9
           }
           nexthop = dev->flags & (IFF_LOOPBACK | IFF_POINTOPOINT) ? 0 : rt_nexthop(rt, ip_hdr(skb)->daddr);  @@nexthop
           neigh = __ipv4_neigh_lookup_noref(dev, nexthop);   /* the gateway's entry, or daddr's */
           if (!neigh)
               neigh = __neigh_create(&arp_tbl, &nexthop, dev, false);
           if (IS_ERR(neigh)) {
-              kfree_skb_reason(skb, SKB_DROP_REASON_NEIGH_CREATEFAIL);  @6.18
-              kfree_skb(skb);  @4.9
+              kfree_skb_reason(skb, SKB_DROP_REASON_NEIGH_CREATEFAIL);  @6.18 @@no_neigh
+              kfree_skb(skb);  @4.9 @@no_neigh
               return PTR_ERR(neigh);               /* e.g. -ENOBUFS: the table is full */  @6.18
               return -EINVAL;  @4.9
           }

@@ -10,7 +10,7 @@ export const NEIGHBOUR_H: ListingFile = {
     fn('neigh_output', NEW, `
       static inline int neigh_output(struct neighbour *n, struct sk_buff *skb, bool skip_cache)  @@enter
       {
-          bool cached = !skip_cache && (READ_ONCE(n->nud_state) & NUD_CONNECTED) && READ_ONCE(n->hh.hh_len);
+          bool cached = !skip_cache && (READ_ONCE(n->nud_state) & NUD_CONNECTED) && READ_ONCE(n->hh.hh_len);  @@connected
 
           if (cached)                          /* REACHABLE, PERMANENT or NOARP with a header */
               return neigh_hh_output(&n->hh, skb);

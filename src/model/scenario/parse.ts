@@ -805,6 +805,8 @@ function parseLine(ln: LexedLine, b: Builder): void {
 
 /** Edit distance, to guess which statement a misspelled first word meant. */
 function distance(a: string, b: string): number {
+  // At least the difference in length: a long word is far from every statement, at no cost.
+  if (Math.abs(a.length - b.length) > 2) return Math.abs(a.length - b.length);
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {

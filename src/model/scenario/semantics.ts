@@ -23,6 +23,12 @@ function report(ctx: CheckContext, item: Item, field: string | undefined, proble
   ctx.errors.push(new ScenarioError(ctx.file, pos.line, pos.col, msg));
 }
 
+/** No item at all: at most a kernel profile and a run time. */
+function isEmpty(s: Scenario): boolean {
+  return !s.links.length && !s.addrs.length && !s.routes.length && !s.neighs.length && !s.sysctls.length &&
+    !s.nft.length && !s.peers.length && !s.joins.length && !s.sends.length;
+}
+
 /** How to refer to another item in a message: "line 2" or "links[0]". */
 function where(ctx: CheckContext, item: Item): string {
   if (ctx.mode === 'object') return ctx.paths.get(item) ?? '?';
@@ -34,6 +40,13 @@ function where(ctx: CheckContext, item: Item): string {
  * device from its gateway). Errors go to ctx.errors.
  */
 export function checkSemantics(s: Scenario, ctx: CheckContext): void {
+  if (isEmpty(s) && ctx.errors.length === 0) {
+    // Nothing would happen: say so rather than run it.
+    ctx.errors.push(new ScenarioError(ctx.file, 1, 1, ctx.mode === 'text'
+      ? 'the scenario is empty: it needs statements such as link add, addr add, peer and at ... send (docs/scenario.md)'
+      : 'the scenario is empty: it needs items such as links, addrs, peers and sends (docs/scenario.md)'));
+    return;
+  }
   const linksLost = ctx.failed.has('links');
   const addrsLost = linksLost || ctx.failed.has('addrs');
 

@@ -35,6 +35,8 @@ export function linkNameProblem(name: string): string | undefined {
     return `expected a link name (letters, digits, _ . -), found "${name}"`;
   }
   if (name.length > 15) return `a link name is 1..15 characters, found "${name}" (${name.length})`;
+  // ip, ethtool and tcpdump would read it as an option when kpath capture names the device.
+  if (name.startsWith('-')) return `a link name cannot start with "-", found "${name}"`;
   return undefined;
 }
 

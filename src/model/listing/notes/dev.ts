@@ -1,0 +1,150 @@
+// Explanations of the net/core/dev.c listing: the qdisc, the last fix-ups and the driver
+// (docs/kernel.md §2.9, §4, §6).
+
+import type { FileNotes } from './types';
+
+export default function notes(): FileNotes {
+  return {
+    dev_queue_xmit: {
+      summary: {
+        en: "The device layer: through the qdisc, or straight on for a noqueue device, to the driver.",
+        zh: "设备层：经过 qdisc（noqueue 设备则直接）交给驱动。",
+      },
+      text: {
+        en: "__dev_queue_xmit: the MAC header is set where data is, a transmit queue is picked (6.x netdev_core_pick_tx, 4.9 netdev_pick_tx). A device with a real qdisc (pfifo_fast on a NIC) goes through __dev_xmit_skb. A noqueue device (veth, lo) that is up validates and transmits at once. A device that is down drops the packet (tx_dropped, -ENETDOWN). The kernel releases the route here (IFF_XMIT_DST_RELEASE); kpath keeps it so that a stop further down can still show it.",
+        zh: "__dev_queue_xmit：把 MAC 头设在 data 处，选一个发送队列（6.x 用 netdev_core_pick_tx，4.9 用 netdev_pick_tx）。有真正 qdisc 的设备（网卡上的 pfifo_fast）走 __dev_xmit_skb。up 的 noqueue 设备（veth、lo）立即校验并发送。down 的设备丢弃报文（tx_dropped，-ENETDOWN）。内核在这里释放路由（IFF_XMIT_DST_RELEASE）；kpath 保留它，以便更下层的断点还能看到。",
+      },
+      steps: {
+        enter: {
+          en: "`dev` is skb->dev, `q` its qdisc (noqueue, or pfifo_fast). The packet starts with its link header.",
+          zh: "`dev` 是 skb->dev，`q` 是它的 qdisc（noqueue 或 pfifo_fast）。报文已从链路层头开始。",
+        },
+        leave: {
+          en: "`rc`: NET_XMIT_SUCCESS (0), NET_XMIT_DROP (1), NET_XMIT_CN (2), or -ENETDOWN.",
+          zh: "`rc`：NET_XMIT_SUCCESS(0)、NET_XMIT_DROP(1)、NET_XMIT_CN(2)或 -ENETDOWN。",
+        },
+      },
+    },
+
+    __dev_xmit_skb: {
+      summary: {
+        en: "A qdisc: an empty pfifo_fast is bypassed; otherwise the packet is enqueued (or tail-dropped) and the qdisc runs.",
+        zh: "qdisc：空的 pfifo_fast 直接旁路；否则报文入队（或尾部丢弃），然后运行 qdisc。",
+      },
+      text: {
+        en: "A deactivated qdisc (the device went down) drops. TCQ_F_CAN_BYPASS with nothing queued: sch_direct_xmit sends at once. Otherwise pfifo_fast_enqueue puts the packet in one of three bands by priority (prio2band: priority 0 goes to band 1); a queue of tx_queue_len packets drops the newcomer (NET_XMIT_DROP, which ip_send_skb turns into ENOBUFS); then __qdisc_run dequeues band 0, then 1, then 2. 6.x's pfifo_fast is lockless (TCQ_F_NOLOCK).",
+        zh: "qdisc 已停用（设备 down 了）时丢弃。有 TCQ_F_CAN_BYPASS 且队列为空：sch_direct_xmit 立即发送。否则 pfifo_fast_enqueue 按优先级把报文放进三个 band 之一（prio2band：优先级 0 放 band 1）；队列已有 tx_queue_len 个报文时丢弃新来的（NET_XMIT_DROP，ip_send_skb 会把它换成 ENOBUFS）；然后 __qdisc_run 依次从 band 0、1、2 出队。6.x 的 pfifo_fast 是无锁的（TCQ_F_NOLOCK）。",
+      },
+      steps: {
+        enter: {
+          en: "`qdisc` is the device's qdisc, `qlen` the packets already in it.",
+          zh: "`qdisc` 是设备的 qdisc，`qlen` 是其中已有的报文数。",
+        },
+        enqueue: {
+          en: "The packet is in `band` (from skb->priority); `qlen` counts the queue now. Next: __qdisc_run sends what is queued, band 0 first.",
+          zh: "报文进了 `band`（由 skb->priority 决定）；`qlen` 是现在的队列长度。接下来 __qdisc_run 发送队列里的报文，先 band 0。",
+        },
+        leave: {
+          en: "NET_XMIT_SUCCESS, or NET_XMIT_DROP (tail drop, or a deactivated qdisc).",
+          zh: "NET_XMIT_SUCCESS，或 NET_XMIT_DROP（尾部丢弃，或 qdisc 已停用）。",
+        },
+      },
+    },
+
+    validate_xmit_skb: {
+      summary: {
+        en: "Last fix-ups before the driver: software GSO segmentation, and checksums the device cannot do.",
+        zh: "交给驱动前的最后修整：软件 GSO 分段，以及设备做不了的校验和。",
+      },
+      text: {
+        en: "netif_skb_features says what the device can do. A GSO skb of a type it cannot take (no TSO, no UFO) is segmented here in software, each segment with a copy of the link header; a CHECKSUM_PARTIAL packet on a device without checksum offload gets its checksum computed (skb_checksum_help). The same in 4.9 and 6.18.",
+        zh: "netif_skb_features 给出设备的能力。设备不支持的 GSO 类型（没有 TSO、没有 UFO）在这里做软件分段，每个分段带一份链路层头；设备不支持校验和卸载而报文是 CHECKSUM_PARTIAL 时，在这里算出校验和（skb_checksum_help）。4.9 与 6.18 相同。",
+      },
+      steps: {
+        enter: {
+          en: "`features`: the device's offload features (NETIF_F_* bits).",
+          zh: "`features`：设备的卸载能力（NETIF_F_* 位）。",
+        },
+        segs: {
+          en: "Segmented in software: `segments` skbs will go to the driver one after the other, each a complete packet with its own IP header.",
+          zh: "已做软件分段：`segments` 个 skb 将依次交给驱动，每个都是带自己 IP 头的完整报文。",
+        },
+        leave: {
+          en: "The skb, or its segments, ready for dev_hard_start_xmit.",
+          zh: "返回 skb 或它的分段，交给 dev_hard_start_xmit。",
+        },
+      },
+    },
+
+    skb_checksum_help: {
+      summary: {
+        en: "Completes a CHECKSUM_PARTIAL transport checksum in software.",
+        zh: "用软件补完 CHECKSUM_PARTIAL 的传输层校验和。",
+      },
+      text: {
+        en: "With offload the check field holds only the folded pseudo-header sum. The transport header and payload are summed from csum_start onwards, seeded with it, and folded into the field; ip_summed becomes CHECKSUM_NONE. UDP sends a zero result as 0xffff. Called by validate_xmit_skb, ip_do_fragment (fragments cannot be offloaded) and skb_gso_segment.",
+        zh: "卸载时 check 字段里只有折叠后的伪首部和。从 csum_start 开始对传输层头和净荷求和（以它为初值），折叠后写回该字段；ip_summed 变为 CHECKSUM_NONE。UDP 结果为 0 时发送 0xffff。由 validate_xmit_skb、ip_do_fragment（分片不能卸载）和 skb_gso_segment 调用。",
+      },
+      steps: {
+        enter: {
+          en: "`offset`: where the transport header starts, counted from skb->data.",
+          zh: "`offset`：传输层头的起始位置，从 skb->data 算起。",
+        },
+        csum: {
+          en: "`csum`: the sum over the transport header and data, seeded with the pseudo-header; `check`: its fold, now in the header.",
+          zh: "`csum`：以伪首部为初值，对传输层头和数据求的和；`check`：它的折叠结果，已写入头部。",
+        },
+        leave: {
+          en: "0; ip_summed is CHECKSUM_NONE now: nothing is left for the device to do.",
+          zh: "返回 0；ip_summed 已是 CHECKSUM_NONE：设备不用再做什么。",
+        },
+      },
+    },
+
+    dev_hard_start_xmit: {
+      summary: {
+        en: "Hands the packet to the driver; taps (tcpdump) get a copy of exactly what the driver gets.",
+        zh: "把报文交给驱动；抓包点（tcpdump）拿到的正是驱动收到的内容。",
+      },
+      text: {
+        en: "xmit_one: dev_queue_xmit_nit gives every tap (AF_PACKET) a clone, then ndo_start_xmit: veth passes the frame to its peer, unpadded; loopback receives it again (netif_rx); a physical NIC finishes offloaded checksums, pads to 60 bytes and adds the FCS. Here the frame appears in kpath's Wire view and pcap.",
+        zh: "xmit_one:dev_queue_xmit_nit 给每个抓包点（AF_PACKET）一份克隆，然后调用 ndo_start_xmit：veth 把帧原样（不填充）交给对端；loopback 把它重新收回来（netif_rx）；物理网卡补完卸载的校验和，填充到 60 字节并加上 FCS。帧就是在这里出现在 kpath 的 Wire 视图和 pcap 里的。",
+      },
+      steps: {
+        enter: {
+          en: "The final frame: skb->data points at the Ethernet header.",
+          zh: "最终的帧：skb->data 指向以太网头。",
+        },
+        wire: {
+          en: "ndo_start_xmit: the frame (`frame_len` bytes; `padded` when a NIC pads it to 60) leaves the host.",
+          zh: "ndo_start_xmit：这个帧（`frame_len` 字节；网卡填充到 60 字节时 `padded` 为真）离开本机。",
+        },
+        leave: {
+          en: "The driver took the packet.",
+          zh: "驱动已接收报文。",
+        },
+      },
+    },
+
+    dev_loopback_xmit: {
+      summary: {
+        en: "Delivers a looped multicast or broadcast copy to this host, without a device's transmit side.",
+        zh: "把环回的组播或广播拷贝递交本机，不经过设备的发送路径。",
+      },
+      text: {
+        en: "The MAC header is reset, data pulled back to the IP header, pkt_type set to PACKET_LOOPBACK and the checksum marked as not needing a check (6.x only when it was CHECKSUM_NONE; 4.9 always); netif_rx queues it for receive in softirq. No tap on the link sees it.",
+        zh: "重置 MAC 头，data 退回到 IP 头，pkt_type 设为 PACKET_LOOPBACK，校验和标记为无需检查（6.x 只在原来是 CHECKSUM_NONE 时，4.9 无条件）；netif_rx 把它排进软中断的接收队列。链路上的抓包点看不到它。",
+      },
+      steps: {
+        enter: {
+          en: "`skb` is the copy: a clone of the datagram, made before fragmentation.",
+          zh: "`skb` 是拷贝：数据报在分片之前的克隆。",
+        },
+        leave: {
+          en: "0.",
+          zh: "返回 0。",
+        },
+      },
+    },
+  };
+}
