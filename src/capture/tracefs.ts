@@ -116,11 +116,13 @@ export function readTrace(t: TraceInstance): { text: string; lost: number } {
 
 /** Turns the instance's events off and removes it. Never throws: it runs on every way out. */
 export function closeTrace(t: TraceInstance): void {
-  try {
-    write(path.join(t.dir, 'tracing_on'), '0');
-    write(path.join(t.dir, 'events', 'enable'), '0');
-  } catch {
-    // already gone, or never complete
+  // Only files the kernel made: a folder that is not (or no longer) an instance gets nothing written.
+  for (const f of [path.join(t.dir, 'tracing_on'), path.join(t.dir, 'events', 'enable')]) {
+    try {
+      fs.writeFileSync(f, '0', { flag: 'r+' });
+    } catch {
+      // already gone, or never complete
+    }
   }
   for (let i = 0; i < 5; i++) {
     try {
