@@ -29,6 +29,9 @@ copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.
 copyFileSync('node_modules/tree-sitter-c/tree-sitter-c.wasm', 'dist/tree-sitter-c.wasm');
 // The extension: `vscode` is the editor's own module, and the adapter runs in a process of its own.
 await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+// The .kpath editor's help (src/language: the parser and the words' documentation), loaded by the
+// extension on the first .kpath document.
+await build({ ...common, minify: true, entryPoints: ['src/language/index.ts'], outfile: 'dist/language.js' });
 // The webviews' pages: for a browser, with nothing of Node.js or VS Code.
 const page = { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true, logLevel: 'warning' };
 await build({ ...page, entryPoints: ['src/extension/webview/browser/skb.ts'], outfile: 'dist/webview-skb.js' });

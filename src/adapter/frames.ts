@@ -1,6 +1,7 @@
 // Frames on the wire as the adapter sends them: kpath/frame events during a run (up to a limit
 // between two stops) and the kpath/frames request, which pages through all of them.
 
+import * as l10n from '@vscode/l10n';
 import { frameRecord } from '../model/run';
 import type { WireFrame } from '../debugger/types';
 import type { RequestContext } from './requests';
@@ -20,7 +21,7 @@ export function frameBody(f: WireFrame, index: number): Record<string, unknown> 
 /** kpath/frames {start, count}: frames on the wire up to the current position, decoded. */
 export function framesRequest(ctx: RequestContext, args: { start?: unknown; count?: unknown }): object {
   const { start, count } = pageArgs('kpath/frames', args, FRAME_PAGE_LIMIT);
-  if (!ctx.runtime) throw new Error('no scenario is running (launch first)');
+  if (!ctx.runtime) throw new Error(l10n.t('no scenario is running (launch first)'));
   const page = ctx.runtime.frames(start, count);
   return { total: page.total, frames: page.frames.map((f, i) => frameBody(f, start + i)) };
 }

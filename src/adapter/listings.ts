@@ -2,6 +2,7 @@
 // lines. A listing is written when a stack trace first points into it, under kpath's private cache
 // folder (~/.cache/kpath/listings/PROFILE/...), and rewritten only when its text changed.
 
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KernelProfile } from '../model/scenario/types';
@@ -60,7 +61,7 @@ export class Listings {
   resolve(file: string, line: number): { steps: { fn: string; step: string }[]; line: number; message?: string } {
     const rel = path.relative(this.root, path.resolve(file));
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      return { steps: [], line, message: `${file} is not a kpath model listing for kernel ${this.profile}; breakpoints go in the listings under ${this.root}` };
+      return { steps: [], line, message: l10n.t('{0} is not a kpath model listing for kernel {1}; breakpoints go in the listings under {2}', file, this.profile, this.root) };
     }
     const kernelPath = rel.split(path.sep).join('/');
     const steps = stepsAtLine(this.profile, kernelPath, line);
@@ -69,11 +70,11 @@ export class Listings {
     for (let d = 1; d < 40; d++) {
       for (const l of [line + d, line - d]) {
         if (l > 0 && stepsAtLine(this.profile, kernelPath, l).length) {
-          return { steps: [], line, message: `no step point on line ${line}; the nearest is line ${l}` };
+          return { steps: [], line, message: l10n.t('no step point on line {0}; the nearest is line {1}', line, l) };
         }
       }
     }
-    return { steps: [], line, message: `no step point on line ${line}` };
+    return { steps: [], line, message: l10n.t('no step point on line {0}', line) };
   }
 }
 

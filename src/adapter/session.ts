@@ -3,6 +3,7 @@
 // the extension or standalone on stdin/stdout (`kpath dap`) for any DAP client.
 
 import * as fs from 'node:fs';
+import * as l10n from '@vscode/l10n';
 import {
   DebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Event, Thread, StackFrame, Scope,
   Source, Handles, ExitedEvent, BreakpointEvent,
@@ -13,7 +14,8 @@ import { parseScenario } from '../model/scenario/parse';
 import { validateScenario } from '../model/scenario/validate';
 import { ScenarioError } from '../model/scenario/errors';
 import type { Scenario } from '../model/scenario/types';
-import { Runtime, StopResult, Stop, ExceptionFilter } from '../debugger/runtime';
+import { Runtime, StopResult, Stop, ExceptionFilter, RunCancelled } from '../debugger/runtime';
+import { LIMITS, LimitError } from '../model/scenario/limits';
 import type { ExceptionKind } from '../model/kernel/watch';
 import { findFunction } from '../model/kernel/functions';
 import { evaluate, formatValue, complete, parseExpr, checkHitCondition, ExprError } from '../debugger/expr';
@@ -45,12 +47,16 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   knobs?: string[];
 }
 
-export const EXCEPTION_FILTERS: DebugProtocol.ExceptionBreakpointsFilter[] = [
-  { filter: 'drop', label: 'Packet dropped', description: 'Stop where a packet is freed, with its drop reason', supportsCondition: true, conditionDescription: 'e.g. reason == "NEIGH_FAILED"' },
-  { filter: 'icmp', label: 'ICMP error generated', description: 'Stop where the host generates an ICMP error', supportsCondition: true, conditionDescription: 'e.g. type == 3 && code == 4' },
-  { filter: 'neigh-failed', label: 'Neighbour failed', description: 'Stop where a neighbour entry becomes FAILED', supportsCondition: true, conditionDescription: 'e.g. neigh == "192.0.2.2"' },
-  { filter: 'nf-drop', label: 'Netfilter DROP', description: 'Stop where a netfilter rule drops a packet', supportsCondition: true, conditionDescription: 'e.g. rule == "udp dport 9999 drop"' },
-];
+/** The exception filters, in the language in use (so made when asked, not when the module loads). */
+export function exceptionFilters(): DebugProtocol.ExceptionBreakpointsFilter[] {
+  const eg = (example: string): string => l10n.t('e.g. {0}', example);
+  return [
+    { filter: 'drop', label: l10n.t('Packet dropped'), description: l10n.t('Stop where a packet is freed, with its drop reason'), supportsCondition: true, conditionDescription: eg('reason == "NEIGH_FAILED"') },
+    { filter: 'icmp', label: l10n.t('ICMP error generated'), description: l10n.t('Stop where the host generates an ICMP error'), supportsCondition: true, conditionDescription: eg('type == 3 && code == 4') },
+    { filter: 'neigh-failed', label: l10n.t('Neighbour failed'), description: l10n.t('Stop where a neighbour entry becomes FAILED'), supportsCondition: true, conditionDescription: eg('neigh == "192.0.2.2"') },
+    { filter: 'nf-drop', label: l10n.t('Netfilter DROP'), description: l10n.t('Stop where a netfilter rule drops a packet'), supportsCondition: true, conditionDescription: eg('rule == "udp dport 9999 drop"') },
+  ];
+}
 
 class ErrorResponse extends Error {}
 
@@ -114,7 +120,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       supportsStepInTargetsRequest: true,
       supportsExceptionInfoRequest: true,
       supportsExceptionFilterOptions: true,
-      exceptionBreakpointFilters: EXCEPTION_FILTERS,
+      exceptionBreakpointFilters: exceptionFilters(),
       supportsCompletionsRequest: true,
       completionTriggerCharacters: ['>', '.'],
       supportsReadMemoryRequest: true,
@@ -138,11 +144,26 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       return;
     }
     this.sendResponse(response);
-    this.announceBreakpoints();
-    await this.configured;
-    await this.waitForSource();
-    // Run Without Debugging: no stop on entry and no breakpoints (applyBreakpoints), to the end.
-    this.report(this.runtime!.start(!!args.stopOnEntry && !args.noDebug), true);
+    try {
+      this.announceBreakpoints();
+      await this.configured;
+      await this.waitForSource();
+      // Run Without Debugging: no stop on entry and no breakpoints (applyBreakpoints), to the end.
+      const rt = this.runtime;
+      if (!rt) return;
+      const r = await rt.startAsync(!!args.stopOnEntry && !args.noDebug);
+      if (rt === this.runtime) this.report(r, true);
+    } catch (e) {
+      if (e instanceof RunCancelled) return;
+      // The launch was answered already: the error goes to the debug console and the session ends.
+      this.abandon(e);
+    }
+  }
+
+  /** A run that cannot go on: say why in the debug console, and end the session (the adapter stays up). */
+  private abandon(e: unknown): void {
+    this.sendEvent(new OutputEvent(`kpath: ${messageOf(e)}\n`, 'stderr'));
+    this.sendEvent(new TerminatedEvent());
   }
 
   /**
@@ -173,7 +194,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   /** Loads the scenario and builds the runtime for a launch (or a restart with new arguments). */
   private setup(args: LaunchArguments): void {
-    {
+    const before = { scenario: this.scenario, args: this.args, listings: this.listings, kernelSource: this.kernelSource, runtime: this.runtime };
+    try {
       const scenario = loadScenario(args);
       this.scenario = scenario;
       this.args = args;
@@ -195,20 +217,27 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
           if (this.dropEvents++ < DROP_EVENT_LIMIT) this.sendEvent(new Event('kpath/drop', dropBody(drop, index)));
         },
         onProgress: (calls, total) => this.progress(calls, total),
-        onTrace: args.trace ? (line) => this.sendEvent(new OutputEvent(line + '\n', 'console')) : undefined,
+        onTrace: args.trace ? (line) => {
+          // At most LIMITS.consoleLines trace lines between two stops (report() says how many more).
+          if (this.traceLines++ < LIMITS.consoleLines) this.sendEvent(new OutputEvent(line + '\n', 'console'));
+        } : undefined,
       };
       this.applyBreakpoints();
+    } catch (e) {
+      // A launch that fails leaves the session as it was.
+      ({ scenario: this.scenario, args: this.args, listings: this.listings, kernelSource: this.kernelSource, runtime: this.runtime } = before);
+      throw e;
     }
   }
 
   /** The view of the launch's kernelSource: the one already loaded if the tree and profile are the same. */
   private sourceFor(args: LaunchArguments, profile: Scenario['kernel']): KernelSourceView | null {
     if (args.kernelSource === undefined || args.kernelSource === null || args.kernelSource === '') return null;
-    if (typeof args.kernelSource !== 'string') throw new ErrorResponse('kernelSource must be the path of a Linux source tree');
+    if (typeof args.kernelSource !== 'string') throw new ErrorResponse(l10n.t('kernelSource must be the path of a Linux source tree'));
     const old = this.kernelSource;
     if (old && old.profile === profile && old.root === resolveTreePath(args.kernelSource)) return old;
     const view = new KernelSourceView(args.kernelSource, profile, (text, data) => this.sendEvent(new OutputEvent(text + '\n', 'kpath', data)));
-    void view.ready.then(() => this.sourceLoaded(view));
+    void view.ready.then(() => this.sourceLoaded(view)).catch((e: unknown) => this.sendEvent(new OutputEvent(`kpath: ${messageOf(e)}\n`, 'stderr')));
     return view;
   }
 
@@ -222,22 +251,28 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
-    if (!args.source || typeof args.source !== 'object') return this.fail(response, 'setBreakpoints needs a source');
-    if (args.breakpoints !== undefined && !Array.isArray(args.breakpoints)) return this.fail(response, 'setBreakpoints: breakpoints must be an array');
-    if (args.lines !== undefined && !Array.isArray(args.lines)) return this.fail(response, 'setBreakpoints: lines must be an array');
-    if (args.source.path !== undefined && typeof args.source.path !== 'string') return this.fail(response, 'setBreakpoints: source.path must be a string');
+    if (!args.source || typeof args.source !== 'object') return this.fail(response, l10n.t('setBreakpoints needs a source'));
+    if (args.breakpoints !== undefined && !Array.isArray(args.breakpoints)) return this.fail(response, l10n.t('{0}: {1} must be an array', 'setBreakpoints', 'breakpoints'));
+    if (args.lines !== undefined && !Array.isArray(args.lines)) return this.fail(response, l10n.t('{0}: {1} must be an array', 'setBreakpoints', 'lines'));
+    if (args.source.path !== undefined && typeof args.source.path !== 'string') return this.fail(response, l10n.t('{0}: {1} must be a string', 'setBreakpoints', 'source.path'));
     const path = args.source.path ?? '';
     const bps = (args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))).map((bp) => ({ id: this.nextBpId++, bp }));
-    if (bps.some((b) => typeof b.bp?.line !== 'number')) return this.fail(response, 'setBreakpoints: every breakpoint needs a line number');
-    this.pendingStepBps.set(path, bps);
+    if (bps.some((b) => typeof b.bp?.line !== 'number')) return this.fail(response, l10n.t('setBreakpoints: every breakpoint needs a line number'));
+    const text = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+    if (bps.some(({ bp }) => { const b = bp as DebugProtocol.SourceBreakpoint; return !text(b.condition) || !text(b.hitCondition) || !text(b.logMessage); })) {
+      return this.fail(response, l10n.t('{0}: {1} must be strings', 'setBreakpoints', 'condition, hitCondition and logMessage'));
+    }
     response.body = { breakpoints: this.resolveStepBreakpoints(path, bps) };
+    this.pendingStepBps.set(path, bps);
     this.applyBreakpoints();
     this.sendResponse(response);
   }
 
   protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
-    if (!Array.isArray(args?.breakpoints)) return this.fail(response, 'setFunctionBreakpoints needs a breakpoints array');
-    if (args.breakpoints.some((b) => typeof b?.name !== 'string')) return this.fail(response, 'setFunctionBreakpoints: every breakpoint needs a name');
+    if (!Array.isArray(args?.breakpoints)) return this.fail(response, l10n.t('setFunctionBreakpoints needs a breakpoints array'));
+    if (args.breakpoints.some((b) => typeof b?.name !== 'string')) return this.fail(response, l10n.t('setFunctionBreakpoints: every breakpoint needs a name'));
+    const text = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+    if (args.breakpoints.some((b) => !text(b.condition) || !text(b.hitCondition))) return this.fail(response, l10n.t('{0}: {1} must be strings', 'setFunctionBreakpoints', 'condition and hitCondition'));
     this.pendingFnBps = args.breakpoints.map((bp) => ({ id: this.nextBpId++, bp }));
     response.body = { breakpoints: this.resolveFunctionBreakpoints().map((b) => b.dap) };
     this.applyBreakpoints();
@@ -245,18 +280,18 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
-    if (args.filters !== undefined && !Array.isArray(args.filters)) return this.fail(response, 'setExceptionBreakpoints: filters must be an array');
-    if (args.filterOptions !== undefined && !Array.isArray(args.filterOptions)) return this.fail(response, 'setExceptionBreakpoints: filterOptions must be an array');
-    const known = new Set(EXCEPTION_FILTERS.map((f) => f.filter));
+    if (args.filters !== undefined && !Array.isArray(args.filters)) return this.fail(response, l10n.t('{0}: {1} must be an array', 'setExceptionBreakpoints', 'filters'));
+    if (args.filterOptions !== undefined && !Array.isArray(args.filterOptions)) return this.fail(response, l10n.t('{0}: {1} must be an array', 'setExceptionBreakpoints', 'filterOptions'));
+    const known = new Set(exceptionFilters().map((f) => f.filter));
     const filters: ExceptionFilter[] = [];
     const out: DebugProtocol.Breakpoint[] = [];
     for (const f of args.filters ?? []) {
-      out.push({ verified: known.has(f), message: known.has(f) ? undefined : `unknown exception filter ${f}` });
+      out.push({ verified: known.has(f), message: known.has(f) ? undefined : l10n.t('unknown exception filter {0}', f) });
       if (known.has(f)) filters.push({ kind: f as ExceptionKind });
     }
     for (const o of args.filterOptions ?? []) {
       const ok = known.has(o.filterId);
-      let message: string | undefined = ok ? undefined : `unknown exception filter ${o.filterId}`;
+      let message: string | undefined = ok ? undefined : l10n.t('unknown exception filter {0}', o.filterId);
       if (ok && o.condition) {
         try {
           evaluateCheck(o.condition);
@@ -274,7 +309,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: [new Thread(TASK_THREAD, 'task (socket calls)'), new Thread(SOFTIRQ_THREAD, 'softirq (timers, receive)')] };
+    response.body = { threads: [new Thread(TASK_THREAD, l10n.t('task (socket calls)')), new Thread(SOFTIRQ_THREAD, l10n.t('softirq (timers, receive)'))] };
     this.sendResponse(response);
   }
 
@@ -303,14 +338,14 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const h = this.frameHandles.get(args.frameId);
-    if (!h) return this.fail(response, `no frame ${args.frameId}`);
+    if (!h) return this.fail(response, l10n.t('no frame {0}', args.frameId));
     response.body = { scopes: this.vars.scopes(h.stop, h.index).map((s) => new Scope(s.name, s.ref, s.expensive)) };
     this.sendResponse(response);
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const list = this.vars.children(args.variablesReference);
-    if (!list) return this.fail(response, `no variables ${args.variablesReference}`);
+    if (!list) return this.fail(response, l10n.t('no variables {0}', args.variablesReference));
     const start = args.start ?? 0;
     response.body = { variables: args.count ? list.slice(start, start + args.count) : list.slice(start) };
     this.sendResponse(response);
@@ -328,9 +363,9 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    if (typeof args?.expression !== 'string') return this.fail(response, 'evaluate needs an expression');
+    if (typeof args?.expression !== 'string') return this.fail(response, l10n.t('evaluate needs an expression'));
     const rt = this.runtime;
-    if (!rt || !rt.current) return this.fail(response, 'not stopped: nothing to evaluate');
+    if (!rt || !rt.current) return this.fail(response, l10n.t('not stopped: nothing to evaluate'));
     const h = args.frameId !== undefined ? this.frameHandles.get(args.frameId) : undefined;
     try {
       const v: Value = evaluate(args.expression, rt.env(h?.index ?? 0));
@@ -342,7 +377,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
-    if (typeof args.text !== 'string') return this.fail(response, 'completions needs the text typed so far');
+    if (typeof args.text !== 'string') return this.fail(response, l10n.t('completions needs the text typed so far'));
     const rt = this.runtime;
     const h = args.frameId !== undefined ? this.frameHandles.get(args.frameId) : undefined;
     const base = this.clientColumnsStartAt1 ? 1 : 0;
@@ -353,7 +388,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
     const bytes = this.vars.memory(args.memoryReference);
-    if (!bytes) return this.fail(response, `no memory at ${args.memoryReference}`);
+    if (!bytes) return this.fail(response, l10n.t('no memory at {0}', args.memoryReference));
     const offset = args.offset ?? 0;
     const count = Math.max(0, Math.min(args.count ?? 0, bytes.length - offset));
     if (offset < 0 || offset > bytes.length) {
@@ -365,7 +400,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
-    this.exec(response, (rt) => rt.continue(), { allThreadsContinued: true });
+    void this.execAsync(response, (rt) => rt.continueAsync(), { allThreadsContinued: true });
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse): void {
@@ -395,9 +430,12 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
-    // Execution between stops is synchronous, so the debuggee is always stopped when this arrives.
     this.sendResponse(response);
-    const stop = this.runtime?.current;
+    const rt = this.runtime;
+    // A run going on stops at its next step point (its report sends the stop); otherwise the
+    // debuggee is stopped already.
+    if (rt?.busy) return rt.pause();
+    const stop = rt?.current;
     if (stop) this.sendEvent(new StoppedEvent('pause', threadOf(stop)));
   }
 
@@ -407,18 +445,20 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       // New launch arguments (or a changed scenario file): start over from them; knob changes
       // belonged to the old run and are dropped with it.
       try {
+        await this.runtime?.cancel();
         this.setup(next);
+        await this.waitForSource();
       } catch (e) {
         return this.fail(response, messageOf(e));
       }
-      await this.waitForSource();
     }
-    this.exec(response, (rt) => rt.restart(!!this.args?.stopOnEntry), undefined, true);
+    await this.runtime?.cancel();
+    await this.execAsync(response, (rt) => rt.startAsync(!!this.args?.stopOnEntry), undefined, true);
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const stop = this.runtime?.current;
-    if (!stop?.exception) return this.fail(response, 'not stopped on an exception');
+    if (!stop?.exception) return this.fail(response, l10n.t('not stopped on an exception'));
     const { kind, detail } = stop.exception;
     response.body = {
       exceptionId: kind,
@@ -430,11 +470,13 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    void this.runtime?.cancel();
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    void this.runtime?.cancel();
     this.runtime = null;
     this.sendResponse(response);
     this.shutdown();
@@ -456,7 +498,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     // Own entries only: "constructor" or "toString" name no request.
     const handler = Object.hasOwn(CUSTOM_REQUESTS, command) ? CUSTOM_REQUESTS[command] : undefined;
-    if (!handler) return this.fail(response, `unknown request "${command}"`);
+    if (!handler) return this.fail(response, l10n.t('unknown request "{0}"', command));
     try {
       response.body = handler(this, (args && typeof args === 'object' ? args : {}) as Record<string, unknown>);
     } catch (e) {
@@ -473,17 +515,23 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   // --- helpers -------------------------------------------------------------------------------
 
   private mustRuntime(): Runtime {
-    if (!this.runtime) throw new ErrorResponse('no scenario is running (launch first)');
+    if (!this.runtime) throw new ErrorResponse(l10n.t('no scenario is running (launch first)'));
     return this.runtime;
   }
 
   private exec(response: DebugProtocol.Response, f: (rt: Runtime) => StopResult, body?: object, allowEnded = false): void {
     let r: StopResult;
+    let rt: Runtime;
     try {
-      const rt = this.mustRuntime();
-      if (rt.ended && !allowEnded) throw new ErrorResponse('the scenario has run to its end; restart to run it again');
+      rt = this.mustRuntime();
+      if (rt.ended && !allowEnded) throw new ErrorResponse(l10n.t('the scenario has run to its end; restart to run it again'));
+      if (rt.busy) throw new ErrorResponse(l10n.t('the scenario is running: pause it first'));
       r = f(rt);
     } catch (e) {
+      if (e instanceof LimitError) {
+        // The position is unchanged: say why in the debug console as well as in the response.
+        this.sendEvent(new OutputEvent(`kpath: ${e.message}\n`, 'stderr'));
+      }
       return this.fail(response, messageOf(e));
     }
     if (body) response.body = body;
@@ -493,16 +541,60 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   }
 
   /**
+   * A request that may run long (continue, restart): answered at once, run in slices so that
+   * pause, disconnect and progress are served meanwhile; the stop is reported when it comes.
+   */
+  private async execAsync(response: DebugProtocol.Response, f: (rt: Runtime) => Promise<StopResult>, body?: object, allowEnded = false): Promise<void> {
+    let p: Promise<StopResult>;
+    let rt: Runtime;
+    try {
+      rt = this.mustRuntime();
+      if (rt.ended && !allowEnded) throw new ErrorResponse('the scenario has run to its end; restart to run it again');
+      if (rt.busy) throw new ErrorResponse('the scenario is running: pause it first');
+      p = f(rt);
+    } catch (e) {
+      return this.fail(response, messageOf(e));
+    }
+    if (body) response.body = body;
+    this.sendResponse(response);
+    try {
+      const r = await p;
+      if (rt === this.runtime) this.report(r, false);
+    } catch (e) {
+      if (e instanceof RunCancelled || rt !== this.runtime) return;
+      this.runFailed(rt, e);
+    }
+  }
+
+  /**
+   * A run that stopped on an error (a limit): the message in the debug console, and the client
+   * shown the position the run started from (or the session ends if there is none).
+   */
+  private runFailed(rt: Runtime, e: unknown): void {
+    if (this.progressId !== null) {
+      this.sendEvent(new ProgressEndEvent(this.progressId));
+      this.progressId = null;
+    }
+    this.sendEvent(new OutputEvent(`kpath: ${messageOf(e)}\n`, 'stderr'));
+    const stop = rt.current;
+    if (!stop) return void this.sendEvent(new TerminatedEvent());
+    const ev = new StoppedEvent('exception', threadOf(stop), messageOf(e)) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    ev.body.description = messageOf(e);
+    this.sendEvent(ev);
+  }
+
+  /**
    * A long run has made `calls` of its `total` socket calls: open or update the client's progress
    * notification (closed by report(), when the run stops).
    */
   private progress(calls: number, total: number): void {
     if (!this.clientProgress) return;
     const percentage = total > 0 ? Math.min(100, Math.floor((calls * 100) / total)) : undefined;
-    const message = `${calls.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} socket calls`;
+    const message = l10n.t('{0} of {1} socket calls', calls.toLocaleString('en-US'), total.toLocaleString('en-US'));
     if (this.progressId === null) {
       this.progressId = `kpath-run-${++this.progressSeq}`;
-      const ev: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(this.progressId, 'kpath: running the scenario', message);
+      const ev: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(this.progressId, l10n.t('kpath: running the scenario'), message);
       ev.body.percentage = percentage;
       ev.body.cancellable = false;
       this.sendEvent(ev);
@@ -517,6 +609,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   private frameEvents = 0;
   private framesOmitted = 0;
   private dropEvents = 0;
+  private traceLines = 0;
 
   /** Sends what a stop (or the end) means to the client. */
   private report(r: StopResult, first: boolean): void {
@@ -528,9 +621,13 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       const frameCount = r.stop ? r.stop.frameCount : this.runtime!.frames(0, 0).total;
       this.sendEvent(new Event('kpath/framesOmitted', { count: this.framesOmitted, first: frameCount - this.framesOmitted, frameCount }));
     }
+    if (this.traceLines > LIMITS.consoleLines) {
+      this.sendEvent(new OutputEvent(`kpath: ${this.traceLines - LIMITS.consoleLines} more trace lines not shown (at most ${LIMITS.consoleLines} between two stops)\n`, 'console'));
+    }
     this.frameEvents = 0;
     this.framesOmitted = 0;
     this.dropEvents = 0;
+    this.traceLines = 0;
     for (const line of r.output) this.sendEvent(new OutputEvent(line + '\n', 'console'));
     this.vars.reset();
     this.frameHandles.reset();
@@ -561,11 +658,12 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
   /** What the debug console shows when a run ends: the frames it put on the wire, as a table. */
   private endOfRun(): string[] {
     const { frames, total } = this.runtime!.frames(0, END_REPORT_FRAMES);
-    const lines = [`kpath: the run ended with ${total} frame${total === 1 ? '' : 's'} on the wire${total ? ':' : '.'}`];
+    const lines = [total === 0 ? l10n.t('kpath: the run ended with {0} frames on the wire.', total)
+      : total === 1 ? l10n.t('kpath: the run ended with 1 frame on the wire:') : l10n.t('kpath: the run ended with {0} frames on the wire:', total)];
     if (!total) return lines;
     lines.push(FRAME_TABLE_HEADER);
     frames.forEach((f, i) => lines.push(frameLine(frameRecord(f, i))));
-    if (total > frames.length) lines.push(`  ... and ${total - frames.length} more (the kpath/frames request pages through them all)`);
+    if (total > frames.length) lines.push(`  ${l10n.t('... and {0} more (the kpath/frames request pages through them all)', total - frames.length)}`);
     return lines;
   }
 
@@ -576,7 +674,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   private resolveStepBreakpoints(path: string, bps: { id: number; bp: DebugProtocol.SourceBreakpoint }[]): DebugProtocol.Breakpoint[] {
     return bps.map(({ id, bp }) => {
-      if (!this.listings) return { id, verified: false, line: bp.line, message: 'the scenario has not been launched yet' };
+      if (!this.listings) return { id, verified: false, line: bp.line, message: l10n.t('the scenario has not been launched yet') };
       const r = this.resolveLine(path, bp.line);
       const problem = conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition);
       if (problem) return { id, verified: false, line: bp.line, message: problem };
@@ -595,8 +693,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     return this.pendingFnBps.map(({ id, bp }) => {
       const f = findFunction(bp.name);
       let message: string | undefined;
-      if (!f) message = `${bp.name} is not a modeled function`;
-      else if (this.scenario && !f.profiles.includes(profile)) message = `${bp.name} is not on the ${profile} path (it runs in ${f.profiles.join(', ')})`;
+      if (!f) message = l10n.t('{0} is not a modeled function', bp.name);
+      else if (this.scenario && !f.profiles.includes(profile)) message = l10n.t('{0} is not on the {1} path (it runs in {2})', bp.name, profile, f.profiles.join(', '));
       message = message ?? conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition);
       const pos = f && this.listings ? this.kernelSource?.position(bp.name, 'enter') ?? this.listings.position(bp.name, 'enter') : undefined;
       return { id, bp, dap: { id, verified: !message, message, source: pos ? new Source(pos.name, pos.path) : undefined, line: pos?.line } };
@@ -633,7 +731,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
 function loadScenario(args: LaunchArguments): Scenario {
   if (!args || (typeof args.scenario !== 'string' && (typeof args.scenario !== 'object' || args.scenario === null))) {
-    throw new ErrorResponse('launch needs "scenario": a .kpath file or a scenario object');
+    throw new ErrorResponse(l10n.t('launch needs "scenario": a .kpath file or a scenario object'));
   }
   let s: Scenario;
   if (typeof args.scenario === 'string') {
@@ -641,18 +739,18 @@ function loadScenario(args: LaunchArguments): Scenario {
     try {
       text = fs.readFileSync(args.scenario, 'utf8');
     } catch (e) {
-      throw new ErrorResponse(`cannot read ${args.scenario}: ${(e as NodeJS.ErrnoException).code ?? messageOf(e)}`);
+      throw new ErrorResponse(l10n.t('cannot read {0}: {1}', args.scenario, (e as NodeJS.ErrnoException).code ?? messageOf(e)));
     }
     s = parseScenario(text, args.scenario);
   } else {
     s = validateScenario(args.scenario, '<inline>');
   }
   if (args.kernel !== undefined) {
-    if (args.kernel !== '6.18' && args.kernel !== '4.9') throw new ErrorResponse(`kernel must be "6.18" or "4.9", not ${JSON.stringify(args.kernel)}`);
+    if (args.kernel !== '6.18' && args.kernel !== '4.9') throw new ErrorResponse(l10n.t('kernel must be "6.18" or "4.9", not {0}', JSON.stringify(args.kernel)));
     s.kernel = args.kernel;
   }
   if (args.knobs !== undefined) {
-    if (!Array.isArray(args.knobs) || args.knobs.some((k) => typeof k !== 'string')) throw new ErrorResponse('knobs must be an array of strings, e.g. ["link veth0 mtu 576"]');
+    if (!Array.isArray(args.knobs) || args.knobs.some((k) => typeof k !== 'string')) throw new ErrorResponse(l10n.t('knobs must be an array of strings, e.g. {0}', '["link veth0 mtu 576"]'));
     try {
       s = applyKnobTexts(s, args.knobs);
     } catch (e) {
@@ -665,17 +763,31 @@ function loadScenario(args: LaunchArguments): Scenario {
 
 function describeException(kind: ExceptionKind, d: Record<string, unknown>): string {
   switch (kind) {
-    case 'drop': return `packet #${d.packet} dropped in ${d.function}: ${d.reason}`;
-    case 'icmp': return `ICMP error type ${d.type} code ${d.code} to ${d.to} about packet #${d.packet}`;
-    case 'neigh-failed': return `neighbour ${d.neigh} on ${d.dev} FAILED with ${d.queued} packets queued`;
-    case 'nf-drop': return `netfilter DROP of packet #${d.packet} by "${d.rule}"`;
+    case 'drop': return l10n.t('packet #{0} dropped in {1}: {2}', String(d.packet), String(d.function), String(d.reason));
+    case 'icmp': return l10n.t('ICMP error type {0} code {1} to {2} about packet #{3}', String(d.type), String(d.code), String(d.to), String(d.packet));
+    case 'neigh-failed': return l10n.t('neighbour {0} on {1} FAILED with {2} packets queued', String(d.neigh), String(d.dev), String(d.queued));
+    case 'nf-drop': return l10n.t('netfilter DROP of packet #{0} by "{1}"', String(d.packet), String(d.rule));
   }
 }
 
 function describeStop(stop: Stop, reason: string, first: boolean): string {
   const f = stop.frames[0];
-  const where = f ? `${f.fn}${f.step !== 'enter' && f.step !== 'leave' ? ' (' + f.step + ')' : f.step === 'leave' ? ' (return)' : ''}` : stop.event;
-  return `${first && reason === 'entry' ? 'Paused on entry' : reason} at ${where}, t=${(stop.time / 1e6).toFixed(6)} ms`;
+  const where = f ? `${f.fn}${f.step !== 'enter' && f.step !== 'leave' ? ' (' + f.step + ')' : f.step === 'leave' ? ` (${l10n.t('return')})` : ''}` : stop.event;
+  return l10n.t('{0} at {1}, t={2} ms', first && reason === 'entry' ? l10n.t('Paused on entry') : reasonText(reason), where, (stop.time / 1e6).toFixed(6));
+}
+
+/** A stop's reason in words. */
+function reasonText(reason: string): string {
+  switch (reason) {
+    case 'step': return l10n.t('step');
+    case 'breakpoint': return l10n.t('breakpoint');
+    case 'function breakpoint': return l10n.t('function breakpoint');
+    case 'exception': return l10n.t('exception');
+    case 'pause': return l10n.t('pause');
+    case 'entry': return l10n.t('entry');
+    case 'goto': return l10n.t('goto');
+    default: return reason;
+  }
 }
 
 function conditionProblem(cond: string | undefined): string | undefined {
@@ -694,7 +806,7 @@ function hitProblem(cond: string | undefined): string | undefined {
     checkHitCondition(cond, 1);
     return undefined;
   } catch (e) {
-    return `hit count "${cond}": ${messageOf(e)}`;
+    return l10n.t('hit count "{0}": {1}', cond, messageOf(e));
   }
 }
 

@@ -3,6 +3,7 @@
 // model's inspect views, so the Variables view and expressions name fields alike. Knobs
 // (dev->mtu, a neighbour's nud_state, neighbour sysctls) can be set.
 
+import * as l10n from '@vscode/l10n';
 import { Handles } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Stop, Runtime } from '../debugger/runtime';
@@ -12,6 +13,8 @@ import { wrap, skbView, devView, rtView, neighView, View, ListView } from '../de
 import { SkBuff } from '../model/net/skbuff';
 import { NetDevice } from '../model/net/device';
 import { Neighbour, NUD_BY_NAME, nudName } from '../model/net/neigh';
+import type { NeighParms } from '../model/net/neigh';
+import { findSysctl } from '../model/scenario/sysctl';
 import { formatIpv4 } from '../model/wire/addr';
 import { formatHex } from '../model/wire/bytes';
 import { decodeFrame, summarize } from '../model/wire/decode';
@@ -44,13 +47,13 @@ export class Variables {
     const frame = stop.frames[index];
     const out: ScopeInfo[] = [];
     const add = (name: string, e: Entry, expensive = false) => out.push({ name, ref: this.handles.create(e), expensive });
-    add('Locals', {
+    add(l10n.t('Locals'), {
       kind: 'vars',
       list: () => {
         const vars: DebugProtocol.Variable[] = [];
-        if (index === 0 && stop.returned) vars.push(this.variable(`${stop.returned.fn}() returned`, wrap(stop.returned.value, k)));
+        if (index === 0 && stop.returned) vars.push(this.variable(l10n.t('{0}() returned', stop.returned.fn), wrap(stop.returned.value, k)));
         if (frame) {
-          if (frame.returned) vars.push(this.variable('return value', wrap(frame.ret, k)));
+          if (frame.returned) vars.push(this.variable(l10n.t('return value'), wrap(frame.ret, k)));
           // One entry per name: a local shadows an argument of the same name, as in expressions.
           const names = new Map<string, unknown>(Object.entries(frame.args));
           for (const [name, v] of Object.entries(frame.locals)) names.set(name, v);
@@ -65,25 +68,25 @@ export class Variables {
     });
     if (stop.exception) {
       const ex = stop.exception;
-      add('Exception', { kind: 'vars', list: () => [this.variable('kind', ex.kind), ...Object.entries(ex.detail).map(([name, v]) => this.variable(name, wrap(v, k), name))] });
+      add(l10n.t('Exception'), { kind: 'vars', list: () => [this.variable('kind', ex.kind), ...Object.entries(ex.detail).map(([name, v]) => this.variable(name, wrap(v, k), name))] });
     }
     const skb = frame?.skb ?? stop.frames.find((f) => f.skb)?.skb ?? null;
     if (skb) add('sk_buff', { kind: 'object', value: skbView(skb, k), path: 'skb' });
     const dev = skb?.dev ?? skb?.dst?.dev ?? null;
-    if (dev) add('Device', { kind: 'object', value: devView(dev), path: 'skb->dev' });
-    if (skb?.dst) add('Route', { kind: 'object', value: rtView(skb.dst), path: 'skb->dst' });
-    add('Neighbours', { kind: 'object', value: new ListView('arp_tbl', () => [...k.net.arp_tbl.entries.values()].map((n) => neighView(n, k))), path: '' });
-    add('Devices', { kind: 'object', value: new ListView('devices', () => k.net.devices.map(devView)), path: '' }, true);
+    if (dev) add(l10n.t('Device'), { kind: 'object', value: devView(dev), path: 'skb->dev' });
+    if (skb?.dst) add(l10n.t('Route'), { kind: 'object', value: rtView(skb.dst), path: 'skb->dst' });
+    add(l10n.t('Neighbours'), { kind: 'object', value: new ListView('arp_tbl', () => [...k.net.arp_tbl.entries.values()].map((n) => neighView(n, k))), path: '' });
+    add(l10n.t('Devices'), { kind: 'object', value: new ListView('devices', () => k.net.devices.map(devView)), path: '' }, true);
     add('Netfilter', {
       kind: 'vars',
-      list: () => k.net.nf.chains.flatMap((c) => c.rules.map((r) => this.variable(`${c.table} (priority ${c.priority})`, `${r.rule.text}  [packets ${r.packets}, bytes ${r.bytes}]`))),
+      list: () => k.net.nf.chains.flatMap((c) => c.rules.map((r) => this.variable(l10n.t('{0} (priority {1})', c.table, c.priority), l10n.t('{0}  [packets {1}, bytes {2}]', r.rule.text, r.packets, r.bytes)))),
     }, true);
-    add('Counters', {
+    add(l10n.t('Counters'), {
       kind: 'vars',
       list: () => {
         const c = k.net.counters;
         const groups: [string, Record<string, number>][] = [['Ip', c.Ip], ['Icmp', c.Icmp], ['Udp', c.Udp], ['Tcp', c.Tcp], ['ArpCache', { ...k.net.arp_tbl.stats }]];
-        return groups.map(([name, obj]) => this.variable(name, new View('counters', () => Object.entries(obj).filter(([, v]) => v).map(([n, v]) => `${n}=${v}`).join(' ') || 'all 0', Object.keys(obj).map((key) => [key, () => obj[key]]))));
+        return groups.map(([name, obj]) => this.variable(name, new View('counters', () => Object.entries(obj).filter(([, v]) => v).map(([n, v]) => `${n}=${v}`).join(' ') || l10n.t('all 0'), Object.keys(obj).map((key) => [key, () => obj[key]]))));
       },
     }, true);
     add('Sysctl', {
@@ -98,7 +101,7 @@ export class Variables {
         ], { sysctlDev: d.name }));
       }),
     }, true);
-    add('Wire', {
+    add(l10n.t('Wire'), {
       kind: 'vars',
       list: () => stop.wire.slice(0, stop.frameCount).map((f, i) => {
         const s = summarize(decodeFrame(f.bytes));
@@ -159,13 +162,14 @@ export class Variables {
    * sysctls. The change is made through the runtime so that it survives re-execution.
    */
   setVariable(rt: Runtime, ref: number, name: string, value: string): string {
+    if (typeof name !== 'string' || typeof value !== 'string') throw new Error('setVariable needs a name and a value (strings)');
     const e = this.handles.get(ref);
-    if (!e || e.kind !== 'object' || !(e.value instanceof View)) throw new Error(`${name} cannot be set here`);
+    if (!e || e.kind !== 'object' || !(e.value instanceof View)) throw new Error(l10n.t('{0} cannot be set here', name));
     const target = e.value.target;
     if (target instanceof NetDevice && name === 'mtu') {
-      const mtu = parseInt(value, 0);
+      const mtu = integerOf(value);
       const max = target.type === 'loopback' ? 65536 : 65535;
-      if (!Number.isInteger(mtu) || mtu < 68 || mtu > max) throw new Error(`mtu must be an integer 68..${max}, not "${value}"`);
+      if (mtu === undefined || mtu < 68 || mtu > max) throw new Error(l10n.t('{0} must be an integer {1}..{2}, not "{3}"', 'mtu', 68, max, value));
       const devName = target.name;
       rt.intervene((s) => {
         const d = s.kernel.net.dev(devName);
@@ -174,40 +178,59 @@ export class Variables {
       return String(mtu);
     }
     if (target instanceof Neighbour && name === 'nud_state') {
-      const state = NUD_BY_NAME[value.replace(/^"|"$/g, '').toUpperCase().replace(/^NUD_/, '')];
-      if (state === undefined) throw new Error(`nud_state must be one of ${Object.keys(NUD_BY_NAME).join(', ')}, not "${value}"`);
+      const key = value.replace(/^"|"$/g, '').toUpperCase().replace(/^NUD_/, '');
+      // Own keys only: a name such as "constructor" is no state.
+      const state = Object.hasOwn(NUD_BY_NAME, key) ? NUD_BY_NAME[key] : undefined;
+      if (typeof state !== 'number') throw new Error(l10n.t('{0} must be one of {1}, not "{2}"', 'nud_state', Object.keys(NUD_BY_NAME).join(', '), value));
       const dev = target.dev.name;
-      const key = target.key;
+      const nkey = target.key;
       rt.intervene((s) => {
         const d = s.kernel.net.dev(dev);
-        const n = d ? s.kernel.net.arp_tbl.get(d, key) : undefined;
+        const n = d ? s.kernel.net.arp_tbl.get(d, nkey) : undefined;
         if (n) n.nud_state = state;
       });
       return nudName(state);
     }
     const sys = target as { sysctlDev?: string } | undefined;
-    if (sys && typeof sys === 'object' && 'sysctlDev' in sys) {
-      const n = parseInt(value, 0);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, not "${value}"`);
-      const field: Record<string, (p: import('../model/net/neigh').NeighParms) => void> = {
-        mcast_solicit: (p) => (p.mcast_probes = n), ucast_solicit: (p) => (p.ucast_probes = n), app_solicit: (p) => (p.app_probes = n),
-        mcast_resolicit: (p) => (p.mcast_reprobes = n), retrans_time_ms: (p) => (p.retrans_time = msToJiffies(n)),
-        base_reachable_time_ms: (p) => (p.base_reachable_time = msToJiffies(n)), delay_first_probe_time: (p) => (p.delay_probe_time = n * 250),
-        unres_qlen_bytes: (p) => (p.queue_len_bytes = n),
-      };
-      const set = field[name];
-      if (!set) throw new Error(`${name} cannot be set (settable: ${Object.keys(field).join(', ')})`);
-      if (name === 'retrans_time_ms' && n < 1) throw new Error('retrans_time_ms must be at least 1');
-      const dev = sys.sysctlDev!;
+    if (sys && typeof sys === 'object' && typeof sys.sysctlDev === 'string') {
+      const set = SETTABLE_SYSCTLS.get(name);
+      if (!set) throw new Error(l10n.t('{0} cannot be set (settable: {1})', name, [...SETTABLE_SYSCTLS.keys()].join(', ')));
+      const dev = sys.sysctlDev;
+      // The range the scenario language allows for the same sysctl.
+      const spec = findSysctl(`net.ipv4.neigh.${dev}.${name}`)?.spec;
+      const n = integerOf(value);
+      if (n === undefined || !spec || n < spec.min || n > spec.max) {
+        throw new Error(spec ? l10n.t('{0} must be an integer {1}..{2}, not "{3}"', name, spec.min, spec.max, value) : l10n.t('{0} cannot be set (settable: {1})', name, [...SETTABLE_SYSCTLS.keys()].join(', ')));
+      }
       rt.intervene((s) => {
         const d = s.kernel.net.dev(dev);
         const p = d ? s.kernel.net.parms.get(d) : undefined;
-        if (p) set(p);
+        if (p) set(p, n);
       });
       return String(n);
     }
-    throw new Error(`${name} is not a knob that can be set (settable: dev->mtu, a neighbour's nud_state, net.ipv4.neigh.* sysctls)`);
+    throw new Error(l10n.t('{0} is not a knob that can be set (settable: {1})', name, l10n.t('dev->mtu, a neighbour\'s nud_state, net.ipv4.neigh.* sysctls')));
   }
+}
+
+/** The neighbour sysctls setVariable changes, by the name the Sysctl scope shows. */
+const SETTABLE_SYSCTLS = new Map<string, (p: NeighParms, n: number) => void>([
+  ['mcast_solicit', (p, n) => (p.mcast_probes = n)],
+  ['ucast_solicit', (p, n) => (p.ucast_probes = n)],
+  ['app_solicit', (p, n) => (p.app_probes = n)],
+  ['mcast_resolicit', (p, n) => (p.mcast_reprobes = n)],
+  ['retrans_time_ms', (p, n) => (p.retrans_time = msToJiffies(n))],
+  ['base_reachable_time_ms', (p, n) => (p.base_reachable_time = msToJiffies(n))],
+  ['delay_first_probe_time', (p, n) => (p.delay_probe_time = n * 250)],
+  ['unres_qlen_bytes', (p, n) => (p.queue_len_bytes = n)],
+]);
+
+/** A whole number written in decimal or 0x hex, or undefined for anything else ("12abc", "1e3", ""). */
+function integerOf(text: string): number | undefined {
+  const t = text.trim();
+  if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 export { formatIpv4, formatHex };

@@ -41,6 +41,8 @@ export interface HelperSend {
   recverr: boolean;
   /** IP_OPTIONS bytes as hex. */
   ipOptions?: string;
+  /** A call without a socket name: the socket is closed right after it, as the model does. */
+  close: boolean;
 }
 
 export type HelperAction =
@@ -336,6 +338,10 @@ def do_send(socks, snd):
             result = 'ok'
     except OSError as e:
         result = errname(e.errno)
+    if snd['close']:
+        # A call without a socket name is a program that opens a socket, sends and closes it.
+        sk.s.close()
+        del socks[sk.name]
     res = {'rt': str(rt), 'socket': sk.name, 'result': result}
     if refused:
         res['setsockopt'] = refused
@@ -393,7 +399,7 @@ def drain(s):
 def mode_run():
     plan = json.loads(sys.stdin.readline())
     try:
-        # One socket per call unless named: many calls need many descriptors.
+        # Named sockets stay open until the end: a scenario may name many.
         resource.setrlimit(resource.RLIMIT_NOFILE, (1 << 16, 1 << 16))
     except (ValueError, OSError):
         pass

@@ -11,13 +11,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Scenario } from '../model/scenario/types';
-import { PcapWriter } from '../model/wire/pcap';
+import { prepareOutDir, writeCaptureFiles } from './outdir';
 import { runScenario } from '../model/run';
 import { formatIpv4, parseIpv4, prefixMask } from '../model/wire/addr';
 import { HELPER_PY, type HelperResult } from './helper-py';
-import { planCapture, type CapturePlan } from './plan';
+import { planCapture, captureLimitProblems, type CapturePlan } from './plan';
 import type { CaptureDoc, CaptureFrameMeta } from './capture-doc';
-import { CAPTURE_DOC_VERSION, formatCaptureDoc, scenarioDigest } from './capture-doc';
+import { CAPTURE_DOC_VERSION, scenarioDigest } from './capture-doc';
 import { OWNERS_DIR, OWN_NS_RE, forgetOwner, ownerGone, ownersDir, readOwner, recordOwner, recordedNamespaces, selfOwner, type Owner } from './owners';
 import { tracefsRoot, openTrace, startTrace, stopTrace, readTrace, closeTrace, staleInstances, type TraceInstance } from './tracefs';
 import { parseTrace, hostEvents } from './trace-events';
@@ -103,6 +103,7 @@ export function preflight(s: Scenario): Preflight {
   else if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     problems.push('capturing needs root (it creates network namespaces and veth devices): run it with sudo');
   }
+  problems.push(...captureLimitProblems(s));
   const entries = neighbourEntries(s);
   if (entries > MAX_NEIGHBOURS) {
     problems.push(`the scenario could create ${entries} neighbour entries, and the kernel's ARP table is shared by every namespace ` +
@@ -366,6 +367,9 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
   const log = o.log ?? (() => {});
   const pre = preflight(s);
   if (pre.problems.length || pre.missing.length) throw new CaptureEnvironmentError(preflightMessage(pre));
+  // Before anything is set up: an OUTDIR that cannot take the result is found out now. (Whether
+  // an earlier capture there may be replaced is the caller's question.)
+  prepareOutDir(outDir, true);
   installHandlers();
   let records: string;
   try {
@@ -408,8 +412,7 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
     }
     log(`namespaces ${plan.namespaces.join(', ')} ready`);
     const doc = await runCapture(s, plan, h, o, log);
-    writeOutputs(outDir, doc.frames, doc.doc);
-    if (o.keepTrace && doc.trace !== undefined) fs.writeFileSync(path.join(outDir, 'trace.txt'), doc.trace);
+    writeCaptureFiles(outDir, doc.frames, doc.doc, o.keepTrace ? doc.trace : undefined);
     return doc.doc;
   } finally {
     h.release();
@@ -635,15 +638,3 @@ function relRt(rt: number | string, start: number | string): number {
   return (a - c) * 1e9 + (b - d);
 }
 
-function writeOutputs(outDir: string, frames: Uint8Array[], doc: CaptureDoc): void {
-  fs.mkdirSync(outDir, { recursive: true });
-  const chunks: Uint8Array[] = [];
-  const w = new PcapWriter((c) => chunks.push(c));
-  frames.forEach((f, i) => w.write(doc.frames[i].time, f));
-  const tmpPcap = path.join(outDir, `.capture.pcap.${process.pid}.tmp`);
-  const tmpJson = path.join(outDir, `.result.json.${process.pid}.tmp`);
-  fs.writeFileSync(tmpPcap, Buffer.concat(chunks));
-  fs.writeFileSync(tmpJson, formatCaptureDoc(doc));
-  fs.renameSync(tmpPcap, path.join(outDir, 'capture.pcap'));
-  fs.renameSync(tmpJson, path.join(outDir, 'result.json'));
-}

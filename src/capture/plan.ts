@@ -93,15 +93,39 @@ export function callOrder(s: Scenario): { send: Send; rep: number; t: number }[]
   };
   for (const send of s.sends) if (send.count > 0) push({ t: send.at, send, rep: 0 });
   const out: { send: Send; rep: number; t: number }[] = [];
-  while (queue.length) {
-    let best = 0;
-    for (let i = 1; i < queue.length; i++) {
-      const a = queue[i];
-      const b = queue[best];
-      if (a.t < b.t || (a.t === b.t && a.seq < b.seq)) best = i;
+  // A binary heap by (time, order scheduled): n log n for n calls, whatever the number of lines.
+  const less = (a: Ev, b: Ev): boolean => a.t < b.t || (a.t === b.t && a.seq < b.seq);
+  const heap: Ev[] = [];
+  const add = (e: Ev): void => {
+    heap.push(e);
+    for (let i = heap.length - 1; i > 0;) {
+      const p = (i - 1) >> 1;
+      if (!less(heap[i], heap[p])) break;
+      [heap[i], heap[p]] = [heap[p], heap[i]];
+      i = p;
     }
-    const [e] = queue.splice(best, 1);
-    if (e.rep + 1 < e.send.count) push({ t: e.t + e.send.every, send: e.send, rep: e.rep + 1 });
+  };
+  const take = (): Ev => {
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length) {
+      heap[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        let m = i;
+        if (l < heap.length && less(heap[l], heap[m])) m = l;
+        if (l + 1 < heap.length && less(heap[l + 1], heap[m])) m = l + 1;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m], heap[i]];
+        i = m;
+      }
+    }
+    return top;
+  };
+  for (const e of queue) add(e);
+  while (heap.length) {
+    const e = take();
+    if (e.rep + 1 < e.send.count) add({ t: e.t + e.send.every, send: e.send, rep: e.rep + 1, seq: seq++ });
     out.push({ send: e.send, rep: e.rep, t: e.t });
   }
   return out;
@@ -127,7 +151,7 @@ function helperSend(send: Send, index: number, kn: (dev: string) => string): Hel
   const h: HelperSend = {
     index, line: send.pos.line, proto: send.proto, to: send.to, port: send.port, size: send.size,
     socket: send.socket ?? `#${index}`, df: send.df, connected: send.connected, broadcast: send.broadcast,
-    recverr: send.recverr,
+    recverr: send.recverr, close: send.socket === undefined,
   };
   if (send.ttl !== undefined) h.ttl = send.ttl;
   if (send.tos !== undefined) h.tos = send.tos;
@@ -142,11 +166,39 @@ function helperSend(send: Send, index: number, kn: (dev: string) => string): Hel
   return h;
 }
 
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of items) {
+    const k = key(x);
+    const list = m.get(k);
+    if (list) list.push(x);
+    else m.set(k, [x]);
+  }
+  return m;
+}
+
+/** What a capture may build and do: each link is a namespace and a veth pair, each further peer MAC a macvlan, each call a socket call of the helper. */
+export const CAPTURE_LIMITS = { links: 64, peerDevices: 256, calls: 100_000 } as const;
+
+/** The scenario's needs past CAPTURE_LIMITS, as problems to report before anything is set up. */
+export function captureLimitProblems(s: Scenario): string[] {
+  const problems: string[] = [];
+  if (s.links.length > CAPTURE_LIMITS.links) problems.push(`the scenario has ${s.links.length} links; kpath capture builds at most ${CAPTURE_LIMITS.links} (a namespace and a veth pair each)`);
+  const macs = new Set(s.peers.map((p) => `${p.dev} ${p.lladdr}`));
+  if (macs.size > CAPTURE_LIMITS.peerDevices) problems.push(`the scenario's peers have ${macs.size} MAC addresses; kpath capture builds at most ${CAPTURE_LIMITS.peerDevices} peer devices`);
+  let calls = 0;
+  for (const send of s.sends) calls += send.count;
+  if (calls > CAPTURE_LIMITS.calls) problems.push(`the scenario makes ${calls} socket calls; kpath capture makes at most ${CAPTURE_LIMITS.calls}`);
+  return problems;
+}
+
 export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
   const py = o.python ?? '/usr/bin/python3';
   const hostNs = `${o.prefix}-h`;
   const peerNs = s.links.map((l, i) => ({ link: l.name, ns: `${o.prefix}-p${i}` }));
-  const nsOf = (link: string): string => peerNs.find((p) => p.link === link)!.ns;
+  const nsByLink = new Map(peerNs.map((p) => [p.link, p.ns]));
+  const linkByNs = new Map(peerNs.map((p) => [p.ns, p.link]));
+  const nsOf = (link: string): string => nsByLink.get(link)!;
   const setup: SetupStep[] = [];
   const notes: string[] = [];
   const step = (what: string, argv: string[], input?: string): void => {
@@ -166,7 +218,9 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
   // setup): sysctls and offloads, in order.
   const nsSetup = new Map<string, string[]>();
   const later = (ns: string, ...items: string[]): void => {
-    nsSetup.set(ns, [...(nsSetup.get(ns) ?? []), ...items]);
+    const list = nsSetup.get(ns);
+    if (list) list.push(...items);
+    else nsSetup.set(ns, items);
   };
 
   // IPv6 off (no router solicitations or MLD reports on the links; nothing is up before this
@@ -187,15 +241,24 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
 
   // Peer MACs per link: the first one is the veth end's, the others macvlans on it.
   const macs = new Map<string, string[]>();
+  const macIndex = new Map<string, Map<string, number>>();
   for (const p of s.peers) {
     const list = macs.get(p.dev) ?? [];
-    if (!list.includes(p.lladdr)) list.push(p.lladdr);
+    const index = macIndex.get(p.dev) ?? new Map<string, number>();
+    if (!index.has(p.lladdr)) {
+      index.set(p.lladdr, list.length);
+      list.push(p.lladdr);
+    }
     macs.set(p.dev, list);
+    macIndex.set(p.dev, index);
   }
   const peerDev = (link: string, mac: string): string => {
-    const i = (macs.get(link) ?? []).indexOf(mac);
+    const i = macIndex.get(link)?.get(mac) ?? -1;
     return peerName(s.links.findIndex((l) => l.name === link), Math.max(0, i));
   };
+  // Addresses and peers by link, so that each peer looks only at its own link's.
+  const addrsOf = groupBy(s.addrs, (a) => a.dev);
+  const peersOf = groupBy(s.peers.filter((p) => !p.silent), (p) => p.dev);
 
   let tc = false;
   s.links.forEach((l, li) => {
@@ -242,7 +305,7 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
 
   for (const sc of s.sysctls) for (const p of sysctlPaths(sc.key, s.links, kn)) later(hostNs, `${p}=${sc.value}`);
   for (const [ns, items] of nsSetup) {
-    const what = ns === hostNs ? 'host: sysctls and offloads' : `link ${peerNs.find((p) => p.ns === ns)!.link}: the peers' sysctls and offload`;
+    const what = ns === hostNs ? 'host: sysctls and offloads' : `link ${linkByNs.get(ns)}: the peers' sysctls and offload`;
     step(what, inNs(ns, [py, '-I', o.helperPath, 'setup', ...items]));
   }
 
@@ -257,7 +320,7 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
     const pns = nsOf(p.dev);
     const dev = peerDev(p.dev, p.lladdr);
     const a = parseIpv4(p.address)!;
-    const own = s.addrs.find((x) => x.dev === p.dev && ((parseIpv4(x.address)! ^ a) & prefixMask(x.prefix)) === 0);
+    const own = (addrsOf.get(p.dev) ?? []).find((x) => ((parseIpv4(x.address)! ^ a) & prefixMask(x.prefix)) === 0);
     const add = ['ip', '-n', pns, 'addr', 'add', `${p.address}/${own ? own.prefix : 32}`, 'dev', dev];
     if (p.upAt > 0) actions.push({ kind: 'exec', t: p.upAt, what: `peer ${p.address} up`, argv: add });
     else step(`peer ${p.address}`, add);
@@ -266,16 +329,18 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
   // own, chosen by source address: a peer answers from its own device and MAC, and a peer outside
   // the host's subnets has a route back to them.
   for (const l of s.links) {
-    const peers = s.peers.filter((p) => p.dev === l.name && !p.silent);
-    const outside = peers.some((p) => !s.addrs.some((x) => x.dev === l.name && ((parseIpv4(x.address)! ^ parseIpv4(p.address)!) & prefixMask(x.prefix)) === 0));
+    const peers = peersOf.get(l.name) ?? [];
+    const linkAddrs = addrsOf.get(l.name) ?? [];
+    const outside = peers.some((p) => !linkAddrs.some((x) => ((parseIpv4(x.address)! ^ parseIpv4(p.address)!) & prefixMask(x.prefix)) === 0));
     if ((macs.get(l.name) ?? []).length < 2 && !outside) continue;
     const pns = nsOf(l.name);
-    const nets = s.addrs.filter((x) => x.dev === l.name).map((x) => `${formatIpv4(parseIpv4(x.address)! & prefixMask(x.prefix))}/${x.prefix}`);
+    const nets = linkAddrs.map((x) => `${formatIpv4(parseIpv4(x.address)! & prefixMask(x.prefix))}/${x.prefix}`);
+    const byMac = groupBy(peers, (p) => p.lladdr);
     (macs.get(l.name) ?? []).forEach((mac, i) => {
       const dev = peerDev(l.name, mac);
       const table = String(100 + i);
       for (const net of nets) peerRoutes.push({ what: `link ${l.name}: ${dev}'s route to ${net}`, argv: ['ip', '-n', pns, 'route', 'add', net, 'dev', dev, 'table', table] });
-      for (const p of peers.filter((x) => x.lladdr === mac)) {
+      for (const p of byMac.get(mac) ?? []) {
         peerRoutes.push({ what: `peer ${p.address}: answers from ${dev}`, argv: ['ip', '-n', pns, 'rule', 'add', 'from', p.address, 'lookup', table] });
       }
     });

@@ -1,5 +1,7 @@
 // Command-line arguments of `kpath`, parsed by hand (a handful of options, no dependency needed).
 
+import * as l10n from '@vscode/l10n';
+
 export class UsageError extends Error {}
 
 /** Above this many socket calls, `kpath run` keeps totals instead of records (see --counts). */
@@ -18,7 +20,8 @@ export interface RunArgs {
   kernelSource?: string;
 }
 
-export const MAIN_HELP = `kpath: step through a model of the Linux IPv4 transmit path
+export function mainHelp(): string {
+  return l10n.t(`kpath: step through a model of the Linux IPv4 transmit path
 
 Usage:
   kpath run FILE.kpath [options]   run a scenario headless (see: kpath run --help)
@@ -35,9 +38,11 @@ on its links, and timed socket calls. The language is documented in docs/scenari
 
 Exit status: 0 the scenario ran; 2 bad scenario or bad arguments; 1 a fault in kpath itself
 (kpath compare: 1 when the model and the kernel differ; kpath tutorial check: 1 when a lesson
-fails against the model).`;
+fails against the model).`);
+}
 
-export const RUN_HELP = `Usage: kpath run FILE.kpath [--pcap OUT.pcap] [--trace] [--json] [--break FUNC]... [--kernel 6.18|4.9] [--kernel-source DIR] [--counts|--records]
+export function runHelp(): string {
+  return l10n.t(`Usage: kpath run FILE.kpath [--pcap OUT.pcap] [--trace] [--json] [--break FUNC]... [--kernel 6.18|4.9] [--kernel-source DIR] [--counts|--records]
 
 Runs the scenario on the model's virtual clock and prints what happened: the result of each
 socket call, the frames on the wire (like a packet capture), drops with their reasons, ICMP
@@ -62,11 +67,12 @@ Options:
                     listed on stderr. The tree is parsed once and the result cached.
   --counts          keep totals per send line instead of a record per socket call and per
                     frame (the pcap still gets every frame); memory stays bounded. This is
-                    the default above ${AUTO_COUNTS_CALLS} socket calls, and kpath says so on stderr.
+                    the default above {0} socket calls, and kpath says so on stderr.
   --records         keep a record per call and per frame whatever the run's size.
   -h, --help        this text
 
-A long run shows its progress on stderr when stderr is a terminal.`;
+A long run shows its progress on stderr when stderr is a terminal.`, AUTO_COUNTS_CALLS);
+}
 
 export function parseRunArgs(argv: string[]): RunArgs {
   const a: RunArgs = { file: '', trace: false, json: false, breaks: [] };
@@ -74,7 +80,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     const arg = argv[i];
     const value = (): string => {
       const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      if (v === undefined || v.startsWith('--')) throw new UsageError(l10n.t('{0} needs a value', arg));
       return v;
     };
     if (arg === '--pcap') a.pcap = value();
@@ -92,30 +98,35 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (arg.startsWith('--kernel-source=')) a.kernelSource = arg.slice(16);
     else if (arg === '--kernel' || arg.startsWith('--kernel=')) {
       const v = arg === '--kernel' ? value() : arg.slice(9);
-      if (v !== '6.18' && v !== '4.9') throw new UsageError(`--kernel must be 6.18 or 4.9, not "${v}"`);
+      if (v !== '6.18' && v !== '4.9') throw new UsageError(l10n.t('{0} must be 6.18 or 4.9, not "{1}"', '--kernel', v));
       a.kernel = v;
-    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (see kpath run --help)`);
+    } else if (arg.startsWith('-')) throw new UsageError(l10n.t('unknown option {0} (see {1})', arg, 'kpath run --help'));
     else if (!a.file) a.file = arg;
-    else throw new UsageError(`one scenario file at a time ("${a.file}" and "${arg}")`);
+    else throw new UsageError(l10n.t('one scenario file at a time ("{0}" and "{1}")', a.file, arg));
   }
-  if (!a.file) throw new UsageError('kpath run needs a scenario file (see kpath run --help)');
+  if (!a.file) throw new UsageError(l10n.t('{0} needs a scenario file (see {1})', 'kpath run', 'kpath run --help'));
   return a;
 }
 
-export const DAP_HELP = `Usage: kpath dap
+export function dapHelp(): string {
+  return l10n.t(`Usage: kpath dap
 
 Serves the Debug Adapter Protocol on stdin/stdout, for any DAP client (VS Code, nvim-dap, ...).
 Launch arguments: "scenario" (a .kpath path or a scenario object), "stopOnEntry", "kernel"
 ("6.18" or "4.9"), "trace" (trace lines to the debug console), "kernelSource" (a Linux source
 tree: frames and line breakpoints in its files, docs/kernel-source.md). The adapter exits when its
-client closes the connection. docs/debugging.md shows an nvim-dap configuration.`;
+client closes the connection. docs/debugging.md shows an nvim-dap configuration.`);
+}
 
-export const FUNCTIONS_HELP = `Usage: kpath functions
+export function functionsHelp(): string {
+  return l10n.t(`Usage: kpath functions
 
 Lists the modeled kernel functions, one a line: the kernel's name (what --break and function
-breakpoints take), the kernel source file it comes from, and the kernel profiles it runs in.`;
+breakpoints take), the kernel source file it comes from, and the kernel profiles it runs in.`);
+}
 
-export const CAPTURE_HELP = `Usage: kpath capture FILE.kpath OUTDIR [--trace]
+export function captureHelp(): string {
+  return l10n.t(`Usage: kpath capture FILE.kpath OUTDIR [--force] [--trace]
 
 Runs the scenario on this machine's kernel and records what it did, for comparing with the model
 (kpath compare). Needs root and network namespaces. It builds the scenario in namespaces of its
@@ -130,13 +141,20 @@ until the scenario's run time (or until the model goes quiet, plus 0.5 s), and w
                         error queues, the SNMP counters that changed, the final neighbour table,
                         and the kernel's events for the host namespace (tracepoints through
                         tracefs: neighbour states, drops with their reasons, device transmits)
-  OUTDIR/trace.txt      with --trace: the kernel's trace as tracefs wrote it, every namespace's
+  OUTDIR/trace.txt      with --trace: the kernel's trace as tracefs wrote it (every namespace's
+                        events)
+
+OUTDIR is checked before the capture starts (made if missing; it must be a folder kpath can
+write in), and a capture already there is kept unless --force replaces it. The files appear
+complete or not at all.
 
 Traffic stays inside those namespaces, and they are deleted at the end, on errors and on Ctrl-C.
 Nothing is installed: without tcpdump, iproute2, python3 (or nftables when the scenario has nft
-rules) it names the Debian packages to install and exits 2; without root or namespaces, too.`;
+rules) it names the Debian packages to install and exits 2; without root or namespaces, too.`);
+}
 
-export const COMPARE_HELP = `Usage: kpath compare FILE.kpath [--capture DIR] [--keep DIR] [--json]
+export function compareHelp(): string {
+  return l10n.t(`Usage: kpath compare FILE.kpath [--capture DIR] [--keep DIR [--force]] [--json]
 
 Runs the scenario on the model and compares it with the real kernel frame by frame, then the
 calls' results, error queues, counters, the neighbour table and, when the capture recorded them,
@@ -150,6 +168,8 @@ granularity: an ARP retransmit 1000..1032 ms after the request, later ones 1024 
 Options:
   --capture DIR   compare with a capture made earlier by kpath capture (no root needed)
   --keep DIR      capture live (as root) and keep the capture in DIR
+  --force         with --keep: replace a capture already in DIR
   --json          print {agree, differences, ignored, eventsCompared, rows} as JSON
 
-Exit status: 0 they agree; 1 they differ; 2 bad input, or a live capture is not possible here.`;
+Exit status: 0 they agree; 1 they differ; 2 bad input, or a live capture is not possible here.`);
+}

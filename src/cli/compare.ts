@@ -1,9 +1,7 @@
 // `kpath compare FILE.kpath [--capture DIR] [--json]`: the model against the real kernel, frame by
 // frame (src/capture/compare.ts). Without --capture it captures live first (root, namespaces).
 
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { runScenario } from '../model/run';
 import { readCapture, scenarioDigest } from '../capture/capture-doc';
 import { compare, formatComparison } from '../capture/compare';
@@ -11,21 +9,24 @@ import { sideFromCapture, sideFromRun } from '../capture/sides';
 import { captureEnd, captureScenario, CaptureEnvironmentError, preflight, preflightMessage } from '../capture/live';
 import { loadScenarioFile, reportError } from './capture';
 import { UsageError } from './args';
+import { prepareOutDir } from '../capture/outdir';
+import { tempDir, removeTempDir } from '../io/files';
 
 interface CompareArgs {
   file: string;
   capture?: string;
   json: boolean;
   keep?: string;
+  force: boolean;
 }
 
 function parseCompareArgs(argv: string[]): CompareArgs {
-  const a: CompareArgs = { file: '', json: false };
+  const a: CompareArgs = { file: '', json: false, force: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
       const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      if (v === undefined || v.startsWith('--')) throw new UsageError(l10n.t('{0} needs a value', arg));
       return v;
     };
     if (arg === '--capture') a.capture = value();
@@ -33,12 +34,14 @@ function parseCompareArgs(argv: string[]): CompareArgs {
     else if (arg === '--keep') a.keep = value();
     else if (arg.startsWith('--keep=')) a.keep = arg.slice(7);
     else if (arg === '--json') a.json = true;
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (see kpath compare --help)`);
+    else if (arg === '--force') a.force = true;
+    else if (arg.startsWith('-')) throw new UsageError(l10n.t('unknown option {0} (see {1})', arg, 'kpath compare --help'));
     else if (!a.file) a.file = arg;
-    else throw new UsageError(`one scenario file at a time ("${a.file}" and "${arg}")`);
+    else throw new UsageError(l10n.t('one scenario file at a time ("{0}" and "{1}")', a.file, arg));
   }
-  if (!a.file) throw new UsageError('kpath compare needs a scenario file (see kpath compare --help)');
-  if (a.capture && a.keep) throw new UsageError('--keep saves a live capture; with --capture nothing is captured');
+  if (!a.file) throw new UsageError(l10n.t('{0} needs a scenario file (see {1})', 'kpath compare', 'kpath compare --help'));
+  if (a.capture && a.keep) throw new UsageError(l10n.t('{0} saves a live capture; with {1} nothing is captured', '--keep', '--capture'));
+  if (a.force && !a.keep) throw new UsageError(l10n.t('{0} replaces a capture kept with {1}; without {2} nothing is replaced', '--force', '--keep DIR', '--keep'));
   return a;
 }
 
@@ -52,23 +55,32 @@ export async function compareCommand(argv: string[], write: (s: string) => void)
     if (!dir) {
       const pre = preflight(scenario);
       if (pre.problems.length || pre.missing.length) {
-        throw new CaptureEnvironmentError(`${preflightMessage(pre)}\n(or compare with a stored capture: --capture DIR)`);
+        throw new CaptureEnvironmentError(`${preflightMessage(pre)}\n(${l10n.t('or compare with a stored capture: {0}', '--capture DIR')})`);
       }
-      if (a.keep) dir = a.keep;
-      else dir = tmp = fs.mkdtempSync(path.join(os.tmpdir(), `kpath-compare-${process.pid}-`));
-      const log = (l: string): void => void process.stderr.write(`kpath compare: ${l}\n`);
-      await captureScenario(scenario, dir, { end: captureEnd(scenario, result.endTime), scenarioPath: a.file, log });
+      if (a.keep) {
+        prepareOutDir(a.keep, a.force);
+        dir = a.keep;
+      } else {
+        // Private, and removed on every way out (an error, Ctrl-C) as well as below.
+        dir = tmp = tempDir(`kpath-compare-${process.pid}-`);
+      }
     }
     let stored;
     try {
-      stored = readCapture(dir);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
+      if (!a.capture) {
+        const log = (l: string): void => void process.stderr.write(`kpath compare: ${l}\n`);
+        await captureScenario(scenario, dir!, { end: captureEnd(scenario, result.endTime), scenarioPath: a.file, log });
+      }
+      try {
+        stored = readCapture(dir!);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
     } finally {
-      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+      if (tmp) removeTempDir(tmp);
     }
     if (stored.doc.scenarioDigest !== scenarioDigest(scenario)) {
-      process.stderr.write(`kpath compare: warning: ${dir} was captured from another version of ${a.file}\n`);
+      process.stderr.write(`kpath compare: ${l10n.t('warning: {0} was captured from another version of {1}', dir, a.file)}\n`);
     }
     const model = sideFromRun(result);
     const kernel = sideFromCapture(stored);
@@ -76,9 +88,9 @@ export async function compareCommand(argv: string[], write: (s: string) => void)
     if (a.json) {
       write(JSON.stringify({ agree: c.agree, kernel: stored.doc.kernel, differences: c.differences, ignored: c.ignored, eventsCompared: c.eventsCompared, rows: c.rows.map((r) => ({ model: r.model, kernel: r.kernel, differ: r.differences.length > 0 })) }, null, 2) + '\n');
     } else {
-      write(`Model (kernel profile ${scenario.kernel}) against ${stored.doc.kernel} (${a.capture ? dir : 'captured now'}), ${a.file}\n\n`);
+      write(`${l10n.t('Model (kernel profile {0}) against {1} ({2}), {3}', scenario.kernel, stored.doc.kernel, a.capture ? dir : l10n.t('captured now'), a.file)}\n\n`);
       write(formatComparison(c, model, kernel) + '\n');
-      for (const n of stored.doc.notes) write(`Note on the capture: ${n}\n`);
+      for (const n of stored.doc.notes) write(`${l10n.t('Note on the capture: {0}', n)}\n`);
     }
     return c.agree ? 0 : 1;
   } catch (e) {

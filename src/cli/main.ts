@@ -1,14 +1,16 @@
 // The `kpath` command.
 
-import { MAIN_HELP, RUN_HELP, DAP_HELP, CAPTURE_HELP, COMPARE_HELP, FUNCTIONS_HELP, parseRunArgs, UsageError } from './args';
+import * as l10n from '@vscode/l10n';
+import { mainHelp, runHelp, dapHelp, captureHelp, compareHelp, functionsHelp, parseRunArgs, UsageError } from './args';
 import { captureCommand, printableLines, reportError } from './capture';
 import { compareCommand } from './compare';
 import { runCommand } from './run';
 import { kernelSourceFor, profileOf } from './kernel-source';
-import { tutorialCommand, TUTORIAL_HELP } from './tutorial';
+import { tutorialCommand, tutorialHelp } from './tutorial';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
 import { useLanguage, languageFromEnv } from '../l10n';
 import { serveStdio } from '../adapter/stdio';
+import { exitOnSignals } from '../io/files';
 
 declare const KPATH_VERSION: string | undefined;
 
@@ -17,11 +19,11 @@ function main(argv: string[]): number | undefined {
   const [cmd, ...rest] = argv;
   try {
     if (!cmd) {
-      process.stderr.write(MAIN_HELP + '\n');
+      process.stderr.write(mainHelp() + '\n');
       return 2;
     }
     if (cmd === '-h' || cmd === '--help' || cmd === 'help') {
-      write(MAIN_HELP + '\n');
+      write(mainHelp() + '\n');
       return 0;
     }
     if (cmd === '--version' || cmd === '-V') {
@@ -30,32 +32,32 @@ function main(argv: string[]): number | undefined {
     }
     if (cmd === 'run') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        write(RUN_HELP + '\n');
+        write(runHelp() + '\n');
         return 0;
       }
       const a = parseRunArgs(rest);
-      if (a.kernelSource && profileOf(a.file)) {
-        // The tree's mapping loads first (a worker parses it the first time), then the run.
-        void kernelSourceFor(a.kernelSource, a.kernel ?? profileOf(a.file)!)
-          .then((sourceOf) => (process.exitCode = runCommand(a, write, sourceOf)))
-          .catch((e: unknown) => (process.exitCode = reportError(e)));
-        return undefined;
-      }
-      return runCommand(a, write);
+      exitOnSignals();
+      // The tree's mapping loads first (a worker parses it the first time), then the run.
+      const sourceOf = a.kernelSource && profileOf(a.file) ? kernelSourceFor(a.kernelSource, a.kernel ?? profileOf(a.file)!) : Promise.resolve(undefined);
+      void sourceOf
+        .then((of) => runCommand(a, write, of))
+        .then((c) => (process.exitCode = c))
+        .catch((e: unknown) => (process.exitCode = reportError(e)));
+      return undefined;
     }
     if (cmd === 'dap') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        write(DAP_HELP + '\n');
+        write(dapHelp() + '\n');
         return 0;
       }
-      if (rest.length) throw new UsageError(`kpath dap takes no arguments, not "${rest[0]}" (see kpath dap --help)`);
+      if (rest.length) throw new UsageError(l10n.t('{0} takes no arguments, not "{1}" (see {2})', 'kpath dap', rest[0], 'kpath dap --help'));
       // The session speaks DAP on stdin/stdout and exits when its client goes away.
       serveStdio();
       return undefined;
     }
     if (cmd === 'capture' || cmd === 'compare') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        write((cmd === 'capture' ? CAPTURE_HELP : COMPARE_HELP) + '\n');
+        write((cmd === 'capture' ? captureHelp() : compareHelp()) + '\n');
         return 0;
       }
       // These run real processes and wait on them: the exit status comes when they are done.
@@ -64,7 +66,7 @@ function main(argv: string[]): number | undefined {
     }
     if (cmd === 'tutorial') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        write(TUTORIAL_HELP + '\n');
+        write(tutorialHelp() + '\n');
         return 0;
       }
       // A lesson's problems quote its text: shown, never obeyed by the terminal.
@@ -72,14 +74,14 @@ function main(argv: string[]): number | undefined {
     }
     if (cmd === 'functions') {
       if (rest.length === 1 && (rest[0] === '-h' || rest[0] === '--help')) {
-        write(FUNCTIONS_HELP + '\n');
+        write(functionsHelp() + '\n');
         return 0;
       }
-      if (rest.length) throw new UsageError(`kpath functions takes no arguments, not "${rest[0]}" (see kpath --help)`);
+      if (rest.length) throw new UsageError(l10n.t('{0} takes no arguments, not "{1}" (see {2})', 'kpath functions', rest[0], 'kpath --help'));
       for (const f of MODELED_FUNCTIONS) write(`${f.name.padEnd(28)} ${f.source.padEnd(26)} ${f.profiles.join(', ')}\n`);
       return 0;
     }
-    throw new UsageError(`unknown command "${cmd}" (see kpath --help)`);
+    throw new UsageError(l10n.t('unknown command "{0}" (see {1})', cmd, 'kpath --help'));
   } catch (e) {
     return reportError(e);
   }

@@ -1,8 +1,9 @@
 // `kpath run`: parse the scenario, run it with the requested watchers and sinks, print the result.
 
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
-import { createKernel, runKernel, resultOf, totalCalls } from '../model/run';
+import { createKernel, runKernelSlice, resultOf, totalCalls } from '../model/run';
 import { Tracer, formatTraceLine, TraceLine } from '../model/trace';
 import { findFunction, MODELED_FUNCTIONS } from '../model/kernel/functions';
 import { PcapWriter } from '../model/wire/pcap';
@@ -13,12 +14,12 @@ import { formatReport } from './format';
 /** Where a trace line's function is in a Linux tree (`kpath run --kernel-source`): `path:line`, or undefined. */
 export type SourceOf = (fn: string) => string | undefined;
 
-export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: SourceOf): number {
+export async function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: SourceOf): Promise<number> {
   let text: string;
   try {
     text = fs.readFileSync(a.file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${a.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(l10n.t('cannot read {0}: {1}', a.file, (e as NodeJS.ErrnoException).code ?? (e as Error).message));
   }
   const parsed = parseScenarioAll(text, a.file);
   if (!parsed.scenario) throw new ScenarioErrors(parsed.errors);
@@ -26,8 +27,8 @@ export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: So
   if (a.kernel) scenario.kernel = a.kernel;
   for (const b of a.breaks) {
     const f = findFunction(b);
-    if (!f) throw new UsageError(`--break ${b}: not a modeled function; modeled: ${MODELED_FUNCTIONS.map((x) => x.name).join(', ')}`);
-    if (!f.profiles.includes(scenario.kernel)) throw new UsageError(`--break ${b}: ${b} is not on the ${scenario.kernel} path (it runs in ${f.profiles.join(', ')})`);
+    if (!f) throw new UsageError(l10n.t('--break {0}: not a modeled function; modeled: {1}', b, MODELED_FUNCTIONS.map((x) => x.name).join(', ')));
+    if (!f.profiles.includes(scenario.kernel)) throw new UsageError(`--break ${b}: ${l10n.t('{0} is not on the {1} path (it runs in {2})', b, scenario.kernel, f.profiles.join(', '))}`);
   }
 
   let pcap: AtomicFile | null = null;
@@ -35,7 +36,7 @@ export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: So
     try {
       pcap = new AtomicFile(a.pcap);
     } catch (e) {
-      throw new UsageError(`cannot write ${a.pcap}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(l10n.t('cannot write {0}: {1}', a.pcap ?? '', (e as NodeJS.ErrnoException).code ?? (e as Error).message));
     }
   }
   try {
@@ -44,7 +45,9 @@ export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: So
     const calls = totalCalls(scenario);
     const record = a.record ?? (calls > AUTO_COUNTS_CALLS ? 'counts' : 'all');
     if (record === 'counts' && !a.record) {
-      process.stderr.write(`kpath: ${calls} socket calls: keeping totals per send line instead of a record per call and per frame${a.pcap ? ' (the pcap gets every frame)' : ''}; --records keeps them all\n`);
+      process.stderr.write(`kpath: ${a.pcap
+        ? l10n.t('{0} socket calls: keeping totals per send line instead of a record per call and per frame (the pcap gets every frame); --records keeps them all', calls)
+        : l10n.t('{0} socket calls: keeping totals per send line instead of a record per call and per frame; --records keeps them all', calls)}\n`);
     }
     const progress = process.stderr.isTTY ? new ProgressBar(process.stderr) : null;
     const traceLines: TraceLine[] = [];
@@ -59,9 +62,11 @@ export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: So
       record,
       progress: progress ? (done, total) => progress.show(done, total) : undefined,
     });
-    if (tracer && !a.json && a.trace) write(`Trace (time, context, packet, function, len, decision):\n`);
+    if (tracer && !a.json && a.trace) write(`${l10n.t('Trace (time, context, packet, function, len, decision):')}\n`);
     try {
-      runKernel(k, scenario.run);
+      // In slices, so that Ctrl-C (and SIGTERM) is handled during a long run and its temporaries removed.
+      const done = { events: 0 };
+      while (!runKernelSlice(k, scenario.run, SLICE_EVENTS, done)) await new Promise((r) => setImmediate(r));
     } finally {
       progress?.clear();
     }
@@ -72,7 +77,7 @@ export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: So
       try {
         pcap.commit();
       } catch (e) {
-        throw new UsageError(`cannot write ${a.pcap}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new UsageError(l10n.t('cannot write {0}: {1}', a.pcap ?? '', (e as NodeJS.ErrnoException).code ?? (e as Error).message));
       }
     }
     if (a.json) {
@@ -83,10 +88,10 @@ export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: So
     } else {
       if (a.trace) write('\n');
       if (a.breaks.length) {
-        write(`Breakpoints: ${a.breaks.map((b) => `${b} hit ${tracer!.breakHits().get(b) ?? 0} times`).join(', ')}\n\n`);
+        write(`${l10n.t('Breakpoints: {0}', a.breaks.map((b) => l10n.t('{0} hit {1} times', b, tracer!.breakHits().get(b) ?? 0)).join(', '))}\n\n`);
       }
       write(formatReport(result) + '\n');
-      if (a.pcap) write(`\nWrote ${k.frameCount} frames to ${a.pcap}\n`);
+      if (a.pcap) write(`\n${l10n.t('Wrote {0} frames to {1}', k.frameCount, a.pcap)}\n`);
     }
     return 0;
   } catch (e) {
@@ -94,6 +99,9 @@ export function runCommand(a: RunArgs, write: (s: string) => void, sourceOf?: So
     throw e;
   }
 }
+
+/** Events run between two looks at the event loop (signals): a few milliseconds' worth. */
+const SLICE_EVENTS = 1 << 14;
 
 /** A trace line with the function's place in the kernel source appended. */
 function withSource(line: string, source: string | undefined): string {
@@ -119,7 +127,7 @@ class ProgressBar {
     const frac = Math.min(1, done / total);
     const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
     const secs = ((now - this.start) / 1000).toFixed(1);
-    this.out.write(`\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${done}/${total} socket calls  ${secs} s`);
+    this.out.write(`\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${l10n.t('{0}/{1} socket calls', done, total)}  ${secs} s`);
     this.shown = true;
   }
 

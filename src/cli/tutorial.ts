@@ -15,7 +15,8 @@ import { lessonProblems, checkLesson } from '../debugger/lesson-check';
 import type { CheckFailure } from '../debugger/lesson-check';
 import { UsageError } from './args';
 
-export const TUTORIAL_HELP = `Usage: kpath tutorial check [DIR|FILE.lesson]...
+export function tutorialHelp(): string {
+  return l10n.t(`Usage: kpath tutorial check [DIR|FILE.lesson]...
 
 Checks lessons against the model with no UI: each lesson's scenario runs in the debugger's
 runtime, stopped on entry; each step's knob is applied (the run starts again), each target is
@@ -27,7 +28,8 @@ The lesson format is documented in docs/lessons.md.
 Prints one line per lesson, then "N lessons, N passed".
 
 Exit status: 0 every lesson passed; 1 a lesson fails against the model (the file, the step and
-why are printed); 2 a lesson file is malformed (FILE:LINE:COL: problem) or a bad argument.`;
+why are printed); 2 a lesson file is malformed (FILE:LINE:COL: problem) or a bad argument.`);
+}
 
 /** The bundled lessons: media/lessons beside dist/ (or above out/src/cli when run from the tests' build). */
 export function bundledLessonsDir(from = __dirname): string {

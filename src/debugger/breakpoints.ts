@@ -1,6 +1,7 @@
 // The breakpoints a run stops on: by function, by line (resolved to step points), and exception
 // filters; with their conditions, hit counts and logpoint messages.
 
+import * as l10n from '@vscode/l10n';
 import { evaluate, truthy, interpolate, checkHitCondition, ExprError } from './expr';
 import type { ExprEnv } from './expr';
 import type { Breakpoint, FunctionBreakpoint, StepBreakpoint, ExceptionFilter, StepInfo, StopReason } from './types';
@@ -69,7 +70,7 @@ export class Breakpoints {
       try {
         if (!checkHitCondition(bp.hitCondition, hits)) return false;
       } catch (e) {
-        if (live) out.push(`hit condition "${bp.hitCondition}": ${(e as Error).message}`);
+        if (live) out.push(l10n.t('hit condition "{0}": {1}', bp.hitCondition ?? '', (e as Error).message));
         return true;
       }
     }
@@ -86,7 +87,7 @@ function test(cond: string, rec: Recorder, out: string[], live: boolean): boolea
     return truthy(evaluate(cond, recEnv(rec)));
   } catch (e) {
     // A condition that cannot be evaluated stops, so the user sees why.
-    if (live) out.push(`condition "${cond}": ${e instanceof ExprError ? e.message : (e as Error).message}`);
+    if (live) out.push(l10n.t('condition "{0}": {1}', cond, e instanceof ExprError ? e.message : (e as Error).message));
     return true;
   }
 }

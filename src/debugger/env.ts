@@ -2,6 +2,7 @@
 // stop's globals, among them what the run has done so far: frames, sends, drops, counters) and
 // the functions it can call (ip_hdr, skb_headroom, neigh, ...).
 
+import * as l10n from '@vscode/l10n';
 import type { SkBuff } from '../model/net/skbuff';
 import type { Value, ExprEnv } from './expr';
 import { wrap, ipHeaderView, skbView, rtView } from './inspect';
@@ -83,15 +84,15 @@ export function stopEnv(stop: Stop, frameIndex: number): ExprEnv {
       case 'neigh': {
         // neigh("192.0.2.2") or neigh(192.0.2.2): the entry for that address, NULL when there is none.
         const addr = typeof a === 'number' ? formatIpv4(a >>> 0) : a;
-        if (args.length !== 1 || typeof addr !== 'string') throw new ExprError('neigh expects one IPv4 address, e.g. neigh("192.0.2.2")');
+        if (args.length !== 1 || typeof addr !== 'string') throw new ExprError(l10n.t('{0} expects one IPv4 address, e.g. {1}', 'neigh', 'neigh("192.0.2.2")'));
         const n = findNeigh(k, addr);
         return n ? neighEntryView(n, k) : null;
       }
       case 'dev':
-        if (args.length !== 1 || typeof a !== 'string') throw new ExprError('dev expects one device name, e.g. dev("veth0")');
+        if (args.length !== 1 || typeof a !== 'string') throw new ExprError(l10n.t('{0} expects one device name, e.g. {1}', 'dev', 'dev("veth0")'));
         return deviceByName(k, a);
       case 'sock':
-        if (args.length !== 1 || typeof a !== 'string') throw new ExprError('sock expects one socket name from the scenario, e.g. sock("s")');
+        if (args.length !== 1 || typeof a !== 'string') throw new ExprError(l10n.t('{0} expects one socket name from the scenario, e.g. {1}', 'sock', 'sock("s")'));
         return socketByName(k, a);
       default:
         return undefined;

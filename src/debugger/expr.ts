@@ -14,6 +14,8 @@
 // (`192.0.2.1 == 0xC0000201`), orders as that integer, and stands for it wherever a number is
 // needed, so `(iph->daddr & 0xffffff00) == 192.0.2.0` tests a /24.
 
+import * as l10n from '@vscode/l10n';
+
 // ---------------------------------------------------------------------------------------------
 // Values and environment
 
@@ -127,10 +129,10 @@ function lex(text: string): Token[] {
     } else if (c === '"') {
       i = lexString(text, i, toks);
     } else if (c === "'") {
-      throw new ExprError('strings are written in double quotes', i + 1);
+      throw new ExprError(l10n.t('strings are written in double quotes'), i + 1);
     } else {
       const op = OPERATORS.find((o) => text.startsWith(o, i));
-      if (op === undefined) throw new ExprError(`unexpected character ${JSON.stringify(c)}`, i + 1);
+      if (op === undefined) throw new ExprError(l10n.t('unexpected character {0}', JSON.stringify(c)), i + 1);
       toks.push({ kind: 'op', text: op, pos: i });
       i += op.length;
     }
@@ -146,32 +148,32 @@ function lexNumber(text: string, i: number, toks: Token[]): number {
   let m: RegExpExecArray | null;
   if ((m = /^\d+\.\d+\.\d+\.\d+/.exec(rest))) {
     len = m[0].length;
-    if (/^[\w.]/.test(rest.slice(len))) throw new ExprError(`malformed IPv4 address "${/^[\w.]+/.exec(rest)![0]}"`, col);
+    if (/^[\w.]/.test(rest.slice(len))) throw new ExprError(l10n.t('malformed IPv4 address "{0}"', /^[\w.]+/.exec(rest)![0]), col);
     for (const octet of m[0].split('.')) {
-      if (octet.length > 1 && octet[0] === '0') throw new ExprError(`IPv4 address "${m[0]}" has an octet with a leading zero`, col);
-      if (Number(octet) > 255) throw new ExprError(`IPv4 address "${m[0]}" has an octet above 255`, col);
+      if (octet.length > 1 && octet[0] === '0') throw new ExprError(l10n.t('IPv4 address "{0}" has an octet with a leading zero', m[0]), col);
+      if (Number(octet) > 255) throw new ExprError(l10n.t('IPv4 address "{0}" has an octet above 255', m[0]), col);
     }
     toks.push({ kind: 'ip', text: m[0], pos: i, value: m[0] });
     return i + len;
   }
   let value: number;
   if ((m = /^0[xX]([0-9a-fA-F]*)/.exec(rest))) {
-    if (m[1] === '') throw new ExprError('"0x" needs hex digits', col);
+    if (m[1] === '') throw new ExprError(l10n.t('"0x" needs hex digits'), col);
     value = parseInt(m[1], 16);
   } else if (/^\d+\.\d/.test(rest)) {
-    throw new ExprError('numbers are whole; a dotted number must be an IPv4 address a.b.c.d', col);
+    throw new ExprError(l10n.t('numbers are whole; a dotted number must be an IPv4 address a.b.c.d'), col);
   } else {
     m = /^\d+/.exec(rest)!;
     if (m[0].length > 1 && m[0][0] === '0') {
-      throw new ExprError(`octal numbers are not supported ("${m[0]}"); write it in decimal or 0x hex`, col);
+      throw new ExprError(l10n.t('octal numbers are not supported ("{0}"); write it in decimal or 0x hex', m[0]), col);
     }
     value = Number(m[0]);
   }
   len = m[0].length;
   // C integer suffixes (1400U, 0xffUL) are accepted and mean nothing here.
   len += /^[uUlL]*/.exec(rest.slice(len))![0].length;
-  if (/^[\w.]/.test(rest.slice(len))) throw new ExprError(`malformed number "${/^[\w.]+/.exec(rest)![0]}"`, col);
-  if (!Number.isSafeInteger(value)) throw new ExprError(`number ${m[0]} is too large`, col);
+  if (/^[\w.]/.test(rest.slice(len))) throw new ExprError(l10n.t('malformed number "{0}"', /^[\w.]+/.exec(rest)![0]), col);
+  if (!Number.isSafeInteger(value)) throw new ExprError(l10n.t('number {0} is too large', m[0]), col);
   toks.push({ kind: 'num', text: rest.slice(0, len), pos: i, value });
   return i + len;
 }
@@ -182,7 +184,7 @@ function lexString(text: string, i: number, toks: Token[]): number {
   let j = i + 1;
   let s = '';
   for (;;) {
-    if (j >= text.length) throw new ExprError('unterminated string', i + 1);
+    if (j >= text.length) throw new ExprError(l10n.t('unterminated string'), i + 1);
     const ch = text[j];
     if (ch === '"') break;
     if (ch !== '\\') {
@@ -191,17 +193,17 @@ function lexString(text: string, i: number, toks: Token[]): number {
       continue;
     }
     const e = text[j + 1];
-    if (e === undefined) throw new ExprError('unterminated string', i + 1);
+    if (e === undefined) throw new ExprError(l10n.t('unterminated string'), i + 1);
     if (e === 'x') {
       const hex = /^[0-9a-fA-F]{2}/.exec(text.slice(j + 2));
-      if (!hex) throw new ExprError('"\\x" needs two hex digits', j + 1);
+      if (!hex) throw new ExprError(l10n.t('"\\x" needs two hex digits'), j + 1);
       s += String.fromCharCode(parseInt(hex[0], 16));
       j += 4;
     } else if (e in ESCAPES) {
       s += ESCAPES[e];
       j += 2;
     } else {
-      throw new ExprError(`unknown escape "\\${e}"`, j + 1);
+      throw new ExprError(l10n.t('unknown escape "{0}"', `\\${e}`), j + 1);
     }
   }
   toks.push({ kind: 'str', text: text.slice(i, j + 1), pos: i, value: s });
@@ -219,7 +221,7 @@ const BINARY_PREC: Record<string, number> = {
 };
 const ASSIGNMENTS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 
-const describeToken = (t: Token): string => (t.kind === 'eof' ? 'end of expression' : `"${t.text}"`);
+const describeToken = (t: Token): string => (t.kind === 'eof' ? l10n.t('end of expression') : `"${t.text}"`);
 
 class Parser {
   private i = 0;
@@ -239,7 +241,7 @@ class Parser {
     return t.kind === 'op' && t.text === text;
   }
   private nest(col: number): void {
-    if (++this.depth > MAX_DEPTH) throw new ExprError('expression is nested too deeply', col);
+    if (++this.depth > MAX_DEPTH) throw new ExprError(l10n.t('expression is nested too deeply'), col);
   }
   /** Consumes the closing bracket that matches `open`, or explains what is missing. */
   private close(text: string, open: Token): void {
@@ -248,12 +250,13 @@ class Parser {
       return;
     }
     const t = this.peek();
-    const why = `to close "${open.text}" at column ${open.pos + 1}`;
-    throw new ExprError(t.kind === 'eof' ? `missing "${text}" ${why}` : `expected "${text}" ${why}, found ${describeToken(t)}`, t.pos + 1);
+    throw new ExprError(t.kind === 'eof'
+      ? l10n.t('missing "{0}" to close "{1}" at column {2}', text, open.text, open.pos + 1)
+      : l10n.t('expected "{0}" to close "{1}" at column {2}, found {3}', text, open.text, open.pos + 1, describeToken(t)), t.pos + 1);
   }
 
   parseAll(): Expr {
-    if (this.peek().kind === 'eof') throw new ExprError('empty expression', 1);
+    if (this.peek().kind === 'eof') throw new ExprError(l10n.t('empty expression'), 1);
     const e = this.ternary();
     const t = this.peek();
     if (t.kind !== 'eof') throw this.unexpected(t);
@@ -262,12 +265,12 @@ class Parser {
 
   private unexpected(t: Token): ExprError {
     if (t.kind === 'op' && ASSIGNMENTS.has(t.text)) {
-      return new ExprError(`assignment ("${t.text}") is not supported; use == to compare`, t.pos + 1);
+      return new ExprError(l10n.t('assignment ("{0}") is not supported; use == to compare', t.text), t.pos + 1);
     }
     if (t.kind === 'op' && (t.text === '++' || t.text === '--')) {
-      return new ExprError(`"${t.text}" is not supported: expressions have no side effects`, t.pos + 1);
+      return new ExprError(l10n.t('"{0}" is not supported: expressions have no side effects', t.text), t.pos + 1);
     }
-    return new ExprError(t.kind === 'eof' ? 'unexpected end of expression' : `unexpected ${describeToken(t)}`, t.pos + 1);
+    return new ExprError(t.kind === 'eof' ? l10n.t('unexpected end of expression') : l10n.t('unexpected {0}', describeToken(t)), t.pos + 1);
   }
 
   private ternary(): Expr {
@@ -279,7 +282,7 @@ class Parser {
       const then = this.ternary();
       if (!this.isOp(':')) {
         const t = this.peek();
-        throw new ExprError(`expected ":" for the "?" at column ${q.pos + 1}, found ${describeToken(t)}`, t.pos + 1);
+        throw new ExprError(l10n.t('expected ":" for the "?" at column {0}, found {1}', q.pos + 1, describeToken(t)), t.pos + 1);
       }
       this.next();
       e = { kind: 'conditional', test, then, else: this.ternary(), col: q.pos + 1 };
@@ -310,8 +313,8 @@ class Parser {
         this.depth--;
         return { kind: 'unary', op: t.text, operand, col: t.pos + 1 };
       }
-      if (t.text === '*') throw new ExprError('"*" dereference is not supported; follow pointers with ->', t.pos + 1);
-      if (t.text === '&') throw new ExprError('"&" (address of) is not supported', t.pos + 1);
+      if (t.text === '*') throw new ExprError(l10n.t('"*" dereference is not supported; follow pointers with ->'), t.pos + 1);
+      if (t.text === '&') throw new ExprError(l10n.t('"&" (address of) is not supported'), t.pos + 1);
     }
     return this.postfix();
   }
@@ -324,7 +327,7 @@ class Parser {
       if (t.text === '->' || t.text === '.') {
         this.next();
         const f = this.peek();
-        if (f.kind !== 'ident') throw new ExprError(`expected a field name after "${t.text}"`, f.pos + 1);
+        if (f.kind !== 'ident') throw new ExprError(l10n.t('expected a field name after "{0}"', t.text), f.pos + 1);
         this.next();
         e = { kind: 'member', object: e, field: f.text, op: t.text, col: f.pos + 1 };
       } else if (t.text === '[') {
@@ -333,7 +336,7 @@ class Parser {
         this.close(']', t);
         e = { kind: 'index', object: e, index, col: t.pos + 1 };
       } else if (t.text === '(') {
-        if (e.kind !== 'name') throw new ExprError('only a function name can be called', t.pos + 1);
+        if (e.kind !== 'name') throw new ExprError(l10n.t('only a function name can be called'), t.pos + 1);
         this.next();
         const args: Expr[] = [];
         if (!this.isOp(')')) {
@@ -352,7 +355,7 @@ class Parser {
   private operand(after: Token): Expr {
     if (!this.startsExpression(this.peek())) {
       const t = this.peek();
-      throw new ExprError(`expected an expression after "${after.text}"`, t.pos + 1);
+      throw new ExprError(l10n.t('expected an expression after "{0}"', after.text), t.pos + 1);
     }
     return this.ternary();
   }
@@ -393,7 +396,7 @@ class Parser {
     // Nothing here starts an expression: say what it should have followed, if anything.
     const prev = this.i > 0 ? this.toks[this.i - 1] : undefined;
     if (prev !== undefined && !(t.kind === 'op' && (ASSIGNMENTS.has(t.text) || t.text === '++' || t.text === '--'))) {
-      throw new ExprError(`expected an expression after "${prev.text}"`, col);
+      throw new ExprError(l10n.t('expected an expression after "{0}"', prev.text), col);
     }
     throw this.unexpected(t);
   }
@@ -402,7 +405,7 @@ class Parser {
 /** Parses an expression; throws ExprError (with a column) on a syntax error. */
 export function parseExpr(text: string): Expr {
   if (text.length > MAX_LENGTH) {
-    throw new ExprError(`expression is too long (${text.length} characters, at most ${MAX_LENGTH})`, MAX_LENGTH + 1);
+    throw new ExprError(l10n.t('expression is too long ({0} characters, at most {1})', text.length, MAX_LENGTH), MAX_LENGTH + 1);
   }
   return new Parser(lex(text)).parseAll();
 }
@@ -433,8 +436,8 @@ function ipv4Value(s: string): number | undefined {
 
 function typeWord(v: Value): string {
   if (v === null) return 'NULL';
-  if (isObject(v)) return `an object (${v.typeName})`;
-  return `a ${typeof v}`;
+  if (isObject(v)) return l10n.t('an object ({0})', v.typeName);
+  return typeof v === 'number' ? l10n.t('a number') : typeof v === 'string' ? l10n.t('a string') : typeof v === 'boolean' ? l10n.t('a boolean') : `a ${typeof v}`;
 }
 
 /** Source-like text of an expression for messages (`ip_hdr(skb)->ttl`), cut short if long. */
@@ -533,30 +536,30 @@ export function evalExpr(e: Expr, env: ExprEnv): Value {
     case 'member': {
       const base = evalExpr(e.object, env);
       const what = brief(e.object);
-      if (base === null) throw new ExprError(`cannot read "${e.field}": ${what} is NULL`, e.col);
-      if (!isObject(base)) throw new ExprError(`cannot read "${e.field}": ${what} is ${typeWord(base)}, not a struct`, e.col);
+      if (base === null) throw new ExprError(l10n.t('cannot read "{0}": {1} is NULL', e.field, what), e.col);
+      if (!isObject(base)) throw new ExprError(l10n.t('cannot read "{0}": {1} is {2}, not a struct', e.field, what, typeWord(base)), e.col);
       const v = guard(e.col, `${what}${e.op}${e.field}`, () => base.get(e.field));
       if (v !== undefined) return v;
       const fields = guard(e.col, what, () => base.fields());
       const near = closest(e.field, fields);
-      const hint = near !== undefined ? `did you mean "${near}"? ` : '';
-      const known = fields.length > 0 ? `fields: ${listOf(fields)}` : 'it has no fields';
-      throw new ExprError(`${what} has no field "${e.field}" (${hint}${known})`, e.col);
+      const hint = near !== undefined ? l10n.t('did you mean "{0}"? ', near) : '';
+      const known = fields.length > 0 ? l10n.t('fields: {0}', listOf(fields)) : l10n.t('it has no fields');
+      throw new ExprError(l10n.t('{0} has no field "{1}" ({2})', what, e.field, hint + known), e.col);
     }
     case 'index': {
       const base = evalExpr(e.object, env);
       const i = evalExpr(e.index, env);
       const what = brief(e.object);
       if (!isObject(base) || base.index === undefined) {
-        throw new ExprError(`cannot index ${what}: it is ${typeWord(base)}, not an array`, e.col);
+        throw new ExprError(l10n.t('cannot index {0}: it is {1}, not an array', what, typeWord(base)), e.col);
       }
       if (typeof i !== 'number' || !Number.isInteger(i) || i < 0) {
-        throw new ExprError(`an index must be a whole number 0 or more, not ${formatValue(i)}`, e.col);
+        throw new ExprError(l10n.t('an index must be a whole number 0 or more, not {0}', formatValue(i)), e.col);
       }
       const v = i < (base.length ?? Infinity) ? guard(e.col, `${what}[${i}]`, () => base.index!(i)) : undefined;
       if (v === undefined) {
-        const size = base.length !== undefined ? ` (it has ${base.length} element${base.length === 1 ? '' : 's'})` : '';
-        throw new ExprError(`index ${i} is out of range for ${what}${size}`, e.col);
+        const size = base.length === undefined ? '' : ` ${base.length === 1 ? l10n.t('(it has 1 element)') : l10n.t('(it has {0} elements)', base.length)}`;
+        throw new ExprError(l10n.t('index {0} is out of range for {1}', i, what) + size, e.col);
       }
       return v;
     }
@@ -586,9 +589,9 @@ function evalName(name: string, col: number, env: ExprEnv): Value {
   const v = guard(col, name, () => env.lookup(name));
   if (v !== undefined) return v;
   const fns = env.functions ? guard(col, name, () => env.functions!()) : [];
-  if (fns.includes(name)) throw new ExprError(`${name} is a function; call it as ${name}(...)`, col);
+  if (fns.includes(name)) throw new ExprError(l10n.t('{0} is a function; call it as {0}(...)', name), col);
   const near = closest(name, guard(col, name, () => env.names()));
-  throw new ExprError(`unknown name "${name}"${near !== undefined ? ` (did you mean "${near}"?)` : ''}`, col);
+  throw new ExprError(near !== undefined ? l10n.t('unknown name "{0}" (did you mean "{1}"?)', name, near) : l10n.t('unknown name "{0}"', name), col);
 }
 
 function evalCall(fn: string, argExprs: Expr[], col: number, env: ExprEnv): Value {
@@ -596,9 +599,9 @@ function evalCall(fn: string, argExprs: Expr[], col: number, env: ExprEnv): Valu
   const unknown = (): ExprError => {
     const list = known ?? [];
     const near = closest(fn, list);
-    const hint = near !== undefined ? `did you mean "${near}"? ` : '';
-    const avail = list.length > 0 ? `functions: ${listOf(list)}` : 'no functions are available';
-    return new ExprError(`unknown function "${fn}" (${hint}${avail})`, col);
+    const hint = near !== undefined ? l10n.t('did you mean "{0}"? ', near) : '';
+    const avail = list.length > 0 ? l10n.t('functions: {0}', listOf(list)) : l10n.t('no functions are available');
+    return new ExprError(l10n.t('unknown function "{0}" ({1})', fn, hint + avail), col);
   };
   if (env.call === undefined || (known !== undefined && !known.includes(fn))) throw unknown();
   const args = argExprs.map((a) => evalExpr(a, env));
@@ -615,7 +618,7 @@ function toNumber(v: Value, op: string, col: number): number {
     const ip = ipv4Value(v);
     if (ip !== undefined) return ip;
   }
-  throw new ExprError(`cannot apply "${op}" to ${typeWord(v)}`, col);
+  throw new ExprError(l10n.t('cannot apply "{0}" to {1}', op, typeWord(v)), col);
 }
 
 function evalBinary(op: BinaryOp, le: Expr, re: Expr, col: number, env: ExprEnv): Value {
@@ -648,10 +651,10 @@ function evalBinary(op: BinaryOp, le: Expr, re: Expr, col: number, env: ExprEnv)
     case '*':
       return a * b;
     case '/':
-      if (b === 0) throw new ExprError('division by zero', col);
+      if (b === 0) throw new ExprError(l10n.t('division by zero'), col);
       return Math.trunc(a / b);
     case '%':
-      if (b === 0) throw new ExprError('division by zero', col);
+      if (b === 0) throw new ExprError(l10n.t('division by zero'), col);
       return Math.trunc(a) % Math.trunc(b);
     case '&':
       return (a & b) >>> 0;
@@ -661,7 +664,7 @@ function evalBinary(op: BinaryOp, le: Expr, re: Expr, col: number, env: ExprEnv)
       return (a ^ b) >>> 0;
     case '<<':
     case '>>':
-      if (!Number.isInteger(b) || b < 0 || b > 31) throw new ExprError(`shift count ${b} is outside 0..31`, col);
+      if (!Number.isInteger(b) || b < 0 || b > 31) throw new ExprError(l10n.t('shift count {0} is outside 0..31', b), col);
       return op === '<<' ? (a << b) >>> 0 : a >>> b;
   }
 }
@@ -678,14 +681,14 @@ function equals(l: Value, r: Value, col: number): boolean {
   }
   if (isObject(l) || isObject(r)) {
     if (isObject(l) && isObject(r)) return l === r || (l.typeName === r.typeName && targetOf(l) !== undefined && targetOf(l) === targetOf(r));
-    throw new ExprError(`cannot compare ${typeWord(l)} with ${typeWord(r)}`, col);
+    throw new ExprError(l10n.t('cannot compare {0} with {1}', typeWord(l), typeWord(r)), col);
   }
   if (typeof l === 'string' && typeof r === 'string') return l === r;
   if (typeof l === 'string' || typeof r === 'string') {
     const [s, n] = typeof l === 'string' ? [l, r] : [r as string, l];
     const ip = ipv4Value(s);
     if (typeof n === 'number' && Number.isInteger(n) && ip !== undefined) return ip === n;
-    throw new ExprError(`cannot compare ${typeWord(l)} with ${typeWord(r)}`, col);
+    throw new ExprError(l10n.t('cannot compare {0} with {1}', typeWord(l), typeWord(r)), col);
   }
   return toNumber(l, '==', col) === toNumber(r, '==', col);
 }
@@ -702,9 +705,9 @@ function orderKey(v: Value, other: Value, op: string, col: number): number {
   if (typeof v === 'string') {
     const ip = ipv4Value(v);
     if (ip !== undefined) return ip;
-    if (typeof other === 'string') throw new ExprError(`"${op}" orders numbers and IPv4 addresses, not strings`, col);
+    if (typeof other === 'string') throw new ExprError(l10n.t('"{0}" orders numbers and IPv4 addresses, not strings', op), col);
   }
-  throw new ExprError(`cannot compare ${typeWord(v)} with ${typeWord(other)}`, col);
+  throw new ExprError(l10n.t('cannot compare {0} with {1}', typeWord(v), typeWord(other)), col);
 }
 
 /** Parses and evaluates; throws ExprError only. */
@@ -913,10 +916,10 @@ function interpolateOne(text: string, env: ExprEnv): string {
 export function checkHitCondition(cond: string, hits: number): boolean {
   const m = /^\s*(={0,3}|>=?|<=?|%)\s*(\d+)\s*$/.exec(cond);
   if (!m) {
-    throw new ExprError(`hit condition "${cond.trim()}" must be N, ==N, >N, >=N, <N, <=N or %N`, 1);
+    throw new ExprError(l10n.t('hit condition "{0}" must be N, ==N, >N, >=N, <N, <=N or %N', cond.trim()), 1);
   }
   const n = Number(m[2]);
-  if (!Number.isSafeInteger(n)) throw new ExprError(`hit count ${m[2]} is too large`, 1);
+  if (!Number.isSafeInteger(n)) throw new ExprError(l10n.t('hit count {0} is too large', m[2]), 1);
   switch (m[1]) {
     case '>':
       return hits > n;
@@ -927,7 +930,7 @@ export function checkHitCondition(cond: string, hits: number): boolean {
     case '<=':
       return hits <= n;
     case '%':
-      if (n === 0) throw new ExprError('"%0" never stops; use %1 or more', 1);
+      if (n === 0) throw new ExprError(l10n.t('"%0" never stops; use %1 or more'), 1);
       return hits % n === 0;
     default:
       return hits === n;

@@ -3,6 +3,7 @@
 // again as a launch configuration's inline scenario is, so a bad value gets the scenario's own
 // message. The debug adapter applies a launch's `knobs` the same way.
 
+import * as l10n from '@vscode/l10n';
 import type { Scenario } from '../model/scenario/types';
 import type { Knob } from '../tutorial/lesson';
 import { parseKnob } from '../tutorial/lesson';
@@ -25,11 +26,11 @@ function valueOf(field: string, text: string): unknown {
   if (BOOLEANS.has(field)) {
     if (['on', 'true', 'yes'].includes(text)) return true;
     if (['off', 'false', 'no'].includes(text)) return false;
-    throw new KnobError(`${field} takes on or off, not "${text}"`);
+    throw new KnobError(l10n.t('{0} takes on or off, not "{1}"', field, text));
   }
   if (NUMBERS.has(field)) {
     const n = /^0x[0-9a-f]+$/i.test(text) ? parseInt(text.slice(2), 16) : /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(n)) throw new KnobError(`${field} takes a whole number, not "${text}"`);
+    if (!Number.isSafeInteger(n)) throw new KnobError(l10n.t('{0} takes a whole number, not "{1}"', field, text));
     return n;
   }
   // Durations stay text ("500ms"): the scenario check reads them as an inline scenario's.
@@ -43,18 +44,18 @@ export function applyKnob(s: Scenario, knob: Knob): Scenario {
   const where = `${knob.what} ${knob.selector}`;
   const set = (item: object): void => {
     const field = fieldName(knob.field);
-    if (field === 'pos' || field === 'name') throw new KnobError(`the ${where}'s ${knob.field} cannot be changed by a knob`);
+    if (field === 'pos' || field === 'name') throw new KnobError(l10n.t('the {0}\'s {1} cannot be changed by a knob', where, knob.field));
     (item as Record<string, unknown>)[field] = valueOf(field, knob.value);
   };
   /** The item of a list whose key is `want`, or an error naming the ones there are. */
   const named = <T extends object>(items: T[], keyOf: (x: T) => string, want: string): T => {
     const item = items.find((x) => keyOf(x) === want);
-    if (!item) throw new KnobError(`the scenario has no ${knob.what} ${want} (${knob.what}s: ${items.map(keyOf).join(', ') || 'none'})`);
+    if (!item) throw new KnobError(l10n.t('the scenario has no {0} {1} ({0}s: {2})', knob.what, want, items.map(keyOf).join(', ') || l10n.t('none')));
     return item;
   };
   switch (knob.what) {
     case 'kernel':
-      if (knob.value !== '6.18' && knob.value !== '4.9') throw new KnobError(`kernel must be 6.18 or 4.9, not "${knob.value}"`);
+      if (knob.value !== '6.18' && knob.value !== '4.9') throw new KnobError(l10n.t('kernel must be 6.18 or 4.9, not "{0}"', knob.value));
       c.kernel = knob.value;
       break;
     case 'link':
@@ -63,12 +64,12 @@ export function applyKnob(s: Scenario, knob: Knob): Scenario {
     case 'send': {
       const n = Number(knob.selector);
       const send = c.sends[n - 1];
-      if (!send) throw new KnobError(`the scenario has ${c.sends.length} send line${c.sends.length === 1 ? '' : 's'}, not ${n}`);
+      if (!send) throw new KnobError(c.sends.length === 1 ? l10n.t('the scenario has 1 send line, not {0}', n) : l10n.t('the scenario has {0} send lines, not {1}', c.sends.length, n));
       set(send);
       break;
     }
     case 'sysctl':
-      if (!/^\d+$/.test(knob.value)) throw new KnobError(`a sysctl takes a whole number, not "${knob.value}"`);
+      if (!/^\d+$/.test(knob.value)) throw new KnobError(l10n.t('a sysctl takes a whole number, not "{0}"', knob.value));
       c.sysctls.push({ key: knob.selector, value: Number(knob.value) } as Scenario['sysctls'][number]);
       break;
     case 'route': {
@@ -93,11 +94,11 @@ export function applyKnobTexts(s: Scenario, knobs: readonly string[]): Scenario 
   let out = s;
   for (const text of knobs) {
     const k = parseKnob(text);
-    if (typeof k === 'string') throw new KnobError(`knob "${text}": ${k}`);
+    if (typeof k === 'string') throw new KnobError(l10n.t('knob "{0}": {1}', text, k));
     try {
       out = applyKnob(out, k);
     } catch (e) {
-      if (e instanceof KnobError) throw new KnobError(`knob "${text}": ${e.message}`);
+      if (e instanceof KnobError) throw new KnobError(l10n.t('knob "{0}": {1}', text, e.message));
       throw e;
     }
   }

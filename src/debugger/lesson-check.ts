@@ -4,6 +4,7 @@
 // knob applied (the run starts again), each target reached in order, each answer evaluated where
 // its step's target was reached, and each stated answer compared with the model's.
 
+import * as l10n from '@vscode/l10n';
 import type { Lesson, Step, Knob, Target } from '../tutorial/lesson';
 import { sameAnswer, showValue } from '../tutorial/judge';
 import type { ModelValue } from '../tutorial/judge';
@@ -63,15 +64,15 @@ export function lessonProblems(lesson: Lesson, scenario: Scenario): LessonProble
         s = applyKnob(s, step.knob);
       } catch (e) {
         if (!(e instanceof KnobError)) throw e;
-        out.push({ line: step.knob.line, col: step.knob.col, problem: `knob "${step.knob.text}": ${e.message}` });
+        out.push({ line: step.knob.line, col: step.knob.col, problem: l10n.t('knob "{0}": {1}', step.knob.text, e.message) });
       }
     }
     const t = step.target;
     if (t) {
       if (t.kind === 'function' || t.kind === 'return') {
         const f = findFunction(t.name);
-        if (!f) out.push({ line: t.line, col: t.col, problem: `${t.name} is not a modeled function (kpath functions lists them)` });
-        else if (!f.profiles.includes(s.kernel)) out.push({ line: t.line, col: t.col, problem: `${t.name} is not on the ${s.kernel} path (it runs in ${f.profiles.join(', ')})` });
+        if (!f) out.push({ line: t.line, col: t.col, problem: l10n.t('{0} is not a modeled function (kpath functions lists them)', t.name) });
+        else if (!f.profiles.includes(s.kernel)) out.push({ line: t.line, col: t.col, problem: l10n.t('{0} is not on the {1} path (it runs in {2})', t.name, s.kernel, f.profiles.join(', ')) });
       }
       if ('when' in t) expr(t.when);
     }

@@ -19,9 +19,11 @@
 // start, so a stop costs the same at step 100 and at step 1,000,000.
 
 
+import * as l10n from '@vscode/l10n';
 import type { Scenario } from '../model/scenario/types';
 import type { Kernel } from '../model/kernel/kernel';
-import { createKernel, runKernel, sendLines, totalCalls } from '../model/run';
+import { createKernel, runKernelSlice, sendLines, totalCalls } from '../model/run';
+import { LIMITS, LimitError, countText } from '../model/scenario/limits';
 import { copyKernel, CopyPlan, Shared } from './snapshot';
 import type { ExprEnv } from './expr';
 import { History } from './history';
@@ -252,7 +254,9 @@ export class Runtime {
    */
   intervene(apply: (s: Stop) => void): void {
     const cur = this.current;
-    if (!cur) throw new Error('not stopped');
+    if (!cur) throw new Error(l10n.t('not stopped'));
+    // Applied first: a change that fails is never recorded, so later re-executions do not repeat it.
+    apply(cur);
     const list = this.interventions.get(cur.step) ?? [];
     list.push(apply);
     this.config++;
@@ -266,7 +270,6 @@ export class Runtime {
     if (this.dropLog.length > cur.dropCount) this.dropLog.length = cur.dropCount;
     const returned = cur.kernel.currentSend >= 0 ? cur.kernel.currentSend : cur.kernel.callCount;
     if (this.calls.length > returned) this.calls.length = returned;
-    apply(cur);
   }
 
   /**
@@ -412,22 +415,94 @@ export class Runtime {
 
   /** Runs forward from the current stop until `pick` names a reason to stop. */
   private forward(pick: (info: StepInfo, rec: Recorder, out: string[]) => StopReason | 'step' | null): StopResult {
+    return drain(this.forwardSlices(pick, Infinity));
+  }
+
+  /** forward, in slices of `slice` events: the generator yields between two (see driveAsync). */
+  private *forwardSlices(pick: (info: StepInfo, rec: Recorder, out: string[]) => StopReason | 'step' | null, slice: number): Generator<void, StopResult, void> {
     const from = this.current?.step ?? 0;
-    const output: string[] = [];
+    const output = new OutputLog();
     let reason: StopReason = 'step';
     let ids: number[] = [];
     this.bps.hitCounts.clear();
-    const stop = this.replay(from, true, (info, rec) => {
+    const stop = yield* this.replaySlices(from, true, (info, rec) => {
       const live = info.step > from;
-      const r = live ? pick(info, rec, output) : this.countOnly(info, rec);
+      if (live && this.running?.pause) {
+        reason = 'pause';
+        return true;
+      }
+      const r = live ? pick(info, rec, output.lines) : this.countOnly(info, rec);
       if (!live || !r) return false;
       reason = r === 'step' ? 'step' : r;
       ids = this.bps.lastHitIds.slice();
       return true;
-    }, { countHits: true, keepInfos: true });
+    }, { countHits: true, keepInfos: true }, slice);
     this.current = stop;
     if (!stop) this.ended = true;
-    return { stop, reason, hitBreakpointIds: ids, output };
+    return { stop, reason, hitBreakpointIds: ids, output: output.done() };
+  }
+
+  /** The run going on in slices (continueAsync, startAsync), or null. */
+  private running: { pause: boolean; cancel: boolean } | null = null;
+
+  /** A run is going on in slices: other requests wait for its stop (pause asks for one). */
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** Asks the run going on to stop at its next step point (reason 'pause'). */
+  pause(): void {
+    if (this.running) this.running.pause = true;
+  }
+
+  /** Abandons the run going on (a disconnect, a restart); resolves once it has let go. */
+  async cancel(): Promise<void> {
+    if (!this.running) return;
+    this.running.cancel = true;
+    await this.runDone?.catch(() => undefined);
+  }
+
+  private runDone: Promise<StopResult> | null = null;
+
+  /** continue, run in slices so that requests (pause, disconnect) and events are served during it. */
+  continueAsync(): Promise<StopResult> {
+    return this.driveAsync(() => this.forwardSlices((info, rec, out) => this.bps.at(info, rec, out, true), SLICE_EVENTS));
+  }
+
+  /** start, in slices (see continueAsync). */
+  startAsync(stopOnEntry: boolean): Promise<StopResult> {
+    if (stopOnEntry) return Promise.resolve(this.start(true));
+    this.current = null;
+    this.ended = false;
+    return this.continueAsync();
+  }
+
+  /** Runs a sliced operation, giving the event loop a turn about every SLICE_MS of work. */
+  private driveAsync(make: () => Generator<void, StopResult, void>): Promise<StopResult> {
+    if (this.running) return Promise.reject(new Error('the scenario is running: pause it first'));
+    const run = (this.running = { pause: false, cancel: false });
+    this.runDone = this.drive(run, make);
+    return this.runDone;
+  }
+
+  private async drive(run: { pause: boolean; cancel: boolean }, make: () => Generator<void, StopResult, void>): Promise<StopResult> {
+    try {
+      const g = make();
+      for (;;) {
+        const t0 = Date.now();
+        let r = g.next();
+        while (!r.done && Date.now() - t0 < SLICE_MS) r = g.next();
+        if (r.done) return r.value;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (run.cancel) {
+          g.return(undefined as never);
+          throw new RunCancelled();
+        }
+      }
+    } finally {
+      this.running = null;
+      this.runDone = null;
+    }
   }
 
   /** Before the current position, breakpoints only count their hits (no logpoints, no stops). */
@@ -482,6 +557,13 @@ export class Runtime {
    * with a hit-counted breakpoint, or `record` asks for them. Returns null when the run ends.
    */
   private replay(from: number, emit: boolean, decide: Decide, opts: ReplayOptions = {}): Stop | null {
+    // One re-execution at a time: the one of a run going on holds the History and checkpoints.
+    if (this.running) throw new Error('the scenario is running: pause it first');
+    return drain(this.replaySlices(from, emit, decide, opts, Infinity));
+  }
+
+  /** replay, in slices of `slice` events: yields between two. */
+  private *replaySlices(from: number, emit: boolean, decide: Decide, opts: ReplayOptions, slice: number): Generator<void, Stop | null, void> {
     const hooks: RuntimeHooks = emit ? this.hooks : {};
     const h = this.history;
     let rec: Recorder | null = null;
@@ -498,7 +580,10 @@ export class Runtime {
     const wire = this.wire;
     const onFrame = hooks.onFrame;
     k.frameSinks.push((t, dev, dir, bytes, pkt) => {
-      if (k.frameCount > wire.length) wire.push({ time: t, dev, dir, bytes: bytes.slice(), packet: pkt });
+      if (k.frameCount > wire.length) {
+        if (wire.length >= LIMITS.debugFrames) throw new LimitError(`the run put more than ${countText(LIMITS.debugFrames)} frames on the wire, the most the debugger keeps: run it with kpath run (docs/limits.md)`);
+        wire.push({ time: t, dev, dir, bytes: bytes.slice(), packet: pkt });
+      }
       if (onFrame && rec && k.w === rec && rec.steps >= from) onFrame(t, dev, dir, bytes, pkt, k.frameCount - 1);
     });
     const calls = this.calls;
@@ -563,6 +648,7 @@ export class Runtime {
         }
       } else {
         // The first re-execution to get this far: the segment joins the History.
+        if (h.n >= LIMITS.debugSegments) throw new LimitError(`the run has more than ${countText(LIMITS.debugSegments)} events and calls, the most the debugger indexes: run it with kpath run (docs/limits.md)`);
         h.push(r.steps, r.calls, r.eventSeq + (event ? 1 : 0), k.nextSkbId);
       }
       r.touchedLo = 0;
@@ -573,7 +659,8 @@ export class Runtime {
     };
     k.segment = segment;
     try {
-      runKernel(k, this.scenario.run, { maxEvents: this.options.maxEvents });
+      const done = { events: 0 };
+      while (!runKernelSlice(k, this.scenario.run, slice, done, { maxEvents: this.options.maxEvents })) yield;
     } catch (e) {
       if (e instanceof StopSignal) {
         this.curSeg = seg;
@@ -622,4 +709,50 @@ function knobIn(steps: number[], first: number, end: number): boolean {
 }
 
 class EndOfHistory {}
+
+/** The run was abandoned (cancel) before it stopped. */
+export class RunCancelled extends Error {
+  constructor() {
+    super('the run was cancelled');
+  }
+}
+
+/** Runs a sliced operation to its end at once. */
+function drain<T>(g: Generator<void, T, void>): T {
+  let r = g.next();
+  while (!r.done) r = g.next();
+  return r.value;
+}
+
+/** Events between two looks at the clock in a sliced run, and the real time given to each turn. */
+const SLICE_EVENTS = 64;
+const SLICE_MS = 20;
+
+/**
+ * The debug console lines (log points) of one run between two stops: at most OUTPUT_LINES are
+ * kept, then one line says how many more there were.
+ */
+class OutputLog {
+  readonly lines = new CappedLines();
+  done(): string[] {
+    const out = [...this.lines];
+    if (this.lines.dropped) out.push(`kpath: ${this.lines.dropped} more log point lines not shown (at most ${OUTPUT_LINES} between two stops)`);
+    return out;
+  }
+}
+
+/** An array that keeps its first OUTPUT_LINES pushes and counts the rest. */
+class CappedLines extends Array<string> {
+  dropped = 0;
+  override push(...items: string[]): number {
+    for (const x of items) {
+      if (this.length < OUTPUT_LINES) super.push(x);
+      else this.dropped++;
+    }
+    return this.length;
+  }
+}
+
+/** Log point lines kept between two stops. */
+export const OUTPUT_LINES = LIMITS.consoleLines;
 

@@ -98,7 +98,7 @@ export interface ExceptionFilter {
   condition?: string;
 }
 
-export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'exception' | 'goto';
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'exception' | 'goto' | 'pause';
 
 export interface StopResult {
   stop: Stop | null; // null: the run ended

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { KpathAdapterFactory } from './adapter';
 import { KpathConfigurationProvider, scenarioConfiguration } from './configuration';
 import { registerPictures } from './pictures/register';
+import { registerLanguage } from './language';
 import { registerKernelSource } from './source';
 import { registerAnnotations } from './annotate/register';
 import { registerWire } from './wire/register';
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerWire(context);
   registerTutorial(context);
   registerWalkthrough(context);
+  registerLanguage(context);
 }
 
 export function deactivate(): void {

@@ -6,23 +6,60 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** Temporary files being written, removed if the process exits before they are renamed. */
+/** Temporary files being written, and temporary folders, removed if the process exits before they are done with. */
 const pending = new Set<string>();
+const pendingDirs = new Set<string>();
 let cleanupInstalled = false;
+
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', removePending);
+}
+
+function removePending(): void {
+  for (const f of pending) {
+    try {
+      fs.unlinkSync(f);
+    } catch {
+      // already gone
+    }
+  }
+  pending.clear();
+  for (const d of pendingDirs) fs.rmSync(d, { recursive: true, force: true });
+  pendingDirs.clear();
+}
 
 function track(tmp: string): void {
   pending.add(tmp);
-  if (cleanupInstalled) return;
-  cleanupInstalled = true;
-  process.on('exit', () => {
-    for (const f of pending) {
-      try {
-        fs.unlinkSync(f);
-      } catch {
-        // already gone
-      }
-    }
-  });
+  installCleanup();
+}
+
+/**
+ * Ends the process on SIGINT, SIGTERM and SIGHUP with the status their default action gives
+ * (128 + the signal's number), through process.exit, so that the temporaries above are removed
+ * (the default action would leave them). For commands; a long job must yield now and then for
+ * the signal to be handled.
+ */
+export function exitOnSignals(): void {
+  installCleanup();
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.on(sig, () => process.exit(code));
+  }
+}
+
+/** A new folder of this user's only (mode 0700, a fresh name), removed when the process exits unless removed before. */
+export function tempDir(prefix: string): string {
+  installCleanup();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  pendingDirs.add(dir);
+  return dir;
+}
+
+/** Removes a folder made by tempDir. */
+export function removeTempDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  pendingDirs.delete(dir);
 }
 
 /** A new temporary name beside `target`, opened exclusively for writing. */

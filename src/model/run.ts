@@ -8,7 +8,7 @@ import type { Sock } from './net/sock';
 import type { Watcher } from './kernel/watch';
 import { Net } from './net/netns';
 import { peersReceive } from './peers/peer';
-import { socketFor, applyOptions, ip4_datagram_connect } from './kernel/socket';
+import { socketFor, applyOptions, ip4_datagram_connect, inet_release } from './kernel/socket';
 import { udp_sendmsg } from './kernel/udp';
 import { raw_sendmsg } from './kernel/raw';
 import { tcp_v4_connect } from './kernel/tcp_ipv4';
@@ -20,6 +20,7 @@ import { nudName, NUD_VALID, NUD_REACHABLE } from './net/neigh';
 import { neighAddTimer } from './kernel/neighbour';
 import type { RunResult, RunTotals, FrameRecord, SendResult } from './result';
 import { EventRecorder } from './events';
+import { LIMITS, LimitError, countText } from './scenario/limits';
 
 export interface RunOptions {
   watcher?: Watcher;
@@ -76,6 +77,9 @@ export function createKernel(s: Scenario, opts: RunOptions = {}): Kernel {
     k.eventLog = rec.events;
   }
   k.countsOnly = opts.record === 'counts';
+  if (!k.countsOnly && totalCalls(s) > LIMITS.recordedCalls) {
+    throw new LimitError(`${countText(totalCalls(s))} socket calls: a run that keeps a record per call makes at most ${countText(LIMITS.recordedCalls)}; keep totals instead (kpath run --counts) (docs/limits.md)`);
+  }
   k.keepFrames = opts.keepFrames ?? !k.countsOnly;
   if (opts.frameSinks) k.frameSinks.push(...opts.frameSinks);
   if (opts.progress) {
@@ -175,7 +179,8 @@ function doSend(k: Kernel, line: SendLine, st: LineState): void {
     k.sends.push(rec);
   }
   k.currentSend = idx;
-  // A named socket is found once per line; sockets are never closed during a run.
+  // A named socket is found once per line and stays open; a call without a name is a program
+  // that opens a socket, makes the call and closes it.
   const sk = st.sk ?? socketFor(k, send, idx);
   if (send.socket) st.sk = sk;
   const refused = applyOptions(k, sk, send);
@@ -205,6 +210,7 @@ function doSend(k: Kernel, line: SendLine, st: LineState): void {
       t.errors.set(name, (t.errors.get(name) ?? 0) + 1);
     }
   }
+  if (!send.socket) inet_release(k, sk);
   k.currentSend = -1;
   if (k.onCall !== null) k.onCall(idx, send.pos.line, r < 0 ? errnoName(r) : 'ok');
   if (k.progress !== null && (k.callCount & 0xffff) === 0) k.progress();
@@ -212,7 +218,21 @@ function doSend(k: Kernel, line: SendLine, st: LineState): void {
 
 /** Runs the kernel's events until `end` (ns) or until nothing is pending. */
 export function runKernel(k: Kernel, end: number | undefined, opts: RunOptions = {}): void {
-  const max = opts.maxEvents ?? 50_000_000;
+  runKernelSlice(k, end, Infinity, { events: 0 }, opts);
+}
+
+/** How far a run made in slices has got: the events it has handled. */
+export interface RunSlices {
+  events: number;
+}
+
+/**
+ * Runs at most `budget` more events of a run (`done` carries the count from slice to slice, for
+ * the limit on events); true when the run is over: its end reached, or nothing pending. Between
+ * two slices the caller may serve other work (a pause, a signal) and go on with the next.
+ */
+export function runKernelSlice(k: Kernel, end: number | undefined, budget: number, done: RunSlices, opts: RunOptions = {}): boolean {
+  const max = opts.maxEvents ?? LIMITS.events;
   let n = 0;
   for (;;) {
     const ev = k.events.peek();
@@ -220,6 +240,7 @@ export function runKernel(k: Kernel, end: number | undefined, opts: RunOptions =
     if (end !== undefined && ev.time > end) break;
     // Without an end, the run is over when only housekeeping timers remain.
     if (end === undefined && k.events.allQuiet()) break;
+    if (n >= budget) return false;
     // A new segment starts while the event is still pending, so a checkpoint taken here (by the
     // debugger's runtime) holds the event and runs it when resumed.
     if (k.segment) k.segment(true, ev.label);
@@ -228,9 +249,16 @@ export function runKernel(k: Kernel, end: number | undefined, opts: RunOptions =
     k.ctx = ev.context;
     if (k.w) k.w.context(ev.context, ev.label);
     ev.fn.apply(null, ev.args);
-    if (++n >= max) throw new Error(`stopped after ${max} events at ${k.now} ns: the scenario does not settle`);
+    n++;
+    if (++done.events >= max) {
+      throw new LimitError(`the run handled ${countText(max)} events by ${(k.now / 1e6).toFixed(3)} ms of virtual time and has not ended: that is the most one run may handle (docs/limits.md)`);
+    }
+    if ((done.events & 0x3ff) === 0 && k.events.size > LIMITS.pendingEvents) {
+      throw new LimitError(`more than ${countText(LIMITS.pendingEvents)} events and timers pending at ${(k.now / 1e6).toFixed(3)} ms: the most a run may hold at once (docs/limits.md)`);
+    }
   }
   if (end !== undefined) k.now = Math.max(k.now, end);
+  return true;
 }
 
 /** Runs a scenario from start to end and returns the result document. */

@@ -58,6 +58,11 @@ describe('the .vsix package', () => {
     }
     const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|\.vscode-test|\.ci|test-artifacts)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
     assert.deepEqual(stray, []);
+    // The README's pictures travel with it (the extension's page shows them from the package).
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    assert.ok(pictures.some((p) => p.startsWith('media/screenshots/')), 'the README shows the screenshots');
+    assert.deepEqual(pictures.filter((p) => !files.includes(p)), [], 'pictures of the README missing from the package');
     // What a user downloads stays small (ELK, for the path picture, is most of it).
     assert.ok(vsixBytes < 5 * 1024 * 1024, `the .vsix is ${vsixBytes} bytes, over 5 MiB`);
   });

@@ -19,7 +19,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'model/wire': [],
   'model/core': [],
   'model/listing': [],
-  'model/scenario': ['model/wire'],
+  // The scenario checks write their messages as l10n.t(...): a pure lookup in the bundle that
+  // src/l10n configured (the model itself does no I/O), so that the CLI, the debug console and the
+  // editor show them in the user's language.
+  'model/scenario': ['model/wire', '@vscode/l10n'],
   'model/net': ['model/wire', 'model/core', 'model/scenario'],
   'model/kernel': ['model/net', 'model/wire', 'model/core', 'model/scenario', 'model'],
   'model/peers': ['model/net', 'model/wire', 'model/core'],
@@ -27,7 +30,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario'],
   // The lesson format and the tutorial's progress: plain text and state, nothing of the model.
   'tutorial': [],
-  'debugger': ['model/*', 'tutorial'],
+  // Messages for the user (expression errors, "not stopped") are l10n.t(...) calls, as the adapter's.
+  'debugger': ['model/*', 'tutorial', '@vscode/l10n'],
   'io': ['node'],
   // The message catalogues (src/l10n, with l10n/*.json): any layer that shows messages may use them.
   'l10n': ['@vscode/l10n', 'l10n bundles'],
@@ -38,7 +42,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'adapter': ['source', 'debugger', 'tutorial', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
   'capture': ['model/*', 'io', 'l10n', 'node'],
   'cli': ['adapter', 'source', 'debugger', 'tutorial', 'capture', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
-  'extension': ['adapter', 'source', 'tutorial', 'vscode', 'node', 'extension/webview'],
+  // The .kpath editor's help: the parser and the words of the language (pure, no I/O), with the
+  // messages in the display language. The one way in for the extension to the model: bundled on its
+  // own (dist/language.js) and loaded on the first .kpath document.
+  'language': ['model/scenario', 'model/wire', 'l10n', '@vscode/l10n'],
+  // Deliberate exception: the extension may use src/language (and so, through it, the parser).
+  'extension': ['adapter', 'source', 'tutorial', 'language', 'vscode', 'node', 'extension/webview'],
   // What the webviews and the extension share (the messages between them, layouts): no VS Code, no
   // Node.js, types of the adapter's answers.
   'extension/webview': ['adapter', 'tutorial'],

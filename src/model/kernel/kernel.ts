@@ -10,6 +10,7 @@ import type { Net } from '../net/netns';
 import type { NetDevice } from '../net/device';
 import type { DropRecord, FrameRecord, IcmpRecord, DeliveryRecord, SendResult, KernelEvent } from '../result';
 import type { KernelProfile } from '../scenario/types';
+import { LIMITS, LimitError, countText } from '../scenario/limits';
 
 /** Receives each frame as the device emits it (a pcap writer, the adapter's wire view). */
 export type FrameSink = (time: number, dev: string, dir: 'tx' | 'rx', frame: Uint8Array, packet: number) => void;
@@ -41,6 +42,8 @@ export class Kernel {
   /** Keep decoded frames in memory (off for huge runs that stream to a pcap). */
   keepFrames = true;
   readonly frames: { time: number; dev: string; dir: 'tx' | 'rx'; bytes: Uint8Array; packet: number }[] = [];
+  /** Bytes of the frames kept (bounded: LIMITS.keptFrameBytes). */
+  keptFrameBytes = 0;
   /**
    * Counts mode (very long runs): no record per socket call in `sends` (totals per send line in
    * `sendTotals` instead), and drops, ICMP errors and deliveries kept up to RECORD_LIMIT each with
@@ -123,7 +126,12 @@ export class Kernel {
    */
   emitFrame(dev: string, dir: 'tx' | 'rx', frame: Uint8Array, packet: number): void {
     this.frameCount++;
-    if (this.keepFrames) this.frames.push({ time: this.now, dev, dir, bytes: frame, packet });
+    if (this.keepFrames) {
+      this.frames.push({ time: this.now, dev, dir, bytes: frame, packet });
+      if ((this.keptFrameBytes += frame.length) > LIMITS.keptFrameBytes) {
+        throw new LimitError(`the run put more than ${countText(LIMITS.keptFrameBytes >> 20)} MiB of frames on the wire, the most it keeps in memory: keep totals instead (kpath run --counts, with --pcap for every frame) (docs/limits.md)`);
+      }
+    }
     const sinks = this.frameSinks;
     for (let i = 0; i < sinks.length; i++) sinks[i](this.now, dev, dir, frame, packet);
   }

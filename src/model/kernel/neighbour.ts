@@ -19,6 +19,7 @@ import { ENOBUFS, ENETDOWN, NET_XMIT_DROP, EPERM } from './errno';
 import { formatIpv4, formatMac } from '../wire/addr';
 import { ETH_P_IP } from '../wire/ethernet';
 import { kfree_skb_reason } from './skbuff';
+import { LIMITS, LimitError, countText } from '../scenario/limits';
 import { ETH_HLEN, EthHdr } from '../wire/headers';
 import type { TracepointFields } from '../result';
 
@@ -290,6 +291,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
         kfree_skb_reason(k, old, '__neigh_event_send', 'NEIGH_QUEUEFULL');
         k.net.arp_tbl.stats.unresolved_discards++;
       }
+      if (n.arp_queue.length >= LIMITS.arpQueue) throw new LimitError(`more than ${countText(LIMITS.arpQueue)} packets queued for ${formatIpv4(n.key)} waiting for ARP: the most a run may hold on one neighbour (docs/limits.md)`);
       n.arp_queue.push(skb);
       n.arp_queue_len_bytes += skb.truesize;
       if (w) w.at('queued', { queued: n.arp_queue.length, arp_queue_len_bytes: n.arp_queue_len_bytes, queue_len_bytes: p.queue_len_bytes });

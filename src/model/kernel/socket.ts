@@ -8,17 +8,27 @@ import { parseIpv4 } from '../wire/addr';
 import { buildIpOptions } from '../wire/ipv4';
 import { ip_route_output } from './route';
 import { ENETUNREACH } from './errno';
+import { LIMITS, LimitError, countText } from '../scenario/limits';
 
-/** The socket a send line uses: its named socket, or a new one per call. */
+/** The socket a send line uses: its named socket, or a new one per call (closed after it: inet_release). */
 export function socketFor(k: Kernel, s: Send, index: number): Sock {
   const name = s.socket ?? `#${index}`;
   let sk = k.net.sockets.get(name);
   if (!sk) {
+    if (k.net.sockets.size >= LIMITS.sockets) throw new LimitError(`more than ${countText(LIMITS.sockets)} sockets open at once: the most a run may hold (docs/limits.md)`);
     sk = new Sock(k.net.nextSocketId++, name, s.proto, k.net.ip_no_pmtu_disc ? IP_PMTUDISC_DONT : IP_PMTUDISC_WANT);
     if (s.proto === 'icmp') sk.echoId = 1 + k.rng.below(0xfffe);
     k.net.sockets.set(name, sk);
   }
   return sk;
+}
+
+/**
+ * inet_release: close() of a socket. It leaves the namespace's tables, so nothing (an ICMP error, a
+ * RST) finds it any more; packets it sent that still wait (for ARP, say) keep it and go out.
+ */
+export function inet_release(k: Kernel, sk: Sock): void {
+  k.net.sockets.delete(sk.name);
 }
 
 /** setsockopt for each option the line names; returns the refused ones (e.g. IP_TTL 0: EINVAL), or null. */

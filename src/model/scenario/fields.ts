@@ -1,11 +1,12 @@
 // Reading the fields of one item of a scenario given as an object (a launch configuration's inline
 // scenario): each field's type and range, with messages that lead with the field's JSON path.
 
+import * as l10n from '@vscode/l10n';
 import { formatIpv4, parseIpv4 } from '../wire/addr';
 import type { CheckContext } from './context';
 import { ScenarioError } from './errors';
 import type { Pos } from './types';
-import { canonicalMac, durationValue, MAC_EXPECTED, parseIntText, rangeProblem } from './values';
+import { canonicalMac, durationValue, macExpected, parseIntText, rangeProblem } from './values';
 
 /** A JSON object. */
 export type Obj = Record<string, unknown>;
@@ -16,9 +17,9 @@ export function isObj(v: unknown): v is Obj {
 
 /** A JSON value in a message. */
 export function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'an array';
-  if (isObj(v)) return 'an object';
+  if (v === undefined) return l10n.t('nothing');
+  if (Array.isArray(v)) return l10n.t('an array');
+  if (isObj(v)) return l10n.t('an object');
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
@@ -42,11 +43,11 @@ export class Reader {
       if (isObj(p) && isPosInt(p.line) && isPosInt(p.col) && Object.keys(p).every((k) => k === 'line' || k === 'col')) {
         this.pos = { line: p.line as number, col: p.col as number };
       } else {
-        this.fail('pos', `expected {"line": N, "col": N} with N >= 1, found ${describeValue(p)}`);
+        this.fail('pos', l10n.t('expected {0} with N >= 1, found {1}', '{"line": N, "col": N}', describeValue(p)));
       }
     }
     for (const k of Object.keys(o)) {
-      if ((k !== 'pos' || ownerPos) && !allowed.includes(k)) this.fail(undefined, `unknown field "${k}"; expected one of: ${allowed.join(', ')}`);
+      if ((k !== 'pos' || ownerPos) && !allowed.includes(k)) this.fail(undefined, l10n.t('unknown field "{0}"; expected one of: {1}', k, allowed.join(', ')));
     }
   }
 
@@ -72,7 +73,7 @@ export class Reader {
   }
 
   missing(k: string, expected: string): void {
-    this.fail(k, `expected ${expected}, found nothing`);
+    this.fail(k, l10n.t('expected {0}, found {1}', expected, l10n.t('nothing')));
   }
 
   string(k: string, expected: string, required: true): string;
@@ -84,7 +85,7 @@ export class Reader {
       return required ? '' : undefined;
     }
     if (typeof v !== 'string') {
-      this.fail(k, `expected ${expected}, found ${describeValue(v)}`);
+      this.fail(k, l10n.t('expected {0}, found {1}', expected, describeValue(v)));
       return required ? '' : undefined;
     }
     return v;
@@ -99,7 +100,7 @@ export class Reader {
     if (typeof v === 'number' && Number.isSafeInteger(v)) n = BigInt(v);
     else if (hex && typeof v === 'string') n = parseIntText(v, true);
     if (n === undefined) {
-      this.fail(k, `expected a number ${min}..${max} for ${what}, found ${describeValue(v)}`);
+      this.fail(k, l10n.t('expected a number {0}..{1} for {2}, found {3}', min, max, what, describeValue(v)));
       return def ?? min;
     }
     const p = rangeProblem(what, n, min, max, typeof v === 'string' ? v : undefined);
@@ -124,7 +125,7 @@ export class Reader {
     const v = this.raw(k);
     if (v === undefined) return def;
     if (typeof v !== 'boolean') {
-      this.fail(k, `expected true or false, found ${describeValue(v)}`);
+      this.fail(k, l10n.t('expected true or false, found {0}', describeValue(v)));
       return def;
     }
     return v;
@@ -139,7 +140,7 @@ export class Reader {
       return def;
     }
     if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
-      this.fail(k, `expected ${expected} (${values.join(', ')}), found ${describeValue(v)}`);
+      this.fail(k, l10n.t('expected {0} ({1}), found {2}', expected, values.join(', '), describeValue(v)));
       return def ?? values[0];
     }
     return v as T;
@@ -150,12 +151,12 @@ export class Reader {
   ipv4(k: string, required: boolean, check?: (a: number, text: string) => string | undefined): string | undefined {
     const v = this.raw(k);
     if (v === undefined) {
-      if (required) this.missing(k, 'an IPv4 address');
+      if (required) this.missing(k, l10n.t('an IPv4 address'));
       return required ? '0.0.0.0' : undefined;
     }
     const a = typeof v === 'string' ? parseIpv4(v) : undefined;
     if (a === undefined) {
-      this.fail(k, `expected an IPv4 address, found ${describeValue(v)}`);
+      this.fail(k, l10n.t('expected an IPv4 address, found {0}', describeValue(v)));
       return required ? '0.0.0.0' : undefined;
     }
     const text = formatIpv4(a);
@@ -167,11 +168,11 @@ export class Reader {
   mac(k: string, required: boolean): string | undefined {
     const v = this.raw(k);
     if (v === undefined) {
-      if (required) this.missing(k, MAC_EXPECTED);
+      if (required) this.missing(k, macExpected());
       return undefined;
     }
     const m = typeof v === 'string' ? canonicalMac(v) : undefined;
-    if (m === undefined) this.fail(k, `expected ${MAC_EXPECTED}, found ${describeValue(v)}`);
+    if (m === undefined) this.fail(k, l10n.t('expected {0}, found {1}', macExpected(), describeValue(v)));
     return m;
   }
 
@@ -183,7 +184,7 @@ export class Reader {
     if (v === undefined) return def;
     if (typeof v === 'number') {
       if (Number.isSafeInteger(v) && v >= 0) return v;
-      this.fail(k, `expected a whole number of nanoseconds or a duration like "10ms", found ${describeValue(v)}`);
+      this.fail(k, l10n.t('expected a whole number of nanoseconds or a duration like {0}, found {1}', '"10ms"', describeValue(v)));
       return def ?? 0;
     }
     if (typeof v === 'string') {
@@ -192,20 +193,20 @@ export class Reader {
       this.fail(k, r.problem);
       return def ?? 0;
     }
-    this.fail(k, `expected a whole number of nanoseconds or a duration like "10ms", found ${describeValue(v)}`);
+    this.fail(k, l10n.t('expected a whole number of nanoseconds or a duration like {0}, found {1}', '"10ms"', describeValue(v)));
     return def ?? 0;
   }
 
   /** The name of an existing link (whether it exists is a semantic check). */
   linkName(k: string, required: boolean): string | undefined {
     const v = this.raw(k);
-    const expected = 'a link name (1..15 of letters, digits, _ . -)';
+    const expected = l10n.t('a link name (1..15 of letters, digits, _ . -)');
     if (v === undefined) {
       if (required) this.missing(k, expected);
       return undefined;
     }
     if (typeof v !== 'string' || !/^[A-Za-z0-9_.-]{1,15}$/.test(v)) {
-      this.fail(k, `expected ${expected}, found ${describeValue(v)}`);
+      this.fail(k, l10n.t('expected {0}, found {1}', expected, describeValue(v)));
       return undefined;
     }
     return v;

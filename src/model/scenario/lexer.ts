@@ -6,6 +6,8 @@
 // Lines and columns are 1-based; a column counts UTF-16 code units (as editors do), and a tab
 // counts as one column.
 
+import * as l10n from '@vscode/l10n';
+
 export type TokenKind = 'word' | 'string' | 'equals';
 
 export interface Token {
@@ -81,7 +83,7 @@ function lexLine(text: string, line: number): LexedLine {
         j++;
       }
       if (!closed) {
-        problem = { col, problem: 'unterminated string; expected a closing " before the end of the line' };
+        problem = { col, problem: l10n.t('unterminated string; expected a closing " before the end of the line') };
         break;
       }
       tokens.push({ kind: 'string', text: text.slice(i, j), value, line, col });

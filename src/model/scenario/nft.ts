@@ -1,13 +1,14 @@
 // nft rules as text, and which statements a table allows.
 
+import * as l10n from '@vscode/l10n';
 import type { NftMatch, NftRule, NftStatement } from './types';
 import { dscpName } from './vocabulary';
 
 /** Why a statement cannot sit in this table. */
 export function nftStatementTableProblem(kind: NftStatement['kind'], table: NftRule['table']): string | undefined {
-  if ((kind === 'snat' || kind === 'masquerade') && table !== 'nat') return `${kind} needs the nat table`;
+  if ((kind === 'snat' || kind === 'masquerade') && table !== 'nat') return l10n.t('{0} needs the nat table', kind);
   if ((kind === 'mark-set' || kind === 'ttl-set' || kind === 'dscp-set') && table === 'nat') {
-    return `${nftStatementWords(kind)} needs the filter or mangle table`;
+    return l10n.t('{0} needs the filter or mangle table', nftStatementWords(kind));
   }
   return undefined;
 }

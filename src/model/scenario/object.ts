@@ -1,6 +1,7 @@
 // A scenario given as an object (inline in a launch configuration, in the JSON shape of
 // docs/scenario.md): every item read and type-checked, with the defaults the language fills in.
 
+import * as l10n from '@vscode/l10n';
 import { parseIpv4 } from '../wire/addr';
 import type { CheckContext, Item, ItemKind } from './context';
 import { ScenarioError } from './errors';
@@ -15,6 +16,7 @@ import {
   defaultSize,
   DEFAULTS,
   DSCP_NAMES,
+  KERNELS,
   LIMITS,
   LINK_TYPES,
   NFT_PROTOCOLS,
@@ -25,6 +27,7 @@ import {
   SEND_PROTOS,
 } from './vocabulary';
 import {
+  dscpExpected,
   durationValue,
   gatewayProblem,
   groupProblem,
@@ -40,11 +43,29 @@ import {
 
 const TOP_KEYS = ['file', 'kernel', 'links', 'addrs', 'routes', 'neighs', 'sysctls', 'nft', 'peers', 'joins', 'sends', 'run'];
 
+/** The fields of each kind of item (and `pos`), as the reader accepts them; the launch.json schema lists the same. */
+export const ITEM_FIELDS = {
+  links: ['name', 'type', 'mtu', 'address', 'qdisc', 'txqueuelen', 'offload', 'up'],
+  addrs: ['address', 'prefix', 'dev'],
+  routes: ['dst', 'prefix', 'via', 'dev', 'mtu', 'src'],
+  neighs: ['address', 'lladdr', 'dev', 'nud'],
+  sysctls: ['key', 'value'],
+  nft: ['table', 'chain', 'matches', 'statements', 'text'],
+  peers: ['address', 'lladdr', 'dev', 'silent', 'upAt', 'replyDelay'],
+  joins: ['group', 'dev'],
+  sends: [
+    'at', 'proto', 'to', 'port', 'from', 'fromPort', 'size', 'df', 'ttl', 'tos', 'mark', 'count', 'every', 'socket',
+    'connected', 'broadcast', 'bindDev', 'multicastIf', 'multicastTtl', 'multicastLoop', 'recverr', 'ipOptions',
+  ],
+} as const satisfies Record<ItemKind, readonly string[]>;
+
+export const SCENARIO_FIELDS: readonly string[] = TOP_KEYS;
+
 function readArray(ctx: CheckContext, top: Obj, key: ItemKind, read: (o: Obj, path: string, index: number) => Item | undefined): Item[] {
   const v = top[key];
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) {
-    ctx.errors.push(new ScenarioError(ctx.file, 1, 1, `${key}: expected an array, found ${describeValue(v)}`));
+    ctx.errors.push(new ScenarioError(ctx.file, 1, 1, `${key}: ${l10n.t('expected an array, found {0}', describeValue(v))}`));
     ctx.failed.add(key);
     return [];
   }
@@ -53,7 +74,7 @@ function readArray(ctx: CheckContext, top: Obj, key: ItemKind, read: (o: Obj, pa
   Array.from(v).forEach((el: unknown, i) => {
     const path = `${key}[${i}]`;
     if (!isObj(el)) {
-      ctx.errors.push(new ScenarioError(ctx.file, 1, 1, `${path}: expected an object, found ${describeValue(el)}`));
+      ctx.errors.push(new ScenarioError(ctx.file, 1, 1, `${path}: ${l10n.t('expected an object, found {0}', describeValue(el))}`));
       ctx.failed.add(key);
       return;
     }
@@ -67,20 +88,20 @@ function readArray(ctx: CheckContext, top: Obj, key: ItemKind, read: (o: Obj, pa
 }
 
 function readLink(ctx: CheckContext, o: Obj, path: string, index: number): Link | undefined {
-  const r = new Reader(ctx, o, path, ['name', 'type', 'mtu', 'address', 'qdisc', 'txqueuelen', 'offload', 'up']);
-  const name = r.string('name', 'a link name', true);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.links);
+  const name = r.string('name', l10n.t('a link name'), true);
   if (r.has('name') && typeof o.name === 'string') {
     const p = linkNameProblem(name);
     if (p) r.fail('name', p);
   }
-  const type = r.oneOf('type', 'a link type', LINK_TYPES, DEFAULTS.linkType);
+  const type = r.oneOf('type', l10n.t('a link type'), LINK_TYPES, DEFAULTS.linkType);
   const mtu = r.int('mtu', 'mtu', LIMITS.mtu, DEFAULTS.mtu);
   let address = r.mac('address', false);
   if (address !== undefined) {
     const p = linkMacProblem(address);
     if (p) r.fail('address', p);
   } else if (!r.has('address')) address = defaultMac(index);
-  const qdisc = r.oneOf('qdisc', 'a qdisc', QDISCS, defaultQdisc(type));
+  const qdisc = r.oneOf('qdisc', l10n.t('a qdisc'), QDISCS, defaultQdisc(type));
   const txqueuelen = r.int('txqueuelen', 'txqueuelen', LIMITS.txqueuelen, DEFAULTS.txqueuelen);
   const offload = r.bool('offload', false);
   const up = r.bool('up', true);
@@ -89,17 +110,17 @@ function readLink(ctx: CheckContext, o: Obj, path: string, index: number): Link 
 }
 
 function readAddr(ctx: CheckContext, o: Obj, path: string): Addr | undefined {
-  const r = new Reader(ctx, o, path, ['address', 'prefix', 'dev']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.addrs);
   const address = r.ipv4('address', true, hostAddrProblem);
-  const prefix = r.required('prefix', 'prefix', LIMITS.prefix, 'a prefix length 0..32');
+  const prefix = r.required('prefix', 'prefix', LIMITS.prefix, l10n.t('a prefix length 0..32'));
   const dev = r.linkName('dev', true) ?? '';
   return r.ok ? { address, prefix, dev, pos: r.pos } : undefined;
 }
 
 function readRoute(ctx: CheckContext, o: Obj, path: string): Route | undefined {
-  const r = new Reader(ctx, o, path, ['dst', 'prefix', 'via', 'dev', 'mtu', 'src']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.routes);
   const dst = r.ipv4('dst', true);
-  const prefix = r.required('prefix', 'prefix', LIMITS.prefix, 'a prefix length 0..32');
+  const prefix = r.required('prefix', 'prefix', LIMITS.prefix, l10n.t('a prefix length 0..32'));
   if (r.ok) {
     const p = hostBitsProblem(parseIpv4(dst) ?? 0, prefix, `${dst}/${prefix}`);
     if (p) r.fail('dst', p);
@@ -108,7 +129,7 @@ function readRoute(ctx: CheckContext, o: Obj, path: string): Route | undefined {
   const dev = r.linkName('dev', false);
   const mtu = r.int('mtu', 'mtu', LIMITS.mtu, undefined);
   const src = r.ipv4('src', false);
-  if (via === undefined && dev === undefined && r.ok) r.fail(undefined, 'a route needs via or dev (or both)');
+  if (via === undefined && dev === undefined && r.ok) r.fail(undefined, l10n.t('a route needs via or dev (or both)'));
   if (!r.ok) return undefined;
   const route: Route = { dst, prefix, pos: r.pos };
   if (via !== undefined) route.via = via;
@@ -119,51 +140,51 @@ function readRoute(ctx: CheckContext, o: Obj, path: string): Route | undefined {
 }
 
 function readNeigh(ctx: CheckContext, o: Obj, path: string): StaticNeigh | undefined {
-  const r = new Reader(ctx, o, path, ['address', 'lladdr', 'dev', 'nud']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.neighs);
   const address = r.ipv4('address', true, neighbourAddrProblem);
   const lladdr = r.mac('lladdr', true);
   const dev = r.linkName('dev', true) ?? '';
-  const nud = r.oneOf('nud', 'a nud state', NUD_STATES, DEFAULTS.nud);
+  const nud = r.oneOf('nud', l10n.t('a nud state'), NUD_STATES, DEFAULTS.nud);
   return r.ok && lladdr !== undefined ? { address, lladdr, dev, nud, pos: r.pos } : undefined;
 }
 
 function readSysctl(ctx: CheckContext, o: Obj, path: string): Sysctl | undefined {
-  const r = new Reader(ctx, o, path, ['key', 'value']);
-  const key = r.string('key', 'a sysctl key', true);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.sysctls);
+  const key = r.string('key', l10n.t('a sysctl key'), true);
   let value = 0;
   if (r.ok) {
     const found = findSysctl(key);
     if (!found) r.fail('key', sysctlKeyProblem(key) ?? '');
-    else value = r.required('value', key, [found.spec.min, found.spec.max], `a number ${found.spec.min}..${found.spec.max}`);
+    else value = r.required('value', key, [found.spec.min, found.spec.max], l10n.t('a number {0}..{1}', found.spec.min, found.spec.max));
   }
   return r.ok ? { key, value, pos: r.pos } : undefined;
 }
 
 function readNftMatch(ctx: CheckContext, r: Reader, o: unknown, at: string): NftMatch | undefined {
   if (!isObj(o)) {
-    r.fail(at, `expected a match object, found ${describeValue(o)}`);
+    r.fail(at, l10n.t('expected a match object, found {0}', describeValue(o)));
     return undefined;
   }
   const errorsBefore = ctx.errors.length;
   const sub = new Reader(ctx, o, '', ['kind', 'proto', 'field', 'value', 'address', 'prefix', 'name'], r.pos);
   const kinds = ['l4port', 'addr', 'protocol', 'oif', 'mark'] as const;
-  const kind = sub.oneOf('kind', 'a match kind', kinds, undefined);
+  const kind = sub.oneOf('kind', l10n.t('a match kind'), kinds, undefined);
   let out: NftMatch | undefined;
   const only = (keys: string[]): void => {
-    for (const k of Object.keys(o)) if (k !== 'kind' && !keys.includes(k)) sub.fail(undefined, `unknown field "${k}" for a ${kind} match; expected: ${keys.join(', ')}`);
+    for (const k of Object.keys(o)) if (k !== 'kind' && !keys.includes(k)) sub.fail(undefined, l10n.t('unknown field "{0}" for a {1} match; expected: {2}', k, String(kind), keys.join(', ')));
   };
   switch (kind) {
     case 'l4port': {
       only(['proto', 'field', 'value']);
-      const proto = sub.oneOf('proto', 'a protocol', ['udp', 'tcp'] as const, undefined);
-      const field = sub.oneOf('field', 'a port field', ['sport', 'dport'] as const, undefined);
-      const value = sub.required('value', 'port', LIMITS.nftPort, 'a port 0..65535');
+      const proto = sub.oneOf('proto', l10n.t('a protocol'), ['udp', 'tcp'] as const, undefined);
+      const field = sub.oneOf('field', l10n.t('a port field'), ['sport', 'dport'] as const, undefined);
+      const value = sub.required('value', 'port', LIMITS.nftPort, l10n.t('a port {0}..{1}', 0, 65535));
       if (proto && field) out = { kind, proto, field, value };
       break;
     }
     case 'addr': {
       only(['field', 'address', 'prefix']);
-      const field = sub.oneOf('field', 'an address field', ['saddr', 'daddr'] as const, undefined);
+      const field = sub.oneOf('field', l10n.t('an address field'), ['saddr', 'daddr'] as const, undefined);
       const address = sub.ipv4('address', true);
       const prefix = sub.int('prefix', 'prefix', LIMITS.prefix, 32);
       const p = hostBitsProblem(parseIpv4(address) ?? 0, prefix, `${address}/${prefix}`);
@@ -173,7 +194,7 @@ function readNftMatch(ctx: CheckContext, r: Reader, o: unknown, at: string): Nft
     }
     case 'protocol': {
       only(['value']);
-      const value = sub.oneOf('value', 'a protocol', NFT_PROTOCOLS, undefined);
+      const value = sub.oneOf('value', l10n.t('a protocol'), NFT_PROTOCOLS, undefined);
       if (value) out = { kind, value };
       break;
     }
@@ -186,7 +207,7 @@ function readNftMatch(ctx: CheckContext, r: Reader, o: unknown, at: string): Nft
     case 'mark': {
       only(['value']);
       const value = sub.int('value', 'mark', LIMITS.mark, undefined, true);
-      if (value === undefined) sub.missing('value', 'a mark 0..4294967295');
+      if (value === undefined) sub.missing('value', l10n.t('a mark {0}..{1}', 0, 4294967295));
       else out = { kind, value };
       break;
     }
@@ -198,16 +219,16 @@ function readNftMatch(ctx: CheckContext, r: Reader, o: unknown, at: string): Nft
 
 function readNftStatement(ctx: CheckContext, r: Reader, o: unknown, at: string): NftStatement | undefined {
   if (!isObj(o)) {
-    r.fail(at, `expected a statement object, found ${describeValue(o)}`);
+    r.fail(at, l10n.t('expected a statement object, found {0}', describeValue(o)));
     return undefined;
   }
   const errorsBefore = ctx.errors.length;
   const sub = new Reader(ctx, o, '', ['kind', 'address', 'value'], r.pos);
   const kinds = ['accept', 'drop', 'counter', 'snat', 'masquerade', 'mark-set', 'ttl-set', 'dscp-set'] as const;
-  const kind = sub.oneOf('kind', 'a statement kind', kinds, undefined);
+  const kind = sub.oneOf('kind', l10n.t('a statement kind'), kinds, undefined);
   let out: NftStatement | undefined;
   const only = (keys: string[]): void => {
-    for (const k of Object.keys(o)) if (k !== 'kind' && !keys.includes(k)) sub.fail(undefined, `unknown field "${k}" for a ${kind} statement; expected: ${keys.length ? keys.join(', ') : 'nothing else'}`);
+    for (const k of Object.keys(o)) if (k !== 'kind' && !keys.includes(k)) sub.fail(undefined, l10n.t('unknown field "{0}" for a {1} statement; expected: {2}', k, String(kind), keys.length ? keys.join(', ') : l10n.t('nothing else')));
   };
   switch (kind) {
     case 'accept':
@@ -226,23 +247,23 @@ function readNftStatement(ctx: CheckContext, r: Reader, o: unknown, at: string):
     case 'mark-set': {
       only(['value']);
       const value = sub.int('value', 'mark', LIMITS.mark, undefined, true);
-      if (value === undefined) sub.missing('value', 'a mark 0..4294967295');
+      if (value === undefined) sub.missing('value', l10n.t('a mark {0}..{1}', 0, 4294967295));
       else out = { kind, value };
       break;
     }
     case 'ttl-set': {
       only(['value']);
-      const value = sub.required('value', 'ttl', LIMITS.ttl, 'a ttl 0..255');
+      const value = sub.required('value', 'ttl', LIMITS.ttl, l10n.t('a ttl 0..255'));
       out = { kind, value };
       break;
     }
     case 'dscp-set': {
       only(['value']);
       const v = sub.raw('value');
-      const expected = 'a DSCP name (cs0..cs7, af11..af43, ef) or 0..63';
+      const expected = dscpExpected();
       if (typeof v === 'string') {
         const value = DSCP_NAMES[v];
-        if (value === undefined) sub.fail('value', `expected ${expected}, found ${describeValue(v)}`);
+        if (value === undefined) sub.fail('value', l10n.t('expected {0}, found {1}', expected, describeValue(v)));
         else out = { kind, value };
       } else out = { kind, value: sub.required('value', 'dscp', LIMITS.dscp, expected) };
       break;
@@ -262,13 +283,13 @@ function prefixErrors(ctx: CheckContext, from: number, path: string): void {
 }
 
 function readNft(ctx: CheckContext, o: Obj, path: string): NftRule | undefined {
-  const r = new Reader(ctx, o, path, ['table', 'chain', 'matches', 'statements', 'text']);
-  const table = r.oneOf('table', 'a table', NFT_TABLES, undefined);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.nft);
+  const table = r.oneOf('table', l10n.t('a table'), NFT_TABLES, undefined);
   const chain = r.raw('chain');
-  if (chain !== undefined && chain !== 'postrouting') r.fail('chain', `only the postrouting chain is modeled, found ${describeValue(chain)}`);
+  if (chain !== undefined && chain !== 'postrouting') r.fail('chain', l10n.t('only the postrouting chain is modeled, found {0}', describeValue(chain)));
   const matches: NftMatch[] = [];
   const ms = r.raw('matches');
-  if (ms !== undefined && !Array.isArray(ms)) r.fail('matches', `expected an array, found ${describeValue(ms)}`);
+  if (ms !== undefined && !Array.isArray(ms)) r.fail('matches', l10n.t('expected an array, found {0}', describeValue(ms)));
   else if (Array.isArray(ms)) {
     Array.from(ms).forEach((m: unknown, i) => {
       const x = readNftMatch(ctx, r, m, `matches[${i}]`);
@@ -278,16 +299,16 @@ function readNft(ctx: CheckContext, o: Obj, path: string): NftRule | undefined {
   const statements: NftStatement[] = [];
   const ss = r.raw('statements');
   if (!Array.isArray(ss)) {
-    if (ss === undefined) r.missing('statements', 'an array of statements (a rule needs at least one)');
-    else r.fail('statements', `expected an array, found ${describeValue(ss)}`);
+    if (ss === undefined) r.missing('statements', l10n.t('an array of statements (a rule needs at least one)'));
+    else r.fail('statements', l10n.t('expected an array, found {0}', describeValue(ss)));
   } else {
     Array.from(ss).forEach((st: unknown, i) => {
       const x = readNftStatement(ctx, r, st, `statements[${i}]`);
       if (x) statements.push(x);
     });
-    if (ss.length === 0) r.fail('statements', 'a rule needs at least one statement');
+    if (ss.length === 0) r.fail('statements', l10n.t('a rule needs at least one statement'));
   }
-  const text = r.string('text', 'the rule as text', false);
+  const text = r.string('text', l10n.t('the rule as text'), false);
   if (!r.ok || table === undefined) return undefined;
   statements.forEach((st, i) => {
     const p = nftStatementTableProblem(st.kind, table);
@@ -300,7 +321,7 @@ function readNft(ctx: CheckContext, o: Obj, path: string): NftRule | undefined {
 }
 
 function readPeer(ctx: CheckContext, o: Obj, path: string): Peer | undefined {
-  const r = new Reader(ctx, o, path, ['address', 'lladdr', 'dev', 'silent', 'upAt', 'replyDelay']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.peers);
   const address = r.ipv4('address', true, neighbourAddrProblem);
   const lladdr = r.mac('lladdr', true);
   const dev = r.raw('dev') === '' ? '' : r.linkName('dev', false) ?? '';
@@ -311,43 +332,40 @@ function readPeer(ctx: CheckContext, o: Obj, path: string): Peer | undefined {
 }
 
 function readJoin(ctx: CheckContext, o: Obj, path: string): Join | undefined {
-  const r = new Reader(ctx, o, path, ['group', 'dev']);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.joins);
   const group = r.ipv4('group', true, groupProblem);
   const dev = r.linkName('dev', true) ?? '';
   return r.ok ? { group, dev, pos: r.pos } : undefined;
 }
 
-const SEND_KEYS = [
-  'at', 'proto', 'to', 'port', 'from', 'fromPort', 'size', 'df', 'ttl', 'tos', 'mark', 'count', 'every', 'socket',
-  'connected', 'broadcast', 'bindDev', 'multicastIf', 'multicastTtl', 'multicastLoop', 'recverr', 'ipOptions',
-];
+
 
 function readSend(ctx: CheckContext, o: Obj, path: string): Send | undefined {
-  const r = new Reader(ctx, o, path, SEND_KEYS);
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.sends);
   const at = r.duration('at', undefined);
-  if (at === undefined) r.missing('at', 'the time of the send (ns, or a duration like "10ms")');
-  const proto = r.oneOf('proto', 'a protocol', SEND_PROTOS, undefined);
+  if (at === undefined) r.missing('at', l10n.t('the time of the send (ns, or a duration like {0})', '"10ms"'));
+  const proto = r.oneOf('proto', l10n.t('a protocol'), SEND_PROTOS, undefined);
   const to = r.ipv4('to', true);
   let port = 0;
   if (proto === 'icmp') {
-    if (r.has('port') && r.raw('port') !== 0) r.fail('port', `an icmp echo has no port, found ${describeValue(r.raw('port'))}`);
-  } else if (proto !== undefined) port = r.required('port', 'port', LIMITS.port, 'a port 1..65535');
+    if (r.has('port') && r.raw('port') !== 0) r.fail('port', l10n.t('an icmp echo has no port, found {0}', describeValue(r.raw('port'))));
+  } else if (proto !== undefined) port = r.required('port', 'port', LIMITS.port, l10n.t('a port {0}..{1}', 1, 65535));
   const from = r.ipv4('from', false);
   const fromPort = r.int('fromPort', 'port', LIMITS.port, undefined);
-  if (fromPort !== undefined && proto === 'icmp') r.fail('fromPort', 'an icmp echo has no port');
-  if (fromPort !== undefined && from === undefined) r.fail('fromPort', 'fromPort needs from (0.0.0.0 for any address)');
+  if (fromPort !== undefined && proto === 'icmp') r.fail('fromPort', l10n.t('an icmp echo has no port'));
+  if (fromPort !== undefined && from === undefined) r.fail('fromPort', l10n.t('fromPort needs from (0.0.0.0 for any address)'));
   const size = r.int('size', 'size', LIMITS.size, defaultSize(proto ?? 'udp'));
   if (proto !== undefined) {
     const p = sendSizeProblem(proto, size);
     if (p) r.fail('size', p);
   }
-  const df = r.oneOf('df', 'a df mode', PMTU_MODES, DEFAULTS.df);
+  const df = r.oneOf('df', l10n.t('a df mode'), PMTU_MODES, DEFAULTS.df);
   const ttl = r.int('ttl', 'ttl', LIMITS.ttl, undefined);
   const tos = r.int('tos', 'tos', LIMITS.tos, undefined, true);
   const mark = r.int('mark', 'mark', LIMITS.mark, undefined, true);
   const count = r.int('count', 'count', LIMITS.count, DEFAULTS.count);
   const every = r.duration('every', DEFAULTS.every);
-  const socket = r.string('socket', 'a socket name', false);
+  const socket = r.string('socket', l10n.t('a socket name'), false);
   if (socket !== undefined) {
     const p = socketNameProblem(socket);
     if (p) r.fail('socket', p);
@@ -362,12 +380,12 @@ function readSend(ctx: CheckContext, o: Obj, path: string): Send | undefined {
   let ipOptions: Send['ipOptions'];
   const io = r.raw('ipOptions');
   if (io !== undefined) {
-    if (!Array.isArray(io)) r.fail('ipOptions', `expected an array of "ra" and "rr", found ${describeValue(io)}`);
+    if (!Array.isArray(io)) r.fail('ipOptions', l10n.t('expected an array of {0} and {1}, found {2}', '"ra"', '"rr"', describeValue(io)));
     else {
       const seen: ('ra' | 'rr')[] = [];
       Array.from(io).forEach((x: unknown, i) => {
-        if (x !== 'ra' && x !== 'rr') r.fail(`ipOptions[${i}]`, `expected ra or rr, found ${describeValue(x)}`);
-        else if (seen.includes(x)) r.fail(`ipOptions[${i}]`, `the ip option ${x} is given twice`);
+        if (x !== 'ra' && x !== 'rr') r.fail(`ipOptions[${i}]`, l10n.t('expected {0}, found {1}', l10n.t('{0} or {1}', 'ra', 'rr'), describeValue(x)));
+        else if (seen.includes(x)) r.fail(`ipOptions[${i}]`, l10n.t('the ip option {0} is given twice', x));
         else seen.push(x);
       });
       if (seen.length) ipOptions = seen;
@@ -386,13 +404,13 @@ function readSend(ctx: CheckContext, o: Obj, path: string): Send | undefined {
 export function readScenarioObject(input: unknown, ctx: CheckContext): Scenario {
   let s: Scenario = emptyScenario();
   if (!isObj(input)) {
-    ctx.errors.push(new ScenarioError(ctx.file, 1, 1, `expected a scenario object, found ${describeValue(input)}`));
+    ctx.errors.push(new ScenarioError(ctx.file, 1, 1, l10n.t('expected a scenario object, found {0}', describeValue(input))));
     for (const k of ['links', 'addrs'] as const) ctx.failed.add(k);
     return s;
   }
   for (const k of Object.keys(input)) {
     if (!TOP_KEYS.includes(k)) {
-      ctx.errors.push(new ScenarioError(ctx.file, 1, 1, `unknown field "${k}"; expected one of: ${TOP_KEYS.join(', ')}`));
+      ctx.errors.push(new ScenarioError(ctx.file, 1, 1, l10n.t('unknown field "{0}"; expected one of: {1}', k, TOP_KEYS.join(', '))));
     }
   }
   const top = (k: string, problem: string): void => {
@@ -400,11 +418,11 @@ export function readScenarioObject(input: unknown, ctx: CheckContext): Scenario 
   };
   if (input.file !== undefined && input.file !== null) {
     if (typeof input.file === 'string') s = { file: input.file, ...s };
-    else top('file', `expected a path, found ${describeValue(input.file)}`);
+    else top('file', l10n.t('expected a path, found {0}', describeValue(input.file)));
   }
   if (input.kernel !== undefined && input.kernel !== null) {
     if (input.kernel === '6.18' || input.kernel === '4.9') s.kernel = input.kernel;
-    else top('kernel', `expected a kernel profile (6.18 or 4.9), found ${describeValue(input.kernel)}`);
+    else top('kernel', l10n.t('expected {0} ({1}), found {2}', l10n.t('a kernel profile'), l10n.t('{0} or {1}', KERNELS[0], KERNELS[1]), describeValue(input.kernel)));
   }
   s.links = readArray(ctx, input, 'links', (o, p, i) => readLink(ctx, o, p, i)) as Link[];
   s.addrs = readArray(ctx, input, 'addrs', (o, p) => readAddr(ctx, o, p)) as Addr[];
@@ -421,7 +439,7 @@ export function readScenarioObject(input: unknown, ctx: CheckContext): Scenario 
     else if (typeof v === 'string' && 'ns' in durationValue(v)) s.run = (durationValue(v) as { ns: number }).ns;
     else {
       const r = typeof v === 'string' ? durationValue(v) : undefined;
-      top('run', r && 'problem' in r ? r.problem : `expected a whole number of nanoseconds or a duration like "5s", found ${describeValue(v)}`);
+      top('run', r && 'problem' in r ? r.problem : l10n.t('expected a whole number of nanoseconds or a duration like {0}, found {1}', '"5s"', describeValue(v)));
     }
   }
   return s;

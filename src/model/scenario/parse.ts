@@ -4,6 +4,7 @@
 // scenario given inline as JSON goes through (validate.ts). A scenario with any error is never
 // returned, so nothing runs half-way.
 
+import * as l10n from '@vscode/l10n';
 import { lex, type LexedLine, type Token } from './lexer';
 import { emptyScenario } from './types';
 import type {
@@ -30,6 +31,7 @@ import { ScenarioError, sortErrors } from './errors';
 import { orderKeys, ROUTE_ORDER, SEND_ORDER } from './key-order';
 import { formatNftRule, isVerdict, nftStatementTableProblem } from './nft';
 import { checkSemantics } from './semantics';
+import { checkLimits, textTooLong } from './limits';
 import {
   canonicalMac,
   durationValue,
@@ -40,7 +42,8 @@ import {
   hostBitsProblem,
   linkMacProblem,
   linkNameProblem,
-  MAC_EXPECTED,
+  macExpected,
+  dscpExpected,
   neighbourAddrProblem,
   parseIntText,
   rangeProblem,
@@ -62,29 +65,26 @@ import {
   PMTU_MODES,
   QDISCS,
 } from './vocabulary';
+import { ADDR_WORDS, LINK_WORDS, NEIGH_WORDS, NFT_RULE_WORDS, PEER_WORDS, ROUTE_WORDS, SEND_WORDS, STATEMENT_WORDS, wordsOf, type StatementWord } from './words';
 
 export { ScenarioError } from './errors';
 export { parseDuration, formatDuration } from './values';
 export { validateScenario, validateScenarioAll } from './validate';
 
+// The words of the statements and their options are the keys of words.ts's tables, where their
+// documentation is.
 /** The words a statement may start with, in the order the reference lists them. */
-export const STATEMENTS = ['kernel', 'link', 'addr', 'route', 'neigh', 'sysctl', 'nft', 'peer', 'join', 'at', 'run'] as const;
+export const STATEMENTS = wordsOf(STATEMENT_WORDS);
 
-export const LINK_OPTIONS = ['type', 'mtu', 'address', 'qdisc', 'txqueuelen', 'offload', 'down'] as const;
-export const ROUTE_OPTIONS = ['via', 'dev', 'mtu', 'src'] as const;
-export const NEIGH_OPTIONS = ['lladdr', 'dev', 'nud'] as const;
-export const PEER_OPTIONS = ['lladdr', 'dev', 'silent', 'up-at', 'reply-delay'] as const;
-export const SEND_OPTIONS = [
-  'from', 'size', 'df', 'ttl', 'tos', 'mark', 'count', 'every', 'socket', 'connected', 'broadcast', 'bind-dev',
-  'multicast-if', 'multicast-ttl', 'multicast-loop', 'recverr', 'ip-options',
-] as const;
+export const LINK_OPTIONS = wordsOf(LINK_WORDS);
+export const ROUTE_OPTIONS = wordsOf(ROUTE_WORDS);
+export const NEIGH_OPTIONS = wordsOf(NEIGH_WORDS);
+export const PEER_OPTIONS = wordsOf(PEER_WORDS);
+export const SEND_OPTIONS = wordsOf(SEND_WORDS);
 /** Send options that take no value. */
-const SEND_FLAGS = new Set(['connected', 'broadcast', 'recverr']);
+const SEND_FLAGS = new Set<string>(SEND_OPTIONS.filter((w) => !('takes' in SEND_WORDS[w])));
 
-export const NFT_WORDS = [
-  'udp', 'tcp', 'ip', 'meta', 'mark', 'oif', 'oifname',
-  'accept', 'drop', 'counter', 'snat', 'masquerade',
-] as const;
+export const NFT_WORDS = wordsOf(NFT_RULE_WORDS);
 
 const KIND_OF = new Map<string, ItemKind>([
   ['link', 'links'],
@@ -111,19 +111,19 @@ class LineFail {
 
 /** How a token appears in a message. */
 function found(tok: Token | undefined): string {
-  if (!tok) return 'the end of the line';
-  if (tok.kind === 'string') return `the string ${tok.text}`;
+  if (!tok) return l10n.t('the end of the line');
+  if (tok.kind === 'string') return l10n.t('the string {0}', tok.text);
   return `"${tok.text}"`;
 }
 
 /** "a", "a or b", "a, b or c". */
 function orList(words: readonly string[]): string {
-  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+  return words.length <= 1 ? words.join('') : l10n.t('{0} or {1}', words.slice(0, -1).join(', '), words[words.length - 1]);
 }
 
 function unknownWord(tok: Token, allowed: readonly string[]): string {
-  if (tok.kind === 'word') return `unknown word "${tok.text}"; expected one of: ${allowed.join(', ')}`;
-  return `expected one of: ${allowed.join(', ')}, found ${found(tok)}`;
+  if (tok.kind === 'word') return l10n.t('unknown word "{0}"; expected one of: {1}', tok.text, allowed.join(', '));
+  return l10n.t('expected one of: {0}, found {1}', allowed.join(', '), found(tok));
 }
 
 class Cursor {
@@ -158,14 +158,14 @@ class Cursor {
   /** The next token, which must exist and be a plain word. */
   word(expected: string): Token {
     const t = this.next();
-    if (!t || t.kind !== 'word') this.fail(t, `expected ${expected}, found ${found(t)}`);
+    if (!t || t.kind !== 'word') this.fail(t, l10n.t('expected {0}, found {1}', expected, found(t)));
     return t;
   }
 
   /** The next token, which must be exactly `w`. */
   keyword(w: string, hint = ''): Token {
     const t = this.next();
-    if (!t || t.kind !== 'word' || t.text !== w) this.fail(t, `expected ${w}${hint}, found ${found(t)}`);
+    if (!t || t.kind !== 'word' || t.text !== w) this.fail(t, l10n.t('expected {0}, found {1}', w + hint, found(t)));
     return t;
   }
 
@@ -173,14 +173,14 @@ class Cursor {
   oneOf<T extends string>(expected: string, values: readonly T[]): T {
     const t = this.next();
     if (!t || t.kind !== 'word' || !(values as readonly string[]).includes(t.text)) {
-      this.fail(t, `expected ${expected} (${orList(values)}), found ${found(t)}`);
+      this.fail(t, l10n.t('expected {0} ({1}), found {2}', expected, orList(values), found(t)));
     }
     return t.text as T;
   }
 
   end(): void {
     const t = this.next();
-    if (t) this.fail(t, t.kind === 'word' ? `unknown word "${t.text}"; expected the end of the line` : `expected the end of the line, found ${found(t)}`);
+    if (t) this.fail(t, t.kind === 'word' ? l10n.t('unknown word "{0}"; expected the end of the line', t.text) : l10n.t('expected the end of the line, found {0}', found(t)));
   }
 
   /** Options in any order, each at most once. */
@@ -188,7 +188,7 @@ class Cursor {
     const seen = new Set<string>();
     for (let t = this.next(); t; t = this.next()) {
       if (t.kind !== 'word' || !allowed.includes(t.text)) this.fail(t, unknownWord(t, allowed));
-      if (seen.has(t.text)) this.fail(t, `the option ${t.text} is given twice`);
+      if (seen.has(t.text)) this.fail(t, l10n.t('the option {0} is given twice', t.text));
       seen.add(t.text);
       handle(t.text, t);
     }
@@ -198,7 +198,7 @@ class Cursor {
   int(what: string, [min, max]: readonly [number, number], hex = false): number {
     const t = this.next();
     const v = t && t.kind === 'word' ? parseIntText(t.text, hex) : undefined;
-    if (!t || v === undefined) this.fail(t, `expected a number ${min}..${max} for ${what}, found ${found(t)}`);
+    if (!t || v === undefined) this.fail(t, l10n.t('expected a number {0}..{1} for {2}, found {3}', min, max, what, found(t)));
     const p = rangeProblem(what, v, min, max, t.text);
     if (p) this.fail(t, p);
     return Number(v);
@@ -206,7 +206,7 @@ class Cursor {
 
   duration(): number {
     const t = this.next();
-    if (!t || t.kind !== 'word') this.fail(t, `expected a duration like 10ms, found ${found(t)}`);
+    if (!t || t.kind !== 'word') this.fail(t, l10n.t('expected a duration like 10ms, found {0}', found(t)));
     const r = durationValue(t.text);
     if ('problem' in r) this.fail(t, r.problem);
     return r.ns;
@@ -215,7 +215,7 @@ class Cursor {
   /** An IPv4 address written as `text` at `offset` in `tok`, in canonical form. */
   addressIn(tok: Token, text: string, offset = 0, check?: (a: number, text: string) => string | undefined): string {
     const a = parseIpv4(text);
-    if (a === undefined) this.fail(tok, `expected an IPv4 address, found "${text}"`, offset);
+    if (a === undefined) this.fail(tok, l10n.t('expected an IPv4 address, found {0}', `"${text}"`), offset);
     const canon = formatIpv4(a);
     const p = check?.(a, canon);
     if (p) this.fail(tok, p, offset);
@@ -224,25 +224,25 @@ class Cursor {
 
   address(check?: (a: number, text: string) => string | undefined): { address: string; tok: Token } {
     const t = this.next();
-    if (!t || t.kind !== 'word') this.fail(t, `expected an IPv4 address, found ${found(t)}`);
+    if (!t || t.kind !== 'word') this.fail(t, l10n.t('expected an IPv4 address, found {0}', found(t)));
     return { address: this.addressIn(t, t.text, 0, check), tok: t };
   }
 
   /** `A/PREFIX`, or a bare `A` meaning /32 when `bare` is allowed. */
   prefixed(bare: boolean, check?: (a: number, text: string) => string | undefined): { address: string; prefix: number; tok: Token } {
     const t = this.next();
-    const example = 'an address with a prefix length like 192.0.2.1/24';
-    if (!t || t.kind !== 'word') this.fail(t, `expected ${example}, found ${found(t)}`);
+    const example = l10n.t('an address with a prefix length like 192.0.2.1/24');
+    if (!t || t.kind !== 'word') this.fail(t, l10n.t('expected {0}, found {1}', example, found(t)));
     const slash = t.text.indexOf('/');
-    if (slash < 0 && !bare) this.fail(t, `expected ${example}, found "${t.text}"`);
+    if (slash < 0 && !bare) this.fail(t, l10n.t('expected {0}, found {1}', example, `"${t.text}"`));
     const addrText = slash < 0 ? t.text : t.text.slice(0, slash);
     const address = this.addressIn(t, addrText, 0, check);
     let prefix = 32;
     if (slash >= 0) {
       const pt = t.text.slice(slash + 1);
       const off = slash + 1;
-      if (!/^\d+$/.test(pt)) this.fail(t, `expected a prefix length 0..32, found "${pt}"`, off);
-      if (Number(pt) > 32 || (pt.length > 1 && pt.startsWith('0'))) this.fail(t, `expected a prefix length 0..32, found ${pt}`, off);
+      if (!/^\d+$/.test(pt)) this.fail(t, l10n.t('expected a prefix length 0..32, found {0}', `"${pt}"`), off);
+      if (Number(pt) > 32 || (pt.length > 1 && pt.startsWith('0'))) this.fail(t, l10n.t('expected a prefix length 0..32, found {0}', pt), off);
       prefix = Number(pt);
     }
     return { address, prefix, tok: t };
@@ -251,7 +251,7 @@ class Cursor {
   mac(): string {
     const t = this.next();
     const m = t && t.kind === 'word' ? canonicalMac(t.text) : undefined;
-    if (!t || m === undefined) this.fail(t, `expected ${MAC_EXPECTED}, found ${found(t)}`);
+    if (!t || m === undefined) this.fail(t, l10n.t('expected {0}, found {1}', macExpected(), found(t)));
     return m;
   }
 
@@ -259,7 +259,7 @@ class Cursor {
   devName(): Token {
     const t = this.next();
     if (!t || t.kind !== 'word' || !/^[A-Za-z0-9_.-]{1,15}$/.test(t.text)) {
-      this.fail(t, `expected a link name, found ${found(t)}`);
+      this.fail(t, l10n.t('expected a link name, found {0}', found(t)));
     }
     return t;
   }
@@ -286,8 +286,8 @@ function add<T extends object>(b: Builder, list: T[], item: T, fields: Record<st
 // Statements
 
 function parseKernel(c: Cursor, b: Builder, first: Token): void {
-  if (b.kernelLine !== undefined) c.fail(first, `kernel is given twice (line ${b.kernelLine})`);
-  const k = c.oneOf<KernelProfile>('a kernel profile', KERNELS);
+  if (b.kernelLine !== undefined) c.fail(first, l10n.t('kernel is given twice (line {0})', b.kernelLine));
+  const k = c.oneOf<KernelProfile>(l10n.t('a kernel profile'), KERNELS);
   c.end();
   b.s.kernel = k;
   b.kernelLine = first.line;
@@ -295,7 +295,7 @@ function parseKernel(c: Cursor, b: Builder, first: Token): void {
 
 function parseLink(c: Cursor, b: Builder, first: Token): void {
   c.keyword('add', ' (link add NAME ...)');
-  const nameTok = c.word('a link name');
+  const nameTok = c.word(l10n.t('a link name'));
   const np = linkNameProblem(nameTok.text);
   if (np) c.fail(nameTok, np);
   let type: Link['type'] = DEFAULTS.linkType;
@@ -310,7 +310,7 @@ function parseLink(c: Cursor, b: Builder, first: Token): void {
     fields[w === 'down' ? 'up' : w] = posOf(w === 'down' ? tok : c.peek() ?? tok);
     switch (w) {
       case 'type':
-        type = c.oneOf('a link type', LINK_TYPES);
+        type = c.oneOf(l10n.t('a link type'), LINK_TYPES);
         break;
       case 'mtu':
         mtu = c.int('mtu', LIMITS.mtu);
@@ -322,13 +322,13 @@ function parseLink(c: Cursor, b: Builder, first: Token): void {
         break;
       }
       case 'qdisc':
-        qdisc = c.oneOf('a qdisc', QDISCS);
+        qdisc = c.oneOf(l10n.t('a qdisc'), QDISCS);
         break;
       case 'txqueuelen':
         txqueuelen = c.int('txqueuelen', LIMITS.txqueuelen);
         break;
       case 'offload':
-        offload = c.oneOf('a value for offload', ['on', 'off'] as const) === 'on';
+        offload = c.oneOf(l10n.t('a value for {0}', 'offload'), ['on', 'off'] as const) === 'on';
         break;
       case 'down':
         up = false;
@@ -354,12 +354,12 @@ function parseAddr(c: Cursor, b: Builder, first: Token): void {
   const { address, prefix, tok } = c.prefixed(true, hostAddrProblem);
   const fields: Record<string, Pos> = { address: posOf(tok) };
   let dev: string | undefined;
-  c.options(['dev'], () => {
+  c.options(wordsOf(ADDR_WORDS), () => {
     const t = c.devName();
     fields.dev = posOf(t);
     dev = t.text;
   });
-  if (dev === undefined) c.fail(undefined, 'expected dev NAME, found the end of the line');
+  if (dev === undefined) c.fail(undefined, l10n.t('expected {0}, found the end of the line', 'dev NAME'));
   const addr: Addr = { address, prefix, dev, pos: posOf(first) };
   add(b, b.s.addrs, addr, fields);
 }
@@ -375,11 +375,11 @@ function parseRoute(c: Cursor, b: Builder, first: Token): void {
     prefix = 0;
   } else {
     const t = c.next();
-    if (!t || t.kind !== 'word') c.fail(t, `expected a destination (PREFIX/LEN, an address or default), found ${found(t)}`);
+    if (!t || t.kind !== 'word') c.fail(t, l10n.t('expected a destination (PREFIX/LEN, an address or default), found {0}', found(t)));
     const slash = t.text.indexOf('/');
     const addrText = slash < 0 ? t.text : t.text.slice(0, slash);
     if (parseIpv4(addrText) === undefined) {
-      c.fail(t, `expected a destination (PREFIX/LEN, an address or default), found "${addrText}"`);
+      c.fail(t, l10n.t('expected a destination (PREFIX/LEN, an address or default), found {0}', `"${addrText}"`));
     }
     // Same reading as an address with an optional prefix; then host bits must be clear.
     c.back();
@@ -408,7 +408,7 @@ function parseRoute(c: Cursor, b: Builder, first: Token): void {
         break;
     }
   });
-  if (route.via === undefined && route.dev === undefined) c.fail(undefined, 'a route needs via A or dev NAME, found the end of the line');
+  if (route.via === undefined && route.dev === undefined) c.fail(undefined, l10n.t('a route needs via A or dev NAME, found the end of the line'));
   add(b, b.s.routes, orderKeys(route, ROUTE_ORDER), fields);
 }
 
@@ -423,10 +423,10 @@ function parseNeigh(c: Cursor, b: Builder, first: Token): void {
     fields[w] = posOf(c.peek() ?? tok);
     if (w === 'lladdr') lladdr = c.mac();
     else if (w === 'dev') dev = c.devName().text;
-    else nud = c.oneOf('a nud state', NUD_STATES);
+    else nud = c.oneOf(l10n.t('a nud state'), NUD_STATES);
   });
-  if (lladdr === undefined) c.fail(undefined, 'expected lladdr MAC, found the end of the line');
-  if (dev === undefined) c.fail(undefined, 'expected dev NAME, found the end of the line');
+  if (lladdr === undefined) c.fail(undefined, l10n.t('expected {0}, found the end of the line', 'lladdr MAC'));
+  if (dev === undefined) c.fail(undefined, l10n.t('expected {0}, found the end of the line', 'dev NAME'));
   add(b, b.s.neighs, { address, lladdr, dev, nud, pos: posOf(first) }, fields);
 }
 
@@ -436,7 +436,7 @@ function parseSysctl(c: Cursor, b: Builder, first: Token): void {
   const kp = sysctlKeyProblem(keyTok.text);
   if (kp) c.fail(keyTok, kp);
   const eq = c.next();
-  if (!eq || eq.kind !== 'equals') c.fail(eq, `expected = after ${keyTok.text}, found ${found(eq)}`);
+  if (!eq || eq.kind !== 'equals') c.fail(eq, l10n.t('expected = after {0}, found {1}', keyTok.text, found(eq)));
   const spec = findSysctl(keyTok.text)!.spec;
   const value = c.int(keyTok.text, [spec.min, spec.max]);
   c.end();
@@ -448,12 +448,12 @@ function parseNft(c: Cursor, b: Builder, first: Token): void {
   c.keyword('add', ' (nft add rule ip TABLE postrouting ...)');
   c.keyword('rule');
   const fam = c.next();
-  if (!fam || fam.text !== 'ip') c.fail(fam, `expected the family ip (only IPv4 is modeled), found ${found(fam)}`);
+  if (!fam || fam.text !== 'ip') c.fail(fam, l10n.t('expected the family ip (only IPv4 is modeled), found {0}', found(fam)));
   const tableTok = c.peek();
-  const table = c.oneOf('a table', ['filter', 'nat', 'mangle'] as const);
+  const table = c.oneOf(l10n.t('a table'), ['filter', 'nat', 'mangle'] as const);
   const chainTok = c.next();
   if (!chainTok || chainTok.text !== 'postrouting') {
-    c.fail(chainTok, `only the postrouting chain is modeled, found ${found(chainTok)}`);
+    c.fail(chainTok, l10n.t('only the postrouting chain is modeled, found {0}', found(chainTok)));
   }
   const matches: NftMatch[] = [];
   const statements: NftStatement[] = [];
@@ -468,31 +468,31 @@ function parseNft(c: Cursor, b: Builder, first: Token): void {
     lastStatement = tok;
   };
   const match = (tok: Token, m: NftMatch): void => {
-    if (lastStatement) c.fail(tok, `a match must come before the statements; found "${tok.text}" after "${lastStatement.text}"`);
+    if (lastStatement) c.fail(tok, l10n.t('a match must come before the statements; found "{0}" after "{1}"', tok.text, lastStatement.text));
     matches.push(m);
   };
 
   for (let t = c.next(); t; t = c.next()) {
     const prev = statements[statements.length - 1];
-    if (prev && isVerdict(prev.kind)) c.fail(t, `a verdict must be last; found ${found(t)} after ${prev.kind}`);
+    if (prev && isVerdict(prev.kind)) c.fail(t, l10n.t('a verdict must be last; found {0} after {1}', found(t), prev.kind));
     if (t.kind !== 'word') c.fail(t, unknownWord(t, NFT_WORDS));
     switch (t.text) {
       case 'udp':
       case 'tcp': {
-        const field = c.oneOf('a port field', ['dport', 'sport'] as const);
+        const field = c.oneOf(l10n.t('a port field'), ['dport', 'sport'] as const);
         const value = c.int(`${t.text} ${field}`, LIMITS.nftPort);
         match(t, { kind: 'l4port', proto: t.text, field, value });
         break;
       }
       case 'ip': {
-        const what = c.oneOf('a word after ip', ['daddr', 'saddr', 'protocol', 'ttl', 'dscp'] as const);
+        const what = c.oneOf(l10n.t('a word after {0}', 'ip'), ['daddr', 'saddr', 'protocol', 'ttl', 'dscp'] as const);
         if (what === 'daddr' || what === 'saddr') {
           const r = c.prefixed(true);
           const p = hostBitsProblem(parseIpv4(r.address) ?? 0, r.prefix, `${r.address}/${r.prefix}`);
           if (p) c.fail(r.tok, p);
           match(t, { kind: 'addr', field: what, address: r.address, prefix: r.prefix });
         } else if (what === 'protocol') {
-          match(t, { kind: 'protocol', value: c.oneOf('a protocol', ['udp', 'tcp', 'icmp'] as const) });
+          match(t, { kind: 'protocol', value: c.oneOf(l10n.t('a protocol'), ['udp', 'tcp', 'icmp'] as const) });
         } else if (what === 'ttl') {
           c.keyword('set', ' (ip ttl set N)');
           statement(t, { kind: 'ttl-set', value: c.int('ip ttl set', LIMITS.ttl) });
@@ -508,15 +508,15 @@ function parseNft(c: Cursor, b: Builder, first: Token): void {
               value = Number(n);
             }
           }
-          if (value === undefined) c.fail(v, `expected a DSCP name (cs0..cs7, af11..af43, ef) or 0..63, found ${found(v)}`);
+          if (value === undefined) c.fail(v, l10n.t('expected {0}, found {1}', dscpExpected(), found(v)));
           statement(t, { kind: 'dscp-set', value });
         }
         break;
       }
       case 'meta': {
-        const what = c.oneOf('a word after meta', ['mark', 'l4proto'] as const);
+        const what = c.oneOf(l10n.t('a word after {0}', 'meta'), ['mark', 'l4proto'] as const);
         if (what === 'l4proto') {
-          match(t, { kind: 'protocol', value: c.oneOf('a protocol', ['udp', 'tcp', 'icmp'] as const) });
+          match(t, { kind: 'protocol', value: c.oneOf(l10n.t('a protocol'), ['udp', 'tcp', 'icmp'] as const) });
           break;
         }
         markWord(t);
@@ -529,7 +529,7 @@ function parseNft(c: Cursor, b: Builder, first: Token): void {
       case 'oifname': {
         const n = c.next();
         if (!n || !(n.kind === 'word' || (t.text === 'oifname' && n.kind === 'string')) || !/^[A-Za-z0-9_.-]{1,15}$/.test(n.value)) {
-          c.fail(n, `expected a link name, found ${found(n)}`);
+          c.fail(n, l10n.t('expected a link name, found {0}', found(n)));
         }
         fields[`matches[${matches.length}]`] = posOf(n);
         match(t, { kind: 'oif', name: n.value });
@@ -552,7 +552,7 @@ function parseNft(c: Cursor, b: Builder, first: Token): void {
     }
   }
   if (statements.length === 0) {
-    c.fail(undefined, 'a rule needs at least one statement (accept, drop, counter, snat to A, masquerade, meta mark set N, ip ttl set N, ip dscp set V), found the end of the line');
+    c.fail(undefined, l10n.t('a rule needs at least one statement ({0}), found the end of the line', 'accept, drop, counter, snat to A, masquerade, meta mark set N, ip ttl set N, ip dscp set V'));
   }
   const last = c.last() as Token;
   const start = (tableTok as Token).col - 1;
@@ -600,7 +600,7 @@ function parsePeer(c: Cursor, b: Builder, first: Token): void {
         break;
     }
   });
-  if (lladdr === undefined) c.fail(undefined, 'expected lladdr MAC, found the end of the line');
+  if (lladdr === undefined) c.fail(undefined, l10n.t('expected {0}, found the end of the line', 'lladdr MAC'));
   const peer: Peer = { address, lladdr, dev, silent, upAt, replyDelay, pos: posOf(first) };
   add(b, b.s.peers, peer, fields);
 }
@@ -628,26 +628,26 @@ function parseAt(c: Cursor, b: Builder, first: Token): void {
   } else if (pt?.kind === 'word' && pt.text === 'tcp') {
     c.keyword('syn', ' (tcp syn)');
     proto = 'tcp';
-  } else c.fail(pt, `expected udp, icmp echo or tcp syn, found ${found(pt)}`);
+  } else c.fail(pt, l10n.t('expected {0}, found {1}', orList(['udp', 'icmp echo', 'tcp syn']), found(pt)));
   c.keyword('to');
 
   const dt = c.next();
   let to: string;
   let port = 0;
   if (proto === 'icmp') {
-    if (!dt || dt.kind !== 'word') c.fail(dt, `expected an IPv4 address, found ${found(dt)}`);
+    if (!dt || dt.kind !== 'word') c.fail(dt, l10n.t('expected an IPv4 address, found {0}', found(dt)));
     const colon = dt.text.indexOf(':');
     if (colon >= 0 && parseIpv4(dt.text.slice(0, colon)) !== undefined) {
-      c.fail(dt, `an icmp echo has no port; expected an IPv4 address, found "${dt.text}"`, colon);
+      c.fail(dt, l10n.t('an icmp echo has no port; expected an IPv4 address, found "{0}"', dt.text), colon);
     }
     to = c.addressIn(dt, dt.text);
   } else {
-    const example = 'an address and port like 192.0.2.2:9000';
-    if (!dt || dt.kind !== 'word') c.fail(dt, `expected ${example}, found ${found(dt)}`);
+    const example = l10n.t('an address and port like 192.0.2.2:9000');
+    if (!dt || dt.kind !== 'word') c.fail(dt, l10n.t('expected {0}, found {1}', example, found(dt)));
     const colon = dt.text.lastIndexOf(':');
     const addrText = colon < 0 ? dt.text : dt.text.slice(0, colon);
     to = c.addressIn(dt, addrText);
-    if (colon < 0) c.fail(dt, `expected ${example}, found "${dt.text}"`);
+    if (colon < 0) c.fail(dt, l10n.t('expected {0}, found {1}', example, `"${dt.text}"`));
     port = portIn(c, dt, dt.text.slice(colon + 1), colon + 1);
   }
 
@@ -675,11 +675,11 @@ function parseAt(c: Cursor, b: Builder, first: Token): void {
     switch (w) {
       case 'from': {
         const ft = c.next();
-        if (!ft || ft.kind !== 'word') c.fail(ft, `expected an IPv4 address, found ${found(ft)}`);
+        if (!ft || ft.kind !== 'word') c.fail(ft, l10n.t('expected an IPv4 address, found {0}', found(ft)));
         const colon = ft.text.indexOf(':');
         from = c.addressIn(ft, colon < 0 ? ft.text : ft.text.slice(0, colon));
         if (colon >= 0) {
-          if (proto === 'icmp') c.fail(ft, `an icmp echo has no port; expected an IPv4 address, found "${ft.text}"`, colon);
+          if (proto === 'icmp') c.fail(ft, l10n.t('an icmp echo has no port; expected an IPv4 address, found "{0}"', ft.text), colon);
           fromPort = portIn(c, ft, ft.text.slice(colon + 1), colon + 1);
         }
         break;
@@ -691,7 +691,7 @@ function parseAt(c: Cursor, b: Builder, first: Token): void {
         break;
       }
       case 'df':
-        df = c.oneOf('a df mode', PMTU_MODES);
+        df = c.oneOf(l10n.t('a df mode'), PMTU_MODES);
         break;
       case 'ttl':
         ttl = c.int('ttl', LIMITS.ttl);
@@ -709,7 +709,7 @@ function parseAt(c: Cursor, b: Builder, first: Token): void {
         every = c.duration();
         break;
       case 'socket': {
-        const st = c.word('a socket name');
+        const st = c.word(l10n.t('a socket name'));
         const p = socketNameProblem(st.text);
         if (p) c.fail(st, p);
         socket = st.text;
@@ -731,19 +731,19 @@ function parseAt(c: Cursor, b: Builder, first: Token): void {
         multicastTtl = c.int('multicast-ttl', LIMITS.ttl);
         break;
       case 'multicast-loop':
-        multicastLoop = c.oneOf('a value for multicast-loop', ['on', 'off'] as const) === 'on';
+        multicastLoop = c.oneOf(l10n.t('a value for {0}', 'multicast-loop'), ['on', 'off'] as const) === 'on';
         break;
       case 'recverr':
         recverr = true;
         break;
       case 'ip-options': {
         const lt = c.next();
-        if (!lt || lt.kind !== 'word') c.fail(lt, `expected a list of ra and rr like ra,rr, found ${found(lt)}`);
+        if (!lt || lt.kind !== 'word') c.fail(lt, l10n.t('expected a list of ra and rr like ra,rr, found {0}', found(lt)));
         const list: ('ra' | 'rr')[] = [];
         let off = 0;
         for (const part of lt.text.split(',')) {
-          if (part !== 'ra' && part !== 'rr') c.fail(lt, `expected ra or rr, found "${part}"`, off);
-          if (list.includes(part)) c.fail(lt, `the ip option ${part} is given twice`, off);
+          if (part !== 'ra' && part !== 'rr') c.fail(lt, l10n.t('expected {0}, found {1}', orList(['ra', 'rr']), `"${part}"`), off);
+          if (list.includes(part)) c.fail(lt, l10n.t('the ip option {0} is given twice', part), off);
           list.push(part);
           off += part.length + 1;
         }
@@ -763,21 +763,21 @@ function parseAt(c: Cursor, b: Builder, first: Token): void {
 function portIn(c: Cursor, tok: Token, text: string, offset: number): number {
   const [min, max] = LIMITS.port;
   const v = parseIntText(text);
-  if (v === undefined) c.fail(tok, `expected a port ${min}..${max}, found "${text}"`, offset);
+  if (v === undefined) c.fail(tok, l10n.t('expected a port {0}..{1}, found {2}', min, max, `"${text}"`), offset);
   const p = rangeProblem('port', v, min, max, text);
   if (p) c.fail(tok, p, offset);
   return Number(v);
 }
 
 function parseRun(c: Cursor, b: Builder, first: Token): void {
-  if (b.runLine !== undefined) c.fail(first, `run is given twice (line ${b.runLine})`);
+  if (b.runLine !== undefined) c.fail(first, l10n.t('run is given twice (line {0})', b.runLine));
   const run = c.duration();
   c.end();
   b.s.run = run;
   b.runLine = first.line;
 }
 
-const PARSERS: Record<(typeof STATEMENTS)[number], (c: Cursor, b: Builder, first: Token) => void> = {
+const PARSERS: Record<StatementWord, (c: Cursor, b: Builder, first: Token) => void> = {
   kernel: parseKernel,
   link: parseLink,
   addr: parseAddr,
@@ -795,12 +795,12 @@ function parseLine(ln: LexedLine, b: Builder): void {
   const c = new Cursor(ln);
   const first = c.next() as Token;
   if (first.kind === 'word' && first.text === 'send') {
-    c.fail(first, 'expected at DURATION before send, like: at 0ms send udp to 192.0.2.2:9000');
+    c.fail(first, l10n.t('expected at DURATION before send, like: {0}', 'at 0ms send udp to 192.0.2.2:9000'));
   }
   if (first.kind !== 'word' || !(STATEMENTS as readonly string[]).includes(first.text)) {
     c.fail(first, unknownWord(first, STATEMENTS));
   }
-  PARSERS[first.text as (typeof STATEMENTS)[number]](c, b, first);
+  PARSERS[first.text as StatementWord](c, b, first);
 }
 
 /** Edit distance, to guess which statement a misspelled first word meant. */
@@ -825,7 +825,7 @@ function noteFailed(ln: LexedLine, ctx: CheckContext): void {
     ctx.failed.add(kind);
     return;
   }
-  if (STATEMENTS.includes(w as (typeof STATEMENTS)[number])) return;
+  if ((STATEMENTS as readonly string[]).includes(w)) return;
   // A misspelled statement word: it may have been meant as any nearby statement.
   for (const [word, k] of KIND_OF) if (distance(w, word) <= 2) ctx.failed.add(k);
 }
@@ -841,6 +841,8 @@ export function parseScenarioAll(text: string, file = '<input>'): { scenario?: S
   const ctx = newContext(file, 'text');
   const s: Scenario = file === '<input>' ? emptyScenario() : { file, ...emptyScenario() };
   const b: Builder = { s, ctx };
+  const long = textTooLong(text);
+  if (long) return { errors: [new ScenarioError(file, 1, 1, long)] };
   for (const ln of lex(text)) {
     if (ln.problem) {
       ctx.errors.push(new ScenarioError(file, ln.line, ln.problem.col, ln.problem.problem));
@@ -856,6 +858,7 @@ export function parseScenarioAll(text: string, file = '<input>'): { scenario?: S
     }
   }
   checkSemantics(s, ctx);
+  checkLimits(s, ctx);
   const errors = sortErrors(ctx.errors);
   return errors.length ? { errors } : { scenario: s, errors };
 }

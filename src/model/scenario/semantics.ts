@@ -3,6 +3,7 @@
 // scenario and on one given as an object alike. The parser records the positions of the words, so
 // that the column points at the word at fault.
 
+import * as l10n from '@vscode/l10n';
 import { inSubnet, parseIpv4 } from '../wire/addr';
 import type { CheckContext, Item } from './context';
 import { ScenarioError } from './errors';
@@ -32,7 +33,7 @@ function isEmpty(s: Scenario): boolean {
 /** How to refer to another item in a message: "line 2" or "links[0]". */
 function where(ctx: CheckContext, item: Item): string {
   if (ctx.mode === 'object') return ctx.paths.get(item) ?? '?';
-  return `line ${item.pos.line}`;
+  return l10n.t('line {0}', item.pos.line);
 }
 
 /**
@@ -54,14 +55,14 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
   const links = new Map<string, Link>();
   for (const link of s.links) {
     const prev = links.get(link.name);
-    if (prev) report(ctx, link, 'name', `a link named ${link.name} already exists (${where(ctx, prev)})`);
+    if (prev) report(ctx, link, 'name', l10n.t('a link named {0} already exists ({1})', link.name, where(ctx, prev)));
     else links.set(link.name, link);
   }
   const linkList = ['lo', ...links.keys()].join(', ');
   const hasDev = (name: string): boolean => name === LOOPBACK.name || links.has(name);
   const needDev = (item: Item, field: string, name: string): boolean => {
     if (hasDev(name)) return true;
-    if (!linksLost) report(ctx, item, field, `no link named ${name} (links: ${linkList})`);
+    if (!linksLost) report(ctx, item, field, l10n.t('no link named {0} (links: {1})', name, linkList));
     return false;
   };
 
@@ -72,19 +73,19 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
     const a = parseIpv4(addr.address) ?? 0;
     const devOk = needDev(addr, 'dev', addr.dev);
     if (addr.address === LOOPBACK.address) {
-      report(ctx, addr, 'address', `${addr.address} is already an address of this host (lo always has 127.0.0.1/8)`);
+      report(ctx, addr, 'address', l10n.t('{0} is already an address of this host (lo always has 127.0.0.1/8)', addr.address));
       continue;
     }
     const prev = addrs.get(a);
     if (prev) {
-      report(ctx, addr, 'address', `${addr.address} is already an address of this host (${where(ctx, prev)})`);
+      report(ctx, addr, 'address', l10n.t('{0} is already an address of this host ({1})', addr.address, where(ctx, prev)));
       continue;
     }
     addrs.set(a, addr);
     if (devOk) goodAddrs.push({ a, addr });
   }
   const addrList = (): string =>
-    goodAddrs.length ? `addresses: ${goodAddrs.map((g) => g.addr.address).join(', ')}` : 'no addresses besides lo\'s 127.0.0.1/8';
+    goodAddrs.length ? l10n.t('addresses: {0}', goodAddrs.map((g) => g.addr.address).join(', ')) : l10n.t('no addresses besides lo\'s 127.0.0.1/8');
   /** A local address: one of the host's, anything in 127.0.0.0/8, or (where allowed) 0.0.0.0 for "any". */
   const owns = (text: string, anyOk: boolean): boolean => {
     const a = parseIpv4(text);
@@ -94,7 +95,7 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
   };
   const needOwned = (item: Item, field: string, text: string, anyOk: boolean): void => {
     if (owns(text, anyOk) || addrsLost) return;
-    report(ctx, item, field, `the host does not own ${text} (${addrList()})`);
+    report(ctx, item, field, l10n.t('the host does not own {0} ({1})', text, addrList()));
   };
   /** The host address whose subnet holds `a` on a link with a wire (not lo), longest prefix first. */
   const connected = (a: number, dev?: string): Addr | undefined => {
@@ -115,20 +116,21 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
     const prev = routes.get(key);
     if (prev) {
       const name = route.prefix === 0 ? 'default' : key;
-      report(ctx, route, 'dst', `a route to ${name} already exists (${where(ctx, prev)})`);
+      report(ctx, route, 'dst', l10n.t('a route to {0} already exists ({1})', name, where(ctx, prev)));
     } else routes.set(key, route);
     const devOk = route.dev === undefined || needDev(route, 'dev', route.dev);
     if (route.via !== undefined) {
       const gw = parseIpv4(route.via) ?? 0;
       if (addrs.has(gw)) {
-        report(ctx, route, 'via', `gateway ${route.via} is this host's own address`);
+        report(ctx, route, 'via', l10n.t('gateway {0} is this host\'s own address', route.via));
       } else if (devOk) {
         const on = connected(gw, route.dev);
         if (on) {
           if (route.dev === undefined) route.dev = on.dev;
         } else if (!addrsLost) {
-          const onDev = route.dev !== undefined ? ` of ${route.dev}` : '';
-          report(ctx, route, 'via', `gateway ${route.via} is not on a connected subnet${onDev}`);
+          report(ctx, route, 'via', route.dev !== undefined
+            ? l10n.t('gateway {0} is not on a connected subnet of {1}', route.via, route.dev)
+            : l10n.t('gateway {0} is not on a connected subnet', route.via));
         }
       }
     }
@@ -141,7 +143,7 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
     needDev(n, 'dev', n.dev);
     const key = `${n.address}%${n.dev}`;
     const prev = neighs.get(key);
-    if (prev) report(ctx, n, 'address', `a neighbour ${n.address} on ${n.dev} already exists (${where(ctx, prev)})`);
+    if (prev) report(ctx, n, 'address', l10n.t('a neighbour {0} on {1} already exists ({2})', n.address, n.dev, where(ctx, prev)));
     else neighs.set(key, n);
   }
 
@@ -149,7 +151,7 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
   for (const sc of s.sysctls) {
     const found = findSysctl(sc.key);
     if (found?.dev !== undefined && found.dev !== 'default' && !hasDev(found.dev) && !linksLost) {
-      report(ctx, sc, 'key', `no link named ${found.dev} (links: ${linkList}; or default for every link)`);
+      report(ctx, sc, 'key', l10n.t('no link named {0} (links: {1}; or default for every link)', found.dev, linkList));
     }
   }
 
@@ -168,19 +170,19 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
   for (const peer of s.peers) {
     const a = parseIpv4(peer.address) ?? 0;
     if (addrs.has(a) || a >>> 24 === 127) {
-      report(ctx, peer, 'address', `${peer.address} is this host's own address; a peer needs another`);
+      report(ctx, peer, 'address', l10n.t('{0} is this host\'s own address; a peer needs another', peer.address));
       continue;
     }
     const prev = peers.get(peer.address);
-    if (prev) report(ctx, peer, 'address', `a peer ${peer.address} already exists (${where(ctx, prev)})`);
+    if (prev) report(ctx, peer, 'address', l10n.t('a peer {0} already exists ({1})', peer.address, where(ctx, prev)));
     else peers.set(peer.address, peer);
     if (peer.dev) {
-      if (peer.dev === LOOPBACK.name) report(ctx, peer, 'dev', 'a peer sits on a link with a wire; lo has none');
+      if (peer.dev === LOOPBACK.name) report(ctx, peer, 'dev', l10n.t('a peer sits on a link with a wire; lo has none'));
       else needDev(peer, 'dev', peer.dev);
     } else {
       const on = connected(a);
       if (on) peer.dev = on.dev;
-      else if (!addrsLost) report(ctx, peer, 'address', `${peer.address} is not on any link's subnet; add dev NAME`);
+      else if (!addrsLost) report(ctx, peer, 'address', l10n.t('{0} is not on any link\'s subnet; add dev NAME', peer.address));
     }
   }
 
@@ -190,7 +192,7 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
     needDev(j, 'dev', j.dev);
     const key = `${j.group}%${j.dev}`;
     const prev = joins.get(key);
-    if (prev) report(ctx, j, 'group', `${j.group} is already joined on ${j.dev} (${where(ctx, prev)})`);
+    if (prev) report(ctx, j, 'group', l10n.t('{0} is already joined on {1} ({2})', j.group, j.dev, where(ctx, prev)));
     else joins.set(key, j);
   }
 
@@ -199,7 +201,7 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
   let prevAt: number | undefined;
   for (const send of s.sends) {
     if (prevAt !== undefined && send.at < prevAt) {
-      report(ctx, send, 'at', `time goes backwards: ${formatDuration(send.at)} is before the previous send at ${formatDuration(prevAt)}`);
+      report(ctx, send, 'at', l10n.t('time goes backwards: {0} is before the previous send at {1}', formatDuration(send.at), formatDuration(prevAt)));
     } else prevAt = send.at;
     if (send.from !== undefined) needOwned(send, 'from', send.from, true);
     if (send.multicastIf !== undefined) needOwned(send, 'multicastIf', send.multicastIf, true);
@@ -208,7 +210,7 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
       const first = sockets.get(send.socket);
       if (!first) sockets.set(send.socket, send);
       else if (first.proto !== send.proto) {
-        report(ctx, send, 'socket', `socket ${send.socket} is a ${first.proto} socket (${where(ctx, first)})`);
+        report(ctx, send, 'socket', l10n.t('socket {0} is a {1} socket ({2})', send.socket, first.proto, where(ctx, first)));
       }
     }
   }

@@ -15,6 +15,7 @@ import { ScenarioError, sortErrors } from './errors';
 import { isObj } from './fields';
 import { readScenarioObject } from './object';
 import { checkSemantics } from './semantics';
+import { checkLimits } from './limits';
 import type { Scenario } from './types';
 
 /**
@@ -28,6 +29,7 @@ export function validateScenarioAll(input: unknown, file?: string): { scenario?:
   const ctx = newContext(name, 'object');
   const s = readScenarioObject(input, ctx);
   checkSemantics(s, ctx);
+  checkLimits(s, ctx);
   const errors = sortErrors(ctx.errors);
   return errors.length ? { errors } : { scenario: s, errors };
 }

@@ -2,6 +2,7 @@
 // MAC addresses, link and socket names, the addresses an item may hold, sizes, sysctl keys. Each
 // check returns the problem in words (or undefined), for the parser and the object reader alike.
 
+import * as l10n from '@vscode/l10n';
 import { formatIpv4, formatMac, isMulticast, parseMac, prefixMask } from '../wire/addr';
 import { findSysctl, SYSCTLS } from './sysctl';
 import type { Send } from './types';
@@ -16,34 +17,42 @@ export function canonicalMac(text: string): string | undefined {
 /** Why a link cannot have this MAC (a device address must be unicast and not all zero). */
 export function linkMacProblem(mac: string): string | undefined {
   if (parseInt(mac.slice(0, 2), 16) & 1) {
-    return `a link needs a unicast MAC address (first byte even), found ${mac}`;
+    return l10n.t('a link needs a unicast MAC address (first byte even), found {0}', mac);
   }
-  if (mac === '00:00:00:00:00:00') return 'a link needs a MAC address other than 00:00:00:00:00:00';
+  if (mac === '00:00:00:00:00:00') return l10n.t('a link needs a MAC address other than {0}', mac);
   return undefined;
 }
 
-export const MAC_EXPECTED = 'a MAC address like 02:00:00:00:00:01';
+/** What a MAC address looks like, in a message. */
+export function macExpected(): string {
+  return l10n.t('a MAC address like {0}', '02:00:00:00:00:01');
+}
+
+/** What a DSCP value looks like, in a message. */
+export function dscpExpected(): string {
+  return l10n.t('a DSCP name (cs0..cs7, af11..af43, ef) or 0..63');
+}
 
 /** Why a name cannot be a link's name (the kernel's IFNAMSIZ and the names it reserves). */
 export function linkNameProblem(name: string): string | undefined {
-  if (name === LOOPBACK.name) return 'lo always exists; it cannot be added';
+  if (name === LOOPBACK.name) return l10n.t('lo always exists; it cannot be added');
   if (name === 'default' || name === 'all') {
-    return `${name} is reserved (sysctl keys use it for every link); expected another link name`;
+    return l10n.t('{0} is reserved (sysctl keys use it for every link); expected another link name', name);
   }
-  if (name === '.' || name === '..') return `expected a link name, found "${name}"`;
+  if (name === '.' || name === '..') return l10n.t('expected a link name, found {0}', `"${name}"`);
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
-    return `expected a link name (letters, digits, _ . -), found "${name}"`;
+    return l10n.t('expected a link name (letters, digits, _ . -), found "{0}"', name);
   }
-  if (name.length > 15) return `a link name is 1..15 characters, found "${name}" (${name.length})`;
+  if (name.length > 15) return l10n.t('a link name is 1..15 characters, found "{0}" ({1})', name, name.length);
   // ip, ethtool and tcpdump would read it as an option when kpath capture names the device.
-  if (name.startsWith('-')) return `a link name cannot start with "-", found "${name}"`;
+  if (name.startsWith('-')) return l10n.t('a link name cannot start with "-", found "{0}"', name);
   return undefined;
 }
 
 /** Why a word cannot name a socket. */
 export function socketNameProblem(name: string): string | undefined {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
-    return `expected a socket name (1..64 letters, digits, _ . -), found "${name}"`;
+    return l10n.t('expected a socket name (1..64 letters, digits, _ . -), found "{0}"', name);
   }
   return undefined;
 }
@@ -51,7 +60,7 @@ export function socketNameProblem(name: string): string | undefined {
 /** `what must be MIN..MAX, found TEXT`, or undefined when in range. */
 export function rangeProblem(what: string, value: number | bigint, min: number, max: number, text?: string): string | undefined {
   const v = typeof value === 'bigint' ? value : BigInt(value);
-  if (v < BigInt(min) || v > BigInt(max)) return `${what} must be ${min}..${max}, found ${text ?? String(value)}`;
+  if (v < BigInt(min) || v > BigInt(max)) return l10n.t('{0} must be {1}..{2}, found {3}', what, min, max, text ?? String(value));
   return undefined;
 }
 
@@ -67,15 +76,15 @@ const DURATION_UNITS: Record<string, bigint> = { ns: 1n, us: 1000n, ms: 1000000n
 /** A duration, or the problem with it. */
 export function durationValue(text: string): { ns: number } | { problem: string } {
   const m = /^(\d+)(?:\.(\d+))?(ns|us|ms|s)$/.exec(text);
-  if (!m) return { problem: `expected a duration like 10ms (units ns, us, ms, s), found "${text}"` };
+  if (!m) return { problem: l10n.t('expected a duration like 10ms (units ns, us, ms, s), found "{0}"', text) };
   const unit = DURATION_UNITS[m[3]];
   const frac = m[2] ?? '';
   const scaled = BigInt(m[1] + frac) * unit;
   const div = 10n ** BigInt(frac.length);
-  if (scaled % div !== 0n) return { problem: `${text} is not a whole number of nanoseconds` };
+  if (scaled % div !== 0n) return { problem: l10n.t('{0} is not a whole number of nanoseconds', text) };
   const ns = scaled / div;
   if (ns > BigInt(Number.MAX_SAFE_INTEGER)) {
-    return { problem: `${text} is too long; a duration is at most ${Number.MAX_SAFE_INTEGER}ns` };
+    return { problem: l10n.t('{0} is too long; a duration is at most {1}ns', text, Number.MAX_SAFE_INTEGER) };
   }
   return { ns: Number(ns) };
 }
@@ -100,45 +109,45 @@ export function formatDuration(ns: number): string {
 }
 
 function unicastProblem(a: number, text: string, what: string): string | undefined {
-  if (isMulticast(a) || a === 0xffffffff || a === 0) return `expected a unicast address for ${what}, found ${text}`;
+  if (isMulticast(a) || a === 0xffffffff || a === 0) return l10n.t('expected a unicast address for {0}, found {1}', what, text);
   return undefined;
 }
 
 /** Why an address cannot be the host's own address. */
 export function hostAddrProblem(a: number, text: string): string | undefined {
-  return unicastProblem(a, text, 'the host');
+  return unicastProblem(a, text, l10n.t('the host'));
 }
 
 /** Why an address cannot be a peer's or a gateway's or a static neighbour's. */
 export function neighbourAddrProblem(a: number, text: string): string | undefined {
-  return unicastProblem(a, text, 'a neighbour');
+  return unicastProblem(a, text, l10n.t('a neighbour'));
 }
 
 /** Why an address cannot be a gateway. */
 export function gatewayProblem(a: number, text: string): string | undefined {
-  return unicastProblem(a, text, 'a gateway');
+  return unicastProblem(a, text, l10n.t('a gateway'));
 }
 
 /** Why an address cannot be a multicast group. */
 export function groupProblem(a: number, text: string): string | undefined {
-  return isMulticast(a) ? undefined : `expected a multicast group (224.0.0.0/4), found ${text}`;
+  return isMulticast(a) ? undefined : l10n.t('expected a multicast group (224.0.0.0/4), found {0}', text);
 }
 
 /** Why NET/PREFIX is not a network address; suggests the one meant. */
 export function hostBitsProblem(a: number, prefix: number, written: string): string | undefined {
   const net = (a & prefixMask(prefix)) >>> 0;
   if (net === a) return undefined;
-  return `${written} has host bits set; did you mean ${formatIpv4(net)}/${prefix}?`;
+  return l10n.t('{0} has host bits set; did you mean {1}?', written, `${formatIpv4(net)}/${prefix}`);
 }
 
 /** Why a send's payload size does not suit its protocol. */
 export function sendSizeProblem(proto: Send['proto'], size: number): string | undefined {
-  if (proto === 'tcp' && size !== 0) return `a tcp syn carries no payload; size must be 0, found ${size}`;
+  if (proto === 'tcp' && size !== 0) return l10n.t('a tcp syn carries no payload; size must be 0, found {0}', size);
   return undefined;
 }
 
 /** Why a sysctl key is not one the model knows. */
 export function sysctlKeyProblem(key: string): string | undefined {
   if (findSysctl(key)) return undefined;
-  return `unknown sysctl "${key}"; expected one of: ${SYSCTLS.map((s) => s.key).join(', ')} (DEV is a link name or default)`;
+  return l10n.t('unknown sysctl "{0}"; expected one of: {1} (DEV is a link name or default)', key, SYSCTLS.map((s) => s.key).join(', '));
 }

@@ -2,12 +2,14 @@
 // reader of scenario objects so that both accept the same things.
 
 import type { KernelProfile, Link, PmtuDisc, Send, StaticNeigh } from './types';
+import { KERNEL_VALUES, LINK_WORDS, NEIGH_WORDS, SEND_WORDS, wordsOf } from './words';
 
-export const KERNELS: readonly KernelProfile[] = ['6.18', '4.9'];
-export const LINK_TYPES = ['veth', 'ethernet'] as const;
-export const QDISCS = ['noqueue', 'pfifo_fast'] as const;
-export const NUD_STATES = ['permanent', 'reachable', 'stale', 'noarp'] as const;
-export const PMTU_MODES: readonly PmtuDisc[] = ['do', 'dont', 'want', 'probe', 'interface', 'omit'];
+// The values a word may take are the keys of its documentation table (words.ts).
+export const KERNELS: readonly KernelProfile[] = wordsOf(KERNEL_VALUES);
+export const LINK_TYPES: readonly Link['type'][] = wordsOf(LINK_WORDS.type.values);
+export const QDISCS: readonly Link['qdisc'][] = wordsOf(LINK_WORDS.qdisc.values);
+export const NUD_STATES: readonly StaticNeigh['nud'][] = wordsOf(NEIGH_WORDS.nud.values);
+export const PMTU_MODES: readonly PmtuDisc[] = wordsOf(SEND_WORDS.df.values);
 export const NFT_TABLES = ['filter', 'nat', 'mangle'] as const;
 export const NFT_PROTOCOLS = ['udp', 'tcp', 'icmp'] as const;
 export const IP_OPTIONS = ['ra', 'rr'] as const;
