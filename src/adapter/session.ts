@@ -622,7 +622,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       this.sendEvent(new Event('kpath/framesOmitted', { count: this.framesOmitted, first: frameCount - this.framesOmitted, frameCount }));
     }
     if (this.traceLines > LIMITS.consoleLines) {
-      this.sendEvent(new OutputEvent(`kpath: ${this.traceLines - LIMITS.consoleLines} more trace lines not shown (at most ${LIMITS.consoleLines} between two stops)\n`, 'console'));
+      this.sendEvent(new OutputEvent(`kpath: ${l10n.t('{0} more trace lines not shown (at most {1} between two stops)', this.traceLines - LIMITS.consoleLines, LIMITS.consoleLines)}\n`, 'console'));
     }
     this.frameEvents = 0;
     this.framesOmitted = 0;

@@ -162,7 +162,7 @@ export class Variables {
    * sysctls. The change is made through the runtime so that it survives re-execution.
    */
   setVariable(rt: Runtime, ref: number, name: string, value: string): string {
-    if (typeof name !== 'string' || typeof value !== 'string') throw new Error('setVariable needs a name and a value (strings)');
+    if (typeof name !== 'string' || typeof value !== 'string') throw new Error(l10n.t('setVariable needs a name and a value (strings)'));
     const e = this.handles.get(ref);
     if (!e || e.kind !== 'object' || !(e.value instanceof View)) throw new Error(l10n.t('{0} cannot be set here', name));
     const target = e.value.target;

@@ -3,6 +3,7 @@
 // what the socket calls returned, which device each frame was seen on and in which direction, the
 // sockets' error queues, the counters that changed, the final neighbour table).
 
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -76,19 +77,19 @@ export function readCapture(dir: string): StoredCapture {
   try {
     doc = JSON.parse(fs.readFileSync(jsonPath, 'utf8')) as CaptureDoc;
   } catch (e) {
-    throw new Error(`cannot read ${jsonPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(l10n.t('cannot read {0}: {1}', jsonPath, (e as NodeJS.ErrnoException).code ?? (e as Error).message));
   }
   if (doc?.kind !== 'capture' || doc.kpath !== CAPTURE_DOC_VERSION || !Array.isArray(doc.frames) || !Array.isArray(doc.sends)) {
-    throw new Error(`${jsonPath} is not a kpath capture (kind "capture", kpath ${CAPTURE_DOC_VERSION})`);
+    throw new Error(l10n.t('{0} is not a kpath capture (kind "capture", kpath {1})', jsonPath, CAPTURE_DOC_VERSION));
   }
   let packets: StoredCapture['packets'];
   try {
     packets = readPcap(new Uint8Array(fs.readFileSync(pcapPath)));
   } catch (e) {
-    throw new Error(`cannot read ${pcapPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(l10n.t('cannot read {0}: {1}', pcapPath, (e as NodeJS.ErrnoException).code ?? (e as Error).message));
   }
   if (packets.length !== doc.frames.length) {
-    throw new Error(`${pcapPath} has ${packets.length} frames but ${jsonPath} describes ${doc.frames.length}`);
+    throw new Error(l10n.t('{0} has {1} frames but {2} describes {3}', pcapPath, packets.length, jsonPath, doc.frames.length));
   }
   return { dir, doc, packets };
 }

@@ -6,6 +6,7 @@
 // traffic only inside the namespaces it made, and deletes every one of them, and its trace
 // instance, when it ends: normally, on an error, or on SIGINT/SIGTERM.
 
+import * as l10n from '@vscode/l10n';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -99,16 +100,14 @@ export function neighbourEntries(s: Scenario): number {
 /** What this machine lacks to capture `s`, and what makes `s` unsafe to capture. Installs nothing. */
 export function preflight(s: Scenario): Preflight {
   const problems: string[] = [];
-  if (process.platform !== 'linux') problems.push(`capturing needs Linux network namespaces; this is ${process.platform}`);
+  if (process.platform !== 'linux') problems.push(l10n.t('capturing needs Linux network namespaces; this is {0}', process.platform));
   else if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    problems.push('capturing needs root (it creates network namespaces and veth devices): run it with sudo');
+    problems.push(l10n.t('capturing needs root (it creates network namespaces and veth devices): run it with sudo'));
   }
   problems.push(...captureLimitProblems(s));
   const entries = neighbourEntries(s);
   if (entries > MAX_NEIGHBOURS) {
-    problems.push(`the scenario could create ${entries} neighbour entries, and the kernel's ARP table is shared by every namespace ` +
-      `of this machine (gc_thresh1/2/3 128/512/1024): capturing it could push out this machine's own entries or make new ones ` +
-      `fail, so kpath capture takes at most ${MAX_NEIGHBOURS}`);
+    problems.push(l10n.t("the scenario could create {0} neighbour entries, and the kernel's ARP table is shared by every namespace of this machine (gc_thresh1/2/3 128/512/1024): capturing it could push out this machine's own entries or make new ones fail, so kpath capture takes at most {1}", entries, MAX_NEIGHBOURS));
   }
   const tools = ['ip', 'tcpdump'];
   if (s.nft.length) tools.push('nft');
@@ -123,8 +122,8 @@ export function preflightMessage(p: Preflight): string {
   const lines = [...p.problems];
   if (p.missing.length) {
     const pkgs = [...new Set(p.missing.map((m) => m.pkg))];
-    lines.push(`missing: ${p.missing.map((m) => `${m.tool} (Debian package ${m.pkg})`).join(', ')}`);
-    lines.push(`install with: apt-get install -y ${pkgs.join(' ')}`);
+    lines.push(l10n.t('missing: {0}', p.missing.map((m) => l10n.t('{0} (Debian package {1})', m.tool, m.pkg)).join(', ')));
+    lines.push(l10n.t('install with: {0}', `apt-get install -y ${pkgs.join(' ')}`));
   }
   return lines.join('\n');
 }
@@ -344,7 +343,7 @@ export function readPcapExact(bytes: Uint8Array): RawPacket[] {
   else if (m === 0xa1b2c3d4) [le, scale] = [true, 1000];
   else if (m === 0x4d3cb2a1) [le, scale] = [false, 1];
   else if (m === 0xd4c3b2a1) [le, scale] = [false, 1000];
-  else throw new Error(`pcap: bad magic 0x${m.toString(16)}`);
+  else throw new Error(l10n.t('pcap: bad magic 0x{0}', m.toString(16)));
   const out: RawPacket[] = [];
   let p = 24;
   while (p + 16 <= bytes.length) {
@@ -406,8 +405,8 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
       }
       const r = run(st.argv, st.input);
       if (!r.ok) {
-        if (st === plan.setup[0]) throw new CaptureEnvironmentError(`cannot create a network namespace: ${r.err}`);
-        throw new CaptureEnvironmentError(`setting up the scenario failed at "${st.what}" (${st.argv.join(' ')}): ${r.err}`);
+        if (st === plan.setup[0]) throw new CaptureEnvironmentError(l10n.t('cannot create a network namespace: {0}', r.err));
+        throw new CaptureEnvironmentError(l10n.t('setting up the scenario failed at "{0}" ({1}): {2}', st.what, st.argv.join(' '), r.err));
       }
     }
     log(`namespaces ${plan.namespaces.join(', ')} ready`);
@@ -483,7 +482,7 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
   try {
     await Promise.all(dumps.map((d) => waitForLine(d.c.stderr!, (l) => l.includes('listening on'), 20_000, `tcpdump on ${d.dev.name}`, d.c)));
   } catch (e) {
-    throw new CaptureEnvironmentError(`tcpdump did not start: ${(e as Error).message}\n${dumps.map((d) => d.err().trim()).filter(Boolean).join('\n')}`);
+    throw new CaptureEnvironmentError(l10n.t('tcpdump did not start: {0}\n{1}', (e as Error).message, dumps.map((d) => d.err().trim()).filter(Boolean).join('\n')));
   }
   await new Promise((r) => setTimeout(r, 200));
 

@@ -4,6 +4,7 @@
 // temporary created exclusively, then renamed), so a link planted in OUTDIR is replaced, never
 // followed.
 
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CaptureDoc } from './capture-doc';
@@ -22,23 +23,23 @@ export function prepareOutDir(dir: string, force: boolean): void {
   try {
     st = fs.statSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new OutDirError(`${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new OutDirError(l10n.t('{0}: {1}', dir, (e as NodeJS.ErrnoException).code ?? (e as Error).message));
   }
-  if (st && !st.isDirectory()) throw new OutDirError(`${dir} is not a folder: the capture needs a folder to write capture.pcap and result.json in`);
+  if (st && !st.isDirectory()) throw new OutDirError(l10n.t('{0} is not a folder: the capture needs a folder to write capture.pcap and result.json in', dir));
   if (!st) {
     try {
       fs.mkdirSync(dir, { recursive: true });
     } catch (e) {
-      throw new OutDirError(`cannot make ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new OutDirError(l10n.t('cannot make {0}: {1}', dir, (e as NodeJS.ErrnoException).code ?? (e as Error).message));
     }
   }
   try {
     fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
   } catch {
-    throw new OutDirError(`cannot write in ${dir}`);
+    throw new OutDirError(l10n.t('cannot write in {0}', dir));
   }
   const there = CAPTURE_FILES.filter((f) => fs.existsSync(path.join(dir, f)) || isLink(path.join(dir, f)));
-  if (there.length && !force) throw new OutDirError(`${dir} already holds a capture (${there.join(', ')}); --force replaces it`);
+  if (there.length && !force) throw new OutDirError(l10n.t('{0} already holds a capture ({1}); --force replaces it', dir, there.join(', ')));
 }
 
 function isLink(p: string): boolean {

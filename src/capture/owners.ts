@@ -3,6 +3,7 @@
 // process by its pid, its start time and its PID namespace. A namespace without a record, or made
 // from another PID namespace (a container, another machine sharing /run), is never touched.
 
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -69,14 +70,14 @@ export function ownersDir(dir = OWNERS_DIR): string {
   const st = fs.lstatSync(dir);
   const uid = typeof process.geteuid === 'function' ? process.geteuid() : st.uid;
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o022) !== 0) {
-    throw new Error(`${dir} is not a folder of this user that only it can write: kpath keeps its namespaces' records there`);
+    throw new Error(l10n.t('{0} is not a folder of this user that only it can write: kpath keeps its namespaces\' records there', dir));
   }
   return dir;
 }
 
 /** Writes the record of namespace `ns` (a new file: never through a link planted there). */
 export function recordOwner(dir: string, ns: string, o: Owner): void {
-  if (!OWN_NS_RE.test(ns)) throw new Error(`not a kpath namespace name: ${ns}`);
+  if (!OWN_NS_RE.test(ns)) throw new Error(l10n.t('not a kpath namespace name: {0}', ns));
   const file = path.join(dir, ns);
   fs.rmSync(file, { force: true });
   fs.writeFileSync(file, JSON.stringify(o) + '\n', { flag: 'wx', mode: 0o600 });

@@ -15,6 +15,7 @@
 // scenario's names as alternative names: the kernel's tracepoints name devices but not their
 // namespaces, so that is how the capture tells its own events from those of other namespaces.
 
+import * as l10n from '@vscode/l10n';
 import type { Scenario, Send, Link } from '../model/scenario/types';
 import { findSysctl } from '../model/scenario/sysctl';
 import { buildIpOptions } from '../model/wire/ipv4';
@@ -183,12 +184,12 @@ export const CAPTURE_LIMITS = { links: 64, peerDevices: 256, calls: 100_000 } as
 /** The scenario's needs past CAPTURE_LIMITS, as problems to report before anything is set up. */
 export function captureLimitProblems(s: Scenario): string[] {
   const problems: string[] = [];
-  if (s.links.length > CAPTURE_LIMITS.links) problems.push(`the scenario has ${s.links.length} links; kpath capture builds at most ${CAPTURE_LIMITS.links} (a namespace and a veth pair each)`);
+  if (s.links.length > CAPTURE_LIMITS.links) problems.push(l10n.t('the scenario has {0} links; kpath capture builds at most {1} (a namespace and a veth pair each)', s.links.length, CAPTURE_LIMITS.links));
   const macs = new Set(s.peers.map((p) => `${p.dev} ${p.lladdr}`));
-  if (macs.size > CAPTURE_LIMITS.peerDevices) problems.push(`the scenario's peers have ${macs.size} MAC addresses; kpath capture builds at most ${CAPTURE_LIMITS.peerDevices} peer devices`);
+  if (macs.size > CAPTURE_LIMITS.peerDevices) problems.push(l10n.t('the scenario\'s peers have {0} MAC addresses; kpath capture builds at most {1} peer devices', macs.size, CAPTURE_LIMITS.peerDevices));
   let calls = 0;
   for (const send of s.sends) calls += send.count;
-  if (calls > CAPTURE_LIMITS.calls) problems.push(`the scenario makes ${calls} socket calls; kpath capture makes at most ${CAPTURE_LIMITS.calls}`);
+  if (calls > CAPTURE_LIMITS.calls) problems.push(l10n.t('the scenario makes {0} socket calls; kpath capture makes at most {1}', calls, CAPTURE_LIMITS.calls));
   return problems;
 }
 

@@ -479,7 +479,7 @@ export class Runtime {
 
   /** Runs a sliced operation, giving the event loop a turn about every SLICE_MS of work. */
   private driveAsync(make: () => Generator<void, StopResult, void>): Promise<StopResult> {
-    if (this.running) return Promise.reject(new Error('the scenario is running: pause it first'));
+    if (this.running) return Promise.reject(new Error(l10n.t('the scenario is running: pause it first')));
     const run = (this.running = { pause: false, cancel: false });
     this.runDone = this.drive(run, make);
     return this.runDone;
@@ -558,7 +558,7 @@ export class Runtime {
    */
   private replay(from: number, emit: boolean, decide: Decide, opts: ReplayOptions = {}): Stop | null {
     // One re-execution at a time: the one of a run going on holds the History and checkpoints.
-    if (this.running) throw new Error('the scenario is running: pause it first');
+    if (this.running) throw new Error(l10n.t('the scenario is running: pause it first'));
     return drain(this.replaySlices(from, emit, decide, opts, Infinity));
   }
 
@@ -581,7 +581,7 @@ export class Runtime {
     const onFrame = hooks.onFrame;
     k.frameSinks.push((t, dev, dir, bytes, pkt) => {
       if (k.frameCount > wire.length) {
-        if (wire.length >= LIMITS.debugFrames) throw new LimitError(`the run put more than ${countText(LIMITS.debugFrames)} frames on the wire, the most the debugger keeps: run it with kpath run (docs/limits.md)`);
+        if (wire.length >= LIMITS.debugFrames) throw new LimitError(l10n.t('the run put more than {0} frames on the wire, the most the debugger keeps: run it with kpath run (docs/limits.md)', countText(LIMITS.debugFrames)));
         wire.push({ time: t, dev, dir, bytes: bytes.slice(), packet: pkt });
       }
       if (onFrame && rec && k.w === rec && rec.steps >= from) onFrame(t, dev, dir, bytes, pkt, k.frameCount - 1);
@@ -648,7 +648,7 @@ export class Runtime {
         }
       } else {
         // The first re-execution to get this far: the segment joins the History.
-        if (h.n >= LIMITS.debugSegments) throw new LimitError(`the run has more than ${countText(LIMITS.debugSegments)} events and calls, the most the debugger indexes: run it with kpath run (docs/limits.md)`);
+        if (h.n >= LIMITS.debugSegments) throw new LimitError(l10n.t('the run has more than {0} events and calls, the most the debugger indexes: run it with kpath run (docs/limits.md)', countText(LIMITS.debugSegments)));
         h.push(r.steps, r.calls, r.eventSeq + (event ? 1 : 0), k.nextSkbId);
       }
       r.touchedLo = 0;

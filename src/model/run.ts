@@ -2,6 +2,7 @@
 // virtual clock, run events in order until the clock's end (or until nothing is pending), and
 // collect the result. The CLI, the debug adapter and the tests all run scenarios through here.
 
+import * as l10n from '@vscode/l10n';
 import type { Scenario } from './scenario/types';
 import { Kernel, FrameSink, SendTotal } from './kernel/kernel';
 import type { Sock } from './net/sock';
@@ -78,7 +79,7 @@ export function createKernel(s: Scenario, opts: RunOptions = {}): Kernel {
   }
   k.countsOnly = opts.record === 'counts';
   if (!k.countsOnly && totalCalls(s) > LIMITS.recordedCalls) {
-    throw new LimitError(`${countText(totalCalls(s))} socket calls: a run that keeps a record per call makes at most ${countText(LIMITS.recordedCalls)}; keep totals instead (kpath run --counts) (docs/limits.md)`);
+    throw new LimitError(l10n.t('{0} socket calls: a run that keeps a record per call makes at most {1}; keep totals instead (kpath run --counts) (docs/limits.md)', countText(totalCalls(s)), countText(LIMITS.recordedCalls)));
   }
   k.keepFrames = opts.keepFrames ?? !k.countsOnly;
   if (opts.frameSinks) k.frameSinks.push(...opts.frameSinks);
@@ -251,10 +252,10 @@ export function runKernelSlice(k: Kernel, end: number | undefined, budget: numbe
     ev.fn.apply(null, ev.args);
     n++;
     if (++done.events >= max) {
-      throw new LimitError(`the run handled ${countText(max)} events by ${(k.now / 1e6).toFixed(3)} ms of virtual time and has not ended: that is the most one run may handle (docs/limits.md)`);
+      throw new LimitError(l10n.t('the run handled {0} events by {1} ms of virtual time and has not ended: that is the most one run may handle (docs/limits.md)', countText(max), (k.now / 1e6).toFixed(3)));
     }
     if ((done.events & 0x3ff) === 0 && k.events.size > LIMITS.pendingEvents) {
-      throw new LimitError(`more than ${countText(LIMITS.pendingEvents)} events and timers pending at ${(k.now / 1e6).toFixed(3)} ms: the most a run may hold at once (docs/limits.md)`);
+      throw new LimitError(l10n.t('more than {0} events and timers pending at {1} ms: the most a run may hold at once (docs/limits.md)', countText(LIMITS.pendingEvents), (k.now / 1e6).toFixed(3)));
     }
   }
   if (end !== undefined) k.now = Math.max(k.now, end);

@@ -24,10 +24,11 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // editor show them in the user's language.
   'model/scenario': ['model/wire', '@vscode/l10n'],
   'model/net': ['model/wire', 'model/core', 'model/scenario'],
-  'model/kernel': ['model/net', 'model/wire', 'model/core', 'model/scenario', 'model'],
+  // A run stopped at a limit says why in the user's language (l10n.t, a pure lookup as above).
+  'model/kernel': ['model/net', 'model/wire', 'model/core', 'model/scenario', 'model', '@vscode/l10n'],
   'model/peers': ['model/net', 'model/wire', 'model/core'],
   // run.ts, result.ts, report.ts, trace.ts: running a scenario and what it produces.
-  'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario'],
+  'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario', '@vscode/l10n'],
   // The lesson format and the tutorial's progress: plain text and state, nothing of the model.
   'tutorial': [],
   // Messages for the user (expression errors, "not stopped") are l10n.t(...) calls, as the adapter's.
@@ -40,7 +41,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // import @vscode/l10n-dev recognises when it exports the strings (src/l10n configures the same module).
   'source': ['model/*', 'io', 'l10n', '@vscode/l10n', 'node', 'web-tree-sitter'],
   'adapter': ['source', 'debugger', 'tutorial', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
-  'capture': ['model/*', 'io', 'l10n', 'node'],
+  'capture': ['model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
   'cli': ['adapter', 'source', 'debugger', 'tutorial', 'capture', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
   // The .kpath editor's help: the parser and the words of the language (pure, no I/O), with the
   // messages in the display language. The one way in for the extension to the model: bundled on its

@@ -2,6 +2,7 @@
 // clock and its event queue, the seeded generator, the profile (6.18 or 4.9), the watcher (null
 // when nobody watches) and the record of what happened (frames, drops, ICMP errors).
 
+import * as l10n from '@vscode/l10n';
 import { EventQueue, EventFn } from '../core/timers';
 import { Rng } from '../core/rng';
 import { nsToJiffies, jiffiesToNs, wheelExpiry } from '../core/clock';
@@ -129,7 +130,7 @@ export class Kernel {
     if (this.keepFrames) {
       this.frames.push({ time: this.now, dev, dir, bytes: frame, packet });
       if ((this.keptFrameBytes += frame.length) > LIMITS.keptFrameBytes) {
-        throw new LimitError(`the run put more than ${countText(LIMITS.keptFrameBytes >> 20)} MiB of frames on the wire, the most it keeps in memory: keep totals instead (kpath run --counts, with --pcap for every frame) (docs/limits.md)`);
+        throw new LimitError(l10n.t('the run put more than {0} MiB of frames on the wire, the most it keeps in memory: keep totals instead (kpath run --counts, with --pcap for every frame) (docs/limits.md)', countText(LIMITS.keptFrameBytes >> 20)));
       }
     }
     const sinks = this.frameSinks;

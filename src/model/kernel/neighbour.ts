@@ -2,6 +2,7 @@
 // virtual clock, the output routines an entry points at, its queue of packets waiting for
 // resolution (limited in truesize, oldest dropped first) and the cached link header.
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import type { NetDevice } from '../net/device';
@@ -291,7 +292,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
         kfree_skb_reason(k, old, '__neigh_event_send', 'NEIGH_QUEUEFULL');
         k.net.arp_tbl.stats.unresolved_discards++;
       }
-      if (n.arp_queue.length >= LIMITS.arpQueue) throw new LimitError(`more than ${countText(LIMITS.arpQueue)} packets queued for ${formatIpv4(n.key)} waiting for ARP: the most a run may hold on one neighbour (docs/limits.md)`);
+      if (n.arp_queue.length >= LIMITS.arpQueue) throw new LimitError(l10n.t('more than {0} packets queued for {1} waiting for ARP: the most a run may hold on one neighbour (docs/limits.md)', countText(LIMITS.arpQueue), formatIpv4(n.key)));
       n.arp_queue.push(skb);
       n.arp_queue_len_bytes += skb.truesize;
       if (w) w.at('queued', { queued: n.arp_queue.length, arp_queue_len_bytes: n.arp_queue_len_bytes, queue_len_bytes: p.queue_len_bytes });

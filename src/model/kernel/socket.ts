@@ -1,6 +1,7 @@
 // net/socket.c and the setsockopt handlers (net/ipv4/ip_sockglue.c, net/core/sock.c): creating the
 // scenario's sockets, applying the options a send line names, binding and connecting.
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { Send } from '../scenario/types';
 import { Sock, PMTUDISC_BY_NAME, IP_PMTUDISC_DONT, IP_PMTUDISC_WANT } from '../net/sock';
@@ -15,7 +16,7 @@ export function socketFor(k: Kernel, s: Send, index: number): Sock {
   const name = s.socket ?? `#${index}`;
   let sk = k.net.sockets.get(name);
   if (!sk) {
-    if (k.net.sockets.size >= LIMITS.sockets) throw new LimitError(`more than ${countText(LIMITS.sockets)} sockets open at once: the most a run may hold (docs/limits.md)`);
+    if (k.net.sockets.size >= LIMITS.sockets) throw new LimitError(l10n.t('more than {0} sockets open at once: the most a run may hold (docs/limits.md)', countText(LIMITS.sockets)));
     sk = new Sock(k.net.nextSocketId++, name, s.proto, k.net.ip_no_pmtu_disc ? IP_PMTUDISC_DONT : IP_PMTUDISC_WANT);
     if (s.proto === 'icmp') sk.echoId = 1 + k.rng.below(0xfffe);
     k.net.sockets.set(name, sk);

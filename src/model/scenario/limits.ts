@@ -3,6 +3,7 @@
 // refused when it is read (checkLimits: the first item past it), or its run stops with a
 // LimitError of one line.
 
+import * as l10n from '@vscode/l10n';
 import type { CheckContext, Item } from './context';
 import { ScenarioError } from './errors';
 import type { Scenario } from './types';
@@ -57,20 +58,20 @@ function report(ctx: CheckContext, item: Item, problem: string): void {
 }
 
 export function checkLimits(s: Scenario, ctx: CheckContext): void {
-  if (s.links.length > LIMITS.links) report(ctx, s.links[LIMITS.links], `more than ${countText(LIMITS.links)} links (the most a scenario may have)`);
-  if (s.peers.length > LIMITS.peers) report(ctx, s.peers[LIMITS.peers], `more than ${countText(LIMITS.peers)} peers (the most a scenario may have)`);
+  if (s.links.length > LIMITS.links) report(ctx, s.links[LIMITS.links], l10n.t('more than {0} links (the most a scenario may have)', countText(LIMITS.links)));
+  if (s.peers.length > LIMITS.peers) report(ctx, s.peers[LIMITS.peers], l10n.t('more than {0} peers (the most a scenario may have)', countText(LIMITS.peers)));
   const items: Item[][] = [s.links, s.addrs, s.routes, s.neighs, s.sysctls, s.nft, s.peers, s.joins, s.sends];
   let n = 0;
   for (const list of items) n += list.length;
   if (n > LIMITS.scenarioItems) {
     const last = items.flat().sort((a, b) => (a.pos?.line ?? 0) - (b.pos?.line ?? 0))[LIMITS.scenarioItems];
-    report(ctx, last, `more than ${countText(LIMITS.scenarioItems)} statements (the most a scenario may have)`);
+    report(ctx, last, l10n.t('more than {0} statements (the most a scenario may have)', countText(LIMITS.scenarioItems)));
   }
   let calls = 0;
   for (const send of s.sends) {
     calls += send.count;
     if (calls > LIMITS.calls) {
-      report(ctx, send, `the send lines make more than ${countText(LIMITS.calls)} socket calls in all (the most a scenario may make)`);
+      report(ctx, send, l10n.t('the send lines make more than {0} socket calls in all (the most a scenario may make)', countText(LIMITS.calls)));
       break;
     }
   }
@@ -85,5 +86,5 @@ export function textTooLong(text: string): string | null {
     const c = text.charCodeAt(i);
     bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? 4 : c >= 0xdc00 && c < 0xe000 ? 0 : 3;
   }
-  return bytes > LIMITS.scenarioBytes ? `the scenario is more than ${countText(LIMITS.scenarioBytes)} bytes long (the most kpath reads)` : null;
+  return bytes > LIMITS.scenarioBytes ? l10n.t('the scenario is more than {0} bytes long (the most kpath reads)', countText(LIMITS.scenarioBytes)) : null;
 }
