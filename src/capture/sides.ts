@@ -6,7 +6,7 @@ import { decodeFrame } from '../model/wire/decode';
 import type { CmpSide } from './compare';
 import type { StoredCapture } from './capture-doc';
 
-/** The model's side: frames as the result decoded them, counters without the ARP cache (global on a real kernel). */
+/** The model's side (its events when the run recorded them: RunOptions.events): frames as the result decoded them, counters without the ARP cache (global on a real kernel). */
 export function sideFromRun(r: RunResult): CmpSide {
   return {
     frames: r.frames.map((f) => ({ time: f.time, dev: f.dev, dir: f.dir, len: f.len, decoded: f.decoded })),
@@ -18,6 +18,7 @@ export function sideFromRun(r: RunResult): CmpSide {
     counters: { Ip: r.counters.Ip, Icmp: r.counters.Icmp, Udp: r.counters.Udp, Tcp: r.counters.Tcp },
     devices: r.counters.devices as unknown as Record<string, Record<string, number>>,
     neighbours: r.neighbours.map((n) => ({ dev: n.dev, dst: n.dst, lladdr: n.lladdr, state: n.state, probes: n.probes })),
+    ...(r.events ? { events: r.events } : {}),
   };
 }
 
@@ -37,5 +38,6 @@ export function sideFromCapture(c: StoredCapture): CmpSide {
     counters: d.counters,
     devices: d.devices,
     neighbours: d.neighbours,
+    ...(d.events ? { events: d.events, eventsMissing: d.eventInfo?.missing ?? [] } : {}),
   };
 }

@@ -22,9 +22,21 @@ import { ETH_P_IP } from '../wire/ethernet';
 import { kfree_skb_reason } from './skbuff';
 import { LIMITS, LimitError, countText } from '../scenario/limits';
 import { ETH_HLEN, EthHdr } from '../wire/headers';
+import type { TracepointFields } from '../result';
 
 export const NEIGH_UPDATE_F_OVERRIDE = 0x1;
 export const NEIGH_UPDATE_F_ADMIN = 0x80000000;
+
+/**
+ * trace_neigh_* (include/trace/events/neigh.h): the entry's device, address and state, as the
+ * kernel's neighbour tracepoints record them. Called only while a watcher is attached.
+ */
+function traceNeigh(k: Kernel, event: string, n: Neighbour, extra?: Partial<TracepointFields>): void {
+  const w = k.w;
+  if (w !== null && w.tracepoint !== undefined) {
+    w.tracepoint({ event, dev: n.dev.name, neigh: formatIpv4(n.key), state: nudName(n.nud_state), ...extra });
+  }
+}
 
 /** The timer floor: HZ/2 on 4.9, HZ/100 on 6.x. */
 function timerFloor(k: Kernel): number {
@@ -53,6 +65,7 @@ export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtabl
   if (tbl.entries.size >= tbl.gc_thresh3 && !neighForcedGc(k, tbl)) {
     tbl.stats.table_fulls++;
     if (w) {
+      if (w.tracepoint) w.tracepoint({ event: 'neigh_create', dev: dev.name, neigh: formatIpv4(key), created: false });
       w.note('neighbor table overflow! -> ENOBUFS');
       w.leave(-ENOBUFS, { n: null });
     }
@@ -65,7 +78,11 @@ export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtabl
   n.used = now;
   n.confirmed = now - (parms.base_reachable_time << 1);
   tbl.stats.allocs++;
-  if (w) w.at('alloc', { n, nud_state: 'NONE', output: 'neigh_blackhole' });
+  if (w) {
+    // trace_neigh_create: right after neigh_alloc, before the constructor.
+    if (w.tracepoint) w.tracepoint({ event: 'neigh_create', dev: dev.name, neigh: formatIpv4(key), created: true });
+    w.at('alloc', { n, nud_state: 'NONE', output: 'neigh_blackhole' });
+  }
   arp_constructor(k, n, rt, daddr, skb);
   tbl.entries.set(NeighTable.key(dev, key), n);
   if (w) {
@@ -233,7 +250,10 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
   if (n.dead) {
     if (skb && !(n.nud_state & NUD_STALE)) {
       kfree_skb_reason(k, skb, '__neigh_event_send', 'NEIGH_DEAD');
-      if (w) w.leave(1);
+      if (w) {
+        traceNeigh(k, 'neigh_event_send_dead', n, { rc: 1 });
+        w.leave(1);
+      }
       return 1;
     }
   }
@@ -281,7 +301,10 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
     rc = 1;
   }
   if (immediateProbe) neigh_probe(k, n);
-  if (w) w.leave(rc);
+  if (w) {
+    traceNeigh(k, 'neigh_event_send_done', n, { rc });
+    w.leave(rc);
+  }
   return rc;
 }
 
@@ -336,7 +359,10 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
   n.timer = null;
   n.timerExpires = 0;
   if (!(state & NUD_IN_TIMER)) {
-    if (w) w.leave(null);
+    if (w) {
+      traceNeigh(k, 'neigh_timer_handler', n);
+      w.leave(null);
+    }
     return;
   }
   if (state & NUD_REACHABLE) {
@@ -378,7 +404,10 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
     if (w) w.note(`probes ${n.probes} >= ${maxProbes(n)} -> FAILED`);
     k.exception('neigh-failed', { neigh: formatIpv4(n.key), dev: n.dev.name, queued: n.arp_queue.length });
     neigh_invalidate(k, n);
-    if (w) w.leave(null);
+    if (w) {
+      traceNeigh(k, 'neigh_timer_handler', n);
+      w.leave(null);
+    }
     return;
   }
   if (n.nud_state & NUD_IN_TIMER) {
@@ -390,7 +419,10 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
     if (w) w.note(`probe ${n.probes + 1 - (n.nud_state & NUD_INCOMPLETE ? p.ucast_probes : 0)} (probes ${n.probes})`);
     neigh_probe(k, n);
   }
-  if (w) w.leave(null);
+  if (w) {
+    traceNeigh(k, 'neigh_timer_handler', n);
+    w.leave(null);
+  }
 }
 
 /** neigh_invalidate: report each queued packet as unreachable (ICMP host unreachable) and free it. */
@@ -420,6 +452,7 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
   if (w) {
     const same = !lladdr || ((n.nud_state & NUD_VALID) !== 0 && sameMac(lladdr, n.ha));
     w.enter('neigh_update', null, { neigh: formatIpv4(n.key), lladdr: lladdr ? formatMac(lladdr) : null, new: nudName(newState) }, { old: nudName(n.nud_state), same });
+    traceNeigh(k, 'neigh_update', n, { new: nudName(newState), ...(lladdr ? { lladdr: formatMac(lladdr) } : {}) });
   }
   const old = n.nud_state;
   const now = k.jiffies;
@@ -427,6 +460,7 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
   if (!(flags & NEIGH_UPDATE_F_ADMIN) && old & (0x40 | 0x80)) {
     if (w) {
       w.note(`-EPERM: not an admin update of a ${nudName(old)} entry; entry unchanged`);
+      traceNeigh(k, 'neigh_update_done', n, { rc: -EPERM });
       w.leave(-EPERM);
     }
     return -EPERM;
@@ -438,7 +472,10 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
   if (newState & NUD_CONNECTED) n.confirmed = now;
   if (old & NUD_VALID) {
     if (!sameAddr && !(flags & NEIGH_UPDATE_F_OVERRIDE)) {
-      if (w) w.leave(0);
+      if (w) {
+        traceNeigh(k, 'neigh_update_done', n, { rc: 0 });
+        w.leave(0);
+      }
       return 0;
     }
     if (sameAddr && newState === NUD_STALE && !(flags & NEIGH_UPDATE_F_ADMIN)) newState = old;
@@ -471,7 +508,10 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
       n.arp_queue_len_bytes = 0;
     }
   }
-  if (w) w.leave(0);
+  if (w) {
+    traceNeigh(k, 'neigh_update_done', n, { rc: 0 });
+    w.leave(0);
+  }
   return 0;
 }
 
