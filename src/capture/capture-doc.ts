@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { readPcap } from '../model/wire/pcap';
 import type { Scenario } from '../model/scenario/types';
-import type { SendResult, ErrqueueEntry } from '../model/result';
+import type { SendResult, ErrqueueEntry, KernelEvent } from '../model/result';
 
 export const CAPTURE_DOC_VERSION = 1;
 
@@ -54,6 +54,14 @@ export interface CaptureDoc {
   neighboursNudAll?: true;
   /** Where the capture could not be what the scenario says, and anything that went wrong. */
   notes: string[];
+  /**
+   * The kernel's tracepoints for the host namespace, in order (trace-events.ts), devices by the
+   * scenario's names and `skb` the packet's address as the trace prints it. Absent in a capture
+   * made without them (an older capture, or a kernel without tracefs): not recorded.
+   */
+  events?: (KernelEvent & { skb?: string })[];
+  /** How the events were recorded: the tracepoints enabled and missing, the events of other namespaces set aside, events lost. */
+  eventInfo?: { tracepoints: string[]; missing: string[]; setAside: Record<string, number>; lost: number };
 }
 
 export interface StoredCapture {

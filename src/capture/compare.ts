@@ -17,11 +17,13 @@
 //   may be followed by hundreds of queued calls, paced differently on each run).
 // Everything else (lengths, flags, addresses, TTL, TOS, DF/MF, offsets, options, ARP fields,
 // checksum validity, send results, counters, the neighbour table, error queues) must be equal.
+// When both sides recorded the kernel's tracepoints, compare-events.ts compares them too.
 // Frames of protocols the model does not produce (IPv6, IGMP) are set aside, and counted.
 //
 // Pure: no I/O. Both sides are plain data (sides.ts builds them from a model run and a capture).
 
-import type { ErrqueueEntry } from '../model/result';
+import type { ErrqueueEntry, KernelEvent } from '../model/result';
+import { compareEvents } from './compare-events';
 
 import type { DecodedFrame } from '../model/wire/decode';
 import { summarize } from '../model/wire/decode';
@@ -59,6 +61,10 @@ export interface CmpSide {
   neighbours?: { dev: string; dst: string; lladdr: string | null; state: string; probes?: number }[];
   /** The table includes lo's entries (`ip neigh show nud all`); otherwise it has only what plain `ip neigh` shows. */
   neighboursAll?: boolean;
+  /** The kernel's tracepoints (compare-events.ts); absent when the side did not record them. */
+  events?: KernelEvent[];
+  /** Tracepoints this side could not record (its kernel has none): not compared. */
+  eventsMissing?: string[];
 }
 
 export interface CompareOptions {
@@ -76,9 +82,11 @@ export interface CompareOptions {
   counters?: boolean;
   neighbours?: boolean;
   sockets?: boolean;
+  /** Compare the kernel's events when both sides recorded them (default true). */
+  events?: boolean;
 }
 
-export type DiffKind = 'missing' | 'extra' | 'field' | 'time' | 'ip-id' | 'port' | 'tcp' | 'send' | 'counter' | 'device' | 'neighbour' | 'socket';
+export type DiffKind = 'missing' | 'extra' | 'field' | 'time' | 'ip-id' | 'port' | 'tcp' | 'send' | 'counter' | 'device' | 'neighbour' | 'socket' | 'event';
 
 export interface Difference {
   kind: DiffKind;
@@ -110,6 +118,8 @@ export interface Comparison {
   differences: Difference[];
   /** Frames set aside on each side, by reason. */
   ignored: { model: number; kernel: number; why: string }[];
+  /** Whether the kernel's events were compared (both sides recorded them). */
+  eventsCompared: boolean;
 }
 
 const MS = 1_000_000;
@@ -664,11 +674,20 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
     for (const [key, k] of km) if (!mm.has(key)) differences.push({ kind: 'neighbour', field: 'entry', where: `neighbour ${key}`, model: '(no entry)', kernel: k.state });
   }
 
+  // The kernel's events (compare-events.ts).
+  const eventsCompared = o.events !== false && model.events !== undefined && kernel.events !== undefined;
+  if (eventsCompared) {
+    differences.push(...compareEvents(model.events!, kernel.events!, {
+      hz, schedulingNs: schedNs, missing: [...(model.eventsMissing ?? []), ...(kernel.eventsMissing ?? [])],
+    }));
+  }
+
   return {
     agree: differences.length === 0,
     rows,
     differences,
     ignored: [...ignored.entries()].map(([why, n]) => ({ why, ...n })),
+    eventsCompared,
   };
 }
 
@@ -690,6 +709,8 @@ export function formatComparison(c: Comparison, model: CmpSide, kernel: CmpSide,
     for (const d of r.differences) out.push(`      ${d.field}: ${nm} ${d.model}; ${nk} ${d.kernel}${d.rule ? ` [${d.rule}]` : ''}`);
   }
   for (const i of c.ignored) out.push(`  set aside: ${i.why}: ${i.model} ${nm}, ${i.kernel} ${nk}`);
+  if (c.eventsCompared) out.push(`Kernel events compared: ${model.events!.length} ${nm}, ${kernel.events!.length} ${nk}.`);
+  else out.push(`Kernel events not compared: ${model.events ? nk : kernel.events ? nm : 'neither side'} recorded none.`);
   const rest = c.differences.filter((d) => d.modelFrame === undefined && d.kernelFrame === undefined);
   if (rest.length) {
     out.push('', 'Other differences:');

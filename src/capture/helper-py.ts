@@ -82,6 +82,10 @@ export type HelperErr = Omit<ErrqueueEntry, 'time'> & { rt?: string };
 export interface HelperResult {
   /** CLOCK_REALTIME (ns, decimal string) of the schedule's time 0. */
   rtStart: string;
+  /** CLOCK_MONOTONIC (ns, decimal string) of the schedule's time 0: the clock of the kernel's trace. */
+  monoStart?: string;
+  /** The helper's process id: the kernel's events in its task context are the host namespace's. */
+  pid?: number;
   rtEnd: string;
   sends: HelperSendResult[];
   execs: { what: string; rt: string; t: number; rc: number | null; stderr: string }[];
@@ -499,7 +503,7 @@ def mode_run():
     for d in devs_after:
         devs[d] = {k: v - devs_before.get(d, {}).get(k, 0) for k, v in devs_after[d].items()}
     out({
-        'rtStart': str(rt_start), 'rtEnd': str(rt_end), 'sends': sends, 'execs': execs, 'sockets': sockets,
+        'rtStart': str(rt_start), 'monoStart': str(start), 'pid': os.getpid(), 'rtEnd': str(rt_end), 'sends': sends, 'execs': execs, 'sockets': sockets,
         'counters': delta(before, after), 'devices': devs, 'neighbours': neigh, 'maxLateness': late,
     })
     sys.stdin.readline()

@@ -1,9 +1,10 @@
 // `kpath capture`: the scenario on this machine's kernel. As root it builds the scenario in
 // network namespaces of its own (plan.ts), captures the frames on the host's devices with
-// tcpdump, makes the socket calls at their times through the helper (helper-py.ts), and writes
-// OUTDIR/capture.pcap and OUTDIR/result.json (capture-doc.ts). It installs nothing, sends traffic
-// only inside the namespaces it made, and deletes every one of them when it ends: normally, on
-// an error, or on SIGINT/SIGTERM.
+// tcpdump, records the kernel's tracepoints for them in a trace instance of its own (tracefs.ts,
+// trace-events.ts), makes the socket calls at their times through the helper (helper-py.ts), and
+// writes OUTDIR/capture.pcap and OUTDIR/result.json (capture-doc.ts). It installs nothing, sends
+// traffic only inside the namespaces it made, and deletes every one of them, and its trace
+// instance, when it ends: normally, on an error, or on SIGINT/SIGTERM.
 
 import * as l10n from '@vscode/l10n';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -19,6 +20,8 @@ import { planCapture, captureLimitProblems, type CapturePlan } from './plan';
 import type { CaptureDoc, CaptureFrameMeta } from './capture-doc';
 import { CAPTURE_DOC_VERSION, scenarioDigest } from './capture-doc';
 import { OWNERS_DIR, OWN_NS_RE, forgetOwner, ownerGone, ownersDir, readOwner, recordOwner, recordedNamespaces, selfOwner, type Owner } from './owners';
+import { tracefsRoot, openTrace, startTrace, stopTrace, readTrace, closeTrace, staleInstances, type TraceInstance } from './tracefs';
+import { parseTrace, hostEvents } from './trace-events';
 
 /** A problem with the machine or the input, not a fault in kpath: the command exits 2. */
 export class CaptureEnvironmentError extends Error {}
@@ -146,6 +149,23 @@ export function alive(pid: number): boolean {
 /** Captures in progress in this process. */
 const live = new Set<Holdings>();
 
+/**
+ * Removes the trace instances (`kpath-<pid>-<seq>`) of captures whose process is gone, by the
+ * record of their host namespace (`...-h`, owners.ts): an instance without one stays. Called
+ * before removeStaleNamespaces, which forgets those records. Returns their paths.
+ */
+export function removeStaleTraces(dir: string = OWNERS_DIR, self: Owner = selfOwner()): string[] {
+  let root: string;
+  try {
+    root = tracefsRoot();
+  } catch {
+    return [];
+  }
+  const gone = staleInstances(root, (name) => ownerGone(readOwner(dir, `${name}-h`), self));
+  for (const d of gone) closeTrace({ dir: d, enabled: [], missing: [] });
+  return gone;
+}
+
 export interface StaleOptions {
   /** The records' folder (owners.ts). */
   dir?: string;
@@ -191,8 +211,13 @@ class Holdings {
   tmpDir: string | null = null;
   /** Where the namespaces' records are (owners.ts). */
   ownersDir: string | null = null;
+  trace: TraceInstance | null = null;
 
   release(): void {
+    if (this.trace) {
+      closeTrace(this.trace);
+      this.trace = null;
+    }
     for (const c of this.children) {
       if (c.exitCode === null && c.signalCode === null && c.pid) {
         try {
@@ -255,6 +280,8 @@ export interface CaptureOptions {
   scenarioPath: string;
   /** Progress messages. */
   log?: (line: string) => void;
+  /** Also write OUTDIR/trace.txt: the kernel's trace as tracefs gave it (every namespace's events). */
+  keepTrace?: boolean;
 }
 
 function run(argv: string[], input?: string): { ok: boolean; out: string; err: string } {
@@ -349,6 +376,8 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
   } catch (e) {
     throw new CaptureEnvironmentError((e as Error).message);
   }
+  const staleTraces = removeStaleTraces(records);
+  if (staleTraces.length) log(`removed trace instances left by earlier runs: ${staleTraces.join(', ')}`);
   const stale = removeStaleNamespaces({ dir: records });
   if (stale.length) log(`removed namespaces left by earlier runs: ${stale.join(', ')}`);
 
@@ -360,8 +389,12 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
     h.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `kpath-${process.pid}-`));
     const helperPath = path.join(h.tmpDir, 'helper.py');
     fs.writeFileSync(helperPath, HELPER_PY);
-    const prefix = `kpath-${process.pid}-${sequence++}`;
-    const plan = planCapture(s, { prefix, helperPath, python: PYTHON, end: o.end, ethtool: findTool('ethtool') !== undefined });
+    const seq = sequence++;
+    const prefix = `kpath-${process.pid}-${seq}`;
+    const plan = planCapture(s, {
+      prefix, helperPath, python: PYTHON, end: o.end, ethtool: findTool('ethtool') !== undefined,
+      devicePrefix: devicePrefix(process.pid, seq), ifindexBase: ifindexBase(process.pid, seq),
+    });
     for (const n of plan.notes) log(`note: ${n}`);
 
     // Namespaces are recorded before they exist, so that a failure half-way still removes them.
@@ -378,7 +411,7 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
     }
     log(`namespaces ${plan.namespaces.join(', ')} ready`);
     const doc = await runCapture(s, plan, h, o, log);
-    writeCaptureFiles(outDir, doc.frames, doc.doc);
+    writeCaptureFiles(outDir, doc.frames, doc.doc, o.keepTrace ? doc.trace : undefined);
     return doc.doc;
   } finally {
     h.release();
@@ -386,7 +419,42 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
   }
 }
 
-async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: CaptureOptions, log: (l: string) => void): Promise<{ doc: CaptureDoc; frames: Uint8Array[] }> {
+/** `k<pid>_<seq>_`: a device name prefix no other capture running now has (at most 10 characters). */
+export function devicePrefix(pid: number, seq: number): string {
+  return `k${pid.toString(36)}_${(seq % 1296).toString(36)}_`;
+}
+
+/** The first ifindex of a capture's host links: one no other capture running now uses. */
+export function ifindexBase(pid: number, seq: number): number {
+  return 0x100000 + (pid % 0x8000) * 0x400 + (seq % 16) * 0x40;
+}
+
+/** The trace filter that keeps the events of devices named with `prefix`. */
+function deviceFilters(prefix: string, plan: CapturePlan): Record<string, string> {
+  const dev = `dev ~ "${prefix}*"`;
+  const idx = Object.values(plan.ifindex);
+  const ifindex = idx.length ? idx.map((i) => `ifindex == ${i}`).join(' || ') : 'ifindex == -1';
+  return {
+    'neigh/neigh_create': dev, 'neigh/neigh_update': dev, 'neigh/neigh_update_done': dev, 'neigh/neigh_timer_handler': dev,
+    'neigh/neigh_event_send_done': dev, 'neigh/neigh_event_send_dead': dev,
+    'net/net_dev_queue': `name ~ "${prefix}*"`, 'net/net_dev_xmit': `name ~ "${prefix}*"`,
+    'qdisc/qdisc_enqueue': ifindex, 'qdisc/qdisc_dequeue': ifindex,
+  };
+}
+
+/** A trace instance for the capture's devices, or the reason there is none. */
+function openCaptureTrace(plan: CapturePlan, h: Holdings): string | undefined {
+  if (!plan.devicePrefix) return 'the devices have no names of their own';
+  try {
+    const root = tracefsRoot();
+    h.trace = openTrace(root, plan.prefix, deviceFilters(plan.devicePrefix, plan));
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: CaptureOptions, log: (l: string) => void): Promise<{ doc: CaptureDoc; frames: Uint8Array[]; trace?: string }> {
   const helper = spawn('ip', ['netns', 'exec', plan.hostNs, PYTHON, '-I', path.join(h.tmpDir!, 'helper.py'), 'run'], { stdio: ['pipe', 'pipe', 'pipe'], cwd: CAPTURE_CWD });
   h.children.add(helper);
   let helperErr = '';
@@ -402,7 +470,7 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
   // One tcpdump per host device, each writing a pcap to its standard output.
   const tcpdump = findTool('tcpdump')!;
   const dumps = plan.devices.map((d) => {
-    const c = spawn('ip', ['netns', 'exec', plan.hostNs, tcpdump, '-i', d.name, '-n', '-U', '--immediate-mode',
+    const c = spawn('ip', ['netns', 'exec', plan.hostNs, tcpdump, '-i', d.kernel, '-n', '-U', '--immediate-mode',
       '--time-stamp-precision=nano', '-B', '8192', '-s', '262144', '-w', '-'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: CAPTURE_CWD });
     h.children.add(c);
     const chunks: Buffer[] = [];
@@ -418,6 +486,11 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
   }
   await new Promise((r) => setTimeout(r, 200));
 
+  // The kernel's events: tracing starts just before the schedule, once everything is set up.
+  const noTrace = openCaptureTrace(plan, h);
+  if (noTrace) log(`the kernel's events are not recorded: ${noTrace}`);
+  else startTrace(h.trace!);
+
   log(`running for ${(plan.helper.end / 1e9).toFixed(3)} s of real time`);
   const resultLine = waitForLine(helper.stdout!, (l) => l.startsWith('{'), (plan.helper.end + plan.helper.lead) / 1e6 + 60_000, 'the socket helper', helper);
   helper.stdin!.write('go\n');
@@ -426,6 +499,12 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
     res = JSON.parse(await resultLine) as HelperResult;
   } catch (e) {
     throw failed('the socket helper failed', e);
+  }
+
+  let trace: { text: string; lost: number } | undefined;
+  if (h.trace) {
+    stopTrace(h.trace);
+    trace = readTrace(h.trace);
   }
 
   // Stop the captures (tcpdump writes out what it has on SIGINT), then let the helper close.
@@ -489,8 +568,10 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
     return out;
   };
 
+  const scenarioName = new Map(Object.entries(plan.hostNames).map(([name, kernel]) => [kernel, name]));
+  const devName = (kernel: string): string => scenarioName.get(kernel) ?? kernel;
   const neighbours = (Array.isArray(res.neighbours) ? res.neighbours : []).map((n: Record<string, unknown>) => ({
-    dev: String(n.dev ?? ''),
+    dev: devName(String(n.dev ?? '')),
     dst: String(n.dst ?? ''),
     lladdr: typeof n.lladdr === 'string' ? n.lladdr : null,
     state: Array.isArray(n.state) ? n.state.join(',') : String(n.state ?? ''),
@@ -515,13 +596,31 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
       }),
     })),
     counters: nonZero(res.counters),
-    devices: res.devices,
+    devices: Object.fromEntries(Object.entries(res.devices).map(([k, v]) => [devName(k), v])),
     neighbours,
     neighboursNudAll: true,
     notes,
   };
+  if (noTrace) notes.push(`the kernel's events are not recorded: ${noTrace}`);
+  else if (trace && h.trace) {
+    const zero = relMono(res.monoStart) + origin;
+    const picked = hostEvents(parseTrace(trace.text), {
+      host: Object.fromEntries(scenarioName), peers: plan.peerNames,
+      ifindex: Object.fromEntries(Object.entries(plan.ifindex).map(([name, i]) => [i, name])),
+      pids: res.pid !== undefined ? [res.pid] : [], zero, end: doc.endTime, lo: plan.hostNames.lo,
+    });
+    doc.events = picked.events;
+    doc.eventInfo = { tracepoints: h.trace.enabled.map((t) => t.split('/')[1]), missing: h.trace.missing.map((t) => t.split('/')[1]), setAside: picked.setAside, lost: trace.lost };
+    if (trace.lost) notes.push(`the kernel's trace lost ${trace.lost} events (full buffers): the events are incomplete`);
+    log(`recorded ${picked.events.length} kernel events`);
+  }
   log(`captured ${frames.length} frames, ${sends.length} calls`);
-  return { doc, frames: all.map((f) => f.frame) };
+  return { doc, frames: all.map((f) => f.frame), trace: trace?.text };
+}
+
+/** CLOCK_MONOTONIC (ns, decimal string as reported) as a number: the trace's microseconds lose nothing to it. */
+function relMono(mono: string | undefined): number {
+  return mono === undefined ? 0 : Number(mono);
 }
 
 /** The helper reports CLOCK_REALTIME as a decimal string (ns); JSON numbers would lose digits. */

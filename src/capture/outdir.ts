@@ -50,20 +50,24 @@ function isLink(p: string): boolean {
   }
 }
 
-/** Writes OUTDIR/capture.pcap and OUTDIR/result.json, each complete or not at all. */
-export function writeCaptureFiles(dir: string, frames: Uint8Array[], doc: CaptureDoc): void {
+/** Writes OUTDIR/capture.pcap and OUTDIR/result.json (and OUTDIR/trace.txt, given the kernel's trace), each complete or not at all. */
+export function writeCaptureFiles(dir: string, frames: Uint8Array[], doc: CaptureDoc, trace?: string): void {
   const pcap = new AtomicFile(path.join(dir, 'capture.pcap'));
   const json = new AtomicFile(path.join(dir, 'result.json'));
+  const txt = trace === undefined ? null : new AtomicFile(path.join(dir, 'trace.txt'));
   try {
     const w = new PcapWriter((c) => pcap.write(c));
     frames.forEach((f, i) => w.write(doc.frames[i].time, f));
     w.flush();
     json.write(formatCaptureDoc(doc));
+    if (txt) txt.write(trace!);
     pcap.commit();
     json.commit();
+    if (txt) txt.commit();
   } catch (e) {
     pcap.abort();
     json.abort();
+    txt?.abort();
     throw e;
   }
 }

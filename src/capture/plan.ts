@@ -9,6 +9,11 @@
 // `up-at` (ARP requests before then go unanswered) and a `silent` peer never gets one, so nothing
 // answers for it. Every command names its namespace (`ip -n`, `ip netns exec`): nothing here
 // touches the namespace kpath itself runs in.
+//
+// With a device prefix (PlanOptions.devicePrefix) every device of the capture gets a name no
+// other namespace of the machine has, the host's lo included, and the host's devices keep the
+// scenario's names as alternative names: the kernel's tracepoints name devices but not their
+// namespaces, so that is how the capture tells its own events from those of other namespaces.
 
 import * as l10n from '@vscode/l10n';
 import type { Scenario, Send, Link } from '../model/scenario/types';
@@ -35,8 +40,16 @@ export interface CapturePlan {
   namespaces: string[];
   setup: SetupStep[];
   helper: HelperPlan;
-  /** The host's devices to capture on (every link, then lo), with their MACs. */
-  devices: { name: string; mac: string }[];
+  /** The host's devices to capture on (every link, then lo), with their MACs and their names in the kernel. */
+  devices: { name: string; mac: string; kernel: string }[];
+  /** The prefix of every device name of the capture ('' when the devices have the scenario's names). */
+  devicePrefix: string;
+  /** The kernel's name of each host device (scenario name -> kernel name, lo included). */
+  hostNames: Record<string, string>;
+  /** The kernel's names of the peers' devices (the other ends of the links, and their macvlans). */
+  peerNames: string[];
+  /** The ifindex given to each host link (scenario name -> ifindex), when the plan chose them. */
+  ifindex: Record<string, number>;
   needs: { nft: boolean; tc: boolean };
   /** Where the real setup cannot be what the scenario says. */
   notes: string[];
@@ -55,6 +68,14 @@ export interface PlanOptions {
   end: number;
   /** Lead time between "go" and time 0 (ns). */
   lead?: number;
+  /**
+   * A prefix no other namespace's devices have (`k<pid>_<seq>_`, at most 10 characters): every
+   * device is then named with it, the host's with the scenario's names as alternative names.
+   * Without it the devices have the scenario's names.
+   */
+  devicePrefix?: string;
+  /** The first ifindex of the host's links (one each, in link order), so that qdisc events name them alone. */
+  ifindexBase?: number;
 }
 
 /** The device the first peer MAC of a link uses in its peer namespace; later MACs get peer1, peer2... */
@@ -116,18 +137,18 @@ function hex(b: Uint8Array): string {
 }
 
 /** `/proc/sys` path of a sysctl key; `DEV` = `default` stands for every link and lo. */
-function sysctlPaths(key: string, links: readonly Link[]): string[] {
+function sysctlPaths(key: string, links: readonly Link[], kn: (dev: string) => string = (d) => d): string[] {
   const f = findSysctl(key);
   if (f?.dev === undefined) return [key.replace(/\./g, '/')];
   const i = f.spec.key.indexOf('DEV');
   const before = f.spec.key.slice(0, i).replace(/\./g, '/');
   const after = f.spec.key.slice(i + 3).replace(/\./g, '/');
   // A non-initial namespace has no net.ipv4.neigh.default: the default means every device.
-  const devs = f.dev === 'default' ? [...links.map((l) => l.name), 'lo'] : [f.dev];
+  const devs = (f.dev === 'default' ? [...links.map((l) => l.name), 'lo'] : [f.dev]).map(kn);
   return devs.map((d) => `${before}${d}${after}`);
 }
 
-function helperSend(send: Send, index: number): HelperSend {
+function helperSend(send: Send, index: number, kn: (dev: string) => string): HelperSend {
   const h: HelperSend = {
     index, line: send.pos.line, proto: send.proto, to: send.to, port: send.port, size: send.size,
     socket: send.socket ?? `#${index}`, df: send.df, connected: send.connected, broadcast: send.broadcast,
@@ -138,7 +159,7 @@ function helperSend(send: Send, index: number): HelperSend {
   if (send.mark !== undefined) h.mark = send.mark;
   if (send.from !== undefined) h.from = send.from;
   if (send.fromPort !== undefined) h.fromPort = send.fromPort;
-  if (send.bindDev !== undefined) h.bindDev = send.bindDev;
+  if (send.bindDev !== undefined) h.bindDev = kn(send.bindDev);
   if (send.multicastIf !== undefined) h.multicastIf = send.multicastIf;
   if (send.multicastTtl !== undefined) h.multicastTtl = send.multicastTtl;
   if (send.multicastLoop !== undefined) h.multicastLoop = send.multicastLoop;
@@ -185,6 +206,15 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
   const step = (what: string, argv: string[], input?: string): void => {
     setup.push(input === undefined ? { what, argv } : { what, argv, input });
   };
+  // The kernel's device names: the scenario's, or unique ones (see the top of this file).
+  const pre = o.devicePrefix;
+  const hostNames: Record<string, string> = {};
+  s.links.forEach((l, i) => (hostNames[l.name] = pre ? `${pre}h${i}` : l.name));
+  hostNames.lo = pre ? `${pre}lo` : 'lo';
+  const kn = (dev: string): string => hostNames[dev] ?? dev;
+  const peerName = (linkIndex: number, mac: number): string => (pre ? `${pre}p${linkIndex}${mac ? `m${mac}` : ''}` : mac ? `${PEER_DEV}${mac}` : PEER_DEV);
+  const peerNames: string[] = [];
+  const ifindex: Record<string, number> = {};
   const inNs = (ns: string, argv: string[]): string[] => ['ip', 'netns', 'exec', ns, ...argv];
   // One helper run per namespace once its devices exist (a Python start is the slow part of the
   // setup): sysctls and offloads, in order.
@@ -200,6 +230,10 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
   // port would send "port unreachable", which the hosts of a scenario do not.
   step('create the host namespace', ['ip', 'netns', 'add', hostNs]);
   for (const p of peerNs) step(`link ${p.link}: create the peer namespace`, ['ip', 'netns', 'add', p.ns]);
+  if (pre) {
+    step('host: lo gets a name of its own', ['ip', '-n', hostNs, 'link', 'set', 'dev', 'lo', 'name', kn('lo')]);
+    step('host: lo keeps its name as an alternative name', ['ip', '-n', hostNs, 'link', 'property', 'add', 'dev', kn('lo'), 'altname', 'lo']);
+  }
   later(hostNs, 'net/ipv6/conf/all/disable_ipv6=1', 'net/ipv6/conf/default/disable_ipv6=1', 'net/ipv4/igmp_qrv=1');
   for (const p of peerNs) {
     later(p.ns, 'net/ipv6/conf/all/disable_ipv6=1', 'net/ipv6/conf/default/disable_ipv6=1',
@@ -222,52 +256,62 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
   }
   const peerDev = (link: string, mac: string): string => {
     const i = macIndex.get(link)?.get(mac) ?? -1;
-    return i <= 0 ? PEER_DEV : `${PEER_DEV}${i}`;
+    return peerName(s.links.findIndex((l) => l.name === link), Math.max(0, i));
   };
   // Addresses and peers by link, so that each peer looks only at its own link's.
   const addrsOf = groupBy(s.addrs, (a) => a.dev);
   const peersOf = groupBy(s.peers.filter((p) => !p.silent), (p) => p.dev);
 
   let tc = false;
-  for (const l of s.links) {
+  s.links.forEach((l, li) => {
     const pns = nsOf(l.name);
-    step(`link ${l.name}: create the veth pair`, ['ip', '-n', hostNs, 'link', 'add', 'name', l.name, 'type', 'veth', 'peer', 'name', PEER_DEV, 'netns', pns]);
-    step(`link ${l.name}: address and MTU`, ['ip', '-n', hostNs, 'link', 'set', 'dev', l.name, 'address', l.address, 'mtu', String(l.mtu), 'txqueuelen', String(l.txqueuelen)]);
+    const dev = kn(l.name);
+    const peer0 = peerName(li, 0);
+    const add = ['ip', '-n', hostNs, 'link', 'add', 'name', dev];
+    if (o.ifindexBase !== undefined) {
+      ifindex[l.name] = o.ifindexBase + li;
+      add.push('index', String(ifindex[l.name]));
+    }
+    step(`link ${l.name}: create the veth pair`, [...add, 'type', 'veth', 'peer', 'name', peer0, 'netns', pns]);
+    if (pre) step(`link ${l.name}: the scenario's name as an alternative name`, ['ip', '-n', hostNs, 'link', 'property', 'add', 'dev', dev, 'altname', l.name]);
+    step(`link ${l.name}: address and MTU`, ['ip', '-n', hostNs, 'link', 'set', 'dev', dev, 'address', l.address, 'mtu', String(l.mtu), 'txqueuelen', String(l.txqueuelen)]);
     const list = macs.get(l.name) ?? [];
-    const first = ['ip', '-n', pns, 'link', 'set', 'dev', PEER_DEV, 'mtu', String(l.mtu)];
+    peerNames.push(peer0);
+    const first = ['ip', '-n', pns, 'link', 'set', 'dev', peer0, 'mtu', String(l.mtu)];
     if (list.length) first.push('address', list[0]);
     step(`link ${l.name}: the peers' end`, first);
     list.slice(1).forEach((mac, i) => {
-      step(`link ${l.name}: peer MAC ${mac}`, ['ip', '-n', pns, 'link', 'add', 'link', PEER_DEV, 'name', `${PEER_DEV}${i + 1}`, 'address', mac, 'mtu', String(l.mtu), 'type', 'macvlan', 'mode', 'bridge']);
+      peerNames.push(peerName(li, i + 1));
+      step(`link ${l.name}: peer MAC ${mac}`, ['ip', '-n', pns, 'link', 'add', 'link', peer0, 'name', peerName(li, i + 1), 'address', mac, 'mtu', String(l.mtu), 'type', 'macvlan', 'mode', 'bridge']);
     });
     if (!l.offload) {
       // The reference captures were made with TX checksum offload off on the sender's veth, so
       // that the capture shows finished checksums; the peers' end too, for their replies.
       if (o.ethtool) {
-        step(`link ${l.name}: TX checksum offload off`, inNs(hostNs, ['ethtool', '-K', l.name, 'tx', 'off', 'tso', 'off', 'gso', 'off']));
-        step(`link ${l.name}: TX checksum offload off on the peers' end`, inNs(pns, ['ethtool', '-K', PEER_DEV, 'tx', 'off', 'tso', 'off', 'gso', 'off']));
+        step(`link ${l.name}: TX checksum offload off`, inNs(hostNs, ['ethtool', '-K', dev, 'tx', 'off', 'tso', 'off', 'gso', 'off']));
+        step(`link ${l.name}: TX checksum offload off on the peers' end`, inNs(pns, ['ethtool', '-K', peer0, 'tx', 'off', 'tso', 'off', 'gso', 'off']));
       } else {
-        later(hostNs, `offload:${l.name}`);
-        later(pns, `offload:${PEER_DEV}`);
+        later(hostNs, `offload:${dev}`);
+        later(pns, `offload:${peer0}`);
       }
     }
     if (l.qdisc === 'pfifo_fast') {
       tc = true;
-      step(`link ${l.name}: qdisc pfifo_fast`, ['tc', '-n', hostNs, 'qdisc', 'replace', 'dev', l.name, 'root', 'pfifo_fast']);
+      step(`link ${l.name}: qdisc pfifo_fast`, inNs(hostNs, ['tc', 'qdisc', 'replace', 'dev', dev, 'root', 'pfifo_fast']));
     }
     if (!l.up) notes.push(`link ${l.name} is down: nothing is captured on it`);
     if (l.type === 'ethernet') {
       notes.push(`link ${l.name} is type ethernet: a veth stands in for it, so frames are not padded to 60 bytes and there is no pfifo_fast unless the qdisc is set`);
     }
-  }
+  });
 
-  for (const sc of s.sysctls) for (const p of sysctlPaths(sc.key, s.links)) later(hostNs, `${p}=${sc.value}`);
+  for (const sc of s.sysctls) for (const p of sysctlPaths(sc.key, s.links, kn)) later(hostNs, `${p}=${sc.value}`);
   for (const [ns, items] of nsSetup) {
     const what = ns === hostNs ? 'host: sysctls and offloads' : `link ${linkByNs.get(ns)}: the peers' sysctls and offload`;
     step(what, inNs(ns, [py, '-I', o.helperPath, 'setup', ...items]));
   }
 
-  for (const a of s.addrs) step(`addr ${a.address}/${a.prefix} on ${a.dev}`, ['ip', '-n', hostNs, 'addr', 'add', `${a.address}/${a.prefix}`, 'dev', a.dev]);
+  for (const a of s.addrs) step(`addr ${a.address}/${a.prefix} on ${a.dev}`, ['ip', '-n', hostNs, 'addr', 'add', `${a.address}/${a.prefix}`, 'dev', kn(a.dev)]);
 
   // Peers' addresses: the prefix of the host's subnet that holds them, else a host route back.
   const actions: HelperAction[] = [];
@@ -304,37 +348,37 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
     });
   }
 
-  step('host: lo up', ['ip', '-n', hostNs, 'link', 'set', 'dev', 'lo', 'up']);
-  for (const l of s.links) {
-    if (l.up) step(`link ${l.name}: up`, ['ip', '-n', hostNs, 'link', 'set', 'dev', l.name, 'up']);
+  step('host: lo up', ['ip', '-n', hostNs, 'link', 'set', 'dev', kn('lo'), 'up']);
+  s.links.forEach((l, li) => {
+    if (l.up) step(`link ${l.name}: up`, ['ip', '-n', hostNs, 'link', 'set', 'dev', kn(l.name), 'up']);
     const pns = nsOf(l.name);
-    step(`link ${l.name}: the peers' end up`, ['ip', '-n', pns, 'link', 'set', 'dev', PEER_DEV, 'up']);
-    (macs.get(l.name) ?? []).slice(1).forEach((_, i) => step(`link ${l.name}: peer MAC device up`, ['ip', '-n', pns, 'link', 'set', 'dev', `${PEER_DEV}${i + 1}`, 'up']));
-  }
+    step(`link ${l.name}: the peers' end up`, ['ip', '-n', pns, 'link', 'set', 'dev', peerName(li, 0), 'up']);
+    (macs.get(l.name) ?? []).slice(1).forEach((_, i) => step(`link ${l.name}: peer MAC device up`, ['ip', '-n', pns, 'link', 'set', 'dev', peerName(li, i + 1), 'up']));
+  });
   // Routes in the peers' namespaces need their devices up.
   setup.push(...peerRoutes);
 
   for (const r of s.routes) {
     const argv = ['ip', '-n', hostNs, 'route', 'add', r.prefix === 0 ? 'default' : `${r.dst}/${r.prefix}`];
     if (r.via) argv.push('via', r.via);
-    if (r.dev) argv.push('dev', r.dev);
+    if (r.dev) argv.push('dev', kn(r.dev));
     if (r.src) argv.push('src', r.src);
     if (r.mtu !== undefined) argv.push('mtu', String(r.mtu));
     step(`route ${r.prefix === 0 ? 'default' : `${r.dst}/${r.prefix}`}`, argv);
   }
   for (const n of s.neighs) {
-    step(`neigh ${n.address}`, ['ip', '-n', hostNs, 'neigh', 'replace', n.address, 'lladdr', n.lladdr, 'dev', n.dev, 'nud', n.nud]);
+    step(`neigh ${n.address}`, ['ip', '-n', hostNs, 'neigh', 'replace', n.address, 'lladdr', n.lladdr, 'dev', kn(n.dev), 'nud', n.nud]);
   }
-  if (s.nft.length) step('nft rules', inNs(hostNs, ['nft', '-f', '-']), nftScript(s));
+  if (s.nft.length) step('nft rules', inNs(hostNs, ['nft', '-f', '-']), nftScript(s, kn));
 
   // The socket calls, and which ports the joined groups listen on.
   const order = callOrder(s);
-  order.forEach((c, index) => actions.push({ kind: 'send', t: c.t, send: helperSend(c.send, index) }));
+  order.forEach((c, index) => actions.push({ kind: 'send', t: c.t, send: helperSend(c.send, index, kn) }));
   // A peer that comes up at the same time as a call is up for it.
   actions.sort((a, b) => a.t - b.t || (a.kind === b.kind ? 0 : a.kind === 'exec' ? -1 : 1));
   const joins = s.joins.map((j) => {
     const ports = [...new Set(s.sends.filter((x) => x.proto === 'udp' && x.to === j.group).map((x) => x.port))];
-    return { group: j.group, dev: j.dev, ports: ports.length ? ports : [0] };
+    return { group: j.group, dev: kn(j.dev), ports: ports.length ? ports : [0] };
   });
 
   return {
@@ -345,10 +389,14 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
     setup,
     helper: {
       actions, end: o.end, joins, lead: o.lead ?? 100_000_000,
-      devices: [...s.links.map((l) => l.name), 'lo'],
+      devices: [...s.links.map((l) => kn(l.name)), kn('lo')],
     },
     // A device that is down sends nothing, and tcpdump cannot open it.
-    devices: [...s.links.filter((l) => l.up).map((l) => ({ name: l.name, mac: l.address })), { name: 'lo', mac: '00:00:00:00:00:00' }],
+    devices: [...s.links.filter((l) => l.up).map((l) => ({ name: l.name, mac: l.address, kernel: kn(l.name) })), { name: 'lo', mac: '00:00:00:00:00:00', kernel: kn('lo') }],
+    devicePrefix: pre ?? '',
+    hostNames,
+    peerNames,
+    ifindex,
     needs: { nft: s.nft.length > 0, tc },
     notes,
   };
@@ -361,8 +409,12 @@ const CHAIN: Record<string, string> = {
   nat: 'type nat hook postrouting priority 100;',
 };
 
-/** The scenario's nft rules as an `nft -f` script, with the tables and chains they need. */
-export function nftScript(s: Scenario): string {
+/**
+ * The scenario's nft rules as an `nft -f` script, with the tables and chains they need; `kn`
+ * gives the kernel's name of a device the rules name (nft does not look devices up by their
+ * alternative names).
+ */
+export function nftScript(s: Scenario, kn: (dev: string) => string = (d) => d): string {
   const lines: string[] = [];
   const tables = [...new Set(s.nft.map((r) => r.table))];
   for (const t of tables) {
@@ -372,7 +424,15 @@ export function nftScript(s: Scenario): string {
   for (const r of s.nft) {
     // The rule as written after `nft add rule ip`: "TABLE postrouting MATCH... STATEMENT...".
     const words = r.text.trim().split(/\s+/);
-    lines.push(`add rule ip ${r.table} postrouting ${words.slice(2).join(' ')}`);
+    const devs = words.map((w, i) => (i > 0 && (words[i - 1] === 'oif' || words[i - 1] === 'oifname') ? renameDev(w, kn) : w));
+    lines.push(`add rule ip ${r.table} postrouting ${devs.slice(2).join(' ')}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** A device name in a rule, bare or quoted, as the kernel names it. */
+function renameDev(word: string, kn: (dev: string) => string): string {
+  const m = /^(")?([^"]*)(")?$/.exec(word);
+  if (!m) return word;
+  return `${m[1] ?? ''}${kn(m[2])}${m[3] ?? ''}`;
 }

@@ -6,7 +6,7 @@ import { decodeFrame } from '../model/wire/decode';
 import type { CmpSide } from './compare';
 import type { StoredCapture } from './capture-doc';
 
-/** The model's side: frames as the result decoded them, counters without the ARP cache (global on a real kernel). */
+/** The model's side (its events when the run recorded them: RunOptions.events): frames as the result decoded them, counters without the ARP cache (global on a real kernel). */
 export function sideFromRun(r: RunResult): CmpSide {
   return {
     frames: r.frames.map((f) => ({ time: f.time, dev: f.dev, dir: f.dir, len: f.len, decoded: f.decoded })),
@@ -19,6 +19,7 @@ export function sideFromRun(r: RunResult): CmpSide {
     devices: r.counters.devices as unknown as Record<string, Record<string, number>>,
     neighbours: r.neighbours.map((n) => ({ dev: n.dev, dst: n.dst, lladdr: n.lladdr, state: n.state, probes: n.probes })),
     neighboursAll: true,
+    ...(r.events ? { events: r.events } : {}),
   };
 }
 
@@ -39,5 +40,6 @@ export function sideFromCapture(c: StoredCapture): CmpSide {
     devices: d.devices,
     neighbours: d.neighbours,
     ...(d.neighboursNudAll ? { neighboursAll: true } : {}),
+    ...(d.events ? { events: d.events, eventsMissing: d.eventInfo?.missing ?? [] } : {}),
   };
 }

@@ -126,7 +126,7 @@ breakpoints take), the kernel source file it comes from, and the kernel profiles
 }
 
 export function captureHelp(): string {
-  return l10n.t(`Usage: kpath capture FILE.kpath OUTDIR [--force]
+  return l10n.t(`Usage: kpath capture FILE.kpath OUTDIR [--force] [--trace]
 
 Runs the scenario on this machine's kernel and records what it did, for comparing with the model
 (kpath compare). Needs root and network namespaces. It builds the scenario in namespaces of its
@@ -138,7 +138,11 @@ until the scenario's run time (or until the model goes quiet, plus 0.5 s), and w
 
   OUTDIR/capture.pcap   the frames, Ethernet, ns timestamps, time 0 = the first call minus its at
   OUTDIR/result.json    the calls' results, the device and direction of each frame, the sockets'
-                        error queues, the SNMP counters that changed, the final neighbour table
+                        error queues, the SNMP counters that changed, the final neighbour table,
+                        and the kernel's events for the host namespace (tracepoints through
+                        tracefs: neighbour states, drops with their reasons, device transmits)
+  OUTDIR/trace.txt      with --trace: the kernel's trace as tracefs wrote it (every namespace's
+                        events)
 
 OUTDIR is checked before the capture starts (made if missing; it must be a folder kpath can
 write in), and a capture already there is kept unless --force replaces it. The files appear
@@ -153,7 +157,9 @@ export function compareHelp(): string {
   return l10n.t(`Usage: kpath compare FILE.kpath [--capture DIR] [--keep DIR [--force]] [--json]
 
 Runs the scenario on the model and compares it with the real kernel frame by frame, then the
-calls' results, error queues, counters and the neighbour table. Fields the kernel randomises are
+calls' results, error queues, counters, the neighbour table and, when the capture recorded them,
+the kernel's events (each neighbour's state transitions, each drop's reason, each device's
+transmits; docs/conformance.md says by which rules). Fields the kernel randomises are
 compared by their rules: IP IDs by their relations (zero, shared by fragments, ascending, unrelated),
 ephemeral ports, echo identifiers and TCP sequence numbers by consistency, times within tolerances
 (a frame sent at once within 5 ms of its cause, a timer's frame within the timer wheel's
@@ -163,7 +169,7 @@ Options:
   --capture DIR   compare with a capture made earlier by kpath capture (no root needed)
   --keep DIR      capture live (as root) and keep the capture in DIR
   --force         with --keep: replace a capture already in DIR
-  --json          print {agree, differences, ignored, rows} as JSON
+  --json          print {agree, differences, ignored, eventsCompared, rows} as JSON
 
 Exit status: 0 they agree; 1 they differ; 2 bad input, or a live capture is not possible here.`);
 }

@@ -47,7 +47,8 @@ export async function captureCommand(argv: string[], write: (s: string) => void)
   try {
     const force = argv.includes('--force');
     const pos = argv.filter((a) => !a.startsWith('-'));
-    const bad = argv.find((a) => a.startsWith('-') && a !== '--force');
+    const keepTrace = argv.includes('--trace');
+    const bad = argv.find((a) => a.startsWith('-') && a !== '--force' && a !== '--trace');
     if (bad) throw new UsageError(l10n.t('unknown option {0} (see {1})', bad, 'kpath capture --help'));
     if (pos.length !== 2) throw new UsageError(l10n.t('{0} needs a scenario file and an output directory (see {1})', 'kpath capture', 'kpath capture --help'));
     const [file, outDir] = pos;
@@ -58,12 +59,13 @@ export async function captureCommand(argv: string[], write: (s: string) => void)
     if (pre.problems.length || pre.missing.length) throw new CaptureEnvironmentError(preflightMessage(pre));
     const end = captureEnd(scenario);
     const log = (l: string): void => void process.stderr.write(`kpath capture: ${l}\n`);
-    const doc = await captureScenario(scenario, outDir, { end, scenarioPath: file, log });
+    const doc = await captureScenario(scenario, outDir, { end, scenarioPath: file, log, keepTrace });
     write(`${l10n.t('Kernel {0}, {1}, ran to {2} ms', doc.kernel, file, (doc.endTime / 1e6).toFixed(3))}\n\n${l10n.t('Socket calls:')}\n`);
     for (const s of doc.sends) {
       write(`  ${(s.time / 1e6).toFixed(6).padStart(14)} ms  line ${String(s.line).padEnd(4)} ${s.proto} to ${s.to} size ${s.size} [${s.socket}] -> ${s.result}` +
         `${s.setsockopt ? ` (${s.setsockopt.map((x) => `${x.option}: ${x.result}`).join(', ')})` : ''}\n`);
     }
+    if (doc.events) write(`\n${l10n.t("Kernel events: {0} for the host namespace", doc.events.length)}\n`);
     for (const n of doc.notes) write(`\nNote: ${n}\n`);
     write(`\n${l10n.t('Wrote {0} frames to {1} and the results to {2}', doc.frames.length, `${outDir}/capture.pcap`, `${outDir}/result.json`)}\n`);
     return 0;

@@ -49,7 +49,7 @@ export async function compareCommand(argv: string[], write: (s: string) => void)
   try {
     const a = parseCompareArgs(argv);
     const { scenario } = loadScenarioFile(a.file);
-    const result = runScenario(scenario);
+    const result = runScenario(scenario, { events: true });
     let dir = a.capture;
     let tmp: string | null = null;
     if (!dir) {
@@ -86,7 +86,7 @@ export async function compareCommand(argv: string[], write: (s: string) => void)
     const kernel = sideFromCapture(stored);
     const c = compare(model, kernel, { fixedPorts: scenario.sends.flatMap((x) => (x.fromPort ? [x.fromPort] : [])) });
     if (a.json) {
-      write(JSON.stringify({ agree: c.agree, kernel: stored.doc.kernel, differences: c.differences, ignored: c.ignored, rows: c.rows.map((r) => ({ model: r.model, kernel: r.kernel, differ: r.differences.length > 0 })) }, null, 2) + '\n');
+      write(JSON.stringify({ agree: c.agree, kernel: stored.doc.kernel, differences: c.differences, ignored: c.ignored, eventsCompared: c.eventsCompared, rows: c.rows.map((r) => ({ model: r.model, kernel: r.kernel, differ: r.differences.length > 0 })) }, null, 2) + '\n');
     } else {
       write(`${l10n.t('Model (kernel profile {0}) against {1} ({2}), {3}', scenario.kernel, stored.doc.kernel, a.capture ? dir : l10n.t('captured now'), a.file)}\n\n`);
       write(formatComparison(c, model, kernel) + '\n');

@@ -18,6 +18,8 @@ export interface RunResult {
   counters: CounterSet;
   neighbours: NeighbourRecord[];
   netfilter: { table: string; rule: string; packets: number; bytes: number }[];
+  /** The kernel tracepoints the run fired, in order: only when asked (RunOptions.events; kpath compare asks). */
+  events?: KernelEvent[];
   /**
    * Only for a run that kept counts instead of records (very long runs): then `sends` and
    * `frames` are empty, and `drops`, `icmp` and `delivered` hold at most their first 1000 entries.
@@ -150,3 +152,42 @@ export interface ErrqueueEntry {
   offender: string;
   payloadLen: number;
 }
+
+/**
+ * A kernel tracepoint, as the model fires it or as a real kernel's trace recorded it (kpath
+ * capture): the neighbour events (neigh:neigh_create, neigh_update, neigh_update_done,
+ * neigh_timer_handler, neigh_event_send_done, neigh_event_send_dead), skb:kfree_skb,
+ * net:net_dev_queue, net:net_dev_xmit, qdisc:qdisc_enqueue and qdisc:qdisc_dequeue. Only the
+ * fields that event has are present.
+ */
+export interface KernelEvent {
+  /** ns after time 0 */
+  time: number;
+  /** The tracepoint's name without its subsystem: "neigh_update", "kfree_skb", "net_dev_xmit"... */
+  event: string;
+  /** The device (neighbour, net and qdisc events). */
+  dev?: string;
+  /** Neighbour events: the entry's address (primary_key4). */
+  neigh?: string;
+  /** Neighbour events: the entry's state as `ip neigh` names it (NONE, INCOMPLETE, ...): after the event, but before it for neigh_update. */
+  state?: string;
+  /** neigh_update: the state asked for. */
+  new?: string;
+  /** neigh_update: the link-layer address given, if any. */
+  lladdr?: string;
+  /** neigh_create: whether an entry was allocated. */
+  created?: boolean;
+  /** kfree_skb: the drop reason (SKB_DROP_REASON_* without the prefix). */
+  reason?: string;
+  /** kfree_skb: the function that freed the packet (the kernel's `location`). */
+  function?: string;
+  /** net_dev_queue, net_dev_xmit: skb->len. */
+  len?: number;
+  /** net_dev_xmit: the driver's return code; neigh_update_done: err; neigh_event_send_done: rc. */
+  rc?: number;
+  /** The model's packet id (kfree_skb, net and qdisc events). */
+  packet?: number;
+}
+
+/** A tracepoint as a modeled function fires it: the recorder adds the time. */
+export type TracepointFields = Omit<KernelEvent, 'time'>;

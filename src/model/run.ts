@@ -20,6 +20,7 @@ import { formatHex } from './wire/bytes';
 import { nudName, NUD_VALID, NUD_REACHABLE } from './net/neigh';
 import { neighAddTimer } from './kernel/neighbour';
 import type { RunResult, RunTotals, FrameRecord, SendResult } from './result';
+import { EventRecorder } from './events';
 import { LIMITS, LimitError, countText } from './scenario/limits';
 
 export interface RunOptions {
@@ -39,6 +40,11 @@ export interface RunOptions {
   maxEvents?: number;
   /** Called every 65536 socket calls with the calls made and the calls the scenario makes in all. */
   progress?: (calls: number, totalCalls: number) => void;
+  /**
+   * Record the kernel tracepoints the run fires (neighbour events, drops, device transmits) for
+   * the result's `events`. It attaches a watcher, so the run leaves the fast path.
+   */
+  events?: boolean;
 }
 
 /** A send line as the kernel runs it: its destination parsed once (per scenario). */
@@ -66,6 +72,11 @@ export function totalCalls(s: Scenario): number {
 export function createKernel(s: Scenario, opts: RunOptions = {}): Kernel {
   const k = new Kernel(s.kernel);
   k.w = opts.watcher ?? null;
+  if (opts.events) {
+    const rec = new EventRecorder(() => k.now, k.w);
+    k.w = rec;
+    k.eventLog = rec.events;
+  }
   k.countsOnly = opts.record === 'counts';
   if (!k.countsOnly && totalCalls(s) > LIMITS.recordedCalls) {
     throw new LimitError(l10n.t('{0} socket calls: a run that keeps a record per call makes at most {1}; keep totals instead (kpath run --counts) (docs/limits.md)', countText(totalCalls(s)), countText(LIMITS.recordedCalls)));
@@ -298,6 +309,7 @@ export function resultOf(k: Kernel, s: Scenario): RunResult {
     },
     neighbours,
     netfilter: net.nf.chains.flatMap((ch) => ch.rules.map((r) => ({ table: ch.table, rule: r.rule.text, packets: r.packets, bytes: r.bytes }))),
+    ...(k.eventLog ? { events: k.eventLog.slice() } : {}),
     ...(k.countsOnly ? { totals: totalsOf(k) } : {}),
   };
 }

@@ -19,9 +19,12 @@ import { runScenario } from '../../src/model/run';
 import { readCapture, scenarioDigest, type StoredCapture } from '../../src/capture/capture-doc';
 import { compare, type Difference } from '../../src/capture/compare';
 import { sideFromCapture, sideFromRun } from '../../src/capture/sides';
+import { eventSummary } from '../../src/capture/compare-events';
 import { captureEnd, captureScenario, preflight, preflightMessage } from '../../src/capture/live';
 import { BEHAVIOURS, KNOWN, NOT_AS_WRITTEN, NOT_REPEATABLE } from './suite';
 import { attribution, conformanceMarkdown, type CaseResult } from './report';
+import { ROUTE_AUDIT } from './audit';
+import { behaviours, behaviourOf, coverageMarkdown, NoteCollector, type Behaviour } from './coverage';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CAPTURES = path.join(ROOT, 'test', 'captures');
@@ -52,6 +55,8 @@ function loadCases(): Case[] {
 
 const cases = loadCases();
 const results = new Map<string, CaseResult>();
+const BEHAVIOUR_LIST = behaviours(path.join(ROOT, 'src', 'model', 'kernel'));
+const reached = new Map<Behaviour, string[]>();
 
 const fmt = (d: Difference): string => `${d.where}: ${d.field}: model ${d.model}; kernel ${d.kernel}${d.rule ? ` [${d.rule}]` : ''}`;
 
@@ -69,7 +74,7 @@ describe('the model against the real kernel (test/captures)', () => {
       });
 
       it('the model does what the kernel did, known differences aside', (t) => {
-        const model = sideFromRun(runScenario(c.scenario));
+        const model = sideFromRun(runScenario(c.scenario, { events: true }));
         const kernel = sideFromCapture(c.stored);
         const cmp = compare(model, kernel, { fixedPorts: c.scenario.sends.flatMap((x) => (x.fromPort ? [x.fromPort] : [])) });
         const known = new Set<string>();
@@ -89,11 +94,33 @@ describe('the model against the real kernel (test/captures)', () => {
           name: c.name, scenario: c.scenarioPath, adjusted: c.adjusted, behaviour: BEHAVIOURS[c.name] ?? '',
           kernel: c.stored.doc.kernel, modelFrames: model.frames.length, kernelFrames: kernel.frames.length,
           calls: model.sends.length, differences: cmp.differences, known: [...known],
+          events: cmp.eventsCompared ? { model: eventSummary(model.events!), kernel: eventSummary(kernel.events!), reasons: [...new Set(kernel.events!.filter((e) => e.event === 'kfree_skb').map((e) => e.reason!))] } : undefined,
         });
         assert.deepEqual(unexpected.map(fmt), [], `the model and the kernel differ in ${c.name} (kpath compare ${c.scenarioPath} --capture test/captures/${c.name})`);
       });
+
+      it("each decision the model explains while running it is one of the behaviours read from the source", () => {
+        const notes = new NoteCollector();
+        runScenario(c.scenario, { watcher: notes });
+        const unknown = new Set<string>();
+        for (const n of notes.notes) {
+          const b = behaviourOf(BEHAVIOUR_LIST, n);
+          if (!b) {
+            unknown.add(`${n.fn}: ${n.text}`);
+            continue;
+          }
+          const list = reached.get(b) ?? reached.set(b, []).get(b)!;
+          if (!list.includes(c.name)) list.push(c.name);
+        }
+        assert.deepEqual([...unknown], []);
+      });
     });
   }
+
+  it('the route audit names stored captures only', () => {
+    const names = new Set(cases.map((c) => c.name));
+    assert.deepEqual(ROUTE_AUDIT.flatMap((r) => r.captures).filter((c) => !names.has(c)), []);
+  });
 
   it('every scenario of test/scenarios is in the suite, or says why not', () => {
     const have = new Set(cases.map((c) => path.basename(c.scenarioPath) === 'scenario.kpath' ? c.name : path.basename(c.scenarioPath, '.kpath')));
@@ -108,7 +135,7 @@ describe('the model against the real kernel (test/captures)', () => {
   after(() => {
     if (!process.env.KPATH_UPDATE_CONFORMANCE && !process.env.KPATH_UPDATE_GOLDEN) return;
     if (results.size !== cases.length) return; // a partial run does not rewrite the page
-    const md = conformanceMarkdown(cases.map((c) => results.get(c.name)!), KNOWN, NOT_AS_WRITTEN, NOT_REPEATABLE);
+    const md = conformanceMarkdown(cases.map((c) => results.get(c.name)!), KNOWN, NOT_AS_WRITTEN, NOT_REPEATABLE, coverageMarkdown(BEHAVIOUR_LIST, reached));
     fs.writeFileSync(path.join(ROOT, 'docs', 'conformance.md'), md);
   });
 });

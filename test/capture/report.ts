@@ -4,6 +4,7 @@
 
 import type { Difference } from '../../src/capture/compare';
 import type { KnownDifference } from './suite';
+import { auditMarkdown } from './audit';
 
 export interface CaseResult {
   name: string;
@@ -19,6 +20,14 @@ export interface CaseResult {
   differences: Difference[];
   /** Ids of the known differences that showed. */
   known: string[];
+  /** The kernel's events compared (undefined: the capture has none): counts per side, the kernel's drop reasons. */
+  events?: { model: EventCounts; kernel: EventCounts; reasons: string[] };
+}
+
+interface EventCounts {
+  neigh: number;
+  drops: number;
+  xmit: number;
 }
 
 function esc(s: string): string {
@@ -29,7 +38,7 @@ function line(d: Difference): string {
   return `${d.where}: ${d.field}: model ${d.model}; kernel ${d.kernel}`;
 }
 
-export function conformanceMarkdown(results: CaseResult[], known: KnownDifference[], notAsWritten: Record<string, string>, notRepeatable: Record<string, string>): string {
+export function conformanceMarkdown(results: CaseResult[], known: KnownDifference[], notAsWritten: Record<string, string>, notRepeatable: Record<string, string>, coverage: string[] = []): string {
   const kernels = [...new Set(results.map((r) => r.kernel))].join(', ');
   const agree = results.filter((r) => r.differences.length === 0).length;
   const out: string[] = [];
@@ -75,8 +84,9 @@ export function conformanceMarkdown(results: CaseResult[], known: KnownDifferenc
   out.push('timestamps. `result.json` (`CaptureDoc` in `src/capture/capture-doc.ts`): `sends` (each call\'s time and');
   out.push('result, "ok" or the errno name, and the options refused), `frames` (the device and direction of each pcap');
   out.push('record), `sockets` (their error queues and pending errors), `counters` and `devices` (the non-zero deltas),');
-  out.push('`neighbours` (the final table), `notes` (what could not be as the scenario says), `kernel` (`uname -r`) and');
-  out.push('`scenarioDigest` (of the parsed scenario: the test reports a capture whose scenario has changed since).');
+  out.push('`neighbours` (the final table), `notes` (what could not be as the scenario says), `kernel` (`uname -r`),');
+  out.push('`scenarioDigest` (of the parsed scenario: the test reports a capture whose scenario has changed since),');
+  out.push("and `events` and `eventInfo` (the kernel's tracepoints, below).");
   out.push('');
   out.push('## How they are compared');
   out.push('');
@@ -90,26 +100,37 @@ export function conformanceMarkdown(results: CaseResult[], known: KnownDifferenc
   out.push('- ephemeral ports and ICMP echo identifiers one to one, TCP sequence numbers and timestamps by one offset');
   out.push('  per direction;');
   out.push('- times by their cause: a frame the model sends at the same instant as the event before it must follow that');
-  out.push('  event within 5 ms; a frame sent later (a timer) must keep its delay after that event within the timer');
-  out.push('  wheel\'s granularity at that delay plus 2 ms (so an ARP retransmit 1000..1032 ms after the request, then');
-  out.push('  1024 ms apart, a DELAY timer of 5 s within 260 ms).');
+  out.push('  event within 5 ms; a frame sent later (a timer) must keep its delay after that event, or after the frame');
+  out.push('  before it, within the timer wheel\'s granularity at that delay plus 2 ms (so an ARP retransmit 1000..1032');
+  out.push('  ms after the request, then 1024 ms apart, a DELAY timer of 5 s within 260 ms). The frame before counts');
+  out.push('  because the calls queued after the one that armed a timer take a different time on each run: 400 sends');
+  out.push('  to an unresolved neighbour took 28.6 ms in one capture and 7.8 ms in another.');
   out.push('');
   out.push('Everything else must be equal: lengths, MACs, ARP fields, TOS, TTL, DF/MF, offsets, options, checksum');
   out.push('validity, the result of every call and the setsockopt calls refused, the error queues, the SNMP counters');
   out.push("the model keeps (Ip, Icmp, Udp, Tcp; not the ARP cache's, which is global on a real kernel), the devices'");
   out.push('statistics, and the neighbour table (states, MACs, probes) as `ip neigh` shows it.');
   out.push('');
+  out.push(...EVENTS_SECTION);
+  out.push('');
   out.push('## Behaviours reproduced');
   out.push('');
-  out.push('| Scenario | Behaviour | Frames (model / kernel) | Calls | Result |');
-  out.push('|---|---|---|---|---|');
+  out.push('Events: neighbour events, drops and device transmit events (model / kernel), and the drop reasons');
+  out.push('the kernel gave.');
+  out.push('');
+  out.push('| Scenario | Behaviour | Frames (model / kernel) | Calls | Events: neigh, drops, transmits | Drop reasons | Result |');
+  out.push('|---|---|---|---|---|---|---|');
   const titles = new Map(known.map((k) => [k.id, k.title]));
   for (const r of results) {
     const scen = r.adjusted ? `\`${r.name}\` (adjusted copy)` : `\`${r.name}\``;
     const result = r.differences.length === 0
       ? 'agrees'
       : `agrees except: ${r.known.map((id) => `[${titles.get(id) ?? id}](#${id})`).join('; ')}`;
-    out.push(`| ${scen} | ${esc(r.behaviour)} | ${r.modelFrames} / ${r.kernelFrames} | ${r.calls} | ${esc(result)} |`);
+    const ev = r.events
+      ? `${r.events.model.neigh} / ${r.events.kernel.neigh}, ${r.events.model.drops} / ${r.events.kernel.drops}, ${r.events.model.xmit} / ${r.events.kernel.xmit}`
+      : 'not recorded';
+    const reasons = r.events ? r.events.reasons.join(', ') || '(none)' : '';
+    out.push(`| ${scen} | ${esc(r.behaviour)} | ${r.modelFrames} / ${r.kernelFrames} | ${r.calls} | ${ev} | ${reasons} | ${esc(result)} |`);
   }
   out.push('');
   out.push('## Known differences');
@@ -144,6 +165,8 @@ export function conformanceMarkdown(results: CaseResult[], known: KnownDifferenc
     for (const [name, why] of Object.entries(notRepeatable)) out.push(`- \`${name}\`: ${why}.`);
     out.push('');
   }
+  out.push(...auditMarkdown(), '');
+  if (coverage.length) out.push(...coverage, '');
   return out.join('\n');
 }
 
@@ -153,3 +176,50 @@ export const attribution = new WeakMap<Difference, string>();
 function matchesId(d: Difference, _r: CaseResult, id: string): boolean {
   return attribution.get(d) === id;
 }
+
+const EVENTS_SECTION = [
+  "## The kernel's events",
+  '',
+  "Beside the frames, `kpath capture` records the kernel's tracepoints through tracefs, in a trace instance",
+  'of its own (`instances/kpath-<pid>-<n>`, its own buffer, clock `mono`, removed at the end; tracefs is',
+  'mounted at /sys/kernel/tracing when it is not): neigh:neigh_create, neigh_update (old and new state),',
+  'neigh_update_done, neigh_timer_handler, neigh_event_send_done and neigh_event_send_dead, skb:kfree_skb',
+  '(with its drop reason), net:net_dev_queue and net_dev_xmit, qdisc:qdisc_enqueue and qdisc_dequeue.',
+  "`result.json` keeps the host namespace's events (`events`) and how they were recorded (`eventInfo`:",
+  'tracepoints enabled and missing, events set aside by why, events lost); `kpath capture --trace` also',
+  'keeps the whole trace (`trace.txt`). The model fires the same tracepoints where the kernel has them',
+  '(`kpath run` and `kpath compare` ask for them; a run that does not ask pays nothing: they fire only',
+  'while a watcher is attached).',
+  '',
+  'Tracepoints are global, so the capture picks its own (`src/capture/trace-events.ts`):',
+  '',
+  '- every device of the capture has a name no other namespace has (`k<pid>_<n>_h0`, `..._lo`, `..._p0`; the',
+  "  host's devices keep the scenario's names as alternative names) and the host's links an ifindex of",
+  '  their own, and the events are filtered on them in the kernel; the neighbour, transmit and qdisc events',
+  "  of the peers' devices are set aside;",
+  '- kfree_skb names no device: a drop is the host\'s when it happens in the task context of the socket',
+  "  helper (a process in the host namespace); in softirq context, when the packet was last seen queued on a",
+  "  host device, sent by a peer to the host, or looped back by the host's lo (a packet sent on a link is the",
+  "  peer's from then on); a frag_list part freed with its datagram (`skb_release_data`) is its datagram's;",
+  "  a neighbour timer's drop of its queue (NEIGH_FAILED, NEIGH_DEAD) is the host's when the host's",
+  '  neigh_timer_handler event closes it on the same CPU. Other drops are set aside: their packets went',
+  "  through devices the filters leave out. The live check captures three scenarios at once and requires",
+  '  the same events each time, so a drop of a neighbouring capture counted as this one\'s would show.',
+  '',
+  '`compareEvents()` in `src/capture/compare-events.ts` then checks, each in order:',
+  '',
+  "- each neighbour entry's state transitions (the states its events show, repeats collapsed), and each",
+  '  neigh_update\'s old state, requested state and link-layer address;',
+  "- each drop's reason: the model's drop reasons are the kernel's `enum skb_drop_reason` names",
+  "  (NEIGH_FAILED, NEIGH_QUEUEFULL, NO_SOCKET...); not the function, because the trace's location is a",
+  '  return address and a tail call names the caller\'s caller (neigh_invalidate for arp_error_report);',
+  "- each device's transmit sequence: net_dev_queue (length), net_dev_xmit (length, return code), and",
+  '  qdisc_enqueue / qdisc_dequeue where a qdisc exists.',
+  '',
+  "Rules for what may differ: a neigh_timer_handler's delay after what armed it (the entry's latest state",
+  'change or its previous timer) may differ by the timer wheel\'s granularity at that delay plus a jiffy and',
+  '2 ms; a timer that finds the entry REACHABLE is not timed (reachable_time is random); other events\'',
+  'times are not compared (the frames\' are); events of other namespaces are never compared, and a',
+  "tracepoint one side's kernel lacks is not compared. A capture without events (an older one, or a",
+  'kernel without tracefs) is compared on its frames alone.',
+];

@@ -29,7 +29,7 @@ export const KNOWN: KnownDifference[] = [
   {
     id: 'lo-checksum',
     title: 'UDP on lo carries an unfinished checksum on a real kernel',
-    scenarios: ['s11-17-loopback'],
+    scenarios: ['s11-17-loopback', 'p-route-src'],
     matches: (d, sides) => frameOf(d, sides)?.dev === 'lo' && (d.field === 'udp.checkOk' || d.field === 'problems'),
     right: 'The kernel; the model differs on purpose (src/model/net/device.ts says so) so that every frame it writes verifies.',
     reason: "lo's TX checksum offload is fixed on (NETIF_F_HW_CSUM; SIOCETHTOOL refuses to turn it off), so UDP sent over lo stays CHECKSUM_PARTIAL and the captured frame carries only the pseudo-header seed (tcpdump: \"bad udp cksum\"). The model completes the checksum.",
@@ -42,6 +42,7 @@ export const KNOWN: KnownDifference[] = [
     matches: (d, sides) => {
       if (d.kind === 'missing' || d.kind === 'extra') return frameOf(d, sides)?.decoded.icmp?.type === 3;
       if (d.kind === 'device') return d.field.startsWith('lo.');
+      if (d.kind === 'event') return d.field === 'dev.transmit' && d.where.startsWith('device lo');
       return counterIn(d, ['Ip.InReceives', 'Ip.InDelivers', 'Ip.OutRequests', 'Ip.OutTransmits', 'Ip.OutOctets', 'Icmp.InMsgs',
         'Icmp.InDestUnreachs', 'Icmp.OutMsgs', 'Icmp.OutDestUnreachs']);
     },
@@ -55,9 +56,13 @@ export const KNOWN: KnownDifference[] = [
 export const BEHAVIOURS: Record<string, string> = {
   'p-icmp-about-fragments': 'A 3000 B datagram to a silent neighbour: its 3 fragments wait for ARP; at FAILED only the first fragment gets an ICMP host unreachable (576 bytes)',
   'p-neigh-timer-floor': 'retrans_time_ms 100: ARP retransmits every ~100 ms (6.x timer floor HZ/100), FAILED after 3',
+  'p-neigh-no-solicit': 'mcast_solicit 0: the new entry goes NONE -> FAILED at once, each datagram freed with NEIGH_FAILED, no ARP, no timer, no ICMP',
+  'p-qdisc-pfifo-fast': 'A veth with pfifo_fast: the empty qdisc is bypassed (no qdisc_enqueue/dequeue in the trace), the same frames as noqueue',
+  'p-route-noaddr': 'A route out of a device without an address: the source (and the ARP sender) is another device\'s address',
+  'p-route-src': 'Source addresses: a route `src` that is a secondary address (also the ARP sender), the primary for the connected route, and the primary for a datagram to the secondary itself over lo',
   'p-route-mtu': 'A route MTU of 1400 below the device MTU: WANT/DONT fragment to 1376 + 104, DO fits 1372 and refuses 1373, PROBE and OMIT use the device MTU',
   'p-offload-veth': 'TX offload on (6.18): 100 B leaves with only the pseudo-header seed as its UDP checksum; 3000 B still goes as IP fragments (no UFO), one ID per datagram',
-  'p-udp-gso': 'UDP_SEGMENT without offload: 3000 B with gso 1400 leaves as UDP datagrams 1400/1400/200 with IDs counting up (connected: the next datagram reuses ID + 1), DO segments carry DF and IDs 0, 1, 2; EMSGSIZE when 28 + min(size, gso) > MTU, EINVAL above 128 segments',
+  'p-udp-gso': 'UDP_SEGMENT without offload: 1000 B with gso 1400 is an ordinary datagram; 3000 B with gso 1400 leaves as UDP datagrams 1400/1400/200 with IDs counting up (connected: the next datagram reuses ID + 1), DO segments carry DF and IDs 0, 1, 2; EMSGSIZE when 28 + min(size, gso) > MTU, EINVAL above 128 segments',
   'p-udp-gso-offload': 'UDP_SEGMENT with offload on: the veth takes the GSO skb whole, one 3042-byte frame with the pseudo-header seed as its checksum',
   's11-01-udp-3000-known-neighbour': '3000 B with a known neighbour: 3 fragments 1514/1514/82, offsets 0/185/370, one ID, DF clear',
   's11-02-udp-3000-unknown-neighbour': 'The same with ARP first: request, reply, then the 3 queued fragments in order',

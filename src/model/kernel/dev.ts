@@ -22,6 +22,7 @@ export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
   const dev = skb.dev!;
   if (w) w.enter('dev_queue_xmit', skb, { skb, dev: dev.name }, { dev, q: dev.qdisc.kind });
   skb.mac_header = skb.data;
+  if (w !== null && w.tracepoint !== undefined) w.tracepoint({ event: 'net_dev_queue', dev: dev.name, len: skb.len, packet: skb.id });
   // The kernel releases the dst here (IFF_XMIT_DST_RELEASE); the model keeps it so that a stop
   // below this point can still show the route.
   let rc: number;
@@ -63,8 +64,11 @@ function __dev_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): number {
       rc = NET_XMIT_DROP;
     } else {
       q.bands[band].push(skb);
-      if (w) w.at('enqueue', { band, qlen: qlen(dev) });
-      if (w) w.note(`enqueue on band ${band}`);
+      if (w) {
+        if (w.tracepoint) w.tracepoint({ event: 'qdisc_enqueue', dev: dev.name, packet: skb.id });
+        w.at('enqueue', { band, qlen: qlen(dev) });
+        w.note(`enqueue on band ${band}`);
+      }
       rc = NET_XMIT_SUCCESS;
       qdisc_run(k, dev);
     }
@@ -83,7 +87,10 @@ function qdisc_run(k: Kernel, dev: NetDevice): void {
   for (;;) {
     const band = dev.qdisc.bands.find((b) => b.length);
     if (!band) return;
-    sch_direct_xmit(k, band.shift()!, dev);
+    const skb = band.shift()!;
+    const w = k.w;
+    if (w !== null && w.tracepoint !== undefined) w.tracepoint({ event: 'qdisc_dequeue', dev: dev.name, packet: skb.id });
+    sch_direct_xmit(k, skb, dev);
   }
 }
 
@@ -147,7 +154,11 @@ function dev_hard_start_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   if (dev.type === 'loopback') rc = loopback_xmit(k, skb, dev);
   else if (dev.type === 'veth') rc = veth_xmit(k, skb, dev);
   else rc = eth_driver_xmit(k, skb, dev);
-  if (w) w.leave(rc);
+  if (w) {
+    // trace_net_dev_xmit: the length the driver was given (the drivers here leave skb->len as it was) and its return code.
+    if (w.tracepoint) w.tracepoint({ event: 'net_dev_xmit', dev: dev.name, len: skb.len, rc, packet: skb.id });
+    w.leave(rc);
+  }
   return rc;
 }
 

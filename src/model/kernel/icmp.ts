@@ -117,7 +117,12 @@ export function icmp_rcv(k: Kernel, ip: Uint8Array, hlen: number): number {
   const code = icmph.code;
   if (w) w.enter('icmp_rcv', null, { type, code }, { icmph: { type, code } });
   c.InMsgs++;
-  if (type === ICMP_ECHOREPLY) c.InEchoReps++;
+  if (type === ICMP_ECHOREPLY) {
+    c.InEchoReps++;
+    // The echo came from a raw socket, which got its own copy (raw_local_deliver); ping_rcv
+    // finds no ping socket and frees the reply: kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET).
+    if (w !== null && w.tracepoint !== undefined) w.tracepoint({ event: 'kfree_skb', reason: 'NO_SOCKET', function: 'ping_rcv', len: ip.length - hlen });
+  }
   if (type === ICMP_DEST_UNREACH) {
     c.InDestUnreachs++;
     // icmp_unreach: the error goes to the protocol of the header it quotes.

@@ -67,6 +67,8 @@ function ip_rcv(k: Kernel, dev: NetDevice, ip: Uint8Array): number {
       k.recordDelivery({ time: k.now, dev: dev.name, via: 'loopback', src: formatIpv4(iph.saddr), dst: formatIpv4(daddr), protocol: proto, len: iph.tot_len, accepted: false });
     }
     portUnreachable(k, dev, ip);
+    // __udp4_lib_rcv then frees the datagram: kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET).
+    if (w !== null && w.tracepoint !== undefined) w.tracepoint({ event: 'kfree_skb', reason: 'NO_SOCKET', function: '__udp4_lib_rcv', len: iph.tot_len - hlen });
   }
   if (w) w.leave(0);
   return 0;

@@ -9,7 +9,7 @@ import { nsToJiffies, jiffiesToNs, wheelExpiry } from '../core/clock';
 import type { Watcher, ExceptionKind } from './watch';
 import type { Net } from '../net/netns';
 import type { NetDevice } from '../net/device';
-import type { DropRecord, FrameRecord, IcmpRecord, DeliveryRecord, SendResult } from '../result';
+import type { DropRecord, FrameRecord, IcmpRecord, DeliveryRecord, SendResult, KernelEvent } from '../result';
 import type { KernelProfile } from '../scenario/types';
 import { LIMITS, LimitError, countText } from '../scenario/limits';
 
@@ -36,6 +36,8 @@ export class Kernel {
   readonly drops: DropRecord[] = [];
   readonly icmp: IcmpRecord[] = [];
   readonly delivered: DeliveryRecord[] = [];
+  /** The tracepoints recorded for the result's `events` (RunOptions.events), else null. */
+  eventLog: KernelEvent[] | null = null;
   frameCount = 0;
   frameSinks: FrameSink[] = [];
   /** Keep decoded frames in memory (off for huge runs that stream to a pcap). */

@@ -23,9 +23,21 @@ import { ETH_P_IP } from '../wire/ethernet';
 import { kfree_skb_reason } from './skbuff';
 import { LIMITS, LimitError, countText } from '../scenario/limits';
 import { ETH_HLEN, EthHdr } from '../wire/headers';
+import type { TracepointFields } from '../result';
 
 export const NEIGH_UPDATE_F_OVERRIDE = 0x1;
 export const NEIGH_UPDATE_F_ADMIN = 0x80000000;
+
+/**
+ * trace_neigh_* (include/trace/events/neigh.h): the entry's device, address and state, as the
+ * kernel's neighbour tracepoints record them. Called only while a watcher is attached.
+ */
+function traceNeigh(k: Kernel, event: string, n: Neighbour, extra?: Partial<TracepointFields>): void {
+  const w = k.w;
+  if (w !== null && w.tracepoint !== undefined) {
+    w.tracepoint({ event, dev: n.dev.name, neigh: formatIpv4(n.key), state: nudName(n.nud_state), ...extra });
+  }
+}
 
 /** The timer floor: HZ/2 on 4.9, HZ/100 on 6.x. */
 function timerFloor(k: Kernel): number {
@@ -59,6 +71,7 @@ export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtabl
   if (tbl.entries.size >= tbl.gc_thresh3 && !neighForcedGc(k, tbl)) {
     tbl.stats.table_fulls++;
     if (w) {
+      if (w.tracepoint) w.tracepoint({ event: 'neigh_create', dev: dev.name, neigh: formatIpv4(key), created: false });
       w.note('neighbor table overflow! -> ENOBUFS');
       w.leave(-ENOBUFS, { n: null });
     }
@@ -71,7 +84,11 @@ export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtabl
   n.used = now;
   n.confirmed = now - (parms.base_reachable_time << 1);
   tbl.stats.allocs++;
-  if (w) w.at('alloc', { n, nud_state: 'NONE', output: 'neigh_blackhole' });
+  if (w) {
+    // trace_neigh_create: right after neigh_alloc, before the constructor.
+    if (w.tracepoint) w.tracepoint({ event: 'neigh_create', dev: dev.name, neigh: formatIpv4(key), created: true });
+    w.at('alloc', { n, nud_state: 'NONE', output: 'neigh_blackhole' });
+  }
   arp_constructor(k, n, rt, daddr, skb);
   // Inserted under the key the constructor left; an entry already there is used instead.
   const slot = NeighTable.key(dev, n.key);
@@ -250,7 +267,10 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
   if (n.dead) {
     if (skb && !(n.nud_state & NUD_STALE)) {
       kfree_skb_reason(k, skb, '__neigh_event_send', 'NEIGH_DEAD');
-      if (w) w.leave(1);
+      if (w) {
+        traceNeigh(k, 'neigh_event_send_dead', n, { rc: 1 });
+        w.leave(1);
+      }
       return 1;
     }
   }
@@ -298,7 +318,10 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
     rc = 1;
   }
   if (immediateProbe) neigh_probe(k, n);
-  if (w) w.leave(rc);
+  if (w) {
+    traceNeigh(k, 'neigh_event_send_done', n, { rc });
+    w.leave(rc);
+  }
   return rc;
 }
 
@@ -353,7 +376,10 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
   n.timer = null;
   n.timerExpires = 0;
   if (!(state & NUD_IN_TIMER)) {
-    if (w) w.leave(null);
+    if (w) {
+      traceNeigh(k, 'neigh_timer_handler', n);
+      w.leave(null);
+    }
     return;
   }
   if (state & NUD_REACHABLE) {
@@ -395,7 +421,10 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
     if (w) w.note(`probes ${n.probes} >= ${maxProbes(n)} -> FAILED`);
     k.exception('neigh-failed', { neigh: formatIpv4(n.key), dev: n.dev.name, queued: n.arp_queue.length });
     neigh_invalidate(k, n);
-    if (w) w.leave(null);
+    if (w) {
+      traceNeigh(k, 'neigh_timer_handler', n);
+      w.leave(null);
+    }
     return;
   }
   if (n.nud_state & NUD_IN_TIMER) {
@@ -407,7 +436,10 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
     if (w) w.note(`probe ${n.probes + 1 - (n.nud_state & NUD_INCOMPLETE ? p.ucast_probes : 0)} (probes ${n.probes})`);
     neigh_probe(k, n);
   }
-  if (w) w.leave(null);
+  if (w) {
+    traceNeigh(k, 'neigh_timer_handler', n);
+    w.leave(null);
+  }
 }
 
 /** neigh_invalidate: report each queued packet as unreachable (ICMP host unreachable) and free it. */
@@ -437,6 +469,7 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
   if (w) {
     const same = !lladdr || ((n.nud_state & NUD_VALID) !== 0 && sameMac(lladdr, n.ha));
     w.enter('neigh_update', null, { neigh: formatIpv4(n.key), lladdr: lladdr ? formatMac(lladdr) : null, new: nudName(newState) }, { old: nudName(n.nud_state), same });
+    traceNeigh(k, 'neigh_update', n, { new: nudName(newState), ...(lladdr ? { lladdr: formatMac(lladdr) } : {}) });
   }
   const old = n.nud_state;
   const now = k.jiffies;
@@ -444,6 +477,7 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
   if (!(flags & NEIGH_UPDATE_F_ADMIN) && old & (0x40 | 0x80)) {
     if (w) {
       w.note(`-EPERM: not an admin update of a ${nudName(old)} entry; entry unchanged`);
+      traceNeigh(k, 'neigh_update_done', n, { rc: -EPERM });
       w.leave(-EPERM);
     }
     return -EPERM;
@@ -455,7 +489,10 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
   if (newState & NUD_CONNECTED) n.confirmed = now;
   if (old & NUD_VALID) {
     if (!sameAddr && !(flags & NEIGH_UPDATE_F_OVERRIDE)) {
-      if (w) w.leave(0);
+      if (w) {
+        traceNeigh(k, 'neigh_update_done', n, { rc: 0 });
+        w.leave(0);
+      }
       return 0;
     }
     if (sameAddr && newState === NUD_STALE && !(flags & NEIGH_UPDATE_F_ADMIN)) newState = old;
@@ -488,7 +525,10 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
       n.arp_queue_len_bytes = 0;
     }
   }
-  if (w) w.leave(0);
+  if (w) {
+    traceNeigh(k, 'neigh_update_done', n, { rc: 0 });
+    w.leave(0);
+  }
   return 0;
 }
 

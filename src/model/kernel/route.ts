@@ -36,7 +36,8 @@ export function ip_route_output(k: Kernel, fl: Flow): Rtable | number {
     rt = mkroute(k, type, devOut, 0, 0, saddr, fl.daddr, undefined);
     if (w) w.note(`${formatIpv4(fl.daddr)} on ${devOut.name}: ${type === RTN_BROADCAST ? 'broadcast' : 'multicast'}, no FIB lookup`);
   } else if (net.isLocal(fl.daddr)) {
-    rt = mkroute(k, RTN_LOCAL, net.lo, 0, 0, fl.saddr || fl.daddr, fl.daddr, undefined);
+    // The local route's prefsrc: the primary address of that subnet (a secondary's own is not).
+    rt = mkroute(k, RTN_LOCAL, net.lo, 0, 0, fl.saddr || net.localSource(fl.daddr), fl.daddr, undefined);
     if (w) w.note(`${formatIpv4(fl.daddr)} is local -> lo`);
   } else {
     const bdev = net.broadcastDev(fl.daddr);

@@ -65,9 +65,11 @@ export function kfree_skb_reason(k: Kernel, skb: SkBuff, fn: string, reason: str
   } else {
     k.drops.push(rec);
   }
-  if (k.w) {
-    if (k.w.skb !== undefined) k.w.skb('drop', skb);
-    k.w.exception('drop', { packet: skb.id, function: fn, reason, len: skb.len });
+  const w = k.w;
+  if (w) {
+    if (w.tracepoint) w.tracepoint({ event: 'kfree_skb', reason, function: fn, len: skb.len, packet: skb.id });
+    if (w.skb !== undefined) w.skb('drop', skb);
+    w.exception('drop', { packet: skb.id, function: fn, reason, len: skb.len });
   }
 }
 

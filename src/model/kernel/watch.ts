@@ -3,6 +3,7 @@
 // that nobody watches is plain function calls.
 
 import type { SkBuff } from '../net/skbuff';
+import type { TracepointFields } from '../result';
 
 export type ExceptionKind = 'drop' | 'icmp' | 'neigh-failed' | 'nf-drop';
 
@@ -22,6 +23,12 @@ export interface Watcher {
   exception(kind: ExceptionKind, detail: Record<string, unknown>): void;
   /** The event loop starts running an event in a context (the sending task or softirq). */
   context(ctx: 'task' | 'softirq', label: string): void;
+  /**
+   * A kernel tracepoint fires where the kernel has one (trace_neigh_update, trace_kfree_skb,
+   * trace_net_dev_xmit...), for comparison with a real kernel's trace. Optional: watchers that
+   * do not compare events leave it out.
+   */
+  tracepoint?(fields: TracepointFields): void;
   /**
    * Optional, for checks of skb lifetimes: an skb is allocated, used up (consume_skb) or freed
    * with a drop reason (kfree_skb_reason). Called only with a watcher attached.

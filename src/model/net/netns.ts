@@ -121,6 +121,19 @@ export class Net {
     return false;
   }
 
+  /**
+   * The prefsrc of the local table's route to the host's own address `a` (fib_add_ifaddr): the
+   * primary address of its subnet on its device (the first added; later ones are secondary), and
+   * 127.0.0.1 for the rest of 127/8.
+   */
+  localSource(a: number): number {
+    if ((a >>> 24) === 127) return a === 0x7f000001 ? a : 0x7f000001;
+    const x = this.addrs.find((y) => y.address === a);
+    if (!x) return a;
+    const primary = this.addrs.find((y) => y.dev === x.dev && y.prefix === x.prefix && ((y.address ^ x.address) & x.mask) === 0);
+    return primary ? primary.address : a;
+  }
+
   /** A subnet-directed broadcast address of one of the host's subnets (local table "broadcast"). */
   broadcastDev(a: number): NetDevice | undefined {
     for (const x of this.addrs) {
