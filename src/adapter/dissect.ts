@@ -56,6 +56,11 @@ export function nameOf(name: string): string {
 function translations(): Record<string, string> {
   return {
     'Ethernet II': l10n.t('Ethernet II'),
+    '802.1Q Virtual LAN': l10n.t('802.1Q Virtual LAN'),
+    Priority: l10n.t('Priority'),
+    PRI: l10n.t('PRI'),
+    DEI: l10n.t('DEI'),
+    ID: l10n.t('ID'),
     'Address Resolution Protocol': l10n.t('Address Resolution Protocol'),
     'Internet Protocol Version 4': l10n.t('Internet Protocol Version 4'),
     'User Datagram Protocol': l10n.t('User Datagram Protocol'),

@@ -50,6 +50,8 @@ export interface CaptureDoc {
   devices: Record<string, Record<string, number>>;
   /** `ip -s neigh show` after the run. */
   neighbours: { dev: string; dst: string; lladdr: string | null; state: string; probes: number }[];
+  /** The table is `ip -s neigh show nud all`: NOARP entries and lo's are in it (older captures lack them). */
+  neighboursNudAll?: true;
   /** Where the capture could not be what the scenario says, and anything that went wrong. */
   notes: string[];
   /**

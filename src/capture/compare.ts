@@ -59,6 +59,8 @@ export interface CmpSide {
   counters?: Record<string, Record<string, number>>;
   devices?: Record<string, Record<string, number>>;
   neighbours?: { dev: string; dst: string; lladdr: string | null; state: string; probes?: number }[];
+  /** The table includes lo's entries (`ip neigh show nud all`); otherwise it has only what plain `ip neigh` shows. */
+  neighboursAll?: boolean;
   /** The kernel's tracepoints (compare-events.ts); absent when the side did not record them. */
   events?: KernelEvent[];
   /** Tracepoints this side could not record (its kernel has none): not compared. */
@@ -650,9 +652,11 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
     }
   }
 
-  // The neighbour table: entries ip neigh lists (NOARP entries it hides; lo has none of interest).
+  // The neighbour table: entries ip neigh lists (NOARP entries it hides), and lo's single entry
+  // when both sides list it (`ip neigh show nud all`).
   if (o.neighbours !== false && model.neighbours && kernel.neighbours) {
-    const shown = (n: { dev: string; state: string }): boolean => n.dev !== 'lo' && !n.state.includes('NOARP');
+    const withLo = !!model.neighboursAll && !!kernel.neighboursAll;
+    const shown = (n: { dev: string; state: string }): boolean => (n.dev === 'lo' ? withLo : !n.state.includes('NOARP'));
     const nkey = (n: { dev: string; dst: string }): string => `${n.dst} dev ${n.dev}`;
     const km = new Map(kernel.neighbours.filter(shown).map((n) => [nkey(n), n]));
     const mm = new Map(model.neighbours.filter(shown).map((n) => [nkey(n), n]));

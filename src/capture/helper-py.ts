@@ -41,6 +41,8 @@ export interface HelperSend {
   recverr: boolean;
   /** IP_OPTIONS bytes as hex. */
   ipOptions?: string;
+  /** UDP_SEGMENT. */
+  gso?: number;
   /** A call without a socket name: the socket is closed right after it, as the model does. */
   close: boolean;
 }
@@ -91,7 +93,7 @@ export interface HelperResult {
   /** /proc/net/snmp and /proc/net/netstat (IpExt) before and after: deltas, every key. */
   counters: Record<string, Record<string, number>>;
   devices: Record<string, Record<string, number>>;
-  /** `ip -s -j neigh show`, as printed. */
+  /** `ip -s -j neigh show nud all`, as printed (NOARP entries and lo's included). */
   neighbours: unknown;
   /** How late the calls were against their schedule, at most (ns). */
   maxLateness: number;
@@ -102,6 +104,8 @@ import sys, os, json, time, socket, struct, errno, subprocess, random, fcntl, ar
 
 SOL_IP = 0
 SOL_SOCKET = 1
+SOL_UDP = 17
+UDP_SEGMENT = 103
 IP_TOS = 1
 IP_TTL = 2
 IP_OPTIONS = 4
@@ -304,6 +308,8 @@ def do_send(socks, snd):
             pass
     if 'ipOptions' in snd:
         setopt(sk, refused, 'IP_OPTIONS', SOL_IP, IP_OPTIONS, bytes.fromhex(snd['ipOptions']))
+    if 'gso' in snd:
+        setopt(sk, refused, 'UDP_SEGMENT', SOL_UDP, UDP_SEGMENT, snd['gso'])
     rt = time.time_ns()
     try:
         if 'from' in snd and not sk.bound:
@@ -490,7 +496,7 @@ def mode_run():
         rec['errqueue'] = drain_errqueue(sk)
         sockets.append(rec)
     try:
-        neigh = json.loads(subprocess.run(['ip', '-s', '-j', 'neigh', 'show'], capture_output=True, timeout=10).stdout or b'[]')
+        neigh = json.loads(subprocess.run(['ip', '-s', '-j', 'neigh', 'show', 'nud', 'all'], capture_output=True, timeout=10).stdout or b'[]')
     except (OSError, ValueError, subprocess.TimeoutExpired):
         neigh = []
     devs = {}

@@ -598,6 +598,7 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
     counters: nonZero(res.counters),
     devices: Object.fromEntries(Object.entries(res.devices).map(([k, v]) => [devName(k), v])),
     neighbours,
+    neighboursNudAll: true,
     notes,
   };
   if (noTrace) notes.push(`the kernel's events are not recorded: ${noTrace}`);

@@ -164,6 +164,7 @@ function helperSend(send: Send, index: number, kn: (dev: string) => string): Hel
   if (send.multicastTtl !== undefined) h.multicastTtl = send.multicastTtl;
   if (send.multicastLoop !== undefined) h.multicastLoop = send.multicastLoop;
   if (send.ipOptions) h.ipOptions = hex(buildIpOptions(send.ipOptions));
+  if (send.gso !== undefined) h.gso = send.gso;
   return h;
 }
 

@@ -18,6 +18,7 @@ export function sideFromRun(r: RunResult): CmpSide {
     counters: { Ip: r.counters.Ip, Icmp: r.counters.Icmp, Udp: r.counters.Udp, Tcp: r.counters.Tcp },
     devices: r.counters.devices as unknown as Record<string, Record<string, number>>,
     neighbours: r.neighbours.map((n) => ({ dev: n.dev, dst: n.dst, lladdr: n.lladdr, state: n.state, probes: n.probes })),
+    neighboursAll: true,
     ...(r.events ? { events: r.events } : {}),
   };
 }
@@ -38,6 +39,7 @@ export function sideFromCapture(c: StoredCapture): CmpSide {
     counters: d.counters,
     devices: d.devices,
     neighbours: d.neighbours,
+    ...(d.neighboursNudAll ? { neighboursAll: true } : {}),
     ...(d.events ? { events: d.events, eventsMissing: d.eventInfo?.missing ?? [] } : {}),
   };
 }

@@ -130,7 +130,7 @@ export function scenarioSchema(): { schema: Schema; texts: SchemaTexts } {
       from: ipv4, size: int(LIMITS.size), df: oneOf(PMTU_MODES), ttl: int(LIMITS.ttl), tos: intOrHex(LIMITS.tos), mark: intOrHex(LIMITS.mark),
       count: int(LIMITS.count), every: duration, socket: str('^[A-Za-z0-9_.-]{1,64}$'), connected: bool, broadcast: bool, bindDev: str(LINK_NAME),
       multicastIf: ipv4, multicastTtl: int(LIMITS.ttl), multicastLoop: bool, recverr: bool,
-      ipOptions: { type: 'array', items: oneOf(['ra', 'rr']), uniqueItems: true },
+      ipOptions: { type: 'array', items: oneOf(['ra', 'rr']), uniqueItems: true }, gso: int(LIMITS.gso),
     }, texts),
   }, ['at', 'proto', 'to']);
   const properties: Record<string, Schema> = {

@@ -69,7 +69,10 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
     steps: {
       autobind: { none: () => l10n.t('the kernel binds the source port in inet_sendmsg (net/ipv4/af_inet.c), before udp_sendmsg runs') },
       udp_send_skb: { calls: 'udp_send_skb' },
+      // UDP_SEGMENT's checks open udp_send_skb, which the model folds in here.
+      gso: { text: /^cork->gso_size$/ },
     },
+    folds: ['udp_send_skb'],
     calls: { ip_send_skb: { calls: 'udp_send_skb' } },
   },
   // net/ipv4/raw.c: the kernel copies the user's echo request with ip_append_data
@@ -171,7 +174,7 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
   // net/netfilter/core.c
   nf_hook_slow: { steps: { verdict: { assigns: 'verdict' } } },
   // include/net/arp.h
-  __ipv4_neigh_lookup_noref: {},
+  __ipv4_neigh_lookup_noref: { steps: { key: { assigns: 'key', value: /\bINADDR_ANY\b|^0$/ } } },
   // net/core/neighbour.c
   __neigh_create: {
     folds: ['___neigh_create'],

@@ -173,7 +173,7 @@ describe('line breakpoints', () => {
   it('are verified on lines with step points, and unverified elsewhere with the reason', async () => {
     await s.launch({ scenario: DEFAULT_SCENARIO, stopOnEntry: true });
     const file = await ipOutputListing();
-    const nexthop = lineOf(file, 'nexthop = dev->flags');
+    const nexthop = lineOf(file, 'nexthop = rt_nexthop(rt');
     const blank = lineOf(file, 'struct neighbour *neigh;');
     const r = await s.dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: nexthop }, { line: blank }, { line: 100000 }] });
     const [ok, between, past] = r.body.breakpoints;
@@ -191,7 +191,7 @@ describe('line breakpoints', () => {
   it('stop at their step point, with the condition and hit count applied, and the frame on that line', async () => {
     await s.launch({ scenario: DEFAULT_SCENARIO, stopOnEntry: true });
     const file = await ipOutputListing();
-    const nexthop = lineOf(file, 'nexthop = dev->flags');
+    const nexthop = lineOf(file, 'nexthop = rt_nexthop(rt');
     const r = await s.dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: nexthop, condition: 'skb->len < 1000' }] });
     assert.equal(r.body.breakpoints[0].verified, true);
     const stops = await collectStops(await s.exec('continue'));
@@ -203,7 +203,7 @@ describe('line breakpoints', () => {
   it('the stopped event names the breakpoint id the setBreakpoints response gave', async () => {
     await s.launch({ scenario: DEFAULT_SCENARIO, stopOnEntry: true });
     const file = await ipOutputListing();
-    const r = await s.dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: lineOf(file, 'nexthop = dev->flags') }] });
+    const r = await s.dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: lineOf(file, 'nexthop = rt_nexthop(rt') }] });
     const st = await s.exec('continue');
     assert.ok(st);
     assert.deepEqual(st.body.hitBreakpointIds, [r.body.breakpoints[0].id]);
@@ -215,7 +215,7 @@ describe('line breakpoints', () => {
     const since = s.mark();
     const r = await s.dc.setBreakpointsRequest({
       source: { path: file },
-      breakpoints: [{ line: lineOf(file, 'nexthop = dev->flags'), logMessage: 'xmit len={skb->len} id={ip_hdr(skb)->id} to {ip_hdr(skb)->daddr} {{literal}} {nope}' }],
+      breakpoints: [{ line: lineOf(file, 'nexthop = rt_nexthop(rt'), logMessage: 'xmit len={skb->len} id={ip_hdr(skb)->id} to {ip_hdr(skb)->daddr} {{literal}} {nope}' }],
     });
     assert.equal(r.body.breakpoints[0].verified, true);
     assert.equal(await s.exec('continue'), null, 'a logpoint never stops');
@@ -238,7 +238,7 @@ describe('breakpoints set before launch', () => {
     // An editor may send the configuration as soon as the adapter says it is initialized.
     s = await new DapSession().start();
     await s.initialize();
-    const line = lineOf(file, 'nexthop = dev->flags');
+    const line = lineOf(file, 'nexthop = rt_nexthop(rt');
     const lineBp = (await s.dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line }] })).body.breakpoints[0];
     const fnBps = (await s.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'ip_fragment' }, { name: 'dst_neigh_output' }] })).body.breakpoints;
     const since = s.mark();

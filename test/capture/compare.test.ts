@@ -133,6 +133,18 @@ describe('compare: agreement and plain differences', () => {
     ]);
   });
 
+  it("lo's entries are compared only when both tables come from `ip neigh show nud all`", () => {
+    const lo = (dst: string) => ({ dev: 'lo', dst, lladdr: '00:00:00:00:00:00', state: 'NOARP', probes: 0 });
+    const model = side([], [], { neighbours: [lo('127.0.0.1')], neighboursAll: true });
+    const older = side([], [], { neighbours: [] });
+    assert.deepEqual(compare(model, older).differences, []);
+    const kernel = side([], [], { neighbours: [lo('0.0.0.0')], neighboursAll: true });
+    const d = compare(model, kernel).differences;
+    // 127.0.0.1 only in the model, 0.0.0.0 only in the kernel.
+    assert.equal(d.length, 2, JSON.stringify(d));
+    assert.ok(d.every((x) => x.kind === 'neighbour'), JSON.stringify(d));
+  });
+
   it('error queues are compared entry by entry', () => {
     const e = { errno: 'EMSGSIZE', origin: 'local', type: 0, code: 0, info: 1500, offender: '0.0.0.0', payloadLen: 0 };
     const model = side([], [], { sockets: [{ name: 's', errqueue: [{ ...e, offender: PEER }] }] });

@@ -25,10 +25,6 @@ const frameOf = (d: Difference, sides: { model: CmpSide; kernel: CmpSide }): Cmp
 
 const counterIn = (d: Difference, names: string[]): boolean => d.kind === 'counter' && names.includes(d.field);
 
-/** Captures with a packet sent over lo (an ICMP error to the host itself, or a datagram to it). */
-const LO_NEIGH = ['p-icmp-about-fragments', 'p-neigh-timer-floor', 's11-11-resolution-failure', 's11-12-queue-overflow',
-  's11-12-queue-overflow-as-written', 's11-17-loopback', 's13-d-peer-absent', 'p-route-src'];
-
 export const KNOWN: KnownDifference[] = [
   {
     id: 'lo-checksum',
@@ -54,15 +50,6 @@ export const KNOWN: KnownDifference[] = [
     reason: "__icmp_send applies the global limit (icmp_global_allow: net.ipv4.icmp_msgs_per_sec 1000, icmp_msgs_burst 50) unless the offending packet came in on a loopback device; these came from veth0. Each message then spends 0, 1 or 2 credits at random (icmp_global_consume, get_random_u32_below(3)), so of 92 errors sent at once about 50 pass, at least 25. (The per-destination limit does not apply: the errors are routed over lo.) The model applies the same limit with its seeded generator, so its count is one draw of the same rule and differs from each capture's by a few.",
     model: '__icmp_send in src/model/kernel/icmp.ts: a per-namespace credit of icmp_msgs_burst, refilled at icmp_msgs_per_sec, each message spending a random 0..2 (from the model\'s seeded generator).',
   },
-  {
-    id: 'lo-neigh-key',
-    title: "The neighbour entry of a packet sent over lo is keyed by the route's address on a real kernel",
-    scenarios: LO_NEIGH,
-    matches: (d) => d.kind === 'event' && d.field === 'neigh.transitions' && / dev lo$/.test(d.where),
-    right: "The kernel. For lo (and point-to-point devices) __ipv4_neigh_lookup_noref zeroes only the key it looks up; ip_finish_output2's nexthop, and the key __neigh_create stores and neigh_create traces, stay the route's address (here the host's own, the ICMP error's destination).",
-    reason: "The model zeroes nexthop in ip_finish_output2 itself, so its lo entry is 0.0.0.0. ip neigh hides lo's NOARP entries, so only the kernel's events show it.",
-    model: 'ip_finish_output2 in src/model/kernel/ip_output.ts and __ipv4_neigh_lookup_noref in src/model/kernel/neighbour.ts (issue 19, item 3).',
-  },
 ];
 
 /** What each stored capture shows, in a line. */
@@ -74,6 +61,9 @@ export const BEHAVIOURS: Record<string, string> = {
   'p-route-noaddr': 'A route out of a device without an address: the source (and the ARP sender) is another device\'s address',
   'p-route-src': 'Source addresses: a route `src` that is a secondary address (also the ARP sender), the primary for the connected route, and the primary for a datagram to the secondary itself over lo',
   'p-route-mtu': 'A route MTU of 1400 below the device MTU: WANT/DONT fragment to 1376 + 104, DO fits 1372 and refuses 1373, PROBE and OMIT use the device MTU',
+  'p-offload-veth': 'TX offload on (6.18): 100 B leaves with only the pseudo-header seed as its UDP checksum; 3000 B still goes as IP fragments (no UFO), one ID per datagram',
+  'p-udp-gso': 'UDP_SEGMENT without offload: 1000 B with gso 1400 is an ordinary datagram; 3000 B with gso 1400 leaves as UDP datagrams 1400/1400/200 with IDs counting up (connected: the next datagram reuses ID + 1), DO segments carry DF and IDs 0, 1, 2; EMSGSIZE when 28 + min(size, gso) > MTU, EINVAL above 128 segments',
+  'p-udp-gso-offload': 'UDP_SEGMENT with offload on: the veth takes the GSO skb whole, one 3042-byte frame with the pseudo-header seed as its checksum',
   's11-01-udp-3000-known-neighbour': '3000 B with a known neighbour: 3 fragments 1514/1514/82, offsets 0/185/370, one ID, DF clear',
   's11-02-udp-3000-unknown-neighbour': 'The same with ARP first: request, reply, then the 3 queued fragments in order',
   's11-03-udp-1472': '1472 B: one 1514-byte frame, DF set',

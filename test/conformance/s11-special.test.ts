@@ -30,6 +30,14 @@ describe('s11-15: multicast', () => {
         assert.equal(r.result.frames.filter(isArp).length, 0);
       });
 
+      it('ip_finish_output2 says which counter the route type moves (rt_type RTN_MULTICAST)', () => {
+        const r = run(name, kernel);
+        const o2 = r.trace.filter((l) => l.function === 'ip_finish_output2');
+        assert.ok(o2.length > 0);
+        for (const l of o2) assert.match(l.decision, new RegExp(`^RTN_MULTICAST: OutMcastPkts\\+\\+, OutMcastOctets \\+= ${l.len};`));
+        assert.equal(r.result.counters.Ip.OutMcastPkts, o2.length);
+      });
+
       it('a local member and loop on: frame to 01:00:5e:01:02:03, TTL 1, DF; the member gets a copy', () => {
         const r = run(name, kernel);
         const f = framesOf(r, sendOn(r, 'loop'));
@@ -129,6 +137,14 @@ describe('s11-16: broadcast', () => {
         assert.equal(r.result.frames.filter(isArp).length, 0);
       });
 
+      it('ip_finish_output2 says which counter the route type moves (rt_type RTN_BROADCAST)', () => {
+        const r = run(name, kernel);
+        const o2 = r.trace.filter((l) => l.function === 'ip_finish_output2');
+        assert.ok(o2.length > 0);
+        for (const l of o2) assert.match(l.decision, new RegExp(`^RTN_BROADCAST: OutBcastPkts\\+\\+, OutBcastOctets \\+= ${l.len};`));
+        assert.equal(r.result.counters.Ip.OutBcastPkts, o2.length);
+      });
+
       it('255.255.255.255 with SO_BROADCAST but no device and no default route: ENETUNREACH', () => {
         const r = run(name, kernel);
         const s = sendOn(r, 'limited');
@@ -205,6 +221,22 @@ describe('s11-17: loopback', () => {
         assert.equal(onDev(r).length, 0);
         assert.equal(r.result.delivered.filter((d) => d.via === 'loopback').length, 2);
         assert.equal(r.result.counters.Ip.FragCreates, 0);
+      });
+
+      it('lo keeps one neighbour, 0.0.0.0 NOARP, as `ip neigh show nud all dev lo` lists on the real kernel', () => {
+        const r = run(name, kernel);
+        const lo = r.result.neighbours.filter((n) => n.dev === 'lo');
+        assert.deepEqual(lo.map((n) => [n.dst, n.state]), [['0.0.0.0', 'NOARP']]);
+      });
+
+      it('ip_finish_output2 keeps the route\'s next hop; only the lookup key is 0.0.0.0', () => {
+        const r = run(name, kernel);
+        const o2 = r.trace.filter((l) => l.function === 'ip_finish_output2').map((l) => l.decision);
+        assert.ok(o2.some((d) => d.includes(`nexthop ${A} `)), o2.join('\n'));
+        assert.ok(o2.some((d) => d.includes('nexthop 127.0.0.1 ')), o2.join('\n'));
+        assert.ok(!o2.some((d) => d.includes('nexthop 0.0.0.0')), o2.join('\n'));
+        const lookups = r.trace.filter((l) => l.function === '__ipv4_neigh_lookup_noref').map((l) => l.decision);
+        assert.ok(lookups.length >= 2 && lookups.every((d) => / 0\.0\.0\.0\b/.test(d)), lookups.join('\n'));
       });
 
       it('the pcap reads clean in tshark', { skip: TSHARK_SKIP }, () => {

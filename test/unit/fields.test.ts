@@ -177,3 +177,48 @@ test('broken frames: what can be read, and the problems; never a throw', () => {
   assert.deepEqual(dissectFrame(cut).layers.map((l) => l.name), ['Ethernet II', 'Data'], 'a header cut short shows as data');
   for (let n = 0; n < frame.length; n++) dissectFrame(frame.slice(0, n));
 });
+
+/** The frame with an 802.1Q tag (TPID 0x8100, TCI) inserted after the addresses, as a VLAN device sends it. */
+function tagged(frame: Uint8Array, pcp: number, dei: boolean, vid: number): Uint8Array {
+  const out = new Uint8Array(frame.length + 4);
+  out.set(frame.subarray(0, 12), 0);
+  const tci = (pcp << 13) | (dei ? 0x1000 : 0) | vid;
+  out.set([0x81, 0x00, tci >> 8, tci & 0xff], 12);
+  out.set(frame.subarray(12), 16);
+  return out;
+}
+
+test('an 802.1Q tagged frame: the tag is a layer of its own, and the packet inside is read after it', () => {
+  const plain = udpFrame(IP_A, IP_B, 46602, 9000, pattern(100));
+  const frame = tagged(plain, 5, true, 10);
+  const d = dissectFrame(frame);
+  assert.deepEqual(d.problems, []);
+  assert.deepEqual(d.layers.map((l) => l.name), ['Ethernet II', '802.1Q Virtual LAN', 'Internet Protocol Version 4', 'User Datagram Protocol', 'Data']);
+  const eth = layer(frame, 'Ethernet II');
+  assert.equal(u16(frame, eth.get('Type')!), 0x8100);
+  const vlan = layer(frame, '802.1Q Virtual LAN');
+  const tci = u16(frame, vlan.get('ID')!);
+  assert.equal(tci & vlan.get('ID')!.mask!, 10);
+  assert.equal(vlan.get('ID')!.value, '10');
+  assert.equal(vlan.get('Priority')!.value, '5');
+  assert.equal((tci & vlan.get('Priority')!.mask!) >> 13, 5);
+  assert.equal(vlan.get('DEI')!.flag, true);
+  assert.equal(u16(frame, vlan.get('Type')!), 0x0800);
+  // The IP layer's fields point 4 bytes further than in the untagged frame, and read the same.
+  const ip = layer(frame, 'Internet Protocol Version 4');
+  const ipPlain = layer(plain, 'Internet Protocol Version 4');
+  assert.equal(ip.get('Source Address')!.offset, ipPlain.get('Source Address')!.offset + 4);
+  assert.equal(ip4(frame, ip.get('Source Address')!), ip4(plain, ipPlain.get('Source Address')!));
+  assert.equal(layer(frame, 'User Datagram Protocol').get('Checksum')!.ok, true);
+});
+
+test('an 802.1Q tagged ARP request, and a frame cut inside its tag', () => {
+  const frame = tagged(arpRequest(MAC_A, IP_A, IP_B), 0, false, 4094);
+  const d = dissectFrame(frame);
+  assert.deepEqual(d.layers.map((l) => l.name), ['Ethernet II', '802.1Q Virtual LAN', 'Address Resolution Protocol']);
+  assert.equal(layer(frame, '802.1Q Virtual LAN').get('ID')!.value, '4094');
+  assert.equal(mac(frame, layer(frame, 'Address Resolution Protocol').get('Sender MAC address')!), formatMac(MAC_A, 0));
+  const cut = dissectFrame(frame.subarray(0, 16));
+  assert.deepEqual(cut.problems, ['truncated 802.1Q tag']);
+  assert.deepEqual(cut.layers.map((l) => l.name), ['Ethernet II', 'Data'], 'the bytes of the cut tag show as data');
+});

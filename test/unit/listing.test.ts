@@ -38,6 +38,8 @@ const SHARED_BODIES: Record<string, { fn: string; profiles: ListingProfile[] }[]
     { fn: 'ip_finish_output', profiles: ['4.9'] },
     { fn: '__ip_finish_output', profiles: ['6.18'] },
   ],
+  // UDP_SEGMENT exists only in 6.x.
+  udp_send_skb_gso: [{ fn: 'udp_sendmsg', profiles: ['6.18'] }],
 };
 
 /** w.at labels the model reports in one profile only (under `if (k.v49)`): fn:label -> profile. */

@@ -39,11 +39,7 @@ const NOT_REACHED: readonly { fn: string; profile: KernelProfile | '*'; why: str
       + 'neigh_resolve_output) or has no header_ops (neigh_direct_output); only arp_generic_ops, for devices with '
       + 'header_ops but no header cache, would point n->output at it',
   },
-  {
-    fn: 'ip_finish_output_gso',
-    profile: '6.18',
-    why: 'the model makes GSO skbs only for 4.9 UFO (removed in 4.14); it has no UDP_SEGMENT and sends TCP only as a SYN',
-  },
+
 ];
 
 /** A run: a scenario in one profile, and what the test adds to it before it runs. */

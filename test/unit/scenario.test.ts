@@ -266,7 +266,7 @@ describe('errors name the line, the column and what was expected', () => {
       'unknown option',
       BASE + 'at 0ms send udp to 192.0.2.2:9 sizee 5',
       '3:32',
-      'unknown word "sizee"; expected one of: from, size, df, ttl, tos, mark, count, every, socket, connected, broadcast, bind-dev, multicast-if, multicast-ttl, multicast-loop, recverr, ip-options',
+      'unknown word "sizee"; expected one of: from, size, df, ttl, tos, mark, count, every, socket, connected, broadcast, bind-dev, multicast-if, multicast-ttl, multicast-loop, recverr, ip-options, gso',
     ],
     ['socket protocols', BASE + 'at 0ms send udp to 192.0.2.2:9 socket s1\nat 1ms send tcp syn to 192.0.2.2:9 socket s1', '4:43', 'socket s1 is a udp socket (line 3)'],
     ['duration without unit', BASE + 'at 0 send udp to 192.0.2.2:9', '3:4', 'expected a duration like 10ms (units ns, us, ms, s), found "0"'],
@@ -660,6 +660,15 @@ describe('files that ship with the language', () => {
     assert.ok(m, 'docs/scenario.md shows a file and its errors');
     const got = parseScenarioAll(m[1], 'scenario.kpath').errors.map((e) => e.message);
     assert.deepEqual(got, m[2].trim().split('\n'));
+  });
+
+  test('gso: UDP only, 0..65535, and it round-trips', () => {
+    const base = 'link add veth0\naddr add 192.0.2.1/24 dev veth0\n';
+    const ok = parseScenario(base + 'at 0ms send udp to 192.0.2.2:9000 size 3000 gso 1400\n', 'g.kpath');
+    assert.equal(ok.sends[0].gso, 1400);
+    assert.match(formatScenario(ok), /size 3000 gso 1400/);
+    assert.throws(() => parseScenario(base + 'at 0ms send icmp echo to 192.0.2.2 gso 100\n', 'g.kpath'), /gso sets UDP_SEGMENT, an option of UDP sockets, not of icmp ones/);
+    assert.throws(() => parseScenario(base + 'at 0ms send udp to 192.0.2.2:9000 gso 65536\n', 'g.kpath'), /65535/);
   });
 
   test('the reference mentions every statement and option', () => {

@@ -24,6 +24,8 @@ export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: numb
   const w = k.w;
   const dev = n.dev;
   if (w) w.enter('arp_constructor', skb, { neigh: formatIpv4(n.key), dev: dev.name }, { addr: formatIpv4(n.key), dev });
+  // lo and point-to-point devices keep one entry for every next hop: keyed 0.0.0.0.
+  if (dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) n.key = 0;
   const addr = n.key;
   let type = 'unicast';
   if (isMulticast(addr)) type = 'multicast';

@@ -6,12 +6,12 @@ import { SkBuff, CHECKSUM_PARTIAL, CHECKSUM_NONE, PACKET_LOOPBACK, MAC_HEADER_UN
 import { checksum, pseudoHeaderSum } from '../wire/checksum';
 import { IPPROTO_TCP, IPPROTO_UDP } from '../wire/ipv4';
 import type { NetDevice } from '../net/device';
-import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO } from '../net/device';
+import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO, NETIF_F_GSO_UDP_L4 } from '../net/device';
 import { skb_copy_bits, consume_skb, kfree_skb_reason } from './skbuff';
 import { skb_gso_segment } from './ip_output';
 import { ENETDOWN, NET_XMIT_SUCCESS, NET_XMIT_DROP } from './errno';
 import { netif_receive_skb, ip_local_deliver_loop } from './ip_input';
-import { SKB_GSO_UDP, SKB_GSO_TCPV4 } from '../net/skbuff';
+import { SKB_GSO_UDP, SKB_GSO_TCPV4, SKB_GSO_UDP_L4 } from '../net/skbuff';
 
 /** pfifo_fast's priority-to-band map (prio2band). */
 const PRIO2BAND = [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
@@ -115,7 +115,8 @@ export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuf
   const w = k.w;
   if (w) w.enter('validate_xmit_skb', skb, { skb, dev: dev.name }, { features: dev.features });
   if (skb.gso_size) {
-    const ok = (skb.gso_type === SKB_GSO_UDP && dev.features & NETIF_F_UFO) || (skb.gso_type === SKB_GSO_TCPV4 && dev.features & NETIF_F_TSO);
+    const ok = (skb.gso_type === SKB_GSO_UDP && dev.features & NETIF_F_UFO) || (skb.gso_type === SKB_GSO_TCPV4 && dev.features & NETIF_F_TSO) ||
+      (skb.gso_type === SKB_GSO_UDP_L4 && dev.features & NETIF_F_GSO_UDP_L4);
     if (!ok) {
       if (w) w.note(`${dev.name} cannot take this GSO type: segment in software`);
       const l2 = skb.network_header - skb.data;

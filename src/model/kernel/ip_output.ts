@@ -7,10 +7,10 @@ import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import {
   SkBuff, CHECKSUM_NONE, CHECKSUM_PARTIAL, IPSKB_REROUTED, IPSKB_FRAG_PMTU, IPSKB_FRAG_COMPLETE, IPSKB_FORWARDED,
-  SKB_GSO_UDP, skbTruesize, MAC_HEADER_UNSET, ip_hdr, icmp_hdr,
+  SKB_GSO_UDP, SKB_GSO_UDP_L4, skbTruesize, MAC_HEADER_UNSET, ip_hdr, icmp_hdr, udp_hdr,
 } from '../net/skbuff';
 import { Rtable, dstMtu, RTN_MULTICAST, RTN_BROADCAST, RTCF_MULTICAST, RTCF_BROADCAST, RTCF_LOCAL } from '../net/route';
-import { LL_RESERVED_SPACE, NETIF_F_UFO, NETIF_F_HW_CSUM, IFF_LOOPBACK, IFF_POINTOPOINT } from '../net/device';
+import { LL_RESERVED_SPACE, NETIF_F_UFO, NETIF_F_HW_CSUM } from '../net/device';
 import {
   IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, IP_PMTUDISC_OMIT, PMTUDISC_NAMES,
 } from '../net/sock';
@@ -53,6 +53,8 @@ export interface DatagramSpec {
   fill: (buf: Uint8Array, off: number, d: DatagramSpec) => void;
   /** Source port, for protocols whose fill writes one. */
   sport?: number;
+  /** UDP_SEGMENT (cork->gso_size): the datagram may exceed the MTU, up to 64 KiB. */
+  gso_size?: number;
 }
 
 /** ip_sk_use_pmtu: does the socket follow the path MTU (pmtudisc below PROBE)? */
@@ -103,7 +105,8 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
   const dev = rt.dev;
   if (w) w.enter('ip_make_skb', null, { sk, length: d.length, transhdrlen: d.transhdrlen });
   const optlen = sk.opt ? sk.opt.length : 0;
-  const mtu = ip_sk_use_pmtu(sk) ? dstMtu(rt) : dev.mtu;
+  // cork->gso_size: the datagram is built whole, as if the MTU were 64 KiB (udp_send_skb checks it).
+  const mtu = d.gso_size ? IP_MAX_MTU : ip_sk_use_pmtu(sk) ? dstMtu(rt) : dev.mtu;
   const fragheaderlen = 20 + optlen;
   const maxfraglen = ((mtu - fragheaderlen) & ~7) + fragheaderlen;
   const ignoreDf = ip_sk_ignore_df(sk);
@@ -198,7 +201,9 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
     opts.set(sk.opt);
     recordRoute(opts, d.saddr);
   }
-  const id = ip_select_ident_segs(k, sk, skb, ufo ? skb.gso_segs : 1, df);
+  // 4.9's __ip_make_skb reserves one ID per datagram (ip_select_ident), UFO included: its
+  // segments are IP fragments sharing that ID.
+  const id = ip_select_ident_segs(k, sk, skb, 1, df);
   iph.id = id;
   if (iph.protocol === IPPROTO_ICMP) icmp_out_count(k, icmp_hdr(skb).type);
   if (w) {
@@ -480,7 +485,8 @@ function finishOutputBody(k: Kernel, sk: Sock | null, skb: SkBuff, name: string)
 export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number): number {
   const w = k.w;
   if (w) w.enter('ip_finish_output_gso', skb, { sk, skb, mtu }, { ret: 0 });
-  const seglen = (skb.transport_header - skb.network_header) + skb.gso_size;
+  // skb_gso_network_seglen: IP header, the UDP header for UDP GSO (UFO's gso_size includes it), payload.
+  const seglen = (skb.transport_header - skb.network_header) + (skb.gso_type === SKB_GSO_UDP_L4 ? 8 : 0) + skb.gso_size;
   if (w) w.at('seglen', { seglen, mtu });
   let ret: number;
   // The listing's err: the last segment's result (none when the skb goes on whole).
@@ -503,18 +509,59 @@ export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mt
 }
 
 /**
- * skb_gso_segment for the GSO types the model makes (4.9 UFO): the datagram cut into IP fragments
- * with the UDP checksum completed first (udp4_ufo_fragment), sharing the datagram's ID.
+ * skb_gso_segment for the GSO types the model makes. 4.9 UFO: the datagram cut into IP fragments
+ * with the UDP checksum completed first (udp4_ufo_fragment), sharing the datagram's ID. UDP GSO:
+ * UDP datagrams of gso_size bytes (__udp_gso_segment), IDs counting up from the skb's.
  */
 export function skb_gso_segment(k: Kernel, skb: SkBuff): SkBuff[] {
+  if (skb.gso_type === SKB_GSO_UDP_L4) return udp_gso_segment(k, skb);
   if (skb.ip_summed === CHECKSUM_PARTIAL) skb_checksum_help(k, skb);
   const hlen = skb.transport_header - skb.network_header;
-  const payload = skb.len - hlen;
+  // From the IP header to the end (skb->data may already be at the link header).
+  const payload = skb.tail - skb.transport_header;
   const out: SkBuff[] = [];
   for (let off = 0; off < payload; off += skb.gso_size) {
     const len = Math.min(skb.gso_size, payload - off);
     out.push(makeFragment(k, skb, hlen, off, len, off + len < payload, false, off > 0));
   }
+  return out;
+}
+
+/**
+ * __udp_gso_segment with inet_gso_segment around it: each segment a copy of the IP and UDP headers
+ * and gso_size bytes of payload (the last gets the rest), with its own UDP length and checksum
+ * (computed here: the model's segments carry complete checksums), tot_len and ID + i.
+ */
+function udp_gso_segment(k: Kernel, skb: SkBuff): SkBuff[] {
+  const dev = skb.dst!.dev;
+  const ll = LL_RESERVED_SPACE(dev);
+  const nh = skb.network_header;
+  const ihl = skb.transport_header - nh;
+  const hlen = ihl + 8;
+  const payload = skb.tail - (nh + hlen);
+  const id0 = ip_hdr(skb).id;
+  const out: SkBuff[] = [];
+  for (let off = 0, i = 0; off < payload; off += skb.gso_size, i++) {
+    const n = Math.min(skb.gso_size, payload - off);
+    const buf = kmalloc_reserve(k, ll + hlen + n);
+    buf.set(skb.buf.subarray(nh, nh + hlen), ll);
+    buf.set(skb.buf.subarray(nh + hlen + off, nh + hlen + off + n), ll + hlen);
+    const seg = alloc_skb(k, buf, ll, hlen + n, skbTruesize(hlen + n + ll + 15, k.v49));
+    copyMetadata(seg, skb);
+    seg.network_header = ll;
+    seg.transport_header = ll + ihl;
+    seg.opt_len = skb.opt_len;
+    seg.ignore_df = skb.ignore_df;
+    const iph = ip_hdr(seg);
+    iph.tot_len = hlen + n;
+    iph.id = (id0 + i) & 0xffff;
+    ip_send_check(iph);
+    udp_hdr(seg).len = 8 + n;
+    seg.ip_summed = CHECKSUM_PARTIAL;
+    skb_checksum_help(k, seg);
+    out.push(seg);
+  }
+  consume_skb(k, skb);
   return out;
 }
 
@@ -655,14 +702,21 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
     w.at('stats', { hh_len });
   }
   const c = k.net.counters.Ip;
-  if (rt.rt_type === RTN_MULTICAST) {
+  const type = rt.rt_type;
+  if (type === RTN_MULTICAST) {
     c.OutMcastPkts++;
     c.OutMcastOctets += skb.len;
-    if (w) w.at('mcast');
-  } else if (rt.rt_type === RTN_BROADCAST) {
+    if (w) {
+      w.at('mcast');
+      w.note(`RTN_MULTICAST: OutMcastPkts++, OutMcastOctets += ${skb.len}`);
+    }
+  } else if (type === RTN_BROADCAST) {
     c.OutBcastPkts++;
     c.OutBcastOctets += skb.len;
-    if (w) w.at('bcast');
+    if (w) {
+      w.at('bcast');
+      w.note(`RTN_BROADCAST: OutBcastPkts++, OutBcastOctets += ${skb.len}`);
+    }
   }
   if (!k.v49) {
     c.OutTransmits++;
@@ -683,8 +737,9 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
   }
 
   const daddr = ip_hdr(skb).daddr;
-  let nexthop = rt_nexthop(rt, daddr);
-  if (dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) nexthop = 0;
+  // On lo and point-to-point devices the lookup (and the entry arp_constructor keys) use 0.0.0.0;
+  // the next hop itself stays the route's address.
+  const nexthop = rt_nexthop(rt, daddr);
   if (w) w.at('nexthop', { nexthop: formatIpv4(nexthop) });
   let neigh = __ipv4_neigh_lookup_noref(k, dev, nexthop, skb);
   if (!neigh) {

@@ -6,6 +6,7 @@ import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import type { NetDevice } from '../net/device';
+import { IFF_LOOPBACK, IFF_POINTOPOINT } from '../net/device';
 import type { Rtable } from '../net/route';
 import {
   Neighbour, NeighTable, nudName,
@@ -47,6 +48,11 @@ function timerFloor(k: Kernel): number {
 export function __ipv4_neigh_lookup_noref(k: Kernel, dev: NetDevice, key: number, skb: SkBuff | null = null): Neighbour | undefined {
   const w = k.w;
   if (w) w.enter('__ipv4_neigh_lookup_noref', skb, { dev: dev.name, key: formatIpv4(key) });
+  // lo and point-to-point devices have one entry, keyed 0.0.0.0 (arp_constructor keys it so).
+  if (dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) {
+    key = 0;
+    if (w) w.at('key', { key: '0.0.0.0' });
+  }
   // The noref lookup of the output path does not count in /proc/net/stat/arp_cache.
   const n = k.net.arp_tbl.get(dev, key);
   if (w) {
@@ -84,9 +90,20 @@ export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtabl
     w.at('alloc', { n, nud_state: 'NONE', output: 'neigh_blackhole' });
   }
   arp_constructor(k, n, rt, daddr, skb);
-  tbl.entries.set(NeighTable.key(dev, key), n);
+  // Inserted under the key the constructor left; an entry already there is used instead.
+  const slot = NeighTable.key(dev, n.key);
+  const old = tbl.entries.get(slot);
+  if (old) {
+    tbl.stats.destroys++;
+    if (w) {
+      w.note(`${formatIpv4(n.key)} is already in the table: that entry is used`);
+      w.leave(old);
+    }
+    return old;
+  }
+  tbl.entries.set(slot, n);
   if (w) {
-    w.note(`new entry ${formatIpv4(key)} ${nudName(n.nud_state)}, output ${n.output}`);
+    w.note(`new entry ${formatIpv4(n.key)} ${nudName(n.nud_state)}, output ${n.output}`);
     w.leave(n);
   }
   return n;

@@ -55,6 +55,11 @@ export function applyOptions(k: Kernel, sk: Sock, s: Send): { option: string; re
   if (s.multicastLoop !== undefined) sk.mc_loop = s.multicastLoop;
   if (s.recverr) sk.recverr = true;
   if (s.ipOptions) sk.opt = buildIpOptions(s.ipOptions);
+  if (s.gso !== undefined) {
+    // udp_lib_setsockopt: UDP_SEGMENT came with UDP GSO (v4.18); 4.9 does not know the option.
+    if (k.v49) (refused ??= []).push({ option: 'UDP_SEGMENT', result: 'ENOPROTOOPT' });
+    else sk.gso_size = s.gso;
+  }
   if (s.from) sk.inet_saddr = parseIpv4(s.from)!;
   if (s.fromPort) sk.inet_sport = s.fromPort;
   return refused;

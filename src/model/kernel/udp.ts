@@ -4,13 +4,14 @@
 import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import { IP_PMTUDISC_DONT } from '../net/sock';
-import { CHECKSUM_PARTIAL, udp_hdr } from '../net/skbuff';
+import { CHECKSUM_PARTIAL, SKB_GSO_UDP_L4, udp_hdr } from '../net/skbuff';
 import type { SkBuff } from '../net/skbuff';
-import { RTCF_BROADCAST } from '../net/route';
+import { RTCF_BROADCAST, dstMtu } from '../net/route';
 import { ip_route_output } from './route';
-import { ip_make_skb, ip_send_skb, fillPayload } from './ip_output';
+import { ip_make_skb, ip_send_skb, fillPayload, ip_sk_use_pmtu } from './ip_output';
 import type { DatagramSpec } from './ip_output';
-import { EMSGSIZE, ENETUNREACH, EACCES, ENOBUFS, EHOSTUNREACH, errnoName } from './errno';
+import { kfree_skb_reason } from './skbuff';
+import { EMSGSIZE, ENETUNREACH, EACCES, ENOBUFS, EHOSTUNREACH, EINVAL, errnoName } from './errno';
 import { isMulticast, formatIpv4 } from '../wire/addr';
 import { checksum, pseudoHeaderSum, fold } from '../wire/checksum';
 import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_HOST_UNREACH, ICMP_PORT_UNREACH } from '../wire/icmp';
@@ -55,9 +56,11 @@ export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: num
   const ulen = UDP_HLEN + len;
   const skb = ip_make_skb(k, sk, {
     rt, saddr: src, daddr, dport, protocol: IPPROTO_UDP, ttl: 0, tos: sk.tos, transhdrlen: UDP_HLEN, length: ulen, fill: udpFill, sport,
+    gso_size: sk.gso_size,
   });
   if (typeof skb === 'number') return udpDone(k, skb);
-  udp_send_skb(k, skb, src, daddr, ulen);
+  const bad = udp_send_skb(k, sk, skb, src, daddr, ulen);
+  if (bad) return udpDone(k, bad);
   let err = ip_send_skb(k, skb);
   if (err) {
     if (err === -ENOBUFS && !sk.recverr) {
@@ -90,9 +93,21 @@ function udpDone(k: Kernel, r: number): number {
   return r;
 }
 
-/** udp_send_skb: the checksum: the pseudo-header seed for offload, else the full sum in software. */
-function udp_send_skb(k: Kernel, skb: SkBuff, saddr: number, daddr: number, ulen: number): void {
+/** UDP_MAX_SEGMENTS (include/linux/udp.h): at most this many segments per UDP GSO datagram. */
+export const UDP_MAX_SEGMENTS = 128;
+
+/**
+ * udp_send_skb: UDP_SEGMENT's checks and GSO fields, then the checksum: the pseudo-header seed for
+ * offload (and always for a GSO datagram), else the full sum in software. Returns 0 or an errno
+ * (the skb is freed then).
+ */
+function udp_send_skb(k: Kernel, sk: Sock, skb: SkBuff, saddr: number, daddr: number, ulen: number): number {
+  const w = k.w;
   const uh = udp_hdr(skb);
+  if (sk.gso_size) {
+    const err = udp_send_skb_gso(k, sk, skb, ulen);
+    if (err) return err;
+  }
   let csum: number;
   if (skb.ip_summed === CHECKSUM_PARTIAL) {
     csum = fold(pseudoHeaderSum(saddr, daddr, IPPROTO_UDP, ulen));
@@ -104,7 +119,40 @@ function udp_send_skb(k: Kernel, skb: SkBuff, saddr: number, daddr: number, ulen
     if (csum === 0) csum = 0xffff;
   }
   uh.check = csum;
-  if (k.w) k.w.at('udp_send_skb', { check: csum, ip_summed: skb.ip_summed });
+  if (w) w.at('udp_send_skb', { check: csum, ip_summed: skb.ip_summed });
+  return 0;
+}
+
+/** udp_send_skb's UDP_SEGMENT part (6.x): the size and segment-count checks, then the GSO fields. */
+function udp_send_skb_gso(k: Kernel, sk: Sock, skb: SkBuff, ulen: number): number {
+  const w = k.w;
+  const gso = sk.gso_size;
+  const hlen = skb.transport_header - skb.network_header + UDP_HLEN;
+  const datalen = ulen - UDP_HLEN;
+  const rt = skb.dst!;
+  const fragsize = ip_sk_use_pmtu(sk) ? dstMtu(rt) : rt.dev.mtu;
+  if (w) w.at('gso', { gso_size: gso, datalen, hlen, fragsize });
+  let err = 0;
+  if (hlen + Math.min(datalen, gso) > fragsize) {
+    if (w) w.note(`UDP_SEGMENT ${gso}: ${hlen} + ${Math.min(datalen, gso)} > ${fragsize} -> EMSGSIZE`);
+    err = -EMSGSIZE;
+  } else if (datalen > gso * UDP_MAX_SEGMENTS) {
+    if (w) w.note(`UDP_SEGMENT ${gso}: ${datalen} bytes need more than ${UDP_MAX_SEGMENTS} segments -> EINVAL`);
+    err = -EINVAL;
+  }
+  if (err) {
+    kfree_skb_reason(k, skb, 'udp_send_skb', 'NOT_SPECIFIED');
+    return err;
+  }
+  if (datalen > gso) {
+    // One skb for every segment; the checksum is left to the device or to segmentation.
+    skb.gso_size = gso;
+    skb.gso_type = SKB_GSO_UDP_L4;
+    skb.gso_segs = Math.ceil(datalen / gso);
+    skb.ip_summed = CHECKSUM_PARTIAL;
+    if (w) w.note(`UDP_SEGMENT ${gso}: one GSO skb of ${skb.gso_segs} segments (SKB_GSO_UDP_L4)`);
+  }
+  return 0;
 }
 
 /**

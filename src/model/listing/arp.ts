@@ -10,9 +10,12 @@ export const ARP: ListingFile = {
     fn('arp_constructor', BOTH, `
       static int arp_constructor(struct neighbour *neigh)  @@enter
       {
-          __be32 addr = *(__be32 *)neigh->primary_key;
           struct net_device *dev = neigh->dev;
+          __be32 addr;
 
+          if (dev->flags & (IFF_LOOPBACK | IFF_POINTOPOINT))
+              memcpy(neigh->primary_key, &inaddr_any, 4);  /* one entry per device: 0.0.0.0 */
+          addr = *(__be32 *)neigh->primary_key;
           neigh->type = inet_addr_type_dev_table(dev_net(dev), dev, addr);  /* UNICAST, MULTICAST, BROADCAST */
           if (!dev->header_ops) {              /* tun, ppp: no link header at all */
               neigh->nud_state = NUD_NOARP;

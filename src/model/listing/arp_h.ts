@@ -11,6 +11,8 @@ export const ARP_H: ListingFile = {
       {
           struct neighbour *n;
 
+          if (dev->flags & (IFF_LOOPBACK | IFF_POINTOPOINT))
+              key = INADDR_ANY;                /* lo: one entry, keyed 0.0.0.0 by arp_constructor */  @@key
           /* arp_tbl is hashed on (next hop, dev); no reference is taken: RCU keeps n alive, */
           /* and, unlike neigh_lookup, nothing is counted in /proc/net/stat/arp_cache */
           n = the entry in arp_tbl with primary_key == key and n->dev == dev;

@@ -14,6 +14,8 @@ export const IP_OUTPUT: ListingFile = {
       {
           /* __ip_append_data: how big may this datagram be, and how is it cut? */
           mtu = ip_sk_use_pmtu(sk) ? dst_mtu(&rt->dst) : rt->dst.dev->mtu;
+          if (cork->gso_size)                  /* UDP_SEGMENT: built whole, checked in udp_send_skb */  @6.18
+              mtu = IP_MAX_MTU;  @6.18
           fragheaderlen = sizeof(struct iphdr) + optlen;
           maxfraglen = ((mtu - fragheaderlen) & ~7) + fragheaderlen;  /* fragment data: 8-byte units */
           maxnonfragsize = ip_sk_ignore_df(sk) ? IP_MAX_MTU : mtu;    /* DO/PROBE: must fit the MTU */  @@mtu
@@ -217,13 +219,13 @@ export const IP_OUTPUT: ListingFile = {
       {
           int ret = 0, err;
 
-          /* seglen = network + transport headers + gso_size: does each segment fit the MTU? */  @@seglen
+          /* seglen = IP header (+ UDP header for UDP GSO) + gso_size: does each segment fit the MTU? */  @@seglen
           if (skb_gso_validate_network_len(skb, mtu))  @6.18
           if (skb_gso_validate_mtu(skb, mtu))  @4.9
               return ip_finish_output2(net, sk, skb);   /* the NIC or validate_xmit_skb segments it */
 
           /* too big for this path: segment in software now, then fragment each segment */
-          segs = skb_gso_segment(skb, features & ~NETIF_F_GSO_MASK);  /* completes the UDP checksum */
+          segs = skb_gso_segment(skb, features & ~NETIF_F_GSO_MASK);  /* UFO: fragments; UDP GSO: datagrams */
           for (each segment seg of segs) {
               err = ip_fragment(net, sk, seg, mtu, ip_finish_output2);  @@segment
               if (err && !ret)
@@ -314,8 +316,8 @@ export const IP_OUTPUT: ListingFile = {
               consume_skb(skb);                /* the old skb is done with, not dropped */  @4.9
               skb = skb2;  @4.9
           }
-          nexthop = dev->flags & (IFF_LOOPBACK | IFF_POINTOPOINT) ? 0 : rt_nexthop(rt, ip_hdr(skb)->daddr);  @@nexthop
-          neigh = __ipv4_neigh_lookup_noref(dev, nexthop);   /* the gateway's entry, or daddr's */
+          nexthop = rt_nexthop(rt, ip_hdr(skb)->daddr);  /* the gateway, or daddr itself */  @@nexthop
+          neigh = __ipv4_neigh_lookup_noref(dev, nexthop);   /* lo: looks up 0.0.0.0 */
           if (!neigh)
               neigh = __neigh_create(&arp_tbl, &nexthop, dev, false);
           if (IS_ERR(neigh)) {

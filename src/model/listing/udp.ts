@@ -30,6 +30,14 @@ export const UDP: ListingFile = {
           skb = ip_make_skb(sk, &fl4, getfrag, msg, ulen, sizeof(struct udphdr), ...);   /* ulen = 8 + len */
           if (IS_ERR(skb))
               return PTR_ERR(skb);
+          if (cork->gso_size) {                /* UDP_SEGMENT, in udp_send_skb */  @@gso @6.18
+              if (hlen + min(datalen, cork->gso_size) > cork->fragsize)   /* hlen: IP + UDP headers */  @6.18
+                  return -EMSGSIZE;  @6.18
+              if (datalen > cork->gso_size * UDP_MAX_SEGMENTS)   /* 128 segments at most */  @6.18
+                  return -EINVAL;  @6.18
+              if (datalen > cork->gso_size)    /* one skb for all the segments */  @6.18
+                  skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4, gso_size = cork->gso_size, gso_segs = DIV_ROUND_UP(...);  @6.18
+          }  @6.18
           udp_send_skb(skb, &fl4);             /* checksum: pseudo-header seed to offload, or the full sum */  @@udp_send_skb
           err = ip_send_skb(net, skb);
           if (err == -ENOBUFS && !inet->recverr)   /* a full qdisc is silent without IP_RECVERR */

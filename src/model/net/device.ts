@@ -9,6 +9,7 @@ export const NETIF_F_HW_CSUM = 1 << 1;
 export const NETIF_F_TSO = 1 << 2;
 export const NETIF_F_GSO = 1 << 3;
 export const NETIF_F_UFO = 1 << 4;
+export const NETIF_F_GSO_UDP_L4 = 1 << 5;
 
 export const IFF_UP = 0x1;
 export const IFF_BROADCAST = 0x2;
@@ -73,10 +74,13 @@ export function deviceFromLink(ifindex: number, link: Link, mac: Uint8Array, v49
   const dev = new NetDevice(ifindex, link.name, link.type, link.mtu, mac, link.txqueuelen, link.qdisc);
   dev.features = NETIF_F_SG | NETIF_F_GSO;
   // TX checksum offload brings TSO with it; 4.9 devices with NETIF_F_GSO_SOFTWARE (veth) keep UFO
-  // only while they can checksum (netdev_fix_features drops UFO without it).
+  // only while they can checksum (netdev_fix_features drops UFO without it). The physical NIC has
+  // no UFO: in 4.9 hardware UFO was in a handful of drivers only (docs/kernel.md §4).
   if (link.offload) {
     dev.features |= NETIF_F_HW_CSUM | NETIF_F_TSO;
     if (v49 && link.type === 'veth') dev.features |= NETIF_F_UFO;
+    // 6.x veth takes UDP GSO packets whole (NETIF_F_GSO_SOFTWARE); the physical NIC cuts them.
+    if (!v49 && link.type === 'veth') dev.features |= NETIF_F_GSO_UDP_L4;
   }
   if (!link.up) dev.flags &= ~IFF_UP;
   return dev;

@@ -30,6 +30,7 @@ export const IPSKB_FRAG_PMTU = 0x40;
 
 export const SKB_GSO_TCPV4 = 0x1;
 export const SKB_GSO_UDP = 0x2; // 4.9 UFO
+export const SKB_GSO_UDP_L4 = 0x4; // UDP GSO (UDP_SEGMENT): segments are UDP datagrams
 
 /** The mac_header value that means "not set" (~0 as a u16). */
 export const MAC_HEADER_UNSET = 0xffff;

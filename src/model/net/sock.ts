@@ -48,6 +48,8 @@ export class Sock {
   mc_ttl = 1;
   mc_loop = true;
   recverr = false;
+  /** UDP_SEGMENT (6.x): payload bytes per segment of a UDP GSO datagram; 0 = off. */
+  gso_size = 0;
   /** IP_OPTIONS as built bytes (padded to 4). */
   opt: Uint8Array | null = null;
   inet_id = 0;

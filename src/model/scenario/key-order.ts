@@ -7,7 +7,7 @@ export const ROUTE_ORDER = ['dst', 'prefix', 'via', 'dev', 'mtu', 'src', 'pos'];
 /** Key order of a Send, as the parser builds it (so that JSON output reads the same either way). */
 export const SEND_ORDER = [
   'at', 'proto', 'to', 'port', 'from', 'fromPort', 'size', 'df', 'ttl', 'tos', 'mark', 'count', 'every', 'socket',
-  'connected', 'broadcast', 'bindDev', 'multicastIf', 'multicastTtl', 'multicastLoop', 'recverr', 'ipOptions', 'pos',
+  'connected', 'broadcast', 'bindDev', 'multicastIf', 'multicastTtl', 'multicastLoop', 'recverr', 'ipOptions', 'gso', 'pos',
 ];
 
 /** The same object with its keys in the given order (absent keys stay absent). */

@@ -37,6 +37,7 @@ import {
   linkNameProblem,
   neighbourAddrProblem,
   sendSizeProblem,
+  gsoProblem,
   socketNameProblem,
   sysctlKeyProblem,
 } from './values';
@@ -55,7 +56,7 @@ export const ITEM_FIELDS = {
   joins: ['group', 'dev'],
   sends: [
     'at', 'proto', 'to', 'port', 'from', 'fromPort', 'size', 'df', 'ttl', 'tos', 'mark', 'count', 'every', 'socket',
-    'connected', 'broadcast', 'bindDev', 'multicastIf', 'multicastTtl', 'multicastLoop', 'recverr', 'ipOptions',
+    'connected', 'broadcast', 'bindDev', 'multicastIf', 'multicastTtl', 'multicastLoop', 'recverr', 'ipOptions', 'gso',
   ],
 } as const satisfies Record<ItemKind, readonly string[]>;
 
@@ -391,11 +392,13 @@ function readSend(ctx: CheckContext, o: Obj, path: string): Send | undefined {
       if (seen.length) ipOptions = seen;
     }
   }
+  const gso = r.int('gso', 'gso', LIMITS.gso, undefined);
+  if (gso !== undefined && proto !== undefined && proto !== 'udp') r.fail('gso', gsoProblem(proto));
   if (!r.ok || at === undefined || proto === undefined) return undefined;
   // orderKeys leaves out the options not given.
   const send = orderKeys<Send>({
     at, proto, to, port, from, fromPort, size, df, ttl, tos, mark, count, every, socket, connected, broadcast,
-    bindDev, multicastIf, multicastTtl, multicastLoop, recverr, ipOptions, pos: r.pos,
+    bindDev, multicastIf, multicastTtl, multicastLoop, recverr, ipOptions, gso, pos: r.pos,
   }, SEND_ORDER);
   return send;
 }

@@ -48,6 +48,7 @@ import {
   parseIntText,
   rangeProblem,
   sendSizeProblem,
+  gsoProblem,
   socketNameProblem,
   sysctlKeyProblem,
 } from './values';
@@ -669,6 +670,7 @@ function parseAt(c: Cursor, b: Builder, first: Token): void {
   let multicastLoop: boolean | undefined;
   let recverr = false;
   let ipOptions: ('ra' | 'rr')[] | undefined;
+  let gso: number | undefined;
   c.options(SEND_OPTIONS, (w, tok) => {
     const field = w.replace(/-(\w)/g, (_, ch: string) => ch.toUpperCase());
     fields[field] = posOf(SEND_FLAGS.has(w) ? tok : c.peek() ?? tok);
@@ -750,12 +752,16 @@ function parseAt(c: Cursor, b: Builder, first: Token): void {
         ipOptions = list;
         break;
       }
+      case 'gso':
+        gso = c.int('gso', LIMITS.gso);
+        if (proto !== 'udp') c.fail(c.last(), gsoProblem(proto));
+        break;
     }
   });
   // orderKeys leaves out the options not given.
   const send = orderKeys<Send>({
     at, proto, to, port, from, fromPort, size, df, ttl, tos, mark, count, every, socket, connected, broadcast,
-    bindDev, multicastIf, multicastTtl, multicastLoop, recverr, ipOptions, pos: posOf(first),
+    bindDev, multicastIf, multicastTtl, multicastLoop, recverr, ipOptions, gso, pos: posOf(first),
   }, SEND_ORDER);
   add(b, b.s.sends, send, fields);
 }
@@ -936,6 +942,7 @@ export function formatScenario(s: Scenario): string {
     if (x.multicastLoop !== undefined) t += ` multicast-loop ${x.multicastLoop ? 'on' : 'off'}`;
     if (x.recverr) t += ' recverr';
     if (x.ipOptions?.length) t += ` ip-options ${x.ipOptions.join(',')}`;
+    if (x.gso !== undefined) t += ` gso ${x.gso}`;
     out.push(t);
   }
   if (s.run !== undefined) out.push(`run ${formatDuration(s.run)}`);

@@ -156,6 +156,8 @@ export interface Send {
   recverr: boolean; // IP_RECVERR
   /** IP_OPTIONS: `ip-options ra,rr` (router alert, record route with one slot). */
   ipOptions?: ('ra' | 'rr')[];
+  /** UDP_SEGMENT: `gso SIZE`, payload bytes per segment (0 turns it off; UDP only). */
+  gso?: number;
   pos: Pos;
 }
 

@@ -146,6 +146,11 @@ export function sendSizeProblem(proto: Send['proto'], size: number): string | un
   return undefined;
 }
 
+/** gso (UDP_SEGMENT) is a UDP socket option. */
+export function gsoProblem(proto: Send['proto']): string {
+  return `gso sets UDP_SEGMENT, an option of UDP sockets, not of ${proto} ones`;
+}
+
 /** Why a sysctl key is not one the model knows. */
 export function sysctlKeyProblem(key: string): string | undefined {
   if (findSysctl(key)) return undefined;

@@ -27,6 +27,7 @@ export const LIMITS = {
   tos: [0, 255],
   mark: [0, 4294967295],
   count: [1, 10000000],
+  gso: [0, 65535],
   dscp: [0, 63],
 } as const satisfies Record<string, readonly [number, number]>;
 

@@ -154,6 +154,7 @@ export const SEND_WORDS = {
       rr: { kernel: 'IPOPT_RR', en: 'Record route with one slot (only in the first fragment).', zh: '记录路由，一个槽位（只出现在第一个分片中）。' },
     },
   },
+  gso: { takes: 'int', syntax: 'gso N', kernel: 'UDP_SEGMENT', en: 'setsockopt UDP_SEGMENT (udp only, 6.18): one GSO skb cut into UDP datagrams of N payload bytes by the device or validate_xmit_skb; 0 turns it off. 4.9 refuses it (ENOPROTOOPT).', zh: 'setsockopt UDP_SEGMENT（仅 udp，6.18）：一个 GSO skb，由设备或 validate_xmit_skb 切成每个带 N 字节净荷的 UDP 数据报；0 表示关闭。4.9 不支持（ENOPROTOOPT）。' },
 } as const satisfies Record<string, OptionDoc>;
 
 /** The options of each statement that has options. */

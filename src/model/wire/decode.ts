@@ -5,7 +5,7 @@
 import { BROADCAST_MAC, formatIpv4, formatMac } from './addr';
 import { formatHex } from './bytes';
 import { pseudoHeaderSum, verify } from './checksum';
-import { ETH_P_ARP, ETH_P_IP } from './ethernet';
+import { ETH_P_8021Q, ETH_P_ARP, ETH_P_IP, VLAN_HLEN } from './ethernet';
 import { ARPOP_REPLY, ARPOP_REQUEST, parseArp } from './arp';
 import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from './ipv4';
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_FRAG_NEEDED, ICMP_TIME_EXCEEDED } from './icmp';
@@ -13,7 +13,7 @@ import {
   TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG, formatTcpOption, parseTcpOptions,
 } from './tcp';
 import {
-  ARP_LEN, ETH_HLEN, EthHdr, ICMP_HLEN, IcmpHdr, IpHdr, TCP_HLEN, TcpHdr, UDP_HLEN, UdpHdr,
+  ARP_LEN, ETH_HLEN, EthHdr, ICMP_HLEN, IcmpHdr, IpHdr, TCP_HLEN, TcpHdr, UDP_HLEN, UdpHdr, readU16,
 } from './headers';
 
 export interface DecodedEth {
@@ -85,8 +85,17 @@ export interface DecodedTcp {
   options: string[];
 }
 
+/** An 802.1Q tag (TCI) and the ethertype it encapsulates. */
+export interface DecodedVlan {
+  pcp: number;
+  dei: boolean;
+  vid: number;
+  type: number;
+}
+
 export interface DecodedFrame {
   eth?: DecodedEth;
+  vlan?: DecodedVlan;
   arp?: DecodedArp;
   ip?: DecodedIp;
   udp?: DecodedUdp;
@@ -140,18 +149,30 @@ function decodeInto(frame: Uint8Array, d: DecodedFrame): void {
   const eth = new EthHdr(frame, 0);
   const type = eth.h_proto;
   d.eth = { dst: formatMac(eth.h_dest), src: formatMac(eth.h_source), type };
-  if (type === ETH_P_ARP) decodeArp(frame, d);
-  else if (type === ETH_P_IP) decodeIpv4(frame, ETH_HLEN, d);
-  else d.payloadLen = len - ETH_HLEN;
+  let inner = type;
+  let off = ETH_HLEN;
+  if (type === ETH_P_8021Q) {
+    if (len < ETH_HLEN + VLAN_HLEN) {
+      d.problems.push('truncated 802.1Q tag');
+      return;
+    }
+    const tci = readU16(frame, ETH_HLEN);
+    inner = readU16(frame, ETH_HLEN + 2);
+    d.vlan = { pcp: tci >> 13, dei: (tci & 0x1000) !== 0, vid: tci & 0xfff, type: inner };
+    off += VLAN_HLEN;
+  }
+  if (inner === ETH_P_ARP) decodeArp(frame, d, off);
+  else if (inner === ETH_P_IP) decodeIpv4(frame, off, d);
+  else d.payloadLen = len - off;
 }
 
-function decodeArp(frame: Uint8Array, d: DecodedFrame): void {
-  const avail = frame.length - ETH_HLEN;
+function decodeArp(frame: Uint8Array, d: DecodedFrame, off: number): void {
+  const avail = frame.length - off;
   if (avail < ARP_LEN) {
     d.problems.push('truncated ARP packet');
     return;
   }
-  const a = parseArp(frame, ETH_HLEN, avail);
+  const a = parseArp(frame, off, avail);
   if (!a) {
     d.problems.push('unsupported ARP hardware or protocol type');
     return;
@@ -409,7 +430,9 @@ export function summarize(d: DecodedFrame): FrameSummary {
   if (!eth) return { src: '', dst: '', protocol: 'Ethernet', info: d.problems.join('; ') || 'empty frame' };
   const bcast = formatMac(BROADCAST_MAC);
   const ethDst = eth.dst === bcast ? 'Broadcast' : eth.dst;
-  if (eth.type === ETH_P_ARP) {
+  // A tagged frame is summarised by what the tag carries.
+  const type = d.vlan ? d.vlan.type : eth.type;
+  if (type === ETH_P_ARP) {
     const a = d.arp;
     if (!a) return { src: eth.src, dst: ethDst, protocol: 'ARP', info: d.problems.join('; ') };
     let info: string;
@@ -419,9 +442,9 @@ export function summarize(d: DecodedFrame): FrameSummary {
     return { src: eth.src, dst: ethDst, protocol: 'ARP', info: info + problems };
   }
   const ip = d.ip;
-  if (eth.type !== ETH_P_IP || !ip) {
-    const protocol = eth.type === ETH_P_IP ? 'IPv4' : `0x${hex4(eth.type)}`;
-    const info = eth.type === ETH_P_IP ? d.problems.join('; ') : `Ethernet II, type 0x${hex4(eth.type)}` + problems;
+  if (type !== ETH_P_IP || !ip) {
+    const protocol = type === ETH_P_IP ? 'IPv4' : `0x${hex4(type)}`;
+    const info = type === ETH_P_IP ? d.problems.join('; ') : `Ethernet II, type 0x${hex4(type)}` + problems;
     return { src: eth.src, dst: ethDst, protocol, info };
   }
   const base = { src: ip.src, dst: ip.dst };

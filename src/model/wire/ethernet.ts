@@ -1,5 +1,5 @@
-// Ethernet II: destination, source, ethertype (the view is EthHdr in headers.ts). No 802.1Q tags:
-// the modelled links carry untagged frames only.
+// Ethernet II: destination, source, ethertype (the view is EthHdr in headers.ts), and the 802.1Q
+// tag a VLAN device puts after the addresses (TPID 0x8100, then priority, DEI and VLAN ID).
 
 import { ETH_HLEN, EthHdr } from './headers';
 
@@ -7,6 +7,9 @@ import { ETH_HLEN, EthHdr } from './headers';
 export const ETH_ZLEN = 60;
 export const ETH_P_IP = 0x0800;
 export const ETH_P_ARP = 0x0806;
+export const ETH_P_8021Q = 0x8100;
+/** An 802.1Q tag: TPID, TCI; the encapsulated ethertype follows it. */
+export const VLAN_HLEN = 4;
 
 export interface EthernetRepr {
   dst: Uint8Array;

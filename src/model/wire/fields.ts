@@ -5,7 +5,7 @@
 import { formatHex } from './bytes';
 import { decodeFrame, DecodedFrame } from './decode';
 import { readU16, ETH_HLEN, UDP_HLEN, ICMP_HLEN, TCP_HLEN, IPV4_MIN_HLEN, EthOff, ArpOff, IpOff, UdpOff, IcmpOff, TcpOff } from './headers';
-import { ETH_P_ARP, ETH_P_IP } from './ethernet';
+import { ETH_P_8021Q, ETH_P_ARP, ETH_P_IP, VLAN_HLEN } from './ethernet';
 import { ARPOP_REPLY, ARPOP_REQUEST } from './arp';
 import { IP_DF, IP_MF, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from './ipv4';
 import { ICMP_DEST_UNREACH, ICMP_ECHO, ICMP_ECHOREPLY, ICMP_FRAG_NEEDED } from './icmp';
@@ -60,7 +60,7 @@ export function dissectFrame(frame: Uint8Array): FrameDissection {
 
 const hex = (n: number, digits: number): string => '0x' + n.toString(16).padStart(digits, '0');
 
-const ETHER_TYPES: Record<number, string> = { [ETH_P_IP]: 'IPv4', [ETH_P_ARP]: 'ARP' };
+const ETHER_TYPES: Record<number, string> = { [ETH_P_IP]: 'IPv4', [ETH_P_ARP]: 'ARP', [ETH_P_8021Q]: '802.1Q Virtual LAN' };
 const IP_PROTOCOLS: Record<number, string> = { [IPPROTO_ICMP]: 'ICMP', [IPPROTO_TCP]: 'TCP', [IPPROTO_UDP]: 'UDP' };
 const ICMP_TYPES: Record<number, string> = { 0: 'Echo (ping) reply', 3: 'Destination unreachable', 5: 'Redirect', 8: 'Echo (ping) request', 11: 'Time-to-live exceeded', 12: 'Parameter problem' };
 const TCP_FLAG_BITS: [number, string][] = [
@@ -78,17 +78,34 @@ function dissectInto(frame: Uint8Array, d: DecodedFrame, layers: WireLayer[]): v
     { name: 'Type', value: type ? `${type} (${hex(eth.type, 4)})` : hex(eth.type, 4), offset: EthOff.H_PROTO, length: 2 },
   ];
   layers.push({ name: 'Ethernet II', brief: [{ name: 'Source', value: eth.src }, { name: 'Destination', value: eth.dst }], offset: 0, length: ETH_HLEN, fields: ethFields });
-  let end = ETH_HLEN;
-  if (d.arp) end = arpLayer(frame, d, layers);
-  else if (d.ip) end = ipLayers(frame, d, layers);
-  else if (frame.length > ETH_HLEN) end = dataLayer(layers, ETH_HLEN, frame.length - ETH_HLEN);
+  let o = ETH_HLEN;
+  if (d.vlan) {
+    const v = d.vlan;
+    const inner = ETHER_TYPES[v.type];
+    layers.push({
+      name: '802.1Q Virtual LAN',
+      brief: [{ name: 'PRI', value: String(v.pcp) }, { name: 'ID', value: String(v.vid) }],
+      offset: o,
+      length: VLAN_HLEN,
+      fields: [
+        { name: 'Priority', value: String(v.pcp), offset: o, length: 2, mask: 0xe000 },
+        { name: 'DEI', value: '', offset: o, length: 2, mask: 0x1000, flag: v.dei },
+        { name: 'ID', value: String(v.vid), offset: o, length: 2, mask: 0x0fff },
+        { name: 'Type', value: inner ? `${inner} (${hex(v.type, 4)})` : hex(v.type, 4), offset: o + 2, length: 2 },
+      ],
+    });
+    o += VLAN_HLEN;
+  }
+  let end = o;
+  if (d.arp) end = arpLayer(frame, d, layers, o);
+  else if (d.ip) end = ipLayers(frame, d, layers, o);
+  else if (frame.length > o) end = dataLayer(layers, o, frame.length - o);
   // Bytes after the packet (IPv4 tot_len, ARP's 28 bytes) are link-layer padding.
   if (end < frame.length) ethFields.push({ name: 'Padding', value: formatHex(frame, end, frame.length - end), offset: end, length: frame.length - end });
 }
 
-function arpLayer(frame: Uint8Array, d: DecodedFrame, layers: WireLayer[]): number {
+function arpLayer(frame: Uint8Array, d: DecodedFrame, layers: WireLayer[], o: number): number {
   const a = d.arp!;
-  const o = ETH_HLEN;
   const op = a.op === ARPOP_REQUEST ? 'request' : a.op === ARPOP_REPLY ? 'reply' : 'unknown';
   layers.push({
     name: 'Address Resolution Protocol',
@@ -110,9 +127,8 @@ function arpLayer(frame: Uint8Array, d: DecodedFrame, layers: WireLayer[]): numb
   return o + 28;
 }
 
-function ipLayers(frame: Uint8Array, d: DecodedFrame, layers: WireLayer[]): number {
+function ipLayers(frame: Uint8Array, d: DecodedFrame, layers: WireLayer[], o: number): number {
   const ip = d.ip!;
-  const o = ETH_HLEN;
   const hlen = ip.ihl * 4;
   const raw = readU16(frame, o + IpOff.FRAG_OFF);
   const proto = IP_PROTOCOLS[ip.protocol];

@@ -10,8 +10,8 @@ export default function notes(): FileNotes {
         zh: "根据地址设置新的 ARP 表项：单播下一跳需要 ARP；组播、广播和 loopback 不需要。",
       },
       text: {
-        en: "The address type decides. A multicast group: NOARP, with the mapped MAC (01:00:5e followed by the group's low 23 bits). A device with IFF_NOARP or IFF_LOOPBACK: NOARP, with the device's own address. A broadcast address, or a point-to-point device: NOARP, with ff:ff:ff:ff:ff:ff. A unicast next hop stays NONE and will be resolved. A device without header_ops (tun, ppp) gets NOARP and neigh_direct_output. Ethernet entries get arp_hh_ops, whose output and connected output are both neigh_resolve_output. The same in 4.9 and 6.18.",
-        zh: "由地址类型决定。组播组：NOARP，MAC 由映射得到（01:00:5e 后接组地址的低 23 位）。带 IFF_NOARP 或 IFF_LOOPBACK 的设备：NOARP，MAC 为设备自己的地址。广播地址或点对点设备：NOARP，MAC 为 ff:ff:ff:ff:ff:ff。单播下一跳保持 NONE，之后去解析。没有 header_ops 的设备（tun、ppp）得到 NOARP 和 neigh_direct_output。以太网表项用 arp_hh_ops，它的 output 和 connected output 都是 neigh_resolve_output。4.9 与 6.18 相同。",
+        en: "On a loopback or point-to-point device the entry's key is first rewritten to 0.0.0.0, so the device keeps one entry whatever the next hop. Then the address type decides. A multicast group: NOARP, with the mapped MAC (01:00:5e followed by the group's low 23 bits). A device with IFF_NOARP or IFF_LOOPBACK: NOARP, with the device's own address. A broadcast address, or a point-to-point device: NOARP, with ff:ff:ff:ff:ff:ff. A unicast next hop stays NONE and will be resolved. A device without header_ops (tun, ppp) gets NOARP and neigh_direct_output. Ethernet entries get arp_hh_ops, whose output and connected output are both neigh_resolve_output. The same in 4.9 and 6.18.",
+        zh: "在 loopback 或点对点设备上，先把表项的键改写为 0.0.0.0，因此无论下一跳是什么，该设备只有一个表项。然后由地址类型决定。组播组：NOARP，MAC 由映射得到（01:00:5e 后接组地址的低 23 位）。带 IFF_NOARP 或 IFF_LOOPBACK 的设备：NOARP，MAC 为设备自己的地址。广播地址或点对点设备：NOARP，MAC 为 ff:ff:ff:ff:ff:ff。单播下一跳保持 NONE，之后去解析。没有 header_ops 的设备（tun、ppp）得到 NOARP 和 neigh_direct_output。以太网表项用 arp_hh_ops，它的 output 和 connected output 都是 neigh_resolve_output。4.9 与 6.18 相同。",
       },
       steps: {
         enter: {

@@ -18,6 +18,10 @@ export default function notes(): FileNotes {
           en: "`dev` and `key`: the output device and the next hop.",
           zh: "`dev` 和 `key`：出口设备和下一跳地址。",
         },
+        key: {
+          en: "On a loopback or point-to-point device the lookup key becomes 0.0.0.0 (`key`): such a device has a single entry, which arp_constructor keyed 0.0.0.0. The caller's next hop stays the route's address.",
+          zh: "在 loopback 或点对点设备上，查找键变为 0.0.0.0（`key`）：这类设备只有一个邻居项，arp_constructor 创建它时已把键改为 0.0.0.0。调用者的下一跳仍是路由给出的地址。",
+        },
         leave: {
           en: "`n`: the entry, or NULL, in which case ip_finish_output2 creates one.",
           zh: "`n`：查到的表项，或 NULL，此时 ip_finish_output2 会创建一个。",

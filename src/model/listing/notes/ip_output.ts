@@ -424,8 +424,8 @@ export default function notes(): FileNotes {
           zh: "设备有 header_ops 而 skb_headroom(skb) < hh_len：链路层头放不下。4.9：skb_realloc_headroom 复制出一个有足够空间的 skb，记到 socket 头上，旧的 skb 被 consume（报文换成新 skb 继续）。6.x：skb_expand_head 就地扩展这个 skb，被共享时先克隆。失败时释放报文，返回 -ENOMEM。ip_make_skb 构造的数据报总是留够了空间。",
         },
         nexthop: {
-          en: "`nexthop`: the gateway (rt_gw4) when the route has one, else the packet's destination; 0.0.0.0 on loopback and point-to-point devices (one entry per device). The ARP entry is keyed on it: with a gateway, ARP asks for the gateway, not for the final destination. Next: __ipv4_neigh_lookup_noref, and __neigh_create when there is no entry.",
-          zh: "`nexthop`：路由有网关时是网关（rt_gw4），否则是报文的目的地址；loopback 和点对点设备上为 0.0.0.0（每个设备一个邻居项）。ARP 表项以它为键：有网关时 ARP 问的是网关而不是最终目的地址。接下来是 __ipv4_neigh_lookup_noref，查不到就 __neigh_create。",
+          en: "`nexthop`: the gateway (rt_gw4) when the route has one, else the packet's destination, on loopback and point-to-point devices too (only the lookup key inside __ipv4_neigh_lookup_noref is 0.0.0.0: one entry per device). The ARP entry is keyed on it: with a gateway, ARP asks for the gateway, not for the final destination. Next: __ipv4_neigh_lookup_noref, and __neigh_create when there is no entry.",
+          zh: "`nexthop`：路由有网关时是网关（rt_gw4），否则是报文的目的地址，loopback 和点对点设备上也一样（只有 __ipv4_neigh_lookup_noref 内部的查找键为 0.0.0.0：每个设备一个邻居项）。ARP 表项以它为键：有网关时 ARP 问的是网关而不是最终目的地址。接下来是 __ipv4_neigh_lookup_noref，查不到就 __neigh_create。",
         },
         no_neigh: {
           en: "No neighbour entry could be made (`neigh` is an error pointer: the table is full, __neigh_create returned -ENOBUFS). The packet is freed (6.x reason NEIGH_CREATEFAIL); 4.9 returns -EINVAL, 6.x the error itself.",

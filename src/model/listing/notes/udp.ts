@@ -22,6 +22,10 @@ export default function notes(): FileNotes {
           en: "The route is known: `rt`, and the datagram will leave through `rt->dst.dev`. On the socket's first send an ephemeral source port is chosen (`sport`). A real kernel binds it earlier, in inet_sendmsg (net/ipv4/af_inet.c), so a Linux tree has no line for this step point.",
           zh: "路由已确定：`rt`，数据报将从 `rt->dst.dev` 发出。socket 第一次发送时在这里选一个临时源端口（`sport`）。真实内核在更早的 inet_sendmsg（net/ipv4/af_inet.c）里绑定，所以 Linux 源码里没有这个步进点对应的行。",
         },
+        gso: {
+          en: "The socket has UDP_SEGMENT (`gso_size`): udp_send_skb checks the datagram first. The IP and UDP headers plus min(`datalen`, `gso_size`) above the MTU (`fragsize`) is EMSGSIZE; more than 128 segments (UDP_MAX_SEGMENTS) is EINVAL. A payload above `gso_size` becomes one GSO skb: gso_type SKB_GSO_UDP_L4, gso_segs segments, CHECKSUM_PARTIAL; the device, or validate_xmit_skb, cuts it into UDP datagrams. 6.x only.",
+          zh: "socket 设置了 UDP_SEGMENT（`gso_size`）：udp_send_skb 先检查数据报。IP 头和 UDP 头加上 min(`datalen`, `gso_size`) 超过 MTU（`fragsize`）时返回 EMSGSIZE；超过 128 个分段（UDP_MAX_SEGMENTS）时返回 EINVAL。净荷大于 `gso_size` 时整个数据报成为一个 GSO skb：gso_type 为 SKB_GSO_UDP_L4，共 gso_segs 段，CHECKSUM_PARTIAL；由设备或 validate_xmit_skb 把它切成多个 UDP 数据报。仅 6.x 有。",
+        },
         udp_send_skb: {
           en: "The datagram is built and udp_send_skb writes the UDP checksum (`check`). With checksum offload (`ip_summed` CHECKSUM_PARTIAL) the field holds only the folded pseudo-header sum and the device finishes it; otherwise the full sum is computed here, and a zero result is sent as 0xffff. Next: ip_send_skb.",
           zh: "数据报已构造好，udp_send_skb 填写 UDP 校验和（`check`）。开启校验和卸载时（`ip_summed` 为 CHECKSUM_PARTIAL）该字段只放折叠后的伪首部和，由设备补完；否则在这里用软件算出完整校验和，结果为 0 时发送 0xffff。下一步是 ip_send_skb。",
