@@ -176,7 +176,7 @@ describe('explanations, inline values and lines run on the C source (code-server
   uiTest('stepping on in ip_finish_output2: inline values on the lines shown, gutter marks, the lines the packet ran', 'listing-inline-values', async () => {
     await stepUntil(/\(nexthop\)/);
     // At the end of the lines from the signature to the stop: the locals and fields there.
-    await line('nexthop = dev->flags').filter({ hasText: words('nexthop = 192.0.2.2') }).waitFor();
+    await line('nexthop = rt_nexthop(rt').filter({ hasText: words('nexthop = 192.0.2.2') }).waitFor();
     // The function from its first line (Go to Line): the lines from there to the stop get values.
     await goToLine(stepLine('6.18', 'ip_finish_output2', 'enter')!.line);
     await line('unsigned int hh_len = LL_RESERVED_SPACE(dev);').filter({ hasText: words('hh_len = 16') }).waitFor();

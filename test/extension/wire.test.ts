@@ -156,13 +156,13 @@ describe('the Wire view in VS Code (code-server + chromium)', () => {
     // VS Code's own save dialog: a path to type.
     const input = page().locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
-    // It offers the scenario's folder and name; the whole path put over it at once (typed key by
-    // key, the dialog's completion can rewrite the text between two keys on a busy machine), and
-    // Enter once the field holds it.
-    await input.fill(target);
-    for (const deadline = Date.now() + UI_TIMEOUT_MS; (await input.inputValue()) !== target;) {
+    // It offers the scenario's folder and name; the whole path typed over it, as a user would, and
+    // typed again if the dialog's completion rewrote it between two keys (a busy machine).
+    for (const deadline = Date.now() + UI_TIMEOUT_MS; ;) {
+      await input.press('Control+a');
+      await page().keyboard.type(target);
+      if ((await input.inputValue()) === target) break;
       if (Date.now() > deadline) throw new Error(`the save dialog holds "${await input.inputValue()}", not ${target}`);
-      await input.fill(target);
     }
     await input.press('Enter');
     const toast = page().locator('.notification-toast', { hasText: `kpath: wrote 4 frames to ${target}.` });

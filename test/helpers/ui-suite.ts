@@ -35,8 +35,8 @@ export interface UiSuite {
   /** The workspace folder the workbench opened. */
   folder(): string;
   server(): CodeServer | undefined;
-  /** Saves a screenshot as test-artifacts/<folder>/<prefix><name>.png; returns its path. */
-  screenshot(name: string): Promise<string>;
+  /** Saves a screenshot as test-artifacts/<folder>/<prefix><name><suffix>.png; returns its path. */
+  screenshot(name: string, suffix?: string): Promise<string>;
   /** A test that saves a screenshot when it ends (named `shot`, or after the test). */
   test(name: string, body: (t: TestContext) => Promise<void>, shot?: string): void;
 }
@@ -51,9 +51,9 @@ export function uiSuite(opts: UiSuiteOptions): UiSuite {
     if (!wb) throw new Error('the workbench did not open (see the before hook)');
     return wb.page;
   };
-  const screenshot = async (name: string): Promise<string> => {
+  const screenshot = async (name: string, suffix = ''): Promise<string> => {
     fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${opts.prefix ?? ''}${name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80)}.png`);
+    const file = path.join(dir, `${opts.prefix ?? ''}${name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80)}${suffix}.png`);
     await page().screenshot({ path: file });
     return file;
   };
@@ -86,7 +86,7 @@ export function uiSuite(opts: UiSuiteOptions): UiSuite {
           await body(t);
           t.diagnostic(`screenshot: ${await screenshot(shot)}`);
         } catch (e) {
-          await screenshot(`${shot}-FAILED`).catch(() => undefined);
+          await screenshot(shot, '-FAILED').catch(() => undefined);
           const logs = await saveFailure(wb?.page, server, name);
           if (logs) {
             t.diagnostic(`screenshot and logs: ${logs}`);
