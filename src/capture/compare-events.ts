@@ -19,6 +19,7 @@
 //
 // Pure: no I/O.
 
+import * as l10n from '@vscode/l10n';
 import type { KernelEvent } from '../model/result';
 import type { Difference } from './compare';
 import { wheelGranularity } from './compare';
@@ -83,24 +84,25 @@ export function compareEvents(model: readonly KernelEvent[], kernel: readonly Ke
   };
 
   // Neighbour entries.
+  const timerCount = (n: number): string => (n === 1 ? l10n.t('1 timer') : l10n.t('{0} timers', n));
   const neighKey = (e: KernelEvent): string | undefined => (NEIGH_EVENTS.has(e.event) ? `${e.neigh} dev ${e.dev}` : undefined);
   const nm = groupBy(M, neighKey);
   const nk = groupBy(K, neighKey);
   for (const key of [...new Set([...nm.keys(), ...nk.keys()])].sort()) {
-    const where = `neighbour ${key}`;
+    const where = l10n.t('neighbour {0}', key);
     const em = nm.get(key) ?? [];
     const ek = nk.get(key) ?? [];
     const tm = neighTransitions(em);
     const tk = neighTransitions(ek);
     const sm = tm.map((t) => t.state).join(' -> ');
     const sk = tk.map((t) => t.state).join(' -> ');
-    if (sm !== sk) diff('neigh.transitions', where, sm || '(no events)', sk || '(no events)');
+    if (sm !== sk) diff('neigh.transitions', where, sm || l10n.t('(no events)'), sk || l10n.t('(no events)'));
 
     const upd = (l: KernelEvent[]): string[] => l.filter((e) => e.event === 'neigh_update').map((e) => `${e.state} -> ${e.new}${e.lladdr ? ` lladdr ${e.lladdr}` : ''}`);
     const um = upd(em);
     const uk = upd(ek);
     for (let i = 0; i < Math.max(um.length, uk.length); i++) {
-      if (um[i] !== uk[i]) diff('neigh_update', `${where}, neigh_update ${i + 1}`, um[i] ?? '(none)', uk[i] ?? '(none)');
+      if (um[i] !== uk[i]) diff('neigh_update', l10n.t('{0}, neigh_update {1}', where, i + 1), um[i] ?? l10n.t('(none)'), uk[i] ?? l10n.t('(none)'));
     }
 
     // Timers: each neigh_timer_handler's delay after what armed it.
@@ -121,14 +123,14 @@ export function compareEvents(model: readonly KernelEvent[], kernel: readonly Ke
     const xm = timers(em);
     const xk = timers(ek);
     if (xm.length !== xk.length) {
-      diff('neigh_timer_handler', where, `${xm.length} timer${xm.length === 1 ? '' : 's'}`, `${xk.length} timer${xk.length === 1 ? '' : 's'}`);
+      diff('neigh_timer_handler', where, timerCount(xm.length), timerCount(xk.length));
     }
     for (let i = 0; i < Math.min(xm.length, xk.length); i++) {
       if (xm[i].before === 'REACHABLE' || xk[i].before === 'REACHABLE') continue;
       const slack = (wheelGranularity(Math.round(xm[i].delay / jiffy)) + 1) * jiffy + schedNs;
       if (Math.abs(xm[i].delay - xk[i].delay) > slack) {
-        diff('neigh_timer_handler.time', `${where}, timer ${i + 1}`, `${ms(xm[i].delay)} ms after it was armed`, `${ms(xk[i].delay)} ms`,
-          `a timer keeps its delay within the timer wheel's granularity at that delay plus a jiffy and scheduling: ±${ms(slack)} ms`);
+        diff('neigh_timer_handler.time', l10n.t('{0}, timer {1}', where, i + 1), l10n.t('{0} ms after it was armed', ms(xm[i].delay)), l10n.t('{0} ms', ms(xk[i].delay)),
+          l10n.t("a timer keeps its delay within the timer wheel's granularity at that delay plus a jiffy and scheduling: ±{0} ms", ms(slack)));
       }
     }
   }
@@ -140,7 +142,7 @@ export function compareEvents(model: readonly KernelEvent[], kernel: readonly Ke
     const a = dm[i];
     const b = dk[i];
     if (a?.reason !== b?.reason) {
-      diff('kfree_skb.reason', `drop ${i + 1}`, a ? `${a.reason} (${a.function ?? '?'}, ${ms(a.time)} ms)` : '(none)', b ? `${b.reason} (${b.function ?? '?'}, ${ms(b.time)} ms)` : '(none)');
+      diff('kfree_skb.reason', l10n.t('drop {0}', i + 1), a ? `${a.reason} (${a.function ?? '?'}, ${ms(a.time)} ms)` : l10n.t('(none)'), b ? `${b.reason} (${b.function ?? '?'}, ${ms(b.time)} ms)` : l10n.t('(none)'));
     }
   }
 
@@ -149,7 +151,7 @@ export function compareEvents(model: readonly KernelEvent[], kernel: readonly Ke
   const xm = groupBy(M, devKey);
   const xk = groupBy(K, devKey);
   const line = (e: KernelEvent | undefined): string => {
-    if (!e) return '(none)';
+    if (!e) return l10n.t('(none)');
     if (e.event === 'net_dev_xmit') return `net_dev_xmit len ${e.len} rc ${e.rc}`;
     if (e.event === 'net_dev_queue') return `net_dev_queue len ${e.len}`;
     return e.event;
@@ -161,9 +163,9 @@ export function compareEvents(model: readonly KernelEvent[], kernel: readonly Ke
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       if (line(a[i]) === line(b[i])) continue;
       // After the first few, one line says how many more differ.
-      if (shown++ < 4) diff('dev.transmit', `device ${dev}, event ${i + 1}`, line(a[i]), line(b[i]));
+      if (shown++ < 4) diff('dev.transmit', l10n.t('device {0}, event {1}', dev, i + 1), line(a[i]), line(b[i]));
     }
-    if (shown > 4) diff('dev.transmit', `device ${dev}`, `${a.length} events`, `${b.length} events`, `${shown - 4} more differences`);
+    if (shown > 4) diff('dev.transmit', l10n.t('device {0}', dev), l10n.t('{0} events', a.length), l10n.t('{0} events', b.length), l10n.t('{0} more differences', shown - 4));
   }
   return out;
 }

@@ -22,6 +22,7 @@
 //
 // Pure: no I/O. Both sides are plain data (sides.ts builds them from a model run and a capture).
 
+import * as l10n from '@vscode/l10n';
 import type { ErrqueueEntry, KernelEvent } from '../model/result';
 import { compareEvents } from './compare-events';
 
@@ -128,8 +129,8 @@ const MS = 1_000_000;
 
 function ignoredWhy(f: CmpFrame): string | undefined {
   const d = f.decoded;
-  if (d.eth && d.eth.type === 0x86dd) return 'IPv6 (not modeled)';
-  if (d.ip && d.ip.protocol === 2) return 'IGMP (not modeled)';
+  if (d.eth && d.eth.type === 0x86dd) return l10n.t('IPv6 (not modeled)');
+  if (d.ip && d.ip.protocol === 2) return l10n.t('IGMP (not modeled)');
   return undefined;
 }
 
@@ -237,7 +238,7 @@ function eq(a: unknown, b: unknown): boolean {
 }
 
 function fmt(v: unknown): string {
-  if (v === undefined) return '(none)';
+  if (v === undefined) return l10n.t('(none)');
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
 }
@@ -345,8 +346,8 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
   };
 
   for (const r of rows) {
-    if (r.kernel === undefined) add(r, { kind: 'missing', field: 'frame', model: describe(M[r.model!]), kernel: `(no such frame on the ${nk} side)` });
-    else if (r.model === undefined) add(r, { kind: 'extra', field: 'frame', model: `(no such frame on the ${nm} side)`, kernel: describe(K[r.kernel]) });
+    if (r.kernel === undefined) add(r, { kind: 'missing', field: 'frame', model: describe(M[r.model!]), kernel: l10n.t('(no such frame on the {0} side)', nk) });
+    else if (r.model === undefined) add(r, { kind: 'extra', field: 'frame', model: l10n.t('(no such frame on the {0} side)', nm), kernel: describe(K[r.kernel]) });
   }
 
   // Field by field.
@@ -374,7 +375,7 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
         same(`ip.${f}`, dm.ip[f], dk.ip[f]);
       }
       if ((dm.ip.id === 0) !== (dk.ip.id === 0)) {
-        add(r, { kind: 'ip-id', field: 'ip.id', model: String(dm.ip.id), kernel: String(dk.ip.id), rule: 'an IP ID of 0 on one side must be 0 on the other' });
+        add(r, { kind: 'ip-id', field: 'ip.id', model: String(dm.ip.id), kernel: String(dk.ip.id), rule: l10n.t('an IP ID of 0 on one side must be 0 on the other') });
       }
     }
     same('payloadLen', dm.payloadLen, dk.payloadLen);
@@ -386,7 +387,7 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
         return;
       }
       const bad = ports.pair(`${dm.ip?.[fm.dir === 'tx' ? 'src' : 'dst']}:${mp}`, `${kp}`);
-      if (bad) add(r, { kind: 'port', field, model: String(mp), kernel: String(kp), rule: `ephemeral ports correspond one to one (${bad})` });
+      if (bad) add(r, { kind: 'port', field, model: String(mp), kernel: String(kp), rule: l10n.t('ephemeral ports correspond one to one ({0})', bad) });
     };
     if (dm.udp || dk.udp) {
       if (!dm.udp || !dk.udp) same('udp', !!dm.udp, !!dk.udp);
@@ -408,7 +409,7 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
         for (const f of ['type', 'code', 'checkOk', 'mtu', 'seq'] as const) same(`icmp.${f}`, dm.icmp[f], dk.icmp[f]);
         if (dm.icmp.id !== undefined && dk.icmp.id !== undefined) {
           const bad = echoIds.pair(String(dm.icmp.id), String(dk.icmp.id));
-          if (bad) add(r, { kind: 'field', field: 'icmp.id', model: String(dm.icmp.id), kernel: String(dk.icmp.id), rule: `echo identifiers correspond one to one (${bad})` });
+          if (bad) add(r, { kind: 'field', field: 'icmp.id', model: String(dm.icmp.id), kernel: String(dk.icmp.id), rule: l10n.t('echo identifiers correspond one to one ({0})', bad) });
         }
       }
     }
@@ -445,15 +446,15 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
         if (tm.flags.includes('ACK') && tk.flags.includes('ACK')) {
           const other = tcpDelta.get(theirs)?.seq;
           const d = (tk.ack - tm.ack) >>> 0;
-          if (other !== undefined && other !== d) add(r, { kind: 'tcp', field: 'tcp.ack', model: String(tm.ack), kernel: String(tk.ack), rule: 'an acknowledgement is the other direction\'s sequence number, with its offset' });
+          if (other !== undefined && other !== d) add(r, { kind: 'tcp', field: 'tcp.ack', model: String(tm.ack), kernel: String(tk.ack), rule: l10n.t('an acknowledgement is the other direction\'s sequence number, with its offset') });
         }
         const sm = tsOf(tm.options);
         const sk = tsOf(tk.options);
         if (sm && sk) {
           const d = (sk.val - sm.val) >>> 0;
           if (dirState.ts === undefined) dirState.ts = d;
-          else if (dirState.ts !== d) add(r, { kind: 'tcp', field: 'tcp.ts', model: String(sm.val), kernel: String(sk.val), rule: 'TCP timestamps keep one offset per direction of a connection' });
-          if ((sm.ecr === 0) !== (sk.ecr === 0)) add(r, { kind: 'tcp', field: 'tcp.tsecr', model: String(sm.ecr), kernel: String(sk.ecr), rule: 'an echoed timestamp of 0 is 0 on both sides' });
+          else if (dirState.ts !== d) add(r, { kind: 'tcp', field: 'tcp.ts', model: String(sm.val), kernel: String(sk.val), rule: l10n.t('TCP timestamps keep one offset per direction of a connection') });
+          if ((sm.ecr === 0) !== (sk.ecr === 0)) add(r, { kind: 'tcp', field: 'tcp.tsecr', model: String(sm.ecr), kernel: String(sk.ecr), rule: l10n.t('an echoed timestamp of 0 is 0 on both sides') });
         }
       }
     }
@@ -516,9 +517,9 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
       if (rm !== rk && !afterZero && rm !== 'zero' && rk !== 'zero') {
         add(rowOfPair.get(ca)!, {
           kind: 'ip-id', field: 'ip.id',
-          model: `${M[pa].decoded.ip!.id} then ${M[ca].decoded.ip!.id}: ${relName[rm]}`,
-          kernel: `${K[pb].decoded.ip!.id} then ${K[cb].decoded.ip!.id}: ${relName[rk]}`,
-          rule: 'IP IDs are compared by their relation to the previous ID of the same source, destination and protocol',
+          model: l10n.t('{0} then {1}: {2}', M[pa].decoded.ip!.id, M[ca].decoded.ip!.id, relName[rm]),
+          kernel: l10n.t('{0} then {1}: {2}', K[pb].decoded.ip!.id, K[cb].decoded.ip!.id, relName[rk]),
+          rule: l10n.t('IP IDs are compared by their relation to the previous ID of the same source, destination and protocol'),
         });
       }
     }
@@ -566,7 +567,7 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
     const r = rowOfPair.get(a)!;
     if (ta === undefined) {
       const slack = (wheelGranularity(tm / jiffy) + 1) * jiffy + schedNs;
-      if (Math.abs(tk - tm) > slack) add(r, { kind: 'time', field: 'time', model: `${ms(tm)} ms`, kernel: `${ms(tk)} ms`, rule: `within ${ms(slack)} ms` });
+      if (Math.abs(tk - tm) > slack) add(r, { kind: 'time', field: 'time', model: l10n.t('{0} ms', ms(tm)), kernel: l10n.t('{0} ms', ms(tk)), rule: l10n.t('within {0} ms', ms(slack)) });
       continue;
     }
     if (ta === tm) {
@@ -574,8 +575,8 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
       if (!ok) {
         const e = cluster.reduce((x, y) => (Math.abs(tk - y.k) < Math.abs(tk - x.k) ? y : x));
         add(r, {
-          kind: 'time', field: 'time', model: `${ms(tm)} ms, at once after ${e.what}`, kernel: `${ms(tk)} ms, ${ms(tk - e.k)} ms after it`,
-          rule: `a frame the model sends at once follows its cause within ${ms(immediateNs)} ms`,
+          kind: 'time', field: 'time', model: l10n.t('{0} ms, at once after {1}', ms(tm), e.what), kernel: l10n.t('{0} ms, {1} ms after it', ms(tk), ms(tk - e.k)),
+          rule: l10n.t('a frame the model sends at once follows its cause within {0} ms', ms(immediateNs)),
         });
       }
       continue;
@@ -589,8 +590,8 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
     if (!ok) {
       const e = cluster.reduce((x, y) => (Math.abs(tk - y.k - gap) < Math.abs(tk - x.k - gap) ? y : x));
       add(r, {
-        kind: 'time', field: 'time', model: `${ms(tm)} ms, ${ms(gap)} ms after ${e.what}`, kernel: `${ms(tk)} ms, ${ms(tk - e.k)} ms after it`,
-        rule: `a timer-driven frame keeps its delay within the timer wheel's granularity at that delay plus scheduling: ±${ms(slack)} ms`,
+        kind: 'time', field: 'time', model: l10n.t('{0} ms, {1} ms after {2}', ms(tm), ms(gap), e.what), kernel: l10n.t('{0} ms, {1} ms after it', ms(tk), ms(tk - e.k)),
+        rule: l10n.t('a timer-driven frame keeps its delay within the timer wheel\'s granularity at that delay plus scheduling: ±{0} ms', ms(slack)),
       });
     }
   }
@@ -601,18 +602,18 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
   const ks = new Map(kernel.sends.map((s) => [s.index, s]));
   for (const s of model.sends) {
     const k = ks.get(s.index);
-    const w = `call ${s.index} (line ${s.line}${s.proto ? `, ${s.proto} to ${s.to}` : ''}, socket ${s.socket})`;
+    const w = l10n.t('call {0} (line {1}{2}, socket {3})', s.index, s.line, s.proto ? l10n.t(', {0} to {1}', s.proto, s.to ?? '') : '', s.socket);
     if (!k) {
-      differences.push({ kind: 'send', field: 'call', where: w, model: s.result, kernel: '(not made)', send: s.index });
+      differences.push({ kind: 'send', field: 'call', where: w, model: s.result, kernel: l10n.t('(not made)'), send: s.index });
       continue;
     }
-    if (k.line !== s.line) differences.push({ kind: 'send', field: 'line', where: w, model: String(s.line), kernel: String(k.line), send: s.index, rule: 'calls are made in the same order' });
+    if (k.line !== s.line) differences.push({ kind: 'send', field: 'line', where: w, model: String(s.line), kernel: String(k.line), send: s.index, rule: l10n.t('calls are made in the same order') });
     if (k.result !== s.result) differences.push({ kind: 'send', field: 'result', where: w, model: s.result, kernel: k.result, send: s.index });
     const so = (x?: { option: string; result: string }[]): string => fmt((x ?? []).map((y) => `${y.option} ${y.result}`).sort());
     if (so(s.setsockopt) !== so(k.setsockopt)) differences.push({ kind: 'send', field: 'setsockopt', where: w, model: so(s.setsockopt), kernel: so(k.setsockopt), send: s.index });
   }
   for (const k of kernel.sends) {
-    if (!model.sends.some((s) => s.index === k.index)) differences.push({ kind: 'send', field: 'call', where: `call ${k.index} (line ${k.line})`, model: '(not made)', kernel: k.result, send: k.index });
+    if (!model.sends.some((s) => s.index === k.index)) differences.push({ kind: 'send', field: 'call', where: l10n.t('call {0} (line {1})', k.index, k.line), model: l10n.t('(not made)'), kernel: k.result, send: k.index });
   }
 
   // Error queues and pending errors.
@@ -621,13 +622,13 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
     for (const s of model.sockets) {
       const k = kk.get(s.name);
       if (!k) continue;
-      const w = `socket ${s.name}`;
-      if ((s.pendingError ?? '') !== (k.pendingError ?? '')) differences.push({ kind: 'socket', field: 'pendingError', where: w, model: s.pendingError ?? '(none)', kernel: k.pendingError ?? '(none)' });
+      const w = l10n.t('socket {0}', s.name);
+      if ((s.pendingError ?? '') !== (k.pendingError ?? '')) differences.push({ kind: 'socket', field: 'pendingError', where: w, model: s.pendingError ?? l10n.t('(none)'), kernel: k.pendingError ?? l10n.t('(none)') });
       const q = (e: CmpErr): string => `${e.errno} origin ${e.origin} type ${e.type} code ${e.code} info ${e.info} offender ${e.offender} payload ${e.payloadLen}`;
       const qm = s.errqueue.map(q);
       const qk = k.errqueue.map(q);
       for (let i = 0; i < Math.max(qm.length, qk.length); i++) {
-        if (qm[i] !== qk[i]) differences.push({ kind: 'socket', field: 'errqueue', where: `${w}, error queue entry ${i + 1}`, model: qm[i] ?? '(none)', kernel: qk[i] ?? '(none)' });
+        if (qm[i] !== qk[i]) differences.push({ kind: 'socket', field: 'errqueue', where: l10n.t('{0}, error queue entry {1}', w, i + 1), model: qm[i] ?? l10n.t('(none)'), kernel: qk[i] ?? l10n.t('(none)') });
       }
     }
   }
@@ -637,7 +638,7 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
     for (const [group, values] of Object.entries(model.counters)) {
       for (const [name, mv] of Object.entries(values)) {
         const kv = kernel.counters[group]?.[name] ?? (group === 'Ip' ? kernel.counters.IpExt?.[name] : undefined) ?? 0;
-        if (kv !== mv) differences.push({ kind: 'counter', field: `${group}.${name}`, where: `counter ${group}.${name}`, model: String(mv), kernel: String(kv) });
+        if (kv !== mv) differences.push({ kind: 'counter', field: `${group}.${name}`, where: l10n.t('counter {0}.{1}', group, name), model: String(mv), kernel: String(kv) });
       }
     }
   }
@@ -647,7 +648,7 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
       if (!kd) continue;
       for (const [name, mv] of Object.entries(values)) {
         const kv = kd[name] ?? 0;
-        if (kv !== mv) differences.push({ kind: 'device', field: `${dev === 'lo' ? 'lo' : 'link'}.${name}`, where: `device ${dev} ${name}`, model: String(mv), kernel: String(kv) });
+        if (kv !== mv) differences.push({ kind: 'device', field: `${dev === 'lo' ? 'lo' : 'link'}.${name}`, where: l10n.t('device {0} {1}', dev, name), model: String(mv), kernel: String(kv) });
       }
     }
   }
@@ -662,16 +663,16 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
     const mm = new Map(model.neighbours.filter(shown).map((n) => [nkey(n), n]));
     for (const [key, n] of mm) {
       const k = km.get(key);
-      const w = `neighbour ${key}`;
+      const w = l10n.t('neighbour {0}', key);
       if (!k) {
-        differences.push({ kind: 'neighbour', field: 'entry', where: w, model: n.state, kernel: '(no entry)' });
+        differences.push({ kind: 'neighbour', field: 'entry', where: w, model: n.state, kernel: l10n.t('(no entry)') });
         continue;
       }
       if (n.state !== k.state) differences.push({ kind: 'neighbour', field: 'state', where: w, model: n.state, kernel: k.state });
       if ((n.lladdr ?? null) !== (k.lladdr ?? null)) differences.push({ kind: 'neighbour', field: 'lladdr', where: w, model: fmt(n.lladdr), kernel: fmt(k.lladdr) });
       if (n.probes !== undefined && k.probes !== undefined && n.probes !== k.probes) differences.push({ kind: 'neighbour', field: 'probes', where: w, model: String(n.probes), kernel: String(k.probes) });
     }
-    for (const [key, k] of km) if (!mm.has(key)) differences.push({ kind: 'neighbour', field: 'entry', where: `neighbour ${key}`, model: '(no entry)', kernel: k.state });
+    for (const [key, k] of km) if (!mm.has(key)) differences.push({ kind: 'neighbour', field: 'entry', where: l10n.t('neighbour {0}', key), model: l10n.t('(no entry)'), kernel: k.state });
   }
 
   // The kernel's events (compare-events.ts).
@@ -694,11 +695,11 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
 // ---- text ----
 
 /** The comparison as text: the aligned frames, then what differs. */
-export function formatComparison(c: Comparison, model: CmpSide, kernel: CmpSide, names: [string, string] = ['model', 'kernel']): string {
+export function formatComparison(c: Comparison, model: CmpSide, kernel: CmpSide, names: [string, string] = [l10n.t('model'), l10n.t('kernel')]): string {
   const [nm, nk] = names;
   const out: string[] = [];
   const ms = (ns: number): string => (ns / MS).toFixed(3).padStart(11);
-  out.push(`Frames (${model.frames.length} ${nm}, ${kernel.frames.length} ${nk}):`);
+  out.push(l10n.t('Frames ({0} {1}, {2} {3}):', model.frames.length, nm, kernel.frames.length, nk));
   out.push(`  ${`${nm} #`.padStart(8)} ${`${nk} #`.padStart(9)} ${`${nm} ms`.padStart(11)} ${`${nk} ms`.padStart(11)}  dev   dir  frame`);
   for (const r of c.rows) {
     const f = r.model !== undefined ? model.frames[r.model] : kernel.frames[r.kernel!];
@@ -708,14 +709,14 @@ export function formatComparison(c: Comparison, model: CmpSide, kernel: CmpSide,
       `${f.dev.padEnd(5)} ${f.dir.padEnd(3)}  ${describe(f)}`);
     for (const d of r.differences) out.push(`      ${d.field}: ${nm} ${d.model}; ${nk} ${d.kernel}${d.rule ? ` [${d.rule}]` : ''}`);
   }
-  for (const i of c.ignored) out.push(`  set aside: ${i.why}: ${i.model} ${nm}, ${i.kernel} ${nk}`);
-  if (c.eventsCompared) out.push(`Kernel events compared: ${model.events!.length} ${nm}, ${kernel.events!.length} ${nk}.`);
-  else out.push(`Kernel events not compared: ${model.events ? nk : kernel.events ? nm : 'neither side'} recorded none.`);
+  for (const i of c.ignored) out.push(`  ${l10n.t('set aside: {0}: {1} {2}, {3} {4}', i.why, i.model, nm, i.kernel, nk)}`);
+  if (c.eventsCompared) out.push(l10n.t('Kernel events compared: {0} {1}, {2} {3}.', model.events!.length, nm, kernel.events!.length, nk));
+  else out.push(l10n.t('Kernel events not compared: {0} recorded none.', model.events ? nk : kernel.events ? nm : l10n.t('neither side')));
   const rest = c.differences.filter((d) => d.modelFrame === undefined && d.kernelFrame === undefined);
   if (rest.length) {
-    out.push('', 'Other differences:');
+    out.push('', l10n.t('Other differences:'));
     for (const d of rest) out.push(`  ${d.where}: ${d.field}: ${nm} ${d.model}; ${nk} ${d.kernel}${d.rule ? ` [${d.rule}]` : ''}`);
   }
-  out.push('', c.agree ? `The ${nm} and the ${nk} agree.` : `${c.differences.length} difference${c.differences.length === 1 ? '' : 's'}.`);
+  out.push('', c.agree ? l10n.t('The {0} and the {1} agree.', nm, nk) : c.differences.length === 1 ? l10n.t('1 difference.') : l10n.t('{0} differences.', c.differences.length));
   return out.join('\n');
 }

@@ -377,9 +377,9 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
     throw new CaptureEnvironmentError((e as Error).message);
   }
   const staleTraces = removeStaleTraces(records);
-  if (staleTraces.length) log(`removed trace instances left by earlier runs: ${staleTraces.join(', ')}`);
+  if (staleTraces.length) log(l10n.t('removed trace instances left by earlier runs: {0}', staleTraces.join(', ')));
   const stale = removeStaleNamespaces({ dir: records });
-  if (stale.length) log(`removed namespaces left by earlier runs: ${stale.join(', ')}`);
+  if (stale.length) log(l10n.t('removed namespaces left by earlier runs: {0}', stale.join(', ')));
 
   const h = new Holdings();
   h.ownersDir = records;
@@ -395,7 +395,7 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
       prefix, helperPath, python: PYTHON, end: o.end, ethtool: findTool('ethtool') !== undefined,
       devicePrefix: devicePrefix(process.pid, seq), ifindexBase: ifindexBase(process.pid, seq),
     });
-    for (const n of plan.notes) log(`note: ${n}`);
+    for (const n of plan.notes) log(l10n.t('note: {0}', n));
 
     // Namespaces are recorded before they exist, so that a failure half-way still removes them.
     for (const st of plan.setup) {
@@ -409,7 +409,7 @@ export async function captureScenario(s: Scenario, outDir: string, o: CaptureOpt
         throw new CaptureEnvironmentError(l10n.t('setting up the scenario failed at "{0}" ({1}): {2}', st.what, st.argv.join(' '), r.err));
       }
     }
-    log(`namespaces ${plan.namespaces.join(', ')} ready`);
+    log(l10n.t('namespaces {0} ready', plan.namespaces.join(', ')));
     const doc = await runCapture(s, plan, h, o, log);
     writeCaptureFiles(outDir, doc.frames, doc.doc, o.keepTrace ? doc.trace : undefined);
     return doc.doc;
@@ -488,10 +488,10 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
 
   // The kernel's events: tracing starts just before the schedule, once everything is set up.
   const noTrace = openCaptureTrace(plan, h);
-  if (noTrace) log(`the kernel's events are not recorded: ${noTrace}`);
+  if (noTrace) log(l10n.t('the kernel\'s events are not recorded: {0}', noTrace));
   else startTrace(h.trace!);
 
-  log(`running for ${(plan.helper.end / 1e9).toFixed(3)} s of real time`);
+  log(l10n.t('running for {0} s of real time', (plan.helper.end / 1e9).toFixed(3)));
   const resultLine = waitForLine(helper.stdout!, (l) => l.startsWith('{'), (plan.helper.end + plan.helper.lead) / 1e6 + 60_000, 'the socket helper', helper);
   helper.stdin!.write('go\n');
   let res: HelperResult;
@@ -612,9 +612,9 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
     doc.events = picked.events;
     doc.eventInfo = { tracepoints: h.trace.enabled.map((t) => t.split('/')[1]), missing: h.trace.missing.map((t) => t.split('/')[1]), setAside: picked.setAside, lost: trace.lost };
     if (trace.lost) notes.push(`the kernel's trace lost ${trace.lost} events (full buffers): the events are incomplete`);
-    log(`recorded ${picked.events.length} kernel events`);
+    log(l10n.t('recorded {0} kernel events', picked.events.length));
   }
-  log(`captured ${frames.length} frames, ${sends.length} calls`);
+  log(l10n.t('captured {0} frames, {1} calls', frames.length, sends.length));
   return { doc, frames: all.map((f) => f.frame), trace: trace?.text };
 }
 

@@ -299,9 +299,9 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
       tc = true;
       step(`link ${l.name}: qdisc pfifo_fast`, inNs(hostNs, ['tc', 'qdisc', 'replace', 'dev', dev, 'root', 'pfifo_fast']));
     }
-    if (!l.up) notes.push(`link ${l.name} is down: nothing is captured on it`);
+    if (!l.up) notes.push(l10n.t('link {0} is down: nothing is captured on it', l.name));
     if (l.type === 'ethernet') {
-      notes.push(`link ${l.name} is type ethernet: a veth stands in for it, so frames are not padded to 60 bytes and there is no pfifo_fast unless the qdisc is set`);
+      notes.push(l10n.t('link {0} is type ethernet: a veth stands in for it, so frames are not padded to 60 bytes and there is no pfifo_fast unless the qdisc is set', l.name));
     }
   });
 
@@ -317,7 +317,7 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
   const actions: HelperAction[] = [];
   const peerRoutes: SetupStep[] = [];
   for (const p of s.peers) {
-    if (p.replyDelay > 0) notes.push(`peer ${p.address}: reply-delay is not reproduced (it needs the netem qdisc); it answers as fast as Linux does`);
+    if (p.replyDelay > 0) notes.push(l10n.t('peer {0}: reply-delay is not reproduced (it needs the netem qdisc); it answers as fast as Linux does', p.address));
     if (p.silent) continue;
     const pns = nsOf(p.dev);
     const dev = peerDev(p.dev, p.lladdr);

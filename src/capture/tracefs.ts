@@ -5,6 +5,7 @@
 // to CLOCK_MONOTONIC (the helper's clock), and the instance removed on every way out. Function
 // tracing is never used: tracepoints only. What the trace says is read by trace-events.ts.
 
+import * as l10n from '@vscode/l10n';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -39,10 +40,10 @@ export function tracefsRoot(): string {
   for (const dir of [TRACEFS, '/sys/kernel/debug/tracing']) {
     if (fs.existsSync(path.join(dir, 'instances'))) return dir;
   }
-  if (!fs.existsSync(TRACEFS)) throw new Error(`${TRACEFS} does not exist (a kernel without tracefs)`);
+  if (!fs.existsSync(TRACEFS)) throw new Error(l10n.t('{0} does not exist (a kernel without tracefs)', TRACEFS));
   const r = spawnSync('mount', ['-t', 'tracefs', 'nodev', TRACEFS], { encoding: 'utf8', timeout: 10_000 });
   if (r.status !== 0 || !fs.existsSync(path.join(TRACEFS, 'instances'))) {
-    throw new Error(`cannot mount tracefs at ${TRACEFS}: ${(r.stderr ?? '').trim() || r.error?.message || `exit status ${r.status}`}`);
+    throw new Error(l10n.t('cannot mount tracefs at {0}: {1}', TRACEFS, (r.stderr ?? '').trim() || r.error?.message || `exit status ${r.status}`));
   }
   return TRACEFS;
 }
@@ -63,7 +64,7 @@ export function openTrace(root: string, name: string, filters: Record<string, st
   try {
     write(path.join(dir, 'tracing_on'), '0');
     const clocks = fs.readFileSync(path.join(dir, 'trace_clock'), 'utf8');
-    if (!/\bmono\b/.test(clocks)) throw new Error(`this kernel's trace has no mono clock (${clocks.trim()})`);
+    if (!/\bmono\b/.test(clocks)) throw new Error(l10n.t('this kernel\'s trace has no mono clock ({0})', clocks.trim()));
     write(path.join(dir, 'trace_clock'), 'mono');
     write(path.join(dir, 'buffer_size_kb'), String(BUFFER_KB));
     for (const tp of TRACEPOINTS) {
@@ -77,7 +78,7 @@ export function openTrace(root: string, name: string, filters: Record<string, st
         try {
           write(path.join(ev, 'filter'), f);
         } catch (e) {
-          throw new Error(`the filter "${f}" on ${tp} was refused (${(e as NodeJS.ErrnoException).code})`);
+          throw new Error(l10n.t('the filter "{0}" on {1} was refused ({2})', f, tp, (e as NodeJS.ErrnoException).code ?? (e as Error).message));
         }
       }
       write(path.join(ev, 'enable'), '1');
