@@ -42,7 +42,7 @@ export const LIMITS = {
   /** Debugger: segments (events, and calls repeated at one instant) in the index of a run. */
   debugSegments: 4_000_000,
   /** Debugger: frames it keeps for the Wire view and kpath/frames. */
-  debugFrames: 500_000,
+  debugFrames: 1_000_000,
   /** Debugger: log point lines, and trace lines, sent to the debug console between two stops. */
   consoleLines: 10_000,
 } as const;
