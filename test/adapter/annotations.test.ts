@@ -115,14 +115,7 @@ describe('kpath/annotations', () => {
 
   it('in Chinese when the session speaks Chinese', async () => {
     await s.stop();
-    const saved = process.env.KPATH_LANGUAGE;
-    process.env.KPATH_LANGUAGE = 'zh-cn';
-    try {
-      s = await new DapSession().start();
-    } finally {
-      if (saved === undefined) delete process.env.KPATH_LANGUAGE;
-      else process.env.KPATH_LANGUAGE = saved;
-    }
+    s = await new DapSession(undefined, { KPATH_LANGUAGE: 'zh-cn' }).start();
     const top = (await stopAt('ip_finish_output2'))[0];
     const a = await request<Annotations>('kpath/annotations', { path: top.source!.path });
     assert.equal(a.language, 'zh');

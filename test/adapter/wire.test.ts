@@ -203,14 +203,7 @@ describe('kpath/frameDetail', () => {
 
   it('speaks Chinese when the adapter does', async () => {
     await s.stop();
-    const saved = process.env.KPATH_LANGUAGE;
-    process.env.KPATH_LANGUAGE = 'zh-cn';
-    try {
-      s = await new DapSession().start();
-    } finally {
-      if (saved === undefined) delete process.env.KPATH_LANGUAGE;
-      else process.env.KPATH_LANGUAGE = saved;
-    }
+    s = await new DapSession(undefined, { KPATH_LANGUAGE: 'zh-cn' }).start();
     assert.equal(await s.launch({ scenario: DEFAULT_SCENARIO }), null);
     const d = (await s.dc.customRequest('kpath/frameDetail', { index: 3 })).body;
     const ip = (d.layers as Node[])[2];

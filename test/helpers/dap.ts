@@ -30,8 +30,8 @@ export interface StopView {
   frames: DebugProtocol.StackFrame[];
 }
 
-function adapterEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+function adapterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   // The test runner marks its children; the adapter is not a test file.
   delete env.NODE_TEST_CONTEXT;
   return env;
@@ -44,11 +44,14 @@ export class DapSession {
   private wake: (() => void)[] = [];
   capabilities: DebugProtocol.Capabilities = {};
 
-  /** `program`: the adapter to run (the built dist/dap.js, or one installed from the package). */
-  constructor(program = DAP) {
+  /**
+   * `program`: the adapter to run (the built dist/dap.js, or one installed from the package);
+   * `env`: variables set for it beside this process's (KPATH_LANGUAGE: 'zh-cn' for a Chinese one).
+   */
+  constructor(program = DAP, env: NodeJS.ProcessEnv = {}) {
     if (!fs.existsSync(program)) throw new Error(`${program} does not exist: build first (npm run build)`);
     // Run from a neutral directory so nothing relies on the repository being the working directory.
-    this.dc = new DebugClient(process.execPath, program, 'kpath', { cwd: os.tmpdir(), env: adapterEnv() });
+    this.dc = new DebugClient(process.execPath, program, 'kpath', { cwd: os.tmpdir(), env: adapterEnv(env) });
     this.dc.defaultTimeout = TIMEOUT_MS;
     const emit = this.dc.emit.bind(this.dc);
     this.dc.emit = (name: string | symbol, ...rest: unknown[]): boolean => {
