@@ -30,7 +30,7 @@ export interface Qdisc {
 export class NetDevice {
   ifindex: number;
   name: string;
-  type: 'veth' | 'ethernet' | 'loopback';
+  type: 'veth' | 'ethernet' | 'vlan' | 'loopback';
   mtu: number;
   dev_addr: Uint8Array;
   broadcast = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);

@@ -62,6 +62,8 @@ export function formatNftStatement(s: NftStatement): string {
       return `ip ttl set ${s.value}`;
     case 'dscp-set':
       return `ip dscp set ${dscpName(s.value) ?? s.value}`;
+    case 'dup':
+      return `dup to ${s.address}${s.dev ? ` device ${s.dev}` : ''}`;
   }
 }
 

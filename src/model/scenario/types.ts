@@ -17,6 +17,8 @@ export interface Scenario {
   links: Link[];
   addrs: Addr[];
   routes: Route[];
+  /** Policy routing rules (`rule add ...`), tried before the kernel's own rules (local, main, default). */
+  rules: Rule[];
   neighs: StaticNeigh[];
   sysctls: Sysctl[];
   nft: NftRule[];
@@ -28,16 +30,23 @@ export interface Scenario {
   run?: number;
 }
 
-/** `link add NAME [type veth|ethernet] [mtu N] [address MAC] [qdisc noqueue|pfifo_fast] [txqueuelen N] [offload on|off] [down]` */
+/**
+ * `link add NAME [type veth|ethernet] [mtu N] [address MAC] [qdisc noqueue|pfifo_fast] [txqueuelen N] [offload on|off] [down]`,
+ * or an 802.1Q VLAN device on a link written before it: `link add NAME link PARENT type vlan id N [mtu N] [address MAC] [down]`.
+ */
 export interface Link {
   name: string;
-  /** veth: a virtual device (noqueue, never pads); ethernet: a physical NIC (pfifo_fast, pads to 60). */
-  type: 'veth' | 'ethernet';
+  /** veth: a virtual device (noqueue, never pads); ethernet: a physical NIC (pfifo_fast, pads to 60); vlan: 802.1Q on `parent`. */
+  type: 'veth' | 'ethernet' | 'vlan';
+  /** vlan only: the link the VLAN device sends through (a veth or ethernet link). */
+  parent?: string;
+  /** vlan only: the VLAN ID, 1..4094. */
+  vlanId?: number;
   mtu: number; // 68..65535 (default 1500)
   address: string; // lower-case aa:bb:cc:dd:ee:ff; default 02:00:00:00:00:NN by link order (NN = index+1)
   qdisc: 'noqueue' | 'pfifo_fast'; // default: noqueue for veth, pfifo_fast for ethernet
   txqueuelen: number; // default 1000
-  /** TX checksum offload (and with it TSO/GSO, and UFO on 4.9). Default off, as in the reference captures. */
+  /** TX checksum offload (and with it TSO/GSO, UFO on 4.9, and VLAN tag insertion). Default off, as in the reference captures. */
   offload: boolean;
   up: boolean; // default true
   pos: Pos;
@@ -51,7 +60,7 @@ export interface Addr {
   pos: Pos;
 }
 
-/** `route add PREFIX|default [via A] [dev NAME] [mtu N] [src A]` (at least one of via, dev) */
+/** `route add PREFIX|default [via A] [dev NAME] [mtu N] [src A] [table N|main]` (at least one of via, dev) */
 export interface Route {
   /** Destination network address (host bits zero), "0.0.0.0" for default. */
   dst: string;
@@ -60,6 +69,26 @@ export interface Route {
   dev?: string;
   mtu?: number;
   src?: string;
+  /** Routing table, 1..4294967295 except 255 (local); absent means main (254). */
+  table?: number;
+  pos: Pos;
+}
+
+/**
+ * `rule add [priority N] [fwmark N[/MASK]] [from PREFIX] [to PREFIX] [oif NAME] lookup N|main`:
+ * an FR_ACT_TO_TBL rule of the IPv4 policy database (net/ipv4/fib_rules.c).
+ */
+export interface Rule {
+  /** Preference; absent means the kernel's choice (one below the lowest user rule, starting at 32765). */
+  priority?: number;
+  fwmark?: number;
+  /** Mask for fwmark (default 0xffffffff). */
+  fwmask?: number;
+  from?: { address: string; prefix: number };
+  to?: { address: string; prefix: number };
+  oif?: string;
+  /** Table to look up (254 for main). */
+  table: number;
   pos: Pos;
 }
 
@@ -79,10 +108,14 @@ export interface Sysctl {
   pos: Pos;
 }
 
-/** `nft add rule ip TABLE postrouting MATCH... STATEMENT...` */
+/**
+ * `nft add rule ip TABLE CHAIN MATCH... STATEMENT...`. CHAIN is postrouting (NF_INET_POST_ROUTING) or
+ * output (NF_INET_LOCAL_OUT; filter or mangle only). The mangle output chain is nft's `type route`
+ * chain: when it changes the mark, addresses or TOS, ip_route_me_harder looks the route up again.
+ */
 export interface NftRule {
   table: 'filter' | 'nat' | 'mangle';
-  chain: 'postrouting';
+  chain: 'postrouting' | 'output';
   matches: NftMatch[];
   statements: NftStatement[];
   /** The rule as written, after `nft add rule ip` (for display). */
@@ -105,7 +138,9 @@ export type NftStatement =
   | { kind: 'masquerade' }
   | { kind: 'mark-set'; value: number }
   | { kind: 'ttl-set'; value: number }
-  | { kind: 'dscp-set'; value: number };
+  | { kind: 'dscp-set'; value: number }
+  /** `dup to A [device NAME]` (nf_dup_ipv4): a copy routed to A (through NAME when given) and sent by ip_local_out. */
+  | { kind: 'dup'; address: string; dev?: string };
 
 /** `peer A lladdr MAC [dev NAME] [silent] [up-at DUR] [reply-delay DUR]` */
 export interface Peer {
@@ -167,6 +202,7 @@ export function emptyScenario(): Scenario {
     links: [],
     addrs: [],
     routes: [],
+    rules: [],
     neighs: [],
     sysctls: [],
     nft: [],
