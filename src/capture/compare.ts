@@ -479,10 +479,22 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
       .filter((c) => c.time >= 0 && c.proto === PROTO[ip0.protocol] && (c.to ?? '').split(':')[0] === ip0.dst)
       .map((c) => c.time)
       .sort((x, y) => x - y);
+    let count = -1;
     let n = -1;
+    // A copy (nft dup) carries its datagram's ID: it is no datagram of a call of its own, and its
+    // ID was chosen at its datagram's call.
+    const seen = new Map<number, number>();
     return list.map((i) => {
       const f = F[i];
-      if (f.decoded.ip!.fragOffset === 0) n++;
+      const ip = f.decoded.ip!;
+      if (ip.fragOffset === 0) {
+        const earlier = ip.id === 0 ? undefined : seen.get(ip.id);
+        if (earlier !== undefined) n = earlier;
+        else {
+          n = ++count;
+          if (ip.id !== 0) seen.set(ip.id, n);
+        }
+      }
       if (f.dir !== 'tx' || !calls.length) return [f.time, f.time];
       let last = -1;
       for (const t of calls) if (t <= f.time) last = t;
@@ -504,9 +516,31 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
   const relName: Record<string, string> = {
     zero: 'is 0', shared: 'the same ID', ascending: 'the next ID (ascending)', unrelated: 'an unrelated ID',
   };
+  // The datagram a frame copies (nft dup): the earlier first fragment of the flow with its ID.
+  const copies = (F: CmpFrame[], list: number[]): (number | undefined)[] => {
+    const first = new Map<number, number>();
+    return list.map((i, pos) => {
+      const ip = F[i].decoded.ip!;
+      if (ip.fragOffset !== 0 || ip.id === 0) return undefined;
+      const earlier = first.get(ip.id);
+      if (earlier === undefined) first.set(ip.id, pos);
+      return earlier;
+    });
+  };
   for (const list of flows.values()) {
     const wm = windows(model, M, list.map((x) => x[0]));
     const wk = windows(kernel, K, list.map((x) => x[1]));
+    const cm = copies(M, list.map((x) => x[0]));
+    const ck = copies(K, list.map((x) => x[1]));
+    for (let i = 0; i < list.length; i++) {
+      if (cm[i] === ck[i]) continue;
+      const [a, b] = list[i];
+      const of = (F: CmpFrame[], x: number | undefined, side: number): string => (x === undefined ? l10n.t('a datagram of its own') : l10n.t('a copy of frame #{0} (ID {1})', list[x][side] + 1, F[list[x][side]].decoded.ip!.id));
+      add(rowOfPair.get(a)!, {
+        kind: 'ip-id', field: 'ip.id', model: `${M[a].decoded.ip!.id}: ${of(M, cm[i], 0)}`, kernel: `${K[b].decoded.ip!.id}: ${of(K, ck[i], 1)}`,
+        rule: l10n.t('a copy (nft dup) carries the IP ID of the datagram it copies'),
+      });
+    }
     for (let i = 1; i < list.length; i++) {
       const [pa, pb] = list[i - 1];
       const [ca, cb] = list[i];

@@ -22,6 +22,7 @@ import { CAPTURE_DOC_VERSION, scenarioDigest } from './capture-doc';
 import { OWNERS_DIR, OWN_NS_RE, forgetOwner, ownerGone, ownersDir, readOwner, recordOwner, recordedNamespaces, selfOwner, type Owner } from './owners';
 import { tracefsRoot, openTrace, startTrace, stopTrace, readTrace, closeTrace, staleInstances, type TraceInstance } from './tracefs';
 import { parseTrace, hostEvents } from './trace-events';
+import { vlanProblems } from './vlan-support';
 
 /** A problem with the machine or the input, not a fault in kpath: the command exits 2. */
 export class CaptureEnvironmentError extends Error {}
@@ -104,6 +105,7 @@ export function preflight(s: Scenario): Preflight {
   else if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     problems.push(l10n.t('capturing needs root (it creates network namespaces and veth devices): run it with sudo'));
   }
+  problems.push(...vlanProblems(s));
   problems.push(...captureLimitProblems(s));
   const entries = neighbourEntries(s);
   if (entries > MAX_NEIGHBOURS) {

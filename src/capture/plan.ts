@@ -16,8 +16,9 @@
 // namespaces, so that is how the capture tells its own events from those of other namespaces.
 
 import * as l10n from '@vscode/l10n';
-import type { Scenario, Send, Link } from '../model/scenario/types';
+import type { Scenario, Send, Link, Rule } from '../model/scenario/types';
 import { findSysctl } from '../model/scenario/sysctl';
+import { formatNftRule } from '../model/scenario/nft';
 import { buildIpOptions } from '../model/wire/ipv4';
 import { parseIpv4, prefixMask, formatIpv4 } from '../model/wire/addr';
 import type { HelperAction, HelperPlan, HelperSend } from './helper-py';
@@ -364,8 +365,10 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
     if (r.dev) argv.push('dev', kn(r.dev));
     if (r.src) argv.push('src', r.src);
     if (r.mtu !== undefined) argv.push('mtu', String(r.mtu));
-    step(`route ${r.prefix === 0 ? 'default' : `${r.dst}/${r.prefix}`}`, argv);
+    if (r.table !== undefined) argv.push('table', String(r.table));
+    step(`route ${r.prefix === 0 ? 'default' : `${r.dst}/${r.prefix}`}${r.table !== undefined ? ` table ${r.table}` : ''}`, argv);
   }
+  for (const r of s.rules ?? []) step(`rule lookup ${r.table}`, ruleArgv(r, hostNs, kn));
   for (const n of s.neighs) {
     step(`neigh ${n.address}`, ['ip', '-n', hostNs, 'neigh', 'replace', n.address, 'lladdr', n.lladdr, 'dev', kn(n.dev), 'nud', n.nud]);
   }
@@ -402,11 +405,35 @@ export function planCapture(s: Scenario, o: PlanOptions): CapturePlan {
   };
 }
 
+/**
+ * `ip rule add` for a policy routing rule. Without a priority the kernel picks one (one below the
+ * lowest rule after the local table's, 32765 for the first), as the model does; without a mask
+ * a fwmark is matched whole (the kernel's default mask for a non-zero mark is 0xffffffff).
+ */
+export function ruleArgv(r: Rule, ns: string, kn: (dev: string) => string = (d) => d): string[] {
+  const argv = ['ip', '-n', ns, 'rule', 'add'];
+  if (r.priority !== undefined) argv.push('pref', String(r.priority));
+  if (r.fwmark !== undefined) argv.push('fwmark', `0x${r.fwmark.toString(16)}${r.fwmask !== undefined ? `/0x${r.fwmask.toString(16)}` : ''}`);
+  if (r.from) argv.push('from', `${r.from.address}/${r.from.prefix}`);
+  if (r.to) argv.push('to', `${r.to.address}/${r.to.prefix}`);
+  if (r.oif !== undefined) argv.push('oif', kn(r.oif));
+  argv.push('lookup', String(r.table));
+  return argv;
+}
+
+/**
+ * The chain of each table and hook, at the priorities of iptables' tables, which the model
+ * follows (mangle, filter, then NAT). The mangle output chain is a `type route` chain: when it
+ * changes the mark, an address or the TOS, the kernel looks the route up again
+ * (ip_route_me_harder), as iptables' mangle OUTPUT does.
+ */
 const CHAIN: Record<string, string> = {
-  // The priorities of iptables' tables, which the model follows: mangle, filter, then SNAT.
-  mangle: 'type filter hook postrouting priority -150;',
-  filter: 'type filter hook postrouting priority 0;',
-  nat: 'type nat hook postrouting priority 100;',
+  'mangle postrouting': 'type filter hook postrouting priority -150;',
+  'filter postrouting': 'type filter hook postrouting priority 0;',
+  'nat postrouting': 'type nat hook postrouting priority 100;',
+  'mangle output': 'type route hook output priority -150;',
+  'filter output': 'type filter hook output priority 0;',
+  'nat output': 'type nat hook output priority -100;',
 };
 
 /**
@@ -419,20 +446,14 @@ export function nftScript(s: Scenario, kn: (dev: string) => string = (d) => d): 
   const tables = [...new Set(s.nft.map((r) => r.table))];
   for (const t of tables) {
     lines.push(`add table ip ${t}`);
-    lines.push(`add chain ip ${t} postrouting { ${CHAIN[t]} }`);
+    const chains = [...new Set(s.nft.filter((r) => r.table === t).map((r) => r.chain))];
+    for (const c of chains) lines.push(`add chain ip ${t} ${c} { ${CHAIN[`${t} ${c}`]} }`);
   }
   for (const r of s.nft) {
-    // The rule as written after `nft add rule ip`: "TABLE postrouting MATCH... STATEMENT...".
-    const words = r.text.trim().split(/\s+/);
-    const devs = words.map((w, i) => (i > 0 && (words[i - 1] === 'oif' || words[i - 1] === 'oifname') ? renameDev(w, kn) : w));
-    lines.push(`add rule ip ${r.table} postrouting ${devs.slice(2).join(' ')}`);
+    // Rebuilt from the parsed rule, with the devices it names (oif, dup's device) as the kernel names them.
+    const matches = r.matches.map((m) => (m.kind === 'oif' ? { ...m, name: kn(m.name) } : m));
+    const statements = r.statements.map((x) => (x.kind === 'dup' && x.dev !== undefined ? { ...x, dev: kn(x.dev) } : x));
+    lines.push(`add rule ip ${formatNftRule({ table: r.table, chain: r.chain, matches, statements })}`);
   }
   return lines.join('\n') + '\n';
-}
-
-/** A device name in a rule, bare or quoted, as the kernel names it. */
-function renameDev(word: string, kn: (dev: string) => string): string {
-  const m = /^(")?([^"]*)(")?$/.exec(word);
-  if (!m) return word;
-  return `${m[1] ?? ''}${kn(m[2])}${m[3] ?? ''}`;
 }

@@ -9,6 +9,7 @@ import { captureEnd, captureScenario, CaptureEnvironmentError, preflight, prefli
 import { UsageError } from './args';
 import { LimitError } from '../model/scenario/limits';
 import { OutDirError, prepareOutDir } from '../capture/outdir';
+import { vlanProblems } from '../capture/vlan-support';
 import { ScenarioErrors } from './run';
 
 /** Reads and parses a scenario file; errors are UsageError (unreadable) or ScenarioError. */
@@ -53,6 +54,9 @@ export async function captureCommand(argv: string[], write: (s: string) => void)
     if (pos.length !== 2) throw new UsageError(l10n.t('{0} needs a scenario file and an output directory (see {1})', 'kpath capture', 'kpath capture --help'));
     const [file, outDir] = pos;
     const { scenario } = loadScenarioFile(file);
+    // A kernel without 802.1Q cannot take a VLAN link: refused before OUTDIR is made.
+    const vlan = vlanProblems(scenario);
+    if (vlan.length) throw new CaptureEnvironmentError(vlan.join('\n'));
     // Before the capture: a result that could not be written would be lost after it.
     prepareOutDir(outDir, force);
     const pre = preflight(scenario);

@@ -204,6 +204,28 @@ describe('compare: IP IDs by their relations', () => {
     assert.deepEqual(c.differences.filter((d) => d.kind === 'ip-id'), []);
   });
 
+  it('copies (nft dup) share their datagram\'s ID and are bounded by its call, on a second link', () => {
+    // Three calls 100 ms apart; each copy leaves on veth1 at once, the originals wait for ARP on
+    // veth0 and leave together at 1 s. The kernel's IDs step by up to the jiffies between calls.
+    const calls = [0, 100, 200].map((t, i) => send(i, t * MS));
+    const copy = (t: number, id: number): CmpFrame => ({ ...udp(t, { id }), dev: 'veth1' });
+    const frames = (ids: number[], dt: number): CmpFrame[] => [
+      ...ids.map((id, i) => copy(i * 100 * MS + dt, id)),
+      ...ids.map((id, i) => udp(1000 * MS + dt + i * 0.002 * MS, { id })),
+    ];
+    const model = side(frames([100, 101, 102], 0), calls);
+    const c = compare(model, side(frames([7000, 7010, 7030], 0.1 * MS), calls));
+    assert.deepEqual(c.differences, []);
+    assert.equal(c.rows.filter((r) => r.model !== undefined && r.kernel !== undefined).length, 6);
+    // An original whose ID is not its copy's differs.
+    const broken = frames([7000, 7010, 7030], 0.1 * MS);
+    broken[4].decoded.ip!.id = 7011;
+    const d = compare(model, side(broken, calls)).differences;
+    assert.equal(d[0].kernelFrame, 4);
+    assert.match(d[0].model, /^101: a copy of frame #2 \(ID 101\)$/);
+    assert.match(d[0].kernel, /^7011: a datagram of its own$/);
+  });
+
   it('a new random start (a connected socket) is unrelated on both sides', () => {
     const calls = [send(0, 0), send(1, 1 * MS)];
     const model = side([udp(0, { id: 10 }), udp(1 * MS, { id: 30000 })], calls);

@@ -105,6 +105,56 @@ nft add rule ip nat postrouting oif veth0 snat to 192.0.2.77
     ].join('\n'));
   });
 
+  it('routes in other tables and policy rules: ip route ... table N, ip rule add ... lookup N, devices by their kernel names', () => {
+    const s = parseScenario(`${BASE}link add veth1 address 02:00:00:00:00:02
+addr add 198.51.100.1/24 dev veth1
+route add default via 192.0.2.254
+`, 'x.kpath');
+    const pos = { line: 9, col: 1 };
+    s.routes.push({ dst: '0.0.0.0', prefix: 0, via: '198.51.100.254', dev: 'veth1', table: 100, pos });
+    s.rules.push(
+      { fwmark: 7, table: 100, pos },
+      { priority: 100, fwmark: 0x10, fwmask: 0xf0, from: { address: '192.0.2.0', prefix: 24 }, to: { address: '203.0.113.0', prefix: 24 }, oif: 'veth1', table: 254, pos },
+    );
+    const p = planCapture(s, { prefix: 'kpath-4242-0', helperPath: '/tmp/h.py', end: 1e9, devicePrefix: 'k4242_0_' });
+    const cmds = p.setup.map((x) => x.argv.join(' '));
+    assert.ok(cmds.includes('ip -n kpath-4242-0-h route add default via 192.0.2.254 dev k4242_0_h0'));
+    assert.ok(cmds.includes('ip -n kpath-4242-0-h route add default via 198.51.100.254 dev k4242_0_h1 table 100'));
+    // Without a priority the kernel picks one, as the model does.
+    assert.ok(cmds.includes('ip -n kpath-4242-0-h rule add fwmark 0x7 lookup 100'));
+    assert.ok(cmds.includes('ip -n kpath-4242-0-h rule add pref 100 fwmark 0x10/0xf0 from 192.0.2.0/24 to 203.0.113.0/24 oif k4242_0_h1 lookup 254'));
+    // Rules come after the devices and routes they name, in the scenario's order.
+    const at = (c: string): number => cmds.findIndex((x) => x.startsWith(c));
+    assert.ok(at('ip -n kpath-4242-0-h link set dev k4242_0_h1 up') < at('ip -n kpath-4242-0-h rule add fwmark'));
+    assert.ok(at('ip -n kpath-4242-0-h rule add fwmark') < at('ip -n kpath-4242-0-h rule add pref 100'));
+  });
+
+  it('nft output chains: filter at priority 0, mangle as a route chain at -150; dup names its device as the kernel does', () => {
+    const s = parseScenario(`${BASE}link add veth1 address 02:00:00:00:00:02
+nft add rule ip filter postrouting udp dport 9100 drop
+`, 'x.kpath');
+    const pos = { line: 9, col: 1 };
+    const rule = (table: 'filter' | 'mangle', chain: 'output' | 'postrouting', statements: import('../../src/model/scenario/types').NftStatement[], matches: import('../../src/model/scenario/types').NftMatch[] = []) =>
+      s.nft.push({ table, chain, matches, statements, text: '', pos });
+    rule('mangle', 'output', [{ kind: 'mark-set', value: 7 }], [{ kind: 'l4port', proto: 'udp', field: 'dport', value: 9999 }]);
+    rule('filter', 'output', [{ kind: 'dup', address: '198.51.100.254', dev: 'veth1' }], [{ kind: 'oif', name: 'veth0' }]);
+    rule('filter', 'postrouting', [{ kind: 'dup', address: '192.0.2.9' }]);
+    rule('filter', 'output', [{ kind: 'drop' }], [{ kind: 'l4port', proto: 'udp', field: 'dport', value: 7 }]);
+    assert.equal(nftScript(s, (d) => `k_${d}`), [
+      'add table ip filter',
+      'add chain ip filter postrouting { type filter hook postrouting priority 0; }',
+      'add chain ip filter output { type filter hook output priority 0; }',
+      'add table ip mangle',
+      'add chain ip mangle output { type route hook output priority -150; }',
+      'add rule ip filter postrouting udp dport 9100 drop',
+      'add rule ip mangle output udp dport 9999 meta mark set 7',
+      'add rule ip filter output oif k_veth0 dup to 198.51.100.254 device k_veth1',
+      'add rule ip filter postrouting dup to 192.0.2.9',
+      'add rule ip filter output udp dport 7 drop',
+      '',
+    ].join('\n'));
+  });
+
   it('the calls run in the model\'s order, with the model\'s numbering, in every test scenario', () => {
     const files = fs.readdirSync(SCENARIOS).filter((f) => f.endsWith('.kpath') && f !== 'p-neigh-table-full.kpath');
     for (const f of files) {
