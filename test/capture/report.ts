@@ -59,8 +59,17 @@ export function conformanceMarkdown(results: CaseResult[], known: KnownDifferenc
   out.push('## How the captures are made');
   out.push('');
   out.push('- One network namespace for the host and one per link for its peers, a veth pair per link with the');
-  out.push("  scenario's names, MACs, MTUs and addresses, and the routes, static neighbours, sysctls and nft rules");
-  out.push('  (the nft tables get postrouting chains at the priorities of iptables\' mangle, filter and nat).');
+  out.push("  scenario's names, MACs, MTUs and addresses, and the routes (in the tables they name), policy rules,");
+  out.push('  static neighbours, sysctls and nft rules. `rule add` becomes `ip rule add` with the same selectors and');
+  out.push("  table; a rule without a priority gets the kernel's choice, as in the model (32765, then one below the");
+  out.push("  lowest rule after the local table's). The nft tables get postrouting chains at the priorities of");
+  out.push("  iptables' mangle, filter and nat (-150, 0, 100) and output chains for filter (`type filter hook output");
+  out.push('  priority 0`) and mangle (`type route hook output priority -150`: a route chain, so that a mark, address');
+  out.push("  or TOS it changes makes the kernel look the route up again, as iptables' mangle OUTPUT does); the");
+  out.push("  device of `dup to A device NAME` is given by the capture's name for it.");
+  out.push('- A scenario with an 802.1Q VLAN link is refused before anything is built when the kernel has no 802.1Q');
+  out.push('  support (`/proc/net/vlan`, a test VLAN in an anonymous namespace of its own, or the kernel\'s');
+  out.push('  configuration), naming the link\'s file, line and column ([below](#vlan)).');
   out.push("- TX checksum offload, TSO and GSO off on both ends of each veth (the scenarios' `offload off`), as in the");
   out.push("  reference captures of docs/kernel.md §13. lo's offload cannot be turned off.");
   out.push('- IPv6 off in every namespace (no router solicitations or MLD reports on the links).');
@@ -96,7 +105,8 @@ export function conformanceMarkdown(results: CaseResult[], known: KnownDifferenc
   out.push('');
   out.push('- IP IDs by their relation to the previous ID of the same source, destination and protocol: 0 on both');
   out.push('  sides or neither, shared (fragments of one datagram), ascending by at most the jiffies between the calls');
-  out.push('  that made them, or unrelated (a new random start);');
+  out.push('  that made them, or unrelated (a new random start); a copy made by `dup` carries the ID of the datagram');
+  out.push('  it copies, so which frames copy which (the same ID as an earlier datagram of the flow) must match too;');
   out.push('- ephemeral ports and ICMP echo identifiers one to one, TCP sequence numbers and timestamps by one offset');
   out.push('  per direction;');
   out.push('- times by their cause: a frame the model sends at the same instant as the event before it must follow that');
@@ -112,6 +122,8 @@ export function conformanceMarkdown(results: CaseResult[], known: KnownDifferenc
   out.push('statistics, and the neighbour table (states, MACs, probes) as `ip neigh` shows it.');
   out.push('');
   out.push(...EVENTS_SECTION);
+  out.push('');
+  out.push(...FACTS_SECTION);
   out.push('');
   out.push('## Behaviours reproduced');
   out.push('');
@@ -222,4 +234,72 @@ const EVENTS_SECTION = [
   'times are not compared (the frames\' are); events of other namespaces are never compared, and a',
   "tracepoint one side's kernel lacks is not compared. A capture without events (an older one, or a",
   'kernel without tracefs) is compared on its frames alone.',
+];
+
+/** What this kernel does with policy routing, the LOCAL_OUT chains and dup, as found by hand before the captures, and what it cannot show. */
+const FACTS_SECTION = [
+  '## Policy routing, output chains and dup on this kernel',
+  '',
+  'Found by hand on Linux 6.18.44 before the captures were made, then checked by them. The set-up: a host',
+  'namespace H with eth0 (192.0.2.1/24, MAC 02:00:00:00:00:01) on a veth to a namespace holding 192.0.2.254',
+  '(02:00:00:00:00:aa), and eth1 (198.51.100.1/24, 02:00:00:00:00:02) on a veth to a namespace holding the',
+  'gateway 198.51.100.254 (02:00:00:00:00:bb); TX checksum offload off, IPv6 off; tcpdump on eth0 and eth1;',
+  "the tracepoints as `kpath capture` records them.",
+  '',
+  '```sh',
+  'ip -n H route add default via 192.0.2.254 dev eth0',
+  'ip -n H route add default via 198.51.100.254 dev eth1 table 100',
+  'ip -n H rule add fwmark 7 lookup 100            # priority 32765, before main (32766)',
+  "ip netns exec H nft -f - <<'EOF'",
+  'add table ip mangle',
+  'add chain ip mangle output { type route hook output priority -150; }',
+  'add rule ip mangle output udp dport 9999 meta mark set 7',
+  'EOF',
+  '# a UDP socket in H: sendto(100 bytes, 203.0.113.5:9999)',
+  '```',
+  '',
+  '- **Rerouting by mark (ip_route_me_harder).** Nothing leaves eth0 and no neighbour entry is made there:',
+  '  the route is looked up again at LOCAL_OUT, before any neighbour is. On eth1: `ARP who-has 198.51.100.254',
+  '  tell 192.0.2.1`, the reply, then the datagram to 02:00:00:00:00:bb, source 192.0.2.1, DF, TTL 64, valid',
+  "  checksums. The source stays the one the first route chose (the new lookup starts from the header's",
+  "  source, and 198.51.100.1 is never used); the ARP request's sender is that source too, as it is local",
+  '  (arp_announce 0). Events: neigh_create 198.51.100.254 on eth1, INCOMPLETE -> REACHABLE, the datagram',
+  '  flushed from the queue. sendto returns 100.',
+  '- **dup in postrouting.** `add chain ip filter postrouting { type filter hook postrouting priority 0; }`,',
+  '  `add rule ip filter postrouting udp dport 9999 dup to 198.51.100.254 device eth1`, a datagram to',
+  '  192.0.2.254:9999 with neither neighbour known: the copy goes first and all the way: ARP on eth1 (sender',
+  '  192.0.2.1), the reply, the copy to 02:00:00:00:00:bb with its IP destination unchanged (192.0.2.254); only',
+  "  then does the original continue: ARP on eth0, the reply, the original. With both neighbours known the",
+  '  copy still leaves first, a few microseconds ahead. The copy has the same IP ID and TTL as the original',
+  '  (TTL is lowered only for copies made in PREROUTING or INPUT), DF set even when the original has none',
+  '  (IP_PMTUDISC_DONT), and a valid header checksum (computed again by ip_local_out).',
+  '- **dup in the output chain** (`type filter hook output priority 0`): the same order and fields. A 3000 B',
+  '  datagram sent with IP_PMTUDISC_DONT: the copy leaves as three fragments on eth1 (1514, 1514, 82 bytes,',
+  '  one ID, no DF: fragmenting rewrites the flags), then the original\'s three on eth0, with the same ID.',
+  '- **Counters.** Each copy goes through __ip_local_out, so it counts in Ip.OutRequests (and Ip.OutTransmits',
+  "  for each frame, FragOKs/FragCreates when fragmented) but not in Udp.OutDatagrams: three datagrams with",
+  '  two copies gave Ip.OutRequests 5 and Udp.OutDatagrams 3.',
+  '- **A copy to a host that never answers** (`dup to 198.51.100.77 device eth1`, nobody there): three ARP',
+  '  requests on eth1 about 1 s apart, then at FAILED the copy is freed (NEIGH_FAILED) and an ICMP host',
+  '  unreachable about it (inner destination 192.0.2.254, the original\'s) goes to 192.0.2.1 over lo. It',
+  "  reaches the original's socket: with IP_RECVERR its error queue holds EHOSTUNREACH (origin ICMP, type 3,",
+  "  code 1, offender 192.0.2.1), and the socket's pending error is EHOSTUNREACH. The original itself was",
+  '  delivered at once.',
+  '- **A drop in the output chain** (`add rule ip filter output udp dport 9999 drop`): sendto returns EPERM',
+  '  (as for a drop in postrouting); nothing is sent and no neighbour entry is made; kfree_skb reason',
+  '  NETFILTER_DROP; each dropped datagram counts Ip.OutRequests (counted before the LOCAL_OUT hook) and',
+  '  Ip.OutDiscards. A 3000 B datagram is dropped whole before fragmenting: NETFILTER_DROP, then its two',
+  '  frag_list parts freed with it (NOT_SPECIFIED, skb_release_data).',
+  '',
+  '<a id="vlan"></a>**802.1Q VLANs cannot be captured here.** This kernel was built without CONFIG_VLAN_8021Q',
+  '(`zcat /proc/config.gz | grep VLAN_8021Q` says `# CONFIG_VLAN_8021Q is not set`) and cannot load modules,',
+  'so `ip link add link eth0 name eth0.10 type vlan id 10` fails with "Error: Unknown device type." `kpath',
+  'capture` finds this out before it builds anything (`src/capture/vlan-support.ts`: `/proc/net/vlan`, then',
+  'that command on a veth pair in an anonymous namespace made with `unshare --net`, which leaves nothing',
+  "behind, then the kernel's configuration) and refuses, naming the VLAN link's file, line and column;",
+  '`kpath compare` without `--capture` says the same. The VLAN scenarios of `test/scenarios` are therefore',
+  "checked only against the kernel's source (net/8021q/vlan_dev.c, vlan_core.c; see docs/kernel.md), not",
+  'against frames. What would unblock it: a machine whose kernel has 802.1Q (CONFIG_VLAN_8021Q=y, or =m with',
+  'the 8021q module loadable), and `kpath capture` building VLAN links (a VLAN device on the host\'s end of',
+  "the parent's veth and one with the same ID on the peers' end), which it does not do yet.",
 ];
