@@ -65,6 +65,9 @@ const NFT_NEXT: Record<string, Slot> = {
   oif: { value: 'dev' },
   oifname: { value: 'dev' },
   snat: { words: pick(KEYWORDS, 'to') },
+  dup: { words: pick(KEYWORDS, 'to') },
+  to: { value: 'addr' },
+  device: { value: 'dev' },
 };
 
 /** The fixed words of a statement, before its options, given the words read so far. */
@@ -79,12 +82,14 @@ function positional(statement: StatementWord, before: readonly Token[]): Slot[] 
       return [add, { value: 'prefix' }];
     case 'route':
       return [add, { words: pick(KEYWORDS, 'default'), value: 'prefix' }];
+    case 'rule':
+      return [add];
     case 'neigh':
       return [add, { value: 'addr' }];
     case 'sysctl':
       return before[1]?.text === '-w' ? [{ words: pick(KEYWORDS, '-w') }, { value: 'key' }, {}, { value: 'int' }] : [{ value: 'key', words: pick(KEYWORDS, '-w') }, {}, { value: 'int' }];
     case 'nft':
-      return [add, { words: pick(KEYWORDS, 'rule') }, { words: { ip: NFT_RULE_WORDS.ip } }, { words: TABLES }, { words: pick(KEYWORDS, 'postrouting') }];
+      return [add, { words: pick(KEYWORDS, 'rule') }, { words: { ip: NFT_RULE_WORDS.ip } }, { words: TABLES }, { words: pick(KEYWORDS, 'postrouting', 'output') }];
     case 'peer':
       return [{ value: 'addr' }];
     case 'join':

@@ -9,8 +9,8 @@
 
 import { ITEM_FIELDS, SCENARIO_FIELDS } from '../model/scenario/object';
 import { SYSCTLS } from '../model/scenario/sysctl';
-import { DSCP_NAMES, KERNELS, LIMITS, LINK_TYPES, NFT_PROTOCOLS, NFT_TABLES, NUD_STATES, PMTU_MODES, QDISCS, SEND_PROTOS } from '../model/scenario/vocabulary';
-import { ADDR_WORDS, LINK_WORDS, NEIGH_WORDS, PEER_WORDS, ROUTE_WORDS, SEND_WORDS, STATEMENT_WORDS, type WordDoc } from '../model/scenario/words';
+import { DSCP_NAMES, KERNELS, LIMITS, LINK_TYPES, NFT_CHAINS, NFT_PROTOCOLS, NFT_TABLES, NUD_STATES, PMTU_MODES, QDISCS, SEND_PROTOS } from '../model/scenario/vocabulary';
+import { ADDR_WORDS, LINK_WORDS, NEIGH_WORDS, PEER_WORDS, ROUTE_WORDS, RULE_WORDS, SEND_WORDS, STATEMENT_WORDS, type WordDoc } from '../model/scenario/words';
 
 export type Schema = Record<string, unknown>;
 
@@ -32,6 +32,8 @@ const intOrHex = (range: readonly [number, number]): Schema => ({ anyOf: [int(ra
 const str = (pattern?: string): Schema => (pattern ? { type: 'string', pattern } : { type: 'string' });
 const oneOf = (values: readonly string[]): Schema => ({ type: 'string', enum: [...values] });
 const bool: Schema = { type: 'boolean' };
+/** A routing table: a number other than 0 and 255, or "main". */
+const table = (): Schema => ({ anyOf: [{ ...int(LIMITS.table), not: { const: 255 } }, { const: 'main' }] });
 const ipv4 = str(IPV4);
 const duration: Schema = { anyOf: [{ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, str(DURATION)] };
 const pos: Schema = {
@@ -92,6 +94,7 @@ const statementSchema: Schema = {
     { type: 'object', properties: { kind: { const: 'mark-set' }, value: intOrHex(LIMITS.mark) }, required: ['kind', 'value'], additionalProperties: false },
     { type: 'object', properties: { kind: { const: 'ttl-set' }, value: int(LIMITS.ttl) }, required: ['kind', 'value'], additionalProperties: false },
     { type: 'object', properties: { kind: { const: 'dscp-set' }, value: { anyOf: [int(LIMITS.dscp), oneOf(Object.keys(DSCP_NAMES))] } }, required: ['kind', 'value'], additionalProperties: false },
+    { type: 'object', properties: { kind: { const: 'dup' }, address: ipv4, dev: orNull(str(LINK_NAME)) }, required: ['kind', 'address'], additionalProperties: false },
   ],
 };
 
@@ -105,18 +108,28 @@ export function scenarioSchema(): { schema: Schema; texts: SchemaTexts } {
     orNull(described({ type: 'array', items }, `scenario.${statement}`, STATEMENT_WORDS[statement], texts));
   const links = item('links', {
     name: { ...str(LINK_NAME), not: { enum: ['lo', 'default', 'all', '.', '..'] } },
+    parent: described(str(LINK_NAME), 'scenario.link.link', LINK_WORDS.link, texts),
+    vlanId: described(int(LIMITS.vlanId), 'scenario.link.id', LINK_WORDS.id, texts),
     ...docs(LINK_WORDS, 'link', { type: oneOf(LINK_TYPES), mtu: int(LIMITS.mtu), address: str(MAC), qdisc: oneOf(QDISCS), txqueuelen: int(LIMITS.txqueuelen), offload: bool }, texts),
     up: bool,
   }, ['name']);
   const addrs = item('addrs', { address: ipv4, prefix: int(LIMITS.prefix), ...docs(ADDR_WORDS, 'addr', { dev: str(LINK_NAME) }, texts) }, ['address', 'prefix', 'dev']);
   const routes = item('routes', {
     dst: ipv4, prefix: int(LIMITS.prefix),
-    ...docs(ROUTE_WORDS, 'route', { via: ipv4, dev: str(LINK_NAME), mtu: int(LIMITS.mtu), src: ipv4 }, texts),
+    ...docs(ROUTE_WORDS, 'route', { via: ipv4, dev: str(LINK_NAME), mtu: int(LIMITS.mtu), src: ipv4, table: table() }, texts),
   }, ['dst', 'prefix']);
+  const prefixed: Schema = {
+    type: 'object', properties: { address: ipv4, prefix: orNull(int(LIMITS.prefix)) }, required: ['address'], additionalProperties: false,
+  };
+  const rules = item('rules', {
+    ...docs(RULE_WORDS, 'rule', { priority: int(LIMITS.priority), fwmark: intOrHex(LIMITS.mark), from: prefixed, to: prefixed, oif: str(LINK_NAME) }, texts),
+    fwmask: intOrHex(LIMITS.mark),
+    table: described(table(), 'scenario.rule.lookup', RULE_WORDS.lookup, texts),
+  }, ['table']);
   const neighs = item('neighs', { address: ipv4, ...docs(NEIGH_WORDS, 'neigh', { lladdr: str(MAC), dev: str(LINK_NAME), nud: oneOf(NUD_STATES) }, texts) }, ['address', 'lladdr', 'dev']);
   const sysctls = item('sysctls', { key: str(sysctlKey), value: { type: 'integer', minimum: 0, maximum: 2147483647 } }, ['key', 'value']);
   const nft = item('nft', {
-    table: oneOf(NFT_TABLES), chain: { const: 'postrouting' }, matches: { type: 'array', items: matchSchema },
+    table: oneOf(NFT_TABLES), chain: oneOf(NFT_CHAINS), matches: { type: 'array', items: matchSchema },
     statements: { type: 'array', items: statementSchema, minItems: 1 }, text: str(),
   }, ['table', 'statements']);
   const peers = item('peers', {
@@ -139,6 +152,7 @@ export function scenarioSchema(): { schema: Schema; texts: SchemaTexts } {
     links: array('link', links),
     addrs: array('addr', addrs),
     routes: array('route', routes),
+    rules: array('rule', rules),
     neighs: array('neigh', neighs),
     sysctls: array('sysctl', sysctls),
     nft: array('nft', nft),

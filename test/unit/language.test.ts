@@ -10,7 +10,7 @@ import { complete, diagnose, hover } from '../../src/language/service';
 import { parseScenarioAll } from '../../src/model/scenario/parse';
 import { SYSCTLS } from '../../src/model/scenario/sysctl';
 import {
-  KERNEL_VALUES, KEYWORDS, NFT_PART_WORDS, NFT_RULE_WORDS, OPTIONS_OF, STATEMENT_WORDS, type OptionDoc, type WordDoc,
+  KERNEL_VALUES, LINK_WORDS, KEYWORDS, NFT_PART_WORDS, NFT_RULE_WORDS, OPTIONS_OF, STATEMENT_WORDS, type OptionDoc, type WordDoc,
 } from '../../src/model/scenario/words';
 import { useLanguage } from '../../src/l10n';
 import { REPO_ROOT } from '../helpers/cli';
@@ -152,6 +152,7 @@ const PREFIX: Record<keyof typeof OPTIONS_OF, string> = {
   link: 'link add eth1',
   addr: 'addr add 192.0.2.5/24',
   route: 'route add 10.0.0.0/8',
+  rule: 'rule add',
   neigh: 'neigh add 192.0.2.9',
   peer: 'peer 192.0.2.7',
   at: 'at 0ms send udp to 192.0.2.2:9000',
@@ -176,7 +177,8 @@ describe('hover', () => {
       const words = Object.entries(table);
       const line = [PREFIX[st], ...words.flatMap(([w, o]) => [w, sample(o)].filter((x): x is string => x !== undefined))].join(' ');
       for (const [w, o] of words) {
-        check(line, w, o);
+        // `link add eth1 ... link eth0`: the option is the second "link" of the line.
+        check(line, w, o, w === st ? 2 : 1);
         for (const [v, vdoc] of Object.entries(o.values ?? {})) check(`${PREFIX[st]} ${w} ${v}`, v, vdoc);
       }
     }
@@ -188,6 +190,11 @@ describe('hover', () => {
     const nft = 'nft add rule ip filter postrouting oif eth0 ip daddr 10.0.0.0/8 meta mark set 3 ip dscp set ef counter accept';
     for (const w of ['oif', 'meta', 'counter', 'accept'] as const) check(nft, w, NFT_RULE_WORDS[w]);
     for (const w of ['filter', 'daddr', 'dscp', 'postrouting'] as const) check(nft, w, w === 'postrouting' ? KEYWORDS.postrouting : NFT_PART_WORDS[w]);
+    const dup = 'nft add rule ip mangle output udp dport 9 dup to 192.0.2.9 device eth0';
+    check(dup, 'output', KEYWORDS.output);
+    check(dup, 'dup', NFT_RULE_WORDS.dup);
+    check(dup, 'device', NFT_PART_WORDS.device);
+    check('link add eth0.10 link eth0 type vlan id 10', 'vlan', LINK_WORDS.type.values.vlan);
   });
 
   test('the kernel names the brief promises', () => {

@@ -50,7 +50,7 @@ const WRONG: [string, unknown][] = [
   ['an unknown sysctl', { ...BASE, sysctls: [{ key: 'net.ipv4.tcp_syncookies', value: 1 }] }],
   ['an nft rule without statements', { ...BASE, nft: [{ table: 'filter', statements: [] }] }],
   ['an nft match of an unknown kind', { ...BASE, nft: [{ table: 'filter', matches: [{ kind: 'iif', name: 'eth0' }], statements: [{ kind: 'drop' }] }] }],
-  ['an nft chain other than postrouting', { ...BASE, nft: [{ table: 'filter', chain: 'output', statements: [{ kind: 'drop' }] }] }],
+  ['an nft chain other than postrouting or output', { ...BASE, nft: [{ table: 'filter', chain: 'input', statements: [{ kind: 'drop' }] }] }],
   ['a bad run', { ...BASE, run: 'forever' }],
   ['a bad pos', { ...BASE, links: [{ name: 'eth0', pos: { line: 0, col: 1 } }] }],
 ];

@@ -5,7 +5,7 @@ import type { Pos } from './types';
 import type { ScenarioError } from './errors';
 
 /** Arrays of a scenario, used to say which kind of item failed to read. */
-export type ItemKind = 'links' | 'addrs' | 'routes' | 'neighs' | 'sysctls' | 'nft' | 'peers' | 'joins' | 'sends';
+export type ItemKind = 'links' | 'addrs' | 'routes' | 'rules' | 'neighs' | 'sysctls' | 'nft' | 'peers' | 'joins' | 'sends';
 
 /** Positions of the words an item was read from, by field (`dev`, `matches[1]`, ...). */
 export type FieldPositions = WeakMap<object, Record<string, Pos>>;

@@ -1,8 +1,14 @@
 // The key order of the items the parser builds, so that a scenario's JSON reads the same whether it
 // came from text or from an object.
 
+/** Key order of a Link. */
+export const LINK_ORDER = ['name', 'type', 'parent', 'vlanId', 'mtu', 'address', 'qdisc', 'txqueuelen', 'offload', 'up', 'pos'];
+
 /** Key order of a Route. */
-export const ROUTE_ORDER = ['dst', 'prefix', 'via', 'dev', 'mtu', 'src', 'pos'];
+export const ROUTE_ORDER = ['dst', 'prefix', 'via', 'dev', 'mtu', 'src', 'table', 'pos'];
+
+/** Key order of a Rule. */
+export const RULE_ORDER = ['priority', 'fwmark', 'fwmask', 'from', 'to', 'oif', 'table', 'pos'];
 
 /** Key order of a Send, as the parser builds it (so that JSON output reads the same either way). */
 export const SEND_ORDER = [

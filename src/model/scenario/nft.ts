@@ -7,7 +7,7 @@ import { dscpName } from './vocabulary';
 /** Why a statement cannot sit in this table. */
 export function nftStatementTableProblem(kind: NftStatement['kind'], table: NftRule['table']): string | undefined {
   if ((kind === 'snat' || kind === 'masquerade') && table !== 'nat') return l10n.t('{0} needs the nat table', kind);
-  if ((kind === 'mark-set' || kind === 'ttl-set' || kind === 'dscp-set') && table === 'nat') {
+  if ((kind === 'mark-set' || kind === 'ttl-set' || kind === 'dscp-set' || kind === 'dup') && table === 'nat') {
     return l10n.t('{0} needs the filter or mangle table', nftStatementWords(kind));
   }
   return undefined;
@@ -21,6 +21,8 @@ function nftStatementWords(kind: NftStatement['kind']): string {
       return 'ip ttl set';
     case 'dscp-set':
       return 'ip dscp set';
+    case 'dup':
+      return 'dup to';
     default:
       return kind;
   }

@@ -6,10 +6,10 @@ import { parseIpv4 } from '../wire/addr';
 import type { CheckContext, Item, ItemKind } from './context';
 import { ScenarioError } from './errors';
 import { describeValue, isObj, Reader, type Obj } from './fields';
-import { orderKeys, ROUTE_ORDER, SEND_ORDER } from './key-order';
+import { LINK_ORDER, orderKeys, ROUTE_ORDER, RULE_ORDER, SEND_ORDER } from './key-order';
 import { formatNftRule, isVerdict, nftStatementTableProblem } from './nft';
 import { findSysctl } from './sysctl';
-import { emptyScenario, type Addr, type Join, type Link, type NftMatch, type NftRule, type NftStatement, type Peer, type Route, type Scenario, type Send, type StaticNeigh, type Sysctl } from './types';
+import { emptyScenario, type Addr, type Join, type Link, type NftMatch, type NftRule, type NftStatement, type Peer, type Route, type Rule, type Scenario, type Send, type StaticNeigh, type Sysctl } from './types';
 import {
   defaultMac,
   defaultQdisc,
@@ -19,7 +19,10 @@ import {
   KERNELS,
   LIMITS,
   LINK_TYPES,
+  NFT_CHAINS,
   NFT_PROTOCOLS,
+  OUTPUT_TABLES,
+  TABLE_MAIN,
   NFT_TABLES,
   NUD_STATES,
   PMTU_MODES,
@@ -40,15 +43,18 @@ import {
   gsoProblem,
   socketNameProblem,
   sysctlKeyProblem,
+  linkOptionProblem,
+  tableProblem,
 } from './values';
 
-const TOP_KEYS = ['file', 'kernel', 'links', 'addrs', 'routes', 'neighs', 'sysctls', 'nft', 'peers', 'joins', 'sends', 'run'];
+const TOP_KEYS = ['file', 'kernel', 'links', 'addrs', 'routes', 'rules', 'neighs', 'sysctls', 'nft', 'peers', 'joins', 'sends', 'run'];
 
 /** The fields of each kind of item (and `pos`), as the reader accepts them; the launch.json schema lists the same. */
 export const ITEM_FIELDS = {
-  links: ['name', 'type', 'mtu', 'address', 'qdisc', 'txqueuelen', 'offload', 'up'],
+  links: ['name', 'type', 'parent', 'vlanId', 'mtu', 'address', 'qdisc', 'txqueuelen', 'offload', 'up'],
   addrs: ['address', 'prefix', 'dev'],
-  routes: ['dst', 'prefix', 'via', 'dev', 'mtu', 'src'],
+  routes: ['dst', 'prefix', 'via', 'dev', 'mtu', 'src', 'table'],
+  rules: ['priority', 'fwmark', 'fwmask', 'from', 'to', 'oif', 'table'],
   neighs: ['address', 'lladdr', 'dev', 'nud'],
   sysctls: ['key', 'value'],
   nft: ['table', 'chain', 'matches', 'statements', 'text'],
@@ -88,7 +94,7 @@ function readArray(ctx: CheckContext, top: Obj, key: ItemKind, read: (o: Obj, pa
   return out;
 }
 
-function readLink(ctx: CheckContext, o: Obj, path: string, index: number): Link | undefined {
+function readLink(ctx: CheckContext, o: Obj, path: string, index: number, before: readonly Link[]): Link | undefined {
   const r = new Reader(ctx, o, path, ITEM_FIELDS.links);
   const name = r.string('name', l10n.t('a link name'), true);
   if (r.has('name') && typeof o.name === 'string') {
@@ -96,18 +102,28 @@ function readLink(ctx: CheckContext, o: Obj, path: string, index: number): Link 
     if (p) r.fail('name', p);
   }
   const type = r.oneOf('type', l10n.t('a link type'), LINK_TYPES, DEFAULTS.linkType);
-  const mtu = r.int('mtu', 'mtu', LIMITS.mtu, DEFAULTS.mtu);
+  // A VLAN's qdisc, txqueuelen and offload may be written only as their defaults (what a parsed scenario holds).
+  const vlanDefaults: Record<string, unknown> = { qdisc: defaultQdisc('vlan'), txqueuelen: DEFAULTS.txqueuelen, offload: false };
+  for (const k of ['parent', 'vlanId', 'qdisc', 'txqueuelen', 'offload']) {
+    const p = r.has(k) && !(type === 'vlan' && r.raw(k) === vlanDefaults[k]) ? linkOptionProblem(type, k) : undefined;
+    if (p) r.fail(k, p);
+  }
+  const parent = r.linkName('parent', type === 'vlan');
+  const vlanId = type === 'vlan' ? r.required('vlanId', 'vlanId', LIMITS.vlanId, l10n.t('a VLAN ID 1..4094')) : undefined;
+  // A VLAN takes its parent's MTU and MAC unless given (vlan_newlink, vlan_dev_init).
+  const parentLink = parent !== undefined ? before.find((l) => l.name === parent) : undefined;
+  const mtu = r.int('mtu', 'mtu', LIMITS.mtu, parentLink?.mtu ?? DEFAULTS.mtu);
   let address = r.mac('address', false);
   if (address !== undefined) {
     const p = linkMacProblem(address);
     if (p) r.fail('address', p);
-  } else if (!r.has('address')) address = defaultMac(index);
+  } else if (!r.has('address')) address = parentLink?.address ?? defaultMac(index);
   const qdisc = r.oneOf('qdisc', l10n.t('a qdisc'), QDISCS, defaultQdisc(type));
   const txqueuelen = r.int('txqueuelen', 'txqueuelen', LIMITS.txqueuelen, DEFAULTS.txqueuelen);
   const offload = r.bool('offload', false);
   const up = r.bool('up', true);
   if (!r.ok || address === undefined) return undefined;
-  return { name, type, mtu, address, qdisc, txqueuelen, offload, up, pos: r.pos };
+  return orderKeys<Link>({ name, type, parent, vlanId, mtu, address, qdisc, txqueuelen, offload, up, pos: r.pos }, LINK_ORDER);
 }
 
 function readAddr(ctx: CheckContext, o: Obj, path: string): Addr | undefined {
@@ -130,6 +146,7 @@ function readRoute(ctx: CheckContext, o: Obj, path: string): Route | undefined {
   const dev = r.linkName('dev', false);
   const mtu = r.int('mtu', 'mtu', LIMITS.mtu, undefined);
   const src = r.ipv4('src', false);
+  const table = readTable(r, 'table');
   if (via === undefined && dev === undefined && r.ok) r.fail(undefined, l10n.t('a route needs via or dev (or both)'));
   if (!r.ok) return undefined;
   const route: Route = { dst, prefix, pos: r.pos };
@@ -137,7 +154,51 @@ function readRoute(ctx: CheckContext, o: Obj, path: string): Route | undefined {
   if (dev !== undefined) route.dev = dev;
   if (mtu !== undefined) route.mtu = mtu;
   if (src !== undefined) route.src = src;
+  if (table !== undefined && table !== TABLE_MAIN) route.table = table;
   return orderKeys(route, ROUTE_ORDER);
+}
+
+/** A table number (not 255), or "main". */
+function readTable(r: Reader, k: string): number | undefined {
+  if (r.raw(k) === 'main') return TABLE_MAIN;
+  const table = r.int(k, k, LIMITS.table, undefined);
+  const p = table !== undefined ? tableProblem(table) : undefined;
+  if (p) r.fail(k, p);
+  return table;
+}
+
+/** `{ "address": A, "prefix": N }` of a rule's from or to. */
+function readPrefix(ctx: CheckContext, r: Reader, k: string): { address: string; prefix: number } | undefined {
+  const v = r.raw(k);
+  if (v === undefined) return undefined;
+  if (!isObj(v)) {
+    r.fail(k, l10n.t('expected {0}, found {1}', '{"address": A, "prefix": N}', describeValue(v)));
+    return undefined;
+  }
+  const sub = new Reader(ctx, v, r.pathOf(k), ['address', 'prefix'], r.pos);
+  const address = sub.ipv4('address', true);
+  const prefix = sub.int('prefix', 'prefix', LIMITS.prefix, 32);
+  if (sub.ok) {
+    const p = hostBitsProblem(parseIpv4(address) ?? 0, prefix, `${address}/${prefix}`);
+    if (p) sub.fail('address', p);
+  }
+  if (!sub.ok) r.ok = false;
+  return sub.ok ? { address, prefix } : undefined;
+}
+
+function readRule(ctx: CheckContext, o: Obj, path: string): Rule | undefined {
+  const r = new Reader(ctx, o, path, ITEM_FIELDS.rules);
+  const priority = r.int('priority', 'priority', LIMITS.priority, undefined);
+  const fwmark = r.int('fwmark', 'fwmark', LIMITS.mark, undefined, true);
+  const fwmask = r.int('fwmask', 'fwmask', LIMITS.mark, undefined, true);
+  if (fwmask !== undefined && fwmark === undefined) r.fail('fwmask', l10n.t('fwmask needs fwmark'));
+  const from = readPrefix(ctx, r, 'from');
+  const to = readPrefix(ctx, r, 'to');
+  const oif = r.linkName('oif', false);
+  const table = readTable(r, 'table');
+  if (table === undefined && !r.has('table')) r.missing('table', l10n.t('the table to look up (a number, or "main")'));
+  if (!r.ok || table === undefined) return undefined;
+  return orderKeys<Rule>({ priority, fwmark, fwmask: fwmask === 0xffffffff ? undefined : fwmask, from, to, oif, table, pos: r.pos }, RULE_ORDER);
 }
 
 function readNeigh(ctx: CheckContext, o: Obj, path: string): StaticNeigh | undefined {
@@ -224,8 +285,8 @@ function readNftStatement(ctx: CheckContext, r: Reader, o: unknown, at: string):
     return undefined;
   }
   const errorsBefore = ctx.errors.length;
-  const sub = new Reader(ctx, o, '', ['kind', 'address', 'value'], r.pos);
-  const kinds = ['accept', 'drop', 'counter', 'snat', 'masquerade', 'mark-set', 'ttl-set', 'dscp-set'] as const;
+  const sub = new Reader(ctx, o, '', ['kind', 'address', 'value', 'dev'], r.pos);
+  const kinds = ['accept', 'drop', 'counter', 'snat', 'masquerade', 'mark-set', 'ttl-set', 'dscp-set', 'dup'] as const;
   const kind = sub.oneOf('kind', l10n.t('a statement kind'), kinds, undefined);
   let out: NftStatement | undefined;
   const only = (keys: string[]): void => {
@@ -243,6 +304,13 @@ function readNftStatement(ctx: CheckContext, r: Reader, o: unknown, at: string):
       only(['address']);
       const address = sub.ipv4('address', true, hostAddrProblem);
       out = { kind, address };
+      break;
+    }
+    case 'dup': {
+      only(['address', 'dev']);
+      const address = sub.ipv4('address', true, neighbourAddrProblem);
+      const dev = sub.linkName('dev', false);
+      out = dev === undefined ? { kind, address } : { kind, address, dev };
       break;
     }
     case 'mark-set': {
@@ -286,8 +354,10 @@ function prefixErrors(ctx: CheckContext, from: number, path: string): void {
 function readNft(ctx: CheckContext, o: Obj, path: string): NftRule | undefined {
   const r = new Reader(ctx, o, path, ITEM_FIELDS.nft);
   const table = r.oneOf('table', l10n.t('a table'), NFT_TABLES, undefined);
-  const chain = r.raw('chain');
-  if (chain !== undefined && chain !== 'postrouting') r.fail('chain', l10n.t('only the postrouting chain is modeled, found {0}', describeValue(chain)));
+  const chain = r.oneOf('chain', l10n.t('a chain'), NFT_CHAINS, 'postrouting');
+  if (chain === 'output' && table !== undefined && !(OUTPUT_TABLES as readonly string[]).includes(table)) {
+    r.fail('chain', l10n.t('the output chain is modeled in the filter and mangle tables, not in {0}', table));
+  }
   const matches: NftMatch[] = [];
   const ms = r.raw('matches');
   if (ms !== undefined && !Array.isArray(ms)) r.fail('matches', l10n.t('expected an array, found {0}', describeValue(ms)));
@@ -317,7 +387,7 @@ function readNft(ctx: CheckContext, o: Obj, path: string): NftRule | undefined {
     if (isVerdict(st.kind) && i !== statements.length - 1) r.fail(`statements[${i}]`, `a verdict must be last; found ${statements[i + 1].kind} after ${st.kind}`);
   });
   if (!r.ok) return undefined;
-  const rule = { table, chain: 'postrouting' as const, matches, statements };
+  const rule = { table, chain, matches, statements };
   return { ...rule, text: text ?? formatNftRule(rule), pos: r.pos };
 }
 
@@ -427,9 +497,15 @@ export function readScenarioObject(input: unknown, ctx: CheckContext): Scenario 
     if (input.kernel === '6.18' || input.kernel === '4.9') s.kernel = input.kernel;
     else top('kernel', l10n.t('expected {0} ({1}), found {2}', l10n.t('a kernel profile'), l10n.t('{0} or {1}', KERNELS[0], KERNELS[1]), describeValue(input.kernel)));
   }
-  s.links = readArray(ctx, input, 'links', (o, p, i) => readLink(ctx, o, p, i)) as Link[];
+  const links: Link[] = [];
+  s.links = readArray(ctx, input, 'links', (o, p, i) => {
+    const l = readLink(ctx, o, p, i, links);
+    if (l) links.push(l);
+    return l;
+  }) as Link[];
   s.addrs = readArray(ctx, input, 'addrs', (o, p) => readAddr(ctx, o, p)) as Addr[];
   s.routes = readArray(ctx, input, 'routes', (o, p) => readRoute(ctx, o, p)) as Route[];
+  s.rules = readArray(ctx, input, 'rules', (o, p) => readRule(ctx, o, p)) as Rule[];
   s.neighs = readArray(ctx, input, 'neighs', (o, p) => readNeigh(ctx, o, p)) as StaticNeigh[];
   s.sysctls = readArray(ctx, input, 'sysctls', (o, p) => readSysctl(ctx, o, p)) as Sysctl[];
   s.nft = readArray(ctx, input, 'nft', (o, p) => readNft(ctx, o, p)) as NftRule[];

@@ -19,6 +19,7 @@ import type {
   PmtuDisc,
   Pos,
   Route,
+  Rule,
   Scenario,
   Send,
   StaticNeigh,
@@ -28,7 +29,7 @@ import { findSysctl } from './sysctl';
 import { formatIpv4, parseIpv4 } from '../wire/addr';
 import { newContext, type CheckContext, type ItemKind } from './context';
 import { ScenarioError, sortErrors } from './errors';
-import { orderKeys, ROUTE_ORDER, SEND_ORDER } from './key-order';
+import { LINK_ORDER, orderKeys, ROUTE_ORDER, RULE_ORDER, SEND_ORDER } from './key-order';
 import { formatNftRule, isVerdict, nftStatementTableProblem } from './nft';
 import { checkSemantics } from './semantics';
 import { checkLimits, textTooLong } from './limits';
@@ -51,6 +52,8 @@ import {
   gsoProblem,
   socketNameProblem,
   sysctlKeyProblem,
+  linkOptionProblem,
+  tableProblem,
 } from './values';
 import {
   defaultMac,
@@ -62,11 +65,14 @@ import {
   KERNELS,
   LIMITS,
   LINK_TYPES,
+  NFT_CHAINS,
   NUD_STATES,
+  OUTPUT_TABLES,
+  TABLE_MAIN,
   PMTU_MODES,
   QDISCS,
 } from './vocabulary';
-import { ADDR_WORDS, LINK_WORDS, NEIGH_WORDS, NFT_RULE_WORDS, PEER_WORDS, ROUTE_WORDS, SEND_WORDS, STATEMENT_WORDS, wordsOf, type StatementWord } from './words';
+import { ADDR_WORDS, LINK_WORDS, NEIGH_WORDS, NFT_RULE_WORDS, PEER_WORDS, ROUTE_WORDS, RULE_WORDS, SEND_WORDS, STATEMENT_WORDS, wordsOf, type StatementWord } from './words';
 
 export { ScenarioError } from './errors';
 export { parseDuration, formatDuration } from './values';
@@ -79,6 +85,7 @@ export const STATEMENTS = wordsOf(STATEMENT_WORDS);
 
 export const LINK_OPTIONS = wordsOf(LINK_WORDS);
 export const ROUTE_OPTIONS = wordsOf(ROUTE_WORDS);
+export const RULE_OPTIONS = wordsOf(RULE_WORDS);
 export const NEIGH_OPTIONS = wordsOf(NEIGH_WORDS);
 export const PEER_OPTIONS = wordsOf(PEER_WORDS);
 export const SEND_OPTIONS = wordsOf(SEND_WORDS);
@@ -91,6 +98,7 @@ const KIND_OF = new Map<string, ItemKind>([
   ['link', 'links'],
   ['addr', 'addrs'],
   ['route', 'routes'],
+  ['rule', 'rules'],
   ['neigh', 'neighs'],
   ['sysctl', 'sysctls'],
   ['nft', 'nft'],
@@ -300,18 +308,29 @@ function parseLink(c: Cursor, b: Builder, first: Token): void {
   const np = linkNameProblem(nameTok.text);
   if (np) c.fail(nameTok, np);
   let type: Link['type'] = DEFAULTS.linkType;
-  let mtu: number = DEFAULTS.mtu;
+  let mtu: number | undefined;
   let address: string | undefined;
   let qdisc: Link['qdisc'] | undefined;
   let txqueuelen: number = DEFAULTS.txqueuelen;
   let offload = false;
   let up = true;
+  let parent: string | undefined;
+  let vlanId: number | undefined;
   const fields: Record<string, Pos> = { name: posOf(nameTok) };
+  const optionToks: [string, Token][] = [];
   c.options(LINK_OPTIONS, (w, tok) => {
-    fields[w === 'down' ? 'up' : w] = posOf(w === 'down' ? tok : c.peek() ?? tok);
+    const field = w === 'down' ? 'up' : w === 'link' ? 'parent' : w === 'id' ? 'vlanId' : w;
+    fields[field] = posOf(w === 'down' ? tok : c.peek() ?? tok);
+    optionToks.push([w, tok]);
     switch (w) {
       case 'type':
         type = c.oneOf(l10n.t('a link type'), LINK_TYPES);
+        break;
+      case 'link':
+        parent = c.devName().text;
+        break;
+      case 'id':
+        vlanId = c.int('id', LIMITS.vlanId);
         break;
       case 'mtu':
         mtu = c.int('mtu', LIMITS.mtu);
@@ -336,17 +355,29 @@ function parseLink(c: Cursor, b: Builder, first: Token): void {
         break;
     }
   });
-  const link: Link = {
+  for (const [w, tok] of optionToks) {
+    const p = linkOptionProblem(type, w);
+    if (p) c.fail(tok, p);
+  }
+  if (type === 'vlan') {
+    if (parent === undefined) c.fail(undefined, l10n.t('expected {0}, found the end of the line', 'link PARENT'));
+    if (vlanId === undefined) c.fail(undefined, l10n.t('expected {0}, found the end of the line', 'id N'));
+  }
+  // A VLAN takes its parent's MTU and MAC unless given (vlan_newlink, vlan_dev_init).
+  const parentLink = parent !== undefined ? b.s.links.find((l) => l.name === parent) : undefined;
+  const link: Link = orderKeys<Link>({
     name: nameTok.text,
     type,
-    mtu,
-    address: address ?? defaultMac(b.s.links.length),
+    parent,
+    vlanId,
+    mtu: mtu ?? parentLink?.mtu ?? DEFAULTS.mtu,
+    address: address ?? parentLink?.address ?? defaultMac(b.s.links.length),
     qdisc: qdisc ?? defaultQdisc(type),
     txqueuelen,
     offload,
     up,
     pos: posOf(first),
-  };
+  }, LINK_ORDER);
   add(b, b.s.links, link, fields);
 }
 
@@ -395,6 +426,11 @@ function parseRoute(c: Cursor, b: Builder, first: Token): void {
   c.options(ROUTE_OPTIONS, (w, tok) => {
     fields[w] = posOf(c.peek() ?? tok);
     switch (w) {
+      case 'table': {
+        const table = tableWord(c, 'table');
+        if (table !== TABLE_MAIN) route.table = table;
+        break;
+      }
       case 'via':
         route.via = c.address(gatewayProblem).address;
         break;
@@ -411,6 +447,69 @@ function parseRoute(c: Cursor, b: Builder, first: Token): void {
   });
   if (route.via === undefined && route.dev === undefined) c.fail(undefined, l10n.t('a route needs via A or dev NAME, found the end of the line'));
   add(b, b.s.routes, orderKeys(route, ROUTE_ORDER), fields);
+}
+
+/** A table: a number 1..4294967295 other than 255, or main (254). */
+function tableWord(c: Cursor, what: string): number {
+  if (c.peek()?.kind === 'word' && c.peek()?.text === 'main') {
+    c.next();
+    return TABLE_MAIN;
+  }
+  const table = c.int(what, LIMITS.table);
+  const p = tableProblem(table);
+  if (p) c.fail(c.last(), p);
+  return table;
+}
+
+function parseRule(c: Cursor, b: Builder, first: Token): void {
+  c.keyword('add', ' (rule add ... lookup N)');
+  const fields: Record<string, Pos> = {};
+  const rule: Partial<Rule> & { pos: Pos } = { pos: posOf(first) };
+  c.options(RULE_OPTIONS, (w, tok) => {
+    fields[w === 'lookup' ? 'table' : w] = posOf(c.peek() ?? tok);
+    switch (w) {
+      case 'priority':
+        rule.priority = c.int('priority', LIMITS.priority);
+        break;
+      case 'fwmark': {
+        const t = c.next();
+        if (!t || t.kind !== 'word') c.fail(t, l10n.t('expected a mark like 7 or 0x7/0xff, found {0}', found(t)));
+        const slash = t.text.indexOf('/');
+        const markText = slash < 0 ? t.text : t.text.slice(0, slash);
+        const [min, max] = LIMITS.mark;
+        const mark = parseIntText(markText, true);
+        if (mark === undefined) c.fail(t, l10n.t('expected a mark like 7 or 0x7/0xff, found {0}', `"${t.text}"`));
+        const mp = rangeProblem('fwmark', mark, min, max, markText);
+        if (mp) c.fail(t, mp);
+        rule.fwmark = Number(mark);
+        if (slash >= 0) {
+          const maskText = t.text.slice(slash + 1);
+          const mask = parseIntText(maskText, true);
+          if (mask === undefined) c.fail(t, l10n.t('expected a mask like 0xff, found {0}', `"${maskText}"`), slash + 1);
+          const kp = rangeProblem('fwmark mask', mask, min, max, maskText);
+          if (kp) c.fail(t, kp, slash + 1);
+          if (Number(mask) !== 0xffffffff) rule.fwmask = Number(mask);
+        }
+        break;
+      }
+      case 'from':
+      case 'to': {
+        const r = c.prefixed(true);
+        const p = hostBitsProblem(parseIpv4(r.address) ?? 0, r.prefix, `${r.address}/${r.prefix}`);
+        if (p) c.fail(r.tok, p);
+        rule[w] = { address: r.address, prefix: r.prefix };
+        break;
+      }
+      case 'oif':
+        rule.oif = c.devName().text;
+        break;
+      case 'lookup':
+        rule.table = tableWord(c, 'lookup');
+        break;
+    }
+  });
+  if (rule.table === undefined) c.fail(undefined, l10n.t('expected {0}, found the end of the line', 'lookup N'));
+  add(b, b.s.rules, orderKeys(rule as Rule, RULE_ORDER), fields);
 }
 
 function parseNeigh(c: Cursor, b: Builder, first: Token): void {
@@ -446,15 +545,16 @@ function parseSysctl(c: Cursor, b: Builder, first: Token): void {
 }
 
 function parseNft(c: Cursor, b: Builder, first: Token): void {
-  c.keyword('add', ' (nft add rule ip TABLE postrouting ...)');
+  c.keyword('add', ' (nft add rule ip TABLE postrouting|output ...)');
   c.keyword('rule');
   const fam = c.next();
   if (!fam || fam.text !== 'ip') c.fail(fam, l10n.t('expected the family ip (only IPv4 is modeled), found {0}', found(fam)));
   const tableTok = c.peek();
   const table = c.oneOf(l10n.t('a table'), ['filter', 'nat', 'mangle'] as const);
-  const chainTok = c.next();
-  if (!chainTok || chainTok.text !== 'postrouting') {
-    c.fail(chainTok, l10n.t('only the postrouting chain is modeled, found {0}', found(chainTok)));
+  const chainTok = c.peek();
+  const chain = c.oneOf(l10n.t('a chain'), NFT_CHAINS);
+  if (chain === 'output' && !(OUTPUT_TABLES as readonly string[]).includes(table)) {
+    c.fail(chainTok, l10n.t('the output chain is modeled in the filter and mangle tables, not in {0}', table));
   }
   const matches: NftMatch[] = [];
   const statements: NftStatement[] = [];
@@ -542,6 +642,22 @@ function parseNft(c: Cursor, b: Builder, first: Token): void {
       case 'masquerade':
         statement(t, { kind: t.text });
         break;
+      case 'dup': {
+        c.keyword('to', ' (dup to A [device NAME])');
+        const address = c.address(neighbourAddrProblem).address;
+        let dev: string | undefined;
+        if (c.peek()?.kind === 'word' && c.peek()?.text === 'device') {
+          c.next();
+          const n = c.next();
+          if (!n || !(n.kind === 'word' || n.kind === 'string') || !/^[A-Za-z0-9_.-]{1,15}$/.test(n.value)) {
+            c.fail(n, l10n.t('expected a link name, found {0}', found(n)));
+          }
+          fields[`statements[${statements.length}].dev`] = posOf(n);
+          dev = n.value;
+        }
+        statement(t, dev === undefined ? { kind: 'dup', address } : { kind: 'dup', address, dev });
+        break;
+      }
       case 'snat': {
         if (c.peek()?.text === 'ip') c.next();
         c.keyword('to', ' (snat to A)');
@@ -553,12 +669,12 @@ function parseNft(c: Cursor, b: Builder, first: Token): void {
     }
   }
   if (statements.length === 0) {
-    c.fail(undefined, l10n.t('a rule needs at least one statement ({0}), found the end of the line', 'accept, drop, counter, snat to A, masquerade, meta mark set N, ip ttl set N, ip dscp set V'));
+    c.fail(undefined, l10n.t('a rule needs at least one statement ({0}), found the end of the line', 'accept, drop, counter, snat to A, masquerade, meta mark set N, ip ttl set N, ip dscp set V, dup to A'));
   }
   const last = c.last() as Token;
   const start = (tableTok as Token).col - 1;
   const text = c.ln.text.slice(start, last.col - 1 + last.text.length);
-  const rule: NftRule = { table, chain: 'postrouting', matches, statements, text, pos: posOf(first) };
+  const rule: NftRule = { table, chain, matches, statements, text, pos: posOf(first) };
   add(b, b.s.nft, rule, fields);
 
   /** `[meta] mark N` (a match) or `[meta] mark set N` (a statement). */
@@ -788,6 +904,7 @@ const PARSERS: Record<StatementWord, (c: Cursor, b: Builder, first: Token) => vo
   link: parseLink,
   addr: parseAddr,
   route: parseRoute,
+  rule: parseRule,
   neigh: parseNeigh,
   sysctl: parseSysctl,
   nft: parseNft,
@@ -890,9 +1007,11 @@ export function formatScenario(s: Scenario): string {
   const out: string[] = [`kernel ${s.kernel}`];
   s.links.forEach((l, i) => {
     let t = `link add ${l.name}`;
-    if (l.type !== DEFAULTS.linkType) t += ` type ${l.type}`;
-    if (l.mtu !== DEFAULTS.mtu) t += ` mtu ${l.mtu}`;
-    if (l.address !== defaultMac(i)) t += ` address ${l.address}`;
+    const parent = l.type === 'vlan' ? s.links.slice(0, i).find((p) => p.name === l.parent) : undefined;
+    if (l.type === 'vlan') t += ` link ${l.parent} type vlan id ${l.vlanId}`;
+    else if (l.type !== DEFAULTS.linkType) t += ` type ${l.type}`;
+    if (l.mtu !== (parent?.mtu ?? DEFAULTS.mtu)) t += ` mtu ${l.mtu}`;
+    if (l.address !== (parent?.address ?? defaultMac(i))) t += ` address ${l.address}`;
     if (l.qdisc !== defaultQdisc(l.type)) t += ` qdisc ${l.qdisc}`;
     if (l.txqueuelen !== DEFAULTS.txqueuelen) t += ` txqueuelen ${l.txqueuelen}`;
     if (l.offload) t += ' offload on';
@@ -906,6 +1025,17 @@ export function formatScenario(s: Scenario): string {
     if (r.dev !== undefined) t += ` dev ${r.dev}`;
     if (r.mtu !== undefined) t += ` mtu ${r.mtu}`;
     if (r.src !== undefined) t += ` src ${r.src}`;
+    if (r.table !== undefined && r.table !== TABLE_MAIN) t += ` table ${r.table}`;
+    out.push(t);
+  }
+  for (const r of s.rules) {
+    let t = 'rule add';
+    if (r.priority !== undefined) t += ` priority ${r.priority}`;
+    if (r.fwmark !== undefined) t += ` fwmark ${hex(r.fwmark)}${r.fwmask !== undefined && r.fwmask !== 0xffffffff ? `/${hex(r.fwmask)}` : ''}`;
+    if (r.from) t += ` from ${r.from.address}/${r.from.prefix}`;
+    if (r.to) t += ` to ${r.to.address}/${r.to.prefix}`;
+    if (r.oif !== undefined) t += ` oif ${r.oif}`;
+    t += ` lookup ${r.table === TABLE_MAIN ? 'main' : r.table}`;
     out.push(t);
   }
   for (const n of s.neighs) {
@@ -947,6 +1077,11 @@ export function formatScenario(s: Scenario): string {
   }
   if (s.run !== undefined) out.push(`run ${formatDuration(s.run)}`);
   return out.join('\n') + '\n';
+}
+
+/** A mark as `ip rule` prints it: 0x hex. */
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
 }
 
 // Names used by the docs and the editor's completion.

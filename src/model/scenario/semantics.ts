@@ -26,7 +26,7 @@ function report(ctx: CheckContext, item: Item, field: string | undefined, proble
 
 /** No item at all: at most a kernel profile and a run time. */
 function isEmpty(s: Scenario): boolean {
-  return !s.links.length && !s.addrs.length && !s.routes.length && !s.neighs.length && !s.sysctls.length &&
+  return !s.links.length && !s.addrs.length && !s.routes.length && !s.rules.length && !s.neighs.length && !s.sysctls.length &&
     !s.nft.length && !s.peers.length && !s.joins.length && !s.sends.length;
 }
 
@@ -58,6 +58,30 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
     if (prev) report(ctx, link, 'name', l10n.t('a link named {0} already exists ({1})', link.name, where(ctx, prev)));
     else links.set(link.name, link);
   }
+  // VLANs: the parent is a veth or ethernet link written before (register_vlan_dev needs it to
+  // exist), one VLAN per parent and ID, an MTU no larger than the parent's (vlan_newlink).
+  const vlanIds = new Map<string, Link>();
+  s.links.forEach((link, i) => {
+    if (link.type !== 'vlan' || link.parent === undefined) return;
+    const parent = s.links.slice(0, i).find((l) => l.name === link.parent);
+    if (!parent) {
+      if (linksLost) return;
+      const later = s.links.slice(i + 1).find((l) => l.name === link.parent);
+      report(ctx, link, 'parent', later
+        ? l10n.t('the parent {0} must be added before the VLAN ({1})', link.parent, where(ctx, later))
+        : l10n.t('no link named {0} to be the parent (links: {1})', link.parent, s.links.slice(0, i).map((l) => l.name).join(', ') || l10n.t('none before this one')));
+      return;
+    }
+    if (parent.type === 'vlan') {
+      report(ctx, link, 'parent', l10n.t('the parent of a VLAN is a veth or ethernet link; {0} is a VLAN', parent.name));
+      return;
+    }
+    if (link.mtu > parent.mtu) report(ctx, link, 'mtu', l10n.t('a VLAN\'s mtu is at most its parent\'s ({0} on {1}), found {2}', parent.mtu, parent.name, link.mtu));
+    const key = `${parent.name}.${link.vlanId}`;
+    const same = vlanIds.get(key);
+    if (same) report(ctx, link, 'vlanId', l10n.t('{0} already has VLAN {1} ({2})', parent.name, String(link.vlanId), where(ctx, same)));
+    else vlanIds.set(key, link);
+  });
   const linkList = ['lo', ...links.keys()].join(', ');
   const hasDev = (name: string): boolean => name === LOOPBACK.name || links.has(name);
   const needDev = (item: Item, field: string, name: string): boolean => {
@@ -113,11 +137,13 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
   const routes = new Map<string, Route>();
   for (const route of s.routes) {
     const key = `${route.dst}/${route.prefix}`;
-    const prev = routes.get(key);
+    const prev = routes.get(`${key} ${route.table ?? 'main'}`);
     if (prev) {
       const name = route.prefix === 0 ? 'default' : key;
-      report(ctx, route, 'dst', l10n.t('a route to {0} already exists ({1})', name, where(ctx, prev)));
-    } else routes.set(key, route);
+      report(ctx, route, 'dst', route.table === undefined
+        ? l10n.t('a route to {0} already exists ({1})', name, where(ctx, prev))
+        : l10n.t('a route to {0} already exists in table {1} ({2})', name, String(route.table), where(ctx, prev)));
+    } else routes.set(`${key} ${route.table ?? 'main'}`, route);
     const devOk = route.dev === undefined || needDev(route, 'dev', route.dev);
     if (route.via !== undefined) {
       const gw = parseIpv4(route.via) ?? 0;
@@ -155,10 +181,28 @@ export function checkSemantics(s: Scenario, ctx: CheckContext): void {
     }
   }
 
-  // nft: interfaces named in matches
+  // Policy rules: the output device must exist.
+  for (const rule of s.rules) {
+    if (rule.oif !== undefined) needDev(rule, 'oif', rule.oif);
+  }
+
+  // nft: interfaces named in matches, and where dup sends its copies
   for (const rule of s.nft) {
     rule.matches.forEach((m, i) => {
       if (m.kind === 'oif') needDev(rule, `matches[${i}]`, m.name);
+    });
+    rule.statements.forEach((st, i) => {
+      if (st.kind !== 'dup') return;
+      const field = `statements[${i}]`;
+      const a = parseIpv4(st.address) ?? 0;
+      if (addrs.has(a) || a >>> 24 === 127) {
+        report(ctx, rule, field, l10n.t('dup to {0}: the copy would go to this host itself, which is not modeled; expected another host\'s address', st.address));
+      }
+      if (st.dev !== undefined) {
+        const devField = `statements[${i}].dev`;
+        if (st.dev === LOOPBACK.name) report(ctx, rule, devField, l10n.t('dup sends its copy out of a link with a wire; lo has none'));
+        else needDev(rule, devField, st.dev);
+      }
     });
   }
 

@@ -156,3 +156,19 @@ export function sysctlKeyProblem(key: string): string | undefined {
   if (findSysctl(key)) return undefined;
   return l10n.t('unknown sysctl "{0}"; expected one of: {1} (DEV is a link name or default)', key, SYSCTLS.map((s) => s.key).join(', '));
 }
+
+/** Why a routing table number cannot be used by a route or a rule (0 is refused by the range). */
+export function tableProblem(table: number): string | undefined {
+  if (table === 255) return l10n.t('table 255 is the local table, which only the kernel fills; expected another table (1..4294967295, main)');
+  return undefined;
+}
+
+/** Why an option of `link add` does not fit a link of this type (`link`/`id` only for vlan; qdisc, txqueuelen, offload not for vlan). */
+export function linkOptionProblem(type: 'veth' | 'ethernet' | 'vlan', option: string): string | undefined {
+  const vlanOnly = option === 'link' || option === 'id' || option === 'parent' || option === 'vlanId';
+  if (vlanOnly && type !== 'vlan') return l10n.t('{0} is for a VLAN link (type vlan)', option);
+  if (!vlanOnly && type === 'vlan' && (option === 'qdisc' || option === 'txqueuelen' || option === 'offload')) {
+    return l10n.t('a VLAN link has no {0} of its own (it sends through its parent\'s; offload is the parent\'s)', option);
+  }
+  return undefined;
+}

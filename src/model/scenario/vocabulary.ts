@@ -29,6 +29,9 @@ export const LIMITS = {
   count: [1, 10000000],
   gso: [0, 65535],
   dscp: [0, 63],
+  vlanId: [1, 4094],
+  table: [1, 4294967295],
+  priority: [0, 4294967295],
 } as const satisfies Record<string, readonly [number, number]>;
 
 /** Defaults the language and the JSON shape fill in. */
@@ -43,10 +46,18 @@ export const DEFAULTS = {
   every: 0,
 };
 
-/** Default qdisc: a veth has none (noqueue), a physical NIC gets pfifo_fast. */
+/** Default qdisc: a veth and a VLAN have none (noqueue), a physical NIC gets pfifo_fast. */
 export function defaultQdisc(type: Link['type']): Link['qdisc'] {
-  return type === 'veth' ? 'noqueue' : 'pfifo_fast';
+  return type === 'ethernet' ? 'pfifo_fast' : 'noqueue';
 }
+
+/** The main routing table (RT_TABLE_MAIN), and the local one (RT_TABLE_LOCAL) no route or rule may name. */
+export const TABLE_MAIN = 254;
+export const TABLE_LOCAL = 255;
+/** The output chains' tables: filter, and mangle (nft's `type route` chain). */
+export const OUTPUT_TABLES = ['filter', 'mangle'] as const;
+/** The chains an nft rule may go in. */
+export const NFT_CHAINS = ['postrouting', 'output'] as const;
 
 /** Default payload size of a send: 100 B of UDP, 56 B of ICMP echo data (as ping), none for a SYN. */
 export function defaultSize(proto: Send['proto']): number {

@@ -39,10 +39,11 @@ export const STATEMENT_WORDS = {
   kernel: { syntax: 'kernel 6.18|4.9', en: 'The kernel profile to model (default 6.18).', zh: '要模拟的内核版本（默认 6.18）。' },
   link: { syntax: 'link add NAME [options]', kernel: 'struct net_device', en: 'Adds a network device (`ip link add`). A veth has no qdisc and never pads; an ethernet NIC has pfifo_fast and pads frames to 60 bytes.', zh: '添加一个网络设备（`ip link add`）。veth 没有 qdisc，也不补齐帧；ethernet 网卡用 pfifo_fast，并把帧补齐到 60 字节。' },
   addr: { syntax: 'addr add A/PREFIX dev NAME', kernel: 'struct in_ifaddr', en: 'Gives the host an address on a link (`ip addr add`); it also adds the connected route of its subnet.', zh: '给主机在某个链路上配置地址（`ip addr add`），同时加上该子网的直连路由。' },
-  route: { syntax: 'route add PREFIX|default [via A] [dev NAME] [mtu N] [src A]', kernel: 'struct fib_info', en: 'Adds a route (`ip route add`): the longest matching prefix decides the gateway and the device (fib_lookup).', zh: '添加一条路由（`ip route add`）：由最长前缀匹配决定网关和出口设备（fib_lookup）。' },
+  route: { syntax: 'route add PREFIX|default [via A] [dev NAME] [mtu N] [src A] [table N|main]', kernel: 'struct fib_info', en: 'Adds a route (`ip route add`): the longest matching prefix decides the gateway and the device (fib_lookup).', zh: '添加一条路由（`ip route add`）：由最长前缀匹配决定网关和出口设备（fib_lookup）。' },
+  rule: { syntax: 'rule add [priority N] [fwmark N[/MASK]] [from PREFIX] [to PREFIX] [oif NAME] lookup N|main', kernel: 'struct fib_rule', en: 'Adds a policy routing rule (`ip rule add`): before the main table, the rules are tried by priority (local 0, yours, main 32766, default 32767); the first whose selectors match and whose table has a route decides (fib_rules_lookup).', zh: '添加一条策略路由规则（`ip rule add`）：按优先级依次尝试各条规则（local 为 0，然后是用户规则，main 为 32766，default 为 32767）；第一条选择条件匹配、且其路由表中有匹配路由的规则决定结果（fib_rules_lookup）。' },
   neigh: { syntax: 'neigh add A lladdr MAC dev NAME [nud STATE]', kernel: 'struct neighbour', en: 'Adds a static neighbour entry (`ip neigh add`): the MAC of an address on a link, without ARP.', zh: '添加一条静态邻居表项（`ip neigh add`）：直接给出链路上某个地址的 MAC，不走 ARP。' },
   sysctl: { syntax: 'sysctl KEY=VALUE', en: 'Sets a sysctl, spelled as `sysctl -w` on a real kernel.', zh: '设置一个 sysctl，写法与真实内核上的 `sysctl -w` 相同。' },
-  nft: { syntax: 'nft add rule ip TABLE postrouting MATCH... STATEMENT...', kernel: 'NF_INET_POST_ROUTING', en: 'Adds an nftables rule to the postrouting hook (the only chain modeled), run by NF_HOOK in ip_output.', zh: '在 postrouting 钩子上添加一条 nftables 规则（只模拟这一条链），由 ip_output 中的 NF_HOOK 执行。' },
+  nft: { syntax: 'nft add rule ip TABLE postrouting|output MATCH... STATEMENT...', kernel: 'NF_INET_POST_ROUTING, NF_INET_LOCAL_OUT', en: 'Adds an nftables rule to the postrouting hook (run by NF_HOOK in ip_output) or to the output hook (run by __ip_local_out; filter or mangle, where mangle is a `type route` chain that reroutes a packet whose mark, addresses or TOS it changed).', zh: '在 postrouting 钩子（由 ip_output 中的 NF_HOOK 执行）或 output 钩子（由 __ip_local_out 执行；只能是 filter 或 mangle，mangle 是 `type route` 链，改了 mark、地址或 TOS 的包会重新查路由）上添加一条 nftables 规则。' },
   peer: { syntax: 'peer A lladdr MAC [dev NAME] [silent] [up-at DUR] [reply-delay DUR]', en: 'A host at the other end of a link: it answers ARP for its address (unless silent) and receives the frames sent to it.', zh: '链路对端的一台主机：它为自己的地址应答 ARP（除非设为 silent），并接收发给它的帧。' },
   join: { syntax: 'join GROUP dev NAME', kernel: 'IP_ADD_MEMBERSHIP', en: 'A local socket joins a multicast group on a link (setsockopt IP_ADD_MEMBERSHIP): the host becomes a member, and its own sends to the group loop back.', zh: '本地 socket 在某链路上加入组播组（setsockopt IP_ADD_MEMBERSHIP）：主机成为组成员，发往该组的报文也会回环给自己。' },
   at: { syntax: 'at TIME send udp to A:PORT | icmp echo to A | tcp syn to A:PORT [options]', kernel: 'sendmsg()', en: 'At a time on the virtual clock, a socket sends: a UDP datagram (udp_sendmsg), an ICMP echo request (ping_v4_sendmsg) or a TCP SYN (tcp_connect).', zh: '在虚拟时钟的某个时刻由 socket 发送：一个 UDP 数据报（udp_sendmsg）、一个 ICMP 回显请求（ping_v4_sendmsg）或一个 TCP SYN（tcp_connect）。' },
@@ -64,17 +65,21 @@ export const KEYWORDS = {
   to: { en: 'The destination: an address, and a port for udp and tcp.', zh: '目的地：一个地址，udp 和 tcp 还要带端口。' },
   rule: { en: 'An nftables rule.', zh: '一条 nftables 规则。' },
   postrouting: { kernel: 'NF_INET_POST_ROUTING', en: 'The postrouting hook, run in ip_output before ip_finish_output.', zh: 'postrouting 钩子，在 ip_output 中、ip_finish_output 之前执行。' },
+  output: { kernel: 'NF_INET_LOCAL_OUT', en: 'The output hook, run by __ip_local_out before dst_output: filter (priority 0) and mangle (a `type route` chain at priority -150: a changed mark, address or TOS makes ip_route_me_harder look the route up again).', zh: 'output 钩子，由 __ip_local_out 在 dst_output 之前执行：filter（优先级 0）和 mangle（优先级 -150 的 `type route` 链：改了 mark、地址或 TOS 后，ip_route_me_harder 会重新查路由）。' },
   '-w': { en: 'Write the value, as `sysctl -w` (optional).', zh: '写入数值，同 `sysctl -w`（可省略）。' },
 } as const satisfies Record<string, WordDoc>;
 
 export const LINK_WORDS = {
   type: {
-    takes: 'enum', syntax: 'type veth|ethernet', en: 'The kind of device (default veth).', zh: '设备类型（默认 veth）。',
+    takes: 'enum', syntax: 'type veth|ethernet|vlan', en: 'The kind of device (default veth).', zh: '设备类型（默认 veth）。',
     values: {
       veth: { en: 'A virtual ethernet pair: no qdisc (noqueue), frames are never padded.', zh: '虚拟以太网对：没有 qdisc（noqueue），帧不补齐。' },
       ethernet: { en: 'A physical NIC: pfifo_fast qdisc, short frames padded to 60 bytes (skb_put_padto).', zh: '物理网卡：qdisc 为 pfifo_fast，短帧补齐到 60 字节（skb_put_padto）。' },
+      vlan: { kernel: 'vlan_dev_hard_header', en: 'An 802.1Q VLAN device on `link PARENT` with `id N`: its frames carry the tag (TPID 0x8100, VID) and leave through the parent. Without the parent\'s offload, hard_header_len is 18 (vlan_dev_hard_header writes the tag); with it, 14 (the tag is put in by __vlan_hwaccel_put_tag).', zh: '建在 `link PARENT` 上、`id N` 的 802.1Q VLAN 设备：帧带 VLAN 标签（TPID 0x8100、VID），经父设备发出。父设备不开 offload 时 hard_header_len 为 18（标签由 vlan_dev_hard_header 写入）；开启时为 14（标签由 __vlan_hwaccel_put_tag 放入）。' },
     },
   },
+  link: { takes: 'dev', syntax: 'link PARENT', kernel: 'vlan->real_dev', en: 'The parent of a VLAN device: a veth or ethernet link written before it. The VLAN takes its MTU and MAC unless given.', zh: 'VLAN 设备的父设备：写在它之前的一条 veth 或 ethernet 链路。不指定时，VLAN 沿用它的 MTU 和 MAC。' },
+  id: { takes: 'int', syntax: 'id N', kernel: 'vlan->vlan_id', en: 'The VLAN ID of a VLAN device, 1..4094: the VID in the 802.1Q tag of every frame it sends.', zh: 'VLAN 设备的 VLAN ID，1..4094：它发出的每个帧的 802.1Q 标签中的 VID。' },
   mtu: { takes: 'int', syntax: 'mtu N', kernel: 'dev->mtu', en: 'The device\'s MTU, 68..65535 (default 1500): ip_finish_output fragments a packet longer than this (ip_fragment) or, with DF, refuses it.', zh: '设备的 MTU，68..65535（默认 1500）：比它长的包由 ip_finish_output 分片（ip_fragment），带 DF 时则拒绝发送。' },
   address: { takes: 'mac', syntax: 'address MAC', kernel: 'dev->dev_addr', en: 'The device\'s MAC address (default 02:00:00:00:00:NN by link order): the source of every frame it sends.', zh: '设备的 MAC 地址（默认按链路顺序为 02:00:00:00:00:NN）：它发出的每个帧的源地址。' },
   qdisc: {
@@ -85,7 +90,7 @@ export const LINK_WORDS = {
     },
   },
   txqueuelen: { takes: 'int', syntax: 'txqueuelen N', kernel: 'dev->tx_queue_len', en: 'The qdisc\'s queue length in packets (default 1000); a packet beyond it is dropped.', zh: 'qdisc 队列长度（包数，默认 1000）；超出的包被丢弃。' },
-  offload: { takes: 'enum', syntax: 'offload on|off', kernel: 'NETIF_F_HW_CSUM | NETIF_F_GSO', en: 'TX checksum offload, and with it TSO/GSO (UFO on 4.9). Default off.', zh: '发送校验和卸载，以及随之开启的 TSO/GSO（4.9 上为 UFO）。默认关闭。', values: ON_OFF('Checksum offload and GSO', '校验和卸载和 GSO') },
+  offload: { takes: 'enum', syntax: 'offload on|off', kernel: 'NETIF_F_HW_CSUM | NETIF_F_GSO | NETIF_F_HW_VLAN_CTAG_TX', en: 'TX checksum offload, and with it TSO/GSO (UFO on 4.9) and VLAN tag insertion (a VLAN on this link then has hard_header_len 14). Default off.', zh: '发送校验和卸载，以及随之开启的 TSO/GSO（4.9 上为 UFO）和 VLAN 标签插入（此时建在该链路上的 VLAN 的 hard_header_len 为 14）。默认关闭。', values: ON_OFF('Checksum offload and GSO', '校验和卸载和 GSO') },
   down: { syntax: 'down', kernel: '!IFF_UP', en: 'The device is administratively down: the routes through it are not used and nothing is sent on it.', zh: '设备处于管理性关闭状态：经过它的路由不可用，也不会从它发出任何包。' },
 } as const satisfies Record<string, OptionDoc>;
 
@@ -98,6 +103,22 @@ export const ROUTE_WORDS = {
   dev: { takes: 'dev', syntax: 'dev NAME', kernel: 'fib_nh->nh_dev', en: 'The output device; without via, the destination is on the link itself.', zh: '出口设备；不写 via 时，目的地址就在该链路上。' },
   mtu: { takes: 'int', syntax: 'mtu N', kernel: 'RTAX_MTU', en: 'The route\'s MTU (a locked metric), used instead of the device\'s by ip_dst_mtu_maybe_forward / ip_skb_dst_mtu.', zh: '路由的 MTU（锁定的 metric），由 ip_skb_dst_mtu 取代设备 MTU 使用。' },
   src: { takes: 'addr', syntax: 'src A', kernel: 'fib_info->fib_prefsrc', en: 'The preferred source address of packets sent by this route.', zh: '走这条路由发出的包优先使用的源地址。' },
+  table: {
+    takes: 'int', syntax: 'table N|main', kernel: 'fib_table', en: 'The routing table the route goes in (default main, 254); a `rule add ... lookup N` makes lookups use it. Any number but 0 and 255 (local).', zh: '路由所在的路由表（默认 main，即 254）；`rule add ... lookup N` 会让查找用到它。可以是除 0 和 255（local）以外的任何编号。',
+    values: { main: { kernel: 'RT_TABLE_MAIN', en: 'The main table (254).', zh: 'main 表（254）。' } },
+  },
+} as const satisfies Record<string, OptionDoc>;
+
+export const RULE_WORDS = {
+  priority: { takes: 'int', syntax: 'priority N', kernel: 'fib_rule->pref', en: 'The rule\'s preference, 0..4294967295: lower is tried first. Without it the kernel gives one less than the lowest user rule (32765 for the first) (fib_default_rule_pref).', zh: '规则的优先级，0..4294967295：越小越先尝试。不写时，内核取最小的用户规则优先级减一（第一条为 32765）（fib_default_rule_pref）。' },
+  fwmark: { takes: 'int', syntax: 'fwmark N[/MASK]', kernel: 'fib_rule->mark, mark_mask', en: 'Matches the flow\'s mark (flowi4_mark: SO_MARK, or skb->mark when ip_route_me_harder reroutes) under the mask (default 0xffffffff).', zh: '在掩码（默认 0xffffffff）下匹配流的 mark（flowi4_mark：即 SO_MARK，或 ip_route_me_harder 重新查路由时的 skb->mark）。' },
+  from: { takes: 'addr', syntax: 'from A[/N]', kernel: 'fib4_rule->src', en: 'Matches the source address of the lookup (0.0.0.0 before the source is chosen, so use it for bound sockets).', zh: '匹配查找时的源地址（选定源地址之前为 0.0.0.0，所以用于已绑定地址的 socket）。' },
+  to: { takes: 'addr', syntax: 'to A[/N]', kernel: 'fib4_rule->dst', en: 'Matches the destination address.', zh: '匹配目的地址。' },
+  oif: { takes: 'dev', syntax: 'oif NAME', kernel: 'fib_rule->oifindex', en: 'Matches the output device of the lookup (flowi4_oif: SO_BINDTODEVICE, or the device nft dup names).', zh: '匹配查找时的出口设备（flowi4_oif：SO_BINDTODEVICE，或 nft dup 指定的设备）。' },
+  lookup: {
+    takes: 'int', syntax: 'lookup N|main', kernel: 'FR_ACT_TO_TBL', en: 'The table to look in. When it has no route for the destination the next rule is tried.', zh: '要查找的路由表。表中没有到该目的地的路由时，继续尝试下一条规则。',
+    values: { main: { kernel: 'RT_TABLE_MAIN', en: 'The main table (254).', zh: 'main 表（254）。' } },
+  },
 } as const satisfies Record<string, OptionDoc>;
 
 const NUD_VALUES = {
@@ -162,6 +183,7 @@ export const OPTIONS_OF = {
   link: LINK_WORDS,
   addr: ADDR_WORDS,
   route: ROUTE_WORDS,
+  rule: RULE_WORDS,
   neigh: NEIGH_WORDS,
   peer: PEER_WORDS,
   at: SEND_WORDS,
@@ -181,6 +203,7 @@ export const NFT_RULE_WORDS = {
   counter: { en: 'Counts the packets and bytes that reach it.', zh: '统计经过它的包数和字节数。' },
   snat: { syntax: 'snat to A', kernel: 'nf_nat_setup_info', en: 'Source NAT to an address (nat table).', zh: '源地址转换为指定地址（nat 表）。' },
   masquerade: { kernel: 'nf_nat_masquerade_ipv4', en: 'Source NAT to the output device\'s address (nat table).', zh: '源地址转换为出口设备的地址（nat 表）。' },
+  dup: { syntax: 'dup to A [device NAME]', kernel: 'nf_dup_ipv4', en: 'Sends a copy of the packet to A (through NAME when given): the copy is routed again and sent by ip_local_out, with the headroom of the original (filter or mangle table).', zh: '把包的一份副本发往 A（指定了 NAME 时从该设备发出）：副本重新查路由并由 ip_local_out 发送，头部空间沿用原包（filter 或 mangle 表）。' },
 } as const satisfies Record<string, WordDoc>;
 
 /** nft words that follow another: tables, fields, `set`. */
@@ -197,6 +220,7 @@ export const NFT_PART_WORDS = {
   ttl: { kernel: 'iph->ttl', en: 'The TTL (with set: rewrites it and the checksum).', zh: 'TTL（配合 set：改写 TTL 并更新校验和）。' },
   dscp: { kernel: 'iph->tos >> 2', en: 'The DSCP bits of the TOS byte (a name such as ef, af41, cs6, or 0..63).', zh: 'TOS 字节中的 DSCP 位（名称如 ef、af41、cs6，或 0..63）。' },
   set: { en: 'Sets the field instead of matching it.', zh: '修改该字段，而不是匹配它。' },
+  device: { syntax: 'device NAME', kernel: 'nf_dup_ipv4 oif', en: 'The device the copy of `dup` leaves by (the route lookup is made with it as oif).', zh: '`dup` 的副本的出口设备（查路由时把它作为 oif）。' },
 } as const satisfies Record<string, WordDoc>;
 
 /** The keys of a table, in order, with their literal types. */
