@@ -72,13 +72,13 @@ export function vlanSupport(src: VlanSupportSources = systemSources): VlanSuppor
   const p = src.probe();
   if (p && p.status === 0) return { supported: true, how: l10n.t('a test VLAN in a scratch namespace') };
   if (p && /Unknown device type/i.test(p.stderr)) {
-    return { supported: false, how: l10n.t('a test VLAN in a scratch namespace failed: "{0}"', p.stderr.trim().split('\n')[0]) };
+    return { supported: false, how: l10n.t('a test VLAN made in a scratch namespace failed with "{0}"', p.stderr.trim().split('\n')[0]) };
   }
   const c = src.config();
   if (c !== undefined) {
     if (/^CONFIG_VLAN_8021Q=[ym]$/m.test(c)) return { supported: true, how: 'CONFIG_VLAN_8021Q' };
     if (/^# CONFIG_VLAN_8021Q is not set$/m.test(c) || !/^CONFIG_VLAN_8021Q=/m.test(c)) {
-      return { supported: false, how: l10n.t("the kernel's configuration: {0}", '# CONFIG_VLAN_8021Q is not set') };
+      return { supported: false, how: l10n.t("the kernel's configuration says {0}", '# CONFIG_VLAN_8021Q is not set') };
     }
   }
   return { supported: undefined, how: '' };
@@ -104,7 +104,7 @@ export function vlanProblems(s: Scenario, support: () => VlanSupport = machineVl
     return vlans.map((l) => l10n.t('{0}:{1}:{2}: link {3} is an 802.1Q VLAN: kpath capture does not build VLAN links yet (the model runs it: kpath run)', s.file ?? '<input>', l.pos.line, l.pos.col, l.name));
   }
   return vlans.map((l) => l10n.t(
-    "{0}:{1}:{2}: link {3} is an 802.1Q VLAN (VLAN {4} on {5}), and this machine's kernel has no 802.1Q support (it was built without CONFIG_VLAN_8021Q; found by {6}), so kpath capture cannot build it. The model runs it (kpath run); capturing it needs a kernel with 802.1Q (CONFIG_VLAN_8021Q=y, or =m with the 8021q module loadable).",
+    "{0}:{1}:{2}: link {3} is an 802.1Q VLAN (VLAN {4} on {5}), and this machine's kernel has no 802.1Q support (it was built without CONFIG_VLAN_8021Q: {6}), so kpath capture cannot build it. The model runs it (kpath run); capturing it needs a kernel with 802.1Q (CONFIG_VLAN_8021Q=y, or =m with the 8021q module loadable).",
     s.file ?? '<input>', l.pos.line, l.pos.col, l.name, l.vlanId ?? '?', l.parent ?? '?', v.how,
   ));
 }

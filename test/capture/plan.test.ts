@@ -109,13 +109,10 @@ nft add rule ip nat postrouting oif veth0 snat to 192.0.2.77
     const s = parseScenario(`${BASE}link add veth1 address 02:00:00:00:00:02
 addr add 198.51.100.1/24 dev veth1
 route add default via 192.0.2.254
+route add default via 198.51.100.254 dev veth1 table 100
+rule add fwmark 7 lookup 100
+rule add priority 100 fwmark 0x10/0xf0 from 192.0.2.0/24 to 203.0.113.0/24 oif veth1 lookup main
 `, 'x.kpath');
-    const pos = { line: 9, col: 1 };
-    s.routes.push({ dst: '0.0.0.0', prefix: 0, via: '198.51.100.254', dev: 'veth1', table: 100, pos });
-    s.rules.push(
-      { fwmark: 7, table: 100, pos },
-      { priority: 100, fwmark: 0x10, fwmask: 0xf0, from: { address: '192.0.2.0', prefix: 24 }, to: { address: '203.0.113.0', prefix: 24 }, oif: 'veth1', table: 254, pos },
-    );
     const p = planCapture(s, { prefix: 'kpath-4242-0', helperPath: '/tmp/h.py', end: 1e9, devicePrefix: 'k4242_0_' });
     const cmds = p.setup.map((x) => x.argv.join(' '));
     assert.ok(cmds.includes('ip -n kpath-4242-0-h route add default via 192.0.2.254 dev k4242_0_h0'));
@@ -131,15 +128,13 @@ route add default via 192.0.2.254
 
   it('nft output chains: filter at priority 0, mangle as a route chain at -150; dup names its device as the kernel does', () => {
     const s = parseScenario(`${BASE}link add veth1 address 02:00:00:00:00:02
+addr add 198.51.100.1/24 dev veth1
 nft add rule ip filter postrouting udp dport 9100 drop
+nft add rule ip mangle output udp dport 9999 meta mark set 7
+nft add rule ip filter output oif veth0 dup to 198.51.100.254 device "veth1"
+nft add rule ip filter postrouting dup to 192.0.2.9
+nft add rule ip filter output udp dport 7 drop
 `, 'x.kpath');
-    const pos = { line: 9, col: 1 };
-    const rule = (table: 'filter' | 'mangle', chain: 'output' | 'postrouting', statements: import('../../src/model/scenario/types').NftStatement[], matches: import('../../src/model/scenario/types').NftMatch[] = []) =>
-      s.nft.push({ table, chain, matches, statements, text: '', pos });
-    rule('mangle', 'output', [{ kind: 'mark-set', value: 7 }], [{ kind: 'l4port', proto: 'udp', field: 'dport', value: 9999 }]);
-    rule('filter', 'output', [{ kind: 'dup', address: '198.51.100.254', dev: 'veth1' }], [{ kind: 'oif', name: 'veth0' }]);
-    rule('filter', 'postrouting', [{ kind: 'dup', address: '192.0.2.9' }]);
-    rule('filter', 'output', [{ kind: 'drop' }], [{ kind: 'l4port', proto: 'udp', field: 'dport', value: 7 }]);
     assert.equal(nftScript(s, (d) => `k_${d}`), [
       'add table ip filter',
       'add chain ip filter postrouting { type filter hook postrouting priority 0; }',

@@ -9,6 +9,10 @@ import { parseScenario } from '../../src/model/scenario/parse';
 import type { Scenario } from '../../src/model/scenario/types';
 import { systemSources, vlanProblems, vlanSupport, type VlanSupportSources } from '../../src/capture/vlan-support';
 import { preflight } from '../../src/capture/live';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { kpath } from '../helpers/cli';
 
 function sources(o: Partial<VlanSupportSources>): VlanSupportSources {
   return { procVlan: () => false, probe: () => undefined, config: () => undefined, ...o };
@@ -38,7 +42,7 @@ describe('802.1Q support of the kernel', () => {
 
   it('a VLAN link on a kernel without 802.1Q: one problem per VLAN link, with its file:line:col', () => {
     const s = withVlan();
-    const none = () => ({ supported: false, how: 'a test VLAN in a scratch namespace failed: "Error: Unknown device type."' });
+    const none = () => ({ supported: false, how: 'a test VLAN made in a scratch namespace failed with "Error: Unknown device type."' });
     const p = vlanProblems(s, none);
     assert.equal(p.length, 1);
     assert.match(p[0], /^lab\/vlan\.kpath:3:1: link eth0\.10 is an 802\.1Q VLAN \(VLAN 10 on eth0\), and this machine's kernel has no 802\.1Q support/);
@@ -65,5 +69,27 @@ describe('802.1Q support of the kernel', () => {
     assert.ok(r, 'the probe runs as root');
     assert.equal(state(), before);
     assert.doesNotMatch(before, /kpv0/);
+  });
+
+  it('kpath capture and kpath compare refuse a VLAN scenario on this kernel, before OUTDIR or any namespace exists', { skip: vlanSupport().supported !== false ? 'this kernel has 802.1Q' : false }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-vlan-'));
+    try {
+      const file = path.join(dir, 'vlan.kpath');
+      fs.writeFileSync(file, 'link add eth0\naddr add 192.0.2.1/24 dev eth0\n  link add eth0.10 link eth0 type vlan id 10\naddr add 198.51.100.1/24 dev eth0.10\nat 0ms send udp to 198.51.100.2:9000\n');
+      const before = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+      const out = path.join(dir, 'out');
+      const r = kpath(['capture', file, out]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`${file.replace(/[.]/g, '\\.')}:3:3: link eth0\\.10 is an 802\\.1Q VLAN \\(VLAN 10 on eth0\\), and this machine's kernel has no 802\\.1Q support`));
+      assert.ok(!fs.existsSync(out), 'OUTDIR is not made');
+      const zh = kpath(['capture', file, out], { env: { KPATH_LANGUAGE: 'zh-cn' } });
+      assert.match(zh.stderr, /:3:3：链路 eth0\.10 是 802\.1Q VLAN/);
+      const c = kpath(['compare', file]);
+      assert.equal(c.status, 2, c.stderr);
+      assert.match(c.stderr, /:3:3: link eth0\.10 is an 802\.1Q VLAN .* no 802\.1Q support/);
+      assert.equal(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout, before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
