@@ -57,6 +57,7 @@ export const BEHAVIOURS: Record<string, string> = {
   'p-icmp-about-fragments': 'A 3000 B datagram to a silent neighbour: its 3 fragments wait for ARP; at FAILED only the first fragment gets an ICMP host unreachable (576 bytes)',
   'p-nft-output-drop': 'A drop in the filter output chain: EPERM for 100 B and 3000 B (dropped whole, before fragmenting), no ARP; Ip.OutRequests and OutDiscards count each; the datagram to another port passes',
   'p-dup-silent-copy': 'nft dup to a host that never answers: the original is delivered, the copy waits for ARP on the other link, 3 requests, FAILED, and the ICMP host unreachable about the copy lands in the original\'s socket (EHOSTUNREACH, offender 192.0.2.1)',
+  'p-policy-reroute-mtu': 'A mark set in the mangle output chain reroutes (ip_route_me_harder) from MTU 1500 to 1400: the source and ARP sender stay 192.0.2.1; 3000 B leaves as 1376/1376/248, 1472 B (WANT, DONT) as 1376 + 96 without DF; DO: EMSGSIZE and an ICMP fragmentation needed (MTU 1400) to itself over lo',
   'p-policy-rules': 'Policy rules in priority order by to, fwmark/mask (SO_MARK), from (bind) and oif (SO_BINDTODEVICE): table 100 sends via veth1 with veth1\'s address as source; an unmatched mark and the rest go by main via veth0',
   'p-neigh-timer-floor': 'retrans_time_ms 100: ARP retransmits every ~100 ms (6.x timer floor HZ/100), FAILED after 3',
   'p-neigh-no-solicit': 'mcast_solicit 0: the new entry goes NONE -> FAILED at once, each datagram freed with NEIGH_FAILED, no ARP, no timer, no ICMP',
