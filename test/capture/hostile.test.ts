@@ -62,6 +62,19 @@ const HOSTILE = [
   "nft add rule ip ../../x postrouting drop",
   'nft add rule ip filter postrouting oifname "eth0; flush ruleset" drop',
   'nft add rule ip filter postrouting oifname "$(reboot)" drop',
+  'nft add rule ip filter postrouting dup to 192.0.2.9 device veth0;flush ruleset',
+  'nft add rule ip filter output dup to 192.0.2.9 device "veth0; flush ruleset"',
+  'nft add rule ip filter output dup to $(reboot)',
+  'nft add rule ip mangle output meta mark set 7 ; flush ruleset',
+  'nft add rule ip nat output drop',
+  'rule add fwmark 7 lookup 100;reboot',
+  'rule add oif $(reboot) lookup 100',
+  'rule add from 192.0.2.0/24 lookup 255',
+  'rule add to ../../etc lookup 100',
+  'route add default via 192.0.2.254 dev veth0 table 100;reboot',
+  'route add default via 192.0.2.254 dev veth0 table local',
+  'link add veth0.10 link veth0 type vlan id 10;reboot',
+  'link add v10 link $(reboot) type vlan id 10',
   'at 0ms send udp to 192.0.2.2:9 socket $(id)',
   "at 0ms send udp to 192.0.2.2:9 socket a'b",
   'at 0ms send udp to 192.0.2.2:9 bind-dev ../lo',
@@ -106,7 +119,7 @@ function assertHarmless(p: CapturePlan, line: string): void {
   for (const st of p.setup) {
     if (st.input === undefined) continue;
     for (const l of st.input.trim().split('\n')) {
-      const m = /^add (?:table|chain|rule) ip (\S+)(?: postrouting\b|$)/.exec(l);
+      const m = /^add (?:table|chain|rule) ip (\S+)(?: (?:postrouting|output)\b|$)/.exec(l);
       assert.ok(m && TABLES.has(m[1]), `nft script line ${JSON.stringify(l)} from ${JSON.stringify(line)}`);
       assert.ok(!/[;$`#]/.test(l.replace(/\{[^}]*\}/, '')), `nft script line ${JSON.stringify(l)} from ${JSON.stringify(line)}`);
     }
