@@ -62,7 +62,8 @@ export function formatReport(r: RunResult): string {
   for (const n of r.neighbours) out.push(`  ${n.dst} dev ${n.dev} ${n.lladdr ? 'lladdr ' + n.lladdr + ' ' : ''}${n.state} probes ${n.probes}${n.queued ? ` queued ${n.queued}` : ''}`);
   if (r.netfilter.length) {
     out.push('');
-    out.push(l10n.t('Netfilter (postrouting):'));
+    // Each rule's text names its chain (`filter output ...`); the heading names the hooks there are.
+    out.push(r.netfilter.some((n) => n.rule.split(' ')[1] === 'output') ? l10n.t('Netfilter (output, postrouting):') : l10n.t('Netfilter (postrouting):'));
     for (const n of r.netfilter) out.push(`  ${n.table}: ${n.rule}  packets ${n.packets} bytes ${n.bytes}`);
   }
   out.push('');

@@ -69,7 +69,14 @@ export class Recorder implements Watcher {
   at(label: string, locals?: Record<string, unknown>): void {
     const top = this.stack[this.stack.length - 1];
     if (top) {
-      if (locals) Object.assign(top.locals, locals);
+      if (locals) {
+        // `skb` among a step's locals: the function goes on with another skb (ip_finish_output2
+        // after skb_expand_head cloned it); the frame's sk_buff is that one from here on.
+        const { skb, ...rest } = locals;
+        if (skb && typeof skb === 'object' && 'headroom' in skb) top.skb = skb as SkBuff;
+        else if (skb !== undefined) rest.skb = skb;
+        Object.assign(top.locals, rest);
+      }
       top.step = label;
     }
     this.point('at', top?.fn ?? '', label);

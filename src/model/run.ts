@@ -8,6 +8,7 @@ import { Kernel, FrameSink, SendTotal } from './kernel/kernel';
 import type { Sock } from './net/sock';
 import type { Watcher } from './kernel/watch';
 import { Net } from './net/netns';
+import { wireReceive } from './peers/vlan';
 import { peersReceive } from './peers/peer';
 import { socketFor, applyOptions, ip4_datagram_connect, inet_release } from './kernel/socket';
 import { udp_sendmsg } from './kernel/udp';
@@ -89,7 +90,8 @@ export function createKernel(s: Scenario, opts: RunOptions = {}): Kernel {
     k.progress = () => report(k.callCount, total);
   }
   k.net = new Net(s, k.v49, k.rng, () => k.jiffies);
-  k.farEnd = peersReceive;
+  // With VLAN links, tagged frames reach the peers of their VLAN (peers/vlan.ts).
+  k.farEnd = s.links.some((l) => l.type === 'vlan') ? wireReceive : peersReceive;
   // `nud reachable` entries age like any other: their timer runs from the start.
   for (const n of k.net.arp_tbl.entries.values()) {
     if (n.nud_state === NUD_REACHABLE) neighAddTimer(k, n, k.jiffies + n.parms.reachable_time);
@@ -308,7 +310,7 @@ export function resultOf(k: Kernel, s: Scenario): RunResult {
       ArpCache: { ...net.arp_tbl.stats }, devices,
     },
     neighbours,
-    netfilter: net.nf.chains.flatMap((ch) => ch.rules.map((r) => ({ table: ch.table, rule: r.rule.text, packets: r.packets, bytes: r.bytes }))),
+    netfilter: [...net.nf.output, ...net.nf.chains].flatMap((ch) => ch.rules.map((r) => ({ table: ch.table, rule: r.rule.text, packets: r.packets, bytes: r.bytes }))),
     ...(k.eventLog ? { events: k.eventLog.slice() } : {}),
     ...(k.countsOnly ? { totals: totalsOf(k) } : {}),
   };

@@ -104,7 +104,7 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
   },
   ip_send_skb: {},
   ip_local_out: {},
-  __ip_local_out: { steps: { tot_len: { assigns: 'iph->tot_len' } } },
+  __ip_local_out: { steps: { tot_len: { assigns: 'iph->tot_len' }, nf_hook: { calls: 'nf_hook' } }, calls: { nf_hook_slow: { calls: 'nf_hook' } } },
   ip_queue_xmit: {
     folds: ['__ip_queue_xmit'],
     steps: { iph: { calls: 'ip_select_ident_segs' } },
@@ -172,7 +172,11 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
     calls: { neigh_resolve_output: { calls: 'output' }, neigh_connected_output: { calls: 'output' } },
   },
   // net/netfilter/core.c
-  nf_hook_slow: { steps: { verdict: { assigns: 'verdict' } } },
+  nf_hook_slow: {
+    steps: { verdict: { assigns: 'verdict' } },
+    // The chains' hook functions (nft_do_chain, nf_route_table_hook4) call them.
+    calls: { ip_route_me_harder: { assigns: 'verdict' }, nf_dup_ipv4: { assigns: 'verdict' } },
+  },
   // include/net/arp.h
   __ipv4_neigh_lookup_noref: { steps: { key: { assigns: 'key', value: /\bINADDR_ANY\b|^0$/ } } },
   // net/core/neighbour.c
@@ -186,7 +190,7 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
       hh_init: { calls: 'neigh_hh_init' },
       header: { calls: 'dev_hard_header' },
     },
-    calls: { __neigh_event_send: { calls: 'neigh_event_send' } },
+    calls: { __neigh_event_send: { calls: 'neigh_event_send' }, vlan_dev_hard_header: { calls: 'dev_hard_header' } },
   },
   __neigh_event_send: {
     steps: {
@@ -223,7 +227,7 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
     steps: { error_report: { calls: 'error_report' } },
     calls: { arp_error_report: { calls: 'error_report' } },
   },
-  neigh_connected_output: {},
+  neigh_connected_output: { calls: { vlan_dev_hard_header: { calls: 'dev_hard_header' } } },
   // include/net/neighbour.h
   neigh_output: {
     steps: { connected: { tests: /\bNUD_CONNECTED\b/ } },
@@ -256,12 +260,36 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
     },
   },
   validate_xmit_skb: {
-    steps: { segs: { assigns: 'segs' } },
+    steps: { segs: { assigns: 'segs' }, vlan: { calls: 'validate_xmit_vlan' } },
     calls: { skb_checksum_help: { calls: 'skb_csum_hwoffload_help' } },
   },
   skb_checksum_help: { steps: { csum: { calls: 'csum_fold' } } },
-  dev_hard_start_xmit: { folds: ['xmit_one'], steps: { wire: { calls: 'netdev_start_xmit' } } },
+  dev_hard_start_xmit: {
+    folds: ['xmit_one'],
+    steps: { wire: { calls: 'netdev_start_xmit' } },
+    calls: { vlan_dev_hard_start_xmit: { calls: 'netdev_start_xmit' } },
+  },
   dev_loopback_xmit: {},
+  // net/ipv4/netfilter.c
+  ip_route_me_harder: {
+    steps: { route: { calls: 'skb_dst_set', pick: 'first' }, headroom: { calls: 'pskb_expand_head' } },
+    calls: { ip_route_output_flow: { calls: 'ip_route_output_key' } },
+  },
+  // net/ipv4/netfilter/nf_dup_ipv4.c
+  nf_dup_ipv4: {
+    folds: ['nf_dup_ipv4_route'],
+    steps: { copy: { text: /frag_off\s*\|=\s*htons\(IP_DF\)/ }, route: { assigns: 'skb->dev' } },
+    calls: { ip_route_output_flow: { calls: 'ip_route_output_key' } },
+  },
+  // net/core/skbuff.c
+  skb_expand_head: {
+    steps: { clone: { assigns: 'skb', value: /^nskb$/ }, expand: { text: /truesize\s*\+=\s*delta/ } },
+  },
+  skb_realloc_headroom: { steps: { copy: { calls: 'pskb_expand_head' } } },
+  // net/8021q/vlan_dev.c
+  vlan_dev_hard_header: { steps: { header: { calls: 'dev_hard_header' } } },
+  // Some kernels tag a second time in a branch for frames that carry a tag already: the first call is this one.
+  vlan_dev_hard_start_xmit: { steps: { tag: { calls: '__vlan_hwaccel_put_tag', pick: 'first' } } },
   // net/ipv4/icmp.c
   __icmp_send: {
     steps: { quote: { assigns: /^icmp_param(\.|->)data_len$/, value: /\bskb_in->len\b/ } },

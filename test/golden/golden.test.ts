@@ -1,5 +1,5 @@
 // Golden transcripts: the full stdout of `kpath run media/scenarios/default.kpath --trace`, for each
-// kernel profile, compared with files kept beside this test. Any change to what the command prints
+// kernel profile (and of a few scenarios of test/scenarios), compared with files kept beside this test. Any change to what the command prints
 // for the default scenario (trace lines, decisions, frames, counters) shows up here as a line diff.
 //
 // To accept a change on purpose: `npm run golden` (it sets KPATH_UPDATE_GOLDEN=1, which rewrites the
@@ -24,6 +24,14 @@ interface Golden {
 const GOLDENS: Golden[] = [
   { file: 'default.trace.txt', args: ['run', DEFAULT_SCENARIO_REL, '--trace'] },
   { file: 'default.4.9.trace.txt', args: ['run', DEFAULT_SCENARIO_REL, '--trace', '--kernel', '4.9'] },
+  // VLAN links, policy routing, the LOCAL_OUT reroute, nft dup and ip_finish_output2's headroom branch.
+  { file: 'p-policy-reroute.trace.txt', args: ['run', 'test/scenarios/p-policy-reroute.kpath', '--trace'] },
+  { file: 'p-dup.trace.txt', args: ['run', 'test/scenarios/p-dup.kpath', '--trace'] },
+  { file: 'p-vlan.trace.txt', args: ['run', 'test/scenarios/p-vlan.kpath', '--trace'] },
+  { file: 'p-vlan-headroom.trace.txt', args: ['run', 'test/scenarios/p-vlan-headroom.kpath', '--trace'] },
+  { file: 'p-vlan-headroom.4.9.trace.txt', args: ['run', 'test/scenarios/p-vlan-headroom.kpath', '--trace', '--kernel', '4.9'] },
+  { file: 'p-vlan-reroute.trace.txt', args: ['run', 'test/scenarios/p-vlan-reroute.kpath', '--trace'] },
+  { file: 'p-vlan-reroute.4.9.trace.txt', args: ['run', 'test/scenarios/p-vlan-reroute.kpath', '--trace', '--kernel', '4.9'] },
 ];
 
 for (const g of GOLDENS) {

@@ -215,13 +215,13 @@ describe('the call graph, read from the listings', () => {
     assert.deepEqual(callees('6.18', '__ip_finish_output'), ['ip_finish_output_gso', 'ip_fragment', 'ip_finish_output2']);
     assert.deepEqual(callees('6.18', 'ip_fragment'), ['ip_do_fragment', '__icmp_send']);
     assert.deepEqual(callees('6.18', 'ip_do_fragment'), ['skb_checksum_help', 'ip_finish_output2']);
-    assert.deepEqual(callees('6.18', 'ip_finish_output2'), ['__ipv4_neigh_lookup_noref', '__neigh_create', 'neigh_output']);
+    assert.deepEqual(callees('6.18', 'ip_finish_output2'), ['skb_expand_head', '__ipv4_neigh_lookup_noref', '__neigh_create', 'neigh_output']);
     assert.deepEqual(callees('6.18', '__neigh_create'), ['arp_constructor']);
-    assert.deepEqual(callees('6.18', 'neigh_output'), ['neigh_hh_output', 'neigh_resolve_output']);
-    assert.deepEqual(callees('6.18', 'neigh_resolve_output'), ['__neigh_event_send', 'dev_queue_xmit']);
+    assert.deepEqual(callees('6.18', 'neigh_output'), ['neigh_hh_output', 'neigh_resolve_output', 'neigh_connected_output']);
+    assert.deepEqual(callees('6.18', 'neigh_resolve_output'), ['__neigh_event_send', 'vlan_dev_hard_header', 'dev_queue_xmit']);
     assert.deepEqual(callees('6.18', '__neigh_event_send'), ['neigh_probe']);
     assert.deepEqual(callees('6.18', 'neigh_probe'), ['arp_solicit']);
-    assert.deepEqual(callees('6.18', 'arp_solicit'), ['arp_xmit']);
+    assert.deepEqual(callees('6.18', 'arp_solicit'), ['vlan_dev_hard_header', 'arp_xmit']);
     assert.deepEqual(callees('6.18', 'dev_queue_xmit'), ['__dev_xmit_skb', 'validate_xmit_skb', 'dev_hard_start_xmit']);
     assert.deepEqual(callees('6.18', '__dev_xmit_skb'), ['validate_xmit_skb', 'dev_hard_start_xmit']);
   });
@@ -230,14 +230,14 @@ describe('the call graph, read from the listings', () => {
     const g = callGraph('4.9');
     assert.ok(!g.functions.includes('__ip_finish_output') && !g.functions.includes('neigh_output') && !g.functions.includes('ip_mc_finish_output'));
     assert.deepEqual(callees('4.9', 'ip_finish_output'), ['ip_finish_output_gso', 'ip_fragment', 'ip_finish_output2']);
-    assert.deepEqual(callees('4.9', 'ip_finish_output2'), ['__ipv4_neigh_lookup_noref', '__neigh_create', 'dst_neigh_output']);
-    assert.deepEqual(callees('4.9', 'dst_neigh_output'), ['neigh_hh_output', 'neigh_resolve_output']);
+    assert.deepEqual(callees('4.9', 'ip_finish_output2'), ['skb_realloc_headroom', '__ipv4_neigh_lookup_noref', '__neigh_create', 'dst_neigh_output']);
+    assert.deepEqual(callees('4.9', 'dst_neigh_output'), ['neigh_hh_output', 'neigh_resolve_output', 'neigh_connected_output']);
     assert.deepEqual(callees('4.9', 'ip_mc_output'), ['nf_hook_slow', 'dev_loopback_xmit', 'ip_finish_output']);
     assert.deepEqual(callees('6.18', 'ip_mc_output'), ['nf_hook_slow', 'ip_mc_finish_output', 'ip_finish_output']);
   });
 
   for (const profile of PROFILES) {
-    it(`${profile}: the functions in call order, each after its callers but where an ICMP error starts over`, () => {
+    it(`${profile}: the functions in call order, each after its callers but where a packet starts over (an ICMP error, a dup copy, a VLAN's parent) or a route is looked up again`, () => {
       const g = callGraph(profile);
       const at = (f: string): number => g.functions.indexOf(f);
       const chain = profile === '6.18'
@@ -245,7 +245,10 @@ describe('the call graph, read from the listings', () => {
         : ['udp_sendmsg', 'ip_send_skb', 'ip_local_out', 'dst_output', 'ip_output', 'ip_finish_output', 'ip_fragment', 'ip_do_fragment', 'ip_finish_output2', 'dst_neigh_output', 'neigh_resolve_output', '__neigh_event_send', 'arp_solicit', 'arp_xmit', 'dev_queue_xmit', 'dev_hard_start_xmit'];
       for (let i = 1; i < chain.length; i++) assert.ok(at(chain[i - 1]) < at(chain[i]), `${chain[i - 1]} before ${chain[i]}: ${g.functions.join(' ')}`);
       const against = g.edges.filter((e) => at(e.from) >= at(e.to)).map((e) => `${e.from}>${e.to}`);
-      assert.deepEqual(against, ['__icmp_send>ip_route_output_flow', '__icmp_send>ip_make_skb', '__icmp_send>ip_send_skb']);
+      assert.deepEqual(against, [
+        'ip_route_me_harder>ip_route_output_flow', 'nf_dup_ipv4>ip_route_output_flow', 'nf_dup_ipv4>ip_local_out',
+        'vlan_dev_hard_start_xmit>dev_queue_xmit', '__icmp_send>ip_route_output_flow', '__icmp_send>ip_make_skb', '__icmp_send>ip_send_skb',
+      ]);
     });
   }
 });
@@ -342,17 +345,20 @@ describe('the layout of the graph (ELK)', () => {
   const ELK = require('elkjs/lib/elk.bundled.js') as new () => { layout(g: ElkGraph): Promise<ElkGraph> };
 
   for (const profile of ['6.18', '4.9'] as KernelProfile[]) {
-    it(`${profile}: every function placed, every call drawn downwards from caller to callee but an ICMP error's`, async () => {
+    it(`${profile}: every function placed, every call drawn downwards from caller to callee but those that start over (an ICMP error, a dup copy, a reroute, a VLAN's parent)`, async () => {
       const g = callGraph(profile);
       const p = { functions: g.functions.map((name) => ({ name, file: '' })), edges: g.edges };
       const layout = fromElk(await new ELK().layout(elkGraph(p, (s) => s.length * 7)), p.edges);
       assert.deepEqual(layout.nodes.map((n) => n.id).sort(), [...g.functions].sort());
       assert.equal(layout.edges.length, g.edges.length);
       const at = new Map(layout.nodes.map((n) => [n.id, n]));
+      // The calls against the call order (an ICMP error, a dup copy sent from the top, a route
+      // looked up again, a VLAN handing its packet to its parent) go back up.
+      const order = (f: string): number => g.functions.indexOf(f);
       for (const e of layout.edges) {
         assert.ok(e.points.length >= 2, `${e.from}>${e.to} has a route`);
-        // The calls that send an ICMP error go back up, to where a packet starts.
-        assert.equal(at.get(e.from)!.y < at.get(e.to)!.y, e.from !== '__icmp_send', `${e.from} is ${e.from === '__icmp_send' ? 'below' : 'above'} ${e.to}`);
+        const up = order(e.from) >= order(e.to);
+        assert.equal(at.get(e.from)!.y < at.get(e.to)!.y, !up, `${e.from} is ${up ? 'below' : 'above'} ${e.to}`);
       }
       for (const n of layout.nodes) assert.ok(n.x >= 0 && n.y >= 0 && n.x + n.width <= layout.width && n.y + n.height <= layout.height);
     });

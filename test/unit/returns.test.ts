@@ -32,13 +32,6 @@ const PROFILES: readonly KernelProfile[] = ['6.18', '4.9'];
  * test fails when one of them does get covered, so the list only shrinks.
  */
 const NOT_REACHED: readonly { fn: string; profile: KernelProfile | '*'; why: string }[] = [
-  {
-    fn: 'neigh_connected_output',
-    profile: '*',
-    why: 'every device of the model either caches link headers (arp_hh_ops: output and connected_output are both '
-      + 'neigh_resolve_output) or has no header_ops (neigh_direct_output); only arp_generic_ops, for devices with '
-      + 'header_ops but no header cache, would point n->output at it',
-  },
 
 ];
 

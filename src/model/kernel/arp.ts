@@ -9,7 +9,9 @@ import type { NetDevice } from '../net/device';
 import { IFF_NOARP, IFF_LOOPBACK, IFF_POINTOPOINT } from '../net/device';
 import type { Rtable } from '../net/route';
 import { Neighbour, NUD_NOARP, NUD_VALID, NUD_REACHABLE, NUD_STALE, nudName } from '../net/neigh';
-import { neigh_update, NEIGH_UPDATE_F_OVERRIDE } from './neighbour';
+import { neigh_update, NEIGH_UPDATE_F_OVERRIDE, connectedOutput } from './neighbour';
+import { dev_hard_header } from './eth';
+import { LL_RESERVED_SPACE } from '../net/device';
 import { dev_queue_xmit } from './dev';
 import { icmp_send } from './icmp';
 import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH } from '../wire/icmp';
@@ -46,8 +48,10 @@ export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: numb
       n.nud_state = NUD_NOARP;
       n.ha = dev.broadcast.slice();
     }
-    // Ethernet caches headers: arp_hh_ops, whose output and connected_output are both neigh_resolve_output.
-    n.output = 'neigh_resolve_output';
+    // Ethernet caches headers: arp_hh_ops, whose output and connected_output are both
+    // neigh_resolve_output. A VLAN's header_ops have no cache: arp_generic_ops, whose connected
+    // output (for an entry valid already) is neigh_connected_output.
+    n.output = n.nud_state & NUD_VALID ? connectedOutput(n) : 'neigh_resolve_output';
   }
   if (w) {
     w.at('state', { type, nud_state: nudName(n.nud_state), ha: formatMac(n.ha), output: n.output });
@@ -96,18 +100,17 @@ export function arp_solicit(k: Kernel, n: Neighbour, skb: SkBuff | null): void {
 /** arp_send_dst -> arp_create -> arp_xmit: an ARP packet straight to dev_queue_xmit. */
 export function arp_send(k: Kernel, op: number, dev: NetDevice, tip: number, destHw: Uint8Array | null, sip: number, srcHw: Uint8Array, targetHw: Uint8Array | null): void {
   const w = k.w;
-  const len = ETH_HLEN + ARP_LEN;
-  const buf = new Uint8Array(16 + len);
-  const skb = alloc_skb(k, buf, 16, len, 832);
+  // arp_create: alloc_skb(arp_hdr_len + LL_RESERVED_SPACE(dev)), reserve the link header's room.
+  const hlen = LL_RESERVED_SPACE(dev);
+  const buf = new Uint8Array(hlen + ARP_LEN);
+  const skb = alloc_skb(k, buf, hlen, ARP_LEN, 832);
   skb.dev = dev;
   skb.protocol = ETH_P_ARP;
-  skb.network_header = 16 + ETH_HLEN;
-  // arp_create: the ARP packet, then the link header in front of it (dev_hard_header).
+  skb.network_header = hlen;
+  // The ARP packet, then the link header in front of it (dev_hard_header: a VLAN's goes through
+  // vlan_dev_hard_header, and the request leaves tagged).
   emitArp(arp_hdr(skb), { op, sha: srcHw, spa: sip, tha: targetHw ?? ZERO_MAC, tpa: tip });
-  const eth = new EthHdr(buf, skb.data);
-  eth.h_dest = destHw ?? BROADCAST_MAC;
-  eth.h_source = srcHw;
-  eth.h_proto = ETH_P_ARP;
+  dev_hard_header(k, skb, dev, ETH_P_ARP, destHw ?? BROADCAST_MAC, srcHw);
   if (w) w.enter('arp_xmit', skb, { skb, op: op === ARPOP_REQUEST ? 'request' : 'reply' });
   // NF_ARP_OUT has no rules in the model: straight to the device. arp_xmit is void: the
   // device's verdict goes nowhere.

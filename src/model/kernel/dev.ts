@@ -6,7 +6,9 @@ import { SkBuff, CHECKSUM_PARTIAL, CHECKSUM_NONE, PACKET_LOOPBACK, MAC_HEADER_UN
 import { checksum, pseudoHeaderSum } from '../wire/checksum';
 import { IPPROTO_TCP, IPPROTO_UDP } from '../wire/ipv4';
 import type { NetDevice } from '../net/device';
-import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO, NETIF_F_GSO_UDP_L4 } from '../net/device';
+import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO, NETIF_F_GSO_UDP_L4, NETIF_F_HW_VLAN_CTAG_TX, VLAN_HLEN } from '../net/device';
+import { VlanEthHdr, vlanInsertTag } from '../wire/headers';
+import { vlan_dev_hard_start_xmit } from './vlan_dev';
 import { skb_copy_bits, consume_skb, kfree_skb_reason } from './skbuff';
 import { skb_gso_segment } from './ip_output';
 import { ENETDOWN, NET_XMIT_SUCCESS, NET_XMIT_DROP } from './errno';
@@ -114,6 +116,14 @@ function xmitValidated(k: Kernel, skb: SkBuff, dev: NetDevice): number {
 export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuff | SkBuff[] {
   const w = k.w;
   if (w) w.enter('validate_xmit_skb', skb, { skb, dev: dev.name }, { features: dev.features });
+  // validate_xmit_vlan: a tag in the metadata goes into the bytes unless the device inserts it.
+  if (skb.vlan_present && !(dev.features & NETIF_F_HW_VLAN_CTAG_TX)) {
+    __vlan_hwaccel_push_inside(skb);
+    if (w) {
+      w.at('vlan', { vlan_tci: skb.vlan_tci, len: skb.len });
+      w.note(`${dev.name} has no VLAN offload: __vlan_hwaccel_push_inside writes the tag (VID ${skb.vlan_tci & 0xfff}) into the frame`);
+    }
+  }
   if (skb.gso_size) {
     const ok = (skb.gso_type === SKB_GSO_UDP && dev.features & NETIF_F_UFO) || (skb.gso_type === SKB_GSO_TCPV4 && dev.features & NETIF_F_TSO) ||
       (skb.gso_type === SKB_GSO_UDP_L4 && dev.features & NETIF_F_GSO_UDP_L4);
@@ -152,6 +162,7 @@ function dev_hard_start_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   if (w) w.at('wire', { frame_len: skb.len, padded: dev.padToMin && skb.len < 60 });
   let rc: number;
   if (dev.type === 'loopback') rc = loopback_xmit(k, skb, dev);
+  else if (dev.type === 'vlan') rc = vlan_dev_hard_start_xmit(k, skb, dev);
   else if (dev.type === 'veth') rc = veth_xmit(k, skb, dev);
   else rc = eth_driver_xmit(k, skb, dev);
   if (w) {
@@ -167,10 +178,29 @@ function countTx(dev: NetDevice, len: number): void {
   dev.stats.tx_bytes += len;
 }
 
+/**
+ * __vlan_hwaccel_push_inside (skb_vlan_push, __vlan_insert_tag): 4 bytes pushed, the addresses
+ * moved to the front, TPID and TCI after them; the tag leaves the metadata.
+ */
+function __vlan_hwaccel_push_inside(skb: SkBuff): void {
+  const d = skb.push(VLAN_HLEN);
+  skb.buf.copyWithin(d, d + VLAN_HLEN, d + VLAN_HLEN + 12);
+  const v = new VlanEthHdr(skb.buf, d);
+  v.h_vlan_proto = skb.vlan_proto;
+  v.h_vlan_TCI = skb.vlan_tci;
+  if (skb.mac_header !== MAC_HEADER_UNSET) skb.mac_header -= VLAN_HLEN;
+  skb.vlan_present = false;
+}
+
+/** The frame the driver puts on the wire: with its tag when the device inserts tags itself (VLAN offload). */
+function wireFrame(skb: SkBuff, frame: Uint8Array): Uint8Array {
+  return skb.vlan_present ? vlanInsertTag(frame, skb.vlan_proto, skb.vlan_tci) : frame;
+}
+
 /** drivers/net/veth.c: the frame crosses to the other end of the pair, unpadded. */
 function veth_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   // The skb is freed after this, so a view of its bytes is enough unless the frame is kept.
-  const frame = k.keepFrames ? skb_copy_bits(skb) : skb.buf.subarray(skb.data, skb.tail);
+  const frame = wireFrame(skb, k.keepFrames ? skb_copy_bits(skb) : skb.buf.subarray(skb.data, skb.tail));
   if (k.w) k.w.note(`${dev.name}: ${frame.length}-byte frame on the wire`);
   countTx(dev, frame.length);
   k.emitFrame(dev.name, 'tx', frame, skb.id);
@@ -189,6 +219,7 @@ function eth_driver_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
     padded.set(frame);
     frame = padded;
   }
+  frame = wireFrame(skb, frame);
   if (k.w) k.w.note(`${dev.name}: ${frame.length}-byte frame on the wire`);
   countTx(dev, frame.length);
   k.emitFrame(dev.name, 'tx', frame, skb.id);

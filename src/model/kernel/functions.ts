@@ -31,12 +31,16 @@ export const MODELED_FUNCTIONS: readonly ModeledFunction[] = [
   { name: 'ip_mc_output', source: 'net/ipv4/ip_output.c', model: 'ip_output.ts', profiles: BOTH },
   { name: 'ip_mc_finish_output', source: 'net/ipv4/ip_output.c', model: 'ip_output.ts', profiles: NEW },
   { name: 'nf_hook_slow', source: 'net/netfilter/core.c', model: 'netfilter.ts', profiles: BOTH },
+  { name: 'ip_route_me_harder', source: 'net/ipv4/netfilter.c', model: 'ipv4_netfilter.ts', profiles: BOTH },
+  { name: 'nf_dup_ipv4', source: 'net/ipv4/netfilter/nf_dup_ipv4.c', model: 'nf_dup_ipv4.ts', profiles: BOTH },
   { name: 'ip_finish_output', source: 'net/ipv4/ip_output.c', model: 'ip_output.ts', profiles: BOTH },
   { name: '__ip_finish_output', source: 'net/ipv4/ip_output.c', model: 'ip_output.ts', profiles: NEW },
   { name: 'ip_finish_output_gso', source: 'net/ipv4/ip_output.c', model: 'ip_output.ts', profiles: BOTH },
   { name: 'ip_fragment', source: 'net/ipv4/ip_output.c', model: 'ip_output.ts', profiles: BOTH },
   { name: 'ip_do_fragment', source: 'net/ipv4/ip_output.c', model: 'ip_output.ts', profiles: BOTH },
   { name: 'ip_finish_output2', source: 'net/ipv4/ip_output.c', model: 'ip_output.ts', profiles: BOTH },
+  { name: 'skb_expand_head', source: 'net/core/skbuff.c', model: 'skbuff.ts', profiles: NEW },
+  { name: 'skb_realloc_headroom', source: 'net/core/skbuff.c', model: 'skbuff.ts', profiles: OLD },
   { name: '__ipv4_neigh_lookup_noref', source: 'include/net/arp.h', model: 'neighbour.ts', profiles: BOTH },
   { name: '__neigh_create', source: 'net/core/neighbour.c', model: 'neighbour.ts', profiles: BOTH },
   { name: 'arp_constructor', source: 'net/ipv4/arp.c', model: 'arp.ts', profiles: BOTH },
@@ -63,6 +67,8 @@ export const MODELED_FUNCTIONS: readonly ModeledFunction[] = [
   { name: 'validate_xmit_skb', source: 'net/core/dev.c', model: 'dev.ts', profiles: BOTH },
   { name: 'dev_hard_start_xmit', source: 'net/core/dev.c', model: 'dev.ts', profiles: BOTH },
   { name: 'dev_loopback_xmit', source: 'net/core/dev.c', model: 'dev.ts', profiles: BOTH },
+  { name: 'vlan_dev_hard_header', source: 'net/8021q/vlan_dev.c', model: 'vlan_dev.ts', profiles: BOTH },
+  { name: 'vlan_dev_hard_start_xmit', source: 'net/8021q/vlan_dev.c', model: 'vlan_dev.ts', profiles: BOTH },
 ];
 
 export function findFunction(name: string): ModeledFunction | undefined {

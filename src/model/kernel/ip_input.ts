@@ -9,12 +9,12 @@ import { ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from '../wire/icmp';
 import { RTN_LOCAL, RTCF_LOCAL } from '../net/route';
 import { skbTruesize } from '../net/skbuff';
 import { tcp_v4_rcv } from './tcp_ipv4';
-import { ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
+import { ETH_P_8021Q, ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
 import { isMulticast, formatIpv4 } from '../wire/addr';
 import { IP_MF, IP_OFFSET, IPPROTO_ICMP, IPPROTO_TCP, IPPROTO_UDP } from '../wire/ipv4';
 import { NET_RX_DROP } from './errno';
 import { alloc_skb, consume_skb } from './skbuff';
-import { ETH_HLEN, EthHdr, IPV4_MIN_HLEN, IpHdr } from '../wire/headers';
+import { ETH_HLEN, EthHdr, IPV4_MIN_HLEN, IpHdr, VLAN_ETH_HLEN, VlanEthHdr, vlanRemoveTag } from '../wire/headers';
 
 /** __netif_receive_skb: dispatch a received Ethernet frame by its EtherType. */
 export function netif_receive_skb(k: Kernel, dev: NetDevice, frame: Uint8Array, countRx = true): void {
@@ -25,6 +25,16 @@ export function netif_receive_skb(k: Kernel, dev: NetDevice, frame: Uint8Array, 
   }
   const eth = new EthHdr(frame, 0);
   const type = eth.h_proto;
+  if (type === ETH_P_8021Q) {
+    // skb_vlan_untag, then vlan_do_receive: the frame goes on as the VLAN device's, untagged.
+    // A tag no VLAN device of this link has is dropped (the kernel counts it rx_dropped).
+    if (frame.length < VLAN_ETH_HLEN) return;
+    const vid = new VlanEthHdr(frame, 0).vid;
+    const vdev = k.net.devices.find((d) => d.vlan !== null && d.vlan.real_dev === dev && d.vlan.vlan_id === vid);
+    if (!vdev || !vdev.up) return;
+    netif_receive_skb(k, vdev, vlanRemoveTag(frame), countRx);
+    return;
+  }
   if (type === ETH_P_ARP) arp_rcv(k, dev, frame, eth.isBroadcastDest());
   else if (type === ETH_P_IP) ip_rcv(k, dev, frame.subarray(ETH_HLEN));
 }

@@ -18,16 +18,16 @@ import {
   EMSGSIZE, ENOBUFS, ENOMEM, EINVAL, NET_XMIT_CN, errnoName,
 } from './errno';
 import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, IPPROTO_TCP, ip_send_check, ipOptionsFragment, recordRoute } from '../wire/ipv4';
-import { ip_copy_addrs } from '../wire/headers';
+import { ETH_HLEN, ip_copy_addrs } from '../wire/headers';
 import { formatIpv4 } from '../wire/addr';
 import { nudName } from '../net/neigh';
-import { nf_hook_postrouting } from './netfilter';
+import { nf_hook_postrouting, nf_hook_local_out } from './netfilter';
 import { dst_output } from './dst';
 import { rt_nexthop, ip_select_ident_hashed } from './route';
 import {
   __ipv4_neigh_lookup_noref, __neigh_create, neigh_output, dst_neigh_output,
 } from './neighbour';
-import { alloc_skb, kmalloc_reserve, consume_skb, kfree_skb_reason } from './skbuff';
+import { alloc_skb, kmalloc_reserve, consume_skb, kfree_skb_reason, skb_expand_head, skb_realloc_headroom } from './skbuff';
 import { skb_checksum_help, dev_loopback_xmit } from './dev';
 import { icmp_send, icmp_out_count } from './icmp';
 import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED } from '../wire/icmp';
@@ -308,12 +308,24 @@ export function __ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number 
   ip_send_check(iph);
   if (!k.v49) k.net.counters.Ip.OutRequests++;
   skb.protocol = 0x0800;
+  if (!k.net.nf.output.length) {
+    if (w) {
+      w.at('tot_len', { tot_len: len });
+      w.note(`tot_len ${len}, ip_send_check${k.v49 ? '' : ', OutRequests++'}; LOCAL_OUT accepts`);
+      w.leave(1);
+    }
+    return 1;
+  }
   if (w) {
     w.at('tot_len', { tot_len: len });
-    w.note(`tot_len ${len}, ip_send_check${k.v49 ? '' : ', OutRequests++'}; LOCAL_OUT accepts`);
-    w.leave(1);
+    w.note(`tot_len ${len}, ip_send_check${k.v49 ? '' : ', OutRequests++'}; NF_INET_LOCAL_OUT`);
   }
-  return 1;
+  const ret = nf_hook_local_out(k, sk, skb);
+  if (w) {
+    w.at('nf_hook', { ret });
+    w.leave(ret);
+  }
+  return ret;
 }
 
 /** ip_output: the output function of unicast routes. */
@@ -692,7 +704,8 @@ function makeFragment(k: Kernel, skb: SkBuff, hlen: number, off: number, len: nu
 }
 
 /** ip_finish_output2: counters, headroom, the next hop's neighbour, and neighbour output. */
-export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): number {
+export function ip_finish_output2(k: Kernel, sk: Sock | null, skb0: SkBuff): number {
+  let skb = skb0;
   const w = k.w;
   const rt = skb.dst!;
   const dev = rt.dev;
@@ -723,24 +736,33 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
     c.OutOctets += skb.len;
   }
 
-  // Be paranoid: the link header must fit in front of the IP header.
+  // Be paranoid: the link header must fit in front of the IP header. A packet built for its
+  // device always has the room; one whose device changed after it was built may not (a copy of
+  // nf_dup_ipv4 sent out of a VLAN device, hard_header_len 18: LL_RESERVED_SPACE 32).
   if (skb.headroom < hh_len && dev.header_ops) {
     if (w) {
       w.at('headroom', { headroom: skb.headroom });
-      w.note(`headroom ${skb.headroom} < ${hh_len} -> ${k.v49 ? 'skb_realloc_headroom' : 'skb_expand_head'}`);
+      w.note(`headroom ${skb.headroom} < hh_len ${hh_len} -> ${k.v49 ? 'skb_realloc_headroom' : 'skb_expand_head'}`);
     }
-    if (!expandHead(k, skb, hh_len)) {
-      kfree_skb_reason(k, skb, 'ip_finish_output2', 'NOMEM');
-      if (w) w.leave(-ENOMEM);
-      return -ENOMEM;
+    if (k.v49) {
+      const skb2 = skb_realloc_headroom(k, skb, LL_RESERVED_SPACE(dev));
+      // skb_set_owner_w: the new skb is charged to the socket that owned the old one.
+      if (skb.sk) skb2.sk = skb.sk;
+      consume_skb(k, skb);
+      skb = skb2;
+    } else {
+      skb = skb_expand_head(k, skb, hh_len);
     }
+  } else if (w && dev.hard_header_len + dev.needed_headroom > ETH_HLEN) {
+    // Said only where the link header is longer than Ethernet's (a VLAN's 18), where it can matter.
+    w.note(`headroom ${skb.headroom} >= hh_len ${hh_len}: the link header fits`);
   }
 
   const daddr = ip_hdr(skb).daddr;
   // On lo and point-to-point devices the lookup (and the entry arp_constructor keys) use 0.0.0.0;
   // the next hop itself stays the route's address.
   const nexthop = rt_nexthop(rt, daddr);
-  if (w) w.at('nexthop', { nexthop: formatIpv4(nexthop) });
+  if (w) w.at('nexthop', { nexthop: formatIpv4(nexthop), skb });
   let neigh = __ipv4_neigh_lookup_noref(k, dev, nexthop, skb);
   if (!neigh) {
     const n = __neigh_create(k, dev, nexthop, rt, daddr, skb);
@@ -764,24 +786,3 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb: SkBuff): numb
   if (w) w.leave(ret);
   return ret;
 }
-
-/** skb_expand_head (6.x) / skb_realloc_headroom (4.9): a buffer with room for the link header. */
-function expandHead(k: Kernel, skb: SkBuff, need: number): boolean {
-  const extra = need - skb.headroom;
-  const buf = new Uint8Array(skb.buf.length + extra);
-  buf.set(skb.buf, extra);
-  skb.buf = buf;
-  skb.data += extra;
-  skb.tail += extra;
-  skb.network_header += extra;
-  skb.transport_header += extra;
-  if (skb.mac_header !== MAC_HEADER_UNSET) skb.mac_header += extra;
-  if (k.v49) {
-    // A new skb replaces the old: the model keeps this object under the new one's id.
-    const fresh = alloc_skb(k, buf, skb.data, skb.len, skb.truesize);
-    skb.id = fresh.id;
-    if (k.w !== null && k.w.skb !== undefined) k.w.skb('consume', fresh);
-  }
-  return true;
-}
-

@@ -9,7 +9,8 @@ import type { NetDevice } from '../net/device';
 import { IFF_LOOPBACK, IFF_POINTOPOINT } from '../net/device';
 import type { Rtable } from '../net/route';
 import {
-  Neighbour, NeighTable, nudName,
+  Neighbour,
+  type NeighOutput, NeighTable, nudName,
   NUD_NONE, NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE, NUD_FAILED,
   NUD_CONNECTED, NUD_VALID, NUD_IN_TIMER,
 } from '../net/neigh';
@@ -21,6 +22,7 @@ import { ENOBUFS, ENETDOWN, NET_XMIT_DROP, EPERM } from './errno';
 import { formatIpv4, formatMac } from '../wire/addr';
 import { ETH_P_IP } from '../wire/ethernet';
 import { kfree_skb_reason } from './skbuff';
+import { dev_hard_header } from './eth';
 import { LIMITS, LimitError, countText } from '../scenario/limits';
 import { ETH_HLEN, EthHdr } from '../wire/headers';
 import type { TracepointFields } from '../result';
@@ -191,9 +193,10 @@ export function neigh_resolve_output(k: Kernel, n: Neighbour, skb: SkBuff): numb
   if (w) w.enter('neigh_resolve_output', skb, { n: formatIpv4(n.key), skb }, { dev: n.dev, rc: 0 });
   let rc = 0;
   if (!neigh_event_send(k, n, skb)) {
-    if (n.dev.header_ops && !n.hh_len) neigh_hh_init(k, n);
+    // Only eth_header_ops has a cache (eth_header_cache); a VLAN's header_ops have none.
+    if (n.dev.header_ops === 'eth_header_ops' && !n.hh_len) neigh_hh_init(k, n);
     skb.data = skb.network_header;
-    eth_header(skb, n.dev.dev_addr, n.ha);
+    dev_hard_header(k, skb, n.dev, ETH_P_IP, n.ha, null);
     if (w) w.at('header', { h_dest: formatMac(n.ha), len: skb.len });
     if (w) w.note(`header to ${formatMac(n.ha)} -> dev_queue_xmit`);
     rc = dev_queue_xmit(k, skb);
@@ -209,18 +212,18 @@ export function neigh_connected_output(k: Kernel, n: Neighbour, skb: SkBuff): nu
   const w = k.w;
   if (w) w.enter('neigh_connected_output', skb, { n: formatIpv4(n.key), skb });
   skb.data = skb.network_header;
-  eth_header(skb, n.dev.dev_addr, n.ha);
+  dev_hard_header(k, skb, n.dev, ETH_P_IP, n.ha, null);
   const rc = dev_queue_xmit(k, skb);
   if (w) w.leave(rc);
   return rc;
 }
 
-/** eth_header: push the 14-byte Ethernet header. */
-function eth_header(skb: SkBuff, src: Uint8Array, dst: Uint8Array): void {
-  const eth = new EthHdr(skb.buf, skb.push(ETH_HLEN));
-  eth.h_proto = ETH_P_IP;
-  eth.h_source = src;
-  eth.h_dest = dst;
+/**
+ * neigh->ops->connected_output: arp_hh_ops (Ethernet, with a header cache) has
+ * neigh_resolve_output; arp_generic_ops (a VLAN's header_ops have no cache) neigh_connected_output.
+ */
+export function connectedOutput(n: Neighbour): NeighOutput {
+  return n.dev.header_ops === 'eth_header_ops' ? 'neigh_resolve_output' : 'neigh_connected_output';
 }
 
 /** neigh_hh_init: fill the header cache (eth_header_cache) for ETH_P_IP. */
@@ -511,8 +514,8 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
     if (!(newState & NUD_CONNECTED)) n.confirmed = now - (n.parms.base_reachable_time << 1);
   }
   if (newState !== old) {
-    // neigh_connect / neigh_suspect: with arp_hh_ops both outputs are neigh_resolve_output.
-    n.output = 'neigh_resolve_output';
+    // neigh_connect / neigh_suspect: ops->connected_output or ops->output (arp_hh_ops: both neigh_resolve_output).
+    n.output = newState & NUD_CONNECTED ? connectedOutput(n) : 'neigh_resolve_output';
     if (!(old & NUD_VALID)) {
       if (w && n.arp_queue.length) w.note(`${nudName(newState)}: flush ${n.arp_queue.length} queued packets in order`);
       while (n.nud_state & NUD_VALID && n.arp_queue.length) {

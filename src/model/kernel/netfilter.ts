@@ -1,12 +1,22 @@
-// net/netfilter/core.c (nf_hook_slow) with the nftables rules of the POST_ROUTING hook and the
-// NAT manipulation of net/netfilter/nf_nat_proto.c. The hook runs once per datagram, before
-// fragmentation, so a NATed datagram's fragments all carry the new address.
+// net/netfilter/core.c (nf_hook_slow) with the nftables rules of the POST_ROUTING and LOCAL_OUT
+// hooks and the NAT manipulation of net/netfilter/nf_nat_proto.c. The hooks run once per
+// datagram, before fragmentation, so a NATed datagram's fragments all carry the new address. The
+// mangle output chain is a route chain (nf_route_table_hook4, net/netfilter/nft_chain_route.c):
+// when it changed the mark, an address or the TOS, ip_route_me_harder routes the packet again.
 
 import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import { CHECKSUM_PARTIAL, ip_hdr, icmp_hdr, tcp_hdr, udp_hdr } from '../net/skbuff';
 import type { NftMatch, NftStatement } from '../scenario/types';
-import { EPERM } from './errno';
+import { EPERM, errnoName } from './errno';
+import type { Sock } from '../net/sock';
+import type { NetDevice } from '../net/device';
+import type { Chain } from '../net/netfilter';
+import { ip_route_me_harder } from './ipv4_netfilter';
+import { nf_dup_ipv4 } from './nf_dup_ipv4';
+
+/** The hooks the model runs rules on. */
+export type Hook = 'NF_INET_LOCAL_OUT' | 'NF_INET_POST_ROUTING';
 
 import { parseIpv4, prefixMask, formatIpv4 } from '../wire/addr';
 import { csumReplace4, csumReplace2 } from '../wire/checksum';
@@ -19,17 +29,36 @@ import { kfree_skb_reason } from './skbuff';
 export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
   const nf = k.net.nf;
   if (nf.empty) return 1;
+  return nf_hook_slow(k, null, skb, 'NF_INET_POST_ROUTING', nf.chains, skb.dev);
+}
+
+/**
+ * nf_hook(LOCAL_OUT) in __ip_local_out: 1 when every chain accepted (the caller goes on to
+ * dst_output); after a DROP the skb is freed and the error returned (-EPERM, or the error of a
+ * failed ip_route_me_harder).
+ */
+export function nf_hook_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number {
+  const nf = k.net.nf;
+  if (!nf.output.length) return 1;
+  return nf_hook_slow(k, sk, skb, 'NF_INET_LOCAL_OUT', nf.output, skb.dst!.dev);
+}
+
+/** nf_hook_slow over the base chains of one hook, by priority. `out` is the hook's output device (state->out). */
+function nf_hook_slow(k: Kernel, sk: Sock | null, skb: SkBuff, hook: Hook, chains: readonly Chain[], out: NetDevice | null): number {
+  const nf = k.net.nf;
   const w = k.w;
-  if (w) w.enter('nf_hook_slow', skb, { hook: 'NF_INET_POST_ROUTING', skb });
-  const flowKey = flowOf(skb);
-  for (const chain of nf.chains) {
+  if (w) w.enter('nf_hook_slow', skb, { hook, skb });
+  const flowKey = hook === 'NF_INET_POST_ROUTING' ? flowOf(skb) : '';
+  for (const chain of chains) {
     if (chain.table === 'nat') {
+      // An untracked packet (a copy of nf_dup_ipv4) has no conntrack entry: NAT leaves it alone.
+      if (skb.untracked) continue;
       // NAT chains see only a flow's first packet; conntrack applies the binding to the rest.
       let binding = nf.nat.get(flowKey);
       if (!binding) {
         binding = { saddr: 0 };
         for (const rs of chain.rules) {
-          if (!matches(k, skb, rs.rule.matches)) continue;
+          if (!matches(skb, rs.rule.matches, out)) continue;
           rs.packets++;
           rs.bytes += skb.len;
           const st = natStatement(k, skb, rs.rule.statements);
@@ -45,8 +74,12 @@ export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
       if (binding.saddr) snat(skb, binding.saddr);
       continue;
     }
+    // nf_route_table_hook4: what a route chain may change that the route depends on.
+    const route = hook === 'NF_INET_LOCAL_OUT' && chain.table === 'mangle';
+    const iph = ip_hdr(skb);
+    const before = route ? { mark: skb.mark, saddr: iph.saddr, daddr: iph.daddr, tos: iph.tos } : null;
     for (const rs of chain.rules) {
-      if (!matches(k, skb, rs.rule.matches)) continue;
+      if (!matches(skb, rs.rule.matches, out)) continue;
       rs.packets++;
       rs.bytes += skb.len;
       let verdict: 'accept' | 'drop' | null = null;
@@ -55,7 +88,9 @@ export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
           verdict = st.kind;
           break;
         }
-        mangle(skb, st);
+        // nft_dup_ipv4_eval: a copy goes out now; the packet itself goes on (NFT_CONTINUE).
+        if (st.kind === 'dup') nf_dup_ipv4(k, skb, hook, parseIpv4(st.address)!, st.dev !== undefined ? k.net.dev(st.dev)!.ifindex : -1);
+        else mangle(skb, st);
       }
       if (w) {
         w.at('verdict', { table: chain.table, rule: rs.rule.text, verdict: verdict ?? 'continue', mark: skb.mark });
@@ -64,21 +99,27 @@ export function nf_hook_postrouting(k: Kernel, skb: SkBuff): number {
       if (verdict === 'drop') return dropped(k, skb, rs.rule.text);
       if (verdict === 'accept') break;
     }
+    if (before && (skb.mark !== before.mark || iph.saddr !== before.saddr || iph.daddr !== before.daddr || iph.tos !== before.tos)) {
+      if (w) w.note(`mangle output changed the ${skb.mark !== before.mark ? 'mark' : 'header'}: ip_route_me_harder`);
+      const err = ip_route_me_harder(k, sk, skb);
+      if (err < 0) return dropped(k, skb, `ip_route_me_harder: ${errnoName(err)}`, err);
+    }
   }
   nf.verdicts.accept++;
   if (w) w.leave(1, { verdict: 'accept' });
   return 1;
 }
 
-function dropped(k: Kernel, skb: SkBuff, rule: string): number {
+/** NF_DROP: the skb freed, and NF_DROP_GETERR(verdict) returned (-EPERM unless the verdict carried an error). */
+function dropped(k: Kernel, skb: SkBuff, rule: string, err = -EPERM): number {
   k.net.nf.verdicts.drop++;
   k.exception('nf-drop', { packet: skb.id, rule });
   kfree_skb_reason(k, skb, 'nf_hook_slow', 'NETFILTER_DROP');
   if (k.w) {
-    k.w.note(`DROP by "${rule}" -> EPERM`);
-    k.w.leave(-EPERM);
+    k.w.note(`DROP by "${rule}" -> ${errnoName(err)}`);
+    k.w.leave(err);
   }
-  return -EPERM;
+  return err;
 }
 
 function flowOf(skb: SkBuff): string {
@@ -94,7 +135,7 @@ function l4hdr(skb: SkBuff, proto: number): UdpHdr | TcpHdr | null {
   return proto === IPPROTO_UDP ? udp_hdr(skb) : proto === IPPROTO_TCP ? tcp_hdr(skb) : null;
 }
 
-function matches(k: Kernel, skb: SkBuff, ms: NftMatch[]): boolean {
+function matches(skb: SkBuff, ms: NftMatch[], out: NetDevice | null): boolean {
   const iph = ip_hdr(skb);
   const proto = iph.protocol;
   for (const m of ms) {
@@ -116,14 +157,13 @@ function matches(k: Kernel, skb: SkBuff, ms: NftMatch[]): boolean {
         if ({ udp: IPPROTO_UDP, tcp: IPPROTO_TCP, icmp: IPPROTO_ICMP }[m.value] !== proto) return false;
         break;
       case 'oif':
-        if (skb.dev?.name !== m.name) return false;
+        if (out?.name !== m.name) return false;
         break;
       case 'mark':
         if ((skb.mark >>> 0) !== (m.value >>> 0)) return false;
         break;
     }
   }
-  void k;
   return true;
 }
 

@@ -1,9 +1,10 @@
 // net/ipv4/route.c: the output route lookup (ip_route_output_key_hash_rcu, __mkroute_output) and
-// the IP ID generator (__ip_select_ident).
+// the IP ID generator (__ip_select_ident); fib_lookup through the policy rules of
+// net/ipv4/fib_rules.c (fib_rules_lookup, fib4_rule_match, fib4_rule_action) when there are any.
 
 import type { Kernel } from './kernel';
 import {
-  Rtable, RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, RTN_MULTICAST, RTCF_LOCAL, RTCF_BROADCAST, RTCF_MULTICAST, FibEntry,
+  Rtable, RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, RTN_MULTICAST, RTCF_LOCAL, RTCF_BROADCAST, RTCF_MULTICAST, FibEntry, RT_TABLE_LOCAL,
 } from '../net/route';
 import { IFF_LOOPBACK } from '../net/device';
 import { ENETUNREACH, ENODEV } from './errno';
@@ -16,6 +17,8 @@ export interface Flow {
   oif: number;
   tos: number;
   mark: number;
+  /** FLOWI_FLAG_KNOWN_NH (nf_dup_ipv4): daddr is the next hop itself, even on a connected route. */
+  knownNh?: boolean;
 }
 
 const LBCAST = 0xffffffff;
@@ -45,7 +48,7 @@ export function ip_route_output(k: Kernel, fl: Flow): Rtable | number {
       rt = mkroute(k, RTN_BROADCAST, bdev, 0, 0, fl.saddr || net.selectAddr(bdev, fl.daddr), fl.daddr, undefined);
       if (w) w.note(`${formatIpv4(fl.daddr)} is ${bdev.name}'s subnet broadcast`);
     } else {
-      const fib = fibLookup(k, fl.daddr, devOut?.ifindex ?? 0);
+      const fib = fib_lookup(k, fl);
       if (!fib) {
         rt = -ENETUNREACH;
         if (w) w.note(`no route to ${formatIpv4(fl.daddr)} -> ENETUNREACH`);
@@ -61,6 +64,9 @@ export function ip_route_output(k: Kernel, fl: Flow): Rtable | number {
           if (fib.prefix < 4) gw = 0;
         }
         const saddr = fl.saddr || fib.prefsrc || net.selectAddr(fib.dev, gw || fl.daddr);
+        // FLOWI_FLAG_KNOWN_NH without a link-scope gateway: the route is not cached, and
+        // rt_set_nexthop makes the flow's daddr its gateway (rt_gw4 = daddr).
+        if (fl.knownNh && !gw && type === RTN_UNICAST) gw = fl.daddr;
         rt = mkroute(k, type, fib.dev, gw, fib.mtu, saddr, fl.daddr, fib);
         if (w) w.note(`${formatIpv4(fib.dst)}/${fib.prefix}${gw ? ' via ' + formatIpv4(gw) : ''} dev ${fib.dev.name}`);
       }
@@ -73,9 +79,36 @@ export function ip_route_output(k: Kernel, fl: Flow): Rtable | number {
   return rt;
 }
 
-function fibLookup(k: Kernel, daddr: number, oif: number): FibEntry | undefined {
+/**
+ * fib_lookup: without custom rules, the main table; with them, fib_rules_lookup walks the rules by
+ * preference: the first whose selectors match (fib4_rule_match, fib_rule_match) looks in its table
+ * (fib4_rule_action), and a table with no route for the flow (-EAGAIN) passes to the next rule.
+ */
+function fib_lookup(k: Kernel, fl: Flow): FibEntry | undefined {
+  const net = k.net;
+  if (!net.rules.length) return fibTableLookup(net.fib, fl.daddr, fl.oif);
+  const w = k.w;
+  for (const r of net.rules) {
+    if (((fl.saddr ^ r.src) & r.srcmask) !== 0 || ((fl.daddr ^ r.dst) & r.dstmask) !== 0) continue;
+    if (r.oifindex && r.oifindex !== fl.oif) continue;
+    if (((r.mark ^ fl.mark) & r.mark_mask) !== 0) continue;
+    // The local table: the host's own and broadcast addresses, decided before this lookup.
+    if (r.table === RT_TABLE_LOCAL) continue;
+    const table = net.tables.get(r.table);
+    const e = table ? fibTableLookup(table, fl.daddr, fl.oif) : undefined;
+    if (e) {
+      if (w) w.note(`rule "${r.text}" (mark 0x${(fl.mark >>> 0).toString(16)}): table ${r.table} has ${formatIpv4(e.dst)}/${e.prefix}`);
+      return e;
+    }
+    if (w) w.note(`rule "${r.text}": table ${r.table} has no route to ${formatIpv4(fl.daddr)} -> next rule`);
+  }
+  return undefined;
+}
+
+/** fib_table_lookup: the longest matching prefix of a table (through `oif` when one is given). */
+function fibTableLookup(table: readonly FibEntry[], daddr: number, oif: number): FibEntry | undefined {
   let best: FibEntry | undefined;
-  for (const e of k.net.fib) {
+  for (const e of table) {
     if (oif && e.dev.ifindex !== oif) continue;
     if (!e.dev.up) continue;
     if (((daddr ^ e.dst) & e.mask) !== 0) continue;

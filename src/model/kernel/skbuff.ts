@@ -3,7 +3,7 @@
 
 import { RECORD_LIMIT } from './kernel';
 import type { Kernel } from './kernel';
-import { SkBuff } from '../net/skbuff';
+import { SkBuff, SKB_TRUESIZE, skbTruesize, MAC_HEADER_UNSET } from '../net/skbuff';
 
 /**
  * A new skb over `buf` (its head, from kmalloc_reserve) with `len` bytes from `data`. It gets the
@@ -93,4 +93,161 @@ function carve(size: number): Uint8Array {
   const b = slab.subarray(slabUsed, slabUsed + size);
   slabUsed += (size + 7) & ~7;
   return b;
+}
+
+// ---- Copies and more headroom (pskb_copy, pskb_expand_head, skb_expand_head, skb_realloc_headroom)
+
+/** SKB_DATA_ALIGN: to the cache line (64 bytes on x86-64). */
+export function SKB_DATA_ALIGN(n: number): number {
+  return (n + 63) & ~63;
+}
+
+/**
+ * The end offset (skb_end_offset) of a head allocated for `size` bytes: SKB_WITH_OVERHEAD of the
+ * kmalloc bucket (or 6.x's small-head cache) that kmalloc_reserve picks.
+ */
+export function headEnd(size: number, v49: boolean): number {
+  return skbTruesize(size, v49) - SKB_TRUESIZE(0);
+}
+
+/** __copy_skb_header and the IPCB: what a copy or a clone carries over (not the socket). */
+function copySkbHeader(to: SkBuff, from: SkBuff): void {
+  to.protocol = from.protocol;
+  to.dev = from.dev;
+  to.dst = from.dst;
+  to.mark = from.mark;
+  to.priority = from.priority;
+  to.pkt_type = from.pkt_type;
+  to.ip_summed = from.ip_summed;
+  to.csum_start = from.csum_start;
+  to.csum_offset = from.csum_offset;
+  to.ignore_df = from.ignore_df;
+  to.ipcb_flags = from.ipcb_flags;
+  to.frag_max_size = from.frag_max_size;
+  to.opt_len = from.opt_len;
+  to.gso_size = from.gso_size;
+  to.gso_segs = from.gso_segs;
+  to.gso_type = from.gso_type;
+  to.frag_list = from.frag_list;
+  to.data_len = from.data_len;
+  to.vlan_present = from.vlan_present;
+  to.vlan_proto = from.vlan_proto;
+  to.vlan_tci = from.vlan_tci;
+  to.untracked = from.untracked;
+  to.origin = from.origin;
+}
+
+/** A new skb over `buf` with the same bytes `shift` further in, and the header offsets moved with them. */
+function moved(k: Kernel, from: SkBuff, buf: Uint8Array, shift: number, truesize: number): SkBuff {
+  const n = alloc_skb(k, buf, from.data + shift, from.len, truesize);
+  copySkbHeader(n, from);
+  n.network_header = from.network_header + shift;
+  n.transport_header = from.transport_header + shift;
+  if (from.mac_header !== MAC_HEADER_UNSET) n.mac_header = from.mac_header + shift;
+  return n;
+}
+
+/**
+ * pskb_copy: a new skb with a head of its own, as much headroom as the original has, the same
+ * bytes and metadata, and no socket (__pskb_copy_fclone). Its truesize is that of the new head.
+ */
+export function pskb_copy(k: Kernel, skb: SkBuff): SkBuff {
+  const headroom = skb.headroom;
+  const headlen = skb.len - skb.data_len;
+  const end = headEnd(headroom + headlen, k.v49);
+  const buf = kmalloc_reserve(k, Math.max(end, skb.tail));
+  buf.set(skb.buf.subarray(0, skb.tail));
+  return moved(k, skb, buf, 0, skbTruesize(headroom + headlen, k.v49));
+}
+
+/**
+ * pskb_expand_head(skb, nhead, 0): a bigger head, the bytes `nhead` further in. truesize grows by
+ * the new head's extra size only when no socket owns the skb (it is not charged to one). Returns
+ * the growth of the end offset. The model's allocations never fail.
+ */
+export function pskb_expand_head(k: Kernel, skb: SkBuff, nhead: number): number {
+  const osize = skb.buf.length;
+  const size = headEnd(osize + nhead, k.v49);
+  const buf = kmalloc_reserve(k, size);
+  buf.set(skb.buf.subarray(0, skb.tail), nhead);
+  skb.buf = buf;
+  skb.data += nhead;
+  skb.tail += nhead;
+  skb.network_header += nhead;
+  skb.transport_header += nhead;
+  if (skb.mac_header !== MAC_HEADER_UNSET) skb.mac_header += nhead;
+  if (!skb.sk) skb.truesize += size - osize;
+  return size - osize;
+}
+
+/** skb_clone followed by pskb_expand_head: a new sk_buff over a new, bigger head; no socket. */
+function cloneExpanded(k: Kernel, skb: SkBuff, nhead: number): { n: SkBuff; growth: number } {
+  const osize = skb.buf.length;
+  const size = headEnd(osize + nhead, k.v49);
+  const buf = kmalloc_reserve(k, size);
+  buf.set(skb.buf.subarray(0, skb.tail), nhead);
+  return { n: moved(k, skb, buf, nhead, skb.truesize + (size - osize)), growth: size - osize };
+}
+
+/**
+ * skb_expand_head (5.15 on): headroom for `headroom` bytes. An skb charged to a socket's wmem is
+ * grown in place and the growth charged to the socket; any other (no socket: a copy made by
+ * nf_dup_ipv4) is cloned first and the original consumed, so the packet goes on in a new skb.
+ * On an allocation failure the kernel frees the skb (kfree_skb) and returns NULL; the model's
+ * allocations never fail.
+ */
+export function skb_expand_head(k: Kernel, skb: SkBuff, headroom: number): SkBuff {
+  const w = k.w;
+  const before = skb.headroom;
+  const delta = SKB_DATA_ALIGN(headroom - before);
+  const sk = skb.sk;
+  if (w) w.enter('skb_expand_head', skb, { skb, headroom }, { delta, osize: skb.buf.length, sk });
+  let out = skb;
+  let growth: number;
+  if (!sk) {
+    // skb_shared(skb) || !is_skb_wmem(skb): skb_clone, then consume_skb of the original.
+    const c = cloneExpanded(k, skb, delta);
+    out = c.n;
+    growth = c.growth;
+    if (w) {
+      w.at('clone', { nskb: out.id, delta });
+      w.note(`no socket owns skb ${skb.id}: skb_clone -> skb ${out.id}, consume_skb(${skb.id}); pskb_expand_head by ${delta} (SKB_DATA_ALIGN(${headroom - before})), truesize ${skb.truesize} -> ${out.truesize}`);
+    }
+    consume_skb(k, skb);
+  } else {
+    const truesize = skb.truesize;
+    growth = pskb_expand_head(k, skb, delta);
+    // refcount_add(delta, &sk->sk_wmem_alloc); skb->truesize += delta
+    skb.truesize += growth;
+    if (w) {
+      w.at('expand', { delta, wmem_delta: growth });
+      w.note(`pskb_expand_head in place by ${delta}; ${growth} more bytes charged to the socket, truesize ${truesize} -> ${skb.truesize}`);
+    }
+  }
+  if (w) w.leave(out, { headroom_after: out.headroom, truesize: out.truesize, growth });
+  return out;
+}
+
+/**
+ * skb_realloc_headroom (4.9): a new skb with at least `headroom` bytes of headroom: skb_clone and
+ * pskb_expand_head (the clone has no socket, so its truesize grows), or pskb_copy when there is
+ * room already. The caller charges it to the socket and consumes the original. A failed
+ * allocation returns NULL (never in the model).
+ */
+export function skb_realloc_headroom(k: Kernel, skb: SkBuff, headroom: number): SkBuff {
+  const w = k.w;
+  const delta = headroom - skb.headroom;
+  if (w) w.enter('skb_realloc_headroom', skb, { skb, headroom }, { delta });
+  let skb2: SkBuff;
+  if (delta <= 0) {
+    skb2 = pskb_copy(k, skb);
+  } else {
+    skb2 = cloneExpanded(k, skb, SKB_DATA_ALIGN(delta)).n;
+  }
+  if (w) {
+    w.at('copy', { skb2: skb2.id, delta: SKB_DATA_ALIGN(Math.max(delta, 0)) });
+    w.note(`skb_clone -> skb ${skb2.id}, pskb_expand_head by ${SKB_DATA_ALIGN(Math.max(delta, 0))}: headroom ${skb.headroom} -> ${skb2.headroom}, truesize ${skb.truesize} -> ${skb2.truesize}`);
+    w.leave(skb2, { headroom_after: skb2.headroom });
+  }
+  return skb2;
 }

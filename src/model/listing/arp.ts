@@ -33,8 +33,8 @@ export const ARP: ListingFile = {
               memcpy(neigh->ha, dev->broadcast, dev->addr_len);   /* ff:ff:ff:ff:ff:ff */
           }
           /* a unicast next hop stays NUD_NONE: ARP will find its MAC */
-          neigh->ops = &arp_hh_ops;            /* Ethernet caches link headers */
-          neigh->output = neigh_resolve_output;   /* arp_hh_ops: the same for every state */  @@state
+          neigh->ops = dev->header_ops->cache ? &arp_hh_ops : &arp_generic_ops;   /* Ethernet caches; a VLAN does not */
+          neigh->output = neigh->nud_state & NUD_VALID ? neigh->ops->connected_output : neigh->ops->output;  /* arp_hh_ops: neigh_resolve_output */  @@state
           return 0;
       }  @@leave
     `),
@@ -61,7 +61,7 @@ export const ARP: ListingFile = {
                   return;
               }
           }
-          /* arp_send_dst -> arp_create (who-has target tell saddr) -> arp_xmit */
+          /* arp_send_dst -> arp_create (who-has target tell saddr; dev_hard_header: a VLAN's -> vlan_dev_hard_header) -> arp_xmit */
           arp_send_dst(ARPOP_REQUEST, ETH_P_ARP, target, dev, saddr, dst_ha, dev->dev_addr, NULL, dst);
       }  @@leave
     `),

@@ -58,6 +58,7 @@ export const DEV: ListingFile = {
       {
           netdev_features_t features = netif_skb_features(skb);
 
+          skb = validate_xmit_vlan(skb, features);   /* a VLAN tag in the metadata: into the frame */  @@vlan
           if (netif_needs_gso(skb, features)) {   /* a GSO type this device cannot take */
               segs = skb_gso_segment(skb, features);   /* cut it in software, here */  @@segs
               consume_skb(skb);
@@ -93,6 +94,7 @@ export const DEV: ListingFile = {
           /*   veth_xmit: the frame crosses to the peer's end, unpadded */
           /*   loopback_xmit: netif_rx, received again by this host */
           /*   a physical NIC: finishes offloaded checksums (-> skb_checksum_help), pads to 60 bytes, adds the FCS */
+          /*   a VLAN device: -> vlan_dev_hard_start_xmit, which tags it and hands it to the parent */
           return NULL;
       }  @@leave
     `),

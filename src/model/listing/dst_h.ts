@@ -24,7 +24,7 @@ export const DST_H: ListingFile = {
 
           if (cached)                          /* REACHABLE, PERMANENT or NOARP with a header */
               return neigh_hh_output(&n->hh, skb);
-          return n->output(n, skb);            /* neigh_resolve_output: resolve, or send as is */
+          return n->output(n, skb);            /* neigh_resolve_output: resolve, or send as is; a VLAN's neigh_connected_output */
       }  @@leave
     `),
   ],

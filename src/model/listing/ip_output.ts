@@ -82,8 +82,8 @@ export const IP_OUTPUT: ListingFile = {
           ip_send_check(iph);                  /* header checksum, in software */
           IP_INC_STATS(net, IPSTATS_MIB_OUTREQUESTS);  /* 6.x counts locally sent datagrams here */  @6.18
           skb->protocol = htons(ETH_P_IP);
-          /* NF_INET_LOCAL_OUT: the model has no rules on this hook, so the verdict is 1: go on */
-          return 1;
+          /* NF_INET_LOCAL_OUT: without output rules the verdict is 1 (go on to dst_output) */
+          return nf_hook(NFPROTO_IPV4, NF_INET_LOCAL_OUT, net, sk, skb, NULL, skb_dst(skb)->dev, dst_output);  @@nf_hook
       }  @@leave
     `),
 

@@ -41,7 +41,7 @@ export const NEIGHBOUR: ListingFile = {
           if (dev->header_ops->cache && !neigh->hh.hh_len)
               neigh_hh_init(neigh);            /* fill the header cache for the fast path */  @@hh_init
           __skb_pull(skb, skb_network_offset(skb));   /* back to the IP header */
-          dev_hard_header(skb, dev, ETH_P_IP, neigh->ha, NULL, skb->len);   /* eth_header: 14 bytes */  @@header
+          dev_hard_header(skb, dev, ETH_P_IP, neigh->ha, NULL, skb->len);   /* vlan_dev_hard_header: on a VLAN; else eth_header, 14 bytes */  @@header
           rc = dev_queue_xmit(skb);
           return rc;
       }  @@leave
@@ -153,7 +153,7 @@ export const NEIGHBOUR: ListingFile = {
               if (new & NUD_IN_TIMER)          /* REACHABLE: for reachable_time */
                   neigh_add_timer(neigh, jiffies + (new & NUD_REACHABLE ? neigh->parms->reachable_time : 0));
               WRITE_ONCE(neigh->nud_state, new);  @@nud_state
-              neigh->output = neigh_resolve_output;   /* arp_hh_ops: connect and suspect agree */
+              neigh->output = new & NUD_CONNECTED ? neigh->ops->connected_output : neigh->ops->output;  /* arp_hh_ops: both neigh_resolve_output */
           }
           if (!same) {
               memcpy(neigh->ha, lladdr, dev->addr_len);   /* the MAC from the ARP packet */  @@lladdr
@@ -161,7 +161,7 @@ export const NEIGHBOUR: ListingFile = {
           }
           if (new != old && !(old & NUD_VALID))    /* usable at last: the waiting packets leave, in order */
               while ((new & NUD_VALID) && (skb = __skb_dequeue(&neigh->arp_queue)))
-                  neigh->output(neigh, skb);   /* neigh_resolve_output */  @@flush
+                  neigh->output(neigh, skb);   /* neigh_resolve_output; a VLAN's: neigh_connected_output */  @@flush
           return 0;
       }  @@leave
     `),
@@ -184,9 +184,9 @@ export const NEIGHBOUR: ListingFile = {
     fn('neigh_connected_output', BOTH, `
       int neigh_connected_output(struct neighbour *neigh, struct sk_buff *skb)  @@enter
       {
-          /* devices without a header cache: build the link header every time */
+          /* devices without a header cache (a VLAN): build the link header every time */
           __skb_pull(skb, skb_network_offset(skb));
-          dev_hard_header(skb, neigh->dev, ETH_P_IP, neigh->ha, NULL, skb->len);
+          dev_hard_header(skb, neigh->dev, ETH_P_IP, neigh->ha, NULL, skb->len);  /* vlan_dev_hard_header: on a VLAN */
           return dev_queue_xmit(skb);
       }  @@leave
     `),

@@ -1,5 +1,7 @@
 // struct net_device: the host's links and its loopback. Each link is a veth (a virtual device:
-// noqueue, no padding) or a physical Ethernet NIC (pfifo_fast, pads short frames to 60 bytes).
+// noqueue, no padding), a physical Ethernet NIC (pfifo_fast, pads short frames to 60 bytes), or an
+// 802.1Q VLAN device on one of them (vlan_dev_init: its header_ops and hard_header_len depend on
+// whether the parent inserts VLAN tags itself).
 
 import type { Link } from '../scenario/types';
 import type { SkBuff } from './skbuff';
@@ -10,6 +12,24 @@ export const NETIF_F_TSO = 1 << 2;
 export const NETIF_F_GSO = 1 << 3;
 export const NETIF_F_UFO = 1 << 4;
 export const NETIF_F_GSO_UDP_L4 = 1 << 5;
+export const NETIF_F_HW_VLAN_CTAG_TX = 1 << 6;
+
+/** The size of an 802.1Q tag. */
+export const VLAN_HLEN = 4;
+
+/**
+ * dev->header_ops: how the link header is built. eth_header_ops caches headers (eth_header_cache);
+ * vlan_header_ops (the parent inserts no tags) and vlan_passthru_header_ops (it does) have no cache.
+ */
+export type HeaderOps = 'eth_header_ops' | 'vlan_header_ops' | 'vlan_passthru_header_ops';
+
+/** struct vlan_dev_priv: what a VLAN device knows of its parent. */
+export interface VlanDevPriv {
+  real_dev: NetDevice;
+  vlan_id: number;
+  /** ETH_P_8021Q */
+  vlan_proto: number;
+}
 
 export const IFF_UP = 0x1;
 export const IFF_BROADCAST = 0x2;
@@ -38,8 +58,10 @@ export class NetDevice {
   features: number;
   hard_header_len = 14;
   needed_headroom = 0;
-  /** Ethernet devices have header_ops (eth_header, eth_header_cache). */
-  header_ops = true;
+  /** Every device here has header_ops (Ethernet's, or a VLAN's). */
+  header_ops: HeaderOps = 'eth_header_ops';
+  /** A VLAN device's parent and ID (vlan_dev_priv); null for the others. */
+  vlan: VlanDevPriv | null = null;
   tx_queue_len: number;
   qdisc: Qdisc;
   /** Pad frames shorter than 60 bytes (ETH_ZLEN), as a physical NIC's driver does. */
@@ -70,19 +92,42 @@ export function LL_RESERVED_SPACE(dev: NetDevice): number {
   return ((dev.hard_header_len + dev.needed_headroom) & ~15) + 16;
 }
 
-export function deviceFromLink(ifindex: number, link: Link, mac: Uint8Array, v49: boolean): NetDevice {
+export function deviceFromLink(ifindex: number, link: Link, mac: Uint8Array, v49: boolean, parent?: NetDevice): NetDevice {
   const dev = new NetDevice(ifindex, link.name, link.type, link.mtu, mac, link.txqueuelen, link.qdisc);
   dev.features = NETIF_F_SG | NETIF_F_GSO;
+  if (link.type === 'vlan' && parent) return vlanDevInit(dev, link, parent);
   // TX checksum offload brings TSO with it; 4.9 devices with NETIF_F_GSO_SOFTWARE (veth) keep UFO
   // only while they can checksum (netdev_fix_features drops UFO without it). The physical NIC has
   // no UFO: in 4.9 hardware UFO was in a handful of drivers only (docs/kernel.md §4).
   if (link.offload) {
-    dev.features |= NETIF_F_HW_CSUM | NETIF_F_TSO;
+    dev.features |= NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_HW_VLAN_CTAG_TX;
     if (v49 && link.type === 'veth') dev.features |= NETIF_F_UFO;
     // 6.x veth takes UDP GSO packets whole (NETIF_F_GSO_SOFTWARE); the physical NIC cuts them.
     if (!v49 && link.type === 'veth') dev.features |= NETIF_F_GSO_UDP_L4;
   }
   if (!link.up) dev.flags &= ~IFF_UP;
+  return dev;
+}
+
+/**
+ * vlan_dev_init: the VLAN device keeps its parent's needed_headroom; a parent that inserts tags
+ * itself (NETIF_F_HW_VLAN_CTAG_TX, with `offload on`) gives vlan_passthru_header_ops and its own
+ * hard_header_len, any other vlan_header_ops and hard_header_len + VLAN_HLEN (18 on Ethernet).
+ * The model computes checksums in software on a VLAN device (no offload of its own), and a VLAN
+ * is up only when its parent is (vlan_dev_open refuses otherwise).
+ */
+function vlanDevInit(dev: NetDevice, link: Link, parent: NetDevice): NetDevice {
+  dev.vlan = { real_dev: parent, vlan_id: link.vlanId ?? 0, vlan_proto: 0x8100 };
+  dev.needed_headroom = parent.needed_headroom;
+  if (parent.features & NETIF_F_HW_VLAN_CTAG_TX) {
+    dev.header_ops = 'vlan_passthru_header_ops';
+    dev.hard_header_len = parent.hard_header_len;
+  } else {
+    dev.header_ops = 'vlan_header_ops';
+    dev.hard_header_len = parent.hard_header_len + VLAN_HLEN;
+  }
+  dev.padToMin = false;
+  if (!link.up || !parent.up) dev.flags &= ~IFF_UP;
   return dev;
 }
 

@@ -1,13 +1,14 @@
 // struct net: the state of the sending host's network namespace, built from a scenario.
 
-import type { Scenario, Peer } from '../scenario/types';
+import type { Scenario, Peer, Rule } from '../scenario/types';
 import { NetDevice, deviceFromLink, loopbackDevice } from './device';
-import { NeighTable, Neighbour, NeighParms, NUD_BY_NAME, NUD_NOARP, NUD_PERMANENT } from './neigh';
-import type { FibEntry } from './route';
+import { NeighTable, Neighbour, NeighParms, NUD_BY_NAME, NUD_CONNECTED, NUD_NOARP, NUD_PERMANENT } from './neigh';
+import type { FibEntry, FibRule } from './route';
+import { RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN } from './route';
 import { Sock } from './sock';
 import { newCounters, Counters } from './snmp';
 import { Netfilter } from './netfilter';
-import { parseIpv4, parseMac, prefixMask } from '../wire/addr';
+import { formatIpv4, parseIpv4, parseMac, prefixMask } from '../wire/addr';
 import { msToJiffies, HZ } from '../core/clock';
 import { findSysctl } from '../scenario/sysctl';
 import { SKB_TRUESIZE } from './skbuff';
@@ -36,7 +37,16 @@ export class Net {
   devices: NetDevice[] = [];
   lo: NetDevice;
   addrs: IfAddr[] = [];
+  /** The main table's routes (the connected routes of the addresses, and `route add`). */
   fib: FibEntry[] = [];
+  /** Every table by number: main is `fib`; others come from `route ... table N`. */
+  tables = new Map<number, FibEntry[]>([[RT_TABLE_MAIN, this.fib]]);
+  /**
+   * The policy database, by preference (net/ipv4/fib_rules.c): empty while the scenario has no
+   * `rule` (lookups go straight to the main table, as the kernel's fib_lookup does while no
+   * custom rules were added), else local, the scenario's rules, main and default.
+   */
+  rules: FibRule[] = [];
   arp_tbl = new NeighTable();
   parms = new Map<NetDevice, NeighParms>();
   sockets = new Map<string, Sock>();
@@ -63,7 +73,8 @@ export class Net {
     this.devices.push(this.lo);
     s.links.forEach((link, i) => {
       const mac = parseMac(link.address)!;
-      this.devices.push(deviceFromLink(i + 2, link, mac, v49));
+      const parent = link.parent !== undefined ? this.dev(link.parent) : undefined;
+      this.devices.push(deviceFromLink(i + 2, link, mac, v49, parent));
     });
     for (const dev of this.devices) this.parms.set(dev, defaultParms(v49, rng));
 
@@ -71,10 +82,17 @@ export class Net {
     for (const a of s.addrs) this.addAddress(parseIpv4(a.address)!, a.prefix, this.dev(a.dev)!);
     for (const r of s.routes) {
       const dev = r.dev ? this.dev(r.dev)! : this.devForGateway(parseIpv4(r.via!)!)!;
-      this.fib.push({
+      const table = r.table ?? RT_TABLE_MAIN;
+      if (!this.tables.has(table)) this.tables.set(table, []);
+      this.tables.get(table)!.push({
+        table,
         dst: parseIpv4(r.dst)!, prefix: r.prefix, mask: prefixMask(r.prefix),
         gw: r.via ? parseIpv4(r.via)! : 0, dev, mtu: r.mtu ?? 0, prefsrc: r.src ? parseIpv4(r.src)! : 0, proto: 'static',
       });
+    }
+    if (s.rules.length) {
+      this.rules = [defaultRule(0, RT_TABLE_LOCAL), defaultRule(0x7ffe, RT_TABLE_MAIN), defaultRule(0x7fff, RT_TABLE_DEFAULT)];
+      for (const r of s.rules) this.addRule(r);
     }
     for (const sc of s.sysctls) this.applySysctl(sc.key, sc.value, rng);
     for (const n of s.neighs) {
@@ -82,7 +100,8 @@ export class Net {
       const neigh = new Neighbour(parseIpv4(n.address)!, dev, this.parms.get(dev)!);
       neigh.nud_state = NUD_BY_NAME[n.nud.toUpperCase()];
       neigh.ha = parseMac(n.lladdr)!;
-      neigh.output = 'neigh_resolve_output'; // arp_hh_ops: output and connected_output alike
+      // arp_hh_ops: output and connected_output alike; a VLAN's arp_generic_ops: neigh_connected_output.
+      neigh.output = dev.header_ops === 'eth_header_ops' || !(neigh.nud_state & NUD_CONNECTED) ? 'neigh_resolve_output' : 'neigh_connected_output';
       const j = now();
       neigh.confirmed = j;
       neigh.updated = j;
@@ -171,8 +190,38 @@ export class Net {
     const mask = prefixMask(prefix);
     this.addrs.push({ address, prefix, mask, dev });
     if (dev !== this.lo && prefix < 32) {
-      this.fib.push({ dst: (address & mask) >>> 0, prefix, mask, gw: 0, dev, mtu: 0, prefsrc: address, proto: 'kernel' });
+      this.fib.push({ table: RT_TABLE_MAIN, dst: (address & mask) >>> 0, prefix, mask, gw: 0, dev, mtu: 0, prefsrc: address, proto: 'kernel' });
     }
+  }
+
+  /**
+   * fib_nl_newrule: a rule without a preference gets one less than the first rule after local's
+   * (fib_default_rule_pref); it goes after every rule whose preference is not larger.
+   */
+  private addRule(r: Rule): void {
+    const second = this.rules[1];
+    const pref = r.priority ?? (second && second.pref ? second.pref - 1 : 0);
+    const src = r.from ? parseIpv4(r.from.address)! : 0;
+    const dst = r.to ? parseIpv4(r.to.address)! : 0;
+    const rule: FibRule = {
+      pref,
+      mark: r.fwmark ?? 0,
+      // FRA_FWMARK without FRA_FWMASK: the whole mark (fib_nl2rule).
+      mark_mask: r.fwmark === undefined ? 0 : r.fwmask ?? 0xffffffff,
+      src, srcmask: r.from ? prefixMask(r.from.prefix) : 0, src_len: r.from?.prefix ?? 0,
+      dst, dstmask: r.to ? prefixMask(r.to.prefix) : 0, dst_len: r.to?.prefix ?? 0,
+      oifindex: r.oif !== undefined ? this.dev(r.oif)!.ifindex : 0,
+      table: r.table,
+      text: ruleText(pref, r),
+    };
+    let at = this.rules.length;
+    for (let i = 0; i < this.rules.length; i++) {
+      if (this.rules[i].pref > pref) {
+        at = i;
+        break;
+      }
+    }
+    this.rules.splice(at, 0, rule);
   }
 
   private devForGateway(gw: number): NetDevice | undefined {
@@ -233,6 +282,22 @@ function defaultParms(v49: boolean, rng: Rng): NeighParms {
     locktime: 1 * HZ,
     reachable_time: randReachTime(base, rng),
   };
+}
+
+/** One of the kernel's own rules: local (0), main (32766), default (32767). */
+function defaultRule(pref: number, table: number): FibRule {
+  const name = table === RT_TABLE_LOCAL ? 'local' : table === RT_TABLE_MAIN ? 'main' : 'default';
+  return { pref, mark: 0, mark_mask: 0, src: 0, srcmask: 0, src_len: 0, dst: 0, dstmask: 0, dst_len: 0, oifindex: 0, table, text: `${pref}: from all lookup ${name}` };
+}
+
+/** A rule as `ip rule show` prints it. */
+function ruleText(pref: number, r: Rule): string {
+  let t = `${pref}: from ${r.from ? `${r.from.address}${r.from.prefix === 32 ? '' : `/${r.from.prefix}`}` : 'all'}`;
+  if (r.to) t += ` to ${r.to.address}${r.to.prefix === 32 ? '' : `/${r.to.prefix}`}`;
+  if (r.fwmark !== undefined) t += ` fwmark 0x${r.fwmark.toString(16)}${r.fwmask !== undefined && r.fwmask !== 0xffffffff ? `/0x${r.fwmask.toString(16)}` : ''}`;
+  if (r.oif !== undefined) t += ` oif ${r.oif}`;
+  t += ` lookup ${r.table === RT_TABLE_MAIN ? 'main' : r.table === RT_TABLE_DEFAULT ? 'default' : r.table}`;
+  return t;
 }
 
 function sameMac(a: Uint8Array, b: Uint8Array): boolean {

@@ -19,7 +19,14 @@ export const RTN_NAMES: Record<number, string> = {
   [RTN_MULTICAST]: 'RTN_MULTICAST',
 };
 
+/** Routing tables (rtnetlink.h): main, the default rule's table, and the kernel's local one. */
+export const RT_TABLE_DEFAULT = 253;
+export const RT_TABLE_MAIN = 254;
+export const RT_TABLE_LOCAL = 255;
+
 export interface FibEntry {
+  /** The table the route is in (RT_TABLE_MAIN unless `route ... table N`). */
+  table: number;
   dst: number;
   prefix: number;
   mask: number;
@@ -29,6 +36,28 @@ export interface FibEntry {
   prefsrc: number; // 0: choose
   /** 'kernel' for the connected routes an address adds, 'static' for `route add`. */
   proto: 'kernel' | 'static';
+}
+
+/**
+ * struct fib4_rule with the FR_ACT_TO_TBL action: the selectors (a zero mask matches anything)
+ * and the table to look in. The kernel's own rules (local 0, main 32766, default 32767) are
+ * in the list too, so that the walk is the kernel's.
+ */
+export interface FibRule {
+  pref: number;
+  mark: number;
+  mark_mask: number;
+  src: number;
+  srcmask: number;
+  src_len: number;
+  dst: number;
+  dstmask: number;
+  dst_len: number;
+  /** 0: any output device. */
+  oifindex: number;
+  table: number;
+  /** The rule as `ip rule` shows it, for traces. */
+  text: string;
 }
 
 export type OutputFn = 'ip_output' | 'ip_mc_output';

@@ -70,6 +70,12 @@ export class SkBuff {
   frag_max_size = 0;
   /** Options length in the IP header (IPCB(skb)->opt.optlen). */
   opt_len = 0;
+  /** The 802.1Q tag held in the metadata (__vlan_hwaccel_put_tag), not yet in the bytes. */
+  vlan_present = false;
+  vlan_proto = 0;
+  vlan_tci = 0;
+  /** nf_ct_set(skb, NULL, IP_CT_UNTRACKED): conntrack (and with it NAT) leaves the skb alone. */
+  untracked = false;
 
   constructor(id: number, origin: number, buf: Uint8Array, data: number, len: number, truesize: number) {
     this.id = id;

@@ -122,6 +122,79 @@ export class EthHdr {
   }
 }
 
+// ---- struct vlan_ethhdr ----
+
+/** sizeof(struct vlan_ethhdr): the Ethernet addresses, the 802.1Q tag and the encapsulated ethertype. */
+export const VLAN_ETH_HLEN = 18;
+
+/** Where each field of the 802.1Q header is, in bytes from the start of the frame. */
+export const enum VlanEthOff {
+  H_DEST = 0,
+  H_SOURCE = 6,
+  /** TPID: ETH_P_8021Q. */
+  H_VLAN_PROTO = 12,
+  /** TCI: priority (3 bits), DEI (1 bit), VLAN ID (12 bits). */
+  H_VLAN_TCI = 14,
+  H_VLAN_ENCAPSULATED_PROTO = 16,
+}
+
+/** struct vlan_ethhdr: a tagged frame's first 18 bytes. */
+export class VlanEthHdr {
+  declare readonly buf: Uint8Array;
+  declare readonly off: number;
+
+  constructor(buf: Uint8Array, off: number) {
+    this.buf = buf;
+    this.off = off;
+  }
+
+  get h_vlan_proto(): number {
+    return readU16(this.buf, this.off + VlanEthOff.H_VLAN_PROTO);
+  }
+  set h_vlan_proto(v: number) {
+    writeU16(this.buf, this.off + VlanEthOff.H_VLAN_PROTO, v);
+  }
+  get h_vlan_TCI(): number {
+    return readU16(this.buf, this.off + VlanEthOff.H_VLAN_TCI);
+  }
+  set h_vlan_TCI(v: number) {
+    writeU16(this.buf, this.off + VlanEthOff.H_VLAN_TCI, v);
+  }
+  /** The VLAN ID: the TCI's low 12 bits. */
+  get vid(): number {
+    return this.h_vlan_TCI & 0xfff;
+  }
+  get h_vlan_encapsulated_proto(): number {
+    return readU16(this.buf, this.off + VlanEthOff.H_VLAN_ENCAPSULATED_PROTO);
+  }
+  set h_vlan_encapsulated_proto(v: number) {
+    writeU16(this.buf, this.off + VlanEthOff.H_VLAN_ENCAPSULATED_PROTO, v);
+  }
+}
+
+/**
+ * A copy of the untagged frame `frame` with an 802.1Q tag (TPID `proto`, TCI `tci`) after its
+ * addresses: what __vlan_hwaccel_push_inside (skb_vlan_push) makes of it, and what a NIC with
+ * VLAN transmit offload puts on the wire.
+ */
+export function vlanInsertTag(frame: Uint8Array, proto: number, tci: number): Uint8Array {
+  const out = new Uint8Array(frame.length + (VLAN_ETH_HLEN - ETH_HLEN));
+  out.set(frame.subarray(0, EthOff.H_PROTO), 0);
+  out.set(frame.subarray(EthOff.H_PROTO), VlanEthOff.H_VLAN_ENCAPSULATED_PROTO);
+  const v = new VlanEthHdr(out, 0);
+  v.h_vlan_proto = proto;
+  v.h_vlan_TCI = tci;
+  return out;
+}
+
+/** The untagged frame inside a tagged one (vlan_do_receive after skb_vlan_untag): addresses, then the inner ethertype on. */
+export function vlanRemoveTag(frame: Uint8Array): Uint8Array {
+  const out = new Uint8Array(frame.length - (VLAN_ETH_HLEN - ETH_HLEN));
+  out.set(frame.subarray(0, EthOff.H_PROTO), 0);
+  out.set(frame.subarray(VlanEthOff.H_VLAN_ENCAPSULATED_PROTO), EthOff.H_PROTO);
+  return out;
+}
+
 // ---- struct arphdr ----
 
 /** Where each field of the header is, in bytes from its start. */

@@ -57,13 +57,17 @@ export default function notes(): FileNotes {
         zh: "交给驱动前的最后修整：软件 GSO 分段，以及设备做不了的校验和。",
       },
       text: {
-        en: "netif_skb_features says what the device can do. A GSO skb of a type it cannot take (no TSO, no UFO) is segmented here in software, each segment with a copy of the link header; a CHECKSUM_PARTIAL packet on a device without checksum offload gets its checksum computed (skb_checksum_help). The same in 4.9 and 6.18.",
-        zh: "netif_skb_features 给出设备的能力。设备不支持的 GSO 类型（没有 TSO、没有 UFO）在这里做软件分段，每个分段带一份链路层头；设备不支持校验和卸载而报文是 CHECKSUM_PARTIAL 时，在这里算出校验和（skb_checksum_help）。4.9 与 6.18 相同。",
+        en: "netif_skb_features says what the device can do. A VLAN tag held in the metadata is written into the frame unless the device inserts tags itself (validate_xmit_vlan). A GSO skb of a type it cannot take (no TSO, no UFO) is segmented here in software, each segment with a copy of the link header; a CHECKSUM_PARTIAL packet on a device without checksum offload gets its checksum computed (skb_checksum_help). The same in 4.9 and 6.18.",
+        zh: "netif_skb_features 给出设备的能力。元数据里的 VLAN 标签，设备不能自己插入时在这里写进帧（validate_xmit_vlan）。设备不支持的 GSO 类型（没有 TSO、没有 UFO）在这里做软件分段，每个分段带一份链路层头；设备不支持校验和卸载而报文是 CHECKSUM_PARTIAL 时，在这里算出校验和（skb_checksum_help）。4.9 与 6.18 相同。",
       },
       steps: {
         enter: {
           en: "`features`: the device's offload features (NETIF_F_* bits).",
           zh: "`features`：设备的卸载能力（NETIF_F_* 位）。",
+        },
+        vlan: {
+          en: "validate_xmit_vlan: the skb came from a VLAN device with its tag in the metadata (`vlan_tci`), and this device does not insert tags itself (no NETIF_F_HW_VLAN_CTAG_TX, `offload off`): __vlan_hwaccel_push_inside writes the 4-byte 802.1Q tag after the MAC addresses (TPID 0x8100, then the TCI with the VLAN ID), so `len` grows by 4. The headroom the VLAN's hard_header_len (18) reserved is what makes room for it. With offload the tag stays in the metadata and the NIC inserts it on the wire.",
+          zh: "validate_xmit_vlan：skb 来自 VLAN 设备，标签在元数据里（`vlan_tci`），而本设备不自己插入标签（没有 NETIF_F_HW_VLAN_CTAG_TX，即 `offload off`）：__vlan_hwaccel_push_inside 在 MAC 地址之后写入 4 字节的 802.1Q 标签（TPID 0x8100，然后是含 VLAN ID 的 TCI），`len` 增加 4。VLAN 的 hard_header_len（18）预留的头部空间正是为它准备的。开启 offload 时标签留在元数据里，由网卡在线路上插入。",
         },
         segs: {
           en: "Segmented in software: `segments` skbs will go to the driver one after the other, each a complete packet with its own IP header.",

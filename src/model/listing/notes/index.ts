@@ -18,6 +18,10 @@ import arp from './arp';
 import dev from './dev';
 import icmp from './icmp';
 import ip_input from './ip_input';
+import ipv4_netfilter from './ipv4_netfilter';
+import nf_dup_ipv4 from './nf_dup_ipv4';
+import vlan_dev from './vlan_dev';
+import skbuff from './skbuff';
 
 export type { FileNotes, FunctionNotes, Note, NoteLanguage, Text } from './types';
 
@@ -37,6 +41,10 @@ const FILES: Record<string, () => FileNotes> = {
   'net/core/dev.c': dev,
   'net/ipv4/icmp.c': icmp,
   'net/ipv4/ip_input.c': ip_input,
+  'net/ipv4/netfilter.c': ipv4_netfilter,
+  'net/ipv4/netfilter/nf_dup_ipv4.c': nf_dup_ipv4,
+  'net/8021q/vlan_dev.c': vlan_dev,
+  'net/core/skbuff.c': skbuff,
 };
 
 const built = new Map<string, FileNotes>();

@@ -105,8 +105,8 @@ export default function notes(): FileNotes {
         zh: "写入最终的 tot_len 和头部校验和，然后执行 LOCAL_OUT 钩子。",
       },
       text: {
-        en: "The datagram's length is final: tot_len = skb->len, ip_send_check computes the header checksum in software, skb->protocol = ETH_P_IP. 6.x counts OutRequests here, once per datagram a local socket hands to IP; 4.9 counts it later, in ip_output. kpath has no LOCAL_OUT rules, so the verdict is 1.",
-        zh: "数据报长度已确定：tot_len = skb->len，ip_send_check 用软件计算头部校验和，skb->protocol = ETH_P_IP。6.x 在这里计 OutRequests，本机 socket 交给 IP 的每个数据报计一次；4.9 推迟到 ip_output 才计。kpath 在 LOCAL_OUT 上没有规则，结果总是 1。",
+        en: "The datagram's length is final: tot_len = skb->len, ip_send_check computes the header checksum in software, skb->protocol = ETH_P_IP. 6.x counts OutRequests here, once per datagram a local socket hands to IP (and once per copy nft `dup` sends); 4.9 counts it later, in ip_output. Then NF_INET_LOCAL_OUT: without output rules the verdict is 1; with them nf_hook_slow runs the filter and mangle output chains, and the mangle chain may reroute the packet (ip_route_me_harder).",
+        zh: "数据报长度已确定：tot_len = skb->len，ip_send_check 用软件计算头部校验和，skb->protocol = ETH_P_IP。6.x 在这里计 OutRequests，本机 socket 交给 IP 的每个数据报计一次（nft `dup` 发出的每个副本也计一次）；4.9 推迟到 ip_output 才计。然后是 NF_INET_LOCAL_OUT：没有 output 规则时结果为 1；有规则时 nf_hook_slow 执行 filter 和 mangle 的 output 链，mangle 链可能让报文重新查路由（ip_route_me_harder）。",
       },
       steps: {
         enter: {
@@ -118,8 +118,12 @@ export default function notes(): FileNotes {
           zh: "`tot_len` = skb->len：头部加全部数据，frag_list 也算在内（分片时每个分片会写自己的）。接下来算头部校验和，6.x 还会使 OutRequests 加一。",
         },
         leave: {
-          en: "1: LOCAL_OUT let the packet through, so ip_local_out calls dst_output.",
-          zh: "返回 1：LOCAL_OUT 放行，于是 ip_local_out 调用 dst_output。",
+          en: "1: LOCAL_OUT let the packet through, so ip_local_out calls dst_output (with the route ip_route_me_harder may have changed). A negative errno: an output chain dropped it (-EPERM, or the error of a failed reroute); sendmsg returns it.",
+          zh: "返回 1：LOCAL_OUT 放行，于是 ip_local_out 调用 dst_output（路由可能已被 ip_route_me_harder 换掉）。负的 errno：output 链丢弃了报文（-EPERM，或重路由失败的错误），sendmsg 返回它。",
+        },
+        nf_hook: {
+          en: "The LOCAL_OUT hook ran the output chains (nf_hook_slow): `ret` 1 means go on. In the mangle chain, a changed mark, address or TOS made ip_route_me_harder route the packet again, so the skb may now carry another route and more headroom; a `dup` rule has sent its copy already. The hook gets the route's device as its output device, so `oif` matches the device before any reroute.",
+          zh: "LOCAL_OUT 钩子执行了 output 链（nf_hook_slow）：`ret` 为 1 表示继续。mangle 链改了 mark、地址或 TOS 时，ip_route_me_harder 重新查了路由，所以 skb 现在可能带着另一条路由和更多头部空间；`dup` 规则已经把副本发出。钩子的输出设备是路由的设备，所以 `oif` 匹配的是重路由之前的设备。",
         },
       },
     },
@@ -420,8 +424,8 @@ export default function notes(): FileNotes {
           zh: "广播路由：OutBcastPkts 加一，OutBcastOctets 加上 skb->len，按报文计，两个版本都有。",
         },
         headroom: {
-          en: "skb_headroom(skb) < hh_len on a device with header_ops: the link header would not fit. 4.9: skb_realloc_headroom makes a copy with room, charged to the socket, and the old skb is consumed (the packet continues in a new skb). 6.x: skb_expand_head grows this skb in place, cloning it first if it is shared. Failure frees the packet: -ENOMEM. A datagram built by ip_make_skb always has the room.",
-          zh: "设备有 header_ops 而 skb_headroom(skb) < hh_len：链路层头放不下。4.9：skb_realloc_headroom 复制出一个有足够空间的 skb，记到 socket 头上，旧的 skb 被 consume（报文换成新 skb 继续）。6.x：skb_expand_head 就地扩展这个 skb，被共享时先克隆。失败时释放报文，返回 -ENOMEM。ip_make_skb 构造的数据报总是留够了空间。",
+          en: "skb_headroom(skb) (`headroom`) < hh_len on a device with header_ops: the link header would not fit. A datagram built for this device always has the room; this happens when the device changed after the skb was built, for example a copy of nft `dup` (headroom 16, made for an Ethernet device) sent out of a VLAN device whose hard_header_len is 18 (hh_len 32). (A reroute in LOCAL_OUT does not get here: ip_route_me_harder already grew the headroom to the new device's hard_header_len.) 4.9: skb_realloc_headroom makes a new skb with room (skb_clone and pskb_expand_head by SKB_DATA_ALIGN of the shortfall, so 64 bytes), charged to the socket if the old one had one, and the old skb is consumed. 6.x: skb_expand_head grows an skb charged to a socket in place and charges the growth to it; any other (the dup copy has no socket) is cloned first and the original consumed. If the allocation failed, the packet would be freed (kfree_skb) and -ENOMEM returned; kpath's allocations never fail.",
+          zh: "设备有 header_ops 而 skb_headroom(skb)（`headroom`）< hh_len：链路层头放不下。为本设备构造的数据报总是留够了空间；只有 skb 构造之后设备变了才会出现这种情况，例如 nft `dup` 的副本（头部空间 16，按以太网设备构造）从 hard_header_len 为 18 的 VLAN 设备发出（hh_len 为 32）。（LOCAL_OUT 中的重路由不会走到这里：ip_route_me_harder 已经把头部空间扩到新设备的 hard_header_len。）4.9：skb_realloc_headroom 生成一个有足够空间的新 skb（skb_clone 后 pskb_expand_head，扩展量为差额按 SKB_DATA_ALIGN 对齐，即 64 字节），原 skb 有 socket 时把新 skb 记到该 socket 上，旧 skb 被 consume。6.x：skb_expand_head 对记在 socket wmem 上的 skb 就地扩展，并把增长部分记到 socket 上；其他 skb（dup 副本没有 socket）先克隆，再 consume 原 skb。若内存分配失败，报文会被释放（kfree_skb）并返回 -ENOMEM；kpath 的分配从不失败。",
         },
         nexthop: {
           en: "`nexthop`: the gateway (rt_gw4) when the route has one, else the packet's destination, on loopback and point-to-point devices too (only the lookup key inside __ipv4_neigh_lookup_noref is 0.0.0.0: one entry per device). The ARP entry is keyed on it: with a gateway, ARP asks for the gateway, not for the final destination. Next: __ipv4_neigh_lookup_noref, and __neigh_create when there is no entry.",

@@ -202,8 +202,8 @@ export default function notes(): FileNotes {
         zh: "用于没有头部缓存的设备：每次都构造链路层头再发送。",
       },
       text: {
-        en: "The connected output of arp_generic_ops (devices whose header_ops have no cache). It does not resolve: only states with a usable MAC use it. Ethernet has a header cache and uses arp_hh_ops, so kpath's devices never call it.",
-        zh: "arp_generic_ops（header_ops 没有缓存的设备）的 connected 输出函数。它不做解析：只有 MAC 可用的状态才会用它。以太网有头部缓存，用的是 arp_hh_ops，所以 kpath 的设备不会调用它。",
+        en: "The connected output of arp_generic_ops (devices whose header_ops have no cache). It does not resolve: only states with a usable MAC use it. Ethernet has a header cache and uses arp_hh_ops; a VLAN device's header_ops (vlan_header_ops, vlan_passthru_header_ops) have none, so once its neighbour is resolved every packet comes here and the header is built again each time (dev_hard_header: vlan_dev_hard_header).",
+        zh: "arp_generic_ops（header_ops 没有缓存的设备）的 connected 输出函数。它不做解析：只有 MAC 可用的状态才会用它。以太网有头部缓存，用的是 arp_hh_ops；VLAN 设备的 header_ops（vlan_header_ops、vlan_passthru_header_ops）没有缓存，所以它的邻居解析完成后，每个报文都走这里，每次重新构造链路层头（dev_hard_header：vlan_dev_hard_header）。",
       },
       steps: {
         enter: {
