@@ -126,9 +126,24 @@ export const ROUTE_AUDIT: AuditRow[] = [
     model: 'the first address on a device other than lo', captures: ['p-route-noaddr'], modeled: true,
   },
   {
-    case: 'Policy routing (ip rule, tables, fwmark), multipath, several default routes, blackhole/unreachable/prohibit routes, nexthop exceptions (learnt PMTU), VRF',
-    kernel: 'fib_rules_lookup, fib_select_multipath, fib_select_default, the route types\' errors, fnhe',
-    model: 'one main table of unicast routes; none of these', captures: [], modeled: false,
+    case: 'Policy routing: rules by priority with from, to, fwmark/mask and oif selectors, each looking up a table',
+    kernel: 'fib_rules_lookup, fib4_rule_match and fib_rule_match, fib4_rule_action (a table without a route for the flow passes to the next rule); a rule without a priority gets one below the lowest after the local table\'s',
+    model: 'fib_lookup in route.ts walks the rules the same way; tables of unicast routes', captures: ['p-policy-rules', 'p-policy-reroute'], modeled: true,
+  },
+  {
+    case: 'Routing again after a LOCAL_OUT chain changed the mark (nft route chain, iptables mangle OUTPUT)',
+    kernel: 'nf_route_table_hook4 -> ip_route_me_harder: a lookup with the new mark and the header\'s source kept; the headroom grows to the new device\'s hard_header_len',
+    model: 'ip_route_me_harder in ipv4_netfilter.ts', captures: ['p-policy-reroute', 'p-policy-reroute-mtu'], modeled: true,
+  },
+  {
+    case: 'The route of an nft dup copy',
+    kernel: 'nf_dup_ipv4_route: a lookup to the dup address (through the given device) with FLOWI_FLAG_KNOWN_NH, so that an uncached route\'s next hop is that address while the IP destination stays',
+    model: 'ip_route_output with knownNh in route.ts (gateway = the dup address)', captures: ['p-dup', 'p-dup-silent-copy'], modeled: true,
+  },
+  {
+    case: 'Multipath, several default routes, blackhole/unreachable/prohibit routes, rule actions other than lookup, the iif/tos/uidrange/ipproto/port selectors, nexthop exceptions (learnt PMTU), VRF',
+    kernel: 'fib_select_multipath, fib_select_default, the route types\' errors, fib_rules actions, fnhe (an ICMP fragmentation needed about a rerouted datagram puts the learnt MTU on the route found without the mark: see above)',
+    model: 'none of these', captures: [], modeled: false,
   },
 ];
 

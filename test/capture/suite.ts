@@ -57,6 +57,8 @@ export const BEHAVIOURS: Record<string, string> = {
   'p-icmp-about-fragments': 'A 3000 B datagram to a silent neighbour: its 3 fragments wait for ARP; at FAILED only the first fragment gets an ICMP host unreachable (576 bytes)',
   'p-nft-output-drop': 'A drop in the filter output chain: EPERM for 100 B and 3000 B (dropped whole, before fragmenting), no ARP; Ip.OutRequests and OutDiscards count each; the datagram to another port passes',
   'p-dup-silent-copy': 'nft dup to a host that never answers: the original is delivered, the copy waits for ARP on the other link, 3 requests, FAILED, and the ICMP host unreachable about the copy lands in the original\'s socket (EHOSTUNREACH, offender 192.0.2.1)',
+  'p-policy-reroute': 'The mangle output chain marks port 9100; ip_route_me_harder looks again and `rule add fwmark 7 lookup 100` sends it out of veth1 via 198.51.100.254, with the source 192.0.2.1 chosen before (also the ARP sender); unmarked and mark 8 stay in main (veth0)',
+  'p-dup': 'nft dup in the filter output chain: the copy first, to 198.51.100.9\'s MAC on veth1 with the IP destination unchanged, DF set, the same ID and TTL; then the original on veth0; the second datagram the same way with both neighbours known',
   'p-policy-reroute-mtu': 'A mark set in the mangle output chain reroutes (ip_route_me_harder) from MTU 1500 to 1400: the source and ARP sender stay 192.0.2.1; 3000 B leaves as 1376/1376/248, 1472 B (WANT, DONT) as 1376 + 96 without DF; DO: EMSGSIZE and an ICMP fragmentation needed (MTU 1400) to itself over lo',
   'p-policy-rules': 'Policy rules in priority order by to, fwmark/mask (SO_MARK), from (bind) and oif (SO_BINDTODEVICE): table 100 sends via veth1 with veth1\'s address as source; an unmatched mark and the rest go by main via veth0',
   'p-neigh-timer-floor': 'retrans_time_ms 100: ARP retransmits every ~100 ms (6.x timer floor HZ/100), FAILED after 3',
@@ -108,9 +110,15 @@ export const BEHAVIOURS: Record<string, string> = {
   's13-n-static-neigh': 'Permanent neighbours: no ARP, the static MAC is used',
 };
 
+/** Why a scenario with an 802.1Q VLAN link has no capture. */
+const VLAN_WHY = "It has an 802.1Q VLAN link, and this machine's kernel has none (built without CONFIG_VLAN_8021Q: `ip link add ... type vlan` answers \"Unknown device type\"), so `kpath capture` refuses it before building anything. Its VLAN behaviour (the tag, vlan_dev_hard_header, the headroom) is checked against the kernel's source only ([802.1Q](#vlan)); a kernel with 802.1Q, and kpath capture building VLAN links, would let it be captured.";
+
 /** Scenarios of test/scenarios that are not in the suite as written, and why. */
 export const NOT_AS_WRITTEN: Record<string, string> = {
   'p-neigh-table-full': "Not safe to capture: the kernel's neighbour table is shared by every network namespace of the machine, so filling it (gc_thresh3, 1024 entries) makes the machine's own neighbour entries subject to forced garbage collection and its new ones fail while the scenario runs; kpath capture refuses scenarios that could create more than 128 entries. (One capture made before that check agreed with the model in every frame, call result and counter, over 500 ms.)",
+  'p-vlan': VLAN_WHY,
+  'p-vlan-headroom': VLAN_WHY,
+  'p-vlan-reroute': VLAN_WHY,
   's11-12-queue-overflow': 'Run as written (s11-12-queue-overflow-as-written) its ICMP errors at FAILED are rate-limited at random, so the suite also has an adjusted copy (room for 20 datagrams) that repeats exactly.',
   's11-14-unicast-probe': "With base_reachable_time 1 s, reachable_time (random in [0.5 s, 1.5 s)) can be below delay_first_probe_time, and then the entry goes DELAY and PROBE with no traffic, so the frames depend on the draw; the copy uses 2.5 s. The scenario's comment (\"STALE by 3.5 s whatever was drawn\") does not hold on a real kernel.",
 };
