@@ -154,10 +154,7 @@ export async function wireView(ctx) {
     // Export pcap, from Enter in the save dialog to the notification.
     const target = path.join(folder, 'long.pcap');
     await vs.runCommand(page, 'kpath: Export pcap');
-    const dialog = page.locator('.quick-input-widget input');
-    await dialog.waitFor({ state: 'visible' });
-    await dialog.press('Control+a');
-    await page.keyboard.type(target);
+    const dialog = await vs.typeInSaveDialog(page, target);
     t = Date.now();
     await dialog.press('Enter');
     await page.locator('.notification-toast', { hasText: 'kpath: wrote' }).waitFor({ timeout: LONG_WAIT });

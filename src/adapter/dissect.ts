@@ -5,19 +5,10 @@ import type { WireField, WireLayer } from '../model/wire/fields';
 // Imported from the package itself: @vscode/l10n-dev exports only the strings of files that do.
 import * as l10n from '@vscode/l10n';
 import { language } from '../l10n';
+import type { DetailNode } from './detail-node';
 
-/** A line of a frame's details: a layer, or a field of one. */
-export interface DetailNode {
-  label: string;
-  value: string;
-  offset: number;
-  length: number;
-  /** Bits of those bytes, for fields narrower than a byte or two. */
-  mask?: number;
-  /** A checksum that does not check out. */
-  bad?: boolean;
-  children?: DetailNode[];
-}
+export type { DetailNode } from './detail-node';
+
 
 /** The layers as detail nodes: "Internet Protocol Version 4, Src...: ..." with their fields below. */
 export function detailNodes(layers: readonly WireLayer[]): DetailNode[] {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker as WorkerType } from 'node:worker_threads';
 import type { ListingProfile } from '../model/listing';
 import { cacheDir, privateDir, writeFileAtomic } from '../io/files';
 import { checkTree, readTree, treeKey } from './tree';
@@ -88,6 +88,9 @@ function workerScript(): string {
 function computeInWorker(files: Map<string, Buffer | null>, version: string): Promise<SourceMapData> {
   return new Promise((resolve, reject) => {
     const entries = [...files].map(([p, b]) => [p, b ? new Uint8Array(b) : null] as const);
+    // Required here, not at the top: only a tree read for the first time needs a worker, and
+    // loading worker_threads would lengthen every adapter's start.
+    const { Worker } = require('node:worker_threads') as { Worker: typeof WorkerType };
     const w = new Worker(workerScript(), { workerData: { files: entries, version } });
     let done = false;
     w.once('message', (m: { data?: SourceMapData; error?: string }) => {

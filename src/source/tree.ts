@@ -2,7 +2,6 @@
 // net/ipv4/ip_output.c), which kernel it is, which files the mapping reads, and a hash of their
 // bytes that names the cached mapping.
 
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { wantedNames } from './match';
@@ -59,7 +58,9 @@ export function readTree(root: string): Map<string, Buffer | null> {
  * computes it again.
  */
 export function treeKey(files: Map<string, Buffer | null>, version: string): string {
-  const h = crypto.createHash('sha256');
+  // node:crypto is required only here: loading it costs every adapter's start several milliseconds.
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  const h = createHash('sha256');
   h.update(`kpath-source-map ${SOURCE_MAP_FORMAT}\n${version}\n${tableText()}\n`);
   for (const [p, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     h.update(`${p} ${bytes ? bytes.length : -1}\n`);

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
-import { UI_TIMEOUT_MS, runCommand } from '../helpers/vscode';
+import { UI_TIMEOUT_MS, runCommand, typeInSaveDialog } from '../helpers/vscode';
 import { uiSuite, view as sideView, addFunctionBreakpoint, webviewWith } from '../helpers/ui-suite';
 import { readPcap } from '../../src/model/wire/pcap';
 import { tsharkAvailable, tsharkCheck } from '../helpers/tshark';
@@ -153,18 +153,8 @@ describe('the Wire view in VS Code (code-server + chromium)', () => {
   uiTest('"kpath: Export pcap" writes a pcap that tshark reads with no malformed packet and valid checksums', async () => {
     const target = path.join(ui.folder(), 'capture.pcap');
     await runCommand(page(), 'kpath: Export pcap');
-    // VS Code's own save dialog: a path to type.
-    const input = page().locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    // It offers the scenario's folder and name; the whole path typed over it, as a user would, and
-    // typed again if the dialog's completion rewrote it between two keys (a busy machine).
-    for (const deadline = Date.now() + UI_TIMEOUT_MS; ;) {
-      await input.press('Control+a');
-      await page().keyboard.type(target);
-      if ((await input.inputValue()) === target) break;
-      if (Date.now() > deadline) throw new Error(`the save dialog holds "${await input.inputValue()}", not ${target}`);
-    }
-    await input.press('Enter');
+    // VS Code's own save dialog: the path typed as a user would.
+    await (await typeInSaveDialog(page(), target)).press('Enter');
     const toast = page().locator('.notification-toast', { hasText: `kpath: wrote 4 frames to ${target}.` });
     await toast.waitFor();
     const packets = readPcap(fs.readFileSync(target));

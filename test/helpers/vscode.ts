@@ -18,7 +18,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, BrowserContext, Page } from 'playwright-core';
+import { chromium, BrowserContext, Locator, Page } from 'playwright-core';
 import { REPO_ROOT, DEFAULT_SCENARIO } from './cli';
 import { alive } from '../../src/capture/live';
 
@@ -493,6 +493,23 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     .filter({ has: page.locator('.label-name', { hasText: exactly(title) }) })
     .first()
     .click();
+}
+
+/**
+ * Types `target` into VS Code's own save dialog (a path in the quick input), for the caller to press
+ * Enter. The whole path is typed over what the dialog offers, as a user would, and typed again if the
+ * dialog's completion rewrote it between two keys (a busy machine).
+ */
+export async function typeInSaveDialog(page: Page, target: string): Promise<Locator> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  for (const deadline = Date.now() + UI_TIMEOUT_MS; ;) {
+    await input.press('Control+a');
+    await page.keyboard.type(target);
+    if ((await input.inputValue()) === target) break;
+    if (Date.now() > deadline) throw new Error(`the save dialog holds "${await input.inputValue()}", not ${target}`);
+  }
+  return input;
 }
 
 /** Opens a file of the workspace from the Explorer and waits for its editor to be the active one. */

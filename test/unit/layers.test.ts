@@ -34,8 +34,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // Messages for the user (expression errors, "not stopped") are l10n.t(...) calls, as the adapter's.
   'debugger': ['model/*', 'tutorial', '@vscode/l10n'],
   'io': ['node'],
-  // The message catalogues (src/l10n, with l10n/*.json): any layer that shows messages may use them.
-  'l10n': ['@vscode/l10n', 'l10n bundles'],
+  // The message catalogues (src/l10n, with l10n/*.json, the Chinese one read from its file when
+  // Chinese is spoken): any layer that shows messages may use them.
+  'l10n': ['@vscode/l10n', 'l10n bundles', 'node'],
   // The mapping of step points to a real Linux tree (tree-sitter's C parser runs in its worker).
   // Messages are written as l10n.t(...) with l10n imported from @vscode/l10n itself: that is the
   // import @vscode/l10n-dev recognises when it exports the strings (src/l10n configures the same module).

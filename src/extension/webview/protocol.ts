@@ -1,6 +1,8 @@
 // What the Wire view's webview and the extension say to each other, and the rows and details the
 // adapter answers kpath/wire and kpath/frameDetail with. Types only: both sides import them.
 
+import type { DetailNode } from '../../adapter/detail-node';
+
 /** A frame in the list, summarised (kpath/wire). */
 export interface FrameRow {
   kind: 'frame';
@@ -35,17 +37,7 @@ export interface DropRow {
 
 export type WireRow = FrameRow | DropRow;
 
-/** A line of a frame's details: a layer or a field, with the bytes it covers (kpath/frameDetail). */
-export interface DetailNode {
-  label: string;
-  value: string;
-  offset: number;
-  length: number;
-  mask?: number;
-  /** A checksum that does not check out. */
-  bad?: boolean;
-  children?: DetailNode[];
-}
+export type { DetailNode };
 
 export interface FrameDetail {
   index: number;
