@@ -79,7 +79,7 @@ export class Variables {
     add(l10n.t('Devices'), { kind: 'object', value: new ListView('devices', () => k.net.devices.map(devView)), path: '' }, true);
     add('Netfilter', {
       kind: 'vars',
-      list: () => k.net.nf.chains.flatMap((c) => c.rules.map((r) => this.variable(l10n.t('{0} (priority {1})', c.table, c.priority), l10n.t('{0}  [packets {1}, bytes {2}]', r.rule.text, r.packets, r.bytes)))),
+      list: () => [...k.net.nf.output, ...k.net.nf.chains].flatMap((c) => c.rules.map((r) => this.variable(l10n.t('{0} (priority {1})', c.table, c.priority), l10n.t('{0}  [packets {1}, bytes {2}]', r.rule.text, r.packets, r.bytes)))),
     }, true);
     add(l10n.t('Counters'), {
       kind: 'vars',

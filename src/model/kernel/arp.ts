@@ -19,7 +19,7 @@ import { isMulticast, multicastMac, formatIpv4, formatMac, BROADCAST_MAC, ZERO_M
 import { arpIsEthernetIpv4, emitArp, ARPOP_REQUEST, ARPOP_REPLY } from '../wire/arp';
 import { ETH_P_ARP } from '../wire/ethernet';
 import { alloc_skb, kfree_skb_reason } from './skbuff';
-import { ARP_LEN, ArpHdr, ETH_HLEN, EthHdr } from '../wire/headers';
+import { ARP_LEN, ArpHdr, ETH_HLEN } from '../wire/headers';
 
 /** arp_constructor: state, address and output routine of a new entry, from the address type. */
 export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: number, skb: SkBuff | null = null): number {

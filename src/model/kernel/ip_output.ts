@@ -7,7 +7,7 @@ import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import {
   SkBuff, CHECKSUM_NONE, CHECKSUM_PARTIAL, IPSKB_REROUTED, IPSKB_FRAG_PMTU, IPSKB_FRAG_COMPLETE, IPSKB_FORWARDED,
-  SKB_GSO_UDP, SKB_GSO_UDP_L4, skbTruesize, MAC_HEADER_UNSET, ip_hdr, icmp_hdr, udp_hdr,
+  SKB_GSO_UDP, SKB_GSO_UDP_L4, skbTruesize, ip_hdr, icmp_hdr, udp_hdr,
 } from '../net/skbuff';
 import { Rtable, dstMtu, RTN_MULTICAST, RTN_BROADCAST, RTCF_MULTICAST, RTCF_BROADCAST, RTCF_LOCAL } from '../net/route';
 import { LL_RESERVED_SPACE, NETIF_F_UFO, NETIF_F_HW_CSUM } from '../net/device';
@@ -15,7 +15,7 @@ import {
   IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, IP_PMTUDISC_OMIT, PMTUDISC_NAMES,
 } from '../net/sock';
 import {
-  EMSGSIZE, ENOBUFS, ENOMEM, EINVAL, NET_XMIT_CN, errnoName,
+  EMSGSIZE, ENOBUFS, EINVAL, NET_XMIT_CN, errnoName,
 } from './errno';
 import { IP_DF, IP_MF, IP_OFFSET, IPPROTO_ICMP, IPPROTO_TCP, ip_send_check, ipOptionsFragment, recordRoute } from '../wire/ipv4';
 import { ETH_HLEN, ip_copy_addrs } from '../wire/headers';

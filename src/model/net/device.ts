@@ -113,11 +113,13 @@ export function deviceFromLink(ifindex: number, link: Link, mac: Uint8Array, v49
  * vlan_dev_init: the VLAN device keeps its parent's needed_headroom; a parent that inserts tags
  * itself (NETIF_F_HW_VLAN_CTAG_TX, with `offload on`) gives vlan_passthru_header_ops and its own
  * hard_header_len, any other vlan_header_ops and hard_header_len + VLAN_HLEN (18 on Ethernet).
- * The model computes checksums in software on a VLAN device (no offload of its own), and a VLAN
- * is up only when its parent is (vlan_dev_open refuses otherwise).
+ * Its offloads are what the parent offers VLANs (vlan_features, limited to the parent's current
+ * features by vlan_dev_fix_features): in the model the parent's own, without tag insertion. A
+ * VLAN is up only when its parent is (vlan_dev_open refuses otherwise).
  */
 function vlanDevInit(dev: NetDevice, link: Link, parent: NetDevice): NetDevice {
   dev.vlan = { real_dev: parent, vlan_id: link.vlanId ?? 0, vlan_proto: 0x8100 };
+  dev.features = parent.features & ~NETIF_F_HW_VLAN_CTAG_TX;
   dev.needed_headroom = parent.needed_headroom;
   if (parent.features & NETIF_F_HW_VLAN_CTAG_TX) {
     dev.header_ops = 'vlan_passthru_header_ops';

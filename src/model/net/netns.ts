@@ -8,7 +8,7 @@ import { RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN } from './route';
 import { Sock } from './sock';
 import { newCounters, Counters } from './snmp';
 import { Netfilter } from './netfilter';
-import { formatIpv4, parseIpv4, parseMac, prefixMask } from '../wire/addr';
+import { parseIpv4, parseMac, prefixMask } from '../wire/addr';
 import { msToJiffies, HZ } from '../core/clock';
 import { findSysctl } from '../scenario/sysctl';
 import { SKB_TRUESIZE } from './skbuff';
