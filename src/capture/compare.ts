@@ -87,7 +87,7 @@ export interface CompareOptions {
   events?: boolean;
 }
 
-export type DiffKind = 'missing' | 'extra' | 'field' | 'time' | 'ip-id' | 'port' | 'tcp' | 'send' | 'counter' | 'device' | 'neighbour' | 'socket' | 'event';
+export type DiffKind = 'missing' | 'extra' | 'field' | 'time' | 'order' | 'ip-id' | 'port' | 'tcp' | 'send' | 'counter' | 'device' | 'neighbour' | 'socket' | 'event';
 
 export interface Difference {
   kind: DiffKind;
@@ -628,6 +628,26 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
         rule: l10n.t('a timer-driven frame keeps its delay within the timer wheel\'s granularity at that delay plus scheduling: ±{0} ms', ms(slack)),
       });
     }
+  }
+
+  // Order within a socket call: the frames the model sends at a call's instant come from one task
+  // on the kernel too (a veth peer answers within it), so they keep their order across devices,
+  // which the alignment per kind and the time rule leave unchecked (an nft dup copy goes out, ARP
+  // and all, before its original). Frames of timers at one instant are not ordered here.
+  const callTimes = new Set(model.sends.map((x) => x.time));
+  const byModel = [...pairs].sort((x, y) => x[0] - y[0]);
+  for (let i = 1; i < byModel.length; i++) {
+    const [a, b] = byModel[i];
+    if (!callTimes.has(M[a].time)) continue;
+    // The latest frame of the same instant that the kernel sent after this one.
+    let before: [number, number] | undefined;
+    for (let j = i - 1; j >= 0 && M[byModel[j][0]].time === M[a].time; j--) if (byModel[j][1] > b) before = byModel[j];
+    if (!before) continue;
+    add(rowOfPair.get(a)!, {
+      kind: 'order', field: 'order',
+      model: l10n.t('after {0} #{1} ({2})', nm, before[0] + 1, describe(M[before[0]])), kernel: l10n.t('before {0} #{1}', nk, before[1] + 1),
+      rule: l10n.t('the frames of one socket call keep their order, across devices too'),
+    });
   }
 
   const differences: Difference[] = rows.flatMap((r) => r.differences);

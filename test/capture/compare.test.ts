@@ -226,6 +226,24 @@ describe('compare: IP IDs by their relations', () => {
     assert.match(d[0].kernel, /^7011: a datagram of its own$/);
   });
 
+  it('the frames of one call keep their order across devices; frames of timers at one instant need not', () => {
+    const calls = [send(0, 0)];
+    const onDev = (f: CmpFrame, dev: string): CmpFrame => ({ ...f, dev });
+    // The model: the copy's ARP on veth1, then the original's ARP on veth0, then the copy.
+    const model = side([onDev(arp(0, 1, '198.51.100.9'), 'veth1'), arp(0, 1), onDev(udp(0, { id: 7 }), 'veth1')], calls);
+    const same = side([onDev(arp(0.1 * MS, 1, '198.51.100.9'), 'veth1'), arp(0.2 * MS, 1), onDev(udp(0.3 * MS, { id: 9 }), 'veth1')], calls);
+    assert.deepEqual(compare(model, same).differences, []);
+    // The kernel sent the copy before the original's ARP.
+    const swapped = side([onDev(arp(0.1 * MS, 1, '198.51.100.9'), 'veth1'), onDev(udp(0.2 * MS, { id: 9 }), 'veth1'), arp(0.3 * MS, 1)], calls);
+    const d = compare(model, swapped).differences;
+    assert.deepEqual(d.map((x) => [x.kind, x.modelFrame, x.kernelFrame]), [['order', 2, 1]]);
+    assert.match(d[0].model, /after model #2 \(ARP Who has 192\.0\.2\.2/);
+    // At an instant no call made (two ARP retransmit timers), the order is free.
+    const tm = side([...firstExchange(0), arp(1000 * MS, 1, '192.0.2.7'), onDev(arp(1000 * MS, 1, '198.51.100.9'), 'veth1')], calls);
+    const tk = side([...firstExchange(0.1 * MS), onDev(arp(1000.1 * MS, 1, '198.51.100.9'), 'veth1'), arp(1000.2 * MS, 1, '192.0.2.7')], calls);
+    assert.deepEqual(compare(tm, tk).differences.filter((x) => x.kind === 'order'), []);
+  });
+
   it('a new random start (a connected socket) is unrelated on both sides', () => {
     const calls = [send(0, 0), send(1, 1 * MS)];
     const model = side([udp(0, { id: 10 }), udp(1 * MS, { id: 30000 })], calls);

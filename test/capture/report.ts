@@ -118,7 +118,10 @@ export function conformanceMarkdown(results: CaseResult[], known: KnownDifferenc
   out.push('  before it, within the timer wheel\'s granularity at that delay plus 2 ms (so an ARP retransmit 1000..1032');
   out.push('  ms after the request, then 1024 ms apart, a DELAY timer of 5 s within 260 ms). The frame before counts');
   out.push('  because the calls queued after the one that armed a timer take a different time on each run: 400 sends');
-  out.push('  to an unresolved neighbour took 28.6 ms in one capture and 7.8 ms in another.');
+  out.push('  to an unresolved neighbour took 28.6 ms in one capture and 7.8 ms in another;');
+  out.push('- order: the frames the model sends at a socket call\'s instant keep their order on the kernel, across');
+  out.push('  devices too (one task sends them all, and a veth peer answers within it: an nft dup copy goes out, ARP');
+  out.push('  and all, before its original continues). Frames of timers at one instant are not ordered.');
   out.push('');
   out.push('Everything else must be equal: lengths, MACs, ARP fields, TOS, TTL, DF/MF, offsets, options, checksum');
   out.push('validity, the result of every call and the setsockopt calls refused, the error queues, the SNMP counters');
