@@ -199,6 +199,21 @@ describe('the reroute in LOCAL_OUT and nft dup', () => {
     assert.ok(log.named('nf_dup_ipv4').some((c) => c.notes.some((n) => /no copy of a copy/.test(n))));
   });
 
+  test('dup to an address no route of the named device has: taken as on link, no gateway, so the copy asks for its own IP destination', () => {
+    const { k } = run(`link add veth0
+link add veth1
+addr add 192.0.2.1/24 dev veth0
+addr add 198.51.100.1/24 dev veth1
+nft add rule ip filter output udp dport 9100 dup to 10.9.9.9 device veth1
+peer 192.0.2.2 lladdr 02:00:00:00:00:02
+at 0ms send udp to 192.0.2.2:9100
+`);
+    const arp = k.frames.filter((f) => f.dir === 'tx' && f.dev === 'veth1' && hex(f.bytes, 12, 14) === '0806');
+    assert.ok(arp.length >= 1);
+    assert.equal(hex(arp[0].bytes, 14 + 24, 14 + 28), 'c0000202', 'who-has 192.0.2.2 (not 10.9.9.9)');
+    assert.equal(k.sends[0].result, 'ok');
+  });
+
   test('the reroute keeps the first route\'s source, and ARP tells it', () => {
     const { k } = run(file('p-policy-reroute.kpath'));
     const arp = k.frames.find((f) => f.dir === 'tx' && f.dev === 'veth1' && hex(f.bytes, 12, 14) === '0806')!;

@@ -49,7 +49,14 @@ export function ip_route_output(k: Kernel, fl: Flow): Rtable | number {
       if (w) w.note(`${formatIpv4(fl.daddr)} is ${bdev.name}'s subnet broadcast`);
     } else {
       const fib = fib_lookup(k, fl);
-      if (!fib) {
+      if (!fib && devOut && devOut.up) {
+        // "Apparently, routing tables are wrong. Assume, that the destination is on link": with an
+        // output device (SO_BINDTODEVICE, dup's device) the packet goes to the destination itself
+        // on that link; without a fib_info the route has no gateway, KNOWN_NH or not.
+        const saddr = fl.saddr || net.selectAddr(devOut, 0);
+        rt = mkroute(k, RTN_UNICAST, devOut, 0, 0, saddr, fl.daddr, undefined);
+        if (w) w.note(`no route to ${formatIpv4(fl.daddr)}, but oif ${devOut.name}: taken as on link`);
+      } else if (!fib) {
         rt = -ENETUNREACH;
         if (w) w.note(`no route to ${formatIpv4(fl.daddr)} -> ENETUNREACH`);
       } else {
