@@ -72,8 +72,8 @@ export const ROUTE_AUDIT: AuditRow[] = [
   },
   {
     case: 'Unicast with an output interface and no route (SO_BINDTODEVICE)',
-    kernel: '"assume on link": RTN_UNICAST to the destination directly on that device, saddr = inet_select_addr(dev, 0, RT_SCOPE_LINK)',
-    model: '-ENETUNREACH', captures: [], modeled: false,
+    kernel: '"assume on link": RTN_UNICAST to the destination directly on that device, saddr = inet_select_addr(dev, 0, RT_SCOPE_LINK); no fib_info, so an nft dup copy routed this way has its IP destination as next hop, not the dup address',
+    model: 'the same, in ip_route_output (route.ts)', captures: ['p-route-oif-onlink'], modeled: true,
   },
   {
     case: 'An output interface that does not exist, or is down',
