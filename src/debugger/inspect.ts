@@ -171,8 +171,15 @@ export function devView(dev: NetDevice): View {
     ['dev_addr', () => formatMac(dev.dev_addr)],
     ['type', () => dev.type],
     ['flags', () => flagNames(dev.flags, [[0x1, 'IFF_UP'], [0x2, 'IFF_BROADCAST'], [0x8, 'IFF_LOOPBACK'], [0x80, 'IFF_NOARP'], [0x1000, 'IFF_MULTICAST']])],
-    ['features', () => flagNames(dev.features, [[1, 'NETIF_F_SG'], [2, 'NETIF_F_HW_CSUM'], [4, 'NETIF_F_TSO'], [8, 'NETIF_F_GSO'], [16, 'NETIF_F_UFO']])],
+    ['features', () => flagNames(dev.features, [[1, 'NETIF_F_SG'], [2, 'NETIF_F_HW_CSUM'], [4, 'NETIF_F_TSO'], [8, 'NETIF_F_GSO'], [16, 'NETIF_F_UFO'], [32, 'NETIF_F_GSO_UDP_L4'], [64, 'NETIF_F_HW_VLAN_CTAG_TX']])],
     ['hard_header_len', () => dev.hard_header_len],
+    ['needed_headroom', () => dev.needed_headroom],
+    ['header_ops', () => dev.header_ops],
+    // A VLAN device's vlan_dev_priv: its parent and ID (NULL on other devices).
+    ['vlan', () => (dev.vlan ? new View('struct vlan_dev_priv *', () => `${dev.vlan!.real_dev.name} id ${dev.vlan!.vlan_id}`, [
+      ['real_dev', () => dev.vlan!.real_dev.name],
+      ['vlan_id', () => dev.vlan!.vlan_id],
+    ], dev.vlan) : null)],
     ['qdisc', () => dev.qdisc.kind],
     ['tx_queue_len', () => dev.tx_queue_len],
     ['tx_packets', () => dev.stats.tx_packets],

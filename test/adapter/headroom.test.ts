@@ -35,6 +35,11 @@ it('stops in skb_expand_head on the dup copy; the sk_buff shows headroom 16, the
   assert.equal(value(locals, 'delta'), '64', 'SKB_DATA_ALIGN(32 - 16)');
   const caller = await s.scope(frames[1].id, 'Locals');
   assert.equal(value(caller, 'hh_len'), '32', 'LL_RESERVED_SPACE of the VLAN device');
+  const dev = await s.scope(frames[1].id, 'Device');
+  assert.equal(value(dev, 'name'), '"veth0.10"');
+  assert.equal(value(dev, 'hard_header_len'), '18');
+  assert.equal(value(dev, 'header_ops'), '"vlan_header_ops"');
+  assert.equal(value(dev, 'vlan'), 'veth0 id 10');
 
   st = await s.exec('continue');
   assert.ok(st);

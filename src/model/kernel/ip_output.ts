@@ -631,7 +631,8 @@ export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number 
   if (skb.frag_list) {
     const head = total - skb.frag_list.reduce((a, b) => a + b, 0);
     const members = skb.frag_list;
-    fast = head <= dataSpace && head % 8 === 0 && members.every((n, i) => n <= dataSpace && (i === members.length - 1 || n % 8 === 0));
+    // A member shared with another skb (a pskb_copy's, skb_shared) sends it to the slow path.
+    fast = !skb.frag_list_shared && head <= dataSpace && head % 8 === 0 && members.every((n, i) => n <= dataSpace && (i === members.length - 1 || n % 8 === 0));
     sizes = fast ? [head, ...members] : sliceSizes(total, dataSpace);
   } else {
     sizes = sliceSizes(total, dataSpace);

@@ -157,7 +157,10 @@ export function pskb_copy(k: Kernel, skb: SkBuff): SkBuff {
   const end = headEnd(headroom + headlen, k.v49);
   const buf = kmalloc_reserve(k, Math.max(end, skb.tail));
   buf.set(skb.buf.subarray(0, skb.tail));
-  return moved(k, skb, buf, 0, skbTruesize(headroom + headlen, k.v49));
+  const n = moved(k, skb, buf, 0, skbTruesize(headroom + headlen, k.v49));
+  // skb_clone_fraglist: the copy holds a reference on each member; while it lives they are shared.
+  n.frag_list_shared = skb.frag_list !== null;
+  return n;
 }
 
 /**

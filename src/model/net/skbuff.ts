@@ -47,6 +47,8 @@ export class SkBuff {
   data_len = 0;
   /** Sizes of the frag_list members after the head, when the datagram was built as a chain. */
   frag_list: number[] | null = null;
+  /** The frag_list members are shared with another skb (pskb_copy took a reference on them). */
+  frag_list_shared = false;
   truesize: number;
   protocol = 0;
   dev: NetDevice | null = null;
