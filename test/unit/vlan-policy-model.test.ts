@@ -214,6 +214,20 @@ at 0ms send udp to 192.0.2.2:9100
     assert.equal(k.sends[0].result, 'ok');
   });
 
+  test('a dup copy of a datagram built as a frag_list shares its members: the copy takes the slow path, the original the fast one', () => {
+    const { log, frames } = run(`link add veth0
+link add veth1
+addr add 192.0.2.1/24 dev veth0
+addr add 198.51.100.1/24 dev veth1
+neigh add 192.0.2.2 lladdr 02:00:00:00:00:02 dev veth0
+neigh add 198.51.100.9 lladdr 02:00:00:00:00:99 dev veth1
+nft add rule ip filter output udp dport 9100 dup to 198.51.100.9 device veth1
+at 0ms send udp to 192.0.2.2:9100 size 3000
+`, '6.18', true);
+    assert.deepEqual(log.named('ip_do_fragment').map((c) => /fast path/.test(c.notes.join(' '))), [false, true]);
+    assert.deepEqual(frames.map((f) => `${f.dev} ${f.bytes.length}`), ['veth1 1514', 'veth1 1514', 'veth1 82', 'veth0 1514', 'veth0 1514', 'veth0 82']);
+  });
+
   test('the reroute keeps the first route\'s source, and ARP tells it', () => {
     const { k } = run(file('p-policy-reroute.kpath'));
     const arp = k.frames.find((f) => f.dir === 'tx' && f.dev === 'veth1' && hex(f.bytes, 12, 14) === '0806')!;
