@@ -23,6 +23,7 @@ import { neighAddTimer } from './kernel/neighbour';
 import type { RunResult, RunTotals, FrameRecord, SendResult } from './result';
 import { EventRecorder } from './events';
 import { LIMITS, LimitError, countText } from './scenario/limits';
+import { softirq_passes } from './kernel/softirq';
 
 export interface RunOptions {
   watcher?: Watcher;
@@ -251,7 +252,17 @@ export function runKernelSlice(k: Kernel, end: number | undefined, budget: numbe
     k.now = ev.time;
     k.ctx = ev.context;
     if (k.w) k.w.context(ev.context, ev.label);
-    ev.fn.apply(null, ev.args);
+    if (ev.context === 'softirq') {
+      // Inside __do_softirq (SOFTIRQ_OFFSET): a local_bh_enable runs nothing, and what the event
+      // put on the backlog is received after it in the same softirq run.
+      k.bh = 1;
+      ev.fn.apply(null, ev.args);
+      if (k.backlog.length !== 0) softirq_passes(k);
+    } else {
+      k.bh = 0;
+      ev.fn.apply(null, ev.args);
+    }
+    k.bh = 0;
     n++;
     if (++done.events >= max) {
       throw new LimitError(l10n.t('the run handled {0} events by {1} ms of virtual time and has not ended: that is the most one run may handle (docs/limits.md)', countText(max), (k.now / 1e6).toFixed(3)));

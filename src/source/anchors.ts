@@ -196,6 +196,7 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
     steps: {
       nud_state: { byLocal: 'nud_state', cases: { INCOMPLETE: nud('INCOMPLETE'), FAILED: nud('FAILED'), DELAY: nud('DELAY') } },
       queued: { calls: '__skb_queue_tail' },
+      bh_enable: { calls: 'local_bh_enable' },
     },
   },
   neigh_probe: { calls: { arp_solicit: { calls: 'solicit' } } },
@@ -244,7 +245,19 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
   arp_process: { steps: { state: { assigns: 'override' } } },
   arp_error_report: { calls: { __icmp_send: { calls: 'dst_link_failure' } } },
   // net/core/dev.c: from 5.x on dev_queue_xmit is an inline in netdevice.h around __dev_queue_xmit
-  dev_queue_xmit: { alias: ['__dev_queue_xmit'], folds: ['__dev_queue_xmit'] },
+  dev_queue_xmit: { alias: ['__dev_queue_xmit'], folds: ['__dev_queue_xmit'], steps: { unlock_bh: { calls: 'rcu_read_unlock_bh', pick: 'last' } } },
+  // kernel/softirq.c
+  do_softirq: {},
+  // process_backlog is the backlog's NAPI poll, folded into net_rx_action.
+  net_rx_action: {
+    folds: ['process_backlog'],
+    steps: { dequeue: { calls: '__skb_dequeue' }, done: { calls: '__raise_softirq_irqoff' } },
+  },
+  // __netif_receive_skb_core: the VLAN tag in the metadata first, then the protocol's handler.
+  __netif_receive_skb: {
+    folds: ['__netif_receive_skb_one_core', '__netif_receive_skb_core'],
+    steps: { vlan: { calls: 'vlan_do_receive', pick: 'first' } },
+  },
   __dev_xmit_skb: {
     steps: {
       // 6.x: pfifo_fast is lockless (TCQ_F_NOLOCK); the enqueue that does not bypass is the last one there.

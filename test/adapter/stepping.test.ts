@@ -26,6 +26,13 @@ function lastPosition(): { step: number; time: number; context: string; event: s
   return p.body;
 }
 
+/**
+ * The default scenario with a peer that answers after 1 ms: its ARP reply is an event of its own,
+ * on the softirq thread (with no delay it is received inside the socket call, at a local_bh_enable).
+ */
+const DELAYED_SCENARIO = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-stepping-')), 'delayed.kpath');
+fs.writeFileSync(DELAYED_SCENARIO, fs.readFileSync(DEFAULT_SCENARIO, 'utf8').replace(/^peer 192\.0\.2\.2 lladdr 02:00:00:00:00:02/m, '$& reply-delay 1ms'));
+
 /** Launches the default scenario and runs to the first stop at a function breakpoint on `fn`. */
 async function runTo(fn: string, extra: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
   const st = await s.launch({ scenario: DEFAULT_SCENARIO, ...extra }, async () => {
@@ -66,10 +73,21 @@ describe('launch and threads', () => {
     assert.match(r.body.threads[1].name, /softirq/);
   });
 
-  it('the ARP reply is processed on the softirq thread; the task thread has no frames then', async () => {
+  it('an ARP reply without delay is received in the sending task, at __neigh_event_send\'s local_bh_enable', async () => {
     const st = await runTo('arp_process');
+    assert.equal(st.body.threadId, 1);
+    const names = await s.stackNames(st);
+    assert.deepEqual(names.slice(0, 6), ['arp_process', '__netif_receive_skb', 'net_rx_action', 'do_softirq', '__neigh_event_send', 'neigh_resolve_output']);
+    assert.equal(names[names.length - 1], 'udp_sendmsg');
+    const softirq = await s.dc.stackTraceRequest({ threadId: 2 });
+    assert.deepEqual(softirq.body.stackFrames, []);
+    assert.equal(lastPosition().context, 'task');
+  });
+
+  it('an ARP reply after a reply delay is processed on the softirq thread; the task thread has no frames then', async () => {
+    const st = await runTo('arp_process', { scenario: DELAYED_SCENARIO });
     assert.equal(st.body.threadId, 2);
-    assert.deepEqual(await s.stackNames(st), ['arp_process']);
+    assert.deepEqual(await s.stackNames(st), ['arp_process', '__netif_receive_skb']);
     const task = await s.dc.stackTraceRequest({ threadId: 1 });
     assert.deepEqual(task.body.stackFrames, []);
     assert.equal(lastPosition().context, 'softirq');
@@ -149,11 +167,11 @@ describe('stepping forward', () => {
   });
 
   it('next from the last step point of an event goes on to the next event (the ARP reply, on the softirq thread)', async () => {
-    let st = await s.launch({ scenario: DEFAULT_SCENARIO, stopOnEntry: true });
+    let st = await s.launch({ scenario: DELAYED_SCENARIO, stopOnEntry: true });
     for (let i = 0; i < 10 && st && st.body.threadId === 1; i++) st = await s.exec('next');
     assert.ok(st);
     assert.equal(st.body.threadId, 2);
-    assert.deepEqual(await s.stackNames(st), ['arp_process']);
+    assert.deepEqual(await s.stackNames(st), ['__netif_receive_skb']);
   });
 
   it('after stepping out of ip_finish_output2 (a fragment), Locals shows "ip_finish_output2() returned"', async () => {
@@ -282,8 +300,9 @@ describe('stepping backwards', () => {
     });
   }
 
-  it('stepBack lands on exactly the state the run had there going forward', async () => {
-    let st = await s.launch({ scenario: DEFAULT_SCENARIO, stopOnEntry: true });
+  for (const [scenario, through] of [[DEFAULT_SCENARIO, 'the softirq run nested in the task'], [DELAYED_SCENARIO, 'both threads']] as const) {
+  it(`stepBack lands on exactly the state the run had there going forward (${through})`, async () => {
+    let st = await s.launch({ scenario, stopOnEntry: true });
     const seen = new Map<number, string>();
     for (let i = 0; i < 70 && st; i++) {
       seen.set(lastPosition().step, await snapshot(st));
@@ -303,8 +322,10 @@ describe('stepping backwards', () => {
     }
     assert.ok(visited.length >= 6, `several steps back: ${visited.join(', ')}`);
     assert.ok(visited.every((v, i) => i === 0 || v < visited[i - 1]), `stepBack goes backwards: ${visited.join(', ')}`);
-    assert.ok(new Set(visited.map((v) => JSON.parse(seen.get(v)!).thread)).size === 2, 'through both threads');
+    if (scenario === DELAYED_SCENARIO) assert.ok(new Set(visited.map((v) => JSON.parse(seen.get(v)!).thread)).size === 2, through);
+    else assert.ok(visited.some((v) => (JSON.parse(seen.get(v)!).stack as string[]).some((f) => f.startsWith('do_softirq:'))), through);
   });
+  }
 
   it('stepBack is the reverse of next within a function', async () => {
     let st = await runTo('ip_finish_output2');

@@ -527,7 +527,7 @@ test('kpath functions lists the modeled functions with their source file and pro
   assert.equal(fns.get('ip_finish_output2')?.source, 'net/ipv4/ip_output.c');
   assert.equal(fns.get('__neigh_create')?.source, 'net/core/neighbour.c');
   for (const [name, f] of fns) {
-    assert.match(f.source, /^(net|include)\/[\w/]+\.[ch]$/, `${name}: source ${f.source}`);
+    assert.match(f.source, /^(net|include|kernel)\/[\w/]+\.[ch]$/, `${name}: source ${f.source}`);
     assert.ok(f.profiles.length > 0 && f.profiles.every((p) => p === '6.18' || p === '4.9'), `${name}: ${f.profiles}`);
   }
 });

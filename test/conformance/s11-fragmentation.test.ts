@@ -109,14 +109,16 @@ describe('s11-02: UDP 3000 B, neighbour unknown', () => {
         assertFragments(frags, fragmentGeometry(3008, 1500));
       });
 
-      it('all three fragments waited in arp_queue and were flushed after the reply, FIFO', () => {
+      it('the first fragment waits in arp_queue; the reply, received at a local_bh_enable, sends it; the others find the entry REACHABLE', () => {
         const r = run(name, kernel);
         const [, rep, ...frags] = onDev(r);
         const dgram = sendOn(r, 'a');
         assert.deepEqual(framesOf(r, dgram).map((f) => f.index), frags.map((f) => f.index));
         for (const f of frags) assert.ok(f.time >= rep.time, 'no fragment before the reply');
         const queued = r.trace.filter((l) => l.function === '__neigh_event_send' && l.packet !== 0).length;
-        assert.ok(queued >= 3, 'each fragment went through __neigh_event_send on its own');
+        assert.equal(queued, 1, 'only the first fragment went through __neigh_event_send');
+        const cached = r.trace.filter((l) => l.function === 'neigh_hh_output' && l.packet !== 0).length;
+        assert.equal(cached, 2, 'fragments 2 and 3 went out with the cached header of a REACHABLE entry');
       });
 
       it('the pcap reads clean in tshark', { skip: TSHARK_SKIP }, () => {

@@ -126,7 +126,7 @@ test('every local a listing declares evaluates at the step points after its assi
 test('the declared locals are read from the listings: ip_finish_output2 and __neigh_event_send', () => {
   const names = (p: KernelProfile, fn: string) => declaredLocals(p, fn).map((l) => l.name);
   assert.deepEqual(names('4.9', 'ip_finish_output2'), ['rt', 'dev', 'hh_len', 'neigh', 'nexthop']);
-  assert.deepEqual(names('6.18', '__neigh_event_send'), ['state', 'new_state', 'immediate_probe']);
+  assert.deepEqual(names('6.18', '__neigh_event_send'), ['state', 'new_state', 'immediate_probe', 'rc']);
   const nexthop = declaredLocals('6.18', 'ip_finish_output2').find((l) => l.name === 'nexthop')!;
   assert.equal(nexthop.assigned, stepLine('6.18', 'ip_finish_output2', 'nexthop')!.line);
   const dev = declaredLocals('6.18', 'ip_finish_output2').find((l) => l.name === 'dev')!;

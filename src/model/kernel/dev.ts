@@ -13,6 +13,7 @@ import { skb_copy_bits, consume_skb, kfree_skb_reason } from './skbuff';
 import { skb_gso_segment } from './ip_output';
 import { ENETDOWN, NET_XMIT_SUCCESS, NET_XMIT_DROP } from './errno';
 import { netif_receive_skb, ip_local_deliver_loop } from './ip_input';
+import { local_bh_disable, local_bh_enable, do_softirq } from './softirq';
 import { SKB_GSO_UDP, SKB_GSO_TCPV4, SKB_GSO_UDP_L4 } from '../net/skbuff';
 
 /** pfifo_fast's priority-to-band map (prio2band). */
@@ -24,6 +25,9 @@ export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
   const dev = skb.dev!;
   if (w) w.enter('dev_queue_xmit', skb, { skb, dev: dev.name }, { dev, q: dev.qdisc.kind });
   skb.mac_header = skb.data;
+  // rcu_read_lock_bh: the driver runs with bottom halves off; what it hands to the backlog is
+  // received at rcu_read_unlock_bh when that ends the outermost section.
+  local_bh_disable(k);
   if (w !== null && w.tracepoint !== undefined) w.tracepoint({ event: 'net_dev_queue', dev: dev.name, len: skb.len, packet: skb.id });
   // The kernel releases the dst here (IFF_XMIT_DST_RELEASE); the model keeps it so that a stop
   // below this point can still show the route.
@@ -40,6 +44,8 @@ export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
     if (w) w.note(`${dev.name} is down -> ENETDOWN`);
     rc = -ENETDOWN;
   }
+  if (k.bh === 1 && k.backlog.length !== 0 && w) w.at('unlock_bh', { rc });
+  local_bh_enable(k);
   if (w) w.leave(rc, { rc });
   return rc;
 }
@@ -228,18 +234,72 @@ function eth_driver_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   return NET_XMIT_SUCCESS;
 }
 
-/** The frame reaches the hosts at the other end of the link; their answers arrive after their delays. */
+/**
+ * The frame reaches the hosts at the other end of the link. An answer without delay is handed to
+ * this host at once, as the peer's veth_xmit does (__netif_rx: onto this CPU's backlog); an answer
+ * after a reply delay arrives as a later event.
+ */
 function toLink(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
   const far = k.farEnd;
   if (far === null) return;
   const answers = far(k.now, k.net, dev, frame);
-  for (let i = 0; i < answers.length; i++) k.later(k.now + answers[i].delay, answers[i].label, link_rx, [k, dev, answers[i].frame]);
+  for (let i = 0; i < answers.length; i++) {
+    const a = answers[i];
+    if (a.delay === 0) {
+      if (k.w) k.w.note(`${a.label}: at once, __netif_rx -> backlog (${k.backlog.length + 1}), NET_RX_SOFTIRQ raised`);
+      netif_rx(k, dev, a.frame);
+    } else {
+      k.later(k.now + a.delay, a.label, link_rx, [k, dev, a.frame]);
+    }
+  }
 }
 
 /** A frame from the link reaches this host's device: seen on the wire, then received. */
 function link_rx(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
   k.emitFrame(dev.name, 'rx', frame, 0);
   netif_receive_skb(k, dev, frame);
+}
+
+/** netdev_max_backlog: frames the backlog holds; enqueue_to_backlog drops beyond. */
+export const NETDEV_MAX_BACKLOG = 1000;
+/** netdev_budget: frames one net_rx_action may take over all its NAPI instances. */
+export const NETDEV_BUDGET = 300;
+/** dev_rx_weight (weight_p): the backlog's quota per poll. */
+export const DEV_RX_WEIGHT = 64;
+
+/**
+ * netif_rx -> enqueue_to_backlog: the frame waits on this CPU's backlog and NET_RX_SOFTIRQ is
+ * raised. Outside a bh-disabled section, netif_rx's own local_bh_enable runs the softirq now.
+ */
+function netif_rx(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
+  // A full backlog drops the frame (the kernel counts it in /proc/net/softnet_stat).
+  if (k.backlog.length >= NETDEV_MAX_BACKLOG) return;
+  k.backlog.push({ dev, frame });
+  if (k.bh === 0) do_softirq(k);
+}
+
+/**
+ * net_rx_action with the backlog's NAPI instance (process_backlog): up to dev_rx_weight frames,
+ * each through __netif_receive_skb; frames it queues meanwhile wait at the backlog's tail. A
+ * backlog polled to its full quota goes back on the poll list and NET_RX_SOFTIRQ is raised
+ * again: that ends the pass, whatever is left of netdev_budget.
+ */
+export function net_rx_action(k: Kernel): void {
+  const w = k.w;
+  if (w) w.enter('net_rx_action', null, {}, { budget: NETDEV_BUDGET, quota: DEV_RX_WEIGHT, work: 0, backlog: k.backlog.length });
+  let work = 0;
+  while (k.backlog.length !== 0 && work < DEV_RX_WEIGHT) {
+    const f = k.backlog.shift()!;
+    work++;
+    if (w) w.at('dequeue', { work, backlog: k.backlog.length });
+    link_rx(k, f.dev, f.frame);
+  }
+  const budget = NETDEV_BUDGET - work;
+  if (w) {
+    w.at('done', { work, budget, backlog: k.backlog.length });
+    w.note(k.backlog.length ? `quota ${DEV_RX_WEIGHT} used, ${k.backlog.length} frames left: NET_RX_SOFTIRQ raised again` : `${work} frames received, backlog empty`);
+    w.leave(null);
+  }
 }
 
 /** drivers/net/loopback.c: the frame is received again by this host (netif_rx). */

@@ -17,26 +17,54 @@ import { alloc_skb, consume_skb } from './skbuff';
 import { ETH_HLEN, EthHdr, IPV4_MIN_HLEN, IpHdr, VLAN_ETH_HLEN, VlanEthHdr, vlanRemoveTag } from '../wire/headers';
 
 /** __netif_receive_skb: dispatch a received Ethernet frame by its EtherType. */
-export function netif_receive_skb(k: Kernel, dev: NetDevice, frame: Uint8Array, countRx = true): void {
-  if (frame.length < ETH_HLEN) return;
+export function netif_receive_skb(k: Kernel, dev0: NetDevice, frame0: Uint8Array, countRx = true): void {
+  const w = k.w;
+  let dev = dev0;
+  let frame = frame0;
+  if (w) w.enter('__netif_receive_skb', null, { dev: dev.name, len: frame.length }, { type: frame.length >= ETH_HLEN ? new EthHdr(frame, 0).h_proto : null });
+  if (frame.length < ETH_HLEN) {
+    if (w) w.leave(null);
+    return;
+  }
   if (countRx) {
     dev.stats.rx_packets++;
     dev.stats.rx_bytes += frame.length;
   }
-  const eth = new EthHdr(frame, 0);
-  const type = eth.h_proto;
+  let type = new EthHdr(frame, 0).h_proto;
   if (type === ETH_P_8021Q) {
-    // skb_vlan_untag, then vlan_do_receive: the frame goes on as the VLAN device's, untagged.
-    // A tag no VLAN device of this link has is dropped (the kernel counts it rx_dropped).
-    if (frame.length < VLAN_ETH_HLEN) return;
-    const vid = new VlanEthHdr(frame, 0).vid;
-    const vdev = k.net.devices.find((d) => d.vlan !== null && d.vlan.real_dev === dev && d.vlan.vlan_id === vid);
-    if (!vdev || !vdev.up) return;
-    netif_receive_skb(k, vdev, vlanRemoveTag(frame), countRx);
-    return;
+    // skb_vlan_untag, then vlan_do_receive: the frame goes on as the VLAN device's, untagged
+    // (another_round). A tag no VLAN device of this link has is dropped (the kernel counts it
+    // rx_dropped).
+    const vid = frame.length >= VLAN_ETH_HLEN ? new VlanEthHdr(frame, 0).vid : -1;
+    const vdev = vid < 0 ? undefined : k.net.devices.find((d) => d.vlan !== null && d.vlan.real_dev === dev && d.vlan.vlan_id === vid);
+    if (!vdev || !vdev.up) {
+      if (w) {
+        w.note(vid < 0 ? 'short VLAN frame: dropped' : `no VLAN device for VID ${vid} on ${dev.name}: dropped`);
+        w.leave(null);
+      }
+      return;
+    }
+    frame = vlanRemoveTag(frame);
+    dev = vdev;
+    if (countRx) {
+      dev.stats.rx_packets++;
+      dev.stats.rx_bytes += frame.length;
+    }
+    type = new EthHdr(frame, 0).h_proto;
+    if (w) {
+      w.at('vlan', { dev: dev.name, type });
+      w.note(`VID ${vid}: received again as ${dev.name}'s, untagged`);
+    }
   }
-  if (type === ETH_P_ARP) arp_rcv(k, dev, frame, eth.isBroadcastDest());
-  else if (type === ETH_P_IP) ip_rcv(k, dev, frame.subarray(ETH_HLEN));
+  const eth = new EthHdr(frame, 0);
+  if (type === ETH_P_ARP) {
+    if (w) w.note('ETH_P_ARP -> arp_rcv');
+    arp_rcv(k, dev, frame, eth.isBroadcastDest());
+  } else if (type === ETH_P_IP) {
+    if (w) w.note('ETH_P_IP -> ip_rcv');
+    ip_rcv(k, dev, frame.subarray(ETH_HLEN));
+  }
+  if (w) w.leave(null);
 }
 
 /** ip_rcv -> ip_local_deliver: only packets for this host matter here. */

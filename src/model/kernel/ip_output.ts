@@ -9,6 +9,7 @@ import {
   SkBuff, CHECKSUM_NONE, CHECKSUM_PARTIAL, IPSKB_REROUTED, IPSKB_FRAG_PMTU, IPSKB_FRAG_COMPLETE, IPSKB_FORWARDED,
   SKB_GSO_UDP, SKB_GSO_UDP_L4, skbTruesize, ip_hdr, icmp_hdr, udp_hdr,
 } from '../net/skbuff';
+import { local_bh_disable, local_bh_enable } from './softirq';
 import { Rtable, dstMtu, RTN_MULTICAST, RTN_BROADCAST, RTCF_MULTICAST, RTCF_BROADCAST, RTCF_LOCAL } from '../net/route';
 import { LL_RESERVED_SPACE, NETIF_F_UFO, NETIF_F_HW_CSUM } from '../net/device';
 import {
@@ -759,6 +760,8 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb0: SkBuff): num
     w.note(`headroom ${skb.headroom} >= hh_len ${hh_len}: the link header fits`);
   }
 
+  // 4.9: rcu_read_lock_bh around the lookup and the output (6.x: rcu_read_lock, bottom halves on).
+  if (k.v49) local_bh_disable(k);
   const daddr = ip_hdr(skb).daddr;
   // On lo and point-to-point devices the lookup (and the entry arp_constructor keys) use 0.0.0.0;
   // the next hop itself stays the route's address.
@@ -770,6 +773,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb0: SkBuff): num
     if (typeof n === 'number') {
       const err = k.v49 ? -EINVAL : n;
       if (w) w.at('no_neigh', { neigh: `ERR_PTR(-${errnoName(n)})` });
+      if (k.v49) local_bh_enable(k);
       kfree_skb_reason(k, skb, 'ip_finish_output2', 'NEIGH_CREATEFAIL');
       if (w) {
         w.note(`no neighbour: ${errnoName(err)}`);
@@ -784,6 +788,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb0: SkBuff): num
     w.note(`nexthop ${formatIpv4(nexthop)} -> ${k.v49 ? 'dst_neigh_output' : 'neigh_output'}`);
   }
   const ret = k.v49 ? dst_neigh_output(k, neigh, skb) : neigh_output(k, neigh, skb, false);
+  if (k.v49) local_bh_enable(k);
   if (w) w.leave(ret);
   return ret;
 }

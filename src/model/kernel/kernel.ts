@@ -30,6 +30,14 @@ export class Kernel {
   currentSend = -1;
   /** The id the next new packet gets (skbuff.ts alloc_skb). */
   nextSkbId = 1;
+  /**
+   * The bh-disable count of this CPU (softirq.ts): local_bh_disable adds one, local_bh_enable
+   * takes one and, at zero, runs the pending softirq. It is 1 while an event runs in softirq
+   * context (SOFTIRQ_OFFSET), so that a local_bh_enable there runs nothing.
+   */
+  bh = 0;
+  /** The CPU's receive backlog (softnet_data.input_pkt_queue): frames from links waiting for net_rx_action. */
+  readonly backlog: BacklogFrame[] = [];
 
   // What happened, for the result and for views.
   readonly sends: SendResult[] = [];
@@ -136,6 +144,12 @@ export class Kernel {
     const sinks = this.frameSinks;
     for (let i = 0; i < sinks.length; i++) sinks[i](this.now, dev, dir, frame, packet);
   }
+}
+
+/** A frame on the backlog: the device that received it and its bytes. */
+export interface BacklogFrame {
+  dev: NetDevice;
+  frame: Uint8Array;
 }
 
 /** In counts mode, how many drop, ICMP and delivery records are kept (the totals count them all). */

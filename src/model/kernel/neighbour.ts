@@ -18,6 +18,7 @@ import { HZ } from '../core/clock';
 import { randReachTime } from '../net/netns';
 import { arp_constructor, arp_solicit, arp_error_report } from './arp';
 import { dev_queue_xmit } from './dev';
+import { local_bh_disable, local_bh_enable } from './softirq';
 import { ENOBUFS, ENETDOWN, NET_XMIT_DROP, EPERM } from './errno';
 import { formatIpv4, formatMac } from '../wire/addr';
 import { ETH_P_IP } from '../wire/ethernet';
@@ -201,7 +202,8 @@ export function neigh_resolve_output(k: Kernel, n: Neighbour, skb: SkBuff): numb
     if (w) w.note(`header to ${formatMac(n.ha)} -> dev_queue_xmit`);
     rc = dev_queue_xmit(k, skb);
   } else if (w) {
-    w.note(`${nudName(n.nud_state)}: packet queued or dropped -> 0`);
+    // The state may be valid already: the reply came at __neigh_event_send's local_bh_enable.
+    w.note(n.nud_state & NUD_VALID ? `queued, then sent at the flush (now ${nudName(n.nud_state)}) -> 0` : `${nudName(n.nud_state)}: packet queued or dropped -> 0`);
   }
   if (w) w.leave(rc, { rc });
   return rc;
@@ -262,17 +264,20 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
   const w = k.w;
   if (w) {
     const state = nudName(n.nud_state);
-    w.enter('__neigh_event_send', skb, { neigh: formatIpv4(n.key), nud_state: state, skb }, { state, new_state: state, immediate_probe: false });
+    w.enter('__neigh_event_send', skb, { neigh: formatIpv4(n.key), nud_state: state, skb }, { state, new_state: state, immediate_probe: false, rc: 0 });
   }
   const p = n.parms;
+  // write_lock_bh(&neigh->lock): bottom halves stay off until the local_bh_enable at the end.
+  local_bh_disable(k);
   let rc = 0;
   let immediateProbe = false;
   if (n.dead) {
     if (skb && !(n.nud_state & NUD_STALE)) {
+      local_bh_enable(k);
       kfree_skb_reason(k, skb, '__neigh_event_send', 'NEIGH_DEAD');
       if (w) {
         traceNeigh(k, 'neigh_event_send_dead', n, { rc: 1 });
-        w.leave(1);
+        w.leave(1, { rc: 1 });
       }
       return 1;
     }
@@ -289,10 +294,11 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
     } else {
       setState(k, n, NUD_FAILED, w && { new_state: 'FAILED' });
       n.updated = k.jiffies;
+      local_bh_enable(k);
       if (skb) kfree_skb_reason(k, skb, '__neigh_event_send', 'NEIGH_FAILED');
       if (w) {
         w.note('mcast_solicit + app_solicit = 0: FAILED at once');
-        w.leave(1);
+        w.leave(1, { rc: 1 });
       }
       return 1;
     }
@@ -321,9 +327,13 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
     rc = 1;
   }
   if (immediateProbe) neigh_probe(k, n);
+  // local_bh_enable: when it ends the outermost section, the answer to the probe (already on the
+  // backlog) is received here, before the tracepoint: the queue may be flushed already.
+  if (w && k.bh === 1 && k.backlog.length !== 0) w.at('bh_enable', { rc });
+  local_bh_enable(k);
   if (w) {
     traceNeigh(k, 'neigh_event_send_done', n, { rc });
-    w.leave(rc);
+    w.leave(rc, { rc });
   }
   return rc;
 }

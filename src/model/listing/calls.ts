@@ -27,8 +27,8 @@ export interface CallGraph {
   /**
    * The modeled functions of the profile in call order: each after all its callers, but where
    * calls go round in a loop (an ICMP error sent from inside the path is a new packet, made and
-   * sent from the top again), the loop is cut before the function that comes first in the
-   * listings. Otherwise in listing order (the order a sent packet meets the files).
+   * sent from the top again), the loop is cut before the first function in the listings that a
+   * function placed already calls. Otherwise in listing order (the order a sent packet meets the files).
    */
   functions: string[];
   /** The calls, each once, in the order the caller's listing makes them. */
@@ -41,6 +41,8 @@ const WRAPPERS: ReadonlyMap<string, string> = new Map([
   ['NF_HOOK', 'nf_hook_slow'], // nf_hook, then the okfn it is given
   ['icmp_send', '__icmp_send'], // __icmp_send with the packet's IP options
   ['neigh_event_send', '__neigh_event_send'], // only for entries not CONNECTED, DELAY or PROBE
+  ['local_bh_enable', 'do_softirq'], // when it ends the outermost bh-disabled section with a softirq pending
+  ['rcu_read_unlock_bh', 'do_softirq'], // likewise
 ]);
 
 const CALL = /([A-Za-z_]\w*)\s*\(/g;
@@ -145,7 +147,10 @@ function callOrder(functions: string[], edges: CallEdge[]): string[] {
   const placed = new Set<string>();
   const order: string[] = [];
   while (order.length < functions.length) {
+    // In a loop, the first function (in listing order) that a placed one calls: the loop of an
+    // ARP reply that flushes the queue is cut where it comes back to neigh_resolve_output.
     const next = functions.find((f) => !placed.has(f) && callers.get(f)!.every((c) => placed.has(c))) ??
+      functions.find((f) => !placed.has(f) && callers.get(f)!.some((c) => placed.has(c))) ??
       functions.find((f) => !placed.has(f))!;
     placed.add(next);
     order.push(next);

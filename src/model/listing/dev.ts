@@ -16,20 +16,27 @@ export const DEV: ListingFile = {
           int rc;
 
           skb_reset_mac_header(skb);           /* the link header starts at data */
+          rcu_read_lock_bh();                  /* local_bh_disable: bottom halves off while the driver runs */
           txq = netdev_core_pick_tx(dev, skb, NULL);  @6.18
           txq = netdev_pick_tx(dev, skb, NULL);  @4.9
           q = rcu_dereference_bh(txq->qdisc);
-          if (q->enqueue)                      /* a real qdisc (pfifo_fast, ...) */
-              return __dev_xmit_skb(skb, q, dev, txq);
+          if (q->enqueue) {                    /* a real qdisc (pfifo_fast, ...) */
+              rc = __dev_xmit_skb(skb, q, dev, txq);
+              goto out;
+          }
           if (dev->flags & IFF_UP) {           /* noqueue (veth, lo): to the driver now */
               skb = validate_xmit_skb(skb, dev, &again);
-              return dev_hard_start_xmit(skb, dev, txq, &rc);   /* each segment, if it was split */
+              skb = dev_hard_start_xmit(skb, dev, txq, &rc);   /* each segment, if it was split */
+              goto out;
           }
           dev_core_stats_tx_dropped_inc(dev);  /* the device is down */  @6.18
           atomic_long_inc(&dev->tx_dropped);   /* the device is down */  @4.9
           kfree_skb_reason(skb, SKB_DROP_REASON_DEV_READY);  @6.18
           kfree_skb(skb);  @4.9
-          return -ENETDOWN;
+          rc = -ENETDOWN;
+      out:
+          rcu_read_unlock_bh();                /* local_bh_enable: the outermost one runs do_softirq */  @@unlock_bh
+          return rc;
       }  @@leave
     `),
 
@@ -109,6 +116,51 @@ export const DEV: ListingFile = {
               skb->ip_summed = CHECKSUM_UNNECESSARY;   /* we built it: no need to verify */
           netif_rx(skb);                       /* received later, in softirq; no tap on a link sees it */
           return 0;
+      }  @@leave
+    `),
+
+    fn('net_rx_action', BOTH, `
+      static void net_rx_action(struct softirq_action *h)  @@enter
+      {
+          /* sd: this CPU's softnet_data, its backlog and poll list */
+          int budget = netdev_budget;          /* 300 frames over all NAPI instances */
+          LIST_HEAD(repoll);
+
+          /* n = the backlog's NAPI instance; napi_poll(n, &repoll): */
+          /* process_backlog(n, quota = dev_rx_weight, 64): */
+          while ((skb = __skb_dequeue(&sd->process_queue))) {   /* the backlog, oldest first */  @@dequeue
+              __netif_receive_skb(skb);        /* frames it causes join the backlog's tail */
+              if (++work >= quota)
+                  break;                       /* quota used: n goes on repoll */
+          }
+          budget -= work;
+          /* n on repoll and the poll list empty: the loop ends */
+          list_splice(&repoll, &sd->poll_list);
+          if (!list_empty(&sd->poll_list))
+              __raise_softirq_irqoff(NET_RX_SOFTIRQ);   /* __do_softirq runs it again */  @@done
+      }  @@leave
+    `),
+
+    fn('__netif_receive_skb', BOTH, `
+      static int __netif_receive_skb(struct sk_buff *skb)  @@enter
+      {
+          /* __netif_receive_skb_core: */
+          skb->protocol = eth_type_trans(skb, skb->dev);   /* done by the driver, before the backlog */
+      another_round:
+          if (skb->protocol == cpu_to_be16(ETH_P_8021Q)) {
+              skb = skb_vlan_untag(skb);
+              if (vlan_do_receive(&skb))       /* the VLAN device whose ID the tag carries */
+                  goto another_round;          /* received again as its frame, untagged */  @@vlan
+              kfree_skb(skb);                  /* no such VLAN device: rx_dropped */
+              return NET_RX_DROP;
+          }
+          switch (skb->protocol) {             /* deliver_skb to the packet_type handler */
+          case htons(ETH_P_ARP):
+              return arp_rcv(skb, dev, pt, orig_dev);   /* -> arp_process */
+          case htons(ETH_P_IP):
+              return ip_rcv(skb, dev, pt, orig_dev);
+          }
+          return NET_RX_SUCCESS;
       }  @@leave
     `),
   ],

@@ -21,13 +21,14 @@ import { IPV4_NETFILTER } from './ipv4_netfilter';
 import { NF_DUP_IPV4 } from './nf_dup_ipv4';
 import { VLAN_DEV } from './vlan_dev';
 import { SKBUFF } from './skbuff';
+import { SOFTIRQ } from './softirq';
 
 export type { ListingFile, ListingFunction, ListingLine, ListingProfile } from './types';
 
 /** Every listing, roughly in the order a sent packet meets the files. */
 export const LISTINGS: ListingFile[] = [
   UDP, RAW, TCP_IPV4, ROUTE, IP_OUTPUT, DST_H, NETFILTER, IPV4_NETFILTER, NF_DUP_IPV4, SKBUFF, ARP_H, NEIGHBOUR, NEIGHBOUR_H, ARP,
-  DEV, VLAN_DEV, ICMP, IP_INPUT,
+  DEV, VLAN_DEV, SOFTIRQ, ICMP, IP_INPUT,
 ];
 
 export interface RenderedListing {

@@ -316,6 +316,7 @@ export const IP_OUTPUT: ListingFile = {
               consume_skb(skb);                /* the old skb is done with, not dropped */  @4.9
               skb = skb2;  @4.9
           }
+          rcu_read_lock_bh();                  /* bottom halves off: their answers wait on the backlog */  @4.9
           nexthop = rt_nexthop(rt, ip_hdr(skb)->daddr);  /* the gateway, or daddr itself */  @@nexthop
           neigh = __ipv4_neigh_lookup_noref(dev, nexthop);   /* lo: looks up 0.0.0.0 */
           if (!neigh)
@@ -324,10 +325,13 @@ export const IP_OUTPUT: ListingFile = {
               kfree_skb_reason(skb, SKB_DROP_REASON_NEIGH_CREATEFAIL);  @6.18 @@no_neigh
               kfree_skb(skb);  @4.9 @@no_neigh
               return PTR_ERR(neigh);               /* e.g. -ENOBUFS: the table is full */  @6.18
+              rcu_read_unlock_bh();  @4.9
               return -EINVAL;  @4.9
           }
           return neigh_output(neigh, skb, false);   /* skip_cache is only for IPv6 gateways */  @6.18 @@neigh
-          return dst_neigh_output(&rt->dst, neigh, skb);  @4.9 @@neigh
+          res = dst_neigh_output(&rt->dst, neigh, skb);  @4.9 @@neigh
+          rcu_read_unlock_bh();                /* the outermost one runs the softirq: the ARP reply */  @4.9
+          return res;  @4.9
       }  @@leave
     `),
   ],

@@ -52,7 +52,9 @@ export const NEIGHBOUR: ListingFile = {
       {
           u8 state = neigh->nud_state, new_state = state;   /* parms below by their sysctl names */
           bool immediate_probe = false;
+          int rc = 0;
 
+          write_lock_bh(&neigh->lock);         /* bottom halves off until local_bh_enable below */
           if (neigh->dead && !(state & NUD_STALE))
               return 1;                        /* unlinked from the table: skb dropped (NEIGH_DEAD) */
           if (!(state & (NUD_STALE | NUD_INCOMPLETE))) {    /* NONE or FAILED: start resolving */
@@ -78,9 +80,15 @@ export const NEIGHBOUR: ListingFile = {
                   drop the oldest queued skb (NEIGH_QUEUEFULL), unres_discards++;
               __skb_queue_tail(&neigh->arp_queue, skb);   /* it waits for the reply */  @@queued
           }
+          if (neigh->nud_state == NUD_INCOMPLETE)
+              rc = 1;                          /* queued: IP must not send it now */
           if (immediate_probe)
-              neigh_probe(neigh);
-          return neigh->nud_state == NUD_INCOMPLETE;   /* 1: queued; IP must not send it now */
+              neigh_probe(neigh);              /* write_unlock, then the request */
+          else
+              write_unlock(&neigh->lock);
+          local_bh_enable();                   /* the outermost one runs do_softirq: the reply may flush the queue */  @@bh_enable
+          trace_neigh_event_send_done(neigh, rc);  @6.18
+          return rc;
       }  @@leave
     `),
 

@@ -19,6 +19,10 @@ export default function notes(): FileNotes {
           en: "`dev` is skb->dev, `q` its qdisc (noqueue, or pfifo_fast). The packet starts with its link header.",
           zh: "`dev` 是 skb->dev，`q` 是它的 qdisc（noqueue 或 pfifo_fast）。报文已从链路层头开始。",
         },
+        unlock_bh: {
+          en: "rcu_read_unlock_bh ends the outermost bh-disabled section and frames wait on the backlog: do_softirq receives them now, before dev_queue_xmit returns (a veth peer's ARP reply, echo reply or RST).",
+          zh: "rcu_read_unlock_bh 结束了最外层的关下半部区段，而 backlog 上有帧在等：do_softirq 现在就接收它们，在 dev_queue_xmit 返回之前（veth 对端的 ARP 应答、回显应答或 RST）。",
+        },
         leave: {
           en: "`rc`: NET_XMIT_SUCCESS (0), NET_XMIT_DROP (1), NET_XMIT_CN (2), or -ENETDOWN.",
           zh: "`rc`：NET_XMIT_SUCCESS(0)、NET_XMIT_DROP(1)、NET_XMIT_CN(2)或 -ENETDOWN。",
@@ -147,6 +151,60 @@ export default function notes(): FileNotes {
         leave: {
           en: "0.",
           zh: "返回 0。",
+        },
+      },
+    },
+
+    net_rx_action: {
+      summary: {
+        en: "NET_RX softirq: the backlog is polled (process_backlog), each frame through __netif_receive_skb.",
+        zh: "NET_RX 软中断：轮询 backlog（process_backlog），每个帧经过 __netif_receive_skb。",
+      },
+      text: {
+        en: "A veth's peer hands its frames to this host with __netif_rx: they wait on the CPU's backlog (softnet_data.input_pkt_queue, netdev_max_backlog 1000) for NET_RX_SOFTIRQ. net_rx_action has netdev_budget (300) frames for all its NAPI instances; the backlog's instance is polled by process_backlog with a quota of dev_rx_weight (64). Frames received in order may cause more (an ARP reply flushes the queued packets, whose answers join the backlog's tail), handled in the same loop. A backlog that used its whole quota goes back on the poll list and NET_RX_SOFTIRQ is raised again, which ends this pass: __do_softirq runs it again.",
+        zh: "veth 的对端用 __netif_rx 把帧交给本机：它们在本 CPU 的 backlog（softnet_data.input_pkt_queue，netdev_max_backlog 1000）上等待 NET_RX_SOFTIRQ。net_rx_action 为它所有的 NAPI 实例准备了 netdev_budget（300）个帧的预算；backlog 的实例由 process_backlog 轮询，配额为 dev_rx_weight（64）。按顺序接收的帧可能引出更多的帧（ARP 应答冲刷排队的报文，它们的应答排到 backlog 末尾），在同一个循环里处理。用完整个配额的 backlog 回到轮询列表，并再次触发 NET_RX_SOFTIRQ，本轮结束：__do_softirq 会再运行它。",
+      },
+      steps: {
+        enter: {
+          en: "`backlog`: frames waiting; `budget` netdev_budget, `quota` the backlog's dev_rx_weight.",
+          zh: "`backlog`：等待的帧数；`budget` 为 netdev_budget，`quota` 为 backlog 的 dev_rx_weight。",
+        },
+        dequeue: {
+          en: "The oldest frame of the backlog is received: `work` frames so far, `backlog` still waiting.",
+          zh: "接收 backlog 中最早的帧：到目前为止 `work` 个帧，`backlog` 个仍在等待。",
+        },
+        done: {
+          en: "The poll is over: `work` frames received; frames still on the backlog raise NET_RX_SOFTIRQ again.",
+          zh: "轮询结束：接收了 `work` 个帧；backlog 上还有帧时再次触发 NET_RX_SOFTIRQ。",
+        },
+        leave: {
+          en: "Nothing is returned.",
+          zh: "没有返回值。",
+        },
+      },
+    },
+
+    __netif_receive_skb: {
+      summary: {
+        en: "A received frame goes to its protocol's handler: ARP to arp_rcv, IPv4 to ip_rcv; a VLAN tag first to its VLAN device.",
+        zh: "收到的帧交给其协议的处理函数：ARP 给 arp_rcv，IPv4 给 ip_rcv；带 VLAN 标签的先交给对应的 VLAN 设备。",
+      },
+      text: {
+        en: "__netif_receive_skb_core: the device's rx_packets and rx_bytes count the frame (the driver did that in the kernel). A tagged frame is untagged (skb_vlan_untag) and, when a VLAN device of this link has its ID, received again as that device's frame (another_round); otherwise it is dropped. Then the EtherType picks the packet_type handler: ETH_P_ARP to arp_rcv (arp_process), ETH_P_IP to ip_rcv. Taps (tcpdump) see the frame here, so a capture on the device shows it when it is received, not when the peer sent it.",
+        zh: "__netif_receive_skb_core：设备的 rx_packets 和 rx_bytes 计入该帧（内核中由驱动计数）。带标签的帧被去掉标签（skb_vlan_untag），若本链路上有该 ID 的 VLAN 设备，就作为那个设备的帧再接收一次（another_round）；否则丢弃。然后按 EtherType 选择 packet_type 处理函数：ETH_P_ARP 交给 arp_rcv（arp_process），ETH_P_IP 交给 ip_rcv。抓包点（tcpdump）在这里看到帧，所以设备上的抓包显示的是帧被接收的时刻，而不是对端发送的时刻。",
+      },
+      steps: {
+        enter: {
+          en: "`dev`: the device that received the frame; `type` its EtherType.",
+          zh: "`dev`：收到该帧的设备；`type` 是它的 EtherType。",
+        },
+        vlan: {
+          en: "The tag carried the ID of a VLAN device of this link: from here on the frame is that device's, untagged.",
+          zh: "标签带的是本链路某个 VLAN 设备的 ID：从这里起该帧属于那个设备，已去掉标签。",
+        },
+        leave: {
+          en: "Nothing is returned (NET_RX_SUCCESS or NET_RX_DROP in the kernel; nobody here looks at it).",
+          zh: "没有返回值（内核中为 NET_RX_SUCCESS 或 NET_RX_DROP；这里没有人使用它）。",
         },
       },
     },

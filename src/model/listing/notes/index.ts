@@ -22,6 +22,7 @@ import ipv4_netfilter from './ipv4_netfilter';
 import nf_dup_ipv4 from './nf_dup_ipv4';
 import vlan_dev from './vlan_dev';
 import skbuff from './skbuff';
+import softirq from './softirq';
 
 export type { FileNotes, FunctionNotes, Note, NoteLanguage, Text } from './types';
 
@@ -45,6 +46,7 @@ const FILES: Record<string, () => FileNotes> = {
   'net/ipv4/netfilter/nf_dup_ipv4.c': nf_dup_ipv4,
   'net/8021q/vlan_dev.c': vlan_dev,
   'net/core/skbuff.c': skbuff,
+  'kernel/softirq.c': softirq,
 };
 
 const built = new Map<string, FileNotes>();

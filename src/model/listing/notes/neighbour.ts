@@ -81,6 +81,10 @@ export default function notes(): FileNotes {
           en: "The packet waits on arp_queue for the reply: `queued` packets, `arp_queue_len_bytes` of truesize against the limit `queue_len_bytes`. When the queue was full, the oldest packets were dropped (NEIGH_QUEUEFULL, unresolved_discards) before this one was added.",
           zh: "报文在 arp_queue 上等待应答：队列中共 `queued` 个报文，truesize 合计 `arp_queue_len_bytes`，上限 `queue_len_bytes`。队列满时，先丢掉最老的报文（NEIGH_QUEUEFULL，unresolved_discards）再加入这个。",
         },
+        bh_enable: {
+          en: "local_bh_enable ends the outermost bh-disabled section and the request's answer waits on the backlog: do_softirq receives the ARP reply now, neigh_update makes the entry REACHABLE and sends the queued packet, before this function returns. The next fragment finds the entry REACHABLE.",
+          zh: "local_bh_enable 结束了最外层的关下半部区段，而请求的应答正在 backlog 上等待：do_softirq 现在就接收 ARP 应答，neigh_update 把表项变为 REACHABLE 并发出排队的报文，都在本函数返回之前。下一个分片看到的表项已是 REACHABLE。",
+        },
         leave: {
           en: "1: the packet was queued (or dropped) and must not be sent now. 0: send it (STALE became DELAY, or the entry is usable).",
           zh: "1：报文已进队列（或被丢弃），现在不能发送。0：可以发送（STALE 已转 DELAY，或表项可用）。",
