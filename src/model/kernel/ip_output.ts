@@ -592,7 +592,8 @@ export function ip_fragment(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number
     k.net.counters.Ip.FragFails++;
     if (w) w.note(`DF set and may not fragment -> ICMP frag needed (mtu ${mtu}), EMSGSIZE`);
     icmp_send(k, skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu);
-    kfree_skb_reason(k, skb, 'ip_fragment', 'PKT_TOO_BIG');
+    // A plain kfree_skb in both profiles: no drop reason.
+    kfree_skb_reason(k, skb, 'ip_fragment', 'NOT_SPECIFIED');
     ret = -EMSGSIZE;
   } else {
     if (w) w.note('DF set but ignore_df -> ip_do_fragment');

@@ -55,9 +55,22 @@ export function consume_skb(k: Kernel, skb: SkBuff): void {
   if (free.length < POOL_PER_SIZE) free.push(b);
 }
 
-/** kfree_skb_reason: the packet is dropped in `fn` for `reason` (a SKB_DROP_REASON_ name). */
+/**
+ * kfree_skb_reason: the packet is dropped in `fn` for `reason` (a SKB_DROP_REASON_ name). A head
+ * with a frag_list takes its members with it (skb_release_data), each traced as a drop of its own
+ * with the reason __kfree_skb passes on, NOT_SPECIFIED, unless a copy still holds them.
+ */
 export function kfree_skb_reason(k: Kernel, skb: SkBuff, fn: string, reason: string): void {
-  const rec = { time: k.now, packet: skb.id, function: fn, reason, len: skb.len };
+  traceDrop(k, skb, fn, reason, skb.len);
+  if (skb.frag_list !== null && !skb.frag_list_shared) {
+    for (const len of skb.frag_list) traceDrop(k, skb, 'skb_release_data', 'NOT_SPECIFIED', len);
+  }
+  if (k.w) k.w.exception('drop', { packet: skb.id, function: fn, reason, len: skb.len });
+}
+
+/** One skb:kfree_skb: kept in the run's drops, and shown to a watcher. */
+function traceDrop(k: Kernel, skb: SkBuff, fn: string, reason: string, len: number): void {
+  const rec = { time: k.now, packet: skb.id, function: fn, reason, len };
   if (k.countsOnly) {
     k.totals.drops++;
     k.totals.dropReasons.set(reason, (k.totals.dropReasons.get(reason) ?? 0) + 1);
@@ -67,9 +80,8 @@ export function kfree_skb_reason(k: Kernel, skb: SkBuff, fn: string, reason: str
   }
   const w = k.w;
   if (w) {
-    if (w.tracepoint) w.tracepoint({ event: 'kfree_skb', reason, function: fn, len: skb.len, packet: skb.id });
-    if (w.skb !== undefined) w.skb('drop', skb);
-    w.exception('drop', { packet: skb.id, function: fn, reason, len: skb.len });
+    if (w.tracepoint) w.tracepoint({ event: 'kfree_skb', reason, function: fn, len, packet: skb.id });
+    if (w.skb !== undefined && fn !== 'skb_release_data') w.skb('drop', skb);
   }
 }
 

@@ -246,8 +246,7 @@ export const IP_OUTPUT: ListingFile = {
           if (!skb->ignore_df || (max && max > mtu)) {  /* the sender forbade fragmentation */
               IP_INC_STATS(net, IPSTATS_MIB_FRAGFAILS);
               icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));  /* tell it our MTU */
-              kfree_skb_reason(skb, SKB_DROP_REASON_PKT_TOO_BIG);  @6.18
-              kfree_skb(skb);  @4.9
+              kfree_skb(skb);
               return -EMSGSIZE;
           }
           return ip_do_fragment(net, sk, skb, output);  /* DF, but the socket lets us (ignore_df) */

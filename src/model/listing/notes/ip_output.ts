@@ -349,8 +349,8 @@ export default function notes(): FileNotes {
         zh: "不允许分片的 DF 报文被拒绝（ICMP fragmentation needed），其余交给 ip_do_fragment。",
       },
       text: {
-        en: "DF clear: ip_do_fragment cuts the packet. DF set and the packet may not be fragmented (skb->ignore_df false, or frag_max_size above the MTU): FragFails +1, an ICMP destination unreachable / fragmentation needed (type 3 code 4) carrying the MTU goes to the sender, the packet is freed (6.x reason PKT_TOO_BIG) and -EMSGSIZE returned. DF set but ignore_df (the socket allows local fragmentation): fragmented anyway. A local datagram rarely gets here with DF: __ip_append_data refused it already.",
-        zh: "DF 清零：由 ip_do_fragment 切分。DF 置位且不允许分片（skb->ignore_df 为假，或 frag_max_size 大于 MTU）：FragFails 加一，向发送方发一个带 MTU 的 ICMP 目的不可达 / 需要分片（类型 3 代码 4），释放报文（6.x 原因为 PKT_TOO_BIG）并返回 -EMSGSIZE。DF 置位但 ignore_df 为真（socket 允许本地分片）：照样分片。本机的数据报很少带着 DF 走到这里：__ip_append_data 已经拒绝过了。",
+        en: "DF clear: ip_do_fragment cuts the packet. DF set and the packet may not be fragmented (skb->ignore_df false, or frag_max_size above the MTU): FragFails +1, an ICMP destination unreachable / fragmentation needed (type 3 code 4) carrying the MTU goes to the sender, the packet is freed by a plain kfree_skb (reason NOT_SPECIFIED, in 6.x too) and -EMSGSIZE returned. DF set but ignore_df (the socket allows local fragmentation): fragmented anyway. A local datagram rarely gets here with DF: __ip_append_data refused it already.",
+        zh: "DF 清零：由 ip_do_fragment 切分。DF 置位且不允许分片（skb->ignore_df 为假，或 frag_max_size 大于 MTU）：FragFails 加一，向发送方发一个带 MTU 的 ICMP 目的不可达 / 需要分片（类型 3 代码 4），用普通的 kfree_skb 释放报文（6.x 中原因也是 NOT_SPECIFIED）并返回 -EMSGSIZE。DF 置位但 ignore_df 为真（socket 允许本地分片）：照样分片。本机的数据报很少带着 DF 走到这里：__ip_append_data 已经拒绝过了。",
       },
       steps: {
         enter: {
