@@ -297,7 +297,7 @@ export function net_rx_action(k: Kernel): void {
   const budget = NETDEV_BUDGET - work;
   if (w) {
     w.at('done', { work, budget, backlog: k.backlog.length });
-    w.note(k.backlog.length ? `quota ${DEV_RX_WEIGHT} used, ${k.backlog.length} frames left: NET_RX_SOFTIRQ raised again` : `${work} frames received, backlog empty`);
+    w.note(k.backlog.length ? `quota ${DEV_RX_WEIGHT} used, ${k.backlog.length} frames left: NET_RX_SOFTIRQ raised again` : `${work} frame${work === 1 ? '' : 's'} received, backlog empty`);
     w.leave(null);
   }
 }
