@@ -252,16 +252,12 @@ export function runKernelSlice(k: Kernel, end: number | undefined, budget: numbe
     k.now = ev.time;
     k.ctx = ev.context;
     if (k.w) k.w.context(ev.context, ev.label);
-    if (ev.context === 'softirq') {
-      // Inside __do_softirq (SOFTIRQ_OFFSET): a local_bh_enable runs nothing, and what the event
-      // put on the backlog is received after it in the same softirq run.
-      k.bh = 1;
-      ev.fn.apply(null, ev.args);
-      if (k.backlog.length !== 0) softirq_passes(k);
-    } else {
-      k.bh = 0;
-      ev.fn.apply(null, ev.args);
-    }
+    // An event in softirq context runs inside __do_softirq (SOFTIRQ_OFFSET): a local_bh_enable runs
+    // nothing, and what the event put on the backlog is received after it in the same softirq run.
+    const softirq = ev.context === 'softirq';
+    k.bh = softirq ? 1 : 0;
+    ev.fn.apply(null, ev.args);
+    if (softirq && k.backlog.length !== 0) softirq_passes(k);
     k.bh = 0;
     n++;
     if (++done.events >= max) {

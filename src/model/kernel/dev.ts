@@ -44,7 +44,7 @@ export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
     if (w) w.note(`${dev.name} is down -> ENETDOWN`);
     rc = -ENETDOWN;
   }
-  if (k.bh === 1 && k.backlog.length !== 0 && w) w.at('unlock_bh', { rc });
+  if (w && k.bh === 1 && k.backlog.length !== 0) w.at('unlock_bh', { rc });
   local_bh_enable(k);
   if (w) w.leave(rc, { rc });
   return rc;

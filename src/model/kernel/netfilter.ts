@@ -75,9 +75,8 @@ function nf_hook_slow(k: Kernel, sk: Sock | null, skb: SkBuff, hook: Hook, chain
       continue;
     }
     // nf_route_table_hook4: what a route chain may change that the route depends on.
-    const route = hook === 'NF_INET_LOCAL_OUT' && chain.table === 'mangle';
-    const iph = ip_hdr(skb);
-    const before = route ? { mark: skb.mark, saddr: iph.saddr, daddr: iph.daddr, tos: iph.tos } : null;
+    const iph = hook === 'NF_INET_LOCAL_OUT' && chain.table === 'mangle' ? ip_hdr(skb) : null;
+    const before = iph ? { mark: skb.mark, saddr: iph.saddr, daddr: iph.daddr, tos: iph.tos } : null;
     for (const rs of chain.rules) {
       if (!matches(skb, rs.rule.matches, out)) continue;
       rs.packets++;
@@ -99,7 +98,7 @@ function nf_hook_slow(k: Kernel, sk: Sock | null, skb: SkBuff, hook: Hook, chain
       if (verdict === 'drop') return dropped(k, skb, rs.rule.text);
       if (verdict === 'accept') break;
     }
-    if (before && (skb.mark !== before.mark || iph.saddr !== before.saddr || iph.daddr !== before.daddr || iph.tos !== before.tos)) {
+    if (iph && before && (skb.mark !== before.mark || iph.saddr !== before.saddr || iph.daddr !== before.daddr || iph.tos !== before.tos)) {
       if (w) w.note(`mangle output changed the ${skb.mark !== before.mark ? 'mark' : 'header'}: ip_route_me_harder`);
       const err = ip_route_me_harder(k, sk, skb);
       if (err < 0) return dropped(k, skb, `ip_route_me_harder: ${errnoName(err)}`, err);

@@ -65,7 +65,11 @@ export function kfree_skb_reason(k: Kernel, skb: SkBuff, fn: string, reason: str
   if (skb.frag_list !== null && !skb.frag_list_shared) {
     for (const len of skb.frag_list) traceDrop(k, skb, 'skb_release_data', 'NOT_SPECIFIED', len);
   }
-  if (k.w) k.w.exception('drop', { packet: skb.id, function: fn, reason, len: skb.len });
+  const w = k.w;
+  if (w) {
+    if (w.skb !== undefined) w.skb('drop', skb);
+    w.exception('drop', { packet: skb.id, function: fn, reason, len: skb.len });
+  }
 }
 
 /** One skb:kfree_skb: kept in the run's drops, and shown to a watcher. */
@@ -78,11 +82,7 @@ function traceDrop(k: Kernel, skb: SkBuff, fn: string, reason: string, len: numb
   } else {
     k.drops.push(rec);
   }
-  const w = k.w;
-  if (w) {
-    if (w.tracepoint) w.tracepoint({ event: 'kfree_skb', reason, function: fn, len, packet: skb.id });
-    if (w.skb !== undefined && fn !== 'skb_release_data') w.skb('drop', skb);
-  }
+  if (k.w?.tracepoint) k.w.tracepoint({ event: 'kfree_skb', reason, function: fn, len, packet: skb.id });
 }
 
 /** Recycled buffers kept per size: enough for a datagram's fragments and a queue flush. */
