@@ -7,6 +7,18 @@ import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
+// The listings' explanations (src/model/listing/notes) are a bundle of their own, dist/notes.js,
+// required from beside the bundle that asks for them the first time one is shown.
+const notesApart = {
+  name: 'notes-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/listing\/notes$/ }, () => ({ path: './notes.js', external: true }));
+  },
+};
+
+// What a process loads before its first answer is kept small: Node's modules are imported as
+// `import fs = require('node:fs')` (a namespace import makes the bundle copy every export), and
+// @vscode/l10n is its build without a file reader (kpath hands it the catalogue's contents).
 const common = {
   bundle: true,
   platform: 'node',
@@ -14,6 +26,8 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   define: { KPATH_VERSION: JSON.stringify(version) },
+  alias: { '@vscode/l10n': '@vscode/l10n/dist/browser.js' },
+  plugins: [notesApart],
   logLevel: 'warning',
 };
 
@@ -21,6 +35,7 @@ const common = {
 // waits for them to load.
 await build({ ...common, minify: true, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 await build({ ...common, minify: true, entryPoints: ['src/adapter/main.ts'], outfile: 'dist/dap-core.js' });
+await build({ ...common, minify: true, plugins: [], entryPoints: ['src/model/listing/notes/index.ts'], outfile: 'dist/notes.js' });
 // What an editor starts: a loader that compiles dist/dap-core.js with V8's code cache.
 await build({ ...common, minify: true, entryPoints: ['src/adapter/dap.ts'], outfile: 'dist/dap.js' });
 // The worker that parses a Linux tree (src/source), with tree-sitter's runtime and C grammar beside it.

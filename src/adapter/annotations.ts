@@ -1,14 +1,15 @@
 // kpath/annotations: what the editor shows on a C file the debugger uses (a model listing, or a
 // file of the user's Linux tree): each modeled function's lines with its summary and explanation,
 // and each step-point line with what it decides, in the session's language. The explanations come
-// from src/model/listing/notes; the lines from the listing, or from the tree's mapping.
+// from src/model/listing/notes (read on the first request: dist/notes.js beside the adapter's
+// bundle); the lines from the listing, or from the tree's mapping.
 // listingAnnotations also works with no session at all (the extension calls it on a listing file
 // opened by itself, through dist/dap-core.js).
 
-import * as path from 'node:path';
+import path = require('node:path');
 import type { KernelProfile } from '../model/scenario/types';
-import { listingFile, renderedListing } from '../model/listing';
-import { functionNotes, noteText } from '../model/listing/notes';
+import { listingFile, listingPathFor, renderedListing } from '../model/listing';
+import type * as Notes from '../model/listing/notes';
 import type { NoteLanguage } from '../model/listing/notes';
 import { MODELED_FUNCTIONS } from '../model/kernel/functions';
 import { isUnmapped } from '../source/types';
@@ -117,14 +118,26 @@ export function sourceAnnotations(view: KernelSourceView, file: string, lang: No
   return { ...base, functions, steps };
 }
 
+let notes: typeof Notes | undefined;
+/** The explanations, loaded when first asked for (a debug session that shows none never reads them). */
+function explanations(): typeof Notes {
+  return (notes ??= require('../model/listing/notes') as typeof Notes);
+}
+
+function notesOf(fn: string): Notes.FunctionNotes | undefined {
+  const path = listingPathFor(fn);
+  return path ? explanations().functionNotes(path, fn) : undefined;
+}
+
 function describe(fn: string, profile: KernelProfile, lang: NoteLanguage): { summary: string; text: string } {
-  const n = functionNotes(fn);
+  const n = notesOf(fn);
+  const { noteText } = explanations();
   return { summary: n ? noteText(n.summary, profile, lang) : fn, text: n ? noteText(n.text, profile, lang) : '' };
 }
 
 function stepText(fn: string, step: string, profile: KernelProfile, lang: NoteLanguage): string {
-  const n = functionNotes(fn)?.steps[step];
-  return n ? noteText(n, profile, lang) : '';
+  const n = notesOf(fn)?.steps[step];
+  return n ? explanations().noteText(n, profile, lang) : '';
 }
 
 /** kpath/annotations {path}: the annotations of a model listing or of a file of the session's Linux tree; {functions: []} for other files. */

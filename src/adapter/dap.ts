@@ -3,9 +3,9 @@
 // cache folder, as Node.js 22's module compile cache would: a new adapter process then reaches its
 // first stop sooner (docs/performance.md). Without a usable cache it compiles as usual.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import * as vm from 'node:vm';
+import fs = require('node:fs');
+import path = require('node:path');
+import vm = require('node:vm');
 import { Module } from 'node:module';
 import { cacheDir, writeFileAtomic } from '../io/files';
 

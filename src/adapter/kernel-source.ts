@@ -3,7 +3,7 @@
 // model listing where it has none. What cannot be mapped is told once, in an output event of
 // category 'kpath' (the extension shows it in its "kpath" output channel).
 
-import * as path from 'node:path';
+import path = require('node:path');
 import type { KernelProfile } from '../model/scenario/types';
 import type { Frame } from '../debugger/types';
 import { loadSourceMap, resolveTreePath } from '../source/load';

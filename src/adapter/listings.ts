@@ -3,8 +3,8 @@
 // folder (~/.cache/kpath/listings/PROFILE/...), and rewritten only when its text changed.
 
 import * as l10n from '@vscode/l10n';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import type { KernelProfile } from '../model/scenario/types';
 import { renderedListing, stepLine, stepsAtLine, callLine } from '../model/listing';
 import { cacheDir, writeFileAtomic } from '../io/files';

@@ -2,7 +2,7 @@
 // pcap file (the format `kpath run --pcap` writes), under a temporary name renamed into place when
 // complete. The adapter writes it, in chunks, so a million frames never cross the protocol.
 
-import * as path from 'node:path';
+import path = require('node:path');
 import { PcapWriter } from '../model/wire/pcap';
 import { AtomicFile } from '../io/files';
 // Imported from the package itself: @vscode/l10n-dev exports only the strings of files that do.

@@ -2,7 +2,7 @@
 // Runtime and the Runtime's stops into DAP events. It knows nothing of VS Code; it runs inline in
 // the extension or standalone on stdin/stdout (`kpath dap`) for any DAP client.
 
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import * as l10n from '@vscode/l10n';
 import {
   DebugSession, InitializedEvent, StoppedEvent, TerminatedEvent, OutputEvent, Event, Thread, StackFrame, Scope,

@@ -26,6 +26,8 @@ export function serveStdio(afterFirstStop?: () => void): void {
   process.on('uncaughtException', survive);
   process.on('unhandledRejection', survive);
   // Messages pass through DapFraming, which drops what is not one and finds the next after it.
-  const input = process.stdin.pipe(new DapFraming((why) => process.stderr.write(`kpath: ignored ${why}\n`)));
+  const input = new DapFraming((why) => process.stderr.write(`kpath: ignored ${why}\n`));
+  process.stdin.on('data', (chunk: Buffer) => input.write(chunk));
+  process.stdin.on('end', () => input.end());
   session.start(input, process.stdout);
 }

@@ -4,8 +4,8 @@
 // sockets' error queues, the counters that changed, the final neighbour table).
 
 import * as l10n from '@vscode/l10n';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { createHash } from 'node:crypto';
 import { readPcap } from '../model/wire/pcap';
 import type { Scenario } from '../model/scenario/types';

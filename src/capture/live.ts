@@ -8,9 +8,9 @@
 
 import * as l10n from '@vscode/l10n';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import os = require('node:os');
+import path = require('node:path');
 import type { Scenario } from '../model/scenario/types';
 import { prepareOutDir, writeCaptureFiles } from './outdir';
 import { runScenario } from '../model/run';

@@ -5,8 +5,8 @@
 // followed.
 
 import * as l10n from '@vscode/l10n';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import type { CaptureDoc } from './capture-doc';
 import { formatCaptureDoc } from './capture-doc';
 import { PcapWriter } from '../model/wire/pcap';

@@ -4,8 +4,8 @@
 // from another PID namespace (a container, another machine sharing /run), is never touched.
 
 import * as l10n from '@vscode/l10n';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 
 /** The folder of the records: /run is cleared at boot, as the namespaces are. */
 export const OWNERS_DIR = '/run/kpath/netns';

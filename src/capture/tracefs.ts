@@ -6,8 +6,8 @@
 // tracing is never used: tracepoints only. What the trace says is read by trace-events.ts.
 
 import * as l10n from '@vscode/l10n';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { spawnSync } from 'node:child_process';
 
 /** The tracepoints a capture records (subsystem/event), in the order they are enabled. */

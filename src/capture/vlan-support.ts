@@ -11,9 +11,9 @@
 
 import * as l10n from '@vscode/l10n';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as zlib from 'node:zlib';
+import fs = require('node:fs');
+import os = require('node:os');
+import zlib = require('node:zlib');
 import type { Scenario } from '../model/scenario/types';
 
 export interface VlanSupport {

@@ -1,7 +1,7 @@
 // `kpath capture FILE.kpath OUTDIR`: the scenario on this machine's real kernel (src/capture).
 
 import * as l10n from '@vscode/l10n';
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
 import { printable } from '../model/scenario/errors';
 import type { Scenario } from '../model/scenario/types';

@@ -1,7 +1,7 @@
 // `kpath run --kernel-source DIR`: the mapping of the tree, loaded (from the cache, or parsed in a
 // worker) before the run, and a summary of what does not map on stderr.
 
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import type { KernelProfile } from '../model/scenario/types';
 import { parseScenarioAll } from '../model/scenario/parse';
 import { loadSourceMap } from '../source/load';

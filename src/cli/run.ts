@@ -1,7 +1,7 @@
 // `kpath run`: parse the scenario, run it with the requested watchers and sinks, print the result.
 
 import * as l10n from '@vscode/l10n';
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
 import { createKernel, runKernelSlice, resultOf, totalCalls } from '../model/run';
 import { Tracer, formatTraceLine, TraceLine } from '../model/trace';

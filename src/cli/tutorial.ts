@@ -3,8 +3,8 @@
 // `N lessons, N passed`. Exit 1 when a lesson fails against the model (its file, step and why),
 // 2 when a lesson file is malformed (FILE:LINE:COL) or an argument is wrong.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import * as l10n from '@vscode/l10n';
 import { language } from '../l10n';
 import { parseLessonAll, LessonError } from '../tutorial/lesson';

@@ -3,7 +3,7 @@
 // kpath.debugAdapter set to "inline", a session inside the extension host instead. Either way the
 // adapter speaks VS Code's display language.
 
-import * as path from 'node:path';
+import path = require('node:path');
 import * as vscode from 'vscode';
 
 type Core = typeof import('../adapter/main');

@@ -2,8 +2,8 @@
 // code, nothing remote), the extension's own style and script, and its data as a JSON block that
 // the script reads as text.
 
-import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
+import crypto = require('node:crypto');
+import fs = require('node:fs');
 import * as vscode from 'vscode';
 
 /** What a kpath webview may load: the extension's bundles and styles, nothing else. */

@@ -4,7 +4,7 @@
 // src/language) is loaded on the first .kpath document, not at activation; problems are computed a
 // moment after typing stops, so a keystroke never waits for a parse.
 
-import * as path from 'node:path';
+import path = require('node:path');
 import * as vscode from 'vscode';
 
 type Language = typeof import('../language/index');

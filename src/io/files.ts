@@ -2,9 +2,9 @@
 // exclusively (never through a link someone planted), and renamed into place only when complete;
 // an interrupted write leaves neither half a file under the name nor the temporary behind.
 
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import os = require('node:os');
+import path = require('node:path');
 
 /** Temporary files being written, and temporary folders, removed if the process exits before they are done with. */
 const pending = new Set<string>();
@@ -144,13 +144,16 @@ export function writeFileAtomic(target: string, data: Uint8Array | string, mode 
  * user, that no one else can write to. Its parents are made as usual; `dir` itself gets mode 0700.
  */
 export function privateDir(dir: string): string {
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  try {
-    fs.mkdirSync(dir, { mode: 0o700 });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  let st = fs.lstatSync(dir, { throwIfNoEntry: false });
+  if (!st) {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    try {
+      fs.mkdirSync(dir, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    st = fs.lstatSync(dir);
   }
-  const st = fs.lstatSync(dir);
   const uid = process.getuid?.();
   if (!st.isDirectory()) throw new Error(`${dir} is not a folder (a link or a file is in its place); remove it and try again`);
   if (uid !== undefined && st.uid !== uid) throw new Error(`${dir} belongs to another user (uid ${st.uid}); remove it or set XDG_CACHE_HOME to a folder of your own`);

@@ -4,8 +4,8 @@
 // l10n/bundle.l10n.json lists them and l10n/bundle.l10n.zh-cn.json translates them. Kernel
 // identifiers stay in Latin letters.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import * as l10n from '@vscode/l10n';
 
 /** The languages kpath speaks: the first is the one its messages are written in. */

@@ -5,8 +5,8 @@
 // 300 KB file costs a few small parses. A region the parser does not confirm is looked for again
 // in a parse of the whole file.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import type { Parser as TsParser, Tree as TsTree } from 'web-tree-sitter';
 
 /** One statement of a function body, as the anchors see it. */

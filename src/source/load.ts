@@ -3,9 +3,9 @@
 // tree is parsed once. The parse runs in a worker thread: neither the debug adapter nor the editor
 // that may host it waits on it.
 
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import os = require('node:os');
+import path = require('node:path');
 import type { Worker as WorkerType } from 'node:worker_threads';
 import type { ListingProfile } from '../model/listing';
 import { cacheDir, privateDir, writeFileAtomic } from '../io/files';

@@ -3,7 +3,7 @@
 // shows while its callee runs, and the reverse (the step points a line of a real file carries).
 // Where a step point has no line it says why; callers then fall back to the model listing.
 
-import * as path from 'node:path';
+import path = require('node:path');
 import type { ListingProfile } from '../model/listing';
 import type { MappedFunction, MappedLine, SourceLine, SourceMapData, StepMapping, Unmapped } from './types';
 import { isUnmapped } from './types';

@@ -2,8 +2,8 @@
 // net/ipv4/ip_output.c), which kernel it is, which files the mapping reads, and a hash of their
 // bytes that names the cached mapping.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { wantedNames } from './match';
 import { ANCHORS } from './anchors';
 import { SOURCE_MAP_FORMAT } from './types';

@@ -154,7 +154,7 @@ describe('explanations, inline values and lines run on the C source (code-server
     await debugAction('Continue');
     await thread().filter({ hasText: /function breakpoint at ip_finish_output2/i }).waitFor();
     await page().locator('.tabs-container .tab.active', { hasText: 'ip_output.c' }).waitFor();
-    const summary = noteText(functionNotes('ip_finish_output2')!.summary, '6.18', 'en');
+    const summary = noteText(functionNotes('net/ipv4/ip_output.c', 'ip_finish_output2')!.summary, '6.18', 'en');
     const hover = await hoverWord('static int ip_finish_output2(', 'ip_finish_output2', 'The last IP step');
     assert.match(await hover.innerText(), new RegExp(summary.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     // The signature is also the step point 'enter': its explanation is there too.
@@ -233,7 +233,7 @@ describe('explanations, inline values and lines run on the C source (code-server
     assert.equal(await line("kpath's model listing").count(), 0, 'the real file, not the listing');
     await editor().locator('.codelens-decoration', { hasText: 'kpath: ip_finish_output2:' }).waitFor();
     const hover = await hoverWord('static int ip_finish_output2(', 'ip_finish_output2', 'The last IP step');
-    const summary = noteText(functionNotes('ip_finish_output2')!.summary, '6.18', 'en');
+    const summary = noteText(functionNotes('net/ipv4/ip_output.c', 'ip_finish_output2')!.summary, '6.18', 'en');
     assert.match(await hover.innerText(), new RegExp(summary.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   }, tree.skip);
 

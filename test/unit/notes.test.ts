@@ -41,7 +41,7 @@ test('every modeled function and every step point of each profile is explained i
   let steps = 0;
   for (const profile of PROFILES) {
     for (const m of MODELED_FUNCTIONS.filter((f) => f.profiles.includes(profile))) {
-      const n = functionNotes(m.name);
+      const n = functionNotes(listingPathFor(m.name)!, m.name);
       if (!n) {
         missing.push(`${m.name}: no explanations`);
         continue;
@@ -72,7 +72,7 @@ test('nothing is explained that the listings do not have', () => {
 test('a summary fits on one CodeLens line; English and Chinese name the same code', () => {
   for (const profile of PROFILES) {
     for (const m of MODELED_FUNCTIONS.filter((f) => f.profiles.includes(profile))) {
-      const n = functionNotes(m.name)!;
+      const n = functionNotes(listingPathFor(m.name)!, m.name)!;
       for (const lang of LANGS) {
         const s = noteText(n.summary, profile, lang);
         assert.ok(!s.includes('\n') && s.length <= 130, `${m.name} (${profile}) ${lang} summary: ${s.length} characters`);
@@ -86,10 +86,10 @@ test('a summary fits on one CodeLens line; English and Chinese name the same cod
   }
 });
 
-test('a step point\'s explanation is found by function and label, per profile', () => {
-  assert.match(stepNote('ip_finish_output2', 'nexthop', '4.9', 'en')!, /gateway/);
-  assert.match(stepNote('ip_finish_output2', 'nexthop', '4.9', 'zh')!, /网关/);
-  assert.match(stepNote('ip_finish_output', 'enter', '6.18', 'en')!, /BPF/);
-  assert.match(stepNote('ip_finish_output', 'enter', '4.9', 'en')!, /`mtu`/);
-  assert.equal(stepNote('ip_finish_output2', 'no_such_step', '4.9', 'en'), undefined);
+test('a step point\'s explanation is found by file, function and label, per profile', () => {
+  assert.match(stepNote('net/ipv4/ip_output.c', 'ip_finish_output2', 'nexthop', '4.9', 'en')!, /gateway/);
+  assert.match(stepNote('net/ipv4/ip_output.c', 'ip_finish_output2', 'nexthop', '4.9', 'zh')!, /网关/);
+  assert.match(stepNote('net/ipv4/ip_output.c', 'ip_finish_output', 'enter', '6.18', 'en')!, /BPF/);
+  assert.match(stepNote('net/ipv4/ip_output.c', 'ip_finish_output', 'enter', '4.9', 'en')!, /`mtu`/);
+  assert.equal(stepNote('net/ipv4/ip_output.c', 'ip_finish_output2', 'no_such_step', '4.9', 'en'), undefined);
 });

@@ -3,8 +3,8 @@
 // by the adapter's code loaded into the extension host (dist/dap-core.js, only when such a file is
 // shown). Answers are kept per session and file until something changes what they say.
 
-import * as os from 'node:os';
-import * as path from 'node:path';
+import os = require('node:os');
+import path = require('node:path');
 import * as vscode from 'vscode';
 import type { Annotations } from '../../adapter/annotations';
 

@@ -1,8 +1,8 @@
 // The bundled lessons (media/lessons/*.lesson), read from the extension's folder when the tutorial
 // is opened. A lesson file that cannot be read is listed with its problem instead of failing all.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { parseLesson, lessonId } from '../../tutorial/lesson';
 import type { Lesson } from '../../tutorial/lesson';
 import type { BrokenLesson } from '../../tutorial/view';

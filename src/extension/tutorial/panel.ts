@@ -4,7 +4,7 @@
 // workspace. The panel follows the session through the adapter only: the kpath/position event
 // at each stop, and the kpath/lessonStep request that judges a step at the current stop.
 
-import * as path from 'node:path';
+import path = require('node:path');
 import { webviewHtml, webviewOptions } from '../html';
 import * as vscode from 'vscode';
 import { loadLessons, LessonSet } from './lessons';

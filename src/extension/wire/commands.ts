@@ -3,8 +3,8 @@
 // the protocol), then an offer to open it in Wireshark when one is installed.
 
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import * as vscode from 'vscode';
 import type { WireView } from './view';
 

@@ -32,12 +32,14 @@ function parseBlock(name: string, src: string): ListingLine[] {
   while (raw.length && !raw[0].trim()) raw.shift();
   while (raw.length && !raw[raw.length - 1].trim()) raw.pop();
   const parsed = raw.map((line) => {
-    let text = line.replace(/\s+$/, '');
+    let text = line.trimEnd();
     let step: string | undefined;
     const only: ListingProfile[] = [];
+    // Most lines carry no marker (a listing is parsed on the way to a first stop).
+    if (!text.includes('@')) return { text, step, only };
     for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {
       const mark = m[1];
-      text = text.slice(0, m.index).replace(/\s+$/, '');
+      text = text.slice(0, m.index).trimEnd();
       if (mark.startsWith('@@')) {
         if (step) throw new Error(`listing ${name}: two steps on one line: ${line.trim()}`);
         step = mark.slice(2);
@@ -66,7 +68,7 @@ const ALIGN_MAX = 52;
 
 function alignComments(texts: string[]): string[] {
   const split = texts.map((t) => {
-    if (t.trimStart().startsWith('/*')) return null;
+    if (!t.includes('/*') || t.trimStart().startsWith('/*')) return null;
     const m = TRAILING.exec(t);
     return m && !m[1].includes('/*') ? { code: m[1], comment: m[2] } : null;
   });

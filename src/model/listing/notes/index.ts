@@ -1,8 +1,8 @@
 // The explanations of the listings (one module per listing file, built the first time a file's
-// explanations are asked for: nothing of them runs while a debug session starts).
+// explanations are asked for). Most of the listing text in two languages, they make a bundle of their
+// own (dist/notes.js), which the debug adapter reads when it first shows one: not while it starts.
 
 import type { ListingProfile } from '../types';
-import { listingPathFor } from '../index';
 import type { FileNotes, FunctionNotes, Note, NoteLanguage, Text } from './types';
 import udp from './udp';
 import raw from './raw';
@@ -68,10 +68,9 @@ export function notedFiles(): string[] {
   return Object.keys(FILES);
 }
 
-/** The explanations of a modeled function. */
-export function functionNotes(fn: string): FunctionNotes | undefined {
-  const path = listingPathFor(fn);
-  return path ? fileNotes(path)?.[fn] : undefined;
+/** The explanations of a modeled function of the listing file `path`. */
+export function functionNotes(path: string, fn: string): FunctionNotes | undefined {
+  return fileNotes(path)?.[fn];
 }
 
 /** A note in a profile and a language. */
@@ -81,7 +80,7 @@ export function noteText(note: Note, profile: ListingProfile, lang: NoteLanguage
 }
 
 /** The explanation of one step point of a function, if it has one. */
-export function stepNote(fn: string, step: string, profile: ListingProfile, lang: NoteLanguage): string | undefined {
-  const n = functionNotes(fn)?.steps[step];
+export function stepNote(path: string, fn: string, step: string, profile: ListingProfile, lang: NoteLanguage): string | undefined {
+  const n = functionNotes(path, fn)?.steps[step];
   return n ? noteText(n, profile, lang) : undefined;
 }

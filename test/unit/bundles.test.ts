@@ -1,0 +1,33 @@
+// What the built bundles load before their first answer (scripts/bundle.mjs): the debug adapter's
+// code holds no explanations (they are dist/notes.js, read when one is first shown), Node's modules
+// are required as they are (not copied export by export), and @vscode/l10n comes without its file
+// reader (fs/promises).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs = require('node:fs');
+import path = require('node:path');
+import { REPO_ROOT } from '../helpers/cli';
+import { fileNotes, noteText } from '../../src/model/listing/notes';
+
+const dist = (name: string): string => fs.readFileSync(path.join(REPO_ROOT, 'dist', name), 'utf8');
+
+test('the adapter\'s code leaves the explanations to dist/notes.js', () => {
+  const core = dist('dap-core.js');
+  const notes = dist('notes.js');
+  const summary = noteText(fileNotes('net/ipv4/ip_output.c')!.ip_finish_output2.summary, '6.18', 'en');
+  // esbuild writes strings as JSON would (ASCII; quotes escaped): look for a plain stretch of it.
+  const words = summary.slice(0, 30);
+  assert.ok(notes.includes(words), `dist/notes.js lacks "${words}"`);
+  assert.ok(!core.includes(words), 'dist/dap-core.js holds the explanations');
+  assert.match(core, /require\("\.\/notes\.js"\)/);
+});
+
+test('the Node.js bundles require modules as they are, and nothing of fs/promises', () => {
+  for (const name of ['dap.js', 'dap-core.js', 'cli.js', 'extension.js', 'language.js', 'notes.js']) {
+    const text = dist(name);
+    const copied = [...text.matchAll(/[\w$]\(require\("(node:[\w/]+)"\)\)/g)].map((m) => m[1]);
+    assert.deepEqual(copied, [], `${name} copies the exports of ${copied.join(', ')} (import x = require('...') instead)`);
+    assert.ok(!text.includes('require("fs/promises")'), `${name} loads fs/promises`);
+  }
+});
