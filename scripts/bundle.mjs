@@ -16,9 +16,11 @@ const notesApart = {
   },
 };
 
-// What a process loads before its first answer is kept small: Node's modules are imported as
-// `import fs = require('node:fs')` (a namespace import makes the bundle copy every export), and
-// @vscode/l10n is its build without a file reader (kpath hands it the catalogue's contents).
+// What a process loads before its first answer is kept small: Node's modules and VS Code's API are
+// imported as `import fs = require('node:fs')` (a namespace import makes the bundle copy every
+// export, once per importing file; the extension takes `l10n` from 'vscode' by name, the form
+// `npm run l10n` reads), and @vscode/l10n is its build without a file reader (kpath hands it the
+// catalogue's contents).
 const common = {
   bundle: true,
   platform: 'node',

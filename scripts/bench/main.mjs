@@ -148,7 +148,7 @@ function table(m, results, notes, quick) {
 
 async function main() {
   const options = parseOptions(process.argv.slice(2));
-  for (const f of ['out/src/model/run.js', 'dist/dap.js', 'dist/dap-core.js', 'dist/cli.js']) {
+  for (const f of ['out/src/model/run.js', 'dist/dap.js', 'dist/dap-core.js', 'dist/notes.js', 'dist/cli.js']) {
     if (!fs.existsSync(path.join(ROOT, f))) {
       log(`bench: ${f} is missing: run \`npm run build\` first`);
       process.exit(2);

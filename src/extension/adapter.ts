@@ -4,7 +4,7 @@
 // adapter speaks VS Code's display language.
 
 import path = require('node:path');
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 type Core = typeof import('../adapter/main');
 

@@ -2,7 +2,8 @@
 // without a scenario gets a clear message instead of a failed launch. A configuration without
 // kernelSource gets the setting kpath.kernelSource, if it is set.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 
 export function scenarioConfiguration(scenario: string): vscode.DebugConfiguration {
   return { type: 'kpath', request: 'launch', name: 'kpath: debug scenario', scenario, stopOnEntry: true };
@@ -14,13 +15,13 @@ export class KpathConfigurationProvider implements vscode.DebugConfigurationProv
     if (!config.type && !config.request && !config.name) {
       const doc = vscode.window.activeTextEditor?.document;
       if (doc?.languageId !== 'kpath') {
-        void vscode.window.showErrorMessage(vscode.l10n.t('kpath: open a .kpath scenario, or add a launch configuration with "scenario".'));
+        void vscode.window.showErrorMessage(l10n.t('kpath: open a .kpath scenario, or add a launch configuration with "scenario".'));
         return undefined;
       }
       return withKernelSource(scenarioConfiguration(doc.uri.fsPath));
     }
     if (config.scenario === undefined || config.scenario === '') {
-      void vscode.window.showErrorMessage(vscode.l10n.t('kpath: this launch configuration has no "scenario" (a .kpath file or a scenario object).'));
+      void vscode.window.showErrorMessage(l10n.t('kpath: this launch configuration has no "scenario" (a .kpath file or a scenario object).'));
       return undefined;
     }
     return withKernelSource(config);

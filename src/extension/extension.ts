@@ -1,7 +1,8 @@
 // The VS Code side of kpath: it only wires VS Code to the debug adapter (src/adapter), which VS Code
 // starts for each debug session.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 import { KpathAdapterFactory } from './adapter';
 import { KpathConfigurationProvider, scenarioConfiguration } from './configuration';
 import { registerPictures } from './pictures/register';
@@ -36,7 +37,7 @@ export function deactivate(): void {
 async function startScenario(uri: vscode.Uri | undefined, noDebug: boolean): Promise<boolean> {
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
   if (!target) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('kpath: open a .kpath scenario first.'));
+    void vscode.window.showErrorMessage(l10n.t('kpath: open a .kpath scenario first.'));
     return false;
   }
   const folder = vscode.workspace.getWorkspaceFolder(target);

@@ -4,7 +4,7 @@
 
 import crypto = require('node:crypto');
 import fs = require('node:fs');
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /** What a kpath webview may load: the extension's bundles and styles, nothing else. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {

@@ -5,7 +5,7 @@
 // moment after typing stops, so a keystroke never waits for a parse.
 
 import path = require('node:path');
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 type Language = typeof import('../language/index');
 

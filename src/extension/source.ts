@@ -3,7 +3,8 @@
 // or why the tree cannot be used) goes to the "kpath" output channel, and a tree kpath cannot use
 // is also shown as a warning.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 
 interface OutputMessage {
   type?: string;
@@ -22,8 +23,8 @@ export function registerKernelSource(context: vscode.ExtensionContext): void {
           if (m?.type !== 'event' || m.event !== 'output' || m.body?.category !== 'kpath') return;
           output().append(m.body.output ?? '');
           if (m.body.data?.problem) {
-            const show = vscode.l10n.t('Show kpath Output');
-            void vscode.window.showWarningMessage(vscode.l10n.t('kpath cannot use the kernel source {0}: the stack shows the model listings.', m.body.data.kernelSource ?? ''), show).then((pick) => {
+            const show = l10n.t('Show kpath Output');
+            void vscode.window.showWarningMessage(l10n.t('kpath cannot use the kernel source {0}: the stack shows the model listings.', m.body.data.kernelSource ?? ''), show).then((pick) => {
               if (pick === show) output().show(true);
             });
           }

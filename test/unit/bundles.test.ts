@@ -1,7 +1,7 @@
 // What the built bundles load before their first answer (scripts/bundle.mjs): the debug adapter's
 // code holds no explanations (they are dist/notes.js, read when one is first shown), Node's modules
-// are required as they are (not copied export by export), and @vscode/l10n comes without its file
-// reader (fs/promises).
+// and VS Code's API are required as they are (not copied export by export), and @vscode/l10n comes
+// without its file reader (fs/promises).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,10 +23,10 @@ test('the adapter\'s code leaves the explanations to dist/notes.js', () => {
   assert.match(core, /require\("\.\/notes\.js"\)/);
 });
 
-test('the Node.js bundles require modules as they are, and nothing of fs/promises', () => {
+test('the bundles for Node.js and VS Code require modules as they are, and nothing of fs/promises', () => {
   for (const name of ['dap.js', 'dap-core.js', 'cli.js', 'extension.js', 'language.js', 'notes.js']) {
     const text = dist(name);
-    const copied = [...text.matchAll(/[\w$]\(require\("(node:[\w/]+)"\)\)/g)].map((m) => m[1]);
+    const copied = [...text.matchAll(/[\w$]\(require\("(node:[\w/]+|vscode)"\)\)/g)].map((m) => m[1]);
     assert.deepEqual(copied, [], `${name} copies the exports of ${copied.join(', ')} (import x = require('...') instead)`);
     assert.ok(!text.includes('require("fs/promises")'), `${name} loads fs/promises`);
   }

@@ -2,7 +2,8 @@
 // a step-point line, what the line decides. The texts come from the adapter in the session's
 // language (plain Markdown: `code` spans, no links, no commands).
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 import type { AnnotationStore } from './store';
 
 export class AnnotationHover implements vscode.HoverProvider {
@@ -18,8 +19,8 @@ export class AnnotationHover implements vscode.HoverProvider {
     }
     const steps = a.steps.filter((s) => s.line === line);
     for (const s of steps) {
-      const when = s.when ? ` ${vscode.l10n.t('when {0}', `\`${s.when}\``)}` : '';
-      md.appendMarkdown(`${vscode.l10n.t('Step point {0} of {1}', `\`${s.step}\``, `**${s.fn}**`)}${when}\n\n${s.text}\n\n`);
+      const when = s.when ? ` ${l10n.t('when {0}', `\`${s.when}\``)}` : '';
+      md.appendMarkdown(`${l10n.t('Step point {0} of {1}', `\`${s.step}\``, `**${s.fn}**`)}${when}\n\n${s.text}\n\n`);
     }
     if (!md.value) return undefined;
     const text = doc.lineAt(pos.line).text;

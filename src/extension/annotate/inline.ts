@@ -2,7 +2,7 @@
 // its first line to the stopped one (as far as the editor shows them), as the adapter evaluates
 // them in the frame (kpath/inlineValues): `dev = eth0 mtu 1500`, `skb->len = 128`.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { AnnotationStore } from './store';
 import type { InlineValue } from '../../adapter/inline-values';
 

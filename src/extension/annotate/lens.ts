@@ -1,7 +1,8 @@
 // A CodeLens above each modeled function of an annotated C file: what the function does, and
 // "Break here", which adds a function breakpoint on it.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 import type { AnnotationStore } from './store';
 
 export const BREAK_HERE = 'kpath.breakHere';
@@ -23,7 +24,7 @@ export class AnnotationLens implements vscode.CodeLensProvider {
       const summary = f.summary.replace(/`/g, '');
       // "Break here" first: the summary can be wider than the editor, and the action stays in view.
       lenses.push(
-        new vscode.CodeLens(range, { title: vscode.l10n.t('Break here'), command: BREAK_HERE, arguments: [f.name], tooltip: vscode.l10n.t('Add a function breakpoint on {0}', f.name) }),
+        new vscode.CodeLens(range, { title: l10n.t('Break here'), command: BREAK_HERE, arguments: [f.name], tooltip: l10n.t('Add a function breakpoint on {0}', f.name) }),
         new vscode.CodeLens(range, { title: `kpath: ${f.in ? `${f.name} (${f.in})` : f.name}: ${summary}`, command: '', tooltip: f.text.replace(/`/g, '') }),
       );
     }

@@ -3,7 +3,8 @@
 // each stop the highlight follows the packet of the stop; "kpath: Show Lines Run by Packet" picks
 // another packet of the run (kpath/packets). A restart, or the end of the session, clears it.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 import type { AnnotationStore } from './store';
 import type { LinesRun, PacketItem } from '../../adapter/lines-run';
 
@@ -84,30 +85,30 @@ export class LineMarks implements vscode.Disposable {
   async choose(): Promise<void> {
     const session = this.store.session();
     if (!session) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('kpath: start a kpath debug session and stop it first.'));
+      void vscode.window.showErrorMessage(l10n.t('kpath: start a kpath debug session and stop it first.'));
       return;
     }
     let list: { packets: PacketItem[]; total: number; current: number | null };
     try {
       list = (await session.customRequest('kpath/packets', {})) as typeof list;
     } catch (e) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('kpath: {0}', (e as Error).message));
+      void vscode.window.showErrorMessage(l10n.t('kpath: {0}', (e as Error).message));
       return;
     }
     if (!list.packets.length) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('kpath: no packet has been made yet.'));
+      void vscode.window.showInformationMessage(l10n.t('kpath: no packet has been made yet.'));
       return;
     }
     const items = list.packets.map((p) => ({
       label: `#${p.id}`,
-      description: p.id === list.current ? vscode.l10n.t('the stop\'s packet') : undefined,
-      detail: p.label || vscode.l10n.t('not on the wire (dropped, queued, or looped back to this host)'),
+      description: p.id === list.current ? l10n.t('the stop\'s packet') : undefined,
+      detail: p.label || l10n.t('not on the wire (dropped, queued, or looped back to this host)'),
       id: p.id,
     }));
     // The stop's own packet first.
     const current = items.findIndex((i) => i.id === list.current);
     if (current > 0) items.unshift(...items.splice(current, 1));
-    const pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('The packet whose lines to highlight ({0} so far)', list.total), matchOnDetail: true });
+    const pick = await vscode.window.showQuickPick(items, { placeHolder: l10n.t('The packet whose lines to highlight ({0} so far)', list.total), matchOnDetail: true });
     if (!pick) return;
     const generation = this.generation;
     try {
@@ -116,9 +117,9 @@ export class LineMarks implements vscode.Disposable {
       this.run = r;
       this.paint();
       const lines = r.files.reduce((n, f) => n + f.lines.length, 0);
-      void vscode.window.setStatusBarMessage(vscode.l10n.t('kpath: packet #{0} ran {1} lines in {2} files', pick.id, lines, r.files.length), 5000);
+      void vscode.window.setStatusBarMessage(l10n.t('kpath: packet #{0} ran {1} lines in {2} files', pick.id, lines, r.files.length), 5000);
     } catch (e) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('kpath: {0}', (e as Error).message));
+      void vscode.window.showErrorMessage(l10n.t('kpath: {0}', (e as Error).message));
     }
   }
 

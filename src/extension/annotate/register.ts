@@ -3,7 +3,7 @@
 // values while stopped, gutter marks on the step-point lines, and the lines a packet ran.
 // Everything is registered for C files; a file kpath knows nothing of gets nothing, at once.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { AnnotationStore } from './store';
 import { AnnotationHover } from './hover';
 import { AnnotationLens, BREAK_HERE, breakHere } from './lens';

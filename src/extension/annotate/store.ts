@@ -5,7 +5,7 @@
 
 import os = require('node:os');
 import path = require('node:path');
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Annotations } from '../../adapter/annotations';
 
 type Core = typeof import('../../adapter/main');

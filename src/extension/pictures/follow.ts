@@ -3,7 +3,7 @@
 // event) or running (a request that runs it, a continued event); the active session and the
 // selected frame come from VS Code's events. Every change fires onDidChange.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /** What the pictures can show now. */
 export type Target =

@@ -2,7 +2,8 @@
 // load, nothing remote, resources only from the extension's media/ and dist/), a page that draws
 // what it is sent, and a refresh at each change of the followed stop, one request at a time.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 import type { DebugFollower, Target } from './follow';
 import { webviewHtml, webviewOptions, Page } from '../html';
 import type { FromWebview, ToWebview, Labels } from '../webview/picture-messages';
@@ -69,7 +70,7 @@ export abstract class PicturePanel implements vscode.Disposable {
       msg = await this.render(target);
     } catch (e) {
       // A session that ended meanwhile, or a request the adapter refused: say so in the panel.
-      msg = this.notice(vscode.l10n.t('kpath could not draw this stop: {0}', e instanceof Error ? e.message : String(e)));
+      msg = this.notice(l10n.t('kpath could not draw this stop: {0}', e instanceof Error ? e.message : String(e)));
     }
     // Drawn for a stop that is gone by now: the next refresh (already asked for) draws the new one.
     if (this.disposed || this.again) return;
@@ -88,8 +89,8 @@ export abstract class PicturePanel implements vscode.Disposable {
 
   /** The notice for a target with nothing to draw, or undefined when it is stopped. */
   protected noticeFor(target: Target): ToWebview | undefined {
-    if (target.kind === 'none') return this.notice(vscode.l10n.t('No kpath debug session is stopped. Debug a .kpath scenario (F5) and stop somewhere on the path: this picture follows the selected stack frame.'));
-    if (target.kind === 'running') return this.notice(vscode.l10n.t('The kpath session is running; the picture is drawn at its next stop.'));
+    if (target.kind === 'none') return this.notice(l10n.t('No kpath debug session is stopped. Debug a .kpath scenario (F5) and stop somewhere on the path: this picture follows the selected stack frame.'));
+    if (target.kind === 'running') return this.notice(l10n.t('The kpath session is running; the picture is drawn at its next stop.'));
     return undefined;
   }
 

@@ -3,7 +3,8 @@
 // click on a box opens the function's listing. The graph is laid out once per profile (in the
 // webview, which loads ELK only then) and the layout kept here for every later picture.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 import type { PathPicture } from '../../adapter/pictures';
 import type { DebugFollower, Target } from './follow';
 import type { FromWebview, Labels, PathLayout, ToWebview } from '../webview/picture-messages';
@@ -17,7 +18,7 @@ export class PathPanel extends PicturePanel {
 
   constructor(extensionUri: vscode.Uri, follower: DebugFollower) {
     super(extensionUri, follower, {
-      viewType: 'kpath.path', title: vscode.l10n.t('kpath: path'), script: 'webview-path.js', style: 'pictures.css',
+      viewType: 'kpath.path', title: l10n.t('kpath: path'), script: 'webview-path.js', style: 'pictures.css',
       lazyScripts: { elk: 'webview-elk.js' },
     });
   }
@@ -58,26 +59,26 @@ export class PathPanel extends PicturePanel {
         preview: true,
       });
     } catch (e) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('kpath: cannot open the listing of {0}: {1}', name, e instanceof Error ? e.message : String(e)));
+      void vscode.window.showErrorMessage(l10n.t('kpath: cannot open the listing of {0}: {1}', name, e instanceof Error ? e.message : String(e)));
     }
   }
 
   protected labels(): Labels {
     return {
-      title: vscode.l10n.t('kpath: path'),
-      packet: vscode.l10n.t('The path of packet #{0} (kernel {1})'),
-      noPacket: vscode.l10n.t('The calls of this event (kernel {0}): no frame works on a packet'),
-      current: vscode.l10n.t('current function'),
-      stack: vscode.l10n.t('on the stack'),
-      taken: vscode.l10n.t('taken by the packet'),
-      untaken: vscode.l10n.t('not taken'),
-      skipped: vscode.l10n.t('{0} events between the packet\'s first and this one are left out.'),
-      layingOut: vscode.l10n.t('Laying out the graph of kernel {0}...'),
-      open: vscode.l10n.t('{0} ({1}): open its listing'),
-      hint: vscode.l10n.t('Click a box to open the function\'s listing.'),
-      zoomIn: vscode.l10n.t('Zoom in'),
-      zoomOut: vscode.l10n.t('Zoom out'),
-      fit: vscode.l10n.t('Fit'),
+      title: l10n.t('kpath: path'),
+      packet: l10n.t('The path of packet #{0} (kernel {1})'),
+      noPacket: l10n.t('The calls of this event (kernel {0}): no frame works on a packet'),
+      current: l10n.t('current function'),
+      stack: l10n.t('on the stack'),
+      taken: l10n.t('taken by the packet'),
+      untaken: l10n.t('not taken'),
+      skipped: l10n.t('{0} events between the packet\'s first and this one are left out.'),
+      layingOut: l10n.t('Laying out the graph of kernel {0}...'),
+      open: l10n.t('{0} ({1}): open its listing'),
+      hint: l10n.t('Click a box to open the function\'s listing.'),
+      zoomIn: l10n.t('Zoom in'),
+      zoomOut: l10n.t('Zoom out'),
+      fit: l10n.t('Fit'),
     };
   }
 }

@@ -2,7 +2,7 @@
 // (the active kpath session and the selected stack frame) is tracked from activation, which costs
 // a tracker per session; the panels and their scripts are made only when a command asks.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DebugFollower } from './follow';
 import { PicturePanel } from './panel';
 import { SkbPanel } from './skbPanel';

@@ -1,7 +1,8 @@
 // "kpath: Show sk_buff": the sk_buff of the selected stack frame (or of the innermost frame with
 // one) as a picture, redrawn at every stop, with what changed since the packet was last shown.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 import type { SkbPicture, NoSkb } from '../../adapter/pictures';
 import type { DebugFollower, Target } from './follow';
 import type { Labels, ToWebview } from '../webview/picture-messages';
@@ -14,7 +15,7 @@ export class SkbPanel extends PicturePanel {
   private run: string | null = null;
 
   constructor(extensionUri: vscode.Uri, follower: DebugFollower) {
-    super(extensionUri, follower, { viewType: 'kpath.skb', title: vscode.l10n.t('kpath: sk_buff'), script: 'webview-skb.js', style: 'pictures.css' });
+    super(extensionUri, follower, { viewType: 'kpath.skb', title: l10n.t('kpath: sk_buff'), script: 'webview-skb.js', style: 'pictures.css' });
   }
 
   protected async render(target: Target): Promise<ToWebview> {
@@ -27,44 +28,44 @@ export class SkbPanel extends PicturePanel {
       this.marker.clear();
     }
     const body = (await target.session.customRequest('kpath/skb', { frameId: target.frameId })) as SkbPicture | NoSkb;
-    if (body.packet === null) return this.notice(vscode.l10n.t('No frame of this stop works on an sk_buff (stopped in {0}).', body.fn));
+    if (body.packet === null) return this.notice(l10n.t('No frame of this stop works on an sk_buff (stopped in {0}).', body.fn));
     const { changed, before } = this.marker.mark(body);
     return { type: 'skb', picture: body, changed, before, labels: this.labels() };
   }
 
   protected labels(): Labels {
     return {
-      title: vscode.l10n.t('kpath: sk_buff'),
-      packet: vscode.l10n.t('packet #{0}'),
-      where: vscode.l10n.t('in {0} (frame {1})'),
-      buffer: vscode.l10n.t('The buffer from head to end'),
+      title: l10n.t('kpath: sk_buff'),
+      packet: l10n.t('packet #{0}'),
+      where: l10n.t('in {0} (frame {1})'),
+      buffer: l10n.t('The buffer from head to end'),
       // Kernel words and protocol names read the same in every language.
       headroom: 'headroom',
       tailroom: 'tailroom',
-      bytes: vscode.l10n.t('{0} B'),
+      bytes: l10n.t('{0} B'),
       'band.eth': 'Ethernet',
       'band.ip': 'IP',
       'band.udp': 'UDP',
       'band.tcp': 'TCP',
       'band.icmp': 'ICMP',
       'band.arp': 'ARP',
-      'band.link': vscode.l10n.t('link header'),
-      'band.ipopt': vscode.l10n.t('IP options'),
-      'band.payload': vscode.l10n.t('payload'),
-      'band.data': vscode.l10n.t('data'),
-      fragList: vscode.l10n.t('frag_list: {0} more skbs chained after the head'),
-      fragMember: vscode.l10n.t('skb {0}'),
-      fragNote: vscode.l10n.t('The model keeps their bytes in the head\'s buffer; data_len counts them.'),
-      gso: vscode.l10n.t('GSO: {0} segments of up to {1} B ({2})'),
-      segment: vscode.l10n.t('segment {0}'),
-      fields: vscode.l10n.t('Fields'),
-      field: vscode.l10n.t('field'),
-      value: vscode.l10n.t('value'),
-      was: vscode.l10n.t('was {0}'),
-      changed: vscode.l10n.t('changed since packet #{0} was last shown'),
-      newBand: vscode.l10n.t('new'),
-      none: vscode.l10n.t('none'),
-      legend: vscode.l10n.t('Positions are offsets from head; widths are not to scale below a minimum, so small headers stay readable.'),
+      'band.link': l10n.t('link header'),
+      'band.ipopt': l10n.t('IP options'),
+      'band.payload': l10n.t('payload'),
+      'band.data': l10n.t('data'),
+      fragList: l10n.t('frag_list: {0} more skbs chained after the head'),
+      fragMember: l10n.t('skb {0}'),
+      fragNote: l10n.t('The model keeps their bytes in the head\'s buffer; data_len counts them.'),
+      gso: l10n.t('GSO: {0} segments of up to {1} B ({2})'),
+      segment: l10n.t('segment {0}'),
+      fields: l10n.t('Fields'),
+      field: l10n.t('field'),
+      value: l10n.t('value'),
+      was: l10n.t('was {0}'),
+      changed: l10n.t('changed since packet #{0} was last shown'),
+      newBand: l10n.t('new'),
+      none: l10n.t('none'),
+      legend: l10n.t('Positions are offsets from head; widths are not to scale below a minimum, so small headers stay readable.'),
     };
   }
 }

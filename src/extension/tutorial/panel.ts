@@ -6,7 +6,8 @@
 
 import path = require('node:path');
 import { webviewHtml, webviewOptions } from '../html';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 import { loadLessons, LessonSet } from './lessons';
 import { panelStrings, lessonLanguage } from './strings';
 import { reduce, restore, pendingQuery, knobsAt, current, Action, Progress, Observation } from '../../tutorial/progress';
@@ -50,7 +51,7 @@ export class TutorialPanel {
       TutorialPanel.current.panel.reveal();
       return TutorialPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel('kpath.tutorial', vscode.l10n.t('kpath Tutorial'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(context.extensionUri));
+    const panel = vscode.window.createWebviewPanel('kpath.tutorial', l10n.t('kpath Tutorial'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(context.extensionUri));
     TutorialPanel.current = new TutorialPanel(panel, context);
     return TutorialPanel.current;
   }
@@ -59,7 +60,7 @@ export class TutorialPanel {
     this.set = loadLessons(context.extensionUri.fsPath);
     this.progress = restore(context.workspaceState.get(STATE_KEY));
     if (!this.progress.lesson && this.set.lessons.length) this.progress = reduce(this.progress, { type: 'open', lesson: this.set.lessons[0].id }, this.set.lessons);
-    panel.webview.html = webviewHtml(panel.webview, context.extensionUri, { script: 'tutorial.js', style: 'tutorial.css', title: vscode.l10n.t('kpath Tutorial'), inline: true });
+    panel.webview.html = webviewHtml(panel.webview, context.extensionUri, { script: 'tutorial.js', style: 'tutorial.css', title: l10n.t('kpath Tutorial'), inline: true });
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'tutorial.svg');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -195,7 +196,7 @@ export class TutorialPanel {
     await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
       type: 'kpath',
       request: 'launch',
-      name: vscode.l10n.t('kpath lesson: {0}', c.lesson.title[lessonLanguage()]),
+      name: l10n.t('kpath lesson: {0}', c.lesson.title[lessonLanguage()]),
       scenario,
       stopOnEntry: true,
       ...(knobs.length ? { knobs } : {}),

@@ -3,7 +3,7 @@
 // function breakpoint on ip_finish_output2 exists, a kpath session stopped there, the sk_buff was
 // read (its scope expanded, or skb evaluated, hovered or watched).
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 export const FIRST_STOP = 'ip_finish_output2';
 const KEYS = {

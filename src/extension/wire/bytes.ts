@@ -2,7 +2,8 @@
 // the editor, with the selected field's bytes highlighted; it follows the selection, and a click
 // on a byte selects the field that holds it in the Wire view.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 import type { FromBytes, ToBytes } from '../webview/protocol';
 import { webviewHtml, webviewOptions } from '../html';
 import type { WireView } from './view';
@@ -25,10 +26,10 @@ export class FrameBytesPanel implements vscode.Disposable {
       void this.update();
       return;
     }
-    const panel = vscode.window.createWebviewPanel('kpath.frameBytes', vscode.l10n.t('Frame Bytes'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel('kpath.frameBytes', l10n.t('Frame Bytes'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(this.extensionUri));
     this.panel = panel;
     this.ready = false;
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'frame-bytes.js', style: 'bytes.css', title: vscode.l10n.t('Frame Bytes') });
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'frame-bytes.js', style: 'bytes.css', title: l10n.t('Frame Bytes') });
     panel.webview.onDidReceiveMessage((m: FromBytes) => {
       if (m.type === 'ready') {
         this.ready = true;
@@ -50,22 +51,22 @@ export class FrameBytesPanel implements vscode.Disposable {
   private async update(): Promise<void> {
     if (!this.panel || !this.ready) return;
     const sel = this.view.selection;
-    const empty = vscode.l10n.t('Select a frame in the Wire view: its bytes show here.');
+    const empty = l10n.t('Select a frame in the Wire view: its bytes show here.');
     let msg: ToBytes = { type: 'show', title: '', hex: '', highlight: null, empty };
     if (sel?.row.kind === 'drop') {
-      msg = { ...msg, empty: vscode.l10n.t('A dropped packet never reached the wire: it has no frame bytes.') };
+      msg = { ...msg, empty: l10n.t('A dropped packet never reached the wire: it has no frame bytes.') };
     } else if (sel?.row.kind === 'frame') {
       const detail = await sel.session.model.detail(sel.row.index);
       if (this.view.selection !== sel) return;
       if (!detail) {
-        msg = { ...msg, empty: vscode.l10n.t('The bytes of this frame are not available: the session ended before it was shown.') };
+        msg = { ...msg, empty: l10n.t('The bytes of this frame are not available: the session ended before it was shown.') };
       } else {
         this.frame = sel.row.index;
         const title = sel.field
           ? sel.field.length === 1
-            ? vscode.l10n.t('Frame {0}: {1} (byte {2})', sel.row.index + 1, sel.label, sel.field.offset)
-            : vscode.l10n.t('Frame {0}: {1} (bytes {2} to {3})', sel.row.index + 1, sel.label, sel.field.offset, sel.field.offset + sel.field.length - 1)
-          : vscode.l10n.t('Frame {0}: {1} bytes', sel.row.index + 1, sel.row.len);
+            ? l10n.t('Frame {0}: {1} (byte {2})', sel.row.index + 1, sel.label, sel.field.offset)
+            : l10n.t('Frame {0}: {1} (bytes {2} to {3})', sel.row.index + 1, sel.label, sel.field.offset, sel.field.offset + sel.field.length - 1)
+          : l10n.t('Frame {0}: {1} bytes', sel.row.index + 1, sel.row.len);
         msg = { type: 'show', title, hex: detail.hex, highlight: sel.field, empty };
       }
     }

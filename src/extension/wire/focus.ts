@@ -3,7 +3,7 @@
 // focus is moved with the Call Stack's own commands, one frame at a time, each move confirmed by
 // the focus changing; the frames' ids come from the stack VS Code fetched (WireSession.stacks).
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { WireSession } from './sessions';
 
 /** How long one move of the focus may take before giving up. */

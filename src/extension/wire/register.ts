@@ -1,6 +1,7 @@
 // The Wire view and its commands: what extension.ts registers for them.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 import { WireSessions } from './sessions';
 import { WireView } from './view';
 import { FrameBytesPanel } from './bytes';
@@ -19,7 +20,7 @@ export function registerWire(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('kpath.exportPcap', () => exportPcap(view)),
     vscode.commands.registerCommand('kpath.showFrameBytes', () => {
       if (view.selection?.row.kind !== 'frame') {
-        void vscode.window.showInformationMessage(vscode.l10n.t('kpath: select a frame in the Wire view first.'));
+        void vscode.window.showInformationMessage(l10n.t('kpath: select a frame in the Wire view first.'));
         return;
       }
       bytes.show();

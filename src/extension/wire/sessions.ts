@@ -3,7 +3,7 @@
 // frames VS Code fetched (to focus the one that holds a packet). The view shows the active kpath
 // session, or the last one after it has ended.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { WireModel, FrameEvent, DropEvent } from './model';
 
 /** One kpath session and what the Wire view knows of it. */

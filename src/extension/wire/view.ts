@@ -3,7 +3,8 @@
 // when a row is selected, finds the packet that carried it at the current stop and focuses the
 // stack frame that holds it, so that Variables shows that sk_buff.
 
-import * as vscode from 'vscode';
+import vscode = require('vscode');
+import { l10n } from 'vscode';
 import type { FromWebview, ToWebview, WireRow, WireState, WireStrings, ByteRange } from '../webview/protocol';
 import { webviewHtml, webviewOptions } from '../html';
 import type { WireSession, WireSessions } from './sessions';
@@ -40,7 +41,7 @@ export class WireView implements vscode.WebviewViewProvider, vscode.Disposable {
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     view.webview.options = webviewOptions(this.extensionUri);
-    view.webview.html = webviewHtml(view.webview, this.extensionUri, { script: 'wire-view.js', style: 'wire.css', title: vscode.l10n.t('Wire'), data: strings() });
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, { script: 'wire-view.js', style: 'wire.css', title: l10n.t('Wire'), data: strings() });
     this.shownGeneration = -1;
     view.webview.onDidReceiveMessage((m: FromWebview) => void this.receive(m));
     view.onDidDispose(() => {
@@ -136,28 +137,28 @@ export class WireView implements vscode.WebviewViewProvider, vscode.Disposable {
   private async reveal(s: WireSession, row: WireRow): Promise<void> {
     const say = (text: string): void => this.post({ type: 'packet', text });
     if (!row.packet) {
-      say(vscode.l10n.t('This frame came from a peer: no packet of this host carried it.'));
+      say(l10n.t('This frame came from a peer: no packet of this host carried it.'));
       return;
     }
     if (!s.model.live || !s.stopped) {
-      say(vscode.l10n.t('Packet #{0}', row.packet));
+      say(l10n.t('Packet #{0}', row.packet));
       return;
     }
     let where: { stopped: boolean; threadId?: number; frame: number | null; function: string | null };
     try {
       where = (await s.session.customRequest('kpath/packet', { id: row.packet })) as typeof where;
     } catch {
-      say(vscode.l10n.t('Packet #{0}', row.packet));
+      say(l10n.t('Packet #{0}', row.packet));
       return;
     }
     if (where.frame === null || where.threadId === undefined) {
-      say(vscode.l10n.t('Packet #{0} is in no function on the call stack at this stop.', row.packet));
+      say(l10n.t('Packet #{0} is in no function on the call stack at this stop.', row.packet));
       return;
     }
     const focus = await focusStackFrame(s, where.threadId, where.frame);
     say(focus !== 'failed'
-      ? vscode.l10n.t('Packet #{0} is in {1} at this stop: its sk_buff is in Variables.', row.packet, where.function ?? '')
-      : vscode.l10n.t('Packet #{0} is in {1} at this stop.', row.packet, where.function ?? ''));
+      ? l10n.t('Packet #{0} is in {1} at this stop: its sk_buff is in Variables.', row.packet, where.function ?? '')
+      : l10n.t('Packet #{0} is in {1} at this stop.', row.packet, where.function ?? ''));
     // Moving the focus opened the frame's source: the keyboard comes back to the list.
     if (focus === 'moved') this.view?.show(false);
   }
@@ -168,34 +169,34 @@ function stillThere(row: WireRow, frames: number, drops: number): boolean {
 }
 
 function statusOf(s: WireSession | null): string {
-  if (!s) return vscode.l10n.t('No kpath session yet.');
+  if (!s) return l10n.t('No kpath session yet.');
   const m = s.model;
-  const counts = vscode.l10n.t('{0} frames, {1} drops', m.frames.toLocaleString(vscode.env.language), m.drops.toLocaleString(vscode.env.language));
-  if (m.ended) return `${counts} · ${vscode.l10n.t('the run has ended')}`;
-  if (!m.live) return `${counts} · ${vscode.l10n.t('the session has ended')}`;
-  const step = vscode.l10n.t('step {0}', m.step.toLocaleString(vscode.env.language));
-  return `${counts} · ${vscode.l10n.t('t = {0} ms', (m.time / 1e6).toFixed(6))} · ${step}`;
+  const counts = l10n.t('{0} frames, {1} drops', m.frames.toLocaleString(vscode.env.language), m.drops.toLocaleString(vscode.env.language));
+  if (m.ended) return `${counts} · ${l10n.t('the run has ended')}`;
+  if (!m.live) return `${counts} · ${l10n.t('the session has ended')}`;
+  const step = l10n.t('step {0}', m.step.toLocaleString(vscode.env.language));
+  return `${counts} · ${l10n.t('t = {0} ms', (m.time / 1e6).toFixed(6))} · ${step}`;
 }
 
 function strings(): WireStrings {
   return {
     columns: [
-      vscode.l10n.t('No.'), vscode.l10n.t('Time (ms)'), vscode.l10n.t('Device'), vscode.l10n.t('Direction'), vscode.l10n.t('Source'),
-      vscode.l10n.t('Destination'), vscode.l10n.t('Protocol'), vscode.l10n.t('Length'), vscode.l10n.t('Info'),
+      l10n.t('No.'), l10n.t('Time (ms)'), l10n.t('Device'), l10n.t('Direction'), l10n.t('Source'),
+      l10n.t('Destination'), l10n.t('Protocol'), l10n.t('Length'), l10n.t('Info'),
     ],
     columnTips: [
-      vscode.l10n.t('Frame number in the run'), vscode.l10n.t('Virtual time since the scenario started, in milliseconds'),
-      vscode.l10n.t('The device the frame went through'), vscode.l10n.t('tx: sent by this host; rx: received from the wire'),
-      vscode.l10n.t('Source address'), vscode.l10n.t('Destination address'), vscode.l10n.t('Protocol'),
-      vscode.l10n.t('Bytes on the wire (for a drop: the length of the skb)'), vscode.l10n.t('What the frame is, as a packet analyser sums it up'),
+      l10n.t('Frame number in the run'), l10n.t('Virtual time since the scenario started, in milliseconds'),
+      l10n.t('The device the frame went through'), l10n.t('tx: sent by this host; rx: received from the wire'),
+      l10n.t('Source address'), l10n.t('Destination address'), l10n.t('Protocol'),
+      l10n.t('Bytes on the wire (for a drop: the length of the skb)'), l10n.t('What the frame is, as a packet analyser sums it up'),
     ],
-    drop: vscode.l10n.t('drop'),
-    dropInfo: vscode.l10n.t('{0} in {1} (packet #{2})'),
-    loading: vscode.l10n.t('Loading…'),
-    unavailable: vscode.l10n.t('Not available: the session ended before this row was shown.'),
-    empty: vscode.l10n.t('No frames yet. Debug a .kpath scenario (F5): the frames its devices send and receive, and the packets it drops, appear here.'),
-    noDetail: vscode.l10n.t('Details not available: the session ended before this frame was opened.'),
-    problems: vscode.l10n.t('Problems'),
-    list: vscode.l10n.t('Frames and drops'),
+    drop: l10n.t('drop'),
+    dropInfo: l10n.t('{0} in {1} (packet #{2})'),
+    loading: l10n.t('Loading…'),
+    unavailable: l10n.t('Not available: the session ended before this row was shown.'),
+    empty: l10n.t('No frames yet. Debug a .kpath scenario (F5): the frames its devices send and receive, and the packets it drops, appear here.'),
+    noDetail: l10n.t('Details not available: the session ended before this frame was opened.'),
+    problems: l10n.t('Problems'),
+    list: l10n.t('Frames and drops'),
   };
 }
