@@ -309,17 +309,14 @@ export function __ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number 
   ip_send_check(iph);
   if (!k.v49) k.net.counters.Ip.OutRequests++;
   skb.protocol = 0x0800;
-  if (!k.net.nf.output.length) {
-    if (w) {
-      w.at('tot_len', { tot_len: len });
-      w.note(`tot_len ${len}, ip_send_check${k.v49 ? '' : ', OutRequests++'}; LOCAL_OUT accepts`);
-      w.leave(1);
-    }
-    return 1;
-  }
+  const chains = k.net.nf.output.length !== 0;
   if (w) {
     w.at('tot_len', { tot_len: len });
-    w.note(`tot_len ${len}, ip_send_check${k.v49 ? '' : ', OutRequests++'}; NF_INET_LOCAL_OUT`);
+    w.note(`tot_len ${len}, ip_send_check${k.v49 ? '' : ', OutRequests++'}; ${chains ? 'NF_INET_LOCAL_OUT' : 'LOCAL_OUT accepts'}`);
+  }
+  if (!chains) {
+    if (w) w.leave(1);
+    return 1;
   }
   const ret = nf_hook_local_out(k, sk, skb);
   if (w) {

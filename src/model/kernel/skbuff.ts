@@ -181,27 +181,30 @@ export function pskb_copy(k: Kernel, skb: SkBuff): SkBuff {
  * the growth of the end offset. The model's allocations never fail.
  */
 export function pskb_expand_head(k: Kernel, skb: SkBuff, nhead: number): number {
-  const osize = skb.buf.length;
-  const size = headEnd(osize + nhead, k.v49);
-  const buf = kmalloc_reserve(k, size);
-  buf.set(skb.buf.subarray(0, skb.tail), nhead);
+  const buf = biggerHead(k, skb, nhead);
+  const growth = buf.length - skb.buf.length;
   skb.buf = buf;
   skb.data += nhead;
   skb.tail += nhead;
   skb.network_header += nhead;
   skb.transport_header += nhead;
   if (skb.mac_header !== MAC_HEADER_UNSET) skb.mac_header += nhead;
-  if (!skb.sk) skb.truesize += size - osize;
-  return size - osize;
+  if (!skb.sk) skb.truesize += growth;
+  return growth;
 }
 
 /** skb_clone followed by pskb_expand_head: a new sk_buff over a new, bigger head; no socket. */
 function cloneExpanded(k: Kernel, skb: SkBuff, nhead: number): { n: SkBuff; growth: number } {
-  const osize = skb.buf.length;
-  const size = headEnd(osize + nhead, k.v49);
-  const buf = kmalloc_reserve(k, size);
+  const buf = biggerHead(k, skb, nhead);
+  const growth = buf.length - skb.buf.length;
+  return { n: moved(k, skb, buf, nhead, skb.truesize + growth), growth };
+}
+
+/** pskb_expand_head's new head: `nhead` bytes more in front, with the skb's bytes that much further in. */
+function biggerHead(k: Kernel, skb: SkBuff, nhead: number): Uint8Array {
+  const buf = kmalloc_reserve(k, headEnd(skb.buf.length + nhead, k.v49));
   buf.set(skb.buf.subarray(0, skb.tail), nhead);
-  return { n: moved(k, skb, buf, nhead, skb.truesize + (size - osize)), growth: size - osize };
+  return buf;
 }
 
 /**
@@ -260,8 +263,10 @@ export function skb_realloc_headroom(k: Kernel, skb: SkBuff, headroom: number): 
     skb2 = cloneExpanded(k, skb, SKB_DATA_ALIGN(delta)).n;
   }
   if (w) {
-    w.at('copy', { skb2: skb2.id, delta: SKB_DATA_ALIGN(Math.max(delta, 0)) });
-    w.note(`skb_clone -> skb ${skb2.id}, pskb_expand_head by ${SKB_DATA_ALIGN(Math.max(delta, 0))}: headroom ${skb.headroom} -> ${skb2.headroom}, truesize ${skb.truesize} -> ${skb2.truesize}`);
+    const grown = SKB_DATA_ALIGN(Math.max(delta, 0));
+    w.at('copy', { skb2: skb2.id, delta: grown });
+    const how = delta <= 0 ? `pskb_copy -> skb ${skb2.id}` : `skb_clone -> skb ${skb2.id}, pskb_expand_head by ${grown}`;
+    w.note(`${how}: headroom ${skb.headroom} -> ${skb2.headroom}, truesize ${skb.truesize} -> ${skb2.truesize}`);
     w.leave(skb2, { headroom_after: skb2.headroom });
   }
   return skb2;

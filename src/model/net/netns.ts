@@ -214,14 +214,8 @@ export class Net {
       table: r.table,
       text: ruleText(pref, r),
     };
-    let at = this.rules.length;
-    for (let i = 0; i < this.rules.length; i++) {
-      if (this.rules[i].pref > pref) {
-        at = i;
-        break;
-      }
-    }
-    this.rules.splice(at, 0, rule);
+    const at = this.rules.findIndex((x) => x.pref > pref);
+    this.rules.splice(at < 0 ? this.rules.length : at, 0, rule);
   }
 
   private devForGateway(gw: number): NetDevice | undefined {
@@ -292,8 +286,9 @@ function defaultRule(pref: number, table: number): FibRule {
 
 /** A rule as `ip rule show` prints it. */
 function ruleText(pref: number, r: Rule): string {
-  let t = `${pref}: from ${r.from ? `${r.from.address}${r.from.prefix === 32 ? '' : `/${r.from.prefix}`}` : 'all'}`;
-  if (r.to) t += ` to ${r.to.address}${r.to.prefix === 32 ? '' : `/${r.to.prefix}`}`;
+  const net = (a: { address: string; prefix: number }): string => (a.prefix === 32 ? a.address : `${a.address}/${a.prefix}`);
+  let t = `${pref}: from ${r.from ? net(r.from) : 'all'}`;
+  if (r.to) t += ` to ${net(r.to)}`;
   if (r.fwmark !== undefined) t += ` fwmark 0x${r.fwmark.toString(16)}${r.fwmask !== undefined && r.fwmask !== 0xffffffff ? `/0x${r.fwmask.toString(16)}` : ''}`;
   if (r.oif !== undefined) t += ` oif ${r.oif}`;
   t += ` lookup ${r.table === RT_TABLE_MAIN ? 'main' : r.table === RT_TABLE_DEFAULT ? 'default' : r.table}`;
