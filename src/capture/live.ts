@@ -431,13 +431,16 @@ export function ifindexBase(pid: number, seq: number): number {
   return 0x100000 + (pid % 0x8000) * 0x400 + (seq % 16) * 0x40;
 }
 
-/** The trace filter that keeps the events of devices named with `prefix`. */
+/**
+ * The trace filter that keeps the events of devices named with `prefix`, and every namespace's
+ * neighbour timer that ends FAILED: that event closes its own queue's drops (trace-events.ts).
+ */
 function deviceFilters(prefix: string, plan: CapturePlan): Record<string, string> {
   const dev = `dev ~ "${prefix}*"`;
   const idx = Object.values(plan.ifindex);
   const ifindex = idx.length ? idx.map((i) => `ifindex == ${i}`).join(' || ') : 'ifindex == -1';
   return {
-    'neigh/neigh_create': dev, 'neigh/neigh_update': dev, 'neigh/neigh_update_done': dev, 'neigh/neigh_timer_handler': dev,
+    'neigh/neigh_create': dev, 'neigh/neigh_update': dev, 'neigh/neigh_update_done': dev, 'neigh/neigh_timer_handler': `${dev} || nud_state == 0x20`,
     'neigh/neigh_event_send_done': dev, 'neigh/neigh_event_send_dead': dev,
     'net/net_dev_queue': `name ~ "${prefix}*"`, 'net/net_dev_xmit': `name ~ "${prefix}*"`,
     'qdisc/qdisc_enqueue': ifindex, 'qdisc/qdisc_dequeue': ifindex,

@@ -14,12 +14,13 @@
 //   drop is the peer's). Packets consumed without a drop are not traced, so an address seen
 //   longer ago may be a new packet's;
 // - else, in softirq context, when it is a neighbour timer's drop of its queue (NEIGH_FAILED,
-//   NEIGH_DEAD) that the host's neigh_timer_handler event closes on the same CPU.
+//   NEIGH_DEAD) that the host's neigh_timer_handler event closes on the same CPU. Timers that
+//   expire in one tick run back to back, so the trace keeps every namespace's timer that ends
+//   FAILED: another namespace's drop is closed by its own timer's event, not by the host's.
 // A drop at skb_release_data (a datagram's frag_list part, freed with it) is its head's side.
 // Other drops are set aside as other namespaces' (counted in `setAside`). What cannot be told
 // apart: another namespace's packet freed at an address the capture saw less than LIFE_NS before
-// (the slab reuses addresses at once), or another namespace's neighbour timer drop just before
-// the capture's own timer on the same CPU.
+// (the slab reuses addresses at once).
 
 import type { KernelEvent } from '../model/result';
 

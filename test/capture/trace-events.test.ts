@@ -105,6 +105,26 @@ describe('the kernel trace parser (trace-events.ts) on recorded traces', () => {
     assert.deepEqual(got.events.filter((e) => e.event === 'kfree_skb').map((e) => e.reason), ['NEIGH_FAILED', 'NEIGH_FAILED', 'NEIGH_FAILED']);
   });
 
+  it("another namespace's neighbour timer dropping its queue just before the host's, in the same softirq, is that namespace's", () => {
+    // Captures running at once: timers that expire in the same tick run one after the other on one
+    // CPU. The other capture's neigh_timer_handler is in the trace (that tracepoint is not filtered
+    // by device), and it closes the other capture's drop before the host's timer runs.
+    const name = 's11-11-resolution-failure';
+    const { text, doc } = load(name);
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.includes('reason: NEIGH_FAILED'));
+    const other = [
+      '            node-1380    [001] .Ns.. 12967.560060: kfree_skb: skbaddr=00000000deadbeef rx_sk=0000000000000000 protocol=2048 location=neigh_invalidate+0x7e/0x140 reason: NEIGH_FAILED',
+      '            node-1380    [001] .Ns.. 12967.560066: neigh_timer_handler: family 2 dev kzz_0_h0 lladdr 000000000000 flags 00 nud_state failed type 01 dead 0 refcnt 2 primary_key4 10.9.0.2 primary_key6 ::ffff:10.9.0.2 confirmed 4298118357 updated 4298134120 used 4298133357 err 0',
+    ];
+    const raw = parseTrace([...lines.slice(0, at), ...other, ...lines.slice(at)].join('\n'));
+    const got = hostEvents(raw, whose(name, raw, doc));
+    const drops = got.events.filter((e) => e.event === 'kfree_skb');
+    assert.deepEqual(drops.map((e) => e.skb), ['0000000022f1dbac']);
+    assert.equal(got.setAside['kfree_skb of other namespaces'], 1);
+    assert.equal(got.setAside['neigh_timer_handler of other namespaces'], 1);
+  });
+
   it('devices are named by the scenario, times are after time 0, later events are left out', () => {
     const name = 's11-11-resolution-failure';
     const { text, doc } = load(name);
