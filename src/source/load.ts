@@ -1,6 +1,7 @@
 // Loading the mapping of a Linux tree: the files it reads are hashed, and the mapping computed for
 // those bytes is kept in kpath's private cache folder (~/.cache/kpath/source-map/HASH.json), so a
-// tree is parsed once. The parse runs in a worker thread: neither the debug adapter nor the editor
+// tree is parsed once. The folder keeps the KEEP mappings used last (a tree edited, or a new kpath,
+// makes a new one). The parse runs in a worker thread: neither the debug adapter nor the editor
 // that may host it waits on it.
 
 import fs = require('node:fs');
@@ -15,6 +16,9 @@ import { SOURCE_MAP_FORMAT } from './types';
 import type { SourceMapData } from './types';
 // Imported from @vscode/l10n itself so that npm run l10n finds the strings; src/l10n sets its language.
 import * as l10n from '@vscode/l10n';
+
+/** How many mappings the cache folder keeps: a few trees and profiles, about 50 KB each. */
+export const KEEP = 8;
 
 export interface LoadOptions {
   /** kpath's cache folder (default: cacheDir()). */
@@ -52,7 +56,10 @@ export async function loadSourceMap(root: string, profile: ListingProfile, opts:
     // no private cache folder: compute every time
   }
   const cached = cacheFile ? readCache(cacheFile) : null;
-  if (cached) return { map: new KernelSourceMap(abs, cached, profile), cached: true, cacheFile };
+  if (cached) {
+    touch(cacheFile!);
+    return { map: new KernelSourceMap(abs, cached, profile), cached: true, cacheFile };
+  }
   let data: SourceMapData;
   opts.onCompute?.();
   try {
@@ -63,6 +70,7 @@ export async function loadSourceMap(root: string, profile: ListingProfile, opts:
   if (cacheFile) {
     try {
       writeFileAtomic(cacheFile, JSON.stringify(data), 0o600);
+      forgetOld(path.dirname(cacheFile));
     } catch {
       // the next session computes it again
     }
@@ -77,6 +85,26 @@ function readCache(file: string): SourceMapData | null {
   } catch {
     return null;
   }
+}
+
+/** Marks a mapping as used now, so that forgetOld keeps it. */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+  } catch {
+    // kept or not, the mapping was read
+  }
+}
+
+/** Removes all but the KEEP mappings used last. */
+function forgetOld(dir: string): void {
+  const maps = fs.readdirSync(dir).filter((f) => /^[0-9a-f]{32}\.json$/.test(f)).map((f) => {
+    const file = path.join(dir, f);
+    return { file, used: fs.statSync(file).mtimeMs };
+  });
+  maps.sort((a, b) => b.used - a.used);
+  for (const m of maps.slice(KEEP)) fs.rmSync(m.file, { force: true });
 }
 
 /** The worker's script: beside the bundle (dist/source-worker.js), or compiled beside this file. */

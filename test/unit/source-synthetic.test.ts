@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { syntheticTree, lineOf, tempCache } from '../helpers/linux-tree';
-import { loadSourceMap } from '../../src/source/load';
+import { loadSourceMap, KEEP } from '../../src/source/load';
 import { computeSourceMap } from '../../src/source/compute';
 import type { KernelSourceMap } from '../../src/source/map';
 import { isUnmapped } from '../../src/source/types';
@@ -515,4 +515,39 @@ test('the cache key is the bytes: an edited file is parsed again, the same bytes
   assert.equal(computed, 2);
   assert.ok(!('problem' in ra) && !('problem' in rc) && ra.cacheFile !== rc.cacheFile);
   assert.ok(!isUnmapped(rc.map.function('dst_output')!));
+});
+
+test('the cache keeps the mappings used last: older ones go when a new one is written, a read one stays', async () => {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const own = tempCache();
+  const a = tree49();
+  const ra = await loadSourceMap(a, '4.9', { cache: own, compute: computeSourceMap });
+  assert.ok(!('problem' in ra));
+  const dir = path.dirname(ra.cacheFile!);
+  // Mappings of trees used days ago, the oldest first; and a file that is not a mapping.
+  const day = 86_400_000;
+  const stale = Array.from({ length: KEEP + 2 }, (_, i) => {
+    const f = path.join(dir, `${String(i).padStart(32, '0')}.json`);
+    fs.writeFileSync(f, '{}');
+    const t = new Date(Date.now() - (20 - i) * day);
+    fs.utimesSync(f, t, t);
+    return f;
+  });
+  fs.writeFileSync(path.join(dir, 'README'), 'not a mapping');
+  const long = new Date(Date.now() - 30 * day);
+  fs.utimesSync(ra.cacheFile!, long, long);
+  // Reading a's mapping marks it used; an edited tree writes a new mapping and trims the folder.
+  const again = await loadSourceMap(a, '4.9', { cache: own, compute: computeSourceMap });
+  assert.ok(!('problem' in again) && again.cached);
+  fs.appendFileSync(path.join(a, 'include', 'net', 'dst.h'), '\n/* edited */\n');
+  const edited = await loadSourceMap(a, '4.9', { cache: own, compute: computeSourceMap });
+  assert.ok(!('problem' in edited) && !edited.cached);
+  const left = fs.readdirSync(dir).sort();
+  assert.equal(left.filter((f) => f.endsWith('.json')).length, KEEP);
+  assert.ok(left.includes(path.basename(ra.cacheFile!)), 'the mapping read last is kept');
+  assert.ok(left.includes(path.basename(edited.cacheFile!)));
+  assert.ok(left.includes('README'), 'other files are left alone');
+  // The newest of the stale ones stay, the oldest go.
+  assert.deepEqual(stale.filter((f) => left.includes(path.basename(f))), stale.slice(stale.length - (KEEP - 2)));
 });
