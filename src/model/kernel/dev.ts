@@ -1,7 +1,7 @@
 // net/core/dev.c and net/sched/sch_generic.c: from dev_queue_xmit through the qdisc to the
 // driver, the taps that see what the driver gets, and the receive side's entry (netif_rx).
 
-import type { Kernel } from './kernel';
+import type { Kernel, BacklogFrame } from './kernel';
 import { SkBuff, CHECKSUM_PARTIAL, CHECKSUM_NONE, PACKET_LOOPBACK, MAC_HEADER_UNSET, ip_hdr, tcp_hdr, udp_hdr } from '../net/skbuff';
 import { checksum, pseudoHeaderSum } from '../wire/checksum';
 import { IPPROTO_TCP, IPPROTO_UDP } from '../wire/ipv4';
@@ -11,7 +11,7 @@ import { VlanEthHdr, vlanInsertTag } from '../wire/headers';
 import { vlan_dev_hard_start_xmit } from './vlan_dev';
 import { skb_copy_bits, consume_skb, kfree_skb_reason } from './skbuff';
 import { skb_gso_segment } from './ip_output';
-import { ENETDOWN, NET_XMIT_SUCCESS, NET_XMIT_DROP } from './errno';
+import { ENETDOWN, NET_XMIT_SUCCESS, NET_XMIT_DROP, NET_RX_SUCCESS, NET_RX_DROP } from './errno';
 import { netif_receive_skb, ip_local_deliver_loop } from './ip_input';
 import { local_bh_disable, local_bh_enable, do_softirq } from './softirq';
 import { SKB_GSO_UDP, SKB_GSO_TCPV4, SKB_GSO_UDP_L4 } from '../net/skbuff';
@@ -247,7 +247,7 @@ function toLink(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
     const a = answers[i];
     if (a.delay === 0) {
       if (k.w) k.w.note(`${a.label}: at once, __netif_rx -> backlog (${k.backlog.length + 1}), NET_RX_SOFTIRQ raised`);
-      netif_rx(k, dev, a.frame);
+      netif_rx(k, dev, a.frame, 'link');
     } else {
       k.later(k.now + a.delay, a.label, link_rx, [k, dev, a.frame]);
     }
@@ -260,7 +260,7 @@ function link_rx(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
   netif_receive_skb(k, dev, frame);
 }
 
-/** netdev_max_backlog: frames the backlog holds; enqueue_to_backlog drops beyond. */
+/** netdev_max_backlog: enqueue_to_backlog takes a packet while the backlog holds at most this many. */
 export const NETDEV_MAX_BACKLOG = 1000;
 /** netdev_budget: frames one net_rx_action may take over all its NAPI instances. */
 export const NETDEV_BUDGET = 300;
@@ -268,14 +268,24 @@ export const NETDEV_BUDGET = 300;
 export const DEV_RX_WEIGHT = 64;
 
 /**
- * netif_rx -> enqueue_to_backlog: the frame waits on this CPU's backlog and NET_RX_SOFTIRQ is
- * raised. Outside a bh-disabled section, netif_rx's own local_bh_enable runs the softirq now.
+ * netif_rx -> enqueue_to_backlog: the packet waits on this CPU's backlog and NET_RX_SOFTIRQ is
+ * raised. Outside a bh-disabled section (a task's dev_loopback_xmit), netif_rx's own
+ * local_bh_enable runs the softirq now; inside one, it runs when that section ends.
  */
-function netif_rx(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
-  // A full backlog drops the frame (the kernel counts it in /proc/net/softnet_stat).
-  if (k.backlog.length >= NETDEV_MAX_BACKLOG) return;
-  k.backlog.push({ dev, frame });
+export function netif_rx(k: Kernel, dev: NetDevice, frame: Uint8Array, via: BacklogFrame['via']): number {
+  const w = k.w;
+  // The check is qlen <= netdev_max_backlog: a full backlog holds one more than the limit.
+  if (k.backlog.length > NETDEV_MAX_BACKLOG) {
+    // The kernel also counts it in softnet_stat and the device's rx_dropped, which the model does not keep.
+    if (w) {
+      w.note(`enqueue_to_backlog: ${k.backlog.length} packets waiting, more than netdev_max_backlog ${NETDEV_MAX_BACKLOG}: dropped (CPU_BACKLOG)`);
+      if (w.tracepoint !== undefined) w.tracepoint({ event: 'kfree_skb', reason: 'CPU_BACKLOG', function: 'enqueue_to_backlog', len: via === 'link' || via === 'loopback' ? frame.length - 14 : frame.length });
+    }
+    return NET_RX_DROP;
+  }
+  k.backlog.push({ dev, frame, via });
   if (k.bh === 0) do_softirq(k);
+  return NET_RX_SUCCESS;
 }
 
 /**
@@ -292,7 +302,9 @@ export function net_rx_action(k: Kernel): void {
     const f = k.backlog.shift()!;
     work++;
     if (w) w.at('dequeue', { work, backlog: k.backlog.length });
-    link_rx(k, f.dev, f.frame);
+    if (f.via === 'link') link_rx(k, f.dev, f.frame);
+    else if (f.via === 'loopback') netif_receive_skb(k, f.dev, f.frame, false);
+    else ip_local_deliver_loop(k, f.dev, f.frame, f.via);
   }
   const budget = NETDEV_BUDGET - work;
   if (w) {
@@ -302,16 +314,20 @@ export function net_rx_action(k: Kernel): void {
   }
 }
 
-/** drivers/net/loopback.c: the frame is received again by this host (netif_rx). */
+/**
+ * drivers/net/loopback.c: the frame goes onto the backlog (__netif_rx), to be received by this
+ * host when bottom halves are enabled again; it is counted only if the backlog took it.
+ */
 function loopback_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   const frame = skb.buf.slice(skb.data, skb.tail);
-  if (k.w) k.w.note(`lo: ${frame.length}-byte frame, back to this host`);
-  // loopback_xmit counts skb->len after eth_type_trans pulled the Ethernet header.
-  countTx(dev, frame.length - 14);
+  if (k.w) k.w.note(`lo: ${frame.length}-byte frame, back to this host: __netif_rx -> backlog (${k.backlog.length + 1}), NET_RX_SOFTIRQ raised`);
   k.emitFrame(dev.name, 'tx', frame, skb.id);
-  dev.stats.rx_packets++;
-  dev.stats.rx_bytes += frame.length - 14;
-  k.later(k.now, 'netif_rx lo', netif_receive_skb, [k, dev, frame, false]);
+  if (netif_rx(k, dev, frame, 'loopback') === NET_RX_SUCCESS) {
+    // dev_lstats_add: skb->len after eth_type_trans pulled the Ethernet header, as sent and received.
+    countTx(dev, frame.length - 14);
+    dev.stats.rx_packets++;
+    dev.stats.rx_bytes += frame.length - 14;
+  }
   // The receive side goes on with its own copy of the bytes: this skb is used up.
   consume_skb(k, skb);
   return NET_XMIT_SUCCESS;
@@ -330,8 +346,10 @@ export function dev_loopback_xmit(k: Kernel, skb: SkBuff, via: 'multicast-loop' 
   if (skb.ip_summed === CHECKSUM_NONE) skb.ip_summed = 1; // CHECKSUM_UNNECESSARY
   const bytes = skb.buf.slice(skb.network_header, skb.tail);
   const dev = skb.dev!;
-  k.later(k.now, 'netif_rx loop', ip_local_deliver_loop, [k, dev, bytes, via]);
+  // The receive side goes on with its own copy of the bytes.
   consume_skb(k, skb);
+  if (w) w.note(`netif_rx -> backlog (${k.backlog.length + 1})${k.bh === 0 ? ': bottom halves are on, so its local_bh_enable receives the copy now' : ', received when bottom halves are enabled again'}`);
+  netif_rx(k, dev, bytes, via);
   if (w) w.leave(0);
   return 0;
 }

@@ -33,5 +33,6 @@ export const NET_XMIT_SUCCESS = 0;
 export const NET_XMIT_DROP = 1;
 export const NET_XMIT_CN = 2;
 
-// The receive side's drop code (netif_receive_skb, ip_rcv).
+// The receive side's codes (netif_rx, netif_receive_skb, ip_rcv).
+export const NET_RX_SUCCESS = 0;
 export const NET_RX_DROP = 1;

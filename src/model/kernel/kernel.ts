@@ -146,10 +146,15 @@ export class Kernel {
   }
 }
 
-/** A frame on the backlog: the device that received it and its bytes. */
+/**
+ * A packet on the backlog: the device that received it, its bytes, and how it came: from a link
+ * (an Ethernet frame a tap sees arrive), from lo (loopback_xmit: the frame the host sent), or a
+ * looped multicast or broadcast copy (dev_loopback_xmit: the IP packet, no link header).
+ */
 export interface BacklogFrame {
   dev: NetDevice;
   frame: Uint8Array;
+  via: 'link' | 'loopback' | 'multicast-loop' | 'broadcast-loop';
 }
 
 /** In counts mode, how many drop, ICMP and delivery records are kept (the totals count them all). */

@@ -99,7 +99,7 @@ export const DEV: ListingFile = {
           dev_queue_xmit_nit(skb, dev);
           *ret = netdev_start_xmit(skb, dev, txq, false);   /* ndo_start_xmit: */  @@wire
           /*   veth_xmit: the frame crosses to the peer's end, unpadded */
-          /*   loopback_xmit: netif_rx, received again by this host */
+          /*   loopback_xmit: __netif_rx, received again by this host when bottom halves are back on */
           /*   a physical NIC: finishes offloaded checksums (-> skb_checksum_help), pads to 60 bytes, adds the FCS */
           /*   a VLAN device: -> vlan_dev_hard_start_xmit, which tags it and hands it to the parent */
           return NULL;
@@ -114,7 +114,8 @@ export const DEV: ListingFile = {
           skb->pkt_type = PACKET_LOOPBACK;
           if (skb->ip_summed == CHECKSUM_NONE)
               skb->ip_summed = CHECKSUM_UNNECESSARY;   /* we built it: no need to verify */
-          netif_rx(skb);                       /* received later, in softirq; no tap on a link sees it */
+          /* netif_rx: onto the backlog, where no tap on a link sees it */
+          netif_rx(skb);                       /* do_softirq, at its own local_bh_enable in a task: received now */
           return 0;
       }  @@leave
     `),

@@ -115,8 +115,8 @@ export default function notes(): FileNotes {
         zh: "把报文交给驱动；抓包点（tcpdump）拿到的正是驱动收到的内容。",
       },
       text: {
-        en: "xmit_one: dev_queue_xmit_nit gives every tap (AF_PACKET) a clone, then ndo_start_xmit: veth passes the frame to its peer, unpadded; loopback receives it again (netif_rx); a physical NIC finishes offloaded checksums, pads to 60 bytes and adds the FCS. Here the frame appears in kpath's Wire view and pcap.",
-        zh: "xmit_one:dev_queue_xmit_nit 给每个抓包点（AF_PACKET）一份克隆，然后调用 ndo_start_xmit：veth 把帧原样（不填充）交给对端；loopback 把它重新收回来（netif_rx）；物理网卡补完卸载的校验和，填充到 60 字节并加上 FCS。帧就是在这里出现在 kpath 的 Wire 视图和 pcap 里的。",
+        en: "xmit_one: dev_queue_xmit_nit gives every tap (AF_PACKET) a clone, then ndo_start_xmit: veth passes the frame to its peer, unpadded; loopback puts it on the backlog (__netif_rx), to be received when bottom halves are enabled again; a physical NIC finishes offloaded checksums, pads to 60 bytes and adds the FCS. Here the frame appears in kpath's Wire view and pcap.",
+        zh: "xmit_one:dev_queue_xmit_nit 给每个抓包点（AF_PACKET）一份克隆，然后调用 ndo_start_xmit：veth 把帧原样（不填充）交给对端；loopback 把它放进 backlog（__netif_rx），等下半部重新打开时再接收；物理网卡补完卸载的校验和，填充到 60 字节并加上 FCS。帧就是在这里出现在 kpath 的 Wire 视图和 pcap 里的。",
       },
       steps: {
         enter: {
@@ -140,8 +140,8 @@ export default function notes(): FileNotes {
         zh: "把环回的组播或广播拷贝递交本机，不经过设备的发送路径。",
       },
       text: {
-        en: "The MAC header is reset, data pulled back to the IP header, pkt_type set to PACKET_LOOPBACK and the checksum marked as not needing a check (6.x only when it was CHECKSUM_NONE; 4.9 always); netif_rx queues it for receive in softirq. No tap on the link sees it.",
-        zh: "重置 MAC 头，data 退回到 IP 头，pkt_type 设为 PACKET_LOOPBACK，校验和标记为无需检查（6.x 只在原来是 CHECKSUM_NONE 时，4.9 无条件）；netif_rx 把它排进软中断的接收队列。链路上的抓包点看不到它。",
+        en: "The MAC header is reset, data pulled back to the IP header, pkt_type set to PACKET_LOOPBACK and the checksum marked as not needing a check (6.x only when it was CHECKSUM_NONE; 4.9 always); netif_rx puts it on the backlog, and in a task its own local_bh_enable runs the NET_RX softirq at once, so the copy is received here, before the original goes on to the link (4.9: netif_rx_ni, the same). No tap on the link sees it.",
+        zh: "重置 MAC 头，data 退回到 IP 头，pkt_type 设为 PACKET_LOOPBACK，校验和标记为无需检查（6.x 只在原来是 CHECKSUM_NONE 时，4.9 无条件）；netif_rx 把它放进 backlog，在进程上下文中它自己的 local_bh_enable 会立即运行 NET_RX 软中断，所以拷贝就在这里被接收，早于原报文发往链路（4.9 的 netif_rx_ni 同样如此）。链路上的抓包点看不到它。",
       },
       steps: {
         enter: {
