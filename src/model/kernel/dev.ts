@@ -7,13 +7,13 @@ import { checksum, pseudoHeaderSum } from '../wire/checksum';
 import { IPPROTO_TCP, IPPROTO_UDP } from '../wire/ipv4';
 import type { NetDevice } from '../net/device';
 import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO, NETIF_F_GSO_UDP_L4, NETIF_F_HW_VLAN_CTAG_TX, VLAN_HLEN } from '../net/device';
-import { VlanEthHdr, vlanInsertTag } from '../wire/headers';
+import { ETH_HLEN, VlanEthHdr, vlanInsertTag } from '../wire/headers';
 import { vlan_dev_hard_start_xmit } from './vlan_dev';
 import { skb_copy_bits, consume_skb, kfree_skb_reason } from './skbuff';
 import { skb_gso_segment } from './ip_output';
 import { ENETDOWN, NET_XMIT_SUCCESS, NET_XMIT_DROP, NET_RX_SUCCESS, NET_RX_DROP } from './errno';
 import { netif_receive_skb, ip_local_deliver_loop } from './ip_input';
-import { local_bh_disable, local_bh_enable, do_softirq } from './softirq';
+import { local_bh_disable, local_bh_enable, do_softirq, softirqDue } from './softirq';
 import { SKB_GSO_UDP, SKB_GSO_TCPV4, SKB_GSO_UDP_L4 } from '../net/skbuff';
 
 /** pfifo_fast's priority-to-band map (prio2band). */
@@ -44,7 +44,7 @@ export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
     if (w) w.note(`${dev.name} is down -> ENETDOWN`);
     rc = -ENETDOWN;
   }
-  if (w && k.bh === 1 && k.backlog.length !== 0) w.at('unlock_bh', { rc });
+  if (w && softirqDue(k)) w.at('unlock_bh', { rc });
   local_bh_enable(k);
   if (w) w.leave(rc, { rc });
   return rc;
@@ -279,7 +279,7 @@ export function netif_rx(k: Kernel, dev: NetDevice, frame: Uint8Array, via: Back
     // The kernel also counts it in softnet_stat and the device's rx_dropped, which the model does not keep.
     if (w) {
       w.note(`enqueue_to_backlog: ${k.backlog.length} packets waiting, more than netdev_max_backlog ${NETDEV_MAX_BACKLOG}: dropped (CPU_BACKLOG)`);
-      if (w.tracepoint !== undefined) w.tracepoint({ event: 'kfree_skb', reason: 'CPU_BACKLOG', function: 'enqueue_to_backlog', len: via === 'link' || via === 'loopback' ? frame.length - 14 : frame.length });
+      if (w.tracepoint !== undefined) w.tracepoint({ event: 'kfree_skb', reason: 'CPU_BACKLOG', function: 'enqueue_to_backlog', len: via === 'link' || via === 'loopback' ? frame.length - ETH_HLEN : frame.length });
     }
     return NET_RX_DROP;
   }
@@ -324,9 +324,10 @@ function loopback_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   k.emitFrame(dev.name, 'tx', frame, skb.id);
   if (netif_rx(k, dev, frame, 'loopback') === NET_RX_SUCCESS) {
     // dev_lstats_add: skb->len after eth_type_trans pulled the Ethernet header, as sent and received.
-    countTx(dev, frame.length - 14);
+    const len = frame.length - ETH_HLEN;
+    countTx(dev, len);
     dev.stats.rx_packets++;
-    dev.stats.rx_bytes += frame.length - 14;
+    dev.stats.rx_bytes += len;
   }
   // The receive side goes on with its own copy of the bytes: this skb is used up.
   consume_skb(k, skb);

@@ -18,7 +18,7 @@ import { HZ } from '../core/clock';
 import { randReachTime } from '../net/netns';
 import { arp_constructor, arp_solicit, arp_error_report } from './arp';
 import { dev_queue_xmit } from './dev';
-import { local_bh_disable, local_bh_enable } from './softirq';
+import { local_bh_disable, local_bh_enable, softirqDue } from './softirq';
 import { ENOBUFS, ENETDOWN, NET_XMIT_DROP, EPERM } from './errno';
 import { formatIpv4, formatMac } from '../wire/addr';
 import { ETH_P_IP } from '../wire/ethernet';
@@ -329,7 +329,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
   if (immediateProbe) neigh_probe(k, n);
   // local_bh_enable: when it ends the outermost section, the answer to the probe (already on the
   // backlog) is received here, before the tracepoint: the queue may be flushed already.
-  if (w && k.bh === 1 && k.backlog.length !== 0) w.at('bh_enable', { rc });
+  if (w && softirqDue(k)) w.at('bh_enable', { rc });
   local_bh_enable(k);
   if (w) {
     traceNeigh(k, 'neigh_event_send_done', n, { rc });

@@ -17,18 +17,22 @@ import { local_bh_disable, local_bh_enable } from './softirq';
 /** nf_dup_ipv4(net, skb, hooknum, gw, oif): oif -1 when no device was named. */
 export function nf_dup_ipv4(k: Kernel, skb: SkBuff, hook: string, gw: number, oif: number): void {
   const w = k.w;
-  const nf = k.net.nf;
   if (w) w.enter('nf_dup_ipv4', skb, { skb, hooknum: hook, gw: formatIpv4(gw), oif }, { copy: null });
   // 6.x: local_bh_disable() first; what the copy's frames cause is received at the
   // local_bh_enable() that ends it, before the packet goes on. (4.9 has no such section.)
   const bh = !k.v49;
   if (bh) local_bh_disable(k);
+  duplicate(k, skb, gw, oif);
+  if (bh) local_bh_enable(k);
+  if (w) w.leave(null);
+}
+
+/** The copy, its route and its ip_local_out, unless a copy is being sent already. */
+function duplicate(k: Kernel, skb: SkBuff, gw: number, oif: number): void {
+  const w = k.w;
+  const nf = k.net.nf;
   if (nf.inDuplicate) {
-    if (bh) local_bh_enable(k);
-    if (w) {
-      w.note('a copy is being sent already (in_nf_duplicate): no copy of a copy');
-      w.leave(null);
-    }
+    if (w) w.note('a copy is being sent already (in_nf_duplicate): no copy of a copy');
     return;
   }
   const copy = pskb_copy(k, skb);
@@ -45,11 +49,7 @@ export function nf_dup_ipv4(k: Kernel, skb: SkBuff, hook: string, gw: number, oi
   const rt = ip_route_output(k, { daddr: gw, saddr: 0, oif: oif === -1 ? 0 : oif, tos: ip_hdr(copy).tos, mark: 0, knownNh: true });
   if (typeof rt === 'number') {
     kfree_skb_reason(k, copy, 'nf_dup_ipv4', 'NOT_SPECIFIED');
-    if (bh) local_bh_enable(k);
-    if (w) {
-      w.note(`no route to ${formatIpv4(gw)}: the copy is freed`);
-      w.leave(null);
-    }
+    if (w) w.note(`no route to ${formatIpv4(gw)}: the copy is freed`);
     return;
   }
   copy.dst = rt;
@@ -62,6 +62,4 @@ export function nf_dup_ipv4(k: Kernel, skb: SkBuff, hook: string, gw: number, oi
   nf.inDuplicate = true;
   ip_local_out(k, null, copy);
   nf.inDuplicate = false;
-  if (bh) local_bh_enable(k);
-  if (w) w.leave(null);
 }

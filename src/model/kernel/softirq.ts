@@ -19,7 +19,14 @@ export function local_bh_disable(k: Kernel): void {
  * (in softirq context the count stays at SOFTIRQ_OFFSET, so nothing runs).
  */
 export function local_bh_enable(k: Kernel): void {
-  if (--k.bh === 0 && k.backlog.length !== 0) do_softirq(k);
+  const due = softirqDue(k);
+  k.bh--;
+  if (due) do_softirq(k);
+}
+
+/** Whether the next local_bh_enable ends the outermost section with packets on the backlog, and so runs do_softirq. */
+export function softirqDue(k: Kernel): boolean {
+  return k.bh === 1 && k.backlog.length !== 0;
 }
 
 /** do_softirq -> __do_softirq in the task that enabled bottom halves: NET_RX passes, in softirq context. */
