@@ -95,9 +95,11 @@ async function hoverWord(lineText: string, word: string, text: string | RegExp):
   await token.waitFor();
   const hover = page().locator('.monaco-hover:not(.hidden)', { hasText: text });
   for (let i = 0; i < 20 && !(await hover.isVisible()); i++) {
-    // Off the word, then onto it again: a hover shows after the mouse rests on a word.
+    // Off the word, then onto another point of it: a hover shows after the mouse rests on a word.
+    // While stopped, VS Code first offers the word to the debug hover and holds the editor's hover
+    // until the adapter answers; it starts over only when the mouse rests on a new position.
     await page().mouse.move(5, 5);
-    await token.hover();
+    await token.hover({ position: { x: 2 + (i % 6) * 3, y: 6 } });
     await hover.first().waitFor({ timeout: 3000 }).catch(() => undefined);
   }
   await hover.first().waitFor();
