@@ -17,49 +17,46 @@ import { local_bh_disable, local_bh_enable } from './softirq';
 /** nf_dup_ipv4(net, skb, hooknum, gw, oif): oif -1 when no device was named. */
 export function nf_dup_ipv4(k: Kernel, skb: SkBuff, hook: string, gw: number, oif: number): void {
   const w = k.w;
+  const nf = k.net.nf;
   if (w) w.enter('nf_dup_ipv4', skb, { skb, hooknum: hook, gw: formatIpv4(gw), oif }, { copy: null });
   // 6.x: local_bh_disable() first; what the copy's frames cause is received at the
   // local_bh_enable() that ends it, before the packet goes on. (4.9 has no such section.)
   const bh = !k.v49;
   if (bh) local_bh_disable(k);
-  duplicate(k, skb, gw, oif);
+  // The kernel's `goto out`: every way through ends at the one local_bh_enable.
+  out: {
+    if (nf.inDuplicate) {
+      if (w) w.note('a copy is being sent already (in_nf_duplicate): no copy of a copy');
+      break out;
+    }
+    const copy = pskb_copy(k, skb);
+    // nf_ct_set(skb, NULL, IP_CT_UNTRACKED); IP_DF so that the sender hears of a smaller MTU on the
+    // copy's path. (PRE_ROUTING and LOCAL_IN would also decrement the TTL.) The header checksum is
+    // left for __ip_local_out.
+    copy.untracked = true;
+    ip_hdr(copy).frag_off |= IP_DF;
+    if (w) {
+      w.at('copy', { copy, headroom: copy.headroom, truesize: copy.truesize });
+      w.note(`pskb_copy -> skb ${copy.id}: headroom ${copy.headroom}, truesize ${copy.truesize}, no socket, untracked, DF`);
+    }
+    // nf_dup_ipv4_route
+    const rt = ip_route_output(k, { daddr: gw, saddr: 0, oif: oif === -1 ? 0 : oif, tos: ip_hdr(copy).tos, mark: 0, knownNh: true });
+    if (typeof rt === 'number') {
+      kfree_skb_reason(k, copy, 'nf_dup_ipv4', 'NOT_SPECIFIED');
+      if (w) w.note(`no route to ${formatIpv4(gw)}: the copy is freed`);
+      break out;
+    }
+    copy.dst = rt;
+    copy.dev = rt.dev;
+    copy.protocol = 0x0800;
+    if (w) {
+      w.at('route', { rt, dev: rt.dev });
+      w.note(`copy to ${formatIpv4(gw)} out of ${rt.dev.name} (hard_header_len ${rt.dev.hard_header_len}) -> ip_local_out`);
+    }
+    nf.inDuplicate = true;
+    ip_local_out(k, null, copy);
+    nf.inDuplicate = false;
+  }
   if (bh) local_bh_enable(k);
   if (w) w.leave(null);
-}
-
-/** The copy, its route and its ip_local_out, unless a copy is being sent already. */
-function duplicate(k: Kernel, skb: SkBuff, gw: number, oif: number): void {
-  const w = k.w;
-  const nf = k.net.nf;
-  if (nf.inDuplicate) {
-    if (w) w.note('a copy is being sent already (in_nf_duplicate): no copy of a copy');
-    return;
-  }
-  const copy = pskb_copy(k, skb);
-  // nf_ct_set(skb, NULL, IP_CT_UNTRACKED); IP_DF so that the sender hears of a smaller MTU on the
-  // copy's path. (PRE_ROUTING and LOCAL_IN would also decrement the TTL.) The header checksum is
-  // left for __ip_local_out.
-  copy.untracked = true;
-  ip_hdr(copy).frag_off |= IP_DF;
-  if (w) {
-    w.at('copy', { copy, headroom: copy.headroom, truesize: copy.truesize });
-    w.note(`pskb_copy -> skb ${copy.id}: headroom ${copy.headroom}, truesize ${copy.truesize}, no socket, untracked, DF`);
-  }
-  // nf_dup_ipv4_route
-  const rt = ip_route_output(k, { daddr: gw, saddr: 0, oif: oif === -1 ? 0 : oif, tos: ip_hdr(copy).tos, mark: 0, knownNh: true });
-  if (typeof rt === 'number') {
-    kfree_skb_reason(k, copy, 'nf_dup_ipv4', 'NOT_SPECIFIED');
-    if (w) w.note(`no route to ${formatIpv4(gw)}: the copy is freed`);
-    return;
-  }
-  copy.dst = rt;
-  copy.dev = rt.dev;
-  copy.protocol = 0x0800;
-  if (w) {
-    w.at('route', { rt, dev: rt.dev });
-    w.note(`copy to ${formatIpv4(gw)} out of ${rt.dev.name} (hard_header_len ${rt.dev.hard_header_len}) -> ip_local_out`);
-  }
-  nf.inDuplicate = true;
-  ip_local_out(k, null, copy);
-  nf.inDuplicate = false;
 }
