@@ -5,7 +5,8 @@
 // Fields a real kernel randomises are compared by their rules, never by their values:
 // - IP IDs by their relations along each (source, destination, protocol): zero on both sides or
 //   neither, shared (the fragments of one datagram), ascending by at most the jiffies that passed
-//   (the hashed generator and per-socket counters), or unrelated (a fresh random start);
+//   (the hashed generator and per-socket counters, which may pass through 0), or unrelated (a
+//   fresh random start);
 // - ephemeral ports, ICMP echo identifiers, TCP sequence numbers and timestamps by consistency:
 //   one value on one side always stands for one value on the other;
 // - times by what caused the frame: a frame the model sends at the same instant as the event
@@ -374,9 +375,6 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
       for (const f of ['version', 'ihl', 'tos', 'totLen', 'df', 'mf', 'fragOffset', 'ttl', 'protocol', 'src', 'dst', 'checkOk', 'options'] as const) {
         same(`ip.${f}`, dm.ip[f], dk.ip[f]);
       }
-      if ((dm.ip.id === 0) !== (dk.ip.id === 0)) {
-        add(r, { kind: 'ip-id', field: 'ip.id', model: String(dm.ip.id), kernel: String(dk.ip.id), rule: l10n.t('an IP ID of 0 on one side must be 0 on the other') });
-      }
     }
     same('payloadLen', dm.payloadLen, dk.payloadLen);
     same('problems', [...dm.problems].sort(), [...dk.problems].sort());
@@ -505,14 +503,17 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
   const relation = (F: CmpFrame[], x: number, y: number, wx: [number, number], wy: [number, number]): string => {
     const ia = F[x].decoded.ip!.id;
     const ib = F[y].decoded.ip!.id;
-    if (ib === 0) return 'zero';
-    if (ib === ia) return 'shared';
+    if (ib === ia) return ib === 0 ? 'zero' : 'shared';
     const step = (ib - ia) & 0xffff;
     // The hashed generator moves on by 1 plus a random number below the jiffies since its last
-    // use; a per-socket counter by 1.
+    // use; a per-socket counter by 1. Either may pass through 0: that 0 is the next ID.
     const bound = 2 + Math.floor(Math.max(0, wy[1] - wx[0]) / jiffy);
-    return step <= bound ? 'ascending' : 'unrelated';
+    if (step <= bound) return 'ascending';
+    return ib === 0 ? 'zero' : 'unrelated';
   };
+  /** Whether each frame of a flow has the ID 0 of a datagram given none, not a counter's next ID that wrapped to 0. */
+  const zeros = (F: CmpFrame[], list: number[], w: [number, number][]): boolean[] =>
+    list.map((x, i) => F[x].decoded.ip!.id === 0 && (i === 0 || relation(F, list[i - 1], x, w[i - 1], w[i]) === 'zero'));
   const relName: Record<string, string> = {
     zero: 'is 0', shared: 'the same ID', ascending: 'the next ID (ascending)', unrelated: 'an unrelated ID',
   };
@@ -530,6 +531,13 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
   for (const list of flows.values()) {
     const wm = windows(model, M, list.map((x) => x[0]));
     const wk = windows(kernel, K, list.map((x) => x[1]));
+    const zm = zeros(M, list.map((x) => x[0]), wm);
+    const zk = zeros(K, list.map((x) => x[1]), wk);
+    for (let i = 0; i < list.length; i++) {
+      if (zm[i] === zk[i]) continue;
+      const [a, b] = list[i];
+      add(rowOfPair.get(a)!, { kind: 'ip-id', field: 'ip.id', model: String(M[a].decoded.ip!.id), kernel: String(K[b].decoded.ip!.id), rule: l10n.t('an IP ID of 0 on one side must be 0 on the other') });
+    }
     const cm = copies(M, list.map((x) => x[0]));
     const ck = copies(K, list.map((x) => x[1]));
     for (let i = 0; i < list.length; i++) {
@@ -547,7 +555,7 @@ export function compare(model: CmpSide, kernel: CmpSide, o: CompareOptions = {})
       const rm = relation(M, pa, ca, wm[i - 1], wm[i]);
       const rk = relation(K, pb, cb, wk[i - 1], wk[i]);
       // Zero is checked frame by frame above, and an ID after a 0 relates to nothing.
-      const afterZero = M[pa].decoded.ip!.id === 0 || K[pb].decoded.ip!.id === 0;
+      const afterZero = zm[i - 1] || zk[i - 1];
       if (rm !== rk && !afterZero && rm !== 'zero' && rk !== 'zero') {
         add(rowOfPair.get(ca)!, {
           kind: 'ip-id', field: 'ip.id',

@@ -172,6 +172,16 @@ describe('compare: IP IDs by their relations', () => {
     assert.deepEqual(d.map((x) => [x.kind, x.field]), [['ip-id', 'ip.id']]);
   });
 
+  it('a counter that passes through 0 gives the next ID, not an ID of 0', () => {
+    // The hashed generator's counter of a real kernel wrapped in the middle of a burst.
+    const calls = [0, 1, 2].map((t, i) => send(i, t * 0.03 * MS));
+    const model = side([100, 101, 102].map((id, i) => udp(i * 0.03 * MS, { id })), calls);
+    assert.deepEqual(compare(model, side([65535, 0, 1].map((id, i) => udp(0.1 * MS + i * 0.03 * MS, { id })), calls)).differences, []);
+    // A 0 that does not follow from the ID before it is an ID of 0.
+    const d = compare(model, side([4711, 0, 4713].map((id, i) => udp(0.1 * MS + i * 0.03 * MS, { id })), calls)).differences;
+    assert.deepEqual(d.map((x) => [x.kind, x.kernelFrame, x.rule]), [['ip-id', 1, 'an IP ID of 0 on one side must be 0 on the other']]);
+  });
+
   it('fragments of one datagram share their ID on both sides; values may differ', () => {
     const frags = (id: number, t: number): CmpFrame[] => [
       udp(t, { id, size: 1472, mf: true, df: false }), udp(t, { id, size: 1480, off: 1480, mf: true, df: false }), udp(t, { id, size: 48, off: 2960, df: false }),

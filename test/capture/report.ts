@@ -108,7 +108,8 @@ export function conformanceMarkdown(results: CaseResult[], known: KnownDifferenc
   out.push('compared by their rules:');
   out.push('');
   out.push('- IP IDs by their relation to the previous ID of the same source, destination and protocol: 0 on both');
-  out.push('  sides or neither, shared (fragments of one datagram), ascending by at most the jiffies between the calls');
+  out.push('  sides or neither (a counter that passes through 0 gives the next ID, not an ID of 0), shared (fragments');
+  out.push('  of one datagram), ascending by at most the jiffies between the calls');
   out.push('  that made them, or unrelated (a new random start); a copy made by `dup` carries the ID of the datagram');
   out.push('  it copies, so which frames copy which (the same ID as an earlier datagram of the flow) must match too;');
   out.push('- ephemeral ports and ICMP echo identifiers one to one, TCP sequence numbers and timestamps by one offset');
