@@ -89,21 +89,26 @@ async function goToLine(n: number): Promise<void> {
   await page().keyboard.press('Enter');
 }
 
-/** Moves the mouse onto a word of a line of the editor in front and waits for the hover that says `text`. */
-async function hoverWord(lineText: string, word: string, text: string | RegExp): Promise<Locator> {
+/**
+ * Moves the mouse onto a word of a line of the editor in front and returns the text of the hover
+ * that says `text`, read while it shows.
+ */
+async function hoverText(lineText: string, word: string, text: string | RegExp): Promise<string> {
   const token = line(lineText).locator('span span', { hasText: new RegExp(`^${word}$`) }).first();
   await token.waitFor();
-  const hover = page().locator('.monaco-hover:not(.hidden)', { hasText: text });
-  for (let i = 0; i < 20 && !(await hover.isVisible()); i++) {
+  const hover = page().locator('.monaco-hover:not(.hidden)', { hasText: text }).first();
+  for (let i = 0; ; i++) {
     // Off the word, then onto another point of it: a hover shows after the mouse rests on a word.
-    // While stopped, VS Code first offers the word to the debug hover and holds the editor's hover
+    // While stopped, VS Code first offers the word to the debug hover and hides the editor's hover
     // until the adapter answers; it starts over only when the mouse rests on a new position.
     await page().mouse.move(5, 5);
     await token.hover({ position: { x: 2 + (i % 6) * 3, y: 6 } });
-    await hover.first().waitFor({ timeout: 3000 }).catch(() => undefined);
+    const shown = await hover.innerText({ timeout: i < 19 ? 3000 : undefined }).catch((e: unknown) => {
+      if (i < 19) return undefined;
+      throw e;
+    });
+    if (shown !== undefined) return shown;
   }
-  await hover.first().waitFor();
-  return hover.first();
 }
 
 /** Steps over until the stop's description says `what` (the thread's label in the Call Stack). */
@@ -157,10 +162,10 @@ describe('explanations, inline values and lines run on the C source (code-server
     await thread().filter({ hasText: /function breakpoint at ip_finish_output2/i }).waitFor();
     await page().locator('.tabs-container .tab.active', { hasText: 'ip_output.c' }).waitFor();
     const summary = noteText(functionNotes('net/ipv4/ip_output.c', 'ip_finish_output2')!.summary, '6.18', 'en');
-    const hover = await hoverWord('static int ip_finish_output2(', 'ip_finish_output2', 'The last IP step');
-    assert.match(await hover.innerText(), new RegExp(summary.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    const hover = await hoverText('static int ip_finish_output2(', 'ip_finish_output2', 'The last IP step');
+    assert.match(hover, new RegExp(summary.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     // The signature is also the step point 'enter': its explanation is there too.
-    assert.match(await hover.innerText(), /Step point enter of ip_finish_output2/);
+    assert.match(hover, /Step point enter of ip_finish_output2/);
   });
 
   uiTest('a CodeLens explains each modeled function; "Break here" adds a function breakpoint', 'listing-codelens', async () => {
@@ -234,9 +239,9 @@ describe('explanations, inline values and lines run on the C source (code-server
     await line('static int ip_finish_output2(struct net *net, struct sock *sk, struct sk_buff *skb)').waitFor();
     assert.equal(await line("kpath's model listing").count(), 0, 'the real file, not the listing');
     await editor().locator('.codelens-decoration', { hasText: 'kpath: ip_finish_output2:' }).waitFor();
-    const hover = await hoverWord('static int ip_finish_output2(', 'ip_finish_output2', 'The last IP step');
+    const hover = await hoverText('static int ip_finish_output2(', 'ip_finish_output2', 'The last IP step');
     const summary = noteText(functionNotes('net/ipv4/ip_output.c', 'ip_finish_output2')!.summary, '6.18', 'en');
-    assert.match(await hover.innerText(), new RegExp(summary.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.match(hover, new RegExp(summary.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   }, tree.skip);
 
   uiTest('with kpath.kernelSource: stepping on, the inline values and marks on the real lines', 'source-inline-values', async () => {
