@@ -288,6 +288,8 @@ export interface CodeServer {
 
 /** The environment of a code-server with `home` as its home, so nothing is written in ~. */
 function codeServerEnv(home: string): NodeJS.ProcessEnv {
+  const runtimeDir = path.join(home, 'run');
+  fs.mkdirSync(runtimeDir, { recursive: true, mode: 0o700 });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // code-server writes under XDG_CONFIG_HOME and XDG_DATA_HOME, VS Code under HOME (and the
@@ -295,6 +297,8 @@ function codeServerEnv(home: string): NodeJS.ProcessEnv {
     HOME: home,
     XDG_CONFIG_HOME: path.join(home, '.config'),
     XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    // VS Code's IPC sockets go there, so a killed server leaves none in the system's /tmp.
+    XDG_RUNTIME_DIR: runtimeDir,
   };
   // The test runner marks its children; code-server and the debug adapter are not test files.
   // NODE_OPTIONS given to the tests (a loader, an inspector) are not meant for VS Code either.
