@@ -63,7 +63,14 @@ const FINISH_OUTPUT_STEPS: Record<string, StepAnchor> = {
 
 const nud = (state: string): Anchor => ({ assigns: 'neigh->nud_state', value: new RegExp(`\\bNUD_${state}\\b`) });
 
-export const ANCHORS: Record<string, FunctionAnchors> = {
+let table: Record<string, FunctionAnchors> | undefined;
+
+/** The table, built on first use: a debug session without a Linux tree never needs its regular expressions. */
+export function anchors(): Record<string, FunctionAnchors> {
+  return (table ??= anchorTable());
+}
+
+const anchorTable = (): Record<string, FunctionAnchors> => ({
   // net/ipv4/udp.c
   udp_sendmsg: {
     steps: {
@@ -311,11 +318,11 @@ export const ANCHORS: Record<string, FunctionAnchors> = {
   icmp_rcv: {},
   // net/ipv4/ip_input.c: the receive path runs through netfilter's PRE_ROUTING to the protocol
   ip_rcv: { calls: { icmp_rcv: { calls: 'NF_HOOK' } } },
-};
+});
 
 /** The anchor of a step point in a profile (undefined: the table has none). */
 export function stepAnchor(fn: string, step: string, profile: ListingProfile): StepAnchor | undefined {
-  const s = ANCHORS[fn]?.steps?.[step];
+  const s = anchors()[fn]?.steps?.[step];
   if (!s) return undefined;
   if ('6.18' in s || '4.9' in s) return (s as { '6.18'?: StepAnchor; '4.9'?: StepAnchor })[profile];
   return s as StepAnchor;

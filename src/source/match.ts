@@ -4,7 +4,7 @@
 // ambiguous match is never guessed.
 
 import type { CFunction, CStatement } from './cparse';
-import { ANCHORS, stepAnchor } from './anchors';
+import { anchors, stepAnchor } from './anchors';
 import type { Anchor, Statement, StepAnchor } from './anchors';
 import type { MappedFunction, MappedLine, ProfileMap, RealDefinition, SourceLine, StepMapping, Unmapped, Why } from './types';
 import { explain } from './explain';
@@ -20,7 +20,7 @@ export function wantedNames(): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   const add = (p: string, n: string) => out.set(p, (out.get(p) ?? new Set()).add(n));
   for (const m of MODELED_FUNCTIONS) {
-    const a = ANCHORS[m.name] ?? {};
+    const a = anchors()[m.name] ?? {};
     const file = a.file ?? m.source;
     for (const n of [m.name, ...(a.alias ?? [])]) add(file, n);
     for (const f of a.folds ?? []) {
@@ -60,7 +60,7 @@ interface Body {
 }
 
 function mapFunction(fn: string, profile: ListingProfile, lookup: Lookup): MappedFunction | Unmapped {
-  const a = ANCHORS[fn] ?? {};
+  const a = anchors()[fn] ?? {};
   const file = a.file ?? findFunction(fn)!.source;
   // The function itself, or the first of its other names that is defined.
   let self: Body | Unmapped | null = null;
@@ -186,7 +186,7 @@ function describe(anchor: Anchor): string {
  */
 function mapCalls(fn: string, profile: ListingProfile, bodies: Body[]): Record<string, SourceLine[]> {
   const out: Record<string, SourceLine[]> = {};
-  const overrides = ANCHORS[fn]?.calls ?? {};
+  const overrides = anchors()[fn]?.calls ?? {};
   const at = (b: Body, pred: (s: CStatement) => boolean): SourceLine[] => b.statements.filter(pred).map((s) => ({ path: b.def.path, line: s.line }));
   for (const callee of MODELED_FUNCTIONS) {
     if (callee.name === fn || !callee.profiles.includes(profile)) continue;

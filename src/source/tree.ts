@@ -5,7 +5,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import { wantedNames } from './match';
-import { ANCHORS } from './anchors';
+import { anchors } from './anchors';
 import { SOURCE_MAP_FORMAT } from './types';
 // Imported from @vscode/l10n itself so that npm run l10n finds the strings; src/l10n sets its language.
 import * as l10n from '@vscode/l10n';
@@ -73,6 +73,6 @@ let table: string | null = null;
 
 /** The anchor table as text (RegExps by their source), so that editing it changes the key. */
 function tableText(): string {
-  table ??= JSON.stringify(ANCHORS, (_k, v: unknown) => (v instanceof RegExp ? `/${v.source}/${v.flags}` : typeof v === 'function' ? String((v as () => string)()) : v));
+  table ??= JSON.stringify(anchors(), (_k, v: unknown) => (v instanceof RegExp ? `/${v.source}/${v.flags}` : typeof v === 'function' ? String((v as () => string)()) : v));
   return table;
 }
