@@ -8,6 +8,7 @@ import { IPPROTO_TCP, IPPROTO_UDP } from '../wire/ipv4';
 import type { NetDevice } from '../net/device';
 import { NETIF_F_HW_CSUM, NETIF_F_UFO, NETIF_F_TSO, NETIF_F_GSO_UDP_L4, NETIF_F_HW_VLAN_CTAG_TX, VLAN_HLEN } from '../net/device';
 import { ETH_HLEN, VlanEthHdr, vlanInsertTag } from '../wire/headers';
+import { ETH_ZLEN } from '../wire/ethernet';
 import { vlan_dev_hard_start_xmit } from './vlan_dev';
 import { skb_copy_bits, consume_skb, kfree_skb_reason } from './skbuff';
 import { skb_gso_segment } from './ip_output';
@@ -206,30 +207,28 @@ function wireFrame(skb: SkBuff, frame: Uint8Array): Uint8Array {
 /** drivers/net/veth.c: the frame crosses to the other end of the pair, unpadded. */
 function veth_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   // The skb is freed after this, so a view of its bytes is enough unless the frame is kept.
-  const frame = wireFrame(skb, k.keepFrames ? skb_copy_bits(skb) : skb.buf.subarray(skb.data, skb.tail));
-  if (k.w) k.w.note(`${dev.name}: ${frame.length}-byte frame on the wire`);
-  countTx(dev, frame.length);
-  k.emitFrame(dev.name, 'tx', frame, skb.id);
-  toLink(k, dev, frame);
-  // consume_skb: the peer and the taps are done with the bytes.
-  consume_skb(k, skb);
-  return NET_XMIT_SUCCESS;
+  return onWire(k, skb, dev, wireFrame(skb, k.keepFrames ? skb_copy_bits(skb) : skb.buf.subarray(skb.data, skb.tail)));
 }
 
 /** A physical NIC: the hardware finishes offloaded checksums and pads short frames to 60 bytes. */
 function eth_driver_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   if (skb.ip_summed === CHECKSUM_PARTIAL) skb_checksum_help(k, skb);
   let frame = skb_copy_bits(skb);
-  if (dev.padToMin && frame.length < 60) {
-    const padded = new Uint8Array(60);
+  if (dev.padToMin && frame.length < ETH_ZLEN) {
+    const padded = new Uint8Array(ETH_ZLEN);
     padded.set(frame);
     frame = padded;
   }
-  frame = wireFrame(skb, frame);
+  return onWire(k, skb, dev, wireFrame(skb, frame));
+}
+
+/** The driver's frame leaves the device: counted, shown to the taps and handed to the link. */
+function onWire(k: Kernel, skb: SkBuff, dev: NetDevice, frame: Uint8Array): number {
   if (k.w) k.w.note(`${dev.name}: ${frame.length}-byte frame on the wire`);
   countTx(dev, frame.length);
   k.emitFrame(dev.name, 'tx', frame, skb.id);
   toLink(k, dev, frame);
+  // consume_skb: the peer and the taps are done with the bytes.
   consume_skb(k, skb);
   return NET_XMIT_SUCCESS;
 }
