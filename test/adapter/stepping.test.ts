@@ -3,13 +3,14 @@
 // function returned, stepInTargets, restart, and stepping backwards (stepBack, reverseContinue),
 // which must land on exactly the state the run had when it passed there going forward.
 
-import { describe, it, after, beforeEach, afterEach } from 'node:test';
+import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapSession, DEFAULT_SCENARIO, findVar, lineText } from '../helpers/dap';
+import { makeTempDir } from '../helpers/cli';
 
 let s: DapSession;
 beforeEach(async () => {
@@ -30,9 +31,7 @@ function lastPosition(): { step: number; time: number; context: string; event: s
  * The default scenario with a peer that answers after 1 ms: its ARP reply is an event of its own,
  * on the softirq thread (with no delay it is received inside the socket call, at a local_bh_enable).
  */
-const DELAYED_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-stepping-'));
-const DELAYED_SCENARIO = path.join(DELAYED_DIR, 'delayed.kpath');
-after(() => fs.rmSync(DELAYED_DIR, { recursive: true, force: true }));
+const DELAYED_SCENARIO = path.join(makeTempDir('kpath-stepping-'), 'delayed.kpath');
 fs.writeFileSync(DELAYED_SCENARIO, fs.readFileSync(DEFAULT_SCENARIO, 'utf8').replace(/^peer 192\.0\.2\.2 lladdr 02:00:00:00:00:02/m, '$& reply-delay 1ms'));
 
 /** Launches the default scenario and runs to the first stop at a function breakpoint on `fn`. */

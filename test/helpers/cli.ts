@@ -87,9 +87,15 @@ export function describeRun(r: KpathRun): string {
   return `kpath ${r.args.join(' ')}\nexit ${r.status}${r.signal ? ` (signal ${r.signal})` : ''}\n--- stdout ---\n${cut(r.stdout)}\n--- stderr ---\n${cut(r.stderr)}`;
 }
 
-/** A fresh temporary directory; remove it with removeTempDir. */
+/** Temporary folders made by makeTempDir: each test file runs in a process of its own, which removes them. */
+const made: string[] = [];
+
+/** A fresh temporary directory, removed when the test process exits (or before, with removeTempDir). */
 export function makeTempDir(prefix = 'kpath-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (!made.length) process.once('exit', () => made.forEach(removeTempDir));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
 }
 
 export function removeTempDir(dir: string): void {

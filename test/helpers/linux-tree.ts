@@ -5,21 +5,12 @@
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir } from './cli';
 
 export const LINUX_TARBALL = '/usr/src/linux-source-6.1.tar.xz';
 const TREES = process.env.KPATH_TEST_TREES || '/var/cache/kpath-test';
 const DONE = '.kpath-unpacked';
-
-/** Temporary folders made here: each test file runs in a process of its own, which removes them. */
-const made: string[] = [];
-function tempDir(prefix: string): string {
-  if (!made.length) process.once('exit', () => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(d);
-  return d;
-}
 
 /** The unpacked 6.1 tree, or why there is none (the tests that need it skip with that reason). */
 export function linux61(): { root: string; skip?: undefined } | { skip: string; root?: undefined } {
@@ -47,7 +38,7 @@ export function linux61(): { root: string; skip?: undefined } | { skip: string; 
 
 /** A folder with `files` (kernel path -> text) and a Makefile for `version` ("4.9.0"). */
 export function syntheticTree(version: string, files: Record<string, string>): string {
-  const root = tempDir('kpath-tree-');
+  const root = makeTempDir('kpath-tree-');
   const [v, p, s] = version.split('.');
   fs.writeFileSync(path.join(root, 'Makefile'), `# SPDX-License-Identifier: GPL-2.0\nVERSION = ${v}\nPATCHLEVEL = ${p}\nSUBLEVEL = ${s ?? 0}\nEXTRAVERSION =\nNAME = Test Tree\n`);
   for (const [p2, text] of Object.entries(files)) {
@@ -65,7 +56,7 @@ export function lineOf(root: string, kernelPath: string, n: number): string {
 
 /** A private cache folder for one test file. */
 export function tempCache(): string {
-  const d = tempDir('kpath-cache-');
+  const d = makeTempDir('kpath-cache-');
   fs.chmodSync(d, 0o700);
   return d;
 }
