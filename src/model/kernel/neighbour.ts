@@ -20,7 +20,7 @@ import { arp_constructor, arp_solicit, arp_error_report } from './arp';
 import { dev_queue_xmit } from './dev';
 import { local_bh_disable, local_bh_enable, softirqDue } from './softirq';
 import { ENOBUFS, ENETDOWN, NET_XMIT_DROP, EPERM } from './errno';
-import { formatIpv4, formatMac } from '../wire/addr';
+import { ether_addr_equal, formatIpv4, formatMac } from '../wire/addr';
 import { ETH_P_IP } from '../wire/ethernet';
 import { kfree_skb_reason } from './skbuff';
 import { dev_hard_header } from './eth';
@@ -480,7 +480,7 @@ export function neigh_invalidate(k: Kernel, n: Neighbour): void {
 export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null, newState: number, flags: number): number {
   const w = k.w;
   if (w) {
-    const same = !lladdr || ((n.nud_state & NUD_VALID) !== 0 && sameMac(lladdr, n.ha));
+    const same = !lladdr || ((n.nud_state & NUD_VALID) !== 0 && ether_addr_equal(lladdr, n.ha));
     w.enter('neigh_update', null, { neigh: formatIpv4(n.key), lladdr: lladdr ? formatMac(lladdr) : null, new: nudName(newState) }, { old: nudName(n.nud_state), same });
     traceNeigh(k, 'neigh_update', n, { new: nudName(newState), ...(lladdr ? { lladdr: formatMac(lladdr) } : {}) });
   }
@@ -497,7 +497,7 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
   }
   let addr = lladdr;
   let sameAddr = false;
-  if (addr && old & NUD_VALID && sameMac(addr, n.ha)) sameAddr = true;
+  if (addr && old & NUD_VALID && ether_addr_equal(addr, n.ha)) sameAddr = true;
   if (!addr) sameAddr = true;
   if (newState & NUD_CONNECTED) n.confirmed = now;
   if (old & NUD_VALID) {
@@ -548,11 +548,6 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
 /** Redraws reachable_time every 300 s, as neigh_periodic_work does. */
 export function neighRedrawReachable(k: Kernel): void {
   for (const p of k.net.parms.values()) p.reachable_time = randReachTime(p.base_reachable_time, k.rng);
-}
-
-function sameMac(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export { NUD_NONE };

@@ -8,7 +8,7 @@ import { RT_TABLE_DEFAULT, RT_TABLE_LOCAL, RT_TABLE_MAIN } from './route';
 import { Sock } from './sock';
 import { newCounters, Counters } from './snmp';
 import { Netfilter } from './netfilter';
-import { parseIpv4, parseMac, prefixMask } from '../wire/addr';
+import { ether_addr_equal, parseIpv4, parseMac, prefixMask } from '../wire/addr';
 import { msToJiffies, HZ } from '../core/clock';
 import { findSysctl } from '../scenario/sysctl';
 import { SKB_TRUESIZE } from './skbuff';
@@ -182,7 +182,7 @@ export class Net {
   }
 
   peersByMac(dev: NetDevice, mac: Uint8Array): PeerHost | undefined {
-    for (const p of this.peers) if (p.dev === dev && sameMac(p.mac, mac)) return p;
+    for (const p of this.peers) if (p.dev === dev && ether_addr_equal(p.mac, mac)) return p;
     return undefined;
   }
 
@@ -293,9 +293,4 @@ function ruleText(pref: number, r: Rule): string {
   if (r.oif !== undefined) t += ` oif ${r.oif}`;
   t += ` lookup ${r.table === RT_TABLE_MAIN ? 'main' : r.table === RT_TABLE_DEFAULT ? 'default' : r.table}`;
   return t;
-}
-
-function sameMac(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

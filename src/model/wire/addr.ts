@@ -66,6 +66,12 @@ export function formatMac(m: Uint8Array, off = 0): string {
   return s;
 }
 
+/** ether_addr_equal: whether two six-byte Ethernet addresses are the same. */
+export function ether_addr_equal(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Netmask of a prefix length 0..32 (out-of-range values are clamped). */
 export function prefixMask(prefix: number): number {
   if (prefix <= 0) return 0;
