@@ -15,6 +15,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { deepHistory } from './deep-history.mjs';
 import { fastPath } from './fast-path.mjs';
 import { kernelRates } from './kernel.mjs';
@@ -26,7 +27,7 @@ import { stepping } from './stepping.mjs';
 import { activation, bundles } from './weight.mjs';
 import { wireView } from './wire-view.mjs';
 
-const OPTIONS = ['--json', '--quick', '--no-kernel', '--editor'];
+const OPTIONS = { json: { type: 'boolean' }, quick: { type: 'boolean' }, 'no-kernel': { type: 'boolean' }, editor: { type: 'boolean' }, tree: { type: 'string' } };
 
 /** A step, a step back or a reverse continue is answered within a screen frame (60 Hz), at the 99th percentile. */
 const STEP_TARGET_MS = 16;
@@ -34,18 +35,13 @@ const STEP_TARGET_MS = 16;
 const FIRST_STOP_TARGET_MS = 70;
 
 function parseOptions(argv) {
-  const bad = (why) => {
-    process.stderr.write(`bench: ${why} (${OPTIONS.join(', ')}, --tree DIR)\n`);
+  try {
+    const { values: v } = parseArgs({ args: argv, options: OPTIONS });
+    return { json: !!v.json, quick: !!v.quick, kernel: !v['no-kernel'], editor: !!v.editor, tree: v.tree };
+  } catch (e) {
+    process.stderr.write(`bench: ${e.message} (options: ${Object.keys(OPTIONS).map((o) => `--${o}`).join(', ')})\n`);
     process.exit(2);
-  };
-  let tree;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--tree') {
-      tree = argv[++i];
-      if (!tree) bad('--tree needs a folder');
-    } else if (!OPTIONS.includes(argv[i])) bad(`unknown option ${argv[i]}`);
   }
-  return { json: argv.includes('--json'), quick: argv.includes('--quick'), kernel: !argv.includes('--no-kernel'), editor: argv.includes('--editor'), tree };
 }
 
 function machine() {

@@ -1,6 +1,8 @@
-// Command-line arguments of `kpath`, parsed by hand (a handful of options, no dependency needed).
+// Command-line arguments of `kpath`: each subcommand's options, read by Node's util.parseArgs, and
+// its help text.
 
 import * as l10n from '@vscode/l10n';
+import { parseArgs } from 'node:util';
 
 export class UsageError extends Error {}
 
@@ -74,38 +76,63 @@ Options:
 A long run shows its progress on stderr when stderr is a terminal.`, AUTO_COUNTS_CALLS);
 }
 
-export function parseRunArgs(argv: string[]): RunArgs {
-  const a: RunArgs = { file: '', trace: false, json: false, breaks: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(l10n.t('{0} needs a value', arg));
-      return v;
-    };
-    if (arg === '--pcap') a.pcap = value();
-    else if (arg.startsWith('--pcap=')) a.pcap = arg.slice(7);
-    else if (arg === '--trace') a.trace = true;
-    else if (arg === '--json') a.json = true;
-    else if (arg === '--counts' || arg === '--records') {
-      const want = arg === '--counts' ? 'counts' : 'all';
-      if (a.record && a.record !== want) throw new UsageError('--counts and --records contradict each other: give one of them');
-      a.record = want;
+/** A subcommand's options: each a flag (`boolean`) or one taking a value (`string`, maybe repeated). */
+type OptionSpec = Record<string, { type: 'boolean' | 'string'; multiple?: boolean }>;
+type OptionValues<S extends OptionSpec> = {
+  [K in keyof S]?: S[K] extends { multiple: true } ? string[] : S[K] extends { type: 'string' } ? string : boolean;
+};
+
+/**
+ * The options and operands of a subcommand (`--name value`, `--name=value`, `--` before operands
+ * that start with a dash). An option it does not take, a value given to a flag, or a missing value
+ * is a UsageError that names the option and the help to read.
+ */
+export function readArgs<S extends OptionSpec>(argv: string[], spec: S, help: string): { options: OptionValues<S>; operands: string[] } {
+  const { values, positionals, tokens } = parseArgs({ args: argv, options: spec, strict: false, allowPositionals: true, tokens: true });
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const type = Object.hasOwn(spec, t.name) ? spec[t.name].type : undefined;
+    if (!type || (type === 'boolean' && t.inlineValue)) {
+      throw new UsageError(l10n.t('unknown option {0} (see {1})', t.inlineValue ? `${t.rawName}=${t.value}` : t.rawName, help));
     }
-    else if (arg === '--break') a.breaks.push(value());
-    else if (arg.startsWith('--break=')) a.breaks.push(arg.slice(8));
-    else if (arg === '--kernel-source') a.kernelSource = value();
-    else if (arg.startsWith('--kernel-source=')) a.kernelSource = arg.slice(16);
-    else if (arg === '--kernel' || arg.startsWith('--kernel=')) {
-      const v = arg === '--kernel' ? value() : arg.slice(9);
-      if (v !== '6.18' && v !== '4.9') throw new UsageError(l10n.t('{0} must be 6.18 or 4.9, not "{1}"', '--kernel', v));
-      a.kernel = v;
-    } else if (arg.startsWith('-')) throw new UsageError(l10n.t('unknown option {0} (see {1})', arg, 'kpath run --help'));
-    else if (!a.file) a.file = arg;
-    else throw new UsageError(l10n.t('one scenario file at a time ("{0}" and "{1}")', a.file, arg));
+    if (type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('--')))) {
+      throw new UsageError(l10n.t('{0} needs a value', t.rawName));
+    }
   }
-  if (!a.file) throw new UsageError(l10n.t('{0} needs a scenario file (see {1})', 'kpath run', 'kpath run --help'));
-  return a;
+  return { options: values as OptionValues<S>, operands: positionals };
+}
+
+/** The one scenario file a subcommand takes. */
+export function oneScenario(operands: string[], command: string): string {
+  if (operands.length > 1) throw new UsageError(l10n.t('one scenario file at a time ("{0}" and "{1}")', operands[0], operands[1]));
+  if (!operands.length) throw new UsageError(l10n.t('{0} needs a scenario file (see {1})', command, `${command} --help`));
+  return operands[0];
+}
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  const spec = {
+    pcap: { type: 'string' },
+    trace: { type: 'boolean' },
+    json: { type: 'boolean' },
+    counts: { type: 'boolean' },
+    records: { type: 'boolean' },
+    break: { type: 'string', multiple: true },
+    'kernel-source': { type: 'string' },
+    kernel: { type: 'string' },
+  } as const;
+  const { options: o, operands } = readArgs(argv, spec, 'kpath run --help');
+  if (o.counts && o.records) throw new UsageError(l10n.t('{0} and {1} contradict each other: give one of them', '--counts', '--records'));
+  if (o.kernel !== undefined && o.kernel !== '6.18' && o.kernel !== '4.9') throw new UsageError(l10n.t('{0} must be 6.18 or 4.9, not "{1}"', '--kernel', o.kernel));
+  return {
+    file: oneScenario(operands, 'kpath run'),
+    pcap: o.pcap,
+    trace: o.trace ?? false,
+    json: o.json ?? false,
+    breaks: o.break ?? [],
+    kernel: o.kernel,
+    record: o.counts ? 'counts' : o.records ? 'all' : undefined,
+    kernelSource: o['kernel-source'],
+  };
 }
 
 export function dapHelp(): string {

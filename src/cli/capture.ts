@@ -6,7 +6,7 @@ import { parseScenarioAll, ScenarioError } from '../model/scenario/parse';
 import { printable } from '../model/scenario/errors';
 import type { Scenario } from '../model/scenario/types';
 import { captureEnd, captureScenario, CaptureEnvironmentError, preflight, preflightMessage } from '../capture/live';
-import { UsageError } from './args';
+import { readArgs, UsageError } from './args';
 import { LimitError } from '../model/scenario/limits';
 import { OutDirError, prepareOutDir } from '../capture/outdir';
 import { vlanProblems } from '../capture/vlan-support';
@@ -46,11 +46,9 @@ export function printableLines(text: string): string {
 
 export async function captureCommand(argv: string[], write: (s: string) => void): Promise<number> {
   try {
-    const force = argv.includes('--force');
-    const pos = argv.filter((a) => !a.startsWith('-'));
-    const keepTrace = argv.includes('--trace');
-    const bad = argv.find((a) => a.startsWith('-') && a !== '--force' && a !== '--trace');
-    if (bad) throw new UsageError(l10n.t('unknown option {0} (see {1})', bad, 'kpath capture --help'));
+    const { options, operands: pos } = readArgs(argv, { force: { type: 'boolean' }, trace: { type: 'boolean' } }, 'kpath capture --help');
+    const force = options.force ?? false;
+    const keepTrace = options.trace ?? false;
     if (pos.length !== 2) throw new UsageError(l10n.t('{0} needs a scenario file and an output directory (see {1})', 'kpath capture', 'kpath capture --help'));
     const [file, outDir] = pos;
     const { scenario } = loadScenarioFile(file);

@@ -8,7 +8,7 @@ import { compare, formatComparison } from '../capture/compare';
 import { sideFromCapture, sideFromRun } from '../capture/sides';
 import { captureEnd, captureScenario, CaptureEnvironmentError, preflight, preflightMessage } from '../capture/live';
 import { loadScenarioFile, reportError } from './capture';
-import { UsageError } from './args';
+import { oneScenario, readArgs, UsageError } from './args';
 import { prepareOutDir } from '../capture/outdir';
 import { tempDir, removeTempDir } from '../io/files';
 
@@ -21,25 +21,9 @@ interface CompareArgs {
 }
 
 function parseCompareArgs(argv: string[]): CompareArgs {
-  const a: CompareArgs = { file: '', json: false, force: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(l10n.t('{0} needs a value', arg));
-      return v;
-    };
-    if (arg === '--capture') a.capture = value();
-    else if (arg.startsWith('--capture=')) a.capture = arg.slice(10);
-    else if (arg === '--keep') a.keep = value();
-    else if (arg.startsWith('--keep=')) a.keep = arg.slice(7);
-    else if (arg === '--json') a.json = true;
-    else if (arg === '--force') a.force = true;
-    else if (arg.startsWith('-')) throw new UsageError(l10n.t('unknown option {0} (see {1})', arg, 'kpath compare --help'));
-    else if (!a.file) a.file = arg;
-    else throw new UsageError(l10n.t('one scenario file at a time ("{0}" and "{1}")', a.file, arg));
-  }
-  if (!a.file) throw new UsageError(l10n.t('{0} needs a scenario file (see {1})', 'kpath compare', 'kpath compare --help'));
+  const spec = { capture: { type: 'string' }, keep: { type: 'string' }, json: { type: 'boolean' }, force: { type: 'boolean' } } as const;
+  const { options: o, operands } = readArgs(argv, spec, 'kpath compare --help');
+  const a: CompareArgs = { file: oneScenario(operands, 'kpath compare'), capture: o.capture, keep: o.keep, json: o.json ?? false, force: o.force ?? false };
   if (a.capture && a.keep) throw new UsageError(l10n.t('{0} saves a live capture; with {1} nothing is captured', '--keep', '--capture'));
   if (a.force && !a.keep) throw new UsageError(l10n.t('{0} replaces a capture kept with {1}; without {2} nothing is replaced', '--force', '--keep DIR', '--keep'));
   return a;

@@ -13,7 +13,7 @@ import { parseScenario, ScenarioError } from '../model/scenario/parse';
 import type { Scenario } from '../model/scenario/types';
 import { lessonProblems, checkLesson } from '../debugger/lesson-check';
 import type { CheckFailure } from '../debugger/lesson-check';
-import { UsageError } from './args';
+import { readArgs, UsageError } from './args';
 
 export function tutorialHelp(): string {
   return l10n.t(`Usage: kpath tutorial check [DIR|FILE.lesson]...
@@ -117,9 +117,7 @@ export function tutorialCommand(args: string[], write: (s: string) => void, writ
   const [sub, ...rest] = args;
   if (sub === undefined) throw new UsageError(l10n.t('kpath tutorial needs a subcommand: check (see kpath tutorial --help)'));
   if (sub !== 'check') throw new UsageError(l10n.t('unknown subcommand "{0}" (see kpath tutorial --help)', sub));
-  const bad = rest.find((a) => a.startsWith('-'));
-  if (bad) throw new UsageError(l10n.t('unknown option {0} (see kpath tutorial --help)', bad));
-  const files = lessonFiles(rest);
+  const files = lessonFiles(readArgs(rest, {}, 'kpath tutorial --help').operands);
   let passed = 0;
   let malformed = 0;
   let failed = 0;

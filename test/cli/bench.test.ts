@@ -38,8 +38,8 @@ test('the benchmark runs and prints one JSON object with every figure (quick, wi
 test('the benchmark refuses an unknown option', () => {
   const r = spawnSync(process.execPath, [BENCH, '--fast'], { encoding: 'utf8' });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /unknown option --fast/);
+  assert.match(r.stderr, /unknown option '--fast'/i);
   const t = spawnSync(process.execPath, [BENCH, '--tree'], { encoding: 'utf8' });
   assert.equal(t.status, 2);
-  assert.match(t.stderr, /--tree needs a folder/);
+  assert.match(t.stderr, /--tree <value>' argument missing/);
 });

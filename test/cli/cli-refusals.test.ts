@@ -68,6 +68,33 @@ describe('kpath refuses', () => {
     assert.match(r.stderr, /\\x9b2J\\u202eevil/, describeRun(r));
   });
 
+  test('an option without its value, a value given to a flag, a second scenario', () => {
+    refused(['run', DEFAULT_SCENARIO, '--pcap'], /--pcap needs a value/);
+    refused(['run', DEFAULT_SCENARIO, '--pcap', '--trace'], /--pcap needs a value/);
+    refused(['compare', DEFAULT_SCENARIO, '--capture'], /--capture needs a value/);
+    refused(['run', DEFAULT_SCENARIO, '--trace=yes'], /unknown option --trace=yes/);
+    refused(['capture', DEFAULT_SCENARIO, dir, '--force=1'], /unknown option --force=1/);
+    refused(['run', DEFAULT_SCENARIO, DEFAULT_SCENARIO], /one scenario file at a time/);
+    refused(['run', '--trace'], /kpath run needs a scenario file/);
+    refused(['run', DEFAULT_SCENARIO, '--kernel=5.4'], /--kernel must be 6\.18 or 4\.9, not "5\.4"/);
+  });
+
+  test('options as --name value or --name=value, and operands after --', () => {
+    const pcap = path.join(dir, 'both.pcap');
+    for (const args of [['--pcap', pcap, '--break', 'ip_output', '--kernel', '4.9'], [`--pcap=${pcap}`, '--break=ip_output', '--kernel=4.9']]) {
+      fs.rmSync(pcap, { force: true });
+      const r = kpath(['run', DEFAULT_SCENARIO, ...args]);
+      assert.equal(r.status, 0, describeRun(r));
+      assert.match(r.stdout, /kernel 4\.9/, describeRun(r));
+      assert.match(r.stdout, /ip_output/, describeRun(r));
+      assert.ok(fs.statSync(pcap).size > 24, 'the pcap has frames');
+    }
+    const dashed = write('-dashed.kpath', fs.readFileSync(DEFAULT_SCENARIO, 'utf8'));
+    refused(['run', path.basename(dashed)], /unknown option -d/);
+    const r = kpath(['run', '--', dashed]);
+    assert.equal(r.status, 0, describeRun(r));
+  });
+
   test('arguments with control bytes: quoted on stderr, never written raw', () => {
     refused(['run', DEFAULT_SCENARIO, '--x\u001b]0;owned\u0007'], /unknown option --x\\x1b\]0;owned\\x07/);
     refused(['run', path.join(dir, 'no\u001b[2Jfile.kpath')], /cannot read .*no\\x1b\[2Jfile\.kpath/);
