@@ -7,7 +7,7 @@ import * as l10n from '@vscode/l10n';
 import fs = require('node:fs');
 import path = require('node:path');
 import { createHash } from 'node:crypto';
-import { readPcap } from '../model/wire/pcap';
+import { PcapError, readPcap } from '../model/wire/pcap';
 import type { Scenario } from '../model/scenario/types';
 import type { SendResult, ErrqueueEntry, KernelEvent } from '../model/result';
 
@@ -88,12 +88,20 @@ export function readCapture(dir: string): StoredCapture {
   try {
     packets = readPcap(new Uint8Array(fs.readFileSync(pcapPath)));
   } catch (e) {
-    throw new Error(l10n.t('cannot read {0}: {1}', pcapPath, (e as NodeJS.ErrnoException).code ?? (e as Error).message));
+    const why = e instanceof PcapError ? pcapProblem(e) : (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new Error(l10n.t('cannot read {0}: {1}', pcapPath, why));
   }
   if (packets.length !== doc.frames.length) {
     throw new Error(l10n.t('{0} has {1} frames but {2} describes {3}', pcapPath, packets.length, jsonPath, doc.frames.length));
   }
   return { dir, doc, packets };
+}
+
+/** What is wrong with a pcap file, in the user's language. */
+function pcapProblem(e: PcapError): string {
+  if (e.problem === 'short') return l10n.t('pcap: the file is shorter than its global header');
+  if (e.problem === 'magic') return l10n.t('pcap: bad magic 0x{0}', e.magic.toString(16).padStart(8, '0'));
+  return l10n.t('pcap: the record at byte {0} runs past the end of the file', e.at);
 }
 
 /** result.json as text: one line per call, frame, socket and neighbour, so that stored captures stay small and diff well. */

@@ -15,6 +15,7 @@ import type { Scenario } from '../model/scenario/types';
 import { prepareOutDir, writeCaptureFiles } from './outdir';
 import { runScenario } from '../model/run';
 import { formatIpv4, parseIpv4, prefixMask } from '../model/wire/addr';
+import { readPcapRecords } from '../model/wire/pcap';
 import { HELPER_PY, type HelperResult } from './helper-py';
 import { planCapture, captureLimitProblems, type CapturePlan } from './plan';
 import type { CaptureDoc, CaptureFrameMeta } from './capture-doc';
@@ -328,37 +329,6 @@ function exited(c: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => c.once('exit', (code) => resolve(code)));
 }
 
-interface RawPacket {
-  sec: number;
-  ns: number;
-  frame: Uint8Array;
-}
-
-/** Classic pcap (either timestamp precision, either byte order), keeping seconds and fraction apart. */
-export function readPcapExact(bytes: Uint8Array): RawPacket[] {
-  if (bytes.length < 24) return [];
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const m = v.getUint32(0, true);
-  let le: boolean;
-  let scale: number;
-  if (m === 0xa1b23c4d) [le, scale] = [true, 1];
-  else if (m === 0xa1b2c3d4) [le, scale] = [true, 1000];
-  else if (m === 0x4d3cb2a1) [le, scale] = [false, 1];
-  else if (m === 0xd4c3b2a1) [le, scale] = [false, 1000];
-  else throw new Error(l10n.t('pcap: bad magic 0x{0}', m.toString(16)));
-  const out: RawPacket[] = [];
-  let p = 24;
-  while (p + 16 <= bytes.length) {
-    const sec = v.getUint32(p, le);
-    const frac = v.getUint32(p + 4, le);
-    const incl = v.getUint32(p + 8, le);
-    if (p + 16 + incl > bytes.length) break; // a record cut short by the end of the capture
-    out.push({ sec, ns: frac * scale, frame: bytes.slice(p + 16, p + 16 + incl) });
-    p += 16 + incl;
-  }
-  return out;
-}
-
 /**
  * Runs the scenario on this machine's kernel and writes OUTDIR/capture.pcap and
  * OUTDIR/result.json. Throws CaptureEnvironmentError for what the machine or the scenario makes
@@ -521,10 +491,10 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
   const notes = [...plan.notes];
   for (const d of dumps) {
     const m = /(\d+) packets? dropped by kernel/.exec(d.err());
-    if (m && Number(m[1]) > 0) notes.push(`tcpdump on ${d.dev.name}: ${m[1]} packets dropped by the kernel; the capture is incomplete`);
+    if (m && Number(m[1]) > 0) notes.push(l10n.t('tcpdump on {0}: {1} packets dropped by the kernel; the capture is incomplete', d.dev.name, m[1]));
   }
-  for (const e of res.execs) if (e.rc !== 0) notes.push(`${e.what}: failed (${e.stderr || `exit ${e.rc}`})`);
-  if (res.maxLateness > 5_000_000) notes.push(`the helper made a call up to ${(res.maxLateness / 1e6).toFixed(1)} ms late`);
+  for (const e of res.execs) if (e.rc !== 0) notes.push(l10n.t('{0}: failed ({1})', e.what, e.stderr || l10n.t('exit {0}', String(e.rc))));
+  if (res.maxLateness > 5_000_000) notes.push(l10n.t('the helper made a call up to {0} ms late', (res.maxLateness / 1e6).toFixed(1)));
 
   // Time 0: the first call's moment minus its scheduled time, so the first call lands on its `at`.
   const [startSec, startNs] = splitRt(res.rtStart);
@@ -535,7 +505,8 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
   const all: { t: number; dev: string; dir: 'tx' | 'rx'; frame: Uint8Array }[] = [];
   let early = 0;
   for (const d of dumps) {
-    const packets = readPcapExact(new Uint8Array(Buffer.concat(d.chunks)));
+    // tcpdump stopped by a signal may leave its last record half written.
+    const packets = readPcapRecords(new Uint8Array(Buffer.concat(d.chunks)), 'keep-whole');
     for (const p of packets) {
       const t = rel(p.sec, p.ns);
       if (t < 0) {
@@ -548,7 +519,7 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
       all.push({ t, dev: d.dev.name, dir, frame: p.frame });
     }
   }
-  if (early) notes.push(`${early} frames before time 0 were left out`);
+  if (early) notes.push(l10n.t('{0} frames before time 0 were left out', early));
   all.sort((a, b) => a.t - b.t);
 
   const order = plan.helper.actions.flatMap((a) => (a.kind === 'send' ? [a.send] : []));
@@ -606,7 +577,7 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
     neighboursNudAll: true,
     notes,
   };
-  if (noTrace) notes.push(`the kernel's events are not recorded: ${noTrace}`);
+  if (noTrace) notes.push(l10n.t('the kernel\'s events are not recorded: {0}', noTrace));
   else if (trace && h.trace) {
     const zero = relMono(res.monoStart) + origin;
     const picked = hostEvents(parseTrace(trace.text), {
@@ -616,7 +587,7 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
     });
     doc.events = picked.events;
     doc.eventInfo = { tracepoints: h.trace.enabled.map((t) => t.split('/')[1]), missing: h.trace.missing.map((t) => t.split('/')[1]), setAside: picked.setAside, lost: trace.lost };
-    if (trace.lost) notes.push(`the kernel's trace lost ${trace.lost} events (full buffers): the events are incomplete`);
+    if (trace.lost) notes.push(l10n.t('the kernel\'s trace lost {0} events (full buffers): the events are incomplete', trace.lost));
     log(l10n.t('recorded {0} kernel events', picked.events.length));
   }
   log(l10n.t('captured {0} frames, {1} calls', frames.length, sends.length));

@@ -68,7 +68,7 @@ export async function captureCommand(argv: string[], write: (s: string) => void)
         `${s.setsockopt ? ` (${s.setsockopt.map((x) => `${x.option}: ${x.result}`).join(', ')})` : ''}\n`);
     }
     if (doc.events) write(`\n${l10n.t("Kernel events: {0} for the host namespace", doc.events.length)}\n`);
-    for (const n of doc.notes) write(`\nNote: ${n}\n`);
+    for (const n of doc.notes) write(`\n${l10n.t('Note: {0}', n)}\n`);
     write(`\n${l10n.t('Wrote {0} frames to {1} and the results to {2}', doc.frames.length, `${outDir}/capture.pcap`, `${outDir}/result.json`)}\n`);
     return 0;
   } catch (e) {

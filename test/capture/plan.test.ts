@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import { parseScenario } from '../../src/model/scenario/parse';
 import { runScenario } from '../../src/model/run';
 import { callOrder, nftScript, planCapture, type CapturePlan } from '../../src/capture/plan';
-import { preflight, preflightMessage, TOOL_PACKAGES, readPcapExact, neighbourEntries, MAX_NEIGHBOURS } from '../../src/capture/live';
+import { preflight, preflightMessage, TOOL_PACKAGES, neighbourEntries, MAX_NEIGHBOURS } from '../../src/capture/live';
 import { formatCaptureDoc, readCapture, scenarioDigest, type CaptureDoc } from '../../src/capture/capture-doc';
 import { HELPER_PY } from '../../src/capture/helper-py';
+import { readPcapRecords } from '../../src/model/wire/pcap';
 import { REPO_ROOT as ROOT, kpath } from '../helpers/cli';
 
 const SCENARIOS = path.join(ROOT, 'test', 'scenarios');
@@ -195,19 +196,6 @@ describe('capture environment and files', () => {
     assert.match(HELPER_PY, /mode == 'run'/);
   });
 
-  it('pcap timestamps are read exactly (seconds since 1970 and nanoseconds kept apart)', () => {
-    const b = Buffer.alloc(24 + 16 + 4);
-    b.writeUInt32LE(0xa1b23c4d, 0);
-    b.writeUInt32LE(1764000000, 24);
-    b.writeUInt32LE(123456789, 28);
-    b.writeUInt32LE(4, 32);
-    b.writeUInt32LE(4, 36);
-    const [p] = readPcapExact(new Uint8Array(b));
-    assert.equal(p.sec, 1764000000);
-    assert.equal(p.ns, 123456789);
-    assert.equal(p.frame.length, 4);
-  });
-
   it('result.json round-trips, one line per item; a capture whose pcap and result.json disagree is refused', () => {
     const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'kpath-capdoc-'));
     try {
@@ -279,6 +267,27 @@ describe('kpath capture and kpath compare (command line)', () => {
     assert.match(usage.stderr, /needs a scenario file and an output directory/);
     const opt = kpath(['compare', path.join(SCENARIOS, 's13-a-udp-arp.kpath'), '--bogus']);
     assert.equal(opt.status, 2);
+  });
+
+  it('a stored capture whose pcap is cut short is refused, saying where, in the user\'s language', () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'kpath-cut-'));
+    try {
+      const src = path.join(stored, 's13-a-udp-arp');
+      fs.copyFileSync(path.join(src, 'result.json'), path.join(dir, 'result.json'));
+      const pcap = fs.readFileSync(path.join(src, 'capture.pcap'));
+      fs.writeFileSync(path.join(dir, 'capture.pcap'), pcap.subarray(0, pcap.length - 3));
+      // Where the last record starts: the one the cut falls in.
+      const last = pcap.length - 16 - readPcapRecords(new Uint8Array(pcap)).at(-1)!.frame.length;
+      const args = ['compare', path.join(SCENARIOS, 's13-a-udp-arp.kpath'), '--capture', dir];
+      const en = kpath(args);
+      assert.equal(en.status, 2, en.stderr);
+      assert.match(en.stderr, new RegExp(`cannot read .*capture\\.pcap: pcap: the record at byte ${last} runs past the end of the file`));
+      const zh = kpath(args, { env: { KPATH_LANGUAGE: 'zh-cn' } });
+      assert.equal(zh.status, 2, zh.stderr);
+      assert.match(zh.stderr, new RegExp(`第 ${last} 字节处的记录超出了文件末尾`));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('help for both commands, and both in kpath --help', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PcapWriter, decodeFrame, pcapHeader, pcapRecord, readPcap } from '../../src/model/wire';
+import { PcapError, PcapWriter, decodeFrame, pcapHeader, pcapRecord, readPcap, readPcapRecords } from '../../src/model/wire';
 import { tsharkAvailable, tsharkCheck } from '../helpers/tshark';
 import { IP_A, IP_B, MAC_A, arpRequest, icmpEcho, pattern, tcpSyn, udpFragments, udpFrame } from '../helpers/frames';
 
@@ -72,6 +72,40 @@ test('PcapWriter output reads back exactly', () => {
   bad[0] ^= 1;
   assert.throws(() => readPcap(bad), /magic/);
   assert.throws(() => readPcap(concat(chunks).subarray(0, 30)), /truncated/);
+});
+
+/** A pcap of one 4-byte record in the given byte order and precision, as tcpdump may write it. */
+function oneRecord(le: boolean, micro: boolean, sec: number, frac: number): Uint8Array {
+  const b = new DataView(new ArrayBuffer(24 + 16 + 4));
+  b.setUint32(0, micro ? 0xa1b2c3d4 : 0xa1b23c4d, le);
+  b.setUint32(24, sec, le);
+  b.setUint32(28, frac, le);
+  b.setUint32(32, 4, le);
+  b.setUint32(36, 4, le);
+  return new Uint8Array(b.buffer);
+}
+
+test('pcap records are read in either byte order and precision, seconds and nanoseconds apart', () => {
+  for (const le of [true, false]) {
+    const [ns] = readPcapRecords(oneRecord(le, false, 1764000000, 123456789));
+    assert.deepEqual([ns.sec, ns.ns, ns.frame.length], [1764000000, 123456789, 4], `nanosecond, ${le ? 'little' : 'big'}-endian`);
+    const [us] = readPcapRecords(oneRecord(le, true, 1764000000, 123456));
+    assert.deepEqual([us.sec, us.ns], [1764000000, 123456000], `microsecond, ${le ? 'little' : 'big'}-endian`);
+  }
+});
+
+test('a pcap cut short: an error naming where, or the whole records before the cut', () => {
+  const whole = oneRecord(true, false, 1, 2);
+  const twice = concat([whole, whole.subarray(24)]);
+  const cut = twice.subarray(0, twice.length - 2);
+  assert.throws(() => readPcapRecords(cut), (e: unknown) => e instanceof PcapError && e.problem === 'truncated' && e.at === 44);
+  assert.equal(readPcapRecords(cut, 'keep-whole').length, 1);
+  assert.equal(readPcapRecords(twice.subarray(0, 50), 'keep-whole').length, 1, 'a record header cut short');
+  assert.throws(() => readPcapRecords(whole.subarray(0, 10)), (e: unknown) => e instanceof PcapError && e.problem === 'short');
+  assert.deepEqual(readPcapRecords(whole.subarray(0, 10), 'keep-whole'), []);
+  const foreign = whole.slice();
+  foreign[0] = 0;
+  assert.throws(() => readPcapRecords(foreign, 'keep-whole'), (e: unknown) => e instanceof PcapError && e.problem === 'magic' && e.magic === 0xa1b23c00);
 });
 
 test('tshark reads the capture with every checksum valid', (t) => {

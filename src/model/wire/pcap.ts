@@ -105,29 +105,61 @@ export interface PcapPacket {
   frame: Uint8Array;
 }
 
+/** A record of a pcap file: its time as seconds and nanoseconds (apart: an epoch time in ns is past 2^53) and its frame. */
+export interface PcapRecord {
+  sec: number;
+  ns: number;
+  frame: Uint8Array;
+}
+
+/** What is wrong with a pcap file, and where: `short` (no whole global header), `magic`, `truncated` (a record at byte `at`). */
+export class PcapError extends Error {
+  constructor(readonly problem: 'short' | 'magic' | 'truncated', readonly at: number, readonly magic = 0) {
+    super(
+      problem === 'short' ? 'pcap: file shorter than its global header'
+      : problem === 'magic' ? `pcap: bad magic 0x${magic.toString(16).padStart(8, '0')}`
+      : `pcap: truncated record at byte ${at}`,
+    );
+  }
+}
+
+/** The byte order and the nanoseconds per timestamp fraction of each magic number. */
+const MAGICS = new Map([
+  [PCAP_MAGIC_NS, { le: true, scale: 1 }],
+  [PCAP_MAGIC_US, { le: true, scale: 1000 }],
+  [0x4d3cb2a1, { le: false, scale: 1 }],
+  [0xd4c3b2a1, { le: false, scale: 1000 }],
+]);
+
 /**
- * Reads a little-endian classic pcap (nanosecond or microsecond timestamps). Throws on a
- * foreign magic number or a record running past the end of the file.
+ * The records of a classic pcap file (either timestamp precision, either byte order). A file cut
+ * short is a PcapError, or with `cut: 'keep-whole'` (a capture stopped mid-write) the whole
+ * records before the cut.
  */
-export function readPcap(bytes: Uint8Array): PcapPacket[] {
-  if (bytes.length < PCAP_HEADER_LEN) throw new Error('pcap: file shorter than its global header');
+export function readPcapRecords(bytes: Uint8Array, cut: 'error' | 'keep-whole' = 'error'): PcapRecord[] {
+  const lenient = cut === 'keep-whole';
+  if (bytes.length < PCAP_HEADER_LEN) {
+    if (lenient) return [];
+    throw new PcapError('short', 0);
+  }
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = v.getUint32(0, true);
-  let scale: number;
-  if (magic === PCAP_MAGIC_NS) scale = 1;
-  else if (magic === PCAP_MAGIC_US) scale = 1000;
-  else throw new Error(`pcap: bad magic 0x${magic.toString(16).padStart(8, '0')}`);
-  const out: PcapPacket[] = [];
-  let p = PCAP_HEADER_LEN;
-  while (p < bytes.length) {
-    if (p + PCAP_RECORD_HEADER_LEN > bytes.length) throw new Error(`pcap: truncated record header at byte ${p}`);
-    const sec = v.getUint32(p, true);
-    const frac = v.getUint32(p + 4, true);
-    const incl = v.getUint32(p + 8, true);
-    p += PCAP_RECORD_HEADER_LEN;
-    if (p + incl > bytes.length) throw new Error(`pcap: truncated record at byte ${p - PCAP_RECORD_HEADER_LEN}`);
-    out.push({ timeNs: sec * NS_PER_S + frac * scale, frame: bytes.slice(p, p + incl) });
-    p += incl;
+  const form = MAGICS.get(v.getUint32(0, true));
+  if (!form) throw new PcapError('magic', 0, v.getUint32(0, true));
+  const out: PcapRecord[] = [];
+  for (let p = PCAP_HEADER_LEN; p < bytes.length; ) {
+    const body = p + PCAP_RECORD_HEADER_LEN;
+    const end = body <= bytes.length ? body + v.getUint32(p + 8, form.le) : Infinity;
+    if (end > bytes.length) {
+      if (lenient) break;
+      throw new PcapError('truncated', p);
+    }
+    out.push({ sec: v.getUint32(p, form.le), ns: v.getUint32(p + 4, form.le) * form.scale, frame: bytes.slice(body, end) });
+    p = end;
   }
   return out;
+}
+
+/** The frames of a pcap file with their times in ns, for files whose times start near 0 (as kpath writes them). */
+export function readPcap(bytes: Uint8Array): PcapPacket[] {
+  return readPcapRecords(bytes).map((r) => ({ timeNs: r.sec * NS_PER_S + r.ns, frame: r.frame }));
 }
