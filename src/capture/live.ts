@@ -254,7 +254,7 @@ function installHandlers(): void {
   process.on('exit', releaseAll);
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.on(sig, () => {
-      if (live.size) process.stderr.write(`kpath: ${sig}: removing the capture's namespaces\n`);
+      if (live.size) process.stderr.write(`kpath: ${l10n.t('{0}: removing the capture\'s namespaces', sig)}\n`);
       releaseAll();
       process.exit(code);
     });
