@@ -84,8 +84,8 @@ type OptionValues<S extends OptionSpec> = {
 
 /**
  * The options and operands of a subcommand (`--name value`, `--name=value`, `--` before operands
- * that start with a dash). An option it does not take, a value given to a flag, or a missing value
- * is a UsageError that names the option and the help to read.
+ * that start with a dash). An option it does not take, a value given to a flag, or a missing or
+ * empty value is a UsageError that names the option and the help to read.
  */
 export function readArgs<S extends OptionSpec>(argv: string[], spec: S, help: string): { options: OptionValues<S>; operands: string[] } {
   const { values, positionals, tokens } = parseArgs({ args: argv, options: spec, strict: false, allowPositionals: true, tokens: true });
@@ -95,7 +95,7 @@ export function readArgs<S extends OptionSpec>(argv: string[], spec: S, help: st
     if (!type || (type === 'boolean' && t.inlineValue)) {
       throw new UsageError(l10n.t('unknown option {0} (see {1})', t.inlineValue ? `${t.rawName}=${t.value}` : t.rawName, help));
     }
-    if (type === 'string' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('--')))) {
+    if (type === 'string' && (!t.value || (!t.inlineValue && t.value.startsWith('--')))) {
       throw new UsageError(l10n.t('{0} needs a value', t.rawName));
     }
   }

@@ -71,6 +71,7 @@ describe('kpath refuses', () => {
   test('an option without its value, a value given to a flag, a second scenario', () => {
     refused(['run', DEFAULT_SCENARIO, '--pcap'], /--pcap needs a value/);
     refused(['run', DEFAULT_SCENARIO, '--pcap', '--trace'], /--pcap needs a value/);
+    refused(['run', DEFAULT_SCENARIO, '--pcap='], /--pcap needs a value/);
     refused(['compare', DEFAULT_SCENARIO, '--capture'], /--capture needs a value/);
     refused(['run', DEFAULT_SCENARIO, '--trace=yes'], /unknown option --trace=yes/);
     refused(['capture', DEFAULT_SCENARIO, dir, '--force=1'], /unknown option --force=1/);
