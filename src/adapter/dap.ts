@@ -6,7 +6,6 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import vm = require('node:vm');
-import { Module } from 'node:module';
 import { cacheDir, writeFileAtomic } from '../io/files';
 
 type Core = typeof import('./main');
@@ -25,7 +24,9 @@ try {
 } catch {
   // no cache yet
 }
-const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+// Compiled as Node.js compiles a CommonJS module: inside the same function wrapper (written out, so
+// that node:module, whose loading pulls in the ES module loader, stays unloaded).
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, { filename: file, cachedData });
 const module_ = { exports: {} as Core };
 (script.runInThisContext() as (...a: unknown[]) => void)(module_.exports, require, module_, file, __dirname);
 module_.exports.serveStdio(() => {
