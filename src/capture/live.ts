@@ -302,8 +302,8 @@ function waitForLine(stream: NodeJS.ReadableStream, test: (line: string) => bool
       child?.off('exit', onExit);
       reject(new Error(`${what}: ${why}`));
     };
-    const timer = setTimeout(() => stop(`no answer within ${ms / 1000} s`), ms);
-    const onExit = (code: number | null, signal: string | null): void => stop(`exited (${signal ?? `status ${code}`})`);
+    const timer = setTimeout(() => stop(l10n.t('no answer within {0} s', ms / 1000)), ms);
+    const onExit = (code: number | null, signal: string | null): void => stop(signal ? l10n.t('exited ({0})', signal) : l10n.t('exited (status {0})', String(code)));
     child?.once('exit', onExit);
     const onData = (chunk: Buffer | string): void => {
       buf += chunk.toString();
@@ -419,7 +419,7 @@ function deviceFilters(prefix: string, plan: CapturePlan): Record<string, string
 
 /** A trace instance for the capture's devices, or the reason there is none. */
 function openCaptureTrace(plan: CapturePlan, h: Holdings): string | undefined {
-  if (!plan.devicePrefix) return 'the devices have no names of their own';
+  if (!plan.devicePrefix) return l10n.t('the devices have no names of their own');
   try {
     const root = tracefsRoot();
     h.trace = openTrace(root, plan.prefix, deviceFilters(plan.devicePrefix, plan));
@@ -437,9 +437,9 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
   const failed = (what: string, e: unknown): Error => new CaptureEnvironmentError(`${what}: ${(e as Error).message}${helperErr ? `\n${helperErr.trim()}` : ''}`);
   helper.stdin!.write(JSON.stringify(plan.helper) + '\n');
   try {
-    await waitForLine(helper.stdout!, (l) => l.includes('"ready"'), 20_000, 'the socket helper', helper);
+    await waitForLine(helper.stdout!, (l) => l.includes('"ready"'), 20_000, l10n.t('the socket helper'), helper);
   } catch (e) {
-    throw failed('the socket helper did not start', e);
+    throw failed(l10n.t('the socket helper did not start'), e);
   }
 
   // One tcpdump per host device, each writing a pcap to its standard output.
@@ -455,7 +455,7 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
     return { dev: d, c, chunks, err: () => err };
   });
   try {
-    await Promise.all(dumps.map((d) => waitForLine(d.c.stderr!, (l) => l.includes('listening on'), 20_000, `tcpdump on ${d.dev.name}`, d.c)));
+    await Promise.all(dumps.map((d) => waitForLine(d.c.stderr!, (l) => l.includes('listening on'), 20_000, l10n.t('tcpdump on {0}', d.dev.name), d.c)));
   } catch (e) {
     throw new CaptureEnvironmentError(l10n.t('tcpdump did not start: {0}\n{1}', (e as Error).message, dumps.map((d) => d.err().trim()).filter(Boolean).join('\n')));
   }
@@ -467,13 +467,13 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
   else startTrace(h.trace!);
 
   log(l10n.t('running for {0} s of real time', (plan.helper.end / 1e9).toFixed(3)));
-  const resultLine = waitForLine(helper.stdout!, (l) => l.startsWith('{'), (plan.helper.end + plan.helper.lead) / 1e6 + 60_000, 'the socket helper', helper);
+  const resultLine = waitForLine(helper.stdout!, (l) => l.startsWith('{'), (plan.helper.end + plan.helper.lead) / 1e6 + 60_000, l10n.t('the socket helper'), helper);
   helper.stdin!.write('go\n');
   let res: HelperResult;
   try {
     res = JSON.parse(await resultLine) as HelperResult;
   } catch (e) {
-    throw failed('the socket helper failed', e);
+    throw failed(l10n.t('the socket helper failed'), e);
   }
 
   let trace: { text: string; lost: number } | undefined;

@@ -15,6 +15,7 @@
 // needed, so `(iph->daddr & 0xffffff00) == 192.0.2.0` tests a /24.
 
 import * as l10n from '@vscode/l10n';
+import { closest } from '../text/closest';
 
 // ---------------------------------------------------------------------------------------------
 // Values and environment
@@ -485,41 +486,6 @@ function guard<T>(col: number, what: string, f: () => T): T {
     }
     throw new ExprError(`${what}: ${err instanceof Error ? err.message : String(err)}`, col);
   }
-}
-
-/** Edit distance (with adjacent transpositions), for "did you mean". */
-function distance(a: string, b: string): number {
-  const d: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    d.push([i]);
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        d[0].push(j);
-        continue;
-      }
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
-      d[i].push(v);
-    }
-  }
-  return d[a.length][b.length];
-}
-
-/** The closest candidate to a mistyped name, if one is close enough to be a typo. */
-function closest(typed: string, candidates: string[]): string | undefined {
-  const limit = Math.min(3, Math.max(1, Math.floor(typed.length / 3)));
-  let best: string | undefined;
-  let bestD = limit + 1;
-  for (const c of candidates) {
-    if (Math.abs(c.length - typed.length) > limit) continue;
-    const dist = distance(typed, c);
-    if (dist < bestD) {
-      best = c;
-      bestD = dist;
-    }
-  }
-  return best;
 }
 
 function listOf(items: string[], max = 8): string {

@@ -3,6 +3,7 @@
 
 import vscode = require('vscode');
 import { l10n } from 'vscode';
+import { config as configMessages } from '@vscode/l10n';
 import { KpathAdapterFactory } from './adapter';
 import { KpathConfigurationProvider, scenarioConfiguration } from './configuration';
 import { registerPictures } from './pictures/register';
@@ -24,6 +25,9 @@ export function activate(context: vscode.ExtensionContext): void {
   registerKernelSource(context);
   registerAnnotations(context);
   registerWire(context);
+  // The lesson format's messages (src/tutorial, shown for a lesson that cannot be read) come from
+  // @vscode/l10n: it is given the catalogue VS Code loaded for the display language.
+  configMessages({ contents: l10n.bundle ?? {} });
   registerTutorial(context);
   registerWalkthrough(context);
   registerLanguage(context);

@@ -2,7 +2,11 @@
 // lists steps, each with its text in English and Chinese and, optionally, a target the model must
 // reach, a question whose answer is an expression over the run, and a "what if" knob. This module
 // only reads the text; expressions, function names and knobs are checked against the model by
-// the checker (src/debugger/lesson-check.ts). It imports nothing, so the extension can use it.
+// the checker (src/debugger/lesson-check.ts). It imports only the messages' lookup (@vscode/l10n)
+// and the "did you mean" helper, so that the extension can use it.
+
+import * as l10n from '@vscode/l10n';
+import { closest } from '../text/closest';
 
 export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['en', 'zh'];
@@ -201,14 +205,14 @@ class Reader {
     skip();
     if (!ALL_KEYS.includes(key)) {
       const near = closest(key, ALL_KEYS);
-      this.error(n, keyCol, `unknown word "${key}"; ${near ? `did you mean "${near}"? ` : ''}expected one of: ${ALL_KEYS.join(', ')}`);
+      this.error(n, keyCol, l10n.t('unknown word "{0}"; {1}expected one of: {2}', key, didYouMean(near), ALL_KEYS.join(', ')));
       return;
     }
     const line: Line = { n, key, keyCol, value: rest.trimEnd(), valueCol: restCol };
     if (key === 'title' || key === 'about' || key === 'ask' || key === 'hint') {
       const lm = /^(\S+)/.exec(rest);
       if (!lm || !LANGS.includes(lm[1] as Lang)) {
-        this.error(n, restCol, `expected en or zh after ${key}, found ${lm ? `"${lm[1]}"` : 'the end of the line'}`);
+        this.error(n, restCol, lm ? l10n.t('expected en or zh after {0}, found "{1}"', key, lm[1]) : l10n.t('expected en or zh after {0}, found the end of the line', key));
         return;
       }
       line.lang = lm[1] as Lang;
@@ -237,22 +241,22 @@ class Reader {
     const step = this.steps[this.steps.length - 1];
     if (l.key === 'step') {
       this.gathering = null;
-      if (l.value) this.error(l.n, l.valueCol, `"step" stands alone on its line, found "${l.value}"`);
+      if (l.value) this.error(l.n, l.valueCol, l10n.t('"step" stands alone on its line, found "{0}"', l.value));
       this.steps.push({ line: l.n, col: l.keyCol, texts: {}, choicesIn: {}, seen: new Map() });
       return;
     }
     if (HEADER_KEYS.includes(l.key)) {
       if (step) {
-        this.error(l.n, l.keyCol, `${l.key} belongs before the first step (line ${this.steps[0].line})`);
+        this.error(l.n, l.keyCol, l10n.t('{0} belongs before the first step (line {1})', l.key, this.steps[0].line));
         return;
       }
       if (l.key === 'scenario') {
         this.gathering = null;
         const first = this.scenarioLine;
         this.scenarioLine ||= l.n;
-        if (first) this.error(l.n, l.keyCol, `scenario is given twice (line ${first})`);
-        else if (!l.value) this.error(l.n, l.valueCol, 'scenario needs a .kpath file, e.g. scenario three-frames.kpath');
-        else if (!/\.kpath$/.test(l.value)) this.error(l.n, l.valueCol, `the scenario must be a .kpath file, found "${l.value}"`);
+        if (first) this.error(l.n, l.keyCol, l10n.t('scenario is given twice (line {0})', first));
+        else if (!l.value) this.error(l.n, l.valueCol, l10n.t('scenario needs a .kpath file, e.g. {0}', 'scenario three-frames.kpath'));
+        else if (!/\.kpath$/.test(l.value)) this.error(l.n, l.valueCol, l10n.t('the scenario must be a .kpath file, found "{0}"', l.value));
         else this.scenario = { path: l.value, line: l.n, col: l.valueCol };
         return;
       }
@@ -260,7 +264,7 @@ class Reader {
       return;
     }
     if (!step) {
-      this.error(l.n, l.keyCol, `${l.key} belongs in a step (write "step" on a line of its own first)`);
+      this.error(l.n, l.keyCol, l10n.t('{0} belongs in a step (write "step" on a line of its own first)', l.key));
       return;
     }
     if (l.key === 'en' || l.key === 'zh' || l.key === 'ask' || l.key === 'hint') {
@@ -271,12 +275,12 @@ class Reader {
     const seenKey = l.lang ? `${l.key} ${l.lang}` : l.key;
     const first = step.seen.get(seenKey);
     if (first !== undefined) {
-      this.error(l.n, l.keyCol, `${seenKey} is given twice in this step (line ${first})`);
+      this.error(l.n, l.keyCol, l10n.t('{0} is given twice in this step (line {1})', seenKey, first));
       return;
     }
     step.seen.set(seenKey, l.n);
     if (!l.value) {
-      this.error(l.n, l.valueCol, `${l.key} needs a value`);
+      this.error(l.n, l.valueCol, l10n.t('{0} needs a value', l.key));
       return;
     }
     switch (l.key) {
@@ -294,8 +298,8 @@ class Reader {
         break;
       case 'choices': {
         const items = l.value.split('|').map((x) => x.trim());
-        if (items.some((x) => !x)) this.error(l.n, l.valueCol, 'choices are separated by "|" and none may be empty');
-        else if (items.length < 2) this.error(l.n, l.valueCol, 'a multiple choice needs at least two choices, separated by "|"');
+        if (items.some((x) => !x)) this.error(l.n, l.valueCol, l10n.t('choices are separated by "|" and none may be empty'));
+        else if (items.length < 2) this.error(l.n, l.valueCol, l10n.t('a multiple choice needs at least two choices, separated by "|"'));
         else if (l.lang) step.choicesIn[l.lang] = { items, line: l.n, col: l.valueCol };
         else step.choices = { items, line: l.n, col: l.valueCol };
         break;
@@ -321,7 +325,7 @@ class Reader {
       return;
     }
     if (slot[lang]) {
-      this.error(l.n, l.keyCol, `${l.key}${l.key === lang ? '' : ' ' + lang} is given twice here (line ${slot[lang]!.line}); write its lines one after the other`);
+      this.error(l.n, l.keyCol, l10n.t('{0} is given twice here (line {1}); write its lines one after the other', l.key === lang ? l.key : `${l.key} ${lang}`, slot[lang]!.line));
       return;
     }
     slot[lang] = { value: l.value, line: l.n };
@@ -332,13 +336,14 @@ class Reader {
     const end = Math.max(1, lineCount);
     const text = (t: Partial<Record<Lang, { value: string; line: number }>> | undefined, what: string, line: number, col: number, required: boolean): Text | undefined => {
       if (!t) {
-        if (required) this.error(line, col, `${what} is missing (one line in English and one in Chinese)`);
+        if (required) this.error(line, col, l10n.t('{0} is missing (one line in English and one in Chinese)', what));
         return undefined;
       }
       for (const lang of LANGS) {
         if (!t[lang] || !t[lang]!.value.trim()) {
           const other = LANGS.find((x) => t[x]);
-          this.error(other ? t[other]!.line : line, other ? 1 : col, `${what} has no ${lang === 'en' ? 'English' : 'Chinese'} text (${what.split(' ')[0]} ${lang} ...)`);
+          const missing = lang === 'en' ? l10n.t('{0} has no English text ({1})', what, `${what} en ...`) : l10n.t('{0} has no Chinese text ({1})', what, `${what} zh ...`);
+          this.error(other ? t[other]!.line : line, other ? 1 : col, missing);
           return undefined;
         }
       }
@@ -346,8 +351,8 @@ class Reader {
     };
     const title = text(this.header.title, 'title', 1, 1, true);
     const about = text(this.header.about, 'about', 1, 1, false);
-    if (!this.scenarioLine) this.error(1, 1, 'the lesson names no scenario (scenario FILE.kpath)');
-    if (!this.steps.length) this.error(end, 1, 'the lesson has no steps (a line "step", then its text in en and zh)');
+    if (!this.scenarioLine) this.error(1, 1, l10n.t('the lesson names no scenario ({0})', 'scenario FILE.kpath'));
+    if (!this.steps.length) this.error(end, 1, l10n.t('the lesson has no steps (a line "step", then its text in en and zh)'));
     const steps: Step[] = this.steps.map((d, index) => {
       const stepText = this.stepText(d);
       const hint = text(d.texts.hint, 'hint', d.line, d.col, false);
@@ -362,8 +367,8 @@ class Reader {
   private stepText(d: StepDraft): Text | undefined {
     const en = d.texts.en?.en;
     const zh = d.texts.zh?.zh;
-    if (!en || !en.value.trim()) this.error(d.line, d.col, 'this step has no English text (a line "en ...")');
-    if (!zh || !zh.value.trim()) this.error(d.line, d.col, 'this step has no Chinese text (a line "zh ...")');
+    if (!en || !en.value.trim()) this.error(d.line, d.col, l10n.t('this step has no English text (a line "en ...")'));
+    if (!zh || !zh.value.trim()) this.error(d.line, d.col, l10n.t('this step has no Chinese text (a line "zh ...")'));
     return en && zh ? { en: en.value.trim(), zh: zh.value.trim() } : undefined;
   }
 
@@ -372,9 +377,9 @@ class Reader {
     const { en, zh } = d.choicesIn;
     if (!en && !zh) return d.choices ? { items: d.choices.items, line: d.choices.line } : undefined;
     const some = (en ?? zh)!;
-    if (d.choices) this.error(some.line, 1, `choices are given for both languages (line ${d.choices.line}) and per language; write one or the other`);
-    else if (!en || !zh) this.error(some.line, 1, `choices ${en ? 'en' : 'zh'} needs its other language: a line "choices ${en ? 'zh' : 'en'} ..." with as many choices`);
-    else if (en.items.length !== zh.items.length) this.error(zh.line, zh.col, `choices zh has ${zh.items.length} choices, choices en ${en.items.length} (line ${en.line})`);
+    if (d.choices) this.error(some.line, 1, l10n.t('choices are given for both languages (line {0}) and per language; write one or the other', d.choices.line));
+    else if (!en || !zh) this.error(some.line, 1, l10n.t('{0} needs its other language: a line "{1} ..." with as many choices', en ? 'choices en' : 'choices zh', en ? 'choices zh' : 'choices en'));
+    else if (en.items.length !== zh.items.length) this.error(zh.line, zh.col, l10n.t('choices zh has {0} choices, choices en {1} (line {2})', zh.items.length, en.items.length, en.line));
     else return { items: en.items, labels: { en: en.items, zh: zh.items }, line: en.line };
     return { line: some.line };
   }
@@ -382,13 +387,13 @@ class Reader {
   private question(d: StepDraft, ask: Text | undefined): Question | undefined {
     const askLine = d.texts.ask?.en?.line ?? d.texts.ask?.zh?.line;
     const choices = this.choicesOf(d);
-    if (d.texts.ask && !d.answer) this.error(askLine!, 1, 'a question needs its answer: a line "answer EXPR" (an expression over the run, e.g. frames.count)');
-    if (d.answer && !d.texts.ask) this.error(d.answer.line, 1, 'answer without a question: add "ask en ..." and "ask zh ..."');
-    if (choices && !d.texts.ask) this.error(choices.line, 1, 'choices without a question: add "ask en ..." and "ask zh ..."');
-    if (d.expect && !d.answer) this.error(d.expect.line, 1, 'expect without an answer: add "answer EXPR"');
+    if (d.texts.ask && !d.answer) this.error(askLine!, 1, l10n.t('a question needs its answer: a line "answer EXPR" (an expression over the run, e.g. frames.count)'));
+    if (d.answer && !d.texts.ask) this.error(d.answer.line, 1, l10n.t('answer without a question: add "ask en ..." and "ask zh ..."'));
+    if (choices && !d.texts.ask) this.error(choices.line, 1, l10n.t('choices without a question: add "ask en ..." and "ask zh ..."'));
+    if (d.expect && !d.answer) this.error(d.expect.line, 1, l10n.t('expect without an answer: add "answer EXPR"'));
     const items = choices?.items;
     if (d.expect && items && !items.some((c) => normalizeAnswer(c) === normalizeAnswer(d.expect!.text))) {
-      this.error(d.expect.line, d.expect.col, `the expected answer "${d.expect.text}" is not among the choices (${items.join(' | ')})`);
+      this.error(d.expect.line, d.expect.col, l10n.t('the expected answer "{0}" is not among the choices ({1})', d.expect.text, items.join(' | ')));
     }
     if (!ask || !d.answer) return undefined;
     return { ask, choices: items, choiceLabels: choices?.labels, answer: d.answer, expect: d.expect };
@@ -408,7 +413,7 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 export function parseTarget(text: string, line = 1, col = 1): StepTarget | string {
   const written = text.trim();
   const m = /^(\S+)\s*(.*)$/.exec(written);
-  if (!m) return `expected a target: one of ${TARGET_KINDS.join(', ')}`;
+  if (!m) return l10n.t('expected a target: one of {0}', TARGET_KINDS.join(', '));
   const [, kind, rest] = m;
   // `text` starts at `col` (the reader passes the value without its leading spaces).
   const restCol = col + written.length - rest.length;
@@ -418,29 +423,29 @@ export function parseTarget(text: string, line = 1, col = 1): StepTarget | strin
     case 'function':
     case 'return': {
       const f = /^(\S+)\s*(.*)$/.exec(rest);
-      if (!f || !IDENT.test(f[1])) return `expected a function name after ${kind}, e.g. "${kind} ip_finish_output2"`;
+      if (!f || !IDENT.test(f[1])) return l10n.t('expected a function name after {0}, e.g. "{1}"', kind, `${kind} ip_finish_output2`);
       const w = /^when(?:\s+(.*))?$/.exec(f[2]);
-      if (f[2] && !w) return 'after the function name only "when EXPR" may follow';
+      if (f[2] && !w) return l10n.t('after the function name only "when EXPR" may follow');
       const whenText = w?.[1]?.trim();
-      if (w && !whenText) return 'expected an expression after "when"';
+      if (w && !whenText) return l10n.t('expected an expression after "when"');
       return { ...base, kind, name: f[1], when: whenText ? expr(whenText, col + written.length - whenText.length) : undefined };
     }
     case 'frame':
     case 'when':
-      if (!rest.trim()) return `expected an expression after ${kind}, e.g. "${kind === 'frame' ? 'frame arp.op == 2' : 'when frames.count == 3'}"`;
+      if (!rest.trim()) return l10n.t('expected an expression after {0}, e.g. "{1}"', kind, kind === 'frame' ? 'frame arp.op == 2' : 'when frames.count == 3');
       return { ...base, kind, when: expr(rest.trim(), restCol) };
     case 'drop':
-      if (!/^[A-Z][A-Z0-9_]*$/.test(rest.trim())) return 'expected a drop reason after drop, as the kernel names it without SKB_DROP_REASON_ (e.g. "drop NEIGH_QUEUEFULL")';
+      if (!/^[A-Z][A-Z0-9_]*$/.test(rest.trim())) return l10n.t('expected a drop reason after drop, as the kernel names it without {0} (e.g. "{1}")', 'SKB_DROP_REASON_', 'drop NEIGH_QUEUEFULL');
       return { ...base, kind, reason: rest.trim() };
     case 'neigh': {
       const n = /^(\S+)\s+(\S+)$/.exec(rest.trim());
-      if (!n || !IPV4.test(n[1])) return 'expected an IPv4 address and a state after neigh, e.g. "neigh 192.0.2.2 REACHABLE"';
-      if (!NEIGH_STATES.includes(n[2])) return `unknown neighbour state "${n[2]}"; expected one of: ${NEIGH_STATES.join(', ')}`;
+      if (!n || !IPV4.test(n[1])) return l10n.t('expected an IPv4 address and a state after neigh, e.g. "{0}"', 'neigh 192.0.2.2 REACHABLE');
+      if (!NEIGH_STATES.includes(n[2])) return l10n.t('unknown neighbour state "{0}"; expected one of: {1}', n[2], NEIGH_STATES.join(', '));
       return { ...base, kind, address: n[1], state: n[2] };
     }
     default: {
       const near = closest(kind, TARGET_KINDS);
-      return `unknown target "${kind}"; ${near ? `did you mean "${near}"? ` : ''}expected one of: ${TARGET_KINDS.join(', ')}`;
+      return l10n.t('unknown target "{0}"; {1}expected one of: {2}', kind, didYouMean(near), TARGET_KINDS.join(', '));
     }
   }
 }
@@ -452,24 +457,24 @@ export function parseKnob(text: string, line = 1, col = 1): Knob | string {
   const what = words[0] as Knob['what'];
   switch (what) {
     case 'kernel':
-      if (words.length !== 2) return 'expected "knob kernel 6.18" or "knob kernel 4.9"';
+      if (words.length !== 2) return l10n.t('expected "{0}" or "{1}"', 'knob kernel 6.18', 'knob kernel 4.9');
       return { ...base, what, selector: '', field: '', value: words[1] };
     case 'sysctl': {
       const joined = words.slice(1).join(' ').replace(/\s*=\s*/, ' ');
       const s = /^(\S+)\s+(\S+)$/.exec(joined);
-      if (!s) return 'expected "knob sysctl KEY VALUE", e.g. "knob sysctl net.ipv4.neigh.veth0.unres_qlen_bytes 4096"';
+      if (!s) return l10n.t('expected "{0}", e.g. "{1}"', 'knob sysctl KEY VALUE', 'knob sysctl net.ipv4.neigh.veth0.unres_qlen_bytes 4096');
       return { ...base, what, selector: s[1], field: '', value: s[2] };
     }
     case 'link':
     case 'send':
     case 'route':
     case 'peer':
-      if (words.length !== 4) return `expected "knob ${what} ${KNOB_EXAMPLES[what]}": what, which one, the field and its new value`;
-      if (what === 'send' && !/^[1-9]\d*$/.test(words[1])) return `sends are numbered from 1 in file order, found "${words[1]}"`;
+      if (words.length !== 4) return l10n.t('expected "{0}": what, which one, the field and its new value', `knob ${what} ${KNOB_EXAMPLES[what]}`);
+      if (what === 'send' && !/^[1-9]\d*$/.test(words[1])) return l10n.t('sends are numbered from 1 in file order, found "{0}"', words[1]);
       return { ...base, what, selector: words[1], field: words[2], value: words[3] };
     default: {
       const near = closest(words[0] ?? '', KNOB_KINDS);
-      return `unknown knob "${words[0] ?? ''}"; ${near ? `did you mean "${near}"? ` : ''}expected one of: ${KNOB_KINDS.join(', ')}`;
+      return l10n.t('unknown knob "{0}"; {1}expected one of: {2}', words[0] ?? '', didYouMean(near), KNOB_KINDS.join(', '));
     }
   }
 }
@@ -488,30 +493,7 @@ export function normalizeAnswer(s: string): string {
   return t.replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** The closest word to a mistyped one, if it is close enough to be a typo. */
-function closest(typed: string, words: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.max(1, Math.floor(typed.length / 3)) + 1;
-  for (const w of words) {
-    const d = distance(typed, w);
-    if (d < bestD) {
-      best = w;
-      bestD = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const d: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0];
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = d[j];
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return d[b.length];
+/** "did you mean "x"? " before a list of the words expected, or nothing. */
+function didYouMean(near: string | undefined): string {
+  return near ? l10n.t('did you mean "{0}"? ', near) : '';
 }

@@ -65,6 +65,8 @@ describe('diagnostics', () => {
     const [p] = diagnose('link add eth0 mtoo 9000\n');
     assert.match(p.message, CJK, p.message);
     assert.match(p.message, /mtoo/);
+    const [q] = diagnose('link add eth0 mtuu 9000\n');
+    assert.match(q.message, /^未知的词 "mtuu"；是否想写 "mtu"？/, q.message);
   });
 
   test('the 1000-line scenario: every line read, no problem', () => {

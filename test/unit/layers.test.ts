@@ -16,23 +16,26 @@ const SRC = path.join(REPO_ROOT, 'src');
  * modules; a package is named as such.
  */
 const MAY_IMPORT: Record<string, readonly string[]> = {
+  // Plain-text helpers (the "did you mean" of messages): they import nothing, every layer may use them.
+  'text': [],
   'model/wire': [],
   'model/core': [],
   'model/listing': [],
   // The scenario checks write their messages as l10n.t(...): a pure lookup in the bundle that
   // src/l10n configured (the model itself does no I/O), so that the CLI, the debug console and the
   // editor show them in the user's language.
-  'model/scenario': ['model/wire', '@vscode/l10n'],
+  'model/scenario': ['model/wire', 'text', '@vscode/l10n'],
   'model/net': ['model/wire', 'model/core', 'model/scenario'],
   // A run stopped at a limit says why in the user's language (l10n.t, a pure lookup as above).
   'model/kernel': ['model/net', 'model/wire', 'model/core', 'model/scenario', 'model', '@vscode/l10n'],
   'model/peers': ['model/net', 'model/wire', 'model/core'],
   // run.ts, result.ts, report.ts, trace.ts: running a scenario and what it produces.
   'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario', '@vscode/l10n'],
-  // The lesson format and the tutorial's progress: plain text and state, nothing of the model.
-  'tutorial': [],
+  // The lesson format and the tutorial's progress: plain text and state, nothing of the model; the
+  // lesson format's errors are l10n.t(...) calls, as the scenario's.
+  'tutorial': ['text', '@vscode/l10n'],
   // Messages for the user (expression errors, "not stopped") are l10n.t(...) calls, as the adapter's.
-  'debugger': ['model/*', 'tutorial', '@vscode/l10n'],
+  'debugger': ['model/*', 'tutorial', 'text', '@vscode/l10n'],
   'io': ['node'],
   // The message catalogues (src/l10n, with l10n/*.json, the Chinese one read from its file when
   // Chinese is spoken): any layer that shows messages may use them.
@@ -48,8 +51,9 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // messages in the display language. The one way in for the extension to the model: bundled on its
   // own (dist/language.js) and loaded on the first .kpath document.
   'language': ['model/scenario', 'model/wire', 'l10n', '@vscode/l10n'],
-  // Deliberate exception: the extension may use src/language (and so, through it, the parser).
-  'extension': ['adapter', 'source', 'tutorial', 'language', 'vscode', 'node', 'extension/webview'],
+  // Deliberate exception: the extension may use src/language (and so, through it, the parser). It
+  // hands @vscode/l10n VS Code's catalogue, for the messages of the lesson format (src/tutorial).
+  'extension': ['adapter', 'source', 'tutorial', 'language', 'vscode', 'node', 'extension/webview', '@vscode/l10n'],
   // What the webviews and the extension share (the messages between them, layouts): no VS Code, no
   // Node.js, types of the adapter's answers.
   'extension/webview': ['adapter', 'tutorial'],

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parseLesson, parseLessonAll, parseTarget, parseKnob, lessonId, LessonError } from '../../src/tutorial/lesson';
 import { sameAnswer, showValue } from '../../src/tutorial/judge';
 import { REPO_ROOT } from '../helpers/cli';
+import { useLanguage } from '../../src/l10n';
 
 const GOOD = `# a comment
 title en  Three frames
@@ -205,6 +206,19 @@ describe('the lesson format', () => {
       return true;
     });
     assert.equal(lessonId('/a/b/07-queue.lesson'), '07-queue');
+  });
+
+  it('says its problems in the display language', () => {
+    useLanguage('zh-cn');
+    try {
+      assert.deepEqual(problems('title en A\ntitle zh B\nscenario s.kpath\nstep\nen a\nzh b\ntaget function ip_output\nknob lnk veth0 mtu 576'), [
+        'x.lesson:7:1: 未知的词 "taget"；是否想写 "target"？应为以下之一：title, about, scenario, step, en, zh, hint, target, ask, choices, answer, expect, knob',
+        'x.lesson:8:6: 未知的 knob "lnk"；是否想写 "link"？应为以下之一：kernel, link, send, sysctl, route, peer',
+      ]);
+      assert.equal(problems('')[0], 'x.lesson:1:1: 缺少 title（英文一行，中文一行）');
+    } finally {
+      useLanguage('en');
+    }
   });
 });
 

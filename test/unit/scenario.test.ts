@@ -297,7 +297,7 @@ describe('errors name the line, the column and what was expected', () => {
       'unknown option',
       BASE + 'at 0ms send udp to 192.0.2.2:9 sizee 5',
       '3:32',
-      'unknown word "sizee"; expected one of: from, size, df, ttl, tos, mark, count, every, socket, connected, broadcast, bind-dev, multicast-if, multicast-ttl, multicast-loop, recverr, ip-options, gso',
+      'unknown word "sizee"; did you mean "size"? expected one of: from, size, df, ttl, tos, mark, count, every, socket, connected, broadcast, bind-dev, multicast-if, multicast-ttl, multicast-loop, recverr, ip-options, gso',
     ],
     ['socket protocols', BASE + 'at 0ms send udp to 192.0.2.2:9 socket s1\nat 1ms send tcp syn to 192.0.2.2:9 socket s1', '4:43', 'socket s1 is a udp socket (line 3)'],
     ['duration without unit', BASE + 'at 0 send udp to 192.0.2.2:9', '3:4', 'expected a duration like 10ms (units ns, us, ms, s), found "0"'],
@@ -387,7 +387,7 @@ describe('parseScenarioAll', () => {
   test('a misspelled link line is taken as a lost link', () => {
     const r = parseScenarioAll('lnk add eth0\naddr add 192.0.2.1/24 dev eth0');
     assert.equal(r.errors.length, 1);
-    assert.match(r.errors[0].problem, /^unknown word "lnk"/);
+    assert.match(r.errors[0].problem, /^unknown word "lnk"; did you mean "link"\? expected one of: kernel, link,/);
   });
 
   test('other failed lines do not hide missing links', () => {

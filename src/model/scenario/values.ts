@@ -148,7 +148,7 @@ export function sendSizeProblem(proto: Send['proto'], size: number): string | un
 
 /** gso (UDP_SEGMENT) is a UDP socket option. */
 export function gsoProblem(proto: Send['proto']): string {
-  return `gso sets UDP_SEGMENT, an option of UDP sockets, not of ${proto} ones`;
+  return l10n.t('gso sets {0}, an option of UDP sockets, not of {1} ones', 'UDP_SEGMENT', proto);
 }
 
 /** Why a sysctl key is not one the model knows. */
