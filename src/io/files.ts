@@ -5,6 +5,7 @@
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
+import * as l10n from '@vscode/l10n';
 
 /** Temporary files being written, and temporary folders, removed if the process exits before they are done with. */
 const pending = new Set<string>();
@@ -155,9 +156,9 @@ export function privateDir(dir: string): string {
     st = fs.lstatSync(dir);
   }
   const uid = process.getuid?.();
-  if (!st.isDirectory()) throw new Error(`${dir} is not a folder (a link or a file is in its place); remove it and try again`);
-  if (uid !== undefined && st.uid !== uid) throw new Error(`${dir} belongs to another user (uid ${st.uid}); remove it or set XDG_CACHE_HOME to a folder of your own`);
-  if (st.mode & 0o022) throw new Error(`${dir} can be written by other users (mode ${(st.mode & 0o777).toString(8)}); chmod 700 it`);
+  if (!st.isDirectory()) throw new Error(l10n.t('{0} is not a folder (a link or a file is in its place); remove it and try again', dir));
+  if (uid !== undefined && st.uid !== uid) throw new Error(l10n.t('{0} belongs to another user (uid {1}); remove it or set {2} to a folder of your own', dir, st.uid, 'XDG_CACHE_HOME'));
+  if (st.mode & 0o022) throw new Error(l10n.t('{0} can be written by other users (mode {1}); {2} it', dir, (st.mode & 0o777).toString(8), 'chmod 700'));
   return dir;
 }
 

@@ -110,7 +110,7 @@ function forgetOld(dir: string): void {
 /** The worker's script: beside the bundle (dist/source-worker.js), or compiled beside this file. */
 function workerScript(): string {
   for (const f of [path.join(__dirname, 'source-worker.js'), path.join(__dirname, 'worker.js')]) if (fs.existsSync(f)) return f;
-  throw new Error(`the source worker is missing from ${__dirname}`);
+  throw new Error(l10n.t('the source worker is missing from {0}', __dirname));
 }
 
 function computeInWorker(files: Map<string, Buffer | null>, version: string): Promise<SourceMapData> {
@@ -124,7 +124,7 @@ function computeInWorker(files: Map<string, Buffer | null>, version: string): Pr
     w.once('message', (m: { data?: SourceMapData; error?: string }) => {
       done = true;
       if (m.data) resolve(m.data);
-      else reject(new Error(m.error ?? 'the worker answered nothing'));
+      else reject(new Error(m.error ?? l10n.t('the worker answered nothing')));
       void w.terminate();
     });
     w.once('error', (e) => {
@@ -132,7 +132,7 @@ function computeInWorker(files: Map<string, Buffer | null>, version: string): Pr
       reject(e);
     });
     w.once('exit', (code) => {
-      if (!done) reject(new Error(`the worker stopped (exit code ${code})`));
+      if (!done) reject(new Error(l10n.t('the worker stopped (exit code {0})', code)));
     });
   });
 }

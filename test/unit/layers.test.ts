@@ -36,7 +36,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'tutorial': ['text', '@vscode/l10n'],
   // Messages for the user (expression errors, "not stopped") are l10n.t(...) calls, as the adapter's.
   'debugger': ['model/*', 'tutorial', 'text', '@vscode/l10n'],
-  'io': ['node'],
+  // Its refusals of an unsafe cache folder are l10n.t(...) calls (a pure lookup, as above).
+  'io': ['node', '@vscode/l10n'],
   // The message catalogues (src/l10n, with l10n/*.json, the Chinese one read from its file when
   // Chinese is spoken): any layer that shows messages may use them.
   'l10n': ['@vscode/l10n', 'l10n bundles', 'node'],
