@@ -15,7 +15,7 @@
 // needed, so `(iph->daddr & 0xffffff00) == 192.0.2.0` tests a /24.
 
 import * as l10n from '@vscode/l10n';
-import { closest } from '../text/closest';
+import { closest, didYouMean } from '../text/closest';
 
 // ---------------------------------------------------------------------------------------------
 // Values and environment
@@ -507,8 +507,7 @@ export function evalExpr(e: Expr, env: ExprEnv): Value {
       const v = guard(e.col, `${what}${e.op}${e.field}`, () => base.get(e.field));
       if (v !== undefined) return v;
       const fields = guard(e.col, what, () => base.fields());
-      const near = closest(e.field, fields);
-      const hint = near !== undefined ? l10n.t('did you mean "{0}"? ', near) : '';
+      const hint = didYouMean(e.field, fields);
       const known = fields.length > 0 ? l10n.t('fields: {0}', listOf(fields)) : l10n.t('it has no fields');
       throw new ExprError(l10n.t('{0} has no field "{1}" ({2})', what, e.field, hint + known), e.col);
     }
@@ -564,8 +563,7 @@ function evalCall(fn: string, argExprs: Expr[], col: number, env: ExprEnv): Valu
   const known = env.functions ? guard(col, fn, () => env.functions!()) : undefined;
   const unknown = (): ExprError => {
     const list = known ?? [];
-    const near = closest(fn, list);
-    const hint = near !== undefined ? l10n.t('did you mean "{0}"? ', near) : '';
+    const hint = didYouMean(fn, list);
     const avail = list.length > 0 ? l10n.t('functions: {0}', listOf(list)) : l10n.t('no functions are available');
     return new ExprError(l10n.t('unknown function "{0}" ({1})', fn, hint + avail), col);
   };

@@ -1,6 +1,14 @@
 // The "did you mean" of every message about a mistyped word: the scenario's words, the expression
-// language's names and fields, the lesson format's keys, targets and knobs. It imports nothing, so
-// that every layer may use it.
+// language's names and fields, the lesson format's keys, targets and knobs. It imports only the
+// messages' lookup, so that every layer that speaks to the user may use it.
+
+import * as l10n from '@vscode/l10n';
+
+/** `did you mean "x"? ` to put before what was expected, or nothing when no candidate is close. */
+export function didYouMean(typed: string, candidates: readonly string[]): string {
+  const near = closest(typed, candidates);
+  return near === undefined ? '' : l10n.t('did you mean "{0}"? ', near);
+}
 
 /** The candidate closest to a mistyped word, if one is close enough to be a typo. */
 export function closest(typed: string, candidates: readonly string[]): string | undefined {

@@ -6,7 +6,7 @@
 // and the "did you mean" helper, so that the extension can use it.
 
 import * as l10n from '@vscode/l10n';
-import { closest } from '../text/closest';
+import { didYouMean } from '../text/closest';
 
 export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['en', 'zh'];
@@ -204,8 +204,7 @@ class Reader {
     };
     skip();
     if (!ALL_KEYS.includes(key)) {
-      const near = closest(key, ALL_KEYS);
-      this.error(n, keyCol, l10n.t('unknown word "{0}"; {1}expected one of: {2}', key, didYouMean(near), ALL_KEYS.join(', ')));
+      this.error(n, keyCol, l10n.t('unknown word "{0}"; {1}expected one of: {2}', key, didYouMean(key, ALL_KEYS), ALL_KEYS.join(', ')));
       return;
     }
     const line: Line = { n, key, keyCol, value: rest.trimEnd(), valueCol: restCol };
@@ -444,8 +443,7 @@ export function parseTarget(text: string, line = 1, col = 1): StepTarget | strin
       return { ...base, kind, address: n[1], state: n[2] };
     }
     default: {
-      const near = closest(kind, TARGET_KINDS);
-      return l10n.t('unknown target "{0}"; {1}expected one of: {2}', kind, didYouMean(near), TARGET_KINDS.join(', '));
+      return l10n.t('unknown target "{0}"; {1}expected one of: {2}', kind, didYouMean(kind, TARGET_KINDS), TARGET_KINDS.join(', '));
     }
   }
 }
@@ -473,8 +471,7 @@ export function parseKnob(text: string, line = 1, col = 1): Knob | string {
       if (what === 'send' && !/^[1-9]\d*$/.test(words[1])) return l10n.t('sends are numbered from 1 in file order, found "{0}"', words[1]);
       return { ...base, what, selector: words[1], field: words[2], value: words[3] };
     default: {
-      const near = closest(words[0] ?? '', KNOB_KINDS);
-      return l10n.t('unknown knob "{0}"; {1}expected one of: {2}', words[0] ?? '', didYouMean(near), KNOB_KINDS.join(', '));
+      return l10n.t('unknown knob "{0}"; {1}expected one of: {2}', words[0] ?? '', didYouMean(words[0] ?? '', KNOB_KINDS), KNOB_KINDS.join(', '));
     }
   }
 }
@@ -491,9 +488,4 @@ export function normalizeAnswer(s: string): string {
   let t = s.trim();
   if (t.length >= 2 && ((t[0] === '"' && t.endsWith('"')) || (t[0] === "'" && t.endsWith("'")))) t = t.slice(1, -1).trim();
   return t.replace(/\s+/g, ' ').toLowerCase();
-}
-
-/** "did you mean "x"? " before a list of the words expected, or nothing. */
-function didYouMean(near: string | undefined): string {
-  return near ? l10n.t('did you mean "{0}"? ', near) : '';
 }

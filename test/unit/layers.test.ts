@@ -16,8 +16,8 @@ const SRC = path.join(REPO_ROOT, 'src');
  * modules; a package is named as such.
  */
 const MAY_IMPORT: Record<string, readonly string[]> = {
-  // Plain-text helpers (the "did you mean" of messages): they import nothing, every layer may use them.
-  'text': [],
+  // Plain-text helpers (the "did you mean" of messages), with the messages' lookup.
+  'text': ['@vscode/l10n'],
   'model/wire': [],
   'model/core': [],
   'model/listing': [],

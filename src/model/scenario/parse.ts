@@ -73,7 +73,7 @@ import {
   QDISCS,
 } from './vocabulary';
 import { ADDR_WORDS, LINK_WORDS, NEIGH_WORDS, NFT_RULE_WORDS, PEER_WORDS, ROUTE_WORDS, RULE_WORDS, SEND_WORDS, STATEMENT_WORDS, wordsOf, type StatementWord } from './words';
-import { closest } from '../../text/closest';
+import { didYouMean } from '../../text/closest';
 
 export { ScenarioError } from './errors';
 export { parseDuration, formatDuration } from './values';
@@ -132,11 +132,7 @@ function orList(words: readonly string[]): string {
 }
 
 function unknownWord(tok: Token, allowed: readonly string[]): string {
-  if (tok.kind === 'word') {
-    const near = closest(tok.text, allowed);
-    if (near) return l10n.t('unknown word "{0}"; did you mean "{1}"? expected one of: {2}', tok.text, near, allowed.join(', '));
-    return l10n.t('unknown word "{0}"; expected one of: {1}', tok.text, allowed.join(', '));
-  }
+  if (tok.kind === 'word') return l10n.t('unknown word "{0}"; {1}expected one of: {2}', tok.text, didYouMean(tok.text, allowed), allowed.join(', '));
   return l10n.t('expected one of: {0}, found {1}', allowed.join(', '), found(tok));
 }
 
