@@ -289,7 +289,7 @@ export interface CaptureOptions {
 
 function run(argv: string[], input?: string): { ok: boolean; out: string; err: string } {
   const r = spawnSync(argv[0], argv.slice(1), { input, encoding: 'utf8', timeout: 30_000, cwd: CAPTURE_CWD });
-  return { ok: r.status === 0, out: r.stdout ?? '', err: (r.stderr ?? '').trim() || (r.error ? r.error.message : `exit status ${r.status}`) };
+  return { ok: r.status === 0, out: r.stdout ?? '', err: (r.stderr ?? '').trim() || (r.error ? r.error.message : l10n.t('exited (status {0})', String(r.status))) };
 }
 
 /** The first line of `stream` that passes `test`; fails after `ms`, or as soon as `child` exits. */
@@ -434,12 +434,13 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
   h.children.add(helper);
   let helperErr = '';
   helper.stderr!.on('data', (c: Buffer) => (helperErr += c.toString()));
-  const failed = (what: string, e: unknown): Error => new CaptureEnvironmentError(`${what}: ${(e as Error).message}${helperErr ? `\n${helperErr.trim()}` : ''}`);
+  // What the helper printed on its standard error follows the reason.
+  const failed = (e: unknown): Error => new CaptureEnvironmentError(`${(e as Error).message}${helperErr ? `\n${helperErr.trim()}` : ''}`);
   helper.stdin!.write(JSON.stringify(plan.helper) + '\n');
   try {
-    await waitForLine(helper.stdout!, (l) => l.includes('"ready"'), 20_000, l10n.t('the socket helper'), helper);
+    await waitForLine(helper.stdout!, (l) => l.includes('"ready"'), 20_000, l10n.t('the socket helper did not start'), helper);
   } catch (e) {
-    throw failed(l10n.t('the socket helper did not start'), e);
+    throw failed(e);
   }
 
   // One tcpdump per host device, each writing a pcap to its standard output.
@@ -467,13 +468,14 @@ async function runCapture(s: Scenario, plan: CapturePlan, h: Holdings, o: Captur
   else startTrace(h.trace!);
 
   log(l10n.t('running for {0} s of real time', (plan.helper.end / 1e9).toFixed(3)));
-  const resultLine = waitForLine(helper.stdout!, (l) => l.startsWith('{'), (plan.helper.end + plan.helper.lead) / 1e6 + 60_000, l10n.t('the socket helper'), helper);
+  const resultLine = waitForLine(helper.stdout!, (l) => l.startsWith('{'), (plan.helper.end + plan.helper.lead) / 1e6 + 60_000, l10n.t('the socket helper failed'), helper);
   helper.stdin!.write('go\n');
   let res: HelperResult;
   try {
     res = JSON.parse(await resultLine) as HelperResult;
   } catch (e) {
-    throw failed(l10n.t('the socket helper failed'), e);
+    // A SyntaxError says what is wrong with the line, not whose line it is.
+    throw failed(e instanceof SyntaxError ? new Error(`${l10n.t('the socket helper failed')}: ${e.message}`) : e);
   }
 
   let trace: { text: string; lost: number } | undefined;

@@ -8,6 +8,8 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import type { Parser as TsParser, Tree as TsTree } from 'web-tree-sitter';
+// Imported from @vscode/l10n itself so that npm run l10n finds the strings; src/l10n sets its language.
+import * as l10n from '@vscode/l10n';
 
 /** One statement of a function body, as the anchors see it. */
 export interface CStatement {
@@ -45,7 +47,7 @@ let parserPromise: Promise<TsParser> | null = null;
 function wasmFile(file: string, pkg: string): string {
   const candidates = [path.join(__dirname, file), path.join(__dirname, '..', '..', '..', 'node_modules', pkg, file), path.join(process.cwd(), 'node_modules', pkg, file)];
   for (const c of candidates) if (fs.existsSync(c)) return c;
-  throw new Error(`${file} not found (looked in ${candidates.join(', ')})`);
+  throw new Error(l10n.t('{0} not found (looked in {1})', file, candidates.join(', ')));
 }
 
 /** The C parser, loaded once per thread. */

@@ -14,6 +14,7 @@ import { checkTree, readTree, treeKey } from './tree';
 import { KernelSourceMap } from './map';
 import { SOURCE_MAP_FORMAT } from './types';
 import type { SourceMapData } from './types';
+import { language } from '../l10n';
 // Imported from @vscode/l10n itself so that npm run l10n finds the strings; src/l10n sets its language.
 import * as l10n from '@vscode/l10n';
 
@@ -119,7 +120,7 @@ function computeInWorker(files: Map<string, Buffer | null>, version: string): Pr
     // Required here, not at the top: only a tree read for the first time needs a worker, and
     // loading worker_threads would lengthen every adapter's start.
     const { Worker } = require('node:worker_threads') as { Worker: typeof WorkerType };
-    const w = new Worker(workerScript(), { workerData: { files: entries, version } });
+    const w = new Worker(workerScript(), { workerData: { files: entries, version, language: language() } });
     let done = false;
     w.once('message', (m: { data?: SourceMapData; error?: string }) => {
       done = true;
