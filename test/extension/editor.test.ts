@@ -277,6 +277,11 @@ describe('the .kpath editor and the views with the display language zh-cn', () =
     // A command by its Chinese title, from the command palette.
     await runCommand(s.page, `kpath: ${zhNls['command.showSkb']}`);
     await s.page.locator('.tabs-container .tab', { hasText: chinese('kpath: sk_buff') }).waitFor();
+    // The listing the stop opened begins with its Chinese header.
+    await s.page.locator('.monaco-editor .view-line', { hasText: chinese('Names follow the kernel; bodies are simplified.') }).waitFor();
+    // The picture says, in Chinese, why it has nothing to draw at a stop before any sk_buff exists.
+    const picture = await s.webviewWith('p.notice');
+    await picture.locator('p.notice', { hasText: chinese('No frame of this stop works on an sk_buff (stopped in {0}).', 'udp_sendmsg') }).waitFor();
     await s.screenshot('views-stopped');
     await s.debugAction('Stop');
     await s.page.locator('.debug-toolbar').waitFor({ state: 'hidden' });

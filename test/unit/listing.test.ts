@@ -11,6 +11,8 @@ import {
   LISTINGS, renderListing, listingPathFor, listingFile, stepLine, stepsAtLine, nearestStepLine,
 } from '../../src/model/listing';
 import type { ListingFunction, ListingProfile } from '../../src/model/listing';
+import { renderedListing } from '../../src/model/listing';
+import { useLanguage } from '../../src/l10n';
 
 const PROFILES: ListingProfile[] = ['6.18', '4.9'];
 
@@ -243,6 +245,23 @@ test('rendering: a header, functions separated by blank lines, the other profile
   assert.ok(v4.includes('IPSKB_FRAG_PMTU') && v4.includes('dst_neigh_output') && v4.includes('skb_realloc_headroom'));
   assert.ok(!v4.includes('static int __ip_finish_output') && !v4.includes('skb_expand_head') && !v4.includes('BPF_CGROUP'));
   assert.equal(renderListing(ip, '6.18').text, v6, 'rendering is deterministic');
+});
+
+test('in Chinese the header is Chinese, as long as the English one: every other line, and so every step point and breakpoint, stays where it is', () => {
+  const en = renderedListing('6.18', 'net/ipv4/ip_output.c')!;
+  useLanguage('zh-cn');
+  try {
+    const zh = renderedListing('6.18', 'net/ipv4/ip_output.c')!;
+    const [enLines, zhLines] = [en.text.split('\n'), zh.text.split('\n')];
+    assert.equal(zhLines[1], ' * net/ipv4/ip_output.c：kpath 模型清单，内核版本 6.18');
+    assert.match(zhLines[3], /^ \* 这是 kpath 的模型清单，不是内核源码/);
+    assert.equal(zhLines.length, enLines.length);
+    assert.deepEqual(zhLines.slice(7), enLines.slice(7), 'the listing below the header');
+    assert.deepEqual(zh.lines, en.lines);
+  } finally {
+    useLanguage('en');
+  }
+  assert.equal(renderedListing('6.18', 'net/ipv4/ip_output.c')!.text, en.text, 'English again once English is spoken');
 });
 
 test('stepLine and stepsAtLine agree', () => {

@@ -2,6 +2,7 @@
 // listing of a modeled kernel file for the run's profile and highlights the line of the current
 // step point; line breakpoints are checked against the step points a line carries.
 
+import * as l10n from '@vscode/l10n';
 import type { ListingFile, ListingProfile } from './types';
 import { ARP } from './arp';
 import { ARP_H } from './arp_h';
@@ -41,17 +42,29 @@ function visible(profiles: readonly ListingProfile[] | undefined, profile: Listi
   return !profiles || profiles.includes(profile);
 }
 
-/** The file's text for one profile, and where each step point sits in it. */
-export function renderListing(file: ListingFile, profile: ListingProfile): RenderedListing {
-  const out = [
+/**
+ * The comment that opens a listing: what it is, in the user's language. It has the same number of
+ * lines in every language, so that a line's number (and a breakpoint on it) does not depend on it.
+ */
+function header(path: string, profile: ListingProfile): string[] {
+  return [
     '/*',
-    ` * ${file.path}: kpath model listing, kernel profile ${profile}`,
+    ` * ${title(path, profile)}`,
     ' *',
-    " * This is kpath's model listing, not kernel source: C-like text written for kpath",
-    ' * that follows what its model of this file does, step by step. Names follow the',
-    ' * kernel; bodies are simplified. Step points are the lines the debugger stops on.',
+    ` * ${l10n.t('This is kpath\'s model listing, not kernel source: C-like text that follows its model of this file.')}`,
+    ` * ${l10n.t('Names follow the kernel; bodies are simplified.')}`,
+    ` * ${l10n.t('Step points are the lines the debugger stops on.')}`,
     ' */',
   ];
+}
+
+function title(path: string, profile: ListingProfile): string {
+  return l10n.t('{0}: kpath model listing, kernel profile {1}', path, profile);
+}
+
+/** The file's text for one profile, and where each step point sits in it. */
+export function renderListing(file: ListingFile, profile: ListingProfile): RenderedListing {
+  const out = header(file.path, profile);
   const lines = new Map<string, number>();
   for (const f of file.functions) {
     if (!f.profiles.includes(profile)) continue;
@@ -89,9 +102,10 @@ export interface IndexedListing extends RenderedListing {
 
 const cache = new Map<string, IndexedListing>();
 
-/** renderListing for a kernel path, cached per profile, with the reverse map (line -> step points). */
+/** renderListing for a kernel path, cached per profile and language, with the reverse map (line -> step points). */
 export function renderedListing(profile: ListingProfile, path: string): IndexedListing | undefined {
-  const key = `${profile}:${path}`;
+  // The header's first line names the path and the profile in the language in use.
+  const key = title(path, profile);
   let c = cache.get(key);
   if (!c) {
     const file = byPath.get(path);
