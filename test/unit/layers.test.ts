@@ -20,7 +20,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'text': ['@vscode/l10n'],
   'model/wire': [],
   'model/core': [],
-  'model/listing': [],
+  // A listing's opening comment is in the user's language (l10n.t, a pure lookup as below).
+  'model/listing': ['@vscode/l10n'],
   // The scenario checks write their messages as l10n.t(...): a pure lookup in the bundle that
   // src/l10n configured (the model itself does no I/O), so that the CLI, the debug console and the
   // editor show them in the user's language.
