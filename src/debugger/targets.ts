@@ -3,6 +3,7 @@
 // the counter, the trace line of the stop). The checker (lesson-check.ts) and the adapter's
 // kpath/lessonStep request (src/adapter/lesson.ts) both judge the live run through here.
 
+import * as l10n from '@vscode/l10n';
 import type { Target } from '../tutorial/lesson';
 import type { ModelValue } from '../tutorial/judge';
 import { evaluate, parseExpr, truthy, formatValue, exprText, ExprError } from './expr';
@@ -118,8 +119,8 @@ export function evidence(stop: Stop, text?: string): string[] {
         if (seen.has(prefixes[i])) break;
         seen.add(prefixes[i]);
         const lines = v.lines();
-        out.push(`${prefixes[i]}: ${lines.length} item${lines.length === 1 ? '' : 's'}`);
-        const shown = lines.length <= EVIDENCE_ITEMS ? lines : [...lines.slice(0, EVIDENCE_ITEMS / 2), `... ${lines.length - EVIDENCE_ITEMS} more ...`, ...lines.slice(-EVIDENCE_ITEMS / 2)];
+        out.push(lines.length === 1 ? l10n.t('{0}: 1 item', prefixes[i]) : l10n.t('{0}: {1} items', prefixes[i], lines.length));
+        const shown = lines.length <= EVIDENCE_ITEMS ? lines : [...lines.slice(0, EVIDENCE_ITEMS / 2), l10n.t('... {0} more ...', lines.length - EVIDENCE_ITEMS), ...lines.slice(-EVIDENCE_ITEMS / 2)];
         out.push(...shown.map((l) => `  ${l}`));
       }
     }
@@ -141,7 +142,7 @@ export function where(stop: Stop): string {
   const f = stop.frames[0];
   const t = `${(stop.time / 1e6).toFixed(3)} ms`;
   if (!f) return `${t} ${stop.event}`;
-  const step = f.step === 'enter' ? '' : f.step === 'leave' ? ' (return)' : ` (${f.step})`;
+  const step = f.step === 'enter' ? '' : f.step === 'leave' ? ` (${l10n.t('return')})` : ` (${f.step})`;
   const decision = f.decisions.length ? `: ${f.decisions[f.decisions.length - 1]}` : '';
   return `${t} ${stop.context} ${f.fn}${step}${f.skb ? ` skb #${f.skb.id} len ${f.skb.len}` : ''}${decision}`;
 }

@@ -53,3 +53,32 @@ test('a Chinese locale of another script (zh_TW) and the C locale get English', 
     assert.equal(r.stderr, 'kpath: unknown option --bogus (see kpath run --help)\n', `${lang}: ${describeRun(r)}`);
   }
 });
+
+test('the trace\'s decisions are Chinese in a Chinese locale; kernel names, numbers and addresses stay as they are', () => {
+  const file = writeScenario(dir, 'first-send.kpath', `${BASE}\nat 0ms send udp to 192.0.2.2:9000 size 3000\n`);
+  const zhRun = kpath(['run', file, '--trace'], { env: locale('zh_CN.UTF-8') });
+  const enRun = kpath(['run', file, '--trace'], { env: locale('en_US.UTF-8') });
+  assert.equal(zhRun.status, 0, describeRun(zhRun));
+  /** The decision column of the first trace line of `fn`. */
+  const decision = (out: string, fn: string): string => {
+    // Time, context, the packet's number when there is one, then the function.
+    const line = out.split('\n').find((l) => l.trim().split(/\s+/).filter((t, i) => i > 1 && !t.startsWith('#'))[0] === fn);
+    assert.ok(line, `no trace line for ${fn}`);
+    return line.slice(line.indexOf(fn) + fn.length).replace(/^\s+(len\s+\d+\s+)?/, '');
+  };
+  assert.equal(decision(enRun.stdout, '__ipv4_neigh_lookup_noref'), 'no entry for 192.0.2.2');
+  assert.equal(decision(zhRun.stdout, '__ipv4_neigh_lookup_noref'), chinese('no entry for {0}', '192.0.2.2'));
+  assert.equal(decision(enRun.stdout, 'arp_solicit'), 'broadcast who-has 192.0.2.2 tell 192.0.2.1');
+  assert.equal(decision(zhRun.stdout, 'arp_solicit'), chinese('broadcast who-has {0} tell {1}', '192.0.2.2', '192.0.2.1'));
+  assert.equal(decision(enRun.stdout, 'ip_do_fragment'), 'frag_list fast path: 3 fragments of 1480/1480/48 bytes');
+  assert.equal(decision(zhRun.stdout, 'ip_do_fragment'), chinese('frag_list fast path: {0} fragments of {1} bytes', '3', '1480/1480/48'));
+  // Decisions made only of kernel names and numbers read the same in both.
+  assert.equal(decision(zhRun.stdout, '__ip_finish_output'), decision(enRun.stdout, '__ip_finish_output'));
+  assert.match(decision(enRun.stdout, '__ip_finish_output'), /^len 3028 > mtu 1500 -> ip_fragment$/);
+  // Everything in the trace but the decisions (times, contexts, packets, functions, lengths) is the same.
+  const shape = (out: string): string[] => {
+    const lines = out.split('\n');
+    return lines.slice(1, lines.indexOf('')).map((l) => l.slice(0, 100));
+  };
+  assert.deepEqual(shape(zhRun.stdout), shape(enRun.stdout));
+});

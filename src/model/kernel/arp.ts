@@ -2,6 +2,7 @@
 // (arp_solicit, arp_create, arp_xmit), replies from the link (arp_rcv, arp_process), and the
 // error report for packets that die with a failed entry.
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import { ip_hdr, arp_hdr } from '../net/skbuff';
@@ -20,6 +21,12 @@ import { arpIsEthernetIpv4, emitArp, ARPOP_REQUEST, ARPOP_REPLY } from '../wire/
 import { ETH_P_ARP } from '../wire/ethernet';
 import { alloc_skb, kfree_skb_reason } from './skbuff';
 import { ARP_LEN, ArpHdr, ETH_HLEN } from '../wire/headers';
+
+/** arp_constructor's decision: the address's type and the state it gives the entry. */
+function addressNote(type: string, state: string): string {
+  if (type === 'multicast') return l10n.t('multicast address -> {0}', state);
+  return type === 'broadcast' ? l10n.t('broadcast address -> {0}', state) : l10n.t('unicast address -> {0}', state);
+}
 
 /** arp_constructor: state, address and output routine of a new entry, from the address type. */
 export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: number, skb: SkBuff | null = null): number {
@@ -55,7 +62,7 @@ export function arp_constructor(k: Kernel, n: Neighbour, rt: Rtable, daddr: numb
   }
   if (w) {
     w.at('state', { type, nud_state: nudName(n.nud_state), ha: formatMac(n.ha), output: n.output });
-    w.note(`${type} address -> ${nudName(n.nud_state)}${n.nud_state & NUD_VALID ? ' ha ' + formatMac(n.ha) : ''}`);
+    w.note(`${addressNote(type, nudName(n.nud_state))}${n.nud_state & NUD_VALID ? ' ha ' + formatMac(n.ha) : ''}`);
     w.leave(0);
   }
   return 0;
@@ -80,18 +87,18 @@ export function arp_solicit(k: Kernel, n: Neighbour, skb: SkBuff | null): void {
   let dstHw: Uint8Array | null = null;
   if (probes < 0) {
     dstHw = n.ha.slice();
-    if (w) w.note(`unicast probe to ${formatMac(dstHw)}`);
+    if (w) w.note(l10n.t('unicast probe to {0}', formatMac(dstHw)));
   } else {
     probes -= p.app_probes;
     if (probes < 0) {
       // neigh_app_ns: a user-space daemon would be asked; nothing goes on the wire.
       if (w) {
-        w.note('app_solicit: ask user space (no request on the wire)');
+        w.note(l10n.t('app_solicit: ask user space (no request on the wire)'));
         w.leave(null, { probes });
       }
       return;
     }
-    if (w) w.note(`broadcast who-has ${formatIpv4(target)} tell ${formatIpv4(saddr)}`);
+    if (w) w.note(l10n.t('broadcast who-has {0} tell {1}', formatIpv4(target), formatIpv4(saddr)));
   }
   arp_send(k, ARPOP_REQUEST, dev, target, dstHw, saddr, dev.dev_addr, null);
   if (w) w.leave(null, { probes, dst_ha: dstHw ? formatMac(dstHw) : null });
@@ -143,10 +150,10 @@ export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastD
     const reply = arp.ar_op === ARPOP_REPLY;
     const state = !reply || broadcastDst ? NUD_STALE : NUD_REACHABLE;
     if (w) w.at('state', { n, state: nudName(state), override });
-    if (w) w.note(`${reply ? 'reply' : 'request'} from ${formatIpv4(sip)} is-at ${formatMac(arp.ar_sha)} -> ${nudName(state)}`);
+    if (w) w.note(reply ? l10n.t('reply from {0} is-at {1} -> {2}', formatIpv4(sip), formatMac(arp.ar_sha), nudName(state)) : l10n.t('request from {0} is-at {1} -> {2}', formatIpv4(sip), formatMac(arp.ar_sha), nudName(state)));
     neigh_update(k, n, arp.ar_sha, state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
   } else if (w) {
-    w.note('no entry for the sender: nothing to update');
+    w.note(l10n.t('no entry for the sender: nothing to update'));
   }
   if (w) w.leave(0);
   return 0;
@@ -156,7 +163,7 @@ export function arp_rcv(k: Kernel, dev: NetDevice, frame: Uint8Array, broadcastD
 export function arp_error_report(k: Kernel, n: Neighbour, skb: SkBuff): void {
   const w = k.w;
   if (w) w.enter('arp_error_report', skb, { neigh: formatIpv4(n.key), skb });
-  if (w) w.note('ipv4_link_failure -> ICMP host unreachable');
+  if (w) w.note(l10n.t('ipv4_link_failure -> ICMP host unreachable'));
   icmp_send(k, skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
   kfree_skb_reason(k, skb, 'arp_error_report', 'NEIGH_FAILED');
   if (w) w.leave(null);

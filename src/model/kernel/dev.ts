@@ -1,6 +1,7 @@
 // net/core/dev.c and net/sched/sch_generic.c: from dev_queue_xmit through the qdisc to the
 // driver, the taps that see what the driver gets, and the receive side's entry (netif_rx).
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel, BacklogFrame } from './kernel';
 import { SkBuff, CHECKSUM_PARTIAL, CHECKSUM_NONE, PACKET_LOOPBACK, MAC_HEADER_UNSET, ip_hdr, tcp_hdr, udp_hdr } from '../net/skbuff';
 import { checksum, pseudoHeaderSum } from '../wire/checksum';
@@ -37,12 +38,12 @@ export function dev_queue_xmit(k: Kernel, skb: SkBuff): number {
     if (w) w.note(`qdisc ${dev.qdisc.kind} -> __dev_xmit_skb`);
     rc = __dev_xmit_skb(k, skb, dev);
   } else if (dev.up) {
-    if (w) w.note('noqueue: validate_xmit_skb and transmit now');
+    if (w) w.note(l10n.t('noqueue: validate_xmit_skb and transmit now'));
     rc = xmitValidated(k, skb, dev);
   } else {
     dev.stats.tx_dropped++;
     kfree_skb_reason(k, skb, 'dev_queue_xmit', 'DEV_READY');
-    if (w) w.note(`${dev.name} is down -> ENETDOWN`);
+    if (w) w.note(l10n.t('{0} is down -> ENETDOWN', dev.name));
     rc = -ENETDOWN;
   }
   if (w && softirqDue(k)) w.at('unlock_bh', { rc });
@@ -62,21 +63,21 @@ function __dev_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): number {
     rc = NET_XMIT_DROP;
   } else if (qlen(dev) === 0) {
     // TCQ_F_CAN_BYPASS: nothing waits, so transmit directly (sch_direct_xmit).
-    if (w) w.note('qdisc empty: bypass -> sch_direct_xmit');
+    if (w) w.note(l10n.t('qdisc empty: bypass -> sch_direct_xmit'));
     rc = sch_direct_xmit(k, skb, dev);
   } else {
     const band = PRIO2BAND[skb.priority & 15];
     if (qlen(dev) >= q.limit) {
       q.drops++;
       kfree_skb_reason(k, skb, 'pfifo_fast_enqueue', 'QDISC_DROP');
-      if (w) w.note(`qlen ${qlen(dev)} >= txqueuelen ${q.limit}: tail drop`);
+      if (w) w.note(l10n.t('qlen {0} >= txqueuelen {1}: tail drop', qlen(dev), q.limit));
       rc = NET_XMIT_DROP;
     } else {
       q.bands[band].push(skb);
       if (w) {
         if (w.tracepoint) w.tracepoint({ event: 'qdisc_enqueue', dev: dev.name, packet: skb.id });
         w.at('enqueue', { band, qlen: qlen(dev) });
-        w.note(`enqueue on band ${band}`);
+        w.note(l10n.t('enqueue on band {0}', band));
       }
       rc = NET_XMIT_SUCCESS;
       qdisc_run(k, dev);
@@ -128,14 +129,14 @@ export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuf
     __vlan_hwaccel_push_inside(skb);
     if (w) {
       w.at('vlan', { vlan_tci: skb.vlan_tci, len: skb.len });
-      w.note(`${dev.name} has no VLAN offload: __vlan_hwaccel_push_inside writes the tag (VID ${skb.vlan_tci & 0xfff}) into the frame`);
+      w.note(l10n.t('{0} has no VLAN offload: __vlan_hwaccel_push_inside writes the tag (VID {1}) into the frame', dev.name, skb.vlan_tci & 0xfff));
     }
   }
   if (skb.gso_size) {
     const ok = (skb.gso_type === SKB_GSO_UDP && dev.features & NETIF_F_UFO) || (skb.gso_type === SKB_GSO_TCPV4 && dev.features & NETIF_F_TSO) ||
       (skb.gso_type === SKB_GSO_UDP_L4 && dev.features & NETIF_F_GSO_UDP_L4);
     if (!ok) {
-      if (w) w.note(`${dev.name} cannot take this GSO type: segment in software`);
+      if (w) w.note(l10n.t('{0} cannot take this GSO type: segment in software', dev.name));
       const l2 = skb.network_header - skb.data;
       const hdr = skb.buf.slice(skb.data, skb.network_header);
       const segs = skb_gso_segment(k, skb);
@@ -149,13 +150,13 @@ export function validate_xmit_skb(k: Kernel, skb: SkBuff, dev: NetDevice): SkBuf
       return segs;
     }
     if (w) {
-      w.note(`${dev.name} takes the GSO skb whole`);
+      w.note(l10n.t('{0} takes the GSO skb whole', dev.name));
       w.leave(skb);
     }
     return skb;
   }
   if (skb.ip_summed === CHECKSUM_PARTIAL && !(dev.features & NETIF_F_HW_CSUM)) {
-    if (w) w.note(`${dev.name} cannot checksum: finish it in software`);
+    if (w) w.note(l10n.t('{0} cannot checksum: finish it in software', dev.name));
     skb_checksum_help(k, skb);
   }
   if (w) w.leave(skb);
@@ -224,7 +225,7 @@ function eth_driver_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
 
 /** The driver's frame leaves the device: counted, shown to the taps and handed to the link. */
 function onWire(k: Kernel, skb: SkBuff, dev: NetDevice, frame: Uint8Array): number {
-  if (k.w) k.w.note(`${dev.name}: ${frame.length}-byte frame on the wire`);
+  if (k.w) k.w.note(l10n.t('{0}: {1}-byte frame on the wire', dev.name, frame.length));
   countTx(dev, frame.length);
   k.emitFrame(dev.name, 'tx', frame, skb.id);
   toLink(k, dev, frame);
@@ -245,7 +246,7 @@ function toLink(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
   for (let i = 0; i < answers.length; i++) {
     const a = answers[i];
     if (a.delay === 0) {
-      if (k.w) k.w.note(`${a.label}: at once, __netif_rx -> backlog (${k.backlog.length + 1}), NET_RX_SOFTIRQ raised`);
+      if (k.w) k.w.note(l10n.t('{0}: at once, __netif_rx -> backlog ({1}), NET_RX_SOFTIRQ raised', a.label, k.backlog.length + 1));
       netif_rx(k, dev, a.frame, 'link');
     } else {
       k.later(k.now + a.delay, a.label, link_rx, [k, dev, a.frame]);
@@ -277,7 +278,7 @@ export function netif_rx(k: Kernel, dev: NetDevice, frame: Uint8Array, via: Back
   if (k.backlog.length > NETDEV_MAX_BACKLOG) {
     // The kernel also counts it in softnet_stat and the device's rx_dropped, which the model does not keep.
     if (w) {
-      w.note(`enqueue_to_backlog: ${k.backlog.length} packets waiting, more than netdev_max_backlog ${NETDEV_MAX_BACKLOG}: dropped (CPU_BACKLOG)`);
+      w.note(l10n.t('enqueue_to_backlog: {0} packets waiting, more than netdev_max_backlog {1}: dropped (CPU_BACKLOG)', k.backlog.length, NETDEV_MAX_BACKLOG));
       if (w.tracepoint !== undefined) w.tracepoint({ event: 'kfree_skb', reason: 'CPU_BACKLOG', function: 'enqueue_to_backlog', len: via === 'link' || via === 'loopback' ? frame.length - ETH_HLEN : frame.length });
     }
     return NET_RX_DROP;
@@ -308,7 +309,7 @@ export function net_rx_action(k: Kernel): void {
   const budget = NETDEV_BUDGET - work;
   if (w) {
     w.at('done', { work, budget, backlog: k.backlog.length });
-    w.note(k.backlog.length ? `quota ${DEV_RX_WEIGHT} used, ${k.backlog.length} frames left: NET_RX_SOFTIRQ raised again` : `${work} frame${work === 1 ? '' : 's'} received, backlog empty`);
+    w.note(k.backlog.length ? l10n.t('quota {0} used, {1} frames left: NET_RX_SOFTIRQ raised again', DEV_RX_WEIGHT, k.backlog.length) : work === 1 ? l10n.t('1 frame received, backlog empty') : l10n.t('{0} frames received, backlog empty', work));
     w.leave(null);
   }
 }
@@ -319,7 +320,7 @@ export function net_rx_action(k: Kernel): void {
  */
 function loopback_xmit(k: Kernel, skb: SkBuff, dev: NetDevice): number {
   const frame = skb.buf.slice(skb.data, skb.tail);
-  if (k.w) k.w.note(`lo: ${frame.length}-byte frame, back to this host: __netif_rx -> backlog (${k.backlog.length + 1}), NET_RX_SOFTIRQ raised`);
+  if (k.w) k.w.note(l10n.t('lo: {0}-byte frame, back to this host: __netif_rx -> backlog ({1}), NET_RX_SOFTIRQ raised', frame.length, k.backlog.length + 1));
   k.emitFrame(dev.name, 'tx', frame, skb.id);
   if (netif_rx(k, dev, frame, 'loopback') === NET_RX_SUCCESS) {
     // dev_lstats_add: skb->len after eth_type_trans pulled the Ethernet header, as sent and received.
@@ -348,7 +349,7 @@ export function dev_loopback_xmit(k: Kernel, skb: SkBuff, via: 'multicast-loop' 
   const dev = skb.dev!;
   // The receive side goes on with its own copy of the bytes.
   consume_skb(k, skb);
-  if (w) w.note(`netif_rx -> backlog (${k.backlog.length + 1})${k.bh === 0 ? ': bottom halves are on, so its local_bh_enable receives the copy now' : ', received when bottom halves are enabled again'}`);
+  if (w) w.note(k.bh === 0 ? l10n.t('netif_rx -> backlog ({0}): bottom halves are on, so its local_bh_enable receives the copy now', k.backlog.length + 1) : l10n.t('netif_rx -> backlog ({0}), received when bottom halves are enabled again', k.backlog.length + 1));
   netif_rx(k, dev, bytes, via);
   if (w) w.leave(0);
   return 0;

@@ -1,6 +1,7 @@
 // net/ipv4/icmp.c: errors the output path generates (__icmp_send) and their arrival back on this
 // host (icmp_rcv -> the protocol's error handler).
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import { PACKET_HOST, ip_hdr } from '../net/skbuff';
@@ -48,14 +49,14 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
   const rt = skbIn.dst;
   const hlen = iph.ihl * 4;
   let why = '';
-  if (!rt) why = 'no route on the packet';
-  else if (skbIn.pkt_type !== PACKET_HOST) why = 'pkt_type is not HOST';
-  else if (rt.rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) why = 'about a broadcast or multicast packet';
-  else if (iph.frag_off & IP_OFFSET) why = 'about a non-first fragment';
-  else if (iph.protocol === IPPROTO_ICMP && !isInformational(new IcmpHdr(iph.buf, iph.off + hlen).type)) why = 'about an ICMP error';
+  if (!rt) why = l10n.t('no route on the packet');
+  else if (skbIn.pkt_type !== PACKET_HOST) why = l10n.t('pkt_type is not HOST');
+  else if (rt.rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) why = l10n.t('about a broadcast or multicast packet');
+  else if (iph.frag_off & IP_OFFSET) why = l10n.t('about a non-first fragment');
+  else if (iph.protocol === IPPROTO_ICMP && !isInformational(new IcmpHdr(iph.buf, iph.off + hlen).type)) why = l10n.t('about an ICMP error');
   if (why) {
     if (w) {
-      w.note(`no ICMP: ${why}`);
+      w.note(l10n.t('no ICMP: {0}', why));
       w.leave(null);
     }
     return;
@@ -65,7 +66,7 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
   const applyRatelimit = !icmpv4_mask_allow(type, code) && (k.v49 || !(skbIn.dev && skbIn.dev.flags & IFF_LOOPBACK));
   if (applyRatelimit && !icmp_global_allow(k)) {
     if (w) {
-      w.note(`global ICMP rate limit: credit spent, no ICMP`);
+      w.note(l10n.t('global ICMP rate limit: credit spent, no ICMP'));
       w.leave(null);
     }
     return;

@@ -1,6 +1,7 @@
 // The receive side, as far as the transmit path needs it: frames from peers (ARP replies, echo
 // replies, RSTs) and packets this host sends itself (over lo, or looped multicast/broadcast).
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { NetDevice } from '../net/device';
 import { arp_rcv } from './arp';
@@ -39,7 +40,7 @@ export function netif_receive_skb(k: Kernel, dev0: NetDevice, frame0: Uint8Array
     const vdev = vid < 0 ? undefined : k.net.devices.find((d) => d.vlan !== null && d.vlan.real_dev === dev && d.vlan.vlan_id === vid);
     if (!vdev || !vdev.up) {
       if (w) {
-        w.note(vid < 0 ? 'short VLAN frame: dropped' : `no VLAN device for VID ${vid} on ${dev.name}: dropped`);
+        w.note(vid < 0 ? l10n.t('short VLAN frame: dropped') : l10n.t('no VLAN device for VID {0} on {1}: dropped', vid, dev.name));
         w.leave(null);
       }
       return;
@@ -53,7 +54,7 @@ export function netif_receive_skb(k: Kernel, dev0: NetDevice, frame0: Uint8Array
     type = new EthHdr(frame, 0).h_proto;
     if (w) {
       w.at('vlan', { dev: dev.name, type });
-      w.note(`VID ${vid}: received again as ${dev.name}'s, untagged`);
+      w.note(l10n.t("VID {0}: received again as {1}'s, untagged", vid, dev.name));
     }
   }
   const eth = new EthHdr(frame, 0);

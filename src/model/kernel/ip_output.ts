@@ -3,6 +3,7 @@
 // ip_finish_output, fragmentation and GSO, ip_finish_output2 with its neighbour lookup.
 // dst_output lives in dst.ts (include/net/dst.h).
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import {
@@ -127,7 +128,7 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
     const err = sk.sk_err;
     sk.sk_err = 0;
     k.net.counters.Ip.OutDiscards++;
-    if (w) w.note(`pending socket error ${errnoName(err)} (sk_err) -> returned by this call`);
+    if (w) w.note(l10n.t('pending socket error {0} (sk_err) -> returned by this call', errnoName(err)));
     if (w) w.leave(-err);
     return -err;
   }
@@ -209,7 +210,7 @@ export function ip_make_skb(k: Kernel, sk: Sock, d: DatagramSpec): SkBuff | numb
   if (iph.protocol === IPPROTO_ICMP) icmp_out_count(k, icmp_hdr(skb).type);
   if (w) {
     w.at('iph', { df, ttl, id, ignore_df: ignoreDf });
-    w.note(`len ${total}${fragList ? ` as frag_list ${headLen - fragheaderlen}+${fragList.join('+')}` : ''}${ufo ? ` UFO gso_size ${skb.gso_size}` : ''}, ${df ? 'DF' : 'no DF'}, ID ${id}, TTL ${ttl}`);
+    w.note(`${fragList ? l10n.t('len {0} as frag_list {1}', total, `${headLen - fragheaderlen}+${fragList.join('+')}`) : `len ${total}`}${ufo ? ` UFO gso_size ${skb.gso_size}` : ''}, ${df ? 'DF' : l10n.t('no DF')}, ID ${id}, TTL ${ttl}`);
     w.leave(skb);
   }
   return skb;
@@ -312,7 +313,7 @@ export function __ip_local_out(k: Kernel, sk: Sock | null, skb: SkBuff): number 
   const chains = k.net.nf.output.length !== 0;
   if (w) {
     w.at('tot_len', { tot_len: len });
-    w.note(`tot_len ${len}, ip_send_check${k.v49 ? '' : ', OutRequests++'}; ${chains ? 'NF_INET_LOCAL_OUT' : 'LOCAL_OUT accepts'}`);
+    w.note(`tot_len ${len}, ip_send_check${k.v49 ? '' : ', OutRequests++'}; ${chains ? 'NF_INET_LOCAL_OUT' : l10n.t('LOCAL_OUT accepts')}`);
   }
   if (!chains) {
     if (w) w.leave(1);
@@ -344,7 +345,7 @@ export function ip_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   skb.protocol = 0x0800;
   if (w) w.at('set_dev');
   const rerouted = (skb.ipcb_flags & IPSKB_REROUTED) !== 0;
-  if (w) w.note(rerouted ? 'IPSKB_REROUTED: skip POST_ROUTING' : `dev ${dev.name}; NF_HOOK_COND(POST_ROUTING)`);
+  if (w) w.note(rerouted ? l10n.t('IPSKB_REROUTED: skip POST_ROUTING') : `dev ${dev.name}; NF_HOOK_COND(POST_ROUTING)`);
   const ret = NF_HOOK_COND(k, sk, skb, !rerouted);
   if (w) w.leave(ret, { ret });
   return ret;
@@ -375,13 +376,13 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
     const loop = sk ? sk.mc_loop : true;
     if (loop && ((rt.rt_flags & RTCF_LOCAL) || !(skb.ipcb_flags & IPSKB_FORWARDED))) {
       if (w) w.at('mc_loop', { mc_loop: loop, ttl: ip_hdr(skb).ttl });
-      if (w) w.note('IP_MULTICAST_LOOP and a local member: loop a clone back');
+      if (w) w.note(l10n.t('IP_MULTICAST_LOOP and a local member: loop a clone back'));
       loopClone(k, sk, skb, 'multicast-loop');
     }
     if (ip_hdr(skb).ttl === 0) {
       kfree_skb_reason(k, skb, 'ip_mc_output', 'NOT_SPECIFIED');
       if (w) {
-        w.note('TTL 0: the datagram stays on this host');
+        w.note(l10n.t('TTL 0: the datagram stays on this host'));
         w.leave(0, { ret: 0 });
       }
       return 0;
@@ -389,7 +390,7 @@ export function ip_mc_output(k: Kernel, sk: Sock | null, skb: SkBuff): number {
   }
   if (rt.rt_flags & RTCF_BROADCAST) {
     if (w) w.at('bc_loop', {});
-    if (w) w.note('broadcast: loop a clone back');
+    if (w) w.note(l10n.t('broadcast: loop a clone back'));
     loopClone(k, sk, skb, 'broadcast-loop');
   }
   const rerouted = (skb.ipcb_flags & IPSKB_REROUTED) !== 0;
@@ -412,7 +413,7 @@ function loopClone(k: Kernel, sk: Sock | null, skb: SkBuff, via: 'multicast-loop
 function ip_mc_finish_output(k: Kernel, skb: SkBuff, via: 'multicast-loop' | 'broadcast-loop'): number {
   const w = k.w;
   if (w) w.enter('ip_mc_finish_output', skb, { skb });
-  if (w) w.note('no cgroup BPF egress program; route cloned onto lo');
+  if (w) w.note(l10n.t('no cgroup BPF egress program; route cloned onto lo'));
   const ret = dev_loopback_xmit(k, skb, via);
   if (w) w.leave(ret);
   return ret;
@@ -454,7 +455,7 @@ export function ip_finish_output(k: Kernel, sk: Sock | null, skb: SkBuff): numbe
   const w = k.w;
   if (w) w.enter('ip_finish_output', skb, { sk, skb });
   // BPF_CGROUP_RUN_PROG_INET_EGRESS: no program is attached, so NET_XMIT_SUCCESS.
-  if (w) w.note('cgroup BPF egress: no program -> __ip_finish_output');
+  if (w) w.note(l10n.t('cgroup BPF egress: no program -> __ip_finish_output'));
   const ret = finishOutputBody(k, sk, skb, '__ip_finish_output');
   // ret is what the BPF program returned: NET_XMIT_SUCCESS.
   if (w) w.leave(ret, { ret: 0 });
@@ -480,7 +481,7 @@ function finishOutputBody(k: Kernel, sk: Sock | null, skb: SkBuff, name: string)
     const fragTrigger = k.v49 ? (skb.ipcb_flags & IPSKB_FRAG_PMTU) !== 0 : skb.frag_max_size !== 0;
     if (skb.len > mtu || fragTrigger) {
       if (w) w.at('fragment', { mtu });
-      if (w) w.note(skb.len > mtu ? `len ${skb.len} > mtu ${mtu} -> ip_fragment` : `${k.v49 ? 'IPSKB_FRAG_PMTU' : 'frag_max_size'} set -> ip_fragment`);
+      if (w) w.note(skb.len > mtu ? `len ${skb.len} > mtu ${mtu} -> ip_fragment` : l10n.t('{0} set -> ip_fragment', k.v49 ? 'IPSKB_FRAG_PMTU' : 'frag_max_size'));
       ret = ip_fragment(k, sk, skb, mtu);
     } else {
       if (w) w.note(`len ${skb.len} <= mtu ${mtu} -> ip_finish_output2`);
@@ -502,10 +503,10 @@ export function ip_finish_output_gso(k: Kernel, sk: Sock | null, skb: SkBuff, mt
   // The listing's err: the last segment's result (none when the skb goes on whole).
   let err: number | null = null;
   if (seglen <= mtu) {
-    if (w) w.note(`segments of ${seglen} fit mtu ${mtu} -> ip_finish_output2 with the whole GSO skb`);
+    if (w) w.note(l10n.t('segments of {0} fit mtu {1} -> ip_finish_output2 with the whole GSO skb', seglen, mtu));
     ret = ip_finish_output2(k, sk, skb);
   } else {
-    if (w) w.note(`segments of ${seglen} exceed mtu ${mtu}: segment in software, then ip_fragment each`);
+    if (w) w.note(l10n.t('segments of {0} exceed mtu {1}: segment in software, then ip_fragment each', seglen, mtu));
     const segs = skb_gso_segment(k, skb);
     ret = 0;
     for (const [i, seg] of segs.entries()) {
@@ -583,17 +584,17 @@ export function ip_fragment(k: Kernel, sk: Sock | null, skb: SkBuff, mtu: number
   if (w) w.at('df', { df, max: skb.frag_max_size, ignore_df: skb.ignore_df, frag_max_size: skb.frag_max_size });
   let ret: number;
   if (!df) {
-    if (w) w.note('DF clear -> ip_do_fragment');
+    if (w) w.note(l10n.t('DF clear -> ip_do_fragment'));
     ret = ip_do_fragment(k, sk, skb);
   } else if (!skb.ignore_df || (skb.frag_max_size && skb.frag_max_size > mtu)) {
     k.net.counters.Ip.FragFails++;
-    if (w) w.note(`DF set and may not fragment -> ICMP frag needed (mtu ${mtu}), EMSGSIZE`);
+    if (w) w.note(l10n.t('DF set and may not fragment -> ICMP frag needed (mtu {0}), EMSGSIZE', mtu));
     icmp_send(k, skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, mtu);
     // A plain kfree_skb in both profiles: no drop reason.
     kfree_skb_reason(k, skb, 'ip_fragment', 'NOT_SPECIFIED');
     ret = -EMSGSIZE;
   } else {
-    if (w) w.note('DF set but ignore_df -> ip_do_fragment');
+    if (w) w.note(l10n.t('DF set but ignore_df -> ip_do_fragment'));
     ret = ip_do_fragment(k, sk, skb);
   }
   if (w) w.leave(ret);
@@ -638,7 +639,7 @@ export function ip_do_fragment(k: Kernel, sk: Sock | null, skb: SkBuff): number 
   }
   if (w) {
     w.at('geometry', { mtu, hlen, data_space: dataSpace, fragments: sizes.length });
-    w.note(`${fast ? 'frag_list fast path' : 'slow path'}: ${sizes.length} fragments of ${sizes.join('/')} bytes`);
+    w.note(fast ? l10n.t('frag_list fast path: {0} fragments of {1} bytes', sizes.length, sizes.join('/')) : l10n.t('slow path: {0} fragments of {1} bytes', sizes.length, sizes.join('/')));
   }
   let off = 0;
   let err = 0;
@@ -755,7 +756,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb0: SkBuff): num
     }
   } else if (w && dev.hard_header_len + dev.needed_headroom > ETH_HLEN) {
     // Said only where the link header is longer than Ethernet's (a VLAN's 18), where it can matter.
-    w.note(`headroom ${skb.headroom} >= hh_len ${hh_len}: the link header fits`);
+    w.note(l10n.t('headroom {0} >= hh_len {1}: the link header fits', skb.headroom, hh_len));
   }
 
   // 4.9: rcu_read_lock_bh around the lookup and the output (6.x: rcu_read_lock, bottom halves on).
@@ -774,7 +775,7 @@ export function ip_finish_output2(k: Kernel, sk: Sock | null, skb0: SkBuff): num
       if (k.v49) local_bh_enable(k);
       kfree_skb_reason(k, skb, 'ip_finish_output2', 'NEIGH_CREATEFAIL');
       if (w) {
-        w.note(`no neighbour: ${errnoName(err)}`);
+        w.note(l10n.t('no neighbour: {0}', errnoName(err)));
         w.leave(err);
       }
       return err;

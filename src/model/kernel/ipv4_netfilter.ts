@@ -3,6 +3,7 @@
 // stays (FLOWI_FLAG_ANYSRC): a datagram rerouted out of another device keeps the first device's
 // address. A new device may need a longer link header: the headroom grows to its hard_header_len.
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import type { SkBuff } from '../net/skbuff';
@@ -31,7 +32,7 @@ export function ip_route_me_harder(k: Kernel, sk: Sock | null, skb: SkBuff): num
   const rt = ip_route_output(k, fl);
   if (typeof rt === 'number') {
     if (w) {
-      w.note(`no route for mark 0x${(skb.mark >>> 0).toString(16)} -> ${errnoName(rt)}`);
+      w.note(l10n.t('no route for mark 0x{0} -> {1}', (skb.mark >>> 0).toString(16), errnoName(rt)));
       w.leave(rt);
     }
     return rt;
@@ -39,7 +40,7 @@ export function ip_route_me_harder(k: Kernel, sk: Sock | null, skb: SkBuff): num
   skb.dst = rt;
   if (w) {
     w.at('route', { rt, dev: rt.dev });
-    w.note(`mark 0x${(skb.mark >>> 0).toString(16)}: ${old.dev.name} -> ${rt.dev.name}${rt.rt_gw4 ? ' via ' + formatIpv4(rt.rt_gw4) : ''}, source ${formatIpv4(iph.saddr)} kept`);
+    w.note(l10n.t('mark 0x{0}: {1} -> {2}, source {3} kept', (skb.mark >>> 0).toString(16), old.dev.name, `${rt.dev.name}${rt.rt_gw4 ? ' via ' + formatIpv4(rt.rt_gw4) : ''}`, formatIpv4(iph.saddr)));
   }
   // "Change in oif may mean change in hh_len."
   const hh_len = rt.dev.hard_header_len;
@@ -49,7 +50,7 @@ export function ip_route_me_harder(k: Kernel, sk: Sock | null, skb: SkBuff): num
     pskb_expand_head(k, skb, nhead);
     if (w) {
       w.at('headroom', { hh_len, headroom: skb.headroom });
-      w.note(`headroom ${headroom} < ${rt.dev.name}'s hard_header_len ${hh_len}: pskb_expand_head by ${nhead} -> headroom ${skb.headroom}`);
+      w.note(l10n.t("headroom {0} < {1}'s hard_header_len {2}: pskb_expand_head by {3} -> headroom {4}", headroom, rt.dev.name, hh_len, nhead, skb.headroom));
     }
   }
   if (w) w.leave(0, { hh_len });

@@ -59,7 +59,7 @@ export function __ipv4_neigh_lookup_noref(k: Kernel, dev: NetDevice, key: number
   // The noref lookup of the output path does not count in /proc/net/stat/arp_cache.
   const n = k.net.arp_tbl.get(dev, key);
   if (w) {
-    w.note(n ? `found ${formatIpv4(key)} ${nudName(n.nud_state)}` : `no entry for ${formatIpv4(key)}`);
+    w.note(n ? l10n.t('found {0} {1}', formatIpv4(key), nudName(n.nud_state)) : l10n.t('no entry for {0}', formatIpv4(key)));
     w.leave(n ?? null, { n: n ?? null });
   }
   return n;
@@ -99,14 +99,14 @@ export function __neigh_create(k: Kernel, dev: NetDevice, key: number, rt: Rtabl
   if (old) {
     tbl.stats.destroys++;
     if (w) {
-      w.note(`${formatIpv4(n.key)} is already in the table: that entry is used`);
+      w.note(l10n.t('{0} is already in the table: that entry is used', formatIpv4(n.key)));
       w.leave(old);
     }
     return old;
   }
   tbl.entries.set(slot, n);
   if (w) {
-    w.note(`new entry ${formatIpv4(n.key)} ${nudName(n.nud_state)}, output ${n.output}`);
+    w.note(l10n.t('new entry {0} {1}, output {2}', formatIpv4(n.key), nudName(n.nud_state), n.output));
     w.leave(n);
   }
   return n;
@@ -154,7 +154,7 @@ function chooseOutput(k: Kernel, n: Neighbour, skb: SkBuff, useCache: boolean): 
     if (w) w.note(`${nudName(n.nud_state)} and hh_len ${n.hh_len} -> neigh_hh_output`);
     return neigh_hh_output(k, n, skb);
   }
-  if (w) w.note(`${nudName(n.nud_state)}${n.hh_len ? '' : ', no cached header'} -> ${n.output}`);
+  if (w) w.note(n.hh_len ? `${nudName(n.nud_state)} -> ${n.output}` : l10n.t('{0}, no cached header -> {1}', nudName(n.nud_state), n.output));
   return callOutput(k, n, skb);
 }
 
@@ -199,11 +199,11 @@ export function neigh_resolve_output(k: Kernel, n: Neighbour, skb: SkBuff): numb
     skb.data = skb.network_header;
     dev_hard_header(k, skb, n.dev, ETH_P_IP, n.ha, null);
     if (w) w.at('header', { h_dest: formatMac(n.ha), len: skb.len });
-    if (w) w.note(`header to ${formatMac(n.ha)} -> dev_queue_xmit`);
+    if (w) w.note(l10n.t('header to {0} -> dev_queue_xmit', formatMac(n.ha)));
     rc = dev_queue_xmit(k, skb);
   } else if (w) {
     // The state may be valid already: the reply came at __neigh_event_send's local_bh_enable.
-    w.note(n.nud_state & NUD_VALID ? `queued, then sent at the flush (now ${nudName(n.nud_state)}) -> 0` : `${nudName(n.nud_state)}: packet queued or dropped -> 0`);
+    w.note(n.nud_state & NUD_VALID ? l10n.t('queued, then sent at the flush (now {0}) -> 0', nudName(n.nud_state)) : l10n.t('{0}: packet queued or dropped -> 0', nudName(n.nud_state)));
   }
   if (w) w.leave(rc, { rc });
   return rc;
@@ -290,14 +290,14 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
       n.updated = k.jiffies;
       immediateProbe = true;
       neighAddTimer(k, n, k.jiffies + Math.max(p.retrans_time, timerFloor(k)));
-      if (w) w.note(`start resolution: INCOMPLETE, probes = ucast_solicit ${p.ucast_probes}, probe now`);
+      if (w) w.note(l10n.t('start resolution: INCOMPLETE, probes = ucast_solicit {0}, probe now', p.ucast_probes));
     } else {
       setState(k, n, NUD_FAILED, w && { new_state: 'FAILED' });
       n.updated = k.jiffies;
       local_bh_enable(k);
       if (skb) kfree_skb_reason(k, skb, '__neigh_event_send', 'NEIGH_FAILED');
       if (w) {
-        w.note('mcast_solicit + app_solicit = 0: FAILED at once');
+        w.note(l10n.t('mcast_solicit + app_solicit = 0: FAILED at once'));
         w.leave(1, { rc: 1 });
       }
       return 1;
@@ -307,7 +307,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
     setState(k, n, NUD_DELAY, w && { new_state: 'DELAY' });
     n.updated = k.jiffies;
     neighAddTimer(k, n, k.jiffies + p.delay_probe_time);
-    if (w) w.note('STALE -> DELAY: send now with the cached address, probe later');
+    if (w) w.note(l10n.t('STALE -> DELAY: send now with the cached address, probe later'));
   }
   if (n.nud_state === NUD_INCOMPLETE) {
     if (skb) {
@@ -322,7 +322,7 @@ export function __neigh_event_send(k: Kernel, n: Neighbour, skb: SkBuff | null):
       n.arp_queue.push(skb);
       n.arp_queue_len_bytes += skb.truesize;
       if (w) w.at('queued', { queued: n.arp_queue.length, arp_queue_len_bytes: n.arp_queue_len_bytes, queue_len_bytes: p.queue_len_bytes });
-      if (w) w.note(`queued on arp_queue (${n.arp_queue.length} packets, ${n.arp_queue_len_bytes}/${p.queue_len_bytes} bytes)`);
+      if (w) w.note(l10n.t('queued on arp_queue ({0} packets, {1}/{2} bytes)', n.arp_queue.length, n.arp_queue_len_bytes, p.queue_len_bytes));
     }
     rc = 1;
   }
@@ -398,31 +398,31 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
   if (state & NUD_REACHABLE) {
     if (now <= n.confirmed + p.reachable_time) {
       next = n.confirmed + p.reachable_time;
-      if (w) w.note('still reachable (confirmed recently)');
+      if (w) w.note(l10n.t('still reachable (confirmed recently)'));
     } else if (now <= n.used + p.delay_probe_time) {
       next = now + p.delay_probe_time;
       setState(k, n, NUD_DELAY, w && { new_state: 'DELAY', next });
       n.updated = now;
       n.output = 'neigh_resolve_output';
-      if (w) w.note('REACHABLE expired, used recently -> DELAY');
+      if (w) w.note(l10n.t('REACHABLE expired, used recently -> DELAY'));
     } else {
       setState(k, n, NUD_STALE, w && { new_state: 'STALE' });
       n.updated = now;
       n.output = 'neigh_resolve_output';
-      if (w) w.note('REACHABLE expired, unused -> STALE');
+      if (w) w.note(l10n.t('REACHABLE expired, unused -> STALE'));
     }
   } else if (state & NUD_DELAY) {
     if (now <= n.confirmed + p.delay_probe_time) {
       next = n.confirmed + p.reachable_time;
       setState(k, n, NUD_REACHABLE, w && { new_state: 'REACHABLE', next });
       n.updated = now;
-      if (w) w.note('confirmed during DELAY -> REACHABLE');
+      if (w) w.note(l10n.t('confirmed during DELAY -> REACHABLE'));
     } else {
       next = now + Math.max(p.retrans_time, timerFloor(k));
       setState(k, n, NUD_PROBE, w && { new_state: 'PROBE', next });
       n.updated = now;
       n.probes = 0;
-      if (w) w.note('no confirmation in DELAY -> PROBE (unicast probes)');
+      if (w) w.note(l10n.t('no confirmation in DELAY -> PROBE (unicast probes)'));
     }
   } else {
     // INCOMPLETE or PROBE
@@ -446,7 +446,7 @@ export function neigh_timer_handler(k: Kernel, n: Neighbour): void {
     if (w) w.at('mod_timer', { next, expires: next, runs_at_ms: (n.timerExpires - k.jiffies) * 4 });
   }
   if (n.nud_state & (NUD_INCOMPLETE | NUD_PROBE)) {
-    if (w) w.note(`probe ${n.probes + 1 - (n.nud_state & NUD_INCOMPLETE ? p.ucast_probes : 0)} (probes ${n.probes})`);
+    if (w) w.note(l10n.t('probe {0} (probes {1})', n.probes + 1 - (n.nud_state & NUD_INCOMPLETE ? p.ucast_probes : 0), n.probes));
     neigh_probe(k, n);
   }
   if (w) {
@@ -489,7 +489,7 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
   // __neigh_update (4.9 and 6.x): err starts at -EPERM and this check jumps to out with it.
   if (!(flags & NEIGH_UPDATE_F_ADMIN) && old & (0x40 | 0x80)) {
     if (w) {
-      w.note(`-EPERM: not an admin update of a ${nudName(old)} entry; entry unchanged`);
+      w.note(l10n.t('-EPERM: not an admin update of a {0} entry; entry unchanged', nudName(old)));
       traceNeigh(k, 'neigh_update_done', n, { rc: -EPERM });
       w.leave(-EPERM);
     }
@@ -527,7 +527,7 @@ export function neigh_update(k: Kernel, n: Neighbour, lladdr: Uint8Array | null,
     // neigh_connect / neigh_suspect: ops->connected_output or ops->output (arp_hh_ops: both neigh_resolve_output).
     n.output = newState & NUD_CONNECTED ? connectedOutput(n) : 'neigh_resolve_output';
     if (!(old & NUD_VALID)) {
-      if (w && n.arp_queue.length) w.note(`${nudName(newState)}: flush ${n.arp_queue.length} queued packets in order`);
+      if (w && n.arp_queue.length) w.note(l10n.t('{0}: flush {1} queued packets in order', nudName(newState), n.arp_queue.length));
       while (n.nud_state & NUD_VALID && n.arp_queue.length) {
         const skb = n.arp_queue.shift()!;
         n.arp_queue_len_bytes -= skb.truesize;

@@ -4,6 +4,7 @@
 // mangle output chain is a route chain (nf_route_table_hook4, net/netfilter/nft_chain_route.c):
 // when it changed the mark, an address or the TOS, ip_route_me_harder routes the packet again.
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import { CHECKSUM_PARTIAL, ip_hdr, icmp_hdr, tcp_hdr, udp_hdr } from '../net/skbuff';
@@ -65,7 +66,7 @@ function nf_hook_slow(k: Kernel, sk: Sock | null, skb: SkBuff, hook: Hook, chain
           if (st === 'drop') return dropped(k, skb, rs.rule.text);
           if (st) {
             binding.saddr = st;
-            if (w) w.note(`${chain.table}: ${rs.rule.text} -> source ${formatIpv4(st)}`);
+            if (w) w.note(l10n.t('{0}: {1} -> source {2}', chain.table, rs.rule.text, formatIpv4(st)));
             break;
           }
         }
@@ -99,7 +100,7 @@ function nf_hook_slow(k: Kernel, sk: Sock | null, skb: SkBuff, hook: Hook, chain
       if (verdict === 'accept') break;
     }
     if (iph && before && (skb.mark !== before.mark || iph.saddr !== before.saddr || iph.daddr !== before.daddr || iph.tos !== before.tos)) {
-      if (w) w.note(`mangle output changed the ${skb.mark !== before.mark ? 'mark' : 'header'}: ip_route_me_harder`);
+      if (w) w.note(skb.mark !== before.mark ? l10n.t('mangle output changed the mark: ip_route_me_harder') : l10n.t('mangle output changed the header: ip_route_me_harder'));
       const err = ip_route_me_harder(k, sk, skb);
       if (err < 0) return dropped(k, skb, `ip_route_me_harder: ${errnoName(err)}`, err);
     }
@@ -115,7 +116,7 @@ function dropped(k: Kernel, skb: SkBuff, rule: string, err = -EPERM): number {
   k.exception('nf-drop', { packet: skb.id, rule });
   kfree_skb_reason(k, skb, 'nf_hook_slow', 'NETFILTER_DROP');
   if (k.w) {
-    k.w.note(`DROP by "${rule}" -> ${errnoName(err)}`);
+    k.w.note(l10n.t('DROP by "{0}" -> {1}', rule, errnoName(err)));
     k.w.leave(err);
   }
   return err;

@@ -4,6 +4,7 @@
 // packet itself goes on. While the copy is being sent, a dup statement it meets does nothing
 // (current->in_nf_duplicate in 6.x, the per-CPU nf_skb_duplicated in 4.9).
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import { ip_hdr } from '../net/skbuff';
@@ -26,7 +27,7 @@ export function nf_dup_ipv4(k: Kernel, skb: SkBuff, hook: string, gw: number, oi
   // The kernel's `goto out`: every way through ends at the one local_bh_enable.
   out: {
     if (nf.inDuplicate) {
-      if (w) w.note('a copy is being sent already (in_nf_duplicate): no copy of a copy');
+      if (w) w.note(l10n.t('a copy is being sent already (in_nf_duplicate): no copy of a copy'));
       break out;
     }
     const copy = pskb_copy(k, skb);
@@ -37,13 +38,13 @@ export function nf_dup_ipv4(k: Kernel, skb: SkBuff, hook: string, gw: number, oi
     ip_hdr(copy).frag_off |= IP_DF;
     if (w) {
       w.at('copy', { copy, headroom: copy.headroom, truesize: copy.truesize });
-      w.note(`pskb_copy -> skb ${copy.id}: headroom ${copy.headroom}, truesize ${copy.truesize}, no socket, untracked, DF`);
+      w.note(l10n.t('pskb_copy -> skb {0}: headroom {1}, truesize {2}, no socket, untracked, DF', copy.id, copy.headroom, copy.truesize));
     }
     // nf_dup_ipv4_route
     const rt = ip_route_output(k, { daddr: gw, saddr: 0, oif: oif === -1 ? 0 : oif, tos: ip_hdr(copy).tos, mark: 0, knownNh: true });
     if (typeof rt === 'number') {
       kfree_skb_reason(k, copy, 'nf_dup_ipv4', 'NOT_SPECIFIED');
-      if (w) w.note(`no route to ${formatIpv4(gw)}: the copy is freed`);
+      if (w) w.note(l10n.t('no route to {0}: the copy is freed', formatIpv4(gw)));
       break out;
     }
     copy.dst = rt;
@@ -51,7 +52,7 @@ export function nf_dup_ipv4(k: Kernel, skb: SkBuff, hook: string, gw: number, oi
     copy.protocol = 0x0800;
     if (w) {
       w.at('route', { rt, dev: rt.dev });
-      w.note(`copy to ${formatIpv4(gw)} out of ${rt.dev.name} (hard_header_len ${rt.dev.hard_header_len}) -> ip_local_out`);
+      w.note(l10n.t('copy to {0} out of {1} (hard_header_len {2}) -> ip_local_out', formatIpv4(gw), rt.dev.name, rt.dev.hard_header_len));
     }
     nf.inDuplicate = true;
     ip_local_out(k, null, copy);

@@ -1,6 +1,7 @@
 // net/ipv4/raw.c: raw_sendmsg on an IPPROTO_ICMP raw socket, as ping uses it. The echo request
 // (type 8, id, sequence, checksum) is written by the application; the kernel adds the IP header.
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import { RTCF_BROADCAST } from '../net/route';
@@ -17,7 +18,7 @@ export function raw_sendmsg(k: Kernel, sk: Sock, daddr: number, len: number): nu
   if (w) w.enter('raw_sendmsg', null, { sk, daddr: formatIpv4(daddr), len: len + 8 }, { inet: sk, rt: null });
   const done = (r: number): number => {
     if (w) {
-      if (r < 0) w.note(`returns ${errnoName(r)}`);
+      if (r < 0) w.note(l10n.t('returns {0}', errnoName(r)));
       w.leave(r, { err: r < 0 ? r : 0 });
     }
     return r;

@@ -2,6 +2,7 @@
 // the IP ID generator (__ip_select_ident); fib_lookup through the policy rules of
 // net/ipv4/fib_rules.c (fib_rules_lookup, fib4_rule_match, fib4_rule_action) when there are any.
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import {
   Rtable, RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, RTN_MULTICAST, RTCF_LOCAL, RTCF_BROADCAST, RTCF_MULTICAST, FibEntry, RT_TABLE_LOCAL,
@@ -37,16 +38,16 @@ export function ip_route_output(k: Kernel, fl: Flow): Rtable | number {
     const saddr = fl.saddr || net.selectAddr(devOut, 0);
     const type = fl.daddr === LBCAST ? RTN_BROADCAST : RTN_MULTICAST;
     rt = mkroute(k, type, devOut, 0, 0, saddr, fl.daddr, undefined);
-    if (w) w.note(`${formatIpv4(fl.daddr)} on ${devOut.name}: ${type === RTN_BROADCAST ? 'broadcast' : 'multicast'}, no FIB lookup`);
+    if (w) w.note(type === RTN_BROADCAST ? l10n.t('{0} on {1}: broadcast, no FIB lookup', formatIpv4(fl.daddr), devOut.name) : l10n.t('{0} on {1}: multicast, no FIB lookup', formatIpv4(fl.daddr), devOut.name));
   } else if (net.isLocal(fl.daddr)) {
     // The local route's prefsrc: the primary address of that subnet (a secondary's own is not).
     rt = mkroute(k, RTN_LOCAL, net.lo, 0, 0, fl.saddr || net.localSource(fl.daddr), fl.daddr, undefined);
-    if (w) w.note(`${formatIpv4(fl.daddr)} is local -> lo`);
+    if (w) w.note(l10n.t('{0} is local -> lo', formatIpv4(fl.daddr)));
   } else {
     const bdev = net.broadcastDev(fl.daddr);
     if (bdev && (!devOut || devOut === bdev)) {
       rt = mkroute(k, RTN_BROADCAST, bdev, 0, 0, fl.saddr || net.selectAddr(bdev, fl.daddr), fl.daddr, undefined);
-      if (w) w.note(`${formatIpv4(fl.daddr)} is ${bdev.name}'s subnet broadcast`);
+      if (w) w.note(l10n.t("{0} is {1}'s subnet broadcast", formatIpv4(fl.daddr), bdev.name));
     } else {
       const fib = fib_lookup(k, fl);
       if (!fib && devOut && devOut.up) {
@@ -55,10 +56,10 @@ export function ip_route_output(k: Kernel, fl: Flow): Rtable | number {
         // on that link; without a fib_info the route has no gateway, KNOWN_NH or not.
         const saddr = fl.saddr || net.selectAddr(devOut, 0);
         rt = mkroute(k, RTN_UNICAST, devOut, 0, 0, saddr, fl.daddr, undefined);
-        if (w) w.note(`no route to ${formatIpv4(fl.daddr)}, but oif ${devOut.name}: taken as on link`);
+        if (w) w.note(l10n.t('no route to {0}, but oif {1}: taken as on link', formatIpv4(fl.daddr), devOut.name));
       } else if (!fib) {
         rt = -ENETUNREACH;
-        if (w) w.note(`no route to ${formatIpv4(fl.daddr)} -> ENETUNREACH`);
+        if (w) w.note(l10n.t('no route to {0} -> ENETUNREACH', formatIpv4(fl.daddr)));
       } else {
         let type = RTN_UNICAST;
         let gw = fib.gw;
@@ -104,10 +105,10 @@ function fib_lookup(k: Kernel, fl: Flow): FibEntry | undefined {
     const table = net.tables.get(r.table);
     const e = table ? fibTableLookup(table, fl.daddr, fl.oif) : undefined;
     if (e) {
-      if (w) w.note(`rule "${r.text}" (mark 0x${(fl.mark >>> 0).toString(16)}): table ${r.table} has ${formatIpv4(e.dst)}/${e.prefix}`);
+      if (w) w.note(l10n.t('rule "{0}" (mark 0x{1}): table {2} has {3}', r.text, (fl.mark >>> 0).toString(16), r.table, `${formatIpv4(e.dst)}/${e.prefix}`));
       return e;
     }
-    if (w) w.note(`rule "${r.text}": table ${r.table} has no route to ${formatIpv4(fl.daddr)} -> next rule`);
+    if (w) w.note(l10n.t('rule "{0}": table {1} has no route to {2} -> next rule', r.text, r.table, formatIpv4(fl.daddr)));
   }
   return undefined;
 }

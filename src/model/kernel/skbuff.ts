@@ -1,6 +1,7 @@
 // net/core/skbuff.c: allocating packets and freeing them, with the drop reason of
 // kfree_skb_reason.
 
+import * as l10n from '@vscode/l10n';
 import { RECORD_LIMIT } from './kernel';
 import type { Kernel } from './kernel';
 import { SkBuff, SKB_TRUESIZE, skbTruesize, MAC_HEADER_UNSET } from '../net/skbuff';
@@ -229,7 +230,7 @@ export function skb_expand_head(k: Kernel, skb: SkBuff, headroom: number): SkBuf
     growth = c.growth;
     if (w) {
       w.at('clone', { nskb: out.id, delta });
-      w.note(`no socket owns skb ${skb.id}: skb_clone -> skb ${out.id}, consume_skb(${skb.id}); pskb_expand_head by ${delta} (SKB_DATA_ALIGN(${headroom - before})), truesize ${skb.truesize} -> ${out.truesize}`);
+      w.note(l10n.t('no socket owns skb {0}: skb_clone -> skb {1}, consume_skb({0}); pskb_expand_head by {2} (SKB_DATA_ALIGN({3})), truesize {4} -> {5}', skb.id, out.id, delta, headroom - before, skb.truesize, out.truesize));
     }
     consume_skb(k, skb);
   } else {
@@ -239,7 +240,7 @@ export function skb_expand_head(k: Kernel, skb: SkBuff, headroom: number): SkBuf
     skb.truesize += growth;
     if (w) {
       w.at('expand', { delta, wmem_delta: growth });
-      w.note(`pskb_expand_head in place by ${delta}; ${growth} more bytes charged to the socket, truesize ${truesize} -> ${skb.truesize}`);
+      w.note(l10n.t('pskb_expand_head in place by {0}; {1} more bytes charged to the socket, truesize {2} -> {3}', delta, growth, truesize, skb.truesize));
     }
   }
   if (w) w.leave(out, { headroom_after: out.headroom, truesize: out.truesize, growth });
@@ -265,7 +266,7 @@ export function skb_realloc_headroom(k: Kernel, skb: SkBuff, headroom: number): 
   if (w) {
     const grown = SKB_DATA_ALIGN(Math.max(delta, 0));
     w.at('copy', { skb2: skb2.id, delta: grown });
-    const how = delta <= 0 ? `pskb_copy -> skb ${skb2.id}` : `skb_clone -> skb ${skb2.id}, pskb_expand_head by ${grown}`;
+    const how = delta <= 0 ? `pskb_copy -> skb ${skb2.id}` : l10n.t('skb_clone -> skb {0}, pskb_expand_head by {1}', skb2.id, grown);
     w.note(`${how}: headroom ${skb.headroom} -> ${skb2.headroom}, truesize ${skb.truesize} -> ${skb2.truesize}`);
     w.leave(skb2, { headroom_after: skb2.headroom });
   }

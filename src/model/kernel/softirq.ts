@@ -3,6 +3,7 @@
 // here is NET_RX (net_rx_action over the backlog, dev.ts). Work left after MAX_SOFTIRQ_RESTART
 // passes goes to ksoftirqd: a later event.
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import { net_rx_action } from './dev';
 
@@ -53,7 +54,7 @@ export function softirq_passes(k: Kernel): void {
   while (k.backlog.length !== 0) {
     net_rx_action(k);
     if (k.backlog.length !== 0 && --restart === 0) {
-      if (k.w) k.w.note(`${MAX_SOFTIRQ_RESTART} passes: wakeup_softirqd, ${k.backlog.length} frames left to ksoftirqd`);
+      if (k.w) k.w.note(l10n.t('{0} passes: wakeup_softirqd, {1} frames left to ksoftirqd', MAX_SOFTIRQ_RESTART, k.backlog.length));
       k.later(k.now, 'ksoftirqd', run_ksoftirqd, [k]);
       return;
     }

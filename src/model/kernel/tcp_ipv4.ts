@@ -3,6 +3,7 @@
 // folded into tcp_v4_connect, which hands the SYN to ip_queue_xmit (ip_output.ts). A RST from the
 // peer ends the attempt with ECONNREFUSED.
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import { CHECKSUM_PARTIAL, CHECKSUM_NONE, tcp_hdr } from '../net/skbuff';
@@ -28,7 +29,7 @@ export function tcp_v4_connect(k: Kernel, sk: Sock, daddr: number, dport: number
   if (w) w.enter('tcp_v4_connect', null, { sk, daddr: formatIpv4(daddr), dport }, { inet: sk, rt: null });
   const done = (r: number): number => {
     if (w) {
-      if (r < 0) w.note(`returns ${errnoName(r)}`);
+      if (r < 0) w.note(l10n.t('returns {0}', errnoName(r)));
       w.leave(r, { err: r });
     }
     return r;

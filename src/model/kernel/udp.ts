@@ -1,6 +1,7 @@
 // net/ipv4/udp.c: udp_sendmsg (route, checks, ip_make_skb, udp_send_skb) and the ICMP error
 // handler that turns an error about one of our datagrams into a socket error.
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { Sock } from '../net/sock';
 import { IP_PMTUDISC_DONT } from '../net/sock';
@@ -46,7 +47,7 @@ export function udp_sendmsg(k: Kernel, sk: Sock, daddrArg: number, dportArg: num
     if (connected) sk.dst = rt;
   }
   if (rt.rt_flags & RTCF_BROADCAST && !sk.broadcast) {
-    if (w) w.note('broadcast route without SO_BROADCAST -> EACCES');
+    if (w) w.note(l10n.t('broadcast route without SO_BROADCAST -> EACCES'));
     return udpDone(k, -EACCES);
   }
   autobind(k, sk);
@@ -87,7 +88,7 @@ function udpDone(k: Kernel, r: number): number {
   if (r === -ENOBUFS) k.net.counters.Udp.SndbufErrors++;
   const w = k.w;
   if (w) {
-    if (r < 0) w.note(`returns ${errnoName(r)}`);
+    if (r < 0) w.note(l10n.t('returns {0}', errnoName(r)));
     w.leave(r, { err: r < 0 ? r : 0 });
   }
   return r;
@@ -137,7 +138,7 @@ function udp_send_skb_gso(k: Kernel, sk: Sock, skb: SkBuff, ulen: number): numbe
     if (w) w.note(`UDP_SEGMENT ${gso}: ${hlen} + ${Math.min(datalen, gso)} > ${fragsize} -> EMSGSIZE`);
     err = -EMSGSIZE;
   } else if (datalen > gso * UDP_MAX_SEGMENTS) {
-    if (w) w.note(`UDP_SEGMENT ${gso}: ${datalen} bytes need more than ${UDP_MAX_SEGMENTS} segments -> EINVAL`);
+    if (w) w.note(l10n.t('UDP_SEGMENT {0}: {1} bytes need more than {2} segments -> EINVAL', gso, datalen, UDP_MAX_SEGMENTS));
     err = -EINVAL;
   }
   if (err) {
@@ -150,7 +151,7 @@ function udp_send_skb_gso(k: Kernel, sk: Sock, skb: SkBuff, ulen: number): numbe
     skb.gso_type = SKB_GSO_UDP_L4;
     skb.gso_segs = Math.ceil(datalen / gso);
     skb.ip_summed = CHECKSUM_PARTIAL;
-    if (w) w.note(`UDP_SEGMENT ${gso}: one GSO skb of ${skb.gso_segs} segments (SKB_GSO_UDP_L4)`);
+    if (w) w.note(l10n.t('UDP_SEGMENT {0}: one GSO skb of {1} segments (SKB_GSO_UDP_L4)', gso, skb.gso_segs));
   }
   return 0;
 }

@@ -5,6 +5,7 @@
 // the skb to the parent's dev_queue_xmit. The parent writes the tag into the frame: in software
 // (validate_xmit_vlan, dev.ts) or, with VLAN transmit offload, in its "hardware" (the driver).
 
+import * as l10n from '@vscode/l10n';
 import type { Kernel } from './kernel';
 import type { SkBuff } from '../net/skbuff';
 import type { NetDevice } from '../net/device';
@@ -23,7 +24,7 @@ export function vlan_dev_hard_header(k: Kernel, skb: SkBuff, dev: NetDevice, typ
   const rc = eth_header(skb, type, daddr, src);
   if (w) {
     w.at('header', { h_dest: formatMac(daddr), h_source: formatMac(src), rc });
-    w.note(`${dev.header_ops}: ${vlan.real_dev.name}'s Ethernet header, type 0x${type.toString(16).padStart(4, '0')}, from ${formatMac(src)}; the tag comes in vlan_dev_hard_start_xmit`);
+    w.note(l10n.t("{0}: {1}'s Ethernet header, type 0x{2}, from {3}; the tag comes in vlan_dev_hard_start_xmit", dev.header_ops, vlan.real_dev.name, type.toString(16).padStart(4, '0'), formatMac(src)));
     w.leave(rc);
   }
   return rc;
@@ -41,7 +42,7 @@ export function vlan_dev_hard_start_xmit(k: Kernel, skb: SkBuff, dev: NetDevice)
   skb.vlan_present = true;
   if (w) {
     w.at('tag', { vlan_tci: tci });
-    w.note(`__vlan_hwaccel_put_tag: VID ${vlan.vlan_id} -> dev_queue_xmit on ${vlan.real_dev.name}`);
+    w.note(l10n.t('__vlan_hwaccel_put_tag: VID {0} -> dev_queue_xmit on {1}', vlan.vlan_id, vlan.real_dev.name));
   }
   skb.dev = vlan.real_dev;
   const len = skb.len;

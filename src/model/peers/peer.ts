@@ -5,6 +5,7 @@
 // (Kernel.farEnd): each frame a device sends reaches them, and their answers come back to the
 // device after their reply delay.
 
+import * as l10n from '@vscode/l10n';
 import type { NetDevice } from '../net/device';
 import type { Net, PeerHost } from '../net/netns';
 import { ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
@@ -132,7 +133,7 @@ function replyHeader(iph: IpHdr, totLen: number, fragOff: number, protocol: numb
 }
 
 function reply_(p: PeerHost, frame: Uint8Array): PeerFrame {
-  return { delay: p.spec.replyDelay, label: `frame from ${p.spec.address}`, frame };
+  return { delay: p.spec.replyDelay, label: l10n.t('frame from {0}', p.spec.address), frame };
 }
 
 /**
