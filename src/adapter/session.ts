@@ -22,6 +22,7 @@ import { evaluate, formatValue, complete, parseExpr, checkHitCondition, ExprErro
 import type { Value } from '../debugger/expr';
 import { frameRecord } from '../model/run';
 import { FRAME_TABLE_HEADER, frameLine } from '../model/report';
+import { useLanguage } from '../l10n';
 import { Listings } from './listings';
 import { KernelSourceView } from './kernel-source';
 import { resolveTreePath } from '../source/load';
@@ -105,6 +106,8 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.clientColumnsStartAt1 = args?.columnsStartAt1 !== false;
+    // The client's language (VS Code's display language; nvim-dap's LANG), unless KPATH_LANGUAGE chose one.
+    if (typeof args?.locale === 'string' && !process.env.KPATH_LANGUAGE) useLanguage(args.locale);
     this.clientProgress = args?.supportsProgressReporting === true;
     this.clientInvalidated = args?.supportsInvalidatedEvent === true;
     response.body = {
