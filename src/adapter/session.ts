@@ -21,7 +21,7 @@ import { findFunction } from '../model/kernel/functions';
 import { evaluate, formatValue, complete, parseExpr, checkHitCondition, ExprError } from '../debugger/expr';
 import type { Value } from '../debugger/expr';
 import { frameRecord } from '../model/run';
-import { FRAME_TABLE_HEADER, frameLine } from '../model/report';
+import { frameTableHeader, frameLine, frameWidths } from '../model/report';
 import { useLanguage } from '../l10n';
 import { Listings } from './listings';
 import { KernelSourceView } from './kernel-source';
@@ -664,8 +664,9 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
     const lines = [total === 0 ? l10n.t('kpath: the run ended with {0} frames on the wire.', total)
       : total === 1 ? l10n.t('kpath: the run ended with 1 frame on the wire:') : l10n.t('kpath: the run ended with {0} frames on the wire:', total)];
     if (!total) return lines;
-    lines.push(FRAME_TABLE_HEADER);
-    frames.forEach((f, i) => lines.push(frameLine(frameRecord(f, i))));
+    lines.push(frameTableHeader());
+    const columns = frameWidths();
+    frames.forEach((f, i) => lines.push(frameLine(frameRecord(f, i), columns)));
     if (total > frames.length) lines.push(`  ${l10n.t('... and {0} more (the kpath/frames request pages through them all)', total - frames.length)}`);
     return lines;
   }

@@ -3,7 +3,8 @@
 
 import * as l10n from '@vscode/l10n';
 import type { RunResult } from '../model/result';
-import { FRAME_TABLE_HEADER, frameLine, msText as ms } from '../model/report';
+import { padEndColumns } from '../text/width';
+import { frameTableHeader, frameLine, frameWidths, msText as ms } from '../model/report';
 
 export function formatReport(r: RunResult): string {
   const out: string[] = [];
@@ -15,32 +16,33 @@ export function formatReport(r: RunResult): string {
     out.push(l10n.t('Socket calls ({0}, totals per send line):', t.calls));
     for (const l of t.lines) {
       const results = Object.entries(l.results).map(([k, v]) => `${k} ${v}`).join(', ');
-      out.push(`  line ${String(l.line).padEnd(4)} ${l.proto} to ${l.to} size ${l.size}: ${l.calls} calls${results ? ' -> ' + results : ''}`);
+      out.push(`  ${padEndColumns(l10n.t('line {0}', l.line), 9)} ${l.proto} to ${l.to} size ${l.size}: ${l10n.t('{0} calls', l.calls)}${results ? ' -> ' + results : ''}`);
     }
     out.push('');
     out.push(l10n.t('Frames: {0} (not listed in a run this long; --pcap writes them all)', t.frames));
   } else out.push(l10n.t('Socket calls:'));
   for (const s of r.sends) {
     const extra = s.setsockopt?.length ? `  (setsockopt ${s.setsockopt.map((o) => `${o.option}: ${o.result}`).join(', ')})` : '';
-    out.push(`  ${ms(s.time).padStart(13)} ms  line ${String(s.line).padEnd(4)} ${s.proto} to ${s.to} size ${s.size} [${s.socket}] -> ${s.result}${extra}`);
+    out.push(`  ${ms(s.time).padStart(13)} ms  ${padEndColumns(l10n.t('line {0}', s.line), 9)} ${s.proto} to ${s.to} size ${s.size} [${s.socket}] -> ${s.result}${extra}`);
   }
   if (!t) {
     out.push('');
     out.push(l10n.t('Frames ({0}):', r.frames.length));
-    out.push(FRAME_TABLE_HEADER);
+    out.push(frameTableHeader());
   }
-  for (const f of r.frames) out.push(frameLine(f));
+  const columns = frameWidths();
+  for (const f of r.frames) out.push(frameLine(f, columns));
   if (r.drops.length) {
     out.push('');
     if (t && t.drops > r.drops.length) {
       out.push(l10n.t('Drops ({0}: {1}; the first {2}):', t.drops, Object.entries(t.dropReasons).map(([k, v]) => `${k} ${v}`).join(', '), r.drops.length));
     } else out.push(l10n.t('Drops ({0}):', r.drops.length));
-    for (const d of r.drops) out.push(`  ${ms(d.time).padStart(13)} ms  #${d.packet} len ${d.len} in ${d.function}: ${d.reason}`);
+    for (const d of r.drops) out.push(`  ${ms(d.time).padStart(13)} ms  ${l10n.t('#{0} len {1} in {2}: {3}', d.packet, d.len, d.function, d.reason)}`);
   }
   if (r.icmp.length) {
     out.push('');
     out.push(l10n.t('ICMP errors generated:'));
-    for (const e of r.icmp) out.push(`  ${ms(e.time).padStart(13)} ms  ${e.name} (type ${e.type} code ${e.code}${e.info ? `, info ${e.info}` : ''}) ${e.from} -> ${e.to} about #${e.about}`);
+    for (const e of r.icmp) out.push(`  ${ms(e.time).padStart(13)} ms  ${e.name} (type ${e.type} code ${e.code}${e.info ? `, info ${e.info}` : ''}) ${l10n.t('{0} -> {1} about #{2}', e.from, e.to, e.about)}`);
   }
   if (r.delivered.length) {
     out.push('');
@@ -73,7 +75,7 @@ export function formatReport(r: RunResult): string {
     if (nz.length) out.push(`  ${group}: ${nz.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
   for (const [dev, st] of Object.entries(r.counters.devices)) {
-    if (st.tx_packets || st.rx_packets || st.tx_dropped) out.push(`  ${dev}: tx ${st.tx_packets} packets ${st.tx_bytes} bytes, rx ${st.rx_packets} packets ${st.rx_bytes} bytes${st.tx_dropped ? `, tx_dropped ${st.tx_dropped}` : ''}`);
+    if (st.tx_packets || st.rx_packets || st.tx_dropped) out.push(`  ${dev}: ${l10n.t('tx {0} packets {1} bytes, rx {2} packets {3} bytes', st.tx_packets, st.tx_bytes, st.rx_packets, st.rx_bytes)}${st.tx_dropped ? `, tx_dropped ${st.tx_dropped}` : ''}`);
   }
   return out.join('\n');
 }

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT, describeRun, kpath, makeTempDir, removeTempDir, stackLines } from '../helpers/cli';
 import { BASE, writeScenario } from '../helpers/scenarios';
+import { displayWidth } from '../../src/text/width';
 
 const dir = makeTempDir('kpath-lang-');
 after(() => removeTempDir(dir));
@@ -81,4 +82,20 @@ test('the trace\'s decisions are Chinese in a Chinese locale; kernel names, numb
     return lines.slice(1, lines.indexOf('')).map((l) => l.slice(0, 100));
   };
   assert.deepEqual(shape(zhRun.stdout), shape(enRun.stdout));
+});
+
+test('in a Chinese locale the frames table has Chinese headings over the same columns, and the summary\'s words are Chinese', () => {
+  const file = writeScenario(dir, 'silent-peer.kpath', `${BASE.replace('lladdr 02:00:00:00:00:02', 'lladdr 02:00:00:00:00:02 silent')}\nat 0ms send udp to 192.0.2.2:9000 size 100\n`);
+  const r = kpath(['run', file], { env: locale('zh_CN.UTF-8') });
+  assert.equal(r.status, 0, describeRun(r));
+  const lines = r.stdout.split('\n');
+  const header = lines[lines.indexOf(chinese('Frames ({0}):', '4')) + 1];
+  const first = lines[lines.indexOf(header) + 1];
+  // A heading starts in the terminal column its values start in (a Chinese character takes two).
+  const column = (line: string, text: string): number => displayWidth(line.slice(0, line.indexOf(text)));
+  assert.equal(column(header, chinese('Dir')), column(first, ' tx ') + 1, `${header}\n${first}`);
+  assert.equal(column(header, chinese('Source')), column(first, '02:00:00:00:00:01'), `${header}\n${first}`);
+  assert.equal(column(header, chinese('Info')), column(first, 'Who has'), `${header}\n${first}`);
+  assert.ok(lines.includes(`  eth0: ${chinese('tx {0} packets {1} bytes, rx {2} packets {3} bytes', '3', '126', '0', '0')}`), r.stdout);
+  assert.ok(lines.some((l) => l.endsWith(chinese('#{0} len {1} in {2}: {3}', '1', '128', 'arp_error_report', 'NEIGH_FAILED'))), r.stdout);
 });

@@ -32,7 +32,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   // A peer's answer is labelled in the user's language (l10n.t, a pure lookup as above).
   'model/peers': ['model/net', 'model/wire', 'model/core', '@vscode/l10n'],
   // run.ts, result.ts, report.ts, trace.ts: running a scenario and what it produces.
-  'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario', '@vscode/l10n'],
+  'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario', 'text', '@vscode/l10n'],
   // The lesson format and the tutorial's progress: plain text and state, nothing of the model; the
   // lesson format's errors are l10n.t(...) calls, as the scenario's.
   'tutorial': ['text', '@vscode/l10n'],
@@ -49,7 +49,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'source': ['model/*', 'io', 'l10n', '@vscode/l10n', 'node', 'web-tree-sitter'],
   'adapter': ['source', 'debugger', 'tutorial', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node', '@vscode/debugadapter', '@vscode/debugprotocol'],
   'capture': ['model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
-  'cli': ['adapter', 'source', 'debugger', 'tutorial', 'capture', 'model/*', 'io', 'l10n', '@vscode/l10n', 'node'],
+  'cli': ['adapter', 'source', 'debugger', 'tutorial', 'capture', 'model/*', 'text', 'io', 'l10n', '@vscode/l10n', 'node'],
   // The .kpath editor's help: the parser and the words of the language (pure, no I/O), with the
   // messages in the display language. The one way in for the extension to the model: bundled on its
   // own (dist/language.js) and loaded on the first .kpath document.
