@@ -458,6 +458,20 @@ export async function openWorkbench(server: CodeServer, folder: string): Promise
   };
   openBrowsers.add(close);
   try {
+    // code-server registers a service worker of its own (to be installable as an app) whose scope is
+    // the whole site and which claims every page it may: now and then it claims a webview's frame
+    // (served from the same site here) before the webview's own worker does, and the webview stays
+    // blank, waiting for its worker. Nothing here needs code-server's, so it is not registered.
+    await context.addInitScript({
+      content: `(() => {
+        const workers = navigator.serviceWorker;
+        if (!workers) return;
+        const register = workers.register.bind(workers);
+        workers.register = (url, options) => String(url).includes('out/browser/serviceWorker.js')
+          ? Promise.reject(new Error("code-server's service worker is off in the tests"))
+          : register(url, options);
+      })();`,
+    });
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     // The extension is addressed as the browser sees the server: vscode-remote://HOST:PORT/path.
