@@ -12,12 +12,11 @@ export function msText(t: number): string {
 
 type Column = 'no' | 'time' | 'dev' | 'dir' | 'src' | 'dst' | 'proto' | 'len';
 
-/** The table's column widths in the language in use: a heading wider than its column widens it. */
-export function frameWidths(): Record<Column, number> {
-  const h = headings();
-  const w = (base: number, heading: string): number => Math.max(base, displayWidth(heading));
-  return { no: w(4, h.no), time: w(13, h.time), dev: w(6, h.dev), dir: w(3, h.dir), src: w(17, h.src), dst: w(17, h.dst), proto: w(6, h.proto), len: w(5, h.len) };
-}
+/** Each column's least width, and whether its text is aligned right (numbers) or left; Info, last, is not padded. */
+const COLUMNS: Record<Column, { min: number; right: boolean }> = {
+  no: { min: 4, right: true }, time: { min: 13, right: true }, dev: { min: 6, right: false }, dir: { min: 3, right: false },
+  src: { min: 17, right: false }, dst: { min: 17, right: false }, proto: { min: 6, right: false }, len: { min: 5, right: true },
+};
 
 function headings(): Record<Column | 'info', string> {
   return {
@@ -26,14 +25,25 @@ function headings(): Record<Column | 'info', string> {
   };
 }
 
+/** The table's column widths in the language in use: a heading wider than its column widens it. */
+export function frameWidths(h = headings()): Record<Column, number> {
+  const w = {} as Record<Column, number>;
+  for (const c of Object.keys(COLUMNS) as Column[]) w[c] = Math.max(COLUMNS[c].min, displayWidth(h[c]));
+  return w;
+}
+
+function row(cells: Record<Column | 'info', string>, w: Record<Column, number>): string {
+  const cell = (c: Column): string => (COLUMNS[c].right ? padStartColumns : padEndColumns)(cells[c], w[c]);
+  return `  ${cell('no')} ${cell('time')}  ${cell('dev')} ${cell('dir')} ${cell('src')} ${cell('dst')} ${cell('proto')} ${cell('len')}  ${cells.info}`;
+}
+
 /** The table's heading line, in the language in use. */
 export function frameTableHeader(): string {
   const h = headings();
-  const w = frameWidths();
-  return `  ${padStartColumns(h.no, w.no)} ${padStartColumns(h.time, w.time)}  ${padEndColumns(h.dev, w.dev)} ${padEndColumns(h.dir, w.dir)} ${padEndColumns(h.src, w.src)} ${padEndColumns(h.dst, w.dst)} ${padEndColumns(h.proto, w.proto)} ${padStartColumns(h.len, w.len)}  ${h.info}`;
+  return row(h, frameWidths(h));
 }
 
 /** One frame as a line of the table, in columns `w` (frameWidths(), looked up once per table). */
 export function frameLine(f: FrameRecord, w: Record<Column, number>): string {
-  return `  ${String(f.index + 1).padStart(w.no)} ${msText(f.time).padStart(w.time)}  ${f.dev.padEnd(w.dev)} ${f.dir.padEnd(w.dir)} ${f.src.padEnd(w.src)} ${f.dst.padEnd(w.dst)} ${f.protocol.padEnd(w.proto)} ${String(f.len).padStart(w.len)}  ${f.info}`;
+  return row({ no: String(f.index + 1), time: msText(f.time), dev: f.dev, dir: f.dir, src: f.src, dst: f.dst, proto: f.protocol, len: String(f.len), info: f.info }, w);
 }

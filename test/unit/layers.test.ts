@@ -29,8 +29,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   'model/net': ['model/wire', 'model/core', 'model/scenario'],
   // A run stopped at a limit says why in the user's language (l10n.t, a pure lookup as above).
   'model/kernel': ['model/net', 'model/wire', 'model/core', 'model/scenario', 'model', '@vscode/l10n'],
-  // A peer's answer is labelled in the user's language (l10n.t, a pure lookup as above).
-  'model/peers': ['model/net', 'model/wire', 'model/core', '@vscode/l10n'],
+  'model/peers': ['model/net', 'model/wire', 'model/core'],
   // run.ts, result.ts, report.ts, trace.ts: running a scenario and what it produces.
   'model': ['model/kernel', 'model/peers', 'model/net', 'model/wire', 'model/core', 'model/scenario', 'text', '@vscode/l10n'],
   // The lesson format and the tutorial's progress: plain text and state, nothing of the model; the

@@ -246,10 +246,12 @@ function toLink(k: Kernel, dev: NetDevice, frame: Uint8Array): void {
   for (let i = 0; i < answers.length; i++) {
     const a = answers[i];
     if (a.delay === 0) {
-      if (k.w) k.w.note(l10n.t('{0}: at once, __netif_rx -> backlog ({1}), NET_RX_SOFTIRQ raised', a.label, k.backlog.length + 1));
+      if (k.w) k.w.note(l10n.t('frame from {0}: at once, __netif_rx -> backlog ({1}), NET_RX_SOFTIRQ raised', a.from, k.backlog.length + 1));
       netif_rx(k, dev, a.frame, 'link');
     } else {
-      k.later(k.now + a.delay, a.label, link_rx, [k, dev, a.frame]);
+      // The event's name, like a timer's (`neigh_timer_handler 192.0.2.2`): made for every delayed answer,
+      // watched or not, so it is not looked up in the message catalogue.
+      k.later(k.now + a.delay, `frame from ${a.from}`, link_rx, [k, dev, a.frame]);
     }
   }
 }

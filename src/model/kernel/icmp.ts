@@ -48,15 +48,16 @@ export function icmp_send(k: Kernel, skbIn: SkBuff, type: number, code: number, 
   const iph = ip_hdr(skbIn);
   const rt = skbIn.dst;
   const hlen = iph.ihl * 4;
-  let why = '';
-  if (!rt) why = l10n.t('no route on the packet');
-  else if (skbIn.pkt_type !== PACKET_HOST) why = l10n.t('pkt_type is not HOST');
-  else if (rt.rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) why = l10n.t('about a broadcast or multicast packet');
-  else if (iph.frag_off & IP_OFFSET) why = l10n.t('about a non-first fragment');
-  else if (iph.protocol === IPPROTO_ICMP && !isInformational(new IcmpHdr(iph.buf, iph.off + hlen).type)) why = l10n.t('about an ICMP error');
+  // Why no ICMP error is sent, put in words only when a watcher reads it.
+  let why: (() => string) | null = null;
+  if (!rt) why = () => l10n.t('no route on the packet');
+  else if (skbIn.pkt_type !== PACKET_HOST) why = () => l10n.t('pkt_type is not HOST');
+  else if (rt.rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST)) why = () => l10n.t('about a broadcast or multicast packet');
+  else if (iph.frag_off & IP_OFFSET) why = () => l10n.t('about a non-first fragment');
+  else if (iph.protocol === IPPROTO_ICMP && !isInformational(new IcmpHdr(iph.buf, iph.off + hlen).type)) why = () => l10n.t('about an ICMP error');
   if (why) {
     if (w) {
-      w.note(l10n.t('no ICMP: {0}', why));
+      w.note(l10n.t('no ICMP: {0}', why()));
       w.leave(null);
     }
     return;

@@ -66,7 +66,7 @@ export class Kernel {
    * The hosts at the other end of the links (src/model/peers), joined by the run: they receive
    * each frame a device sends, and give back what they answer, each after a delay.
    */
-  farEnd: ((now: number, net: Net, dev: NetDevice, frame: Uint8Array) => readonly { delay: number; label: string; frame: Uint8Array }[]) | null = null;
+  farEnd: ((now: number, net: Net, dev: NetDevice, frame: Uint8Array) => readonly { delay: number; from: string; frame: Uint8Array }[]) | null = null;
   /** Called every 65536 socket calls (RunOptions.progress). */
   progress: (() => void) | null = null;
   /**

@@ -5,7 +5,6 @@
 // (Kernel.farEnd): each frame a device sends reaches them, and their answers come back to the
 // device after their reply delay.
 
-import * as l10n from '@vscode/l10n';
 import type { NetDevice } from '../net/device';
 import type { Net, PeerHost } from '../net/netns';
 import { ETH_P_ARP, ETH_P_IP } from '../wire/ethernet';
@@ -15,10 +14,10 @@ import { icmpChecksum, ICMP_ECHO, ICMP_ECHOREPLY } from '../wire/icmp';
 import { tcpChecksum, TCP_ACK, TCP_RST, TCP_SYN } from '../wire/tcp';
 import { ARP_LEN, ArpHdr, ETH_HLEN, EthHdr, IPV4_MIN_HLEN, IcmpHdr, IpHdr, TCP_HLEN, TcpHdr } from '../wire/headers';
 
-/** A frame a peer sends back: after `delay` ns, labelled with the peer it comes from. */
+/** A frame a peer sends back: after `delay` ns, from the peer at address `from`. */
 export interface PeerFrame {
   delay: number;
-  label: string;
+  from: string;
   frame: Uint8Array;
 }
 
@@ -133,7 +132,7 @@ function replyHeader(iph: IpHdr, totLen: number, fragOff: number, protocol: numb
 }
 
 function reply_(p: PeerHost, frame: Uint8Array): PeerFrame {
-  return { delay: p.spec.replyDelay, label: l10n.t('frame from {0}', p.spec.address), frame };
+  return { delay: p.spec.replyDelay, from: p.spec.address, frame };
 }
 
 /**
