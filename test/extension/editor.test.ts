@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { openFile, runCommand, exactly } from '../helpers/vscode';
+import { openFile, openScenarioWorkbench, runCommand, exactly } from '../helpers/vscode';
 import { uiSuite, view, webviewWith, addFunctionBreakpoint, type UiSuite } from '../helpers/ui-suite';
 import { REPO_ROOT } from '../helpers/cli';
 
@@ -53,7 +53,9 @@ class Session {
       artifacts: 'editor',
       prefix: `${lang}-`,
       server: lang === 'en' ? {} : { locale: lang },
-      setup: async () => fs.writeFileSync(path.join(this.suite.folder(), FILE), LINES.join('\n') + '\n'),
+      // Written before the workbench opens: the Explorer lists it from its first read of the folder,
+      // not from a file watcher's event (which code-server's now and then never delivers).
+      open: (server) => openScenarioWorkbench(server, { files: { [FILE]: LINES.join('\n') + '\n' } }),
     });
   }
 
@@ -69,7 +71,7 @@ class Session {
     return this.suite.screenshot(name);
   }
 
-  /** Opens a file of the workspace (the Explorer lists a file written after it opened once it has seen it). */
+  /** Opens a file of the workspace from the Explorer. */
   async openFile(name: string): Promise<void> {
     await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().waitFor();
     await openFile(this.page, name);

@@ -598,11 +598,12 @@ export function scenarioWorkspace(parent: string): string {
 
 /**
  * A workbench on a new workspace holding the default scenario as default.kpath (and the workspace
- * settings given), its editor open and pinned (the model's listings opened while debugging do not replace it as a preview would),
+ * settings and the files given, written before the workbench reads the folder), its editor open and pinned (the model's listings opened while debugging do not replace it as a preview would),
  * once kpath has activated (F5 pressed before the extension host is up does nothing at all).
  */
-export async function openScenarioWorkbench(server: CodeServer, opts: { settings?: Record<string, unknown> } = {}): Promise<{ wb: Workbench; folder: string }> {
+export async function openScenarioWorkbench(server: CodeServer, opts: { settings?: Record<string, unknown>; files?: Record<string, string> } = {}): Promise<{ wb: Workbench; folder: string }> {
   const folder = scenarioWorkspace(server.root);
+  for (const [name, text] of Object.entries(opts.files ?? {})) fs.writeFileSync(path.join(folder, name), text);
   if (opts.settings) {
     fs.mkdirSync(path.join(folder, '.vscode'));
     fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify(opts.settings, null, 2));
