@@ -27,56 +27,65 @@ export function fn(name: string, profiles: ListingProfile[], src: string): Listi
   };
 }
 
+// Parsed on the way to a first stop, by code not yet optimized: the work per line is done by the
+// string functions of the engine (trimEnd returns the line itself when there is nothing to trim).
 function parseBlock(name: string, src: string): ListingLine[] {
   const raw = src.split('\n');
-  while (raw.length && !raw[0].trim()) raw.shift();
-  while (raw.length && !raw[raw.length - 1].trim()) raw.pop();
-  const parsed = raw.map((line) => {
+  let first = 0;
+  let last = raw.length;
+  while (first < last && !NON_SPACE.test(raw[first])) first++;
+  while (last > first && !NON_SPACE.test(raw[last - 1])) last--;
+  const lines: ListingLine[] = [];
+  let cut = Infinity;
+  for (let i = first; i < last; i++) {
+    const line = raw[i];
     let text = line.trimEnd();
     let step: string | undefined;
-    const only: ListingProfile[] = [];
-    // Most lines carry no marker (a listing is parsed on the way to a first stop).
-    if (!text.includes('@')) return { text, step, only };
-    for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {
-      const mark = m[1];
-      text = text.slice(0, m.index).trimEnd();
-      if (mark.startsWith('@@')) {
-        if (step) throw new Error(`listing ${name}: two steps on one line: ${line.trim()}`);
-        step = mark.slice(2);
-      } else if (mark === '@6.18' || mark === '@4.9') {
-        only.push(mark.slice(1) as ListingProfile);
+    let only: ListingProfile[] | undefined;
+    // Most lines carry no marker.
+    if (text.includes('@')) {
+      for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {
+        const mark = m[1];
+        text = text.slice(0, m.index).trimEnd();
+        if (mark.startsWith('@@')) {
+          if (step) throw new Error(`listing ${name}: two steps on one line: ${line.trim()}`);
+          step = mark.slice(2);
+        } else if (mark === '@6.18' || mark === '@4.9') {
+          (only ??= []).push(mark.slice(1) as ListingProfile);
+        }
       }
+      if (text.includes('@@')) throw new Error(`listing ${name}: a marker not at the end of the line: ${line.trim()}`);
     }
-    if (text.includes('@@')) throw new Error(`listing ${name}: a marker not at the end of the line: ${line.trim()}`);
-    return { text, step, only };
-  });
-  const indents = parsed.filter((p) => p.text.trim()).map((p) => p.text.length - p.text.trimStart().length);
-  const cut = indents.length ? Math.min(...indents) : 0;
-  const texts = alignComments(parsed.map((p) => p.text.slice(cut)));
-  return parsed.map((p, i): ListingLine => {
-    const l: ListingLine = { text: texts[i] };
-    if (p.step) l.step = p.step;
-    if (p.only.length) l.profiles = p.only;
-    return l;
-  });
+    const indent = text.search(NON_SPACE);
+    if (indent >= 0 && indent < cut) cut = indent;
+    const l: ListingLine = { text };
+    if (step) l.step = step;
+    if (only) l.profiles = only;
+    lines.push(l);
+  }
+  if (cut > 0 && cut !== Infinity) for (const l of lines) l.text = l.text.slice(cut);
+  alignComments(lines);
+  return lines;
 }
+
+const NON_SPACE = /\S/;
 
 /** Code followed by a trailing comment. */
 const TRAILING = /^(.*?\S)\s+(\/\*(?:(?!\*\/).)*\*\/)$/;
 /** Trailing comments start in one column per function, unless the code is longer than this. */
 const ALIGN_MAX = 52;
 
-function alignComments(texts: string[]): string[] {
-  const split = texts.map((t) => {
-    if (!t.includes('/*') || t.trimStart().startsWith('/*')) return null;
+/** Puts a function's trailing comments in one column (lines without one are left as they are). */
+function alignComments(lines: ListingLine[]): void {
+  const split = lines.map(({ text: t }) => {
+    const at = t.indexOf('/*');
+    if (at < 0 || at === t.search(NON_SPACE)) return null;
     const m = TRAILING.exec(t);
     return m && !m[1].includes('/*') ? { code: m[1], comment: m[2] } : null;
   });
-  const fit = split.filter((x) => x && x.code.length <= ALIGN_MAX).map((x) => x!.code.length);
-  const col = fit.length ? Math.max(...fit) + 2 : 0;
-  return texts.map((t, i) => {
-    const x = split[i];
-    if (!x) return t;
-    return x.code.length <= ALIGN_MAX ? x.code.padEnd(col) + x.comment : `${x.code}  ${x.comment}`;
+  let col = 0;
+  for (const x of split) if (x && x.code.length <= ALIGN_MAX) col = Math.max(col, x.code.length + 2);
+  split.forEach((x, i) => {
+    if (x) lines[i].text = x.code.length <= ALIGN_MAX ? x.code.padEnd(col) + x.comment : `${x.code}  ${x.comment}`;
   });
 }
