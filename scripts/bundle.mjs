@@ -3,7 +3,7 @@
 // the adapter's code only when it runs the adapter inline) and its webviews' pages (dist/webview-*.js,
 // run in the webviews' browser frames; ELK in a script of its own).
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
@@ -36,7 +36,9 @@ const common = {
 // The `kpath` command, and the debug adapter on its own (what an editor starts), minified: a person
 // waits for them to load.
 await build({ ...common, minify: true, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
-await build({ ...common, minify: true, entryPoints: ['src/adapter/main.ts'], outfile: 'dist/dap-core.js' });
+// The adapter's code, inside the function wrapper Node.js puts around a CommonJS module: the loader
+// (src/adapter/core.ts) compiles the file as it is, read as Latin-1 (so: ASCII only).
+await build({ ...common, minify: true, charset: 'ascii', entryPoints: ['src/adapter/main.ts'], outfile: 'dist/dap-core.js', banner: { js: '(function (exports, require, module, __filename, __dirname) {' }, footer: { js: '})' } });
 await build({ ...common, minify: true, plugins: [], entryPoints: ['src/model/listing/notes/index.ts'], outfile: 'dist/notes.js' });
 // What an editor starts: a loader that compiles dist/dap-core.js with V8's code cache.
 await build({ ...common, minify: true, entryPoints: ['src/adapter/dap.ts'], outfile: 'dist/dap.js' });
@@ -58,3 +60,6 @@ await build({ ...page, entryPoints: ['src/extension/webview/browser/wire.ts'], o
 await build({ ...page, entryPoints: ['src/extension/webview/browser/bytes.ts'], outfile: 'dist/frame-bytes.js' });
 await build({ ...page, entryPoints: ['src/extension/webview/browser/tutorial.ts'], outfile: 'dist/tutorial.js' });
 chmodSync('dist/cli.js', 0o755);
+// Node.js reads the nearest package.json of every script it starts (for its "type"): this one, and
+// not the extension's manifest of 70 KB, for the adapter, the command and the extension.
+writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');

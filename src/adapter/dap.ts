@@ -5,10 +5,8 @@
 
 import fs = require('node:fs');
 import path = require('node:path');
-import vm = require('node:vm');
 import { cacheDir, writeFileAtomic } from '../io/files';
-
-type Core = typeof import('./main');
+import { compileCore, runCore } from './core';
 
 if (process.argv.length > 2) {
   process.stderr.write(`dist/dap.js takes no arguments (got: ${process.argv.slice(2).join(' ')})\n`);
@@ -16,7 +14,6 @@ if (process.argv.length > 2) {
 }
 
 const file = path.join(__dirname, 'dap-core.js');
-const source = fs.readFileSync(file, 'utf8');
 const cache = cacheFileFor(file);
 let cachedData: Buffer | undefined;
 try {
@@ -24,12 +21,9 @@ try {
 } catch {
   // no cache yet
 }
-// Compiled as Node.js compiles a CommonJS module: inside the same function wrapper (written out, so
-// that node:module, whose loading pulls in the ES module loader, stays unloaded).
-const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, { filename: file, cachedData });
-const module_ = { exports: {} as Core };
-(script.runInThisContext() as (...a: unknown[]) => void)(module_.exports, require, module_, file, __dirname);
-module_.exports.serveStdio(() => {
+const script = compileCore(file, cachedData);
+// This file is dist/dap.js: its own require resolves from the bundles' folder.
+runCore(script, file, require).serveStdio(() => {
   // After the first stop the cache also holds what V8 compiled to get there.
   if (cache && (!cachedData || script.cachedDataRejected)) saveCache(cache, script.createCachedData());
 });

@@ -1,5 +1,6 @@
-// The debug adapter's code (dist/dap-core.js): loaded by dist/dap.js (src/adapter/dap.ts) to
-// serve DAP on stdin/stdout, and by the extension when the adapter runs inline.
+// The debug adapter's code (dist/dap-core.js), loaded through src/adapter/core.ts: by dist/dap.js
+// (src/adapter/dap.ts) to serve DAP on stdin/stdout, and by the extension when the adapter runs
+// inline or a listing is annotated with no session.
 
 export { KpathDebugSession } from './session';
 export { serveStdio } from './stdio';

@@ -5,8 +5,7 @@
 
 import path = require('node:path');
 import vscode = require('vscode');
-
-type Core = typeof import('../adapter/main');
+import { loadCore } from '../adapter/core';
 
 export class KpathAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly extensionUri: vscode.Uri) {}
@@ -14,7 +13,7 @@ export class KpathAdapterFactory implements vscode.DebugAdapterDescriptorFactory
   createDebugAdapterDescriptor(_session: vscode.DebugSession, executable: vscode.DebugAdapterExecutable | undefined): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
     if (vscode.workspace.getConfiguration('kpath').get<string>('debugAdapter') === 'inline') {
       // The adapter's bundle, loaded only when asked for: the extension's own bundle stays small.
-      const core = require(path.join(this.extensionUri.fsPath, 'dist', 'dap-core.js')) as Core;
+      const core = loadCore(path.join(this.extensionUri.fsPath, 'dist'));
       core.useLanguage(vscode.env.language);
       return new vscode.DebugAdapterInlineImplementation(new core.KpathDebugSession());
     }

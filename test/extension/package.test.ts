@@ -53,7 +53,7 @@ describe('the .vsix package', () => {
 
   it('holds the bundles, the grammar, the docs and the default scenario, and no sources or node_modules', () => {
     const files = filesUnder(installed);
-    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/dap.js', 'dist/dap-core.js', 'dist/notes.js', 'dist/source-worker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'dist/webview-skb.js', 'dist/webview-path.js', 'dist/webview-elk.js', 'media/webview/pictures.css', 'package.json', 'readme.md', 'LICENSE.txt', 'syntaxes/kpath.tmLanguage.json', 'syntaxes/language-configuration.json', 'media/scenarios/default.kpath', 'docs/scenario.md', 'docs/lessons.md', 'dist/tutorial.js', 'media/webview/tutorial.css', 'media/lessons/01-first-stop.lesson', 'media/lessons/01-first-stop.kpath', 'media/walkthrough/open.md']) {
+    for (const f of [pkg.main.replace(/^\.\//, ''), 'dist/dap.js', 'dist/dap-core.js', 'dist/package.json', 'dist/notes.js', 'dist/source-worker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'dist/webview-skb.js', 'dist/webview-path.js', 'dist/webview-elk.js', 'media/webview/pictures.css', 'package.json', 'readme.md', 'LICENSE.txt', 'syntaxes/kpath.tmLanguage.json', 'syntaxes/language-configuration.json', 'media/scenarios/default.kpath', 'docs/scenario.md', 'docs/lessons.md', 'dist/tutorial.js', 'media/webview/tutorial.css', 'media/lessons/01-first-stop.lesson', 'media/lessons/01-first-stop.kpath', 'media/walkthrough/open.md']) {
       assert.ok(files.includes(f), `${f} is missing from the package: ${files.join(', ')}`);
     }
     const stray = files.filter((f) => /^(src|test|out|node_modules|scripts|\.vscode-test|\.ci|test-artifacts)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));

@@ -7,8 +7,7 @@ import os = require('node:os');
 import path = require('node:path');
 import vscode = require('vscode');
 import type { Annotations } from '../../adapter/annotations';
-
-type Core = typeof import('../../adapter/main');
+import { loadCore, type Core } from '../../adapter/core';
 
 /** A file of kpath's model listings: ~/.cache/kpath/listings/PROFILE/... */
 const LISTING = /[\\/]kpath[\\/]listings[\\/](?:6\.18|4\.9)[\\/]/;
@@ -76,7 +75,7 @@ export class AnnotationStore implements vscode.Disposable {
   /** A listing's annotations without a session, from the adapter's own code. */
   private fromListing(file: string): Annotations | null {
     try {
-      this.core ??= require(path.join(this.extensionUri.fsPath, 'dist', 'dap-core.js')) as Core;
+      this.core ??= loadCore(path.join(this.extensionUri.fsPath, 'dist'));
       return this.core.listingAnnotations(file, this.core.noteLanguage(this.core.languageOf(vscode.env.language)));
     } catch {
       return null;
