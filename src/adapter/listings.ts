@@ -1,6 +1,7 @@
 // The model listings as files a DAP client can open, and the mapping between step points and their
-// lines. A listing is written when a stack trace first points into it, under kpath's private cache
-// folder (~/.cache/kpath/listings/PROFILE/...), and rewritten only when its text changed.
+// lines. A listing is written when a stack trace first points into it, or soon after a breakpoint
+// does, under kpath's private cache folder (~/.cache/kpath/listings/PROFILE/...), and rewritten
+// only when its text changed.
 
 import * as l10n from '@vscode/l10n';
 import fs = require('node:fs');
@@ -11,12 +12,18 @@ import { cacheDir, writeFileAtomic } from '../io/files';
 
 type Position = { name: string; path: string; line: number } | undefined;
 
+/** How long after a breakpoint is answered its listing is written. */
+const LOCATED_WRITE_MS = 50;
+
 export class Listings {
   readonly root: string;
   /** Positions already worked out: a stack trace asks for the same few on every stop. */
   private readonly positions = new Map<string, Position>();
   /** Listings written (or found up to date) by this session. */
   private readonly written = new Set<string>();
+  /** Listings breakpoints point into, to be written (locate). */
+  private readonly unwritten = new Set<string>();
+  private writeTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly profile: KernelProfile, root = path.join(cacheDir(), 'listings')) {
     this.root = path.join(root, profile);
@@ -47,14 +54,44 @@ export class Listings {
     return r;
   }
 
-  private onDisk(pos: { path: string; line: number }): Position {
-    const file = this.diskPath(pos.path);
+  /**
+   * Where a breakpoint on a step point is. Its line is known without the listing's text, and the
+   * listing is written soon after (or as soon as a stack trace points into it), not before the
+   * answer: the first stop does not wait for it, and it is there before anyone could open it.
+   */
+  locate(fn: string, step: string): Position {
+    const pos = stepLine(this.profile, fn, step) ?? stepLine(this.profile, fn, 'enter');
+    if (!pos) return undefined;
     if (!this.written.has(pos.path)) {
-      const text = renderedListing(this.profile, pos.path)!.text;
-      writeIfChanged(file, text);
-      this.written.add(pos.path);
+      this.unwritten.add(pos.path);
+      this.writeTimer ??= setTimeout(() => this.writeLocated(), LOCATED_WRITE_MS).unref();
     }
-    return { name: path.basename(pos.path), path: file, line: pos.line };
+    return { name: path.basename(pos.path), path: this.diskPath(pos.path), line: pos.line };
+  }
+
+  /** Writes the listings breakpoints point into. One that cannot be written is tried again by the next stack trace. */
+  writeLocated(): void {
+    this.writeTimer = null;
+    for (const kernelPath of this.unwritten) {
+      try {
+        this.write(kernelPath);
+      } catch {
+        // position() writes it, or says why it cannot, when a stack trace points into it
+      }
+    }
+    this.unwritten.clear();
+  }
+
+  private onDisk(pos: { path: string; line: number }): Position {
+    this.write(pos.path);
+    return { name: path.basename(pos.path), path: this.diskPath(pos.path), line: pos.line };
+  }
+
+  private write(kernelPath: string): void {
+    if (this.written.has(kernelPath)) return;
+    writeIfChanged(this.diskPath(kernelPath), renderedListing(this.profile, kernelPath)!.text);
+    this.written.add(kernelPath);
+    this.unwritten.delete(kernelPath);
   }
 
   /** The step points a line breakpoint at `file:line` would stop on, or why it cannot be verified. */

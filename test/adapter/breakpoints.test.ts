@@ -6,6 +6,7 @@
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DapSession, DEFAULT_SCENARIO, FIXTURES, findVar, lineOf, lineText } from '../helpers/dap';
@@ -20,6 +21,15 @@ beforeEach(async () => {
 afterEach(async () => {
   await s.stop();
 });
+
+/** Resolves once `file` exists: a breakpoint's listing is written just after the answer. */
+async function written(file: string): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!fs.existsSync(file)) {
+    assert.ok(Date.now() < deadline, `${file} was not written within 5 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 /** Continues until the run ends, collecting every stop (its event and top frame) on the way. */
 interface SeenStop {
@@ -96,8 +106,9 @@ describe('function breakpoints', () => {
       });
       const [ok, unknown, otherProfile, badCond, badHit] = r.body.breakpoints;
       assert.equal(ok.verified, true);
-      assert.ok(ok.source?.path && fs.existsSync(ok.source.path), `the listing ${ok.source?.path} exists on disk`);
-      assert.match(lineText(ok.source!.path!, ok.line!), /ip_finish_output2\s*\(/, 'the line is the function\'s signature');
+      assert.ok(ok.source?.path, 'the answer names the listing');
+      await written(ok.source.path);
+      assert.match(lineText(ok.source.path, ok.line!), /ip_finish_output2\s*\(/, 'the line is the function\'s signature');
       assert.equal(unknown.verified, false);
       assert.match(unknown.message ?? '', /no_such_function is not a modeled function/);
       assert.equal(otherProfile.verified, false);
@@ -107,6 +118,27 @@ describe('function breakpoints', () => {
       assert.equal(badHit.verified, false);
       assert.match(badHit.message ?? '', /hit count/);
     });
+  });
+
+  it('the listing a breakpoint is in is written just after the answer: the line is known before, and the file is there soon after', async () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'kpath-listings-'));
+    const fresh = await new DapSession(undefined, { XDG_CACHE_HOME: cache }).start();
+    try {
+      let bp: DebugProtocol.Breakpoint | undefined;
+      const first = await fresh.launch({ scenario: DEFAULT_SCENARIO, stopOnEntry: true }, async () => {
+        bp = (await fresh.dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'ip_finish_output2' }] })).body.breakpoints[0];
+      });
+      assert.equal(path.relative(cache, bp!.source!.path!), path.join('kpath', 'listings', '6.18', 'net', 'ipv4', 'ip_output.c'));
+      await written(bp!.source!.path!);
+      assert.match(lineText(bp!.source!.path!, bp!.line!), /ip_finish_output2\s*\(/, 'the line answered is the function\'s signature in the file written');
+      // The stop itself is in another listing, written when the stack trace points into it.
+      const top = (await fresh.stack(first!))[0];
+      assert.equal(path.relative(cache, top.source!.path!), path.join('kpath', 'listings', '6.18', 'net', 'ipv4', 'udp.c'));
+      assert.ok(fs.existsSync(top.source!.path!));
+    } finally {
+      await fresh.stop();
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it('on the 4.9 profile, names of the 6.18 path are unverified and dst_neigh_output is accepted', async () => {

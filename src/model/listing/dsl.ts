@@ -7,7 +7,7 @@
 // The block is dedented; leading and trailing blank lines are dropped. Avoid backslashes and
 // `${` in the text (it is a template literal).
 
-import type { ListingFunction, ListingLine, ListingProfile } from './types';
+import type { ListingFunction, ListingLine, ListingOutline, ListingProfile } from './types';
 
 export const BOTH: ListingProfile[] = ['6.18', '4.9'];
 export const NEW: ListingProfile[] = ['6.18'];
@@ -15,47 +15,62 @@ export const OLD: ListingProfile[] = ['4.9'];
 
 const MARKER = /\s+(@@[A-Za-z_][\w-]*|@\?[A-Za-z_][\w-]*|@6\.18|@4\.9)$/;
 
-/** A listing function from its block of text, read when its lines are first asked for. */
+/** A listing function from its block of text, read when its lines (or its outline) are first asked for. */
 export function fn(name: string, profiles: ListingProfile[], src: string): ListingFunction {
   let lines: ListingLine[] | undefined;
+  const outlines = new Map<ListingProfile, ListingOutline>();
   return {
     name,
     profiles,
     get lines() {
       return (lines ??= parseBlock(name, src));
     },
+    outline(profile) {
+      let o = outlines.get(profile);
+      if (!o) outlines.set(profile, (o = lines ? outlineOf(lines, profile) : outlineBlock(name, src, profile)));
+      return o;
+    },
   };
 }
 
-// Parsed on the way to a first stop, by code not yet optimized: the work per line is done by the
-// string functions of the engine (trimEnd returns the line itself when there is nothing to trim).
-function parseBlock(name: string, src: string): ListingLine[] {
+/** The block's lines without the blank ones that open and close it. */
+function blockLines(src: string): string[] {
   const raw = src.split('\n');
   let first = 0;
   let last = raw.length;
   while (first < last && !NON_SPACE.test(raw[first])) first++;
   while (last > first && !NON_SPACE.test(raw[last - 1])) last--;
+  return raw.slice(first, last);
+}
+
+/** A line's text without its markers, and what they say. */
+function readMarkers(name: string, line: string): { text: string; step?: string; only?: ListingProfile[] } {
+  let text = line.trimEnd();
+  // Most lines carry no marker.
+  if (!text.includes('@')) return { text };
+  let step: string | undefined;
+  let only: ListingProfile[] | undefined;
+  for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {
+    const mark = m[1];
+    text = text.slice(0, m.index).trimEnd();
+    if (mark.startsWith('@@')) {
+      if (step) throw new Error(`listing ${name}: two steps on one line: ${line.trim()}`);
+      step = mark.slice(2);
+    } else if (mark === '@6.18' || mark === '@4.9') {
+      (only ??= []).push(mark.slice(1) as ListingProfile);
+    }
+  }
+  if (text.includes('@@')) throw new Error(`listing ${name}: a marker not at the end of the line: ${line.trim()}`);
+  return { text, step, only };
+}
+
+// Parsed on the way to a first stop, by code not yet optimized: the work per line is done by the
+// string functions of the engine (trimEnd returns the line itself when there is nothing to trim).
+function parseBlock(name: string, src: string): ListingLine[] {
   const lines: ListingLine[] = [];
   let cut = Infinity;
-  for (let i = first; i < last; i++) {
-    const line = raw[i];
-    let text = line.trimEnd();
-    let step: string | undefined;
-    let only: ListingProfile[] | undefined;
-    // Most lines carry no marker.
-    if (text.includes('@')) {
-      for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {
-        const mark = m[1];
-        text = text.slice(0, m.index).trimEnd();
-        if (mark.startsWith('@@')) {
-          if (step) throw new Error(`listing ${name}: two steps on one line: ${line.trim()}`);
-          step = mark.slice(2);
-        } else if (mark === '@6.18' || mark === '@4.9') {
-          (only ??= []).push(mark.slice(1) as ListingProfile);
-        }
-      }
-      if (text.includes('@@')) throw new Error(`listing ${name}: a marker not at the end of the line: ${line.trim()}`);
-    }
+  for (const line of blockLines(src)) {
+    const { text, step, only } = readMarkers(name, line);
     const indent = text.search(NON_SPACE);
     if (indent >= 0 && indent < cut) cut = indent;
     const l: ListingLine = { text };
@@ -66,6 +81,35 @@ function parseBlock(name: string, src: string): ListingLine[] {
   if (cut > 0 && cut !== Infinity) for (const l of lines) l.text = l.text.slice(cut);
   alignComments(lines);
   return lines;
+}
+
+/** How many lines a profile shows and where the step points fall, read from the block's markers alone. */
+function outlineBlock(name: string, src: string, profile: ListingProfile): ListingOutline {
+  const steps = new Map<string, number>();
+  let count = 0;
+  for (const line of blockLines(src)) {
+    if (!line.includes('@')) {
+      count++;
+      continue;
+    }
+    const { step, only } = readMarkers(name, line);
+    if (only && !only.includes(profile)) continue;
+    if (step) steps.set(step, count);
+    count++;
+  }
+  return { lines: count, steps };
+}
+
+/** The same, from lines already parsed. */
+function outlineOf(lines: ListingLine[], profile: ListingProfile): ListingOutline {
+  const steps = new Map<string, number>();
+  let count = 0;
+  for (const l of lines) {
+    if (l.profiles && !l.profiles.includes(profile)) continue;
+    if (l.step) steps.set(l.step, count);
+    count++;
+  }
+  return { lines: count, steps };
 }
 
 const NON_SPACE = /\S/;

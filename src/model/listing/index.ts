@@ -124,11 +124,38 @@ export function renderedListing(profile: ListingProfile, path: string): IndexedL
   return c;
 }
 
+const HEADER_LINES = header('', '6.18').length;
+const outlined = new Map<string, Map<string, number>>();
+
+/**
+ * Where each step point of a file's listing falls (`fn + ':' + step` -> 1-based line), for one
+ * profile, from its functions' outlines: the same lines as renderListing's, without the text (a
+ * function breakpoint's line is known before its listing is written).
+ */
+export function listingStepLines(profile: ListingProfile, path: string): ReadonlyMap<string, number> | undefined {
+  const key = `${profile} ${path}`;
+  let lines = outlined.get(key);
+  if (!lines) {
+    const file = byPath.get(path);
+    if (!file) return undefined;
+    lines = new Map();
+    let at = HEADER_LINES;
+    for (const f of file.functions) {
+      if (!f.profiles.includes(profile)) continue;
+      const o = f.outline(profile);
+      for (const [step, i] of o.steps) lines.set(`${f.name}:${step}`, at + 2 + i);
+      at += 1 + o.lines;
+    }
+    outlined.set(key, lines);
+  }
+  return lines;
+}
+
 /** Where the debugger highlights step point `step` ('enter', 'leave' or a w.at label) of `fn`. */
 export function stepLine(profile: ListingProfile, fn: string, step: string): { path: string; line: number } | undefined {
   const path = listingPathFor(fn);
   if (!path) return undefined;
-  const line = renderedListing(profile, path)?.lines.get(`${fn}:${step}`);
+  const line = listingStepLines(profile, path)?.get(`${fn}:${step}`);
   return line === undefined ? undefined : { path, line };
 }
 

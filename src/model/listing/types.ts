@@ -17,6 +17,14 @@ export interface ListingFunction {
   name: string;
   profiles: ListingProfile[];
   readonly lines: ListingLine[];
+  /** How many lines the profile shows, and where its step points fall, without the lines' text. */
+  outline(profile: ListingProfile): ListingOutline;
+}
+
+export interface ListingOutline {
+  lines: number;
+  /** Step point -> its 0-based line among those the profile shows. */
+  steps: ReadonlyMap<string, number>;
 }
 
 export interface ListingFile {
