@@ -21,7 +21,7 @@ export class Listings {
   private readonly positions = new Map<string, Position>();
   /** Listings written (or found up to date) by this session. */
   private readonly written = new Set<string>();
-  /** Listings breakpoints point into, to be written (locate). */
+  /** Listings breakpoints point into, to be written. */
   private readonly unwritten = new Set<string>();
   private writeTimer: NodeJS.Timeout | null = null;
 
@@ -55,18 +55,19 @@ export class Listings {
   }
 
   /**
-   * Where a breakpoint on a step point is. Its line is known without the listing's text, and the
-   * listing is written soon after (or as soon as a stack trace points into it), not before the
-   * answer: the first stop does not wait for it, and it is there before anyone could open it.
+   * Where a function breakpoint is: its function's first line. The line is known without the
+   * listing's text, and the listing is written soon after (or as soon as a stack trace points into
+   * it), not before the answer: the first stop does not wait for it, and it is there before anyone
+   * could open it.
    */
-  locate(fn: string, step: string): Position {
-    const pos = stepLine(this.profile, fn, step) ?? stepLine(this.profile, fn, 'enter');
+  locate(fn: string): Position {
+    const pos = stepLine(this.profile, fn, 'enter');
     if (!pos) return undefined;
     if (!this.written.has(pos.path)) {
       this.unwritten.add(pos.path);
       this.writeTimer ??= setTimeout(() => this.writeLocated(), LOCATED_WRITE_MS).unref();
     }
-    return { name: path.basename(pos.path), path: this.diskPath(pos.path), line: pos.line };
+    return this.placed(pos);
   }
 
   /** Writes the listings breakpoints point into. One that cannot be written is tried again by the next stack trace. */
@@ -84,6 +85,10 @@ export class Listings {
 
   private onDisk(pos: { path: string; line: number }): Position {
     this.write(pos.path);
+    return this.placed(pos);
+  }
+
+  private placed(pos: { path: string; line: number }): Position {
     return { name: path.basename(pos.path), path: this.diskPath(pos.path), line: pos.line };
   }
 

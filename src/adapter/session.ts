@@ -700,7 +700,7 @@ export class KpathDebugSession extends DebugSession implements RequestContext {
       if (!f) message = l10n.t('{0} is not a modeled function', bp.name);
       else if (this.scenario && !f.profiles.includes(profile)) message = l10n.t('{0} is not on the {1} path (it runs in {2})', bp.name, profile, f.profiles.join(', '));
       message = message ?? conditionProblem(bp.condition) ?? hitProblem(bp.hitCondition);
-      const pos = f && this.listings ? this.kernelSource?.position(bp.name, 'enter') ?? this.listings.locate(bp.name, 'enter') : undefined;
+      const pos = f && this.listings ? this.kernelSource?.position(bp.name, 'enter') ?? this.listings.locate(bp.name) : undefined;
       return { id, bp, dap: { id, verified: !message, message, source: pos ? new Source(pos.name, pos.path) : undefined, line: pos?.line } };
     });
   }

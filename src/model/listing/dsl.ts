@@ -27,7 +27,7 @@ export function fn(name: string, profiles: ListingProfile[], src: string): Listi
     },
     outline(profile) {
       let o = outlines.get(profile);
-      if (!o) outlines.set(profile, (o = lines ? outlineOf(lines, profile) : outlineBlock(name, src, profile)));
+      if (!o) outlines.set(profile, (o = outlineBlock(name, src, profile)));
       return o;
     },
   };
@@ -95,18 +95,6 @@ function outlineBlock(name: string, src: string, profile: ListingProfile): Listi
     const { step, only } = readMarkers(name, line);
     if (only && !only.includes(profile)) continue;
     if (step) steps.set(step, count);
-    count++;
-  }
-  return { lines: count, steps };
-}
-
-/** The same, from lines already parsed. */
-function outlineOf(lines: ListingLine[], profile: ListingProfile): ListingOutline {
-  const steps = new Map<string, number>();
-  let count = 0;
-  for (const l of lines) {
-    if (l.profiles && !l.profiles.includes(profile)) continue;
-    if (l.step) steps.set(l.step, count);
     count++;
   }
   return { lines: count, steps };
