@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
-import { UI_TIMEOUT_MS, runCommand, typeInSaveDialog } from '../helpers/vscode';
+import { UI_TIMEOUT_MS, runCommand, saveInDialog } from '../helpers/vscode';
 import { uiSuite, view as sideView, addFunctionBreakpoint, webviewWith } from '../helpers/ui-suite';
 import { readPcap } from '../../src/model/wire/pcap';
 import { tsharkAvailable, tsharkCheck } from '../helpers/tshark';
@@ -154,7 +154,7 @@ describe('the Wire view in VS Code (code-server + chromium)', () => {
     const target = path.join(ui.folder(), 'capture.pcap');
     await runCommand(page(), 'kpath: Export pcap');
     // VS Code's own save dialog: the path typed as a user would.
-    await (await typeInSaveDialog(page(), target)).press('Enter');
+    await saveInDialog(page(), target);
     const toast = page().locator('.notification-toast', { hasText: `kpath: wrote 4 frames to ${target}.` });
     await toast.waitFor();
     const packets = readPcap(fs.readFileSync(target));

@@ -514,20 +514,30 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 }
 
 /**
- * Types `target` into VS Code's own save dialog (a path in the quick input), for the caller to press
- * Enter. The whole path is typed over what the dialog offers, as a user would, and typed again if the
- * dialog's completion rewrote it between two keys (a busy machine).
+ * Saves to `target` in VS Code's own save dialog (a path in the quick input) and waits until it
+ * closes. The whole path is typed over what the dialog offers, as a user would, and typed again if
+ * the dialog's completion rewrote it between two keys (a busy machine).
  */
-export async function typeInSaveDialog(page: Page, target: string): Promise<Locator> {
-  const input = page.locator('.quick-input-widget input');
+export async function saveInDialog(page: Page, target: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
   await input.waitFor({ state: 'visible' });
+  // VS Code's dialog judges what it last read of the input: an Enter it took while the text was
+  // still the folder's path is refused ("The folder already exists"), and the path is typed again.
+  const refused = widget.locator('.quick-input-message', { hasText: /already exists/ });
   for (const deadline = Date.now() + UI_TIMEOUT_MS; ;) {
     await input.press('Control+a');
     await page.keyboard.type(target);
-    if ((await input.inputValue()) === target) break;
     if (Date.now() > deadline) throw new Error(`the save dialog holds "${await input.inputValue()}", not ${target}`);
+    if ((await input.inputValue()) !== target) continue;
+    await input.press('Enter');
+    const outcome = await Promise.race([
+      widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS }).then(() => 'saved', () => 'stuck'),
+      refused.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).then(() => 'refused', () => 'stuck'),
+    ]);
+    if (outcome === 'saved') return;
+    if (outcome === 'stuck') throw new Error(`the save dialog neither closed nor refused ${target}`);
   }
-  return input;
 }
 
 /** Opens a file of the workspace from the Explorer and waits for its editor to be the active one. */
