@@ -112,15 +112,16 @@ export class Dap {
 
 /**
  * The launch as VS Code makes it: initialize, launch, and once the adapter says it is initialized,
- * the breakpoints and configurationDone. Returns the first stopped event and the milliseconds from
- * the process's start to it.
+ * the breakpoints (`lines`: { path, lines } of one source) and configurationDone. Returns the first
+ * stopped event and the milliseconds from the process's start to it.
  */
-export async function launch(dap, launchArgs, fnBreakpoints = []) {
+export async function launch(dap, launchArgs, fnBreakpoints = [], lines = null) {
   const init = await dap.request('initialize', INITIALIZE);
   const stopped = dap.event('stopped');
   const initialized = dap.event('initialized');
   const l = dap.request('launch', { type: 'kpath', request: 'launch', name: 'bench', ...launchArgs });
   await initialized;
+  if (lines) await dap.request('setBreakpoints', { source: { path: lines.path }, breakpoints: lines.lines.map((line) => ({ line })) });
   if (init.body?.supportsFunctionBreakpoints) await dap.request('setFunctionBreakpoints', { breakpoints: fnBreakpoints });
   if (init.body?.exceptionBreakpointFilters) await dap.request('setExceptionBreakpoints', { filters: [] });
   if (init.body?.supportsConfigurationDoneRequest) await dap.request('configurationDone');

@@ -13,7 +13,7 @@ import { HOST, median, percentile, ROOT, round2 } from './measure.mjs';
 export const STEP_BREAKPOINTS = [{ name: 'ip_finish_output2' }];
 
 /** A scenario long enough that `next` never runs out: sends 1 ms apart, 100 and 3000 bytes, ARP first. */
-function steppingScenario(tmp) {
+export function steppingScenario(tmp) {
   const file = path.join(tmp, 'stepping.kpath');
   const sends = ['at 0ms send udp to 192.0.2.2:9000 size 100 count 500 every 1ms socket s1', 'at 100us send udp to 192.0.2.2:9000 size 3000 count 500 every 1ms socket s1'];
   fs.writeFileSync(file, [...HOST, ...sends, ''].join('\n'));
@@ -21,7 +21,7 @@ function steppingScenario(tmp) {
 }
 
 /** One session in a new adapter process: its first stop (ms from the spawn) and its steps' round trips. */
-async function session(file, env, steps) {
+export async function session(file, env, steps) {
   const dap = new Dap(path.join(ROOT, 'dist/dap.js'), env);
   try {
     const first = await launch(dap, { scenario: file, stopOnEntry: true }, STEP_BREAKPOINTS);
