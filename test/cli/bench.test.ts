@@ -10,13 +10,13 @@ import { REPO_ROOT } from '../helpers/cli';
 import { linux61 } from '../helpers/linux-tree';
 
 const BENCH = path.join(REPO_ROOT, 'scripts', 'bench', 'main.mjs');
-/** A small debug adapter to take turns with (`--reference`), and a file to launch it on. */
+/** A small debug adapter to take turns with (`--reference`, serving with KPATH_TEST_REFERENCE=1), and a file to launch it on. */
 const REFERENCE = path.join(REPO_ROOT, 'out', 'test', 'helpers', 'reference-adapter.js');
 const REFERENCE_PROGRAM = path.join(REPO_ROOT, 'README.md');
 
 test('the benchmark runs and prints one JSON object with every figure (quick, without the kernel)', () => {
   const args = ['--quick', '--no-kernel', '--json', '--reference', REFERENCE, '--reference-program', REFERENCE_PROGRAM];
-  const r = spawnSync(process.execPath, [BENCH, ...args], { encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, [BENCH, ...args], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, KPATH_TEST_REFERENCE: '1' } });
   assert.equal(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as Record<string, unknown>;
   const keys = [
