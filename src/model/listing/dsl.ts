@@ -18,7 +18,7 @@ const MARKER = /\s+(@@[A-Za-z_][\w-]*|@\?[A-Za-z_][\w-]*|@6\.18|@4\.9)$/;
 /** A listing function from its block of text, read when its lines (or its outline) are first asked for. */
 export function fn(name: string, profiles: ListingProfile[], src: string): ListingFunction {
   let lines: ListingLine[] | undefined;
-  const outlines = new Map<ListingProfile, ListingOutline>();
+  let outlines: Map<ListingProfile, ListingOutline> | undefined;
   return {
     name,
     profiles,
@@ -26,6 +26,7 @@ export function fn(name: string, profiles: ListingProfile[], src: string): Listi
       return (lines ??= parseBlock(name, src));
     },
     outline(profile) {
+      outlines ??= new Map();
       let o = outlines.get(profile);
       if (!o) outlines.set(profile, (o = outlineBlock(name, src, profile)));
       return o;
@@ -88,10 +89,6 @@ function outlineBlock(name: string, src: string, profile: ListingProfile): Listi
   const steps = new Map<string, number>();
   let count = 0;
   for (const line of blockLines(src)) {
-    if (!line.includes('@')) {
-      count++;
-      continue;
-    }
     const { step, only } = readMarkers(name, line);
     if (only && !only.includes(profile)) continue;
     if (step) steps.set(step, count);
